@@ -1,0 +1,701 @@
+//! Leontief solves: `(I − A) x = d` (gross output) and `(I − A)ᵀ vᵀ = sᵀ` (labour values and
+//! satellite effects), factor once and solve many.
+//!
+//! Three methods, chosen automatically by size and overridable:
+//!
+//! * [`Method::DenseLu`]: LU with partial pivoting of `I − A` (faer), with one step of
+//!   iterative refinement. Exact to rounding; `O(n³)` once, `O(n²)` per right-hand side.
+//! * [`Method::BiCgStab`]: the stabilised bi-conjugate gradient method (van der Vorst 1992) on a
+//!   sparse `A`: two mat-vecs per iteration, converging far faster than the Neumann series when
+//!   `ρ(A)` is near 1.
+//! * [`Method::Jacobi`]: `x ← x + D⁻¹ (d − (I − A) x)` with `D = I − diag(A)`. With `A = 0` on
+//!   the diagonal this is the Neumann series `x = d + A d + A² d + …`, which converges at rate
+//!   `ρ(A)` whenever the economy is productive. Slow, but it never breaks down: the fallback.
+
+use crate::error::SolveError;
+use crate::kernels::{self, dot, dot2, norm2, zip_map};
+use crate::matrix::{CsrMatrix, DenseMatrix, TechnicalCoefficients};
+use faer::linalg::solvers::Solve;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::OnceLock;
+
+/// How to solve `(I − A) x = b`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Dense LU up to [`SolverSettings::dense_limit`] products, BiCGSTAB above it, and Jacobi if
+    /// BiCGSTAB breaks down.
+    #[default]
+    Auto,
+    /// Dense LU with partial pivoting.
+    DenseLu,
+    /// BiCGSTAB (Krylov).
+    BiCgStab,
+    /// Jacobi / Neumann iteration.
+    Jacobi,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Method::Auto => "auto",
+            Method::DenseLu => "dense-lu",
+            Method::BiCgStab => "bicgstab",
+            Method::Jacobi => "jacobi",
+        })
+    }
+}
+
+/// Settings of a Leontief solve. `Default` gives the documented defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SolverSettings {
+    /// Which method. Default: [`Method::Auto`].
+    pub method: Method,
+    /// Target relative residual `‖b − (I − A) x‖₂ / ‖b‖₂` of the iterative methods.
+    /// Default `1e-10`; range `(0, 1)`. The dense LU reaches rounding level regardless.
+    pub tolerance: f64,
+    /// Iteration limit of the iterative methods (mat-vec pairs for BiCGSTAB). Default 10 000.
+    pub max_iterations: usize,
+    /// Largest number of products [`Method::Auto`] solves with a dense LU. Default 6 000
+    /// (the factorisation then takes a few seconds and `8 n²` bytes).
+    pub dense_limit: usize,
+}
+
+impl Default for SolverSettings {
+    fn default() -> Self {
+        Self {
+            method: Method::Auto,
+            tolerance: 1e-10,
+            max_iterations: 10_000,
+            dense_limit: 6_000,
+        }
+    }
+}
+
+impl SolverSettings {
+    /// Checks every field's range.
+    pub fn validate(&self) -> Result<(), SolveError> {
+        if !(self.tolerance > 0.0 && self.tolerance < 1.0) {
+            return Err(SolveError::Settings(format!(
+                "tolerance must lie in (0, 1), got {}",
+                self.tolerance
+            )));
+        }
+        if self.max_iterations == 0 {
+            return Err(SolveError::Settings(
+                "max_iterations must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What a solve achieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum SolveStatus {
+    /// The relative residual is within the tolerance.
+    Converged = 0,
+    /// The iteration limit was reached first.
+    IterationLimit = 1,
+    /// The iteration grew without bound: the economy is almost surely not productive.
+    Diverged = 2,
+    /// The factorisation met a zero pivot or the result is not finite: `I − A` is singular.
+    Singular = 3,
+}
+
+impl SolveStatus {
+    /// True when the answer can be used.
+    pub fn is_converged(self) -> bool {
+        self == SolveStatus::Converged
+    }
+}
+
+impl fmt::Display for SolveStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SolveStatus::Converged => "converged",
+            SolveStatus::IterationLimit => "iteration limit reached",
+            SolveStatus::Diverged => "diverged (the economy is probably not productive)",
+            SolveStatus::Singular => "singular (I − A cannot be inverted)",
+        })
+    }
+}
+
+/// How one solve went: reported with every result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SolveReport {
+    /// The method that produced the answer (never `Auto`).
+    pub method: Method,
+    /// Iterations (0 for the dense LU; 1 if refinement ran).
+    pub iterations: usize,
+    /// `‖b − (I − A) x‖₂ / ‖b‖₂`, recomputed from the answer.
+    pub relative_residual: f64,
+    /// The outcome.
+    pub status: SolveStatus,
+}
+
+/// A solution vector with its report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solved {
+    /// The solution.
+    pub x: Vec<f64>,
+    /// How it was obtained.
+    pub report: SolveReport,
+}
+
+/// Which system: `(I − A) x = b` or `(I − A)ᵀ x = b`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Output,
+    Values,
+}
+
+/// A prepared Leontief system: the factorisation (or the transposed matrix an iteration needs)
+/// is computed once and reused for every right-hand side.
+pub struct LeontiefSolver<'a> {
+    a: &'a TechnicalCoefficients,
+    settings: SolverSettings,
+    method: Method,
+    lu: Option<faer::linalg::solvers::PartialPivLu<f64>>,
+    transpose: OnceLock<CsrMatrix>,
+    sparse_copy: OnceLock<CsrMatrix>,
+}
+
+impl fmt::Debug for LeontiefSolver<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LeontiefSolver")
+            .field("n", &self.a.n())
+            .field("method", &self.method)
+            .finish()
+    }
+}
+
+impl<'a> LeontiefSolver<'a> {
+    /// Prepares the system `I − A`. With a dense LU this factors now (the `O(n³)` step).
+    pub fn new(a: &'a TechnicalCoefficients, settings: SolverSettings) -> Result<Self, SolveError> {
+        settings.validate()?;
+        let n = a.n();
+        let method = match settings.method {
+            Method::Auto if n <= settings.dense_limit => Method::DenseLu,
+            Method::Auto => Method::BiCgStab,
+            m => m,
+        };
+        if method == Method::DenseLu && n > 50_000 {
+            return Err(SolveError::Unsupported(format!(
+                "a dense LU of {n} products needs {:.0} GB; use --method bicgstab or jacobi",
+                (n as f64).powi(2) * 8e-9
+            )));
+        }
+        let lu = (method == Method::DenseLu).then(|| {
+            let m = identity_minus(a);
+            m.partial_piv_lu()
+        });
+        Ok(Self {
+            a,
+            settings,
+            method,
+            lu,
+            transpose: OnceLock::new(),
+            sparse_copy: OnceLock::new(),
+        })
+    }
+
+    /// The method in use (never `Auto`).
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// Number of products.
+    pub fn n(&self) -> usize {
+        self.a.n()
+    }
+
+    /// Gross output `x` for final demand `d`: solves `(I − A) x = d`.
+    pub fn solve_output(&self, d: &[f64]) -> Result<Solved, SolveError> {
+        self.solve(Side::Output, d)
+    }
+
+    /// Effects of a satellite row `s` (per unit of output): solves `(I − A)ᵀ vᵀ = sᵀ`, so
+    /// `v = s (I − A)⁻¹`. With `s = l` (hours per unit) these are the labour values.
+    pub fn solve_values(&self, s: &[f64]) -> Result<Solved, SolveError> {
+        self.solve(Side::Values, s)
+    }
+
+    /// Solves `(I − A) x = d` and `(I − A)ᵀ vᵀ = lᵀ` together (in parallel on two cores when the
+    /// systems are iterative; the LU serves both from one factorisation).
+    pub fn solve_both(&self, d: &[f64], l: &[f64]) -> Result<(Solved, Solved), SolveError> {
+        if self.lu.is_some() {
+            return Ok((self.solve_output(d)?, self.solve_values(l)?));
+        }
+        // Build the transpose before splitting, so both halves do not race for it.
+        self.transposed();
+        let (x, v) = rayon::join(|| self.solve_output(d), || self.solve_values(l));
+        Ok((x?, v?))
+    }
+
+    /// Columns of `(I − A)⁻¹` for the given products (e.g. its diagonal, or the whole inverse on
+    /// request for small tables). Each column is one solve with a unit vector.
+    pub fn inverse_columns(&self, columns: &[usize]) -> Result<Vec<Solved>, SolveError> {
+        let n = self.n();
+        if let Some(&j) = columns.iter().find(|&&j| j >= n) {
+            return Err(SolveError::DimensionMismatch {
+                expected: n,
+                found: j + 1,
+            });
+        }
+        if let Some(lu) = &self.lu {
+            let mut rhs = faer::Mat::<f64>::zeros(n, columns.len());
+            for (k, &j) in columns.iter().enumerate() {
+                rhs[(j, k)] = 1.0;
+            }
+            lu.solve_in_place(rhs.as_mut());
+            return Ok((0..columns.len())
+                .map(|k| {
+                    let x: Vec<f64> = (0..n).map(|i| rhs[(i, k)]).collect();
+                    let mut e = vec![0.0; n];
+                    e[columns[k]] = 1.0;
+                    let relative_residual = self.relative_residual(Side::Output, &x, &e);
+                    Solved {
+                        report: SolveReport {
+                            method: Method::DenseLu,
+                            iterations: 0,
+                            relative_residual,
+                            status: status_of_direct(&x),
+                        },
+                        x,
+                    }
+                })
+                .collect());
+        }
+        columns
+            .iter()
+            .map(|&j| {
+                let mut e = vec![0.0; n];
+                e[j] = 1.0;
+                self.solve_output(&e)
+            })
+            .collect()
+    }
+
+    fn solve(&self, side: Side, b: &[f64]) -> Result<Solved, SolveError> {
+        let n = self.n();
+        if b.len() != n {
+            return Err(SolveError::DimensionMismatch {
+                expected: n,
+                found: b.len(),
+            });
+        }
+        if let Some(k) = b.iter().position(|v| !v.is_finite()) {
+            return Err(SolveError::NotFinite {
+                index: k,
+                value: b[k],
+            });
+        }
+        match self.method {
+            Method::DenseLu => Ok(self.solve_dense(side, b)),
+            Method::Jacobi => Ok(self.jacobi(side, b)),
+            _ => {
+                let s = self.bicgstab(side, b);
+                if s.report.status.is_converged() || self.settings.method != Method::Auto {
+                    return Ok(s);
+                }
+                // BiCGSTAB can break down or stall; Jacobi cannot, when ρ(A) < 1.
+                let j = self.jacobi(side, b);
+                Ok(if j.report.relative_residual < s.report.relative_residual {
+                    j
+                } else {
+                    s
+                })
+            }
+        }
+    }
+
+    fn solve_dense(&self, side: Side, b: &[f64]) -> Solved {
+        let lu = self.lu.as_ref().expect("dense LU prepared");
+        let n = b.len();
+        let apply = |rhs: &[f64]| -> Vec<f64> {
+            let mut m = faer::Mat::<f64>::from_fn(n, 1, |i, _| rhs[i]);
+            match side {
+                Side::Output => lu.solve_in_place(m.as_mut()),
+                Side::Values => lu.solve_transpose_in_place(m.as_mut()),
+            }
+            (0..n).map(|i| m[(i, 0)]).collect()
+        };
+        let mut x = apply(b);
+        let mut iterations = 0;
+        let mut residual = self.relative_residual(side, &x, b);
+        // One step of iterative refinement: cheap (one solve), and it removes most of the
+        // rounding error that the factorisation left on ill-conditioned tables.
+        if residual > 1e-15 && residual.is_finite() {
+            let r = self.residual_vector(side, &x, b);
+            let dx = apply(&r);
+            let refined: Vec<f64> = x.iter().zip(&dx).map(|(a, b)| a + b).collect();
+            let refined_residual = self.relative_residual(side, &refined, b);
+            if refined_residual < residual {
+                x = refined;
+                residual = refined_residual;
+                iterations = 1;
+            }
+        }
+        let status = if residual.is_finite() {
+            status_of_direct(&x)
+        } else {
+            SolveStatus::Singular
+        };
+        Solved {
+            x,
+            report: SolveReport {
+                method: Method::DenseLu,
+                iterations,
+                relative_residual: residual,
+                status,
+            },
+        }
+    }
+
+    /// `y = (I − A) x` or `y = (I − A)ᵀ x`.
+    fn apply(&self, side: Side, x: &[f64], y: &mut [f64]) {
+        match (side, self.a) {
+            (Side::Output, a) => a.mul_vec(x, y),
+            (Side::Values, TechnicalCoefficients::Dense(a)) => a.mul_vec_transpose(x, y),
+            (Side::Values, TechnicalCoefficients::Sparse(_)) => self.transposed().mul_vec(x, y),
+        }
+        y.par_chunks_mut(kernels::CHUNK)
+            .zip(x.par_chunks(kernels::CHUNK))
+            .for_each(|(y, x)| {
+                for (y, x) in y.iter_mut().zip(x) {
+                    *y = x - *y;
+                }
+            });
+    }
+
+    fn transposed(&self) -> &CsrMatrix {
+        self.transpose.get_or_init(|| match self.a {
+            TechnicalCoefficients::Sparse(a) => a.transpose(),
+            TechnicalCoefficients::Dense(_) => self.sparse().transpose(),
+        })
+    }
+
+    fn sparse(&self) -> &CsrMatrix {
+        self.sparse_copy.get_or_init(|| self.a.to_csr())
+    }
+
+    fn residual_vector(&self, side: Side, x: &[f64], b: &[f64]) -> Vec<f64> {
+        let mut r = vec![0.0; b.len()];
+        self.apply(side, x, &mut r);
+        r.iter_mut().zip(b).for_each(|(r, b)| *r = b - *r);
+        r
+    }
+
+    fn relative_residual(&self, side: Side, x: &[f64], b: &[f64]) -> f64 {
+        let r = self.residual_vector(side, x, b);
+        let nb = norm2(b);
+        if nb == 0.0 {
+            norm2(&r)
+        } else {
+            norm2(&r) / nb
+        }
+    }
+
+    fn diagonal(&self) -> Vec<f64> {
+        match self.a {
+            TechnicalCoefficients::Dense(a) => (0..a.nrows()).map(|i| a.get(i, i)).collect(),
+            TechnicalCoefficients::Sparse(a) => a.diagonal(),
+        }
+    }
+
+    fn jacobi(&self, side: Side, b: &[f64]) -> Solved {
+        let n = b.len();
+        let nb = norm2(b);
+        let diag = self.diagonal();
+        let mut x = vec![0.0; n];
+        let mut report = SolveReport {
+            method: Method::Jacobi,
+            iterations: 0,
+            relative_residual: 1.0,
+            status: SolveStatus::IterationLimit,
+        };
+        if nb == 0.0 {
+            report.relative_residual = 0.0;
+            report.status = SolveStatus::Converged;
+            return Solved { x, report };
+        }
+        if let Some(i) = diag.iter().position(|&a| a >= 1.0) {
+            // A sector that uses at least its own output per unit: ρ(A) ≥ a_ii ≥ 1.
+            let _ = i;
+            report.status = SolveStatus::Diverged;
+            return Solved { x, report };
+        }
+        let mut r = b.to_vec();
+        let mut ax = vec![0.0; n];
+        for it in 1..=self.settings.max_iterations {
+            // x ← x + D⁻¹ r
+            x.par_chunks_mut(kernels::CHUNK)
+                .zip(r.par_chunks(kernels::CHUNK).zip(diag.par_chunks(kernels::CHUNK)))
+                .for_each(|(x, (r, d))| {
+                    for ((x, r), d) in x.iter_mut().zip(r).zip(d) {
+                        *x += r / (1.0 - d);
+                    }
+                });
+            self.apply(side, &x, &mut ax);
+            zip_map(&mut r, b, &ax, |b, ax| b - ax);
+            let rel = norm2(&r) / nb;
+            report.iterations = it;
+            report.relative_residual = rel;
+            if !rel.is_finite() || rel > 1e12 {
+                report.status = SolveStatus::Diverged;
+                break;
+            }
+            if rel <= self.settings.tolerance {
+                report.status = SolveStatus::Converged;
+                break;
+            }
+        }
+        Solved { x, report }
+    }
+
+    fn bicgstab(&self, side: Side, b: &[f64]) -> Solved {
+        let n = b.len();
+        let nb = norm2(b);
+        let tol = self.settings.tolerance;
+        let mut report = SolveReport {
+            method: Method::BiCgStab,
+            iterations: 0,
+            relative_residual: 1.0,
+            status: SolveStatus::IterationLimit,
+        };
+        let mut x = vec![0.0; n];
+        if nb == 0.0 {
+            report.relative_residual = 0.0;
+            report.status = SolveStatus::Converged;
+            return Solved { x, report };
+        }
+        // x0 = b, the first two terms of the Neumann series' worth of a start.
+        x.copy_from_slice(b);
+        let mut r = self.residual_vector(side, &x, b);
+        let mut r_hat = r.clone();
+        let mut p = vec![0.0; n];
+        let mut v = vec![0.0; n];
+        let mut s = vec![0.0; n];
+        let mut t = vec![0.0; n];
+        let (mut rho, mut alpha, mut omega) = (1.0f64, 1.0f64, 1.0f64);
+        let mut restarts = 0;
+        let mut best = f64::INFINITY;
+        let mut it = 0;
+        while it < self.settings.max_iterations {
+            it += 1;
+            let rho_new = dot(&r_hat, &r);
+            if rho_new == 0.0 || omega == 0.0 || !rho_new.is_finite() {
+                // Breakdown: restart from the current iterate with a fresh shadow residual.
+                if restarts >= 5 {
+                    break;
+                }
+                restarts += 1;
+                r = self.residual_vector(side, &x, b);
+                r_hat.copy_from_slice(&r);
+                p.iter_mut().for_each(|v| *v = 0.0);
+                v.iter_mut().for_each(|v| *v = 0.0);
+                (rho, alpha, omega) = (1.0, 1.0, 1.0);
+                continue;
+            }
+            let beta = (rho_new / rho) * (alpha / omega);
+            rho = rho_new;
+            // p = r + β (p − ω v)
+            p.par_chunks_mut(kernels::CHUNK)
+                .zip(r.par_chunks(kernels::CHUNK).zip(v.par_chunks(kernels::CHUNK)))
+                .for_each(|(p, (r, v))| {
+                    for ((p, r), v) in p.iter_mut().zip(r).zip(v) {
+                        *p = r + beta * (*p - omega * v);
+                    }
+                });
+            self.apply(side, &p, &mut v);
+            let rv = dot(&r_hat, &v);
+            if rv == 0.0 || !rv.is_finite() {
+                rho = 0.0;
+                continue;
+            }
+            alpha = rho / rv;
+            zip_map(&mut s, &r, &v, |r, v| r - alpha * v);
+            let ns = norm2(&s);
+            if ns / nb <= tol {
+                axpy(&mut x, alpha, &p);
+                r.copy_from_slice(&s);
+                report.iterations = it;
+                break;
+            }
+            self.apply(side, &s, &mut t);
+            let (ts, tt) = dot2(&t, &s, &t, &t);
+            omega = if tt > 0.0 { ts / tt } else { 0.0 };
+            // x += α p + ω s ; r = s − ω t
+            x.par_chunks_mut(kernels::CHUNK)
+                .zip(p.par_chunks(kernels::CHUNK).zip(s.par_chunks(kernels::CHUNK)))
+                .for_each(|(x, (p, s))| {
+                    for ((x, p), s) in x.iter_mut().zip(p).zip(s) {
+                        *x += alpha * p + omega * s;
+                    }
+                });
+            zip_map(&mut r, &s, &t, |s, t| s - omega * t);
+            let nr = norm2(&r) / nb;
+            report.iterations = it;
+            if !nr.is_finite() || nr > 1e12 {
+                report.status = SolveStatus::Diverged;
+                break;
+            }
+            best = best.min(nr);
+            if nr <= tol {
+                break;
+            }
+        }
+        let _ = best;
+        // Judge by the true residual, not the recurrence (they drift apart in rounding).
+        let true_rel = self.relative_residual(side, &x, b);
+        report.relative_residual = true_rel;
+        if report.status != SolveStatus::Diverged {
+            report.status = if true_rel <= tol {
+                SolveStatus::Converged
+            } else if !true_rel.is_finite() {
+                SolveStatus::Diverged
+            } else {
+                SolveStatus::IterationLimit
+            };
+        }
+        Solved { x, report }
+    }
+}
+
+fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
+    y.par_chunks_mut(kernels::CHUNK)
+        .zip(x.par_chunks(kernels::CHUNK))
+        .for_each(|(y, x)| {
+            for (y, x) in y.iter_mut().zip(x) {
+                *y += a * x;
+            }
+        });
+}
+
+fn status_of_direct(x: &[f64]) -> SolveStatus {
+    if x.iter().all(|v| v.is_finite()) {
+        SolveStatus::Converged
+    } else {
+        SolveStatus::Singular
+    }
+}
+
+/// `I − A` as a faer matrix (column-major) for the LU.
+fn identity_minus(a: &TechnicalCoefficients) -> faer::Mat<f64> {
+    let n = a.n();
+    match a {
+        TechnicalCoefficients::Dense(d) => dense_identity_minus(d),
+        TechnicalCoefficients::Sparse(s) => {
+            let mut m = faer::Mat::<f64>::identity(n, n);
+            for (i, j, v) in s.triplets() {
+                m[(i, j)] -= v;
+            }
+            m
+        }
+    }
+}
+
+fn dense_identity_minus(d: &DenseMatrix) -> faer::Mat<f64> {
+    let n = d.nrows();
+    faer::Mat::<f64>::from_fn(n, n, |i, j| {
+        let id = if i == j { 1.0 } else { 0.0 };
+        id - d.get(i, j)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> TechnicalCoefficients {
+        // A small cyclic economy with ρ(A) well below 1.
+        let a = DenseMatrix::try_from_row_major(
+            3,
+            3,
+            vec![0.1, 0.3, 0.0, 0.2, 0.0, 0.4, 0.0, 0.25, 0.1],
+        )
+        .unwrap();
+        TechnicalCoefficients::dense(a).unwrap()
+    }
+
+    #[test]
+    fn every_method_agrees_with_the_lu() {
+        let a = example();
+        let d = [10.0, 5.0, 2.0];
+        let l = [0.5, 1.0, 2.0];
+        let reference = LeontiefSolver::new(&a, SolverSettings::default())
+            .unwrap()
+            .solve_both(&d, &l)
+            .unwrap();
+        assert_eq!(reference.0.report.method, Method::DenseLu);
+        for method in [Method::BiCgStab, Method::Jacobi] {
+            for storage in [a.clone(), TechnicalCoefficients::Sparse(a.to_csr())] {
+                let s = LeontiefSolver::new(
+                    &storage,
+                    SolverSettings {
+                        method,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+                let (x, v) = s.solve_both(&d, &l).unwrap();
+                assert!(x.report.status.is_converged(), "{method}: {:?}", x.report);
+                assert!(v.report.status.is_converged(), "{method}: {:?}", v.report);
+                for i in 0..3 {
+                    assert!((x.x[i] - reference.0.x[i]).abs() < 1e-8 * reference.0.x[i]);
+                    assert!((v.x[i] - reference.1.x[i]).abs() < 1e-8 * reference.1.x[i]);
+                }
+            }
+        }
+        // v·d = l·x
+        let vd: f64 = reference.1.x.iter().zip(&d).map(|(a, b)| a * b).sum();
+        let lx: f64 = reference.0.x.iter().zip(&l).map(|(a, b)| a * b).sum();
+        assert!((vd - lx).abs() < 1e-12 * lx);
+    }
+
+    #[test]
+    fn wrong_lengths_and_nan_are_errors() {
+        let a = example();
+        let s = LeontiefSolver::new(&a, SolverSettings::default()).unwrap();
+        assert_eq!(
+            s.solve_output(&[1.0]).unwrap_err(),
+            SolveError::DimensionMismatch {
+                expected: 3,
+                found: 1
+            }
+        );
+        assert!(matches!(
+            s.solve_values(&[1.0, f64::NAN, 0.0]).unwrap_err(),
+            SolveError::NotFinite { index: 1, .. }
+        ));
+        let bad = SolverSettings {
+            tolerance: 0.0,
+            ..Default::default()
+        };
+        assert!(LeontiefSolver::new(&a, bad).is_err());
+    }
+
+    #[test]
+    fn an_unproductive_economy_diverges_rather_than_answering() {
+        let a = TechnicalCoefficients::dense(
+            DenseMatrix::try_from_row_major(2, 2, vec![0.5, 0.8, 0.9, 0.5]).unwrap(),
+        )
+        .unwrap();
+        let s = LeontiefSolver::new(
+            &a,
+            SolverSettings {
+                method: Method::Jacobi,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let x = s.solve_output(&[1.0, 1.0]).unwrap();
+        assert_eq!(x.report.status, SolveStatus::Diverged);
+    }
+}
