@@ -1,1 +1,26 @@
-//! io
+//! # plenty-io
+//!
+//! Readers and writers for plenty. Every error names the file and, where it can, the line and
+//! column (see [`IoError`]). Formats:
+//!
+//! * labelled delimited tables ([`table`]) and the import specification that says which rows
+//!   and columns are intermediate, primary inputs, final demand and satellites ([`spec`]);
+//! * the hand-written TOML economy file ([`economy_file`]);
+//! * Matrix Market ([`mtx`]), sparse triplets ([`triplets`]), vectors ([`vectors`]);
+//! * pymrio folders ([`pymrio`]);
+//! * results as CSV, JSON or Parquet with their provenance ([`output`]).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod economy_file;
+pub mod error;
+pub mod hash;
+pub mod mtx;
+pub mod output;
+pub mod pymrio;
+pub mod spec;
+pub mod table;
+pub mod triplets;
+pub mod vectors;
+
+pub use error::{IoError, Result};

@@ -1,0 +1,84 @@
+//! Errors of the readers and writers. Each names the file and, where it can, the line and
+//! column, and says what to do about it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A problem with an input or output file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IoError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line, if known.
+    pub line: Option<usize>,
+    /// 1-based column, if known, with the column's header when there is one.
+    pub column: Option<(usize, Option<String>)>,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+impl IoError {
+    /// An error about a whole file.
+    pub fn file(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Self {
+            file: file.as_ref().to_path_buf(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error at a line.
+    pub fn at_line(file: impl AsRef<Path>, line: usize, message: impl Into<String>) -> Self {
+        Self {
+            line: Some(line),
+            ..Self::file(file, message)
+        }
+    }
+
+    /// An error at a cell.
+    pub fn at_cell(
+        file: impl AsRef<Path>,
+        line: usize,
+        column: usize,
+        header: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            line: Some(line),
+            column: Some((column, header.map(str::to_string))),
+            ..Self::file(file, message)
+        }
+    }
+
+    /// Wraps an operating-system error.
+    pub fn os(file: impl AsRef<Path>, e: &std::io::Error) -> Self {
+        let hint = match e.kind() {
+            std::io::ErrorKind::NotFound => ": check the path (relative paths in a specification are relative to the specification's folder)",
+            std::io::ErrorKind::PermissionDenied => ": check the file's permissions",
+            _ => "",
+        };
+        Self::file(file, format!("{e}{hint}"))
+    }
+}
+
+impl fmt::Display for IoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some((col, header)) = &self.column {
+            write!(f, ":{col}")?;
+            if let Some(h) = header {
+                write!(f, " (column {h:?})")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for IoError {}
+
+/// Result alias for this crate.
+pub type Result<T> = std::result::Result<T, IoError>;

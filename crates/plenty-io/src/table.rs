@@ -1,0 +1,293 @@
+//! Labelled delimited tables (CSV, or tab-separated for `.tsv`/`.txt`), read with their line
+//! numbers so every later error can point at a cell.
+//!
+//! Handled quirks of real tables: a UTF-8 BOM; `#` comment lines; quoted fields; integer cells;
+//! `---`, `...`, `..`, `NA` and empty cells as missing values. Rejected with the cell's position:
+//! ragged lines, NaN and infinities, text where a number belongs, binary data.
+
+use crate::error::{IoError, Result};
+use std::path::{Path, PathBuf};
+
+/// One data line of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// The cells, as text.
+    pub cells: Vec<String>,
+}
+
+/// A delimited table: a header line and data lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawTable {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// 1-based line number of the header.
+    pub header_line: usize,
+    /// Header cells.
+    pub header: Vec<String>,
+    /// Data lines.
+    pub rows: Vec<Row>,
+}
+
+/// Tokens that real tables use for a missing value.
+pub const MISSING_TOKENS: &[&str] = &["", "---", "...", "..", "NA", "N/A", "-"];
+
+/// The delimiter for a path: tab for `.tsv` and `.txt`, comma otherwise.
+pub fn delimiter_for(path: &Path) -> u8 {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("tsv") | Some("txt") | Some("tab") => b'\t',
+        _ => b',',
+    }
+}
+
+impl RawTable {
+    /// Reads a file. `header_rows` lines after comments form the header (the last is kept as the
+    /// column names; with 2 or more, the others are returned as data-less header rows and
+    /// joined into the names with `|`, which is how pymrio writes multi-index columns).
+    pub fn read(path: &Path, header_rows: usize) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| IoError::os(path, &e))?;
+        Self::parse(path, &bytes, delimiter_for(path), header_rows)
+    }
+
+    /// Parses bytes already read (the `path` is used in messages).
+    pub fn parse(path: &Path, bytes: &[u8], delimiter: u8, header_rows: usize) -> Result<Self> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if bytes.iter().take(8192).any(|&b| b == 0) {
+            return Err(IoError::file(
+                path,
+                "this is binary data, not a text table (it contains NUL bytes); give a CSV or tab-separated file",
+            ));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+            IoError::at_line(path, line, "this line is not valid UTF-8; save the table as UTF-8 text")
+        })?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        let mut header: Option<(usize, Vec<String>)> = None;
+        let mut header_parts: Vec<Vec<String>> = Vec::new();
+        let mut rows = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                IoError::at_line(path, line, format!("cannot read this line: {e}"))
+            })?;
+            let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+            let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
+            if cells.iter().all(|c| c.is_empty()) {
+                continue;
+            }
+            if header.is_none() {
+                header_parts.push(cells);
+                if header_parts.len() == header_rows.max(1) {
+                    let width = header_parts.iter().map(Vec::len).max().unwrap_or(0);
+                    let names = (0..width)
+                        .map(|j| {
+                            let parts: Vec<&str> = header_parts
+                                .iter()
+                                .map(|p| p.get(j).map(String::as_str).unwrap_or(""))
+                                .filter(|s| !s.is_empty())
+                                .collect();
+                            parts.join("|")
+                        })
+                        .collect();
+                    header = Some((line, names));
+                }
+                continue;
+            }
+            let width = header.as_ref().map(|h| h.1.len()).unwrap_or(0);
+            if cells.len() != width {
+                // A trailing empty cell is a common export artefact; anything else is ragged.
+                return Err(IoError::at_line(
+                    path,
+                    line,
+                    format!(
+                        "this line has {} cells but the header has {width}; every line needs one cell per column",
+                        cells.len()
+                    ),
+                ));
+            }
+            rows.push(Row { line, cells });
+        }
+        let (header_line, header) = header.ok_or_else(|| {
+            IoError::file(path, "the file is empty: a table needs a header line and data lines")
+        })?;
+        if rows.is_empty() {
+            return Err(IoError::at_line(
+                path,
+                header_line,
+                "the table has a header but no data lines",
+            ));
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            header_line,
+            header,
+            rows,
+        })
+    }
+
+    /// Index of a column by header name, or by 1-based number written as `"#3"`.
+    pub fn column(&self, name: &str) -> Result<usize> {
+        if let Some(num) = name.strip_prefix('#') {
+            if let Ok(k) = num.parse::<usize>() {
+                if k >= 1 && k <= self.header.len() {
+                    return Ok(k - 1);
+                }
+            }
+        }
+        let hits: Vec<usize> = (0..self.header.len())
+            .filter(|&j| self.header[j] == name)
+            .collect();
+        match hits.as_slice() {
+            [j] => Ok(*j),
+            [] => Err(IoError::at_line(
+                &self.path,
+                self.header_line,
+                format!(
+                    "no column is headed {name:?}{}",
+                    suggest(name, self.header.iter().map(String::as_str))
+                ),
+            )),
+            _ => Err(IoError::at_line(
+                &self.path,
+                self.header_line,
+                format!(
+                    "{} columns are headed {name:?} (columns {}); name the column by number, e.g. \"#{}\"",
+                    hits.len(),
+                    hits.iter().map(|j| (j + 1).to_string()).collect::<Vec<_>>().join(", "),
+                    hits[0] + 1
+                ),
+            )),
+        }
+    }
+
+    /// Parses cell `(row, col)` as a number; missing-value tokens give `None`.
+    pub fn number(&self, row: usize, col: usize) -> Result<Option<f64>> {
+        let r = &self.rows[row];
+        let text = r.cells[col].as_str();
+        parse_number(text).map_err(|msg| {
+            IoError::at_cell(&self.path, r.line, col + 1, Some(&self.header[col]), msg)
+        })
+    }
+
+    /// Parses a cell as a number, treating a missing value as zero (as input-output tables do:
+    /// an empty cell in a flow table means no flow).
+    pub fn number_or_zero(&self, row: usize, col: usize) -> Result<f64> {
+        Ok(self.number(row, col)?.unwrap_or(0.0))
+    }
+
+    /// Parses a cell that must hold a number.
+    pub fn required_number(&self, row: usize, col: usize) -> Result<f64> {
+        self.number(row, col)?.ok_or_else(|| {
+            let r = &self.rows[row];
+            IoError::at_cell(
+                &self.path,
+                r.line,
+                col + 1,
+                Some(&self.header[col]),
+                format!("a number is needed here, found the missing-value mark {:?}", r.cells[col]),
+            )
+        })
+    }
+
+    /// The error for a cell.
+    pub fn cell_error(&self, row: usize, col: usize, msg: impl Into<String>) -> IoError {
+        let r = &self.rows[row];
+        IoError::at_cell(&self.path, r.line, col + 1, Some(&self.header[col]), msg)
+    }
+}
+
+/// Parses the text of one cell. Missing-value tokens give `None`; NaN, infinities and text are
+/// errors whose message says what was found.
+pub fn parse_number(text: &str) -> std::result::Result<Option<f64>, String> {
+    let t = text.trim();
+    if MISSING_TOKENS.contains(&t) {
+        return Ok(None);
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        Ok(v) => Err(format!(
+            "{t:?} is {v}; every number must be finite (write an empty cell or --- for a missing value)"
+        )),
+        Err(_) => {
+            let hint = if t.contains(',') && t.replace(',', "").parse::<f64>().is_ok() {
+                " (remove the thousands separators)"
+            } else {
+                ""
+            };
+            Err(format!("{t:?} is not a number{hint}"))
+        }
+    }
+}
+
+/// " (did you mean …?)" for the closest candidate by edit distance, or "".
+pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let lower = name.to_lowercase();
+    let best = candidates
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
+        .min_by_key(|(d, _)| *d);
+    match best {
+        Some((d, c)) if d <= (name.chars().count() / 3).max(2) => format!(" (did you mean {c:?}?)"),
+        _ => String::new(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<RawTable> {
+        RawTable::parse(Path::new("t.csv"), text.as_bytes(), b',', 1)
+    }
+
+    #[test]
+    fn quirks_are_handled() {
+        let t = parse("\u{feff}# a comment\nlabel,a,b\nx,1,---\ny,...,2.5\n").unwrap();
+        assert_eq!(t.header, vec!["label", "a", "b"]);
+        assert_eq!(t.rows[0].line, 3);
+        assert_eq!(t.number(0, 1).unwrap(), Some(1.0));
+        assert_eq!(t.number(0, 2).unwrap(), None);
+        assert_eq!(t.number(1, 1).unwrap(), None);
+        assert_eq!(t.number(1, 2).unwrap(), Some(2.5));
+    }
+
+    #[test]
+    fn errors_point_at_the_cell() {
+        let t = parse("label,a,b\nx,1,NaN\n").unwrap();
+        let e = t.number(0, 2).unwrap_err().to_string();
+        assert!(e.starts_with("t.csv:2:3 (column \"b\"): \"NaN\" is NaN"), "{e}");
+        let e = parse("label,a,b\nx,1\n").unwrap_err().to_string();
+        assert!(e.contains("t.csv:2: this line has 2 cells but the header has 3"), "{e}");
+        let e = parse("").unwrap_err().to_string();
+        assert!(e.contains("the file is empty"), "{e}");
+        let e = RawTable::parse(Path::new("b.csv"), b"\x00\x01\x02", b',', 1).unwrap_err();
+        assert!(e.to_string().contains("binary data"));
+        let t = parse("label,alpha,beta\nx,1,2\n").unwrap();
+        let e = t.column("alpah").unwrap_err().to_string();
+        assert!(e.contains("did you mean \"alpha\""), "{e}");
+        let e = t.number(0, 1).map(|_| ()).and_then(|_| {
+            parse("l,a\nx,\"1,234\"\n").unwrap().number(0, 1).map(|_| ())
+        });
+        assert!(e.unwrap_err().to_string().contains("thousands separators"));
+    }
+}
