@@ -1,1 +1,55 @@
-fn main(){}
+//! `plenty`: democratic economic planning from the command line.
+//!
+//! `main` only calls [`run`]; errors are printed once, with their causes, and mapped to exit
+//! codes: 0 success, 1 when the economy is not productive or a solve has no answer, 2 for bad
+//! input or usage.
+
+mod args;
+mod commands;
+mod input;
+mod progress;
+
+use std::process::ExitCode;
+
+/// An outcome that is an answer, not a failure: the economy is not productive, or a solve did
+/// not converge. Exit code 1.
+#[derive(Debug)]
+pub struct NoAnswer(pub String);
+
+impl std::fmt::Display for NoAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for NoAnswer {}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            if let Some(n) = e.downcast_ref::<NoAnswer>() {
+                eprintln!("plenty: {n}");
+                return ExitCode::from(1);
+            }
+            eprintln!("plenty: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let cli = <args::Cli as clap::Parser>::parse();
+    if let Some(t) = cli.global.threads {
+        // Results do not depend on the thread count (fixed chunking); this only sets speed.
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build_global()
+            .ok();
+    }
+    commands::dispatch(cli)
+}

@@ -1,0 +1,213 @@
+//! Command-line arguments (clap derive). Plain data; domain objects are built after parsing.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// plenty: input-output economics and democratic planning.
+///
+/// INPUT is one of: an economy file (.toml with [[product]] and [[process]]); an import
+/// specification (.toml with [table] or [make_use]) for a real table; a folder written by
+/// `plenty generate` or `plenty convert --to mtx` (A.mtx, l.csv, d.csv); a pymrio folder
+/// (Z.txt …); a Matrix Market file (.mtx) of coefficients; a labelled CSV matrix of
+/// coefficients; or sparse triplets (.csv with header row,col,value).
+#[derive(Debug, Parser)]
+#[command(name = "plenty", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Options shared by every subcommand.
+    #[command(flatten)]
+    pub global: Global,
+    /// The job.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every subcommand.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Worker threads (default: all cores). Results are identical for any number.
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+    /// No progress display.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// The jobs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Labour values v = l (I − A)⁻¹, gross output, and the identity check v·d = l·x.
+    Values(AnalysisArgs),
+    /// Output multipliers and the effects and Type I multipliers of every satellite.
+    Multipliers(AnalysisArgs),
+    /// Gross output x = (I − A)⁻¹ d for a final demand; optionally columns of (I − A)⁻¹.
+    Leontief(LeontiefArgs),
+    /// The technical coefficients A.
+    Coefficients(AnalysisArgs),
+    /// Productivity (ρ(A)), balance and data quirks.
+    Check(AnalysisArgs),
+    /// Generate a seeded synthetic economy (Matrix Market + CSV vectors).
+    Generate(GenerateArgs),
+    /// Convert an economy to another format.
+    Convert(ConvertArgs),
+}
+
+/// Where the economy comes from and how to solve.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// The economy (see `plenty --help` for the accepted kinds).
+    pub input: PathBuf,
+    /// Hours (or any labour account) per unit of output, one number per product (CSV).
+    /// Overrides the input's labour.
+    #[arg(long, value_name = "FILE")]
+    pub labour: Option<PathBuf>,
+    /// Final demand, one number per product (CSV). Overrides the input's final demand.
+    #[arg(long, value_name = "FILE")]
+    pub demand: Option<PathBuf>,
+    /// Use only this final-demand category of the input (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub category: Vec<String>,
+    /// With a CSV matrix input: the matrix holds flows Z, not coefficients; gross output comes
+    /// from this file (one number per product).
+    #[arg(long, value_name = "FILE")]
+    pub flows_with_output: Option<PathBuf>,
+    /// Solver settings.
+    #[command(flatten)]
+    pub solver: SolverArgs,
+}
+
+/// Solver settings.
+#[derive(Debug, Args, Clone)]
+pub struct SolverArgs {
+    /// Solution method: auto picks a dense LU up to --dense-limit products, BiCGSTAB above.
+    #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
+    pub method: MethodArg,
+    /// Target relative residual of the iterative methods.
+    #[arg(long, default_value_t = 1e-10)]
+    pub tolerance: f64,
+    /// Iteration limit of the iterative methods.
+    #[arg(long, default_value_t = 10_000)]
+    pub max_iterations: usize,
+    /// Largest economy solved by dense LU under --method auto.
+    #[arg(long, default_value_t = 6_000)]
+    pub dense_limit: usize,
+}
+
+/// Methods (mirrors plenty_core::Method).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    /// Choose by size.
+    Auto,
+    /// Dense LU with partial pivoting.
+    DenseLu,
+    /// BiCGSTAB (Krylov).
+    Bicgstab,
+    /// Jacobi / Neumann series.
+    Jacobi,
+}
+
+/// Output options.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Write results to FILE; the format follows the extension (.csv, .json, .parquet).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Rows shown on the terminal.
+    #[arg(long, default_value_t = 40)]
+    pub max_rows: usize,
+}
+
+/// `values`, `multipliers`, `coefficients`, `check`.
+#[derive(Debug, Args, Clone)]
+pub struct AnalysisArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `leontief`.
+#[derive(Debug, Args, Clone)]
+pub struct LeontiefArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Also give the diagonal of (I − A)⁻¹ (one solve per product).
+    #[arg(long)]
+    pub diagonal: bool,
+    /// Give the whole (I − A)⁻¹ (small tables only: at most 5 000 products).
+    #[arg(long)]
+    pub inverse: bool,
+}
+
+/// `generate`.
+#[derive(Debug, Args, Clone)]
+pub struct GenerateArgs {
+    /// Number of products.
+    #[arg(long, default_value_t = 1000)]
+    pub n: usize,
+    /// Inputs per product (non-zeros per column of A).
+    #[arg(long, default_value_t = 10)]
+    pub k: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Column sums of A are drawn from U(LOW, HIGH).
+    #[arg(long, default_value_t = 0.6)]
+    pub column_sum_low: f64,
+    /// Column sums of A are drawn from U(LOW, HIGH).
+    #[arg(long, default_value_t = 0.9)]
+    pub column_sum_high: f64,
+    /// Input structure.
+    #[arg(long, value_enum, default_value_t = StructureArg::Random)]
+    pub structure: StructureArg,
+    /// Neighbourhood half-width for --structure local.
+    #[arg(long, default_value_t = 50)]
+    pub bandwidth: usize,
+    /// Write a dense pymrio folder too (for the pymrio benchmark; at most 20 000 products).
+    #[arg(long)]
+    pub pymrio: bool,
+    /// The folder to write (A.mtx, l.csv, d.csv, generator.json).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// Input structures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StructureArg {
+    /// Inputs uniform over all products.
+    Random,
+    /// Basic goods plus neighbours.
+    Local,
+}
+
+/// `convert`.
+#[derive(Debug, Args, Clone)]
+pub struct ConvertArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Target format.
+    #[arg(long, value_enum)]
+    pub to: ConvertTo,
+    /// Where to write (a folder for mtx and pymrio, a file otherwise).
+    #[arg(long, short, value_name = "PATH")]
+    pub out: PathBuf,
+}
+
+/// Conversion targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConvertTo {
+    /// Folder with A.mtx, l.csv, d.csv, labels.csv.
+    Mtx,
+    /// Sparse triplets CSV (row,col,value) with labels.
+    Triplets,
+    /// Labelled CSV matrix of coefficients.
+    Csv,
+    /// pymrio folder (Z, Y, x and a labour extension), loadable by pymrio.load.
+    Pymrio,
+}

@@ -1,0 +1,529 @@
+//! The subcommands: each loads its input, calls the core, and renders a [`Report`].
+
+use crate::args::*;
+use crate::input;
+use crate::progress::Progress;
+use crate::NoAnswer;
+use anyhow::{bail, Context, Result};
+use plenty_core::economy::{output_multipliers, satellite_effects};
+use plenty_core::generate::{generate, GeneratorSettings, Structure};
+use plenty_core::spectral::{offending_components, spectral_radius};
+use plenty_core::{
+    Economy, IdentityCheck, LeontiefSolver, Method, Productivity, SolveReport, SolverSettings,
+    SpectralSettings, TechnicalCoefficients,
+};
+use plenty_io::hash::hash_inputs;
+use plenty_io::output::{render_table, write_report, Column, Format, Provenance, Report, ResultTable};
+use plenty_io::spec::LoadedEconomy;
+use plenty_io::{mtx, pymrio, triplets, vectors};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Runs the chosen subcommand.
+pub fn dispatch(cli: Cli) -> Result<()> {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Values(a) => values(g, a),
+        Command::Multipliers(a) => multipliers(g, a),
+        Command::Leontief(a) => leontief(g, a),
+        Command::Coefficients(a) => coefficients(g, a),
+        Command::Check(a) => check(g, a),
+        Command::Generate(a) => generate_cmd(g, a),
+        Command::Convert(a) => convert(g, a),
+    }
+}
+
+fn solver_settings(s: &SolverArgs) -> SolverSettings {
+    SolverSettings {
+        method: match s.method {
+            MethodArg::Auto => Method::Auto,
+            MethodArg::DenseLu => Method::DenseLu,
+            MethodArg::Bicgstab => Method::BiCgStab,
+            MethodArg::Jacobi => Method::Jacobi,
+        },
+        tolerance: s.tolerance,
+        max_iterations: s.max_iterations,
+        dense_limit: s.dense_limit,
+    }
+}
+
+fn command_line() -> String {
+    std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+}
+
+fn provenance(inputs: &[PathBuf], settings: Value) -> Result<Provenance> {
+    let (files, combined) = hash_inputs(inputs)?;
+    Ok(Provenance {
+        plenty_version: plenty_core::VERSION.to_string(),
+        command: command_line(),
+        input_hash: combined,
+        inputs: files,
+        settings,
+    })
+}
+
+fn load(g: &Global, args: &InputArgs, progress: &Progress) -> Result<(LoadedEconomy, SolverSettings)> {
+    progress.stage("reading the economy");
+    let settings = solver_settings(&args.solver);
+    settings.validate()?;
+    let loaded = input::load(args)?;
+    let _ = g;
+    Ok((loaded, settings))
+}
+
+fn economy_summary(l: &LoadedEconomy) -> Value {
+    let e = &l.economy;
+    json!({
+        "products": e.n(),
+        "nonzero_coefficients": e.a.nnz(),
+        "storage": match e.a { TechnicalCoefficients::Dense(_) => "dense", TechnicalCoefficients::Sparse(_) => "sparse" },
+        "unit": l.unit,
+        "labour": e.labour_satellite().map(|s| &s.name),
+        "final_demand_categories": e.final_demand.iter().map(|f| &f.name).collect::<Vec<_>>(),
+        "notes": l.notes,
+    })
+}
+
+fn demand(e: &Economy) -> Result<Vec<f64>> {
+    if e.final_demand.is_empty() {
+        bail!("the economy has no final demand; give --demand FILE (one number per product) or declare [final_demand] in the specification");
+    }
+    Ok(e.total_final_demand())
+}
+
+fn labour(e: &Economy) -> Result<Vec<f64>> {
+    match e.labour_satellite() {
+        Some(s) => Ok(s.intensity.clone()),
+        None => bail!(
+            "the economy has no labour account; give --labour FILE (hours per unit of output) or mark a satellite with labour = true{}",
+            if e.satellites.is_empty() {
+                String::new()
+            } else {
+                format!(" (it has: {})", e.satellites.iter().map(|s| format!("{:?}", s.name)).collect::<Vec<_>>().join(", "))
+            }
+        ),
+    }
+}
+
+fn require_converged(what: &str, r: &SolveReport) -> Result<()> {
+    if r.status.is_converged() {
+        return Ok(());
+    }
+    Err(NoAnswer(format!(
+        "{what}: the {} solve {} after {} iterations (relative residual {:.3e}); run `plenty check` on the same input to test productivity (ρ(A) < 1) and see which sectors are responsible",
+        r.method, r.status, r.iterations, r.relative_residual
+    ))
+    .into())
+}
+
+fn emit(report: &Report, out: &OutputArgs, headline: &[String]) -> Result<()> {
+    if let Some(path) = &out.output {
+        let format = Format::from_path(path).with_context(|| {
+            format!("{}: give the output file an extension .csv, .json or .parquet", path.display())
+        })?;
+        write_report(path, format, report, None)?;
+        let stderr = std::io::stderr();
+        let mut w = stderr.lock();
+        for h in headline {
+            writeln!(w, "{h}")?;
+        }
+        writeln!(w, "wrote {}", path.display())?;
+        return Ok(());
+    }
+    let stdout = std::io::stdout();
+    let mut w = stdout.lock();
+    for h in headline {
+        writeln!(w, "{h}")?;
+    }
+    for t in &report.tables {
+        writeln!(w)?;
+        write!(w, "{}", render_table(t, out.max_rows))?;
+    }
+    writeln!(w, "input sha256 {}  plenty {}", report.provenance.input_hash, report.provenance.plenty_version)?;
+    Ok(())
+}
+
+fn report_json(r: &SolveReport) -> Value {
+    json!({"method": r.method, "iterations": r.iterations, "relative_residual": r.relative_residual, "status": r.status})
+}
+
+fn solve_line(what: &str, r: &SolveReport) -> String {
+    format!(
+        "{what}: {} in {} iterations, relative residual {:.2e}",
+        r.method, r.iterations, r.relative_residual
+    )
+}
+
+fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
+    let progress = Progress::new(g.quiet);
+    let (loaded, settings) = load(g, &args.input, &progress)?;
+    let e = &loaded.economy;
+    let d = demand(e)?;
+    let l = labour(e)?;
+    progress.stage("preparing the Leontief system");
+    let solver = LeontiefSolver::new(&e.a, settings.clone())?;
+    progress.stage(&format!("solving (I − A) x = d and v (I − A) = l by {}", solver.method()));
+    let (x, v) = solver.solve_both(&d, &l)?;
+    progress.finish();
+    require_converged("gross output", &x.report)?;
+    require_converged("labour values", &v.report)?;
+    let id = IdentityCheck::new(&v.x, &d, &l, &x.x);
+    let labour_name = e.labour_satellite().map(|s| s.name.clone()).unwrap_or_default();
+    let mut columns = vec![
+        Column { name: "direct_labour".into(), values: l.clone() },
+        Column { name: "labour_value".into(), values: v.x.clone() },
+        Column { name: "final_demand".into(), values: d.clone() },
+        Column { name: "gross_output".into(), values: x.x.clone() },
+    ];
+    if let Some(rec) = &e.recorded_output {
+        columns.push(Column { name: "recorded_output".into(), values: rec.clone() });
+    }
+    let report = Report {
+        provenance: provenance(&loaded.inputs, json!({"solver": settings}))?,
+        summary: json!({
+            "economy": economy_summary(&loaded),
+            "labour_account": labour_name,
+            "gross_output_solve": report_json(&x.report),
+            "labour_values_solve": report_json(&v.report),
+            "identity": {"v_dot_d": id.v_dot_d, "l_dot_x": id.l_dot_x, "relative_difference": id.relative_difference},
+        }),
+        tables: vec![ResultTable { name: "labour_values".into(), row_header: "product".into(), rows: e.products.clone(), columns }],
+    };
+    let headline = vec![
+        format!("{} products, {} non-zero coefficients; labour account {:?}", e.n(), e.a.nnz(), labour_name),
+        solve_line("gross output x", &x.report),
+        solve_line("labour values v", &v.report),
+        format!(
+            "identity: v·d = {:.10e}, l·x = {:.10e}, relative difference {:.2e}",
+            id.v_dot_d, id.l_dot_x, id.relative_difference
+        ),
+    ];
+    emit(&report, &args.output, &headline)
+}
+
+fn multipliers(g: &Global, args: &AnalysisArgs) -> Result<()> {
+    let progress = Progress::new(g.quiet);
+    let (loaded, settings) = load(g, &args.input, &progress)?;
+    let e = &loaded.economy;
+    progress.stage("preparing the Leontief system");
+    let solver = LeontiefSolver::new(&e.a, settings.clone())?;
+    progress.stage("output multipliers");
+    let om = output_multipliers(&solver)?;
+    require_converged("output multipliers", &om.report)?;
+    let mut columns = vec![Column { name: "output_multiplier".into(), values: om.x.clone() }];
+    let mut reports = vec![json!({"output_multiplier": report_json(&om.report)})];
+    let mut headline = vec![
+        format!("{} products; effects per unit of final demand (s (I − A)⁻¹), Type I = effect / direct", e.n()),
+        solve_line("output multipliers", &om.report),
+    ];
+    for s in &e.satellites {
+        progress.stage(&format!("effects of {}", s.name));
+        let eff = satellite_effects(&solver, s)?;
+        require_converged(&format!("satellite {:?}", s.name), &eff.report)?;
+        headline.push(solve_line(&format!("{} effects", s.name), &eff.report));
+        reports.push(json!({ s.name.clone(): report_json(&eff.report) }));
+        columns.push(Column { name: format!("{}_direct", s.name), values: eff.direct.clone() });
+        columns.push(Column { name: format!("{}_effect", s.name), values: eff.total.clone() });
+        columns.push(Column {
+            name: format!("{}_type_i", s.name),
+            values: eff.type_i.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+        });
+    }
+    progress.finish();
+    let report = Report {
+        provenance: provenance(&loaded.inputs, json!({"solver": settings}))?,
+        summary: json!({"economy": economy_summary(&loaded), "solves": reports}),
+        tables: vec![ResultTable { name: "multipliers".into(), row_header: "product".into(), rows: e.products.clone(), columns }],
+    };
+    emit(&report, &args.output, &headline)
+}
+
+fn leontief(g: &Global, args: &LeontiefArgs) -> Result<()> {
+    let progress = Progress::new(g.quiet);
+    let (loaded, settings) = load(g, &args.input, &progress)?;
+    let e = &loaded.economy;
+    let d = demand(e)?;
+    let n = e.n();
+    if (args.inverse || args.diagonal) && n > 5000 {
+        bail!("--inverse and --diagonal need one solve per product; this economy has {n} products (at most 5 000). Solve for the demands you need instead");
+    }
+    progress.stage("preparing the Leontief system");
+    let solver = LeontiefSolver::new(&e.a, settings.clone())?;
+    progress.stage("solving (I − A) x = d");
+    let x = solver.solve_output(&d)?;
+    require_converged("gross output", &x.report)?;
+    let mut columns = vec![
+        Column { name: "final_demand".into(), values: d.clone() },
+        Column { name: "gross_output".into(), values: x.x.clone() },
+    ];
+    if let Some(rec) = &e.recorded_output {
+        columns.push(Column { name: "recorded_output".into(), values: rec.clone() });
+    }
+    let mut tables = Vec::new();
+    let mut worst_inverse_residual = 0.0f64;
+    if args.inverse || args.diagonal {
+        progress.stage("columns of (I − A)⁻¹");
+        let cols: Vec<usize> = (0..n).collect();
+        let inv = solver.inverse_columns(&cols)?;
+        for c in &inv {
+            require_converged("a column of the inverse", &c.report)?;
+            worst_inverse_residual = worst_inverse_residual.max(c.report.relative_residual);
+        }
+        columns.push(Column { name: "leontief_diagonal".into(), values: (0..n).map(|j| inv[j].x[j]).collect() });
+        if args.inverse {
+            tables.push(ResultTable {
+                name: "leontief_inverse".into(),
+                row_header: "product".into(),
+                rows: e.products.clone(),
+                columns: (0..n)
+                    .map(|j| Column { name: e.products[j].clone(), values: inv[j].x.clone() })
+                    .collect(),
+            });
+        }
+    }
+    progress.finish();
+    tables.insert(0, ResultTable { name: "gross_output".into(), row_header: "product".into(), rows: e.products.clone(), columns });
+    let mut headline = vec![format!("{} products", n), solve_line("gross output x", &x.report)];
+    if args.inverse || args.diagonal {
+        headline.push(format!("(I − A)⁻¹ by {} solves with unit vectors; worst relative residual {:.2e}", n, worst_inverse_residual));
+    }
+    let report = Report {
+        provenance: provenance(&loaded.inputs, json!({"solver": settings, "inverse": args.inverse, "diagonal": args.diagonal}))?,
+        summary: json!({"economy": economy_summary(&loaded), "gross_output_solve": report_json(&x.report), "inverse_worst_relative_residual": worst_inverse_residual}),
+        tables,
+    };
+    emit(&report, &args.output, &headline)
+}
+
+fn coefficients(g: &Global, args: &AnalysisArgs) -> Result<()> {
+    let progress = Progress::new(g.quiet);
+    let (loaded, _) = load(g, &args.input, &progress)?;
+    progress.finish();
+    let e = &loaded.economy;
+    let n = e.n();
+    if n > 5000 {
+        bail!("A has {n} columns, too many for a table; write it with `plenty convert --to mtx` or `--to triplets`");
+    }
+    let dense = e.a.to_dense();
+    let columns = (0..n)
+        .map(|j| Column { name: e.products[j].clone(), values: (0..n).map(|i| dense.get(i, j)).collect() })
+        .collect();
+    let sums = e.a.column_sums();
+    let report = Report {
+        provenance: provenance(&loaded.inputs, json!({}))?,
+        summary: json!({"economy": economy_summary(&loaded), "max_column_sum": sums.iter().cloned().fold(0.0, f64::max)}),
+        tables: vec![ResultTable { name: "coefficients".into(), row_header: "product".into(), rows: e.products.clone(), columns }],
+    };
+    emit(&report, &args.output, &[format!("technical coefficients A ({n} × {n}, {} non-zeros)", e.a.nnz())])
+}
+
+fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
+    let progress = Progress::new(g.quiet);
+    let (loaded, settings) = load(g, &args.input, &progress)?;
+    let e = &loaded.economy;
+    let n = e.n();
+    progress.stage("estimating ρ(A) by power iteration");
+    let spectral = SpectralSettings::default();
+    let est = spectral_radius(&e.a, &spectral);
+    let sums = e.a.column_sums();
+    let above: Vec<usize> = (0..n).filter(|&j| sums[j] > 1.0).collect();
+    let mut headline = vec![
+        format!("{n} products, {} non-zero coefficients", e.a.nnz()),
+        format!(
+            "ρ(A) = {:.6} (certain bounds [{:.6}, {:.6}], {} iterations): {}{}",
+            est.rho,
+            est.lower,
+            est.upper,
+            est.iterations,
+            est.productivity,
+            if est.certified { "" } else { " (by the estimate; the bounds straddle 1)" }
+        ),
+    ];
+    if !above.is_empty() {
+        headline.push(format!(
+            "{} sectors have column sums of A above 1 (this alone does not make the economy unproductive): {}",
+            above.len(),
+            names(e, &above, 10)
+        ));
+    }
+    for note in &loaded.notes {
+        headline.push(format!("note: {note}"));
+    }
+    let mut offending_json = Vec::new();
+    if est.productivity == Productivity::NotProductive {
+        progress.stage("finding the sectors responsible");
+        for c in offending_components(&e.a, &spectral) {
+            headline.push(format!("not productive: the cycle among {} has ρ = {:.6} ≥ 1", names(e, &c.sectors, 12), c.rho));
+            offending_json.push(json!({"rho": c.rho, "sectors": c.sectors.iter().map(|&k| &e.products[k]).collect::<Vec<_>>()}));
+        }
+    }
+    let mut columns = vec![Column { name: "column_sum".into(), values: sums.clone() }];
+    let mut balance = Value::Null;
+    if est.productivity == Productivity::Productive {
+        if let (Some(rec), false) = (&e.recorded_output, e.final_demand.is_empty()) {
+            // useeior-style validation: recompute output from final demand and compare.
+            progress.stage("recomputing gross output from final demand");
+            let solver = LeontiefSolver::new(&e.a, settings.clone())?;
+            let x = solver.solve_output(&e.total_final_demand())?;
+            let rel: Vec<f64> = x.x.iter().zip(rec).map(|(a, b)| if *b != 0.0 { (a - b) / b } else if *a == 0.0 { 0.0 } else { f64::INFINITY }).collect();
+            let off: Vec<usize> = (0..n).filter(|&i| rel[i].abs() > 0.01).collect();
+            headline.push(if off.is_empty() {
+                format!("balance: gross output recomputed from final demand matches the recorded output within 1% for every sector (worst {:.2e})", rel.iter().fold(0.0f64, |m, v| m.max(v.abs())))
+            } else {
+                format!("balance: {} sectors' recomputed output is more than 1% off the recorded output: {}", off.len(), names(e, &off, 10))
+            });
+            balance = json!({"sectors_over_1_percent": off.iter().map(|&k| &e.products[k]).collect::<Vec<_>>(), "solve": report_json(&x.report)});
+            columns.push(Column { name: "recorded_output".into(), values: rec.clone() });
+            columns.push(Column { name: "recomputed_output".into(), values: x.x });
+            columns.push(Column { name: "relative_difference".into(), values: rel });
+        }
+    }
+    progress.finish();
+    let report = Report {
+        provenance: provenance(&loaded.inputs, json!({"spectral": spectral, "solver": settings}))?,
+        summary: json!({
+            "economy": economy_summary(&loaded),
+            "spectral_radius": est,
+            "column_sums_above_one": above.iter().map(|&k| &e.products[k]).collect::<Vec<_>>(),
+            "zero_output_sectors": e.zero_output_sectors.iter().map(|&k| &e.products[k]).collect::<Vec<_>>(),
+            "offending_components": offending_json,
+            "balance": balance,
+        }),
+        tables: vec![ResultTable { name: "check".into(), row_header: "product".into(), rows: e.products.clone(), columns }],
+    };
+    emit(&report, &args.output, &headline)?;
+    if est.productivity == Productivity::NotProductive {
+        return Err(NoAnswer(format!("the economy is not productive: ρ(A) = {:.6} ≥ 1", est.rho)).into());
+    }
+    Ok(())
+}
+
+fn names(e: &Economy, idx: &[usize], max: usize) -> String {
+    let mut s: Vec<String> = idx.iter().take(max).map(|&k| e.products[k].clone()).collect();
+    if idx.len() > max {
+        s.push(format!("… and {} more", idx.len() - max));
+    }
+    s.join(", ")
+}
+
+fn generate_cmd(g: &Global, a: &GenerateArgs) -> Result<()> {
+    let progress = Progress::new(g.quiet);
+    let settings = GeneratorSettings {
+        n: a.n,
+        k: a.k,
+        column_sum_low: a.column_sum_low,
+        column_sum_high: a.column_sum_high,
+        structure: match a.structure {
+            StructureArg::Random => Structure::Random,
+            StructureArg::Local => Structure::Local,
+        },
+        bandwidth: a.bandwidth,
+        seed: a.seed,
+    };
+    settings.validate().map_err(|e| anyhow::anyhow!("generate: {e}"))?;
+    if a.pymrio && a.n > 20_000 {
+        bail!("--pymrio writes dense tables; at most 20 000 products");
+    }
+    progress.stage("generating");
+    let eco = generate(&settings).map_err(|e| anyhow::anyhow!(e))?;
+    std::fs::create_dir_all(&a.out).with_context(|| a.out.display().to_string())?;
+    progress.stage("writing A.mtx");
+    let comment = vec![format!(
+        "plenty {} generate n={} k={} seed={} column sums U({}, {}) structure={:?}",
+        plenty_core::VERSION, a.n, a.k, a.seed, a.column_sum_low, a.column_sum_high, settings.structure
+    )];
+    mtx::write_matrix_with_comment(&a.out.join("A.mtx"), &eco.a, &comment)?;
+    // The vectors carry no comment lines: the peer benchmark reads them as plain numbers.
+    vectors::write_vector(&a.out.join("l.csv"), "l", None, &eco.labour, &[])?;
+    vectors::write_vector(&a.out.join("d.csv"), "d", None, &eco.demand, &[])?;
+    let files: Vec<PathBuf> = ["A.mtx", "l.csv", "d.csv"].iter().map(|f| a.out.join(f)).collect();
+    let prov = provenance(&files, serde_json::to_value(&settings)?)?;
+    std::fs::write(a.out.join("generator.json"), serde_json::to_string_pretty(&prov)? + "\n")?;
+    if a.pymrio {
+        progress.stage("writing the pymrio folder");
+        let labels: Vec<String> = (0..a.n).map(|i| format!("p{i}")).collect();
+        let mut e = Economy::new(labels, TechnicalCoefficients::Sparse(eco.a.clone()))?;
+        e.add_satellite(plenty_core::Satellite { name: "labour".into(), unit: Some("hours".into()), intensity: eco.labour.clone() })?;
+        e.set_labour("labour")?;
+        e.add_final_demand(plenty_core::FinalDemand { name: "demand".into(), values: eco.demand.clone() })?;
+        write_pymrio_from_economy(&e, &a.out.join("pymrio"), &SolverSettings::default())?;
+    }
+    progress.finish();
+    eprintln!(
+        "wrote {} (n = {}, {} non-zeros; input sha256 {})",
+        a.out.display(),
+        a.n,
+        eco.a.nnz(),
+        prov.input_hash
+    );
+    Ok(())
+}
+
+/// Writes an economy as a pymrio folder: Z = A diag(x) with x = (I − A)⁻¹ d, Y = the final
+/// demand categories, and one extension "satellites" with the totals s_j x_j.
+fn write_pymrio_from_economy(e: &Economy, dir: &Path, settings: &SolverSettings) -> Result<()> {
+    let d = demand(e)?;
+    let x = match &e.recorded_output {
+        Some(x) => x.clone(),
+        None => {
+            let solver = LeontiefSolver::new(&e.a, settings.clone())?;
+            let s = solver.solve_output(&d)?;
+            require_converged("gross output", &s.report)?;
+            s.x
+        }
+    };
+    let sys = pymrio::from_economy(e, &x)?;
+    pymrio::write_pymrio(dir, &sys)?;
+    Ok(())
+}
+
+fn convert(g: &Global, a: &ConvertArgs) -> Result<()> {
+    let progress = Progress::new(g.quiet);
+    let (loaded, settings) = load(g, &a.input, &progress)?;
+    let e = &loaded.economy;
+    let prov = provenance(&loaded.inputs, json!({"to": format!("{:?}", a.to)}))?;
+    let comment = vec![format!("plenty {} convert; input sha256 {}", prov.plenty_version, prov.input_hash)];
+    progress.stage("writing");
+    match a.to {
+        ConvertTo::Mtx => {
+            std::fs::create_dir_all(&a.out).with_context(|| a.out.display().to_string())?;
+            mtx::write_matrix_with_comment(&a.out.join("A.mtx"), &e.a.to_csr(), &comment)?;
+            if let Some(l) = e.labour_satellite() {
+                vectors::write_vector(&a.out.join("l.csv"), "l", None, &l.intensity, &[])?;
+            }
+            if !e.final_demand.is_empty() {
+                vectors::write_vector(&a.out.join("d.csv"), "d", None, &e.total_final_demand(), &[])?;
+            }
+            let mut labels = String::from("product\n");
+            for p in &e.products {
+                labels.push_str(p);
+                labels.push('\n');
+            }
+            std::fs::write(a.out.join("labels.csv"), labels)?;
+            std::fs::write(a.out.join("provenance.json"), serde_json::to_string_pretty(&prov)? + "\n")?;
+        }
+        ConvertTo::Triplets => triplets::write_triplets(&a.out, Some(&e.products), &e.a.to_csr(), &comment)?,
+        ConvertTo::Csv => {
+            if e.n() > 20_000 {
+                bail!("a labelled CSV of {} × {} is too large; use --to mtx or --to triplets", e.n(), e.n());
+            }
+            let dense = e.a.to_dense();
+            let report = Report {
+                provenance: prov.clone(),
+                summary: Value::Null,
+                tables: vec![ResultTable {
+                    name: "coefficients".into(),
+                    row_header: "product".into(),
+                    rows: e.products.clone(),
+                    columns: (0..e.n()).map(|j| Column { name: e.products[j].clone(), values: (0..e.n()).map(|i| dense.get(i, j)).collect() }).collect(),
+                }],
+            };
+            write_report(&a.out, Format::Csv, &report, None)?;
+        }
+        ConvertTo::Pymrio => write_pymrio_from_economy(e, &a.out, &settings)?,
+    }
+    progress.finish();
+    eprintln!("wrote {}", a.out.display());
+    Ok(())
+}
