@@ -42,6 +42,7 @@
 #![deny(missing_docs)]
 
 
+pub mod deviation;
 pub mod economy;
 pub mod error;
 pub mod generate;

@@ -1,0 +1,1 @@
+//! Deviation measures between price vectors (in progress).
