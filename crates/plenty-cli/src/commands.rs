@@ -13,12 +13,15 @@ use plenty_core::{
     SpectralSettings, TechnicalCoefficients,
 };
 use plenty_io::hash::hash_inputs;
-use plenty_io::output::{render_table, write_report, Column, Format, Provenance, Report, ResultTable};
+use plenty_io::output::{
+    render_table, write_report, Column, Format, Provenance, Report, ResultTable,
+};
 use plenty_io::spec::LoadedEconomy;
 use plenty_io::{mtx, pymrio, triplets, vectors};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// Runs the chosen subcommand.
 pub fn dispatch(cli: Cli) -> Result<()> {
@@ -63,7 +66,11 @@ fn provenance(inputs: &[PathBuf], settings: Value) -> Result<Provenance> {
     })
 }
 
-fn load(g: &Global, args: &InputArgs, progress: &Progress) -> Result<(LoadedEconomy, SolverSettings)> {
+fn load(
+    g: &Global,
+    args: &InputArgs,
+    progress: &Progress,
+) -> Result<(LoadedEconomy, SolverSettings)> {
     progress.stage("reading the economy");
     let settings = solver_settings(&args.solver);
     settings.validate()?;
@@ -120,7 +127,10 @@ fn require_converged(what: &str, r: &SolveReport) -> Result<()> {
 fn emit(report: &Report, out: &OutputArgs, headline: &[String]) -> Result<()> {
     if let Some(path) = &out.output {
         let format = Format::from_path(path).with_context(|| {
-            format!("{}: give the output file an extension .csv, .json or .parquet", path.display())
+            format!(
+                "{}: give the output file an extension .csv, .json or .parquet",
+                path.display()
+            )
         })?;
         write_report(path, format, report, None)?;
         let stderr = std::io::stderr();
@@ -140,7 +150,11 @@ fn emit(report: &Report, out: &OutputArgs, headline: &[String]) -> Result<()> {
         writeln!(w)?;
         write!(w, "{}", render_table(t, out.max_rows))?;
     }
-    writeln!(w, "input sha256 {}  plenty {}", report.provenance.input_hash, report.provenance.plenty_version)?;
+    writeln!(
+        w,
+        "input sha256 {}  plenty {}",
+        report.provenance.input_hash, report.provenance.plenty_version
+    )?;
     Ok(())
 }
 
@@ -157,27 +171,52 @@ fn solve_line(what: &str, r: &SolveReport) -> String {
 
 fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
     let progress = Progress::new(g.quiet);
+    let t0 = Instant::now();
     let (loaded, settings) = load(g, &args.input, &progress)?;
     let e = &loaded.economy;
     let d = demand(e)?;
     let l = labour(e)?;
+    let t_read = t0.elapsed().as_secs_f64();
     progress.stage("preparing the Leontief system");
+    let t1 = Instant::now();
     let solver = LeontiefSolver::new(&e.a, settings.clone())?;
-    progress.stage(&format!("solving (I − A) x = d and v (I − A) = l by {}", solver.method()));
+    progress.stage(&format!(
+        "solving (I − A) x = d and v (I − A) = l by {}",
+        solver.method()
+    ));
     let (x, v) = solver.solve_both(&d, &l)?;
+    let t_solve = t1.elapsed().as_secs_f64();
     progress.finish();
     require_converged("gross output", &x.report)?;
     require_converged("labour values", &v.report)?;
     let id = IdentityCheck::new(&v.x, &d, &l, &x.x);
-    let labour_name = e.labour_satellite().map(|s| s.name.clone()).unwrap_or_default();
+    let labour_name = e
+        .labour_satellite()
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
     let mut columns = vec![
-        Column { name: "direct_labour".into(), values: l.clone() },
-        Column { name: "labour_value".into(), values: v.x.clone() },
-        Column { name: "final_demand".into(), values: d.clone() },
-        Column { name: "gross_output".into(), values: x.x.clone() },
+        Column {
+            name: "direct_labour".into(),
+            values: l.clone(),
+        },
+        Column {
+            name: "labour_value".into(),
+            values: v.x.clone(),
+        },
+        Column {
+            name: "final_demand".into(),
+            values: d.clone(),
+        },
+        Column {
+            name: "gross_output".into(),
+            values: x.x.clone(),
+        },
     ];
     if let Some(rec) = &e.recorded_output {
-        columns.push(Column { name: "recorded_output".into(), values: rec.clone() });
+        columns.push(Column {
+            name: "recorded_output".into(),
+            values: rec.clone(),
+        });
     }
     let report = Report {
         provenance: provenance(&loaded.inputs, json!({"solver": settings}))?,
@@ -187,34 +226,55 @@ fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
             "gross_output_solve": report_json(&x.report),
             "labour_values_solve": report_json(&v.report),
             "identity": {"v_dot_d": id.v_dot_d, "l_dot_x": id.l_dot_x, "relative_difference": id.relative_difference},
+            "seconds": {"read": t_read, "solve_x_and_v": t_solve},
         }),
-        tables: vec![ResultTable { name: "labour_values".into(), row_header: "product".into(), rows: e.products.clone(), columns }],
+        tables: vec![ResultTable {
+            name: "labour_values".into(),
+            row_header: "product".into(),
+            rows: e.products.clone(),
+            columns,
+        }],
     };
     let headline = vec![
-        format!("{} products, {} non-zero coefficients; labour account {:?}", e.n(), e.a.nnz(), labour_name),
+        format!(
+            "{} products, {} non-zero coefficients; labour account {:?}",
+            e.n(),
+            e.a.nnz(),
+            labour_name
+        ),
         solve_line("gross output x", &x.report),
         solve_line("labour values v", &v.report),
         format!(
             "identity: v·d = {:.10e}, l·x = {:.10e}, relative difference {:.2e}",
             id.v_dot_d, id.l_dot_x, id.relative_difference
         ),
+        format!("time: read {t_read:.3} s, solve x and v {t_solve:.3} s"),
     ];
     emit(&report, &args.output, &headline)
 }
 
 fn multipliers(g: &Global, args: &AnalysisArgs) -> Result<()> {
     let progress = Progress::new(g.quiet);
+    let t0 = Instant::now();
     let (loaded, settings) = load(g, &args.input, &progress)?;
+    let t_read = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
     let e = &loaded.economy;
     progress.stage("preparing the Leontief system");
     let solver = LeontiefSolver::new(&e.a, settings.clone())?;
     progress.stage("output multipliers");
     let om = output_multipliers(&solver)?;
     require_converged("output multipliers", &om.report)?;
-    let mut columns = vec![Column { name: "output_multiplier".into(), values: om.x.clone() }];
+    let mut columns = vec![Column {
+        name: "output_multiplier".into(),
+        values: om.x.clone(),
+    }];
     let mut reports = vec![json!({"output_multiplier": report_json(&om.report)})];
     let mut headline = vec![
-        format!("{} products; effects per unit of final demand (s (I − A)⁻¹), Type I = effect / direct", e.n()),
+        format!(
+            "{} products; effects per unit of final demand (s (I − A)⁻¹), Type I = effect / direct",
+            e.n()
+        ),
         solve_line("output multipliers", &om.report),
     ];
     for s in &e.satellites {
@@ -223,18 +283,33 @@ fn multipliers(g: &Global, args: &AnalysisArgs) -> Result<()> {
         require_converged(&format!("satellite {:?}", s.name), &eff.report)?;
         headline.push(solve_line(&format!("{} effects", s.name), &eff.report));
         reports.push(json!({ s.name.clone(): report_json(&eff.report) }));
-        columns.push(Column { name: format!("{}_direct", s.name), values: eff.direct.clone() });
-        columns.push(Column { name: format!("{}_effect", s.name), values: eff.total.clone() });
+        columns.push(Column {
+            name: format!("{}_direct", s.name),
+            values: eff.direct.clone(),
+        });
+        columns.push(Column {
+            name: format!("{}_effect", s.name),
+            values: eff.total.clone(),
+        });
         columns.push(Column {
             name: format!("{}_type_i", s.name),
             values: eff.type_i.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
         });
     }
     progress.finish();
+    let t_solve = t1.elapsed().as_secs_f64();
+    headline.push(format!(
+        "time: read {t_read:.3} s, factor and solve {t_solve:.3} s"
+    ));
     let report = Report {
         provenance: provenance(&loaded.inputs, json!({"solver": settings}))?,
-        summary: json!({"economy": economy_summary(&loaded), "solves": reports}),
-        tables: vec![ResultTable { name: "multipliers".into(), row_header: "product".into(), rows: e.products.clone(), columns }],
+        summary: json!({"economy": economy_summary(&loaded), "solves": reports, "seconds": {"read": t_read, "solve": t_solve}}),
+        tables: vec![ResultTable {
+            name: "multipliers".into(),
+            row_header: "product".into(),
+            rows: e.products.clone(),
+            columns,
+        }],
     };
     emit(&report, &args.output, &headline)
 }
@@ -254,11 +329,20 @@ fn leontief(g: &Global, args: &LeontiefArgs) -> Result<()> {
     let x = solver.solve_output(&d)?;
     require_converged("gross output", &x.report)?;
     let mut columns = vec![
-        Column { name: "final_demand".into(), values: d.clone() },
-        Column { name: "gross_output".into(), values: x.x.clone() },
+        Column {
+            name: "final_demand".into(),
+            values: d.clone(),
+        },
+        Column {
+            name: "gross_output".into(),
+            values: x.x.clone(),
+        },
     ];
     if let Some(rec) = &e.recorded_output {
-        columns.push(Column { name: "recorded_output".into(), values: rec.clone() });
+        columns.push(Column {
+            name: "recorded_output".into(),
+            values: rec.clone(),
+        });
     }
     let mut tables = Vec::new();
     let mut worst_inverse_residual = 0.0f64;
@@ -270,26 +354,49 @@ fn leontief(g: &Global, args: &LeontiefArgs) -> Result<()> {
             require_converged("a column of the inverse", &c.report)?;
             worst_inverse_residual = worst_inverse_residual.max(c.report.relative_residual);
         }
-        columns.push(Column { name: "leontief_diagonal".into(), values: (0..n).map(|j| inv[j].x[j]).collect() });
+        columns.push(Column {
+            name: "leontief_diagonal".into(),
+            values: (0..n).map(|j| inv[j].x[j]).collect(),
+        });
         if args.inverse {
             tables.push(ResultTable {
                 name: "leontief_inverse".into(),
                 row_header: "product".into(),
                 rows: e.products.clone(),
                 columns: (0..n)
-                    .map(|j| Column { name: e.products[j].clone(), values: inv[j].x.clone() })
+                    .map(|j| Column {
+                        name: e.products[j].clone(),
+                        values: inv[j].x.clone(),
+                    })
                     .collect(),
             });
         }
     }
     progress.finish();
-    tables.insert(0, ResultTable { name: "gross_output".into(), row_header: "product".into(), rows: e.products.clone(), columns });
-    let mut headline = vec![format!("{} products", n), solve_line("gross output x", &x.report)];
+    tables.insert(
+        0,
+        ResultTable {
+            name: "gross_output".into(),
+            row_header: "product".into(),
+            rows: e.products.clone(),
+            columns,
+        },
+    );
+    let mut headline = vec![
+        format!("{} products", n),
+        solve_line("gross output x", &x.report),
+    ];
     if args.inverse || args.diagonal {
-        headline.push(format!("(I − A)⁻¹ by {} solves with unit vectors; worst relative residual {:.2e}", n, worst_inverse_residual));
+        headline.push(format!(
+            "(I − A)⁻¹ by {} solves with unit vectors; worst relative residual {:.2e}",
+            n, worst_inverse_residual
+        ));
     }
     let report = Report {
-        provenance: provenance(&loaded.inputs, json!({"solver": settings, "inverse": args.inverse, "diagonal": args.diagonal}))?,
+        provenance: provenance(
+            &loaded.inputs,
+            json!({"solver": settings, "inverse": args.inverse, "diagonal": args.diagonal}),
+        )?,
         summary: json!({"economy": economy_summary(&loaded), "gross_output_solve": report_json(&x.report), "inverse_worst_relative_residual": worst_inverse_residual}),
         tables,
     };
@@ -307,15 +414,30 @@ fn coefficients(g: &Global, args: &AnalysisArgs) -> Result<()> {
     }
     let dense = e.a.to_dense();
     let columns = (0..n)
-        .map(|j| Column { name: e.products[j].clone(), values: (0..n).map(|i| dense.get(i, j)).collect() })
+        .map(|j| Column {
+            name: e.products[j].clone(),
+            values: (0..n).map(|i| dense.get(i, j)).collect(),
+        })
         .collect();
     let sums = e.a.column_sums();
     let report = Report {
         provenance: provenance(&loaded.inputs, json!({}))?,
         summary: json!({"economy": economy_summary(&loaded), "max_column_sum": sums.iter().cloned().fold(0.0, f64::max)}),
-        tables: vec![ResultTable { name: "coefficients".into(), row_header: "product".into(), rows: e.products.clone(), columns }],
+        tables: vec![ResultTable {
+            name: "coefficients".into(),
+            row_header: "product".into(),
+            rows: e.products.clone(),
+            columns,
+        }],
     };
-    emit(&report, &args.output, &[format!("technical coefficients A ({n} × {n}, {} non-zeros)", e.a.nnz())])
+    emit(
+        &report,
+        &args.output,
+        &[format!(
+            "technical coefficients A ({n} × {n}, {} non-zeros)",
+            e.a.nnz()
+        )],
+    )
 }
 
 fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
@@ -337,7 +459,11 @@ fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
             est.upper,
             est.iterations,
             est.productivity,
-            if est.certified { "" } else { " (by the estimate; the bounds straddle 1)" }
+            if est.certified {
+                ""
+            } else {
+                " (by the estimate; the bounds straddle 1)"
+            }
         ),
     ];
     if !above.is_empty() {
@@ -354,11 +480,18 @@ fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
     if est.productivity == Productivity::NotProductive {
         progress.stage("finding the sectors responsible");
         for c in offending_components(&e.a, &spectral) {
-            headline.push(format!("not productive: the cycle among {} has ρ = {:.6} ≥ 1", names(e, &c.sectors, 12), c.rho));
+            headline.push(format!(
+                "not productive: the cycle among {} has ρ = {:.6} ≥ 1",
+                names(e, &c.sectors, 12),
+                c.rho
+            ));
             offending_json.push(json!({"rho": c.rho, "sectors": c.sectors.iter().map(|&k| &e.products[k]).collect::<Vec<_>>()}));
         }
     }
-    let mut columns = vec![Column { name: "column_sum".into(), values: sums.clone() }];
+    let mut columns = vec![Column {
+        name: "column_sum".into(),
+        values: sums.clone(),
+    }];
     let mut balance = Value::Null;
     if est.productivity == Productivity::Productive {
         if let (Some(rec), false) = (&e.recorded_output, e.final_demand.is_empty()) {
@@ -366,7 +499,19 @@ fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
             progress.stage("recomputing gross output from final demand");
             let solver = LeontiefSolver::new(&e.a, settings.clone())?;
             let x = solver.solve_output(&e.total_final_demand())?;
-            let rel: Vec<f64> = x.x.iter().zip(rec).map(|(a, b)| if *b != 0.0 { (a - b) / b } else if *a == 0.0 { 0.0 } else { f64::INFINITY }).collect();
+            let rel: Vec<f64> =
+                x.x.iter()
+                    .zip(rec)
+                    .map(|(a, b)| {
+                        if *b != 0.0 {
+                            (a - b) / b
+                        } else if *a == 0.0 {
+                            0.0
+                        } else {
+                            f64::INFINITY
+                        }
+                    })
+                    .collect();
             let off: Vec<usize> = (0..n).filter(|&i| rel[i].abs() > 0.01).collect();
             headline.push(if off.is_empty() {
                 format!("balance: gross output recomputed from final demand matches the recorded output within 1% for every sector (worst {:.2e})", rel.iter().fold(0.0f64, |m, v| m.max(v.abs())))
@@ -374,14 +519,26 @@ fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
                 format!("balance: {} sectors' recomputed output is more than 1% off the recorded output: {}", off.len(), names(e, &off, 10))
             });
             balance = json!({"sectors_over_1_percent": off.iter().map(|&k| &e.products[k]).collect::<Vec<_>>(), "solve": report_json(&x.report)});
-            columns.push(Column { name: "recorded_output".into(), values: rec.clone() });
-            columns.push(Column { name: "recomputed_output".into(), values: x.x });
-            columns.push(Column { name: "relative_difference".into(), values: rel });
+            columns.push(Column {
+                name: "recorded_output".into(),
+                values: rec.clone(),
+            });
+            columns.push(Column {
+                name: "recomputed_output".into(),
+                values: x.x,
+            });
+            columns.push(Column {
+                name: "relative_difference".into(),
+                values: rel,
+            });
         }
     }
     progress.finish();
     let report = Report {
-        provenance: provenance(&loaded.inputs, json!({"spectral": spectral, "solver": settings}))?,
+        provenance: provenance(
+            &loaded.inputs,
+            json!({"spectral": spectral, "solver": settings}),
+        )?,
         summary: json!({
             "economy": economy_summary(&loaded),
             "spectral_radius": est,
@@ -390,17 +547,30 @@ fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
             "offending_components": offending_json,
             "balance": balance,
         }),
-        tables: vec![ResultTable { name: "check".into(), row_header: "product".into(), rows: e.products.clone(), columns }],
+        tables: vec![ResultTable {
+            name: "check".into(),
+            row_header: "product".into(),
+            rows: e.products.clone(),
+            columns,
+        }],
     };
     emit(&report, &args.output, &headline)?;
     if est.productivity == Productivity::NotProductive {
-        return Err(NoAnswer(format!("the economy is not productive: ρ(A) = {:.6} ≥ 1", est.rho)).into());
+        return Err(NoAnswer(format!(
+            "the economy is not productive: ρ(A) = {:.6} ≥ 1",
+            est.rho
+        ))
+        .into());
     }
     Ok(())
 }
 
 fn names(e: &Economy, idx: &[usize], max: usize) -> String {
-    let mut s: Vec<String> = idx.iter().take(max).map(|&k| e.products[k].clone()).collect();
+    let mut s: Vec<String> = idx
+        .iter()
+        .take(max)
+        .map(|&k| e.products[k].clone())
+        .collect();
     if idx.len() > max {
         s.push(format!("… and {} more", idx.len() - max));
     }
@@ -421,7 +591,9 @@ fn generate_cmd(g: &Global, a: &GenerateArgs) -> Result<()> {
         bandwidth: a.bandwidth,
         seed: a.seed,
     };
-    settings.validate().map_err(|e| anyhow::anyhow!("generate: {e}"))?;
+    settings
+        .validate()
+        .map_err(|e| anyhow::anyhow!("generate: {e}"))?;
     if a.pymrio && a.n > 20_000 {
         bail!("--pymrio writes dense tables; at most 20 000 products");
     }
@@ -431,22 +603,41 @@ fn generate_cmd(g: &Global, a: &GenerateArgs) -> Result<()> {
     progress.stage("writing A.mtx");
     let comment = vec![format!(
         "plenty {} generate n={} k={} seed={} column sums U({}, {}) structure={:?}",
-        plenty_core::VERSION, a.n, a.k, a.seed, a.column_sum_low, a.column_sum_high, settings.structure
+        plenty_core::VERSION,
+        a.n,
+        a.k,
+        a.seed,
+        a.column_sum_low,
+        a.column_sum_high,
+        settings.structure
     )];
     mtx::write_matrix_with_comment(&a.out.join("A.mtx"), &eco.a, &comment)?;
     // The vectors carry no comment lines: the peer benchmark reads them as plain numbers.
     vectors::write_vector(&a.out.join("l.csv"), "l", None, &eco.labour, &[])?;
     vectors::write_vector(&a.out.join("d.csv"), "d", None, &eco.demand, &[])?;
-    let files: Vec<PathBuf> = ["A.mtx", "l.csv", "d.csv"].iter().map(|f| a.out.join(f)).collect();
+    let files: Vec<PathBuf> = ["A.mtx", "l.csv", "d.csv"]
+        .iter()
+        .map(|f| a.out.join(f))
+        .collect();
     let prov = provenance(&files, serde_json::to_value(&settings)?)?;
-    std::fs::write(a.out.join("generator.json"), serde_json::to_string_pretty(&prov)? + "\n")?;
+    std::fs::write(
+        a.out.join("generator.json"),
+        serde_json::to_string_pretty(&prov)? + "\n",
+    )?;
     if a.pymrio {
         progress.stage("writing the pymrio folder");
         let labels: Vec<String> = (0..a.n).map(|i| format!("p{i}")).collect();
         let mut e = Economy::new(labels, TechnicalCoefficients::Sparse(eco.a.clone()))?;
-        e.add_satellite(plenty_core::Satellite { name: "labour".into(), unit: Some("hours".into()), intensity: eco.labour.clone() })?;
+        e.add_satellite(plenty_core::Satellite {
+            name: "labour".into(),
+            unit: Some("hours".into()),
+            intensity: eco.labour.clone(),
+        })?;
         e.set_labour("labour")?;
-        e.add_final_demand(plenty_core::FinalDemand { name: "demand".into(), values: eco.demand.clone() })?;
+        e.add_final_demand(plenty_core::FinalDemand {
+            name: "demand".into(),
+            values: eco.demand.clone(),
+        })?;
         write_pymrio_from_economy(&e, &a.out.join("pymrio"), &SolverSettings::default())?;
     }
     progress.finish();
@@ -473,7 +664,51 @@ fn write_pymrio_from_economy(e: &Economy, dir: &Path, settings: &SolverSettings)
             s.x
         }
     };
-    let sys = pymrio::from_economy(e, &x)?;
+    let n = e.n();
+    let dense = e.a.to_dense();
+    let z = plenty_core::DenseMatrix::from_fn(n, n, |i, j| dense.get(i, j) * x[j]);
+    let y = plenty_core::DenseMatrix::from_fn(n, e.final_demand.len(), |i, k| {
+        e.final_demand[k].values[i]
+    });
+    let region = "all".to_string();
+    let extensions = if e.satellites.is_empty() {
+        Vec::new()
+    } else {
+        vec![pymrio::Extension {
+            name: "satellites".into(),
+            title: Some("Satellites".into()),
+            row_levels: vec!["stressor".into()],
+            rows: e.satellites.iter().map(|s| vec![s.name.clone()]).collect(),
+            f: plenty_core::DenseMatrix::from_fn(e.satellites.len(), n, |k, j| {
+                e.satellites[k].intensity[j] * x[j]
+            }),
+            f_y: None,
+            units: Some(
+                e.satellites
+                    .iter()
+                    .map(|s| s.unit.clone().unwrap_or_default())
+                    .collect(),
+            ),
+        }]
+    };
+    let sys = pymrio::PymrioSystem {
+        source: None,
+        regions_sectors: e
+            .products
+            .iter()
+            .map(|p| (region.clone(), p.clone()))
+            .collect(),
+        z,
+        y,
+        y_columns: e
+            .final_demand
+            .iter()
+            .map(|f| (region.clone(), f.name.clone()))
+            .collect(),
+        x: Some(x),
+        units: None,
+        extensions,
+    };
     pymrio::write_pymrio(dir, &sys)?;
     Ok(())
 }
@@ -483,7 +718,10 @@ fn convert(g: &Global, a: &ConvertArgs) -> Result<()> {
     let (loaded, settings) = load(g, &a.input, &progress)?;
     let e = &loaded.economy;
     let prov = provenance(&loaded.inputs, json!({"to": format!("{:?}", a.to)}))?;
-    let comment = vec![format!("plenty {} convert; input sha256 {}", prov.plenty_version, prov.input_hash)];
+    let comment = vec![format!(
+        "plenty {} convert; input sha256 {}",
+        prov.plenty_version, prov.input_hash
+    )];
     progress.stage("writing");
     match a.to {
         ConvertTo::Mtx => {
@@ -493,7 +731,13 @@ fn convert(g: &Global, a: &ConvertArgs) -> Result<()> {
                 vectors::write_vector(&a.out.join("l.csv"), "l", None, &l.intensity, &[])?;
             }
             if !e.final_demand.is_empty() {
-                vectors::write_vector(&a.out.join("d.csv"), "d", None, &e.total_final_demand(), &[])?;
+                vectors::write_vector(
+                    &a.out.join("d.csv"),
+                    "d",
+                    None,
+                    &e.total_final_demand(),
+                    &[],
+                )?;
             }
             let mut labels = String::from("product\n");
             for p in &e.products {
@@ -501,12 +745,21 @@ fn convert(g: &Global, a: &ConvertArgs) -> Result<()> {
                 labels.push('\n');
             }
             std::fs::write(a.out.join("labels.csv"), labels)?;
-            std::fs::write(a.out.join("provenance.json"), serde_json::to_string_pretty(&prov)? + "\n")?;
+            std::fs::write(
+                a.out.join("provenance.json"),
+                serde_json::to_string_pretty(&prov)? + "\n",
+            )?;
         }
-        ConvertTo::Triplets => triplets::write_triplets(&a.out, Some(&e.products), &e.a.to_csr(), &comment)?,
+        ConvertTo::Triplets => {
+            triplets::write_triplets(&a.out, Some(&e.products), &e.a.to_csr(), &comment)?
+        }
         ConvertTo::Csv => {
             if e.n() > 20_000 {
-                bail!("a labelled CSV of {} × {} is too large; use --to mtx or --to triplets", e.n(), e.n());
+                bail!(
+                    "a labelled CSV of {} × {} is too large; use --to mtx or --to triplets",
+                    e.n(),
+                    e.n()
+                );
             }
             let dense = e.a.to_dense();
             let report = Report {
@@ -516,7 +769,12 @@ fn convert(g: &Global, a: &ConvertArgs) -> Result<()> {
                     name: "coefficients".into(),
                     row_header: "product".into(),
                     rows: e.products.clone(),
-                    columns: (0..e.n()).map(|j| Column { name: e.products[j].clone(), values: (0..e.n()).map(|i| dense.get(i, j)).collect() }).collect(),
+                    columns: (0..e.n())
+                        .map(|j| Column {
+                            name: e.products[j].clone(),
+                            values: (0..e.n()).map(|i| dense.get(i, j)).collect(),
+                        })
+                        .collect(),
                 }],
             };
             write_report(&a.out, Format::Csv, &report, None)?;

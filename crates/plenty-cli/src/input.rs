@@ -16,13 +16,20 @@ pub fn load(args: &InputArgs) -> Result<LoadedEconomy> {
         let e = &mut loaded.economy;
         e.satellites.retain(|s| s.name != "labour");
         e.labour = None;
-        e.add_satellite(Satellite { name: "labour".into(), unit: None, intensity: v })?;
+        e.add_satellite(Satellite {
+            name: "labour".into(),
+            unit: None,
+            intensity: v,
+        })?;
         e.set_labour("labour")?;
         loaded.inputs.push(l.clone());
     }
     if let Some(d) = &args.demand {
         let v = read_vector_for(&loaded.economy, d, "--demand")?;
-        loaded.economy.final_demand = vec![FinalDemand { name: "demand".into(), values: v }];
+        loaded.economy.final_demand = vec![FinalDemand {
+            name: "demand".into(),
+            values: v,
+        }];
         loaded.inputs.push(d.clone());
     }
     if !args.category.is_empty() {
@@ -31,7 +38,11 @@ pub fn load(args: &InputArgs) -> Result<LoadedEconomy> {
             if !e.final_demand.iter().any(|f| &f.name == c) {
                 bail!(
                     "--category {c:?}: the economy's final-demand categories are {}",
-                    e.final_demand.iter().map(|f| format!("{:?}", f.name)).collect::<Vec<_>>().join(", ")
+                    e.final_demand
+                        .iter()
+                        .map(|f| format!("{:?}", f.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
         }
@@ -66,7 +77,12 @@ fn read_vector_for(e: &Economy, path: &Path, flag: &str) -> Result<Vec<f64>> {
 }
 
 fn plain(economy: Economy, inputs: Vec<PathBuf>) -> LoadedEconomy {
-    LoadedEconomy { economy, inputs, notes: Vec::new(), unit: None }
+    LoadedEconomy {
+        economy,
+        inputs,
+        notes: Vec::new(),
+        unit: None,
+    }
 }
 
 fn load_path(path: &Path, args: &InputArgs) -> Result<LoadedEconomy> {
@@ -167,7 +183,8 @@ fn load_labelled_matrix(path: &Path, raw: RawTable, args: &InputArgs) -> Result<
         Some(xf) => {
             let x = vectors::read_vector(xf)?.values;
             inputs.push(xf.clone());
-            Economy::from_flows(labels, &m, &x).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            Economy::from_flows(labels, &m, &x)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
         }
         None => {
             for i in 0..n {
@@ -180,7 +197,12 @@ fn load_labelled_matrix(path: &Path, raw: RawTable, args: &InputArgs) -> Result<
             Economy::new(labels, TechnicalCoefficients::dense(m)?)?
         }
     };
-    Ok(LoadedEconomy { economy: e, inputs, notes: Vec::new(), unit: None })
+    Ok(LoadedEconomy {
+        economy: e,
+        inputs,
+        notes: Vec::new(),
+        unit: None,
+    })
 }
 
 /// A folder written by `plenty generate` / `convert --to mtx`.
@@ -192,33 +214,56 @@ fn load_matrix_folder(dir: &Path) -> Result<LoadedEconomy> {
     let labels_path = dir.join("labels.csv");
     let labels: Vec<String> = if labels_path.exists() {
         inputs.push(labels_path.clone());
-        let t = std::fs::read_to_string(&labels_path).with_context(|| labels_path.display().to_string())?;
-        let l: Vec<String> = t.lines().skip(1).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let t = std::fs::read_to_string(&labels_path)
+            .with_context(|| labels_path.display().to_string())?;
+        let l: Vec<String> = t
+            .lines()
+            .skip(1)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
         if l.len() != n {
-            bail!("{}: {} labels for a matrix of {n} products", labels_path.display(), l.len());
+            bail!(
+                "{}: {} labels for a matrix of {n} products",
+                labels_path.display(),
+                l.len()
+            );
         }
         l
     } else {
         (0..n).map(|i| format!("p{i}")).collect()
     };
-    let coefficients = TechnicalCoefficients::sparse(a).map_err(|e| anyhow::anyhow!("{}: {e}", a_path.display()))?;
+    let coefficients = TechnicalCoefficients::sparse(a)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", a_path.display()))?;
     let mut e = Economy::new(labels, coefficients)?;
     let l_path = dir.join("l.csv");
     if l_path.exists() {
         let v = vectors::read_vector(&l_path)?.values;
-        e.add_satellite(Satellite { name: "labour".into(), unit: Some("hours".into()), intensity: v })
-            .map_err(|err| anyhow::anyhow!("{}: {err}", l_path.display()))?;
+        e.add_satellite(Satellite {
+            name: "labour".into(),
+            unit: Some("hours".into()),
+            intensity: v,
+        })
+        .map_err(|err| anyhow::anyhow!("{}: {err}", l_path.display()))?;
         e.set_labour("labour")?;
         inputs.push(l_path);
     }
     let d_path = dir.join("d.csv");
     if d_path.exists() {
         let v = vectors::read_vector(&d_path)?.values;
-        e.add_final_demand(FinalDemand { name: "demand".into(), values: v })
-            .map_err(|err| anyhow::anyhow!("{}: {err}", d_path.display()))?;
+        e.add_final_demand(FinalDemand {
+            name: "demand".into(),
+            values: v,
+        })
+        .map_err(|err| anyhow::anyhow!("{}: {err}", d_path.display()))?;
         inputs.push(d_path);
     }
-    Ok(LoadedEconomy { economy: e, inputs, notes: Vec::new(), unit: None })
+    Ok(LoadedEconomy {
+        economy: e,
+        inputs,
+        notes: Vec::new(),
+        unit: None,
+    })
 }
 
 /// Whether the first non-comment line is the triplet header `row,col,value`.
@@ -231,7 +276,10 @@ fn is_triplets(path: &Path) -> Result<bool> {
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        let cells: Vec<String> = t.split([',', '\t']).map(|c| c.trim().trim_matches('"').to_lowercase()).collect();
+        let cells: Vec<String> = t
+            .split([',', '\t'])
+            .map(|c| c.trim().trim_matches('"').to_lowercase())
+            .collect();
         return Ok(cells == ["row", "col", "value"]);
     }
     Ok(false)

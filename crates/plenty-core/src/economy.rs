@@ -162,7 +162,11 @@ impl Economy {
             self.n(),
             satellite.intensity.len(),
         )?;
-        check_vector(&format!("satellite {:?}", satellite.name), &satellite.intensity, true)?;
+        check_vector(
+            &format!("satellite {:?}", satellite.name),
+            &satellite.intensity,
+            true,
+        )?;
         if self.satellites.iter().any(|s| s.name == satellite.name) {
             return Err(ModelError::DuplicateLabel {
                 label: satellite.name,
@@ -216,7 +220,11 @@ impl Economy {
             self.n(),
             demand.values.len(),
         )?;
-        check_vector(&format!("final demand {:?}", demand.name), &demand.values, true)?;
+        check_vector(
+            &format!("final demand {:?}", demand.name),
+            &demand.values,
+            true,
+        )?;
         self.final_demand.push(demand);
         Ok(())
     }
@@ -336,7 +344,11 @@ pub fn domestic_coefficients(
     for i in 0..n {
         let absorption = intermediate_use[i] + domestic_final_demand[i];
         let imp = imports[i].abs();
-        m.push(if absorption > 0.0 { imp / absorption } else { 0.0 });
+        m.push(if absorption > 0.0 {
+            imp / absorption
+        } else {
+            0.0
+        });
     }
     if let Some(i) = m.iter().position(|&r| r > 1.0) {
         return Err(ModelError::Invalid(format!(
@@ -346,7 +358,9 @@ pub fn domestic_coefficients(
     }
     let scaled = match a {
         TechnicalCoefficients::Dense(d) => {
-            TechnicalCoefficients::Dense(DenseMatrix::from_fn(n, n, |i, j| (1.0 - m[i]) * d.get(i, j)))
+            TechnicalCoefficients::Dense(DenseMatrix::from_fn(n, n, |i, j| {
+                (1.0 - m[i]) * d.get(i, j)
+            }))
         }
         TechnicalCoefficients::Sparse(s) => {
             let t = s

@@ -50,7 +50,9 @@ pub enum ModelError {
         value: f64,
     },
     /// A negative flow or coefficient where none is allowed.
-    #[error("{what} at ({row}, {col}) is {value}; input coefficients and flows cannot be negative")]
+    #[error(
+        "{what} at ({row}, {col}) is {value}; input coefficients and flows cannot be negative"
+    )]
     Negative {
         /// Which object.
         what: String,

@@ -97,7 +97,9 @@ mod tests {
     fn dot_is_independent_of_thread_count() {
         let n = 3 * CHUNK + 17;
         let x: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1000) as f64 / 997.0).collect();
-        let y: Vec<f64> = (0..n).map(|i| ((i * 104729) % 1000) as f64 / 991.0).collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| ((i * 104729) % 1000) as f64 / 991.0)
+            .collect();
         let one = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()

@@ -41,7 +41,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-
 pub mod deviation;
 pub mod economy;
 pub mod error;
@@ -58,7 +57,7 @@ pub use economy::{
 };
 pub use error::{ModelError, SolveError};
 pub use matrix::{CsrMatrix, DenseMatrix, TechnicalCoefficients};
-pub use solve::{LeontiefSolver, Method, SolveReport, SolveStatus, SolverSettings, Solved};
+pub use solve::{LeontiefSolver, Method, SolveReport, SolveStatus, Solved, SolverSettings};
 pub use spectral::{Productivity, SpectralEstimate, SpectralSettings};
 
 /// The version of this crate, recorded in every output so a result names the code that made it.

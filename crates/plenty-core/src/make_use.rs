@@ -93,18 +93,42 @@ pub fn symmetric_table(
         for i in 0..m.nrows() {
             for (j, &v) in m.row(i).iter().enumerate() {
                 if !v.is_finite() {
-                    return Err(ModelError::NotFinite { what: format!("{what} table entry"), row: i, col: j, value: v });
+                    return Err(ModelError::NotFinite {
+                        what: format!("{what} table entry"),
+                        row: i,
+                        col: j,
+                        value: v,
+                    });
                 }
                 if v < 0.0 {
-                    return Err(ModelError::Negative { what: format!("{what} table entry"), row: i, col: j, value: v });
+                    return Err(ModelError::Negative {
+                        what: format!("{what} table entry"),
+                        row: i,
+                        col: j,
+                        value: v,
+                    });
                 }
             }
         }
     }
     let g: Vec<f64> = (0..ni).map(|i| make.row(i).iter().sum()).collect();
-    let q: Vec<f64> = (0..nc).map(|c| (0..ni).map(|i| make.get(i, c)).sum()).collect();
-    let b = DenseMatrix::from_fn(nc, ni, |c, i| if g[i] > 0.0 { use_.get(c, i) / g[i] } else { 0.0 });
-    let d = DenseMatrix::from_fn(ni, nc, |i, c| if q[c] > 0.0 { make.get(i, c) / q[c] } else { 0.0 });
+    let q: Vec<f64> = (0..nc)
+        .map(|c| (0..ni).map(|i| make.get(i, c)).sum())
+        .collect();
+    let b = DenseMatrix::from_fn(nc, ni, |c, i| {
+        if g[i] > 0.0 {
+            use_.get(c, i) / g[i]
+        } else {
+            0.0
+        }
+    });
+    let d = DenseMatrix::from_fn(ni, nc, |i, c| {
+        if q[c] > 0.0 {
+            make.get(i, c) / q[c]
+        } else {
+            0.0
+        }
+    });
     let a = match assumption {
         TechnologyAssumption::IndustryTechnology => matmul(&b, &d),
         TechnologyAssumption::IndustryByIndustry => matmul(&d, &b),
@@ -115,7 +139,14 @@ pub fn symmetric_table(
                 )));
             }
             // A = B C⁻¹  ⇔  Cᵀ Aᵀ = Bᵀ.
-            let ct = faer::Mat::<f64>::from_fn(nc, nc, |i, c| if g[i] > 0.0 { make.get(i, c) / g[i] } else { 0.0 });
+            let ct = faer::Mat::<f64>::from_fn(nc, nc, |i, c| {
+                if g[i] > 0.0 {
+                    make.get(i, c) / g[i]
+                } else {
+                    0.0
+                }
+            });
+            crate::solve::fix_faer_parallelism();
             let lu = ct.partial_piv_lu();
             let mut rhs = faer::Mat::<f64>::from_fn(ni, nc, |i, c| b.get(c, i));
             lu.solve_in_place(rhs.as_mut());
@@ -151,6 +182,7 @@ pub fn symmetric_table(
 fn matmul(x: &DenseMatrix, y: &DenseMatrix) -> DenseMatrix {
     let fx = faer::Mat::<f64>::from_fn(x.nrows(), x.ncols(), |i, j| x.get(i, j));
     let fy = faer::Mat::<f64>::from_fn(y.nrows(), y.ncols(), |i, j| y.get(i, j));
+    crate::solve::fix_faer_parallelism();
     let p = &fx * &fy;
     DenseMatrix::from_fn(p.nrows(), p.ncols(), |i, j| p[(i, j)])
 }

@@ -32,6 +32,7 @@ pub enum Method {
     /// Dense LU with partial pivoting.
     DenseLu,
     /// BiCGSTAB (Krylov).
+    #[serde(rename = "bicgstab")]
     BiCgStab,
     /// Jacobi / Neumann iteration.
     Jacobi,
@@ -148,6 +149,17 @@ pub struct Solved {
     pub report: SolveReport,
 }
 
+/// Parallel tasks of faer's dense kernels (fixed for reproducibility; rayon runs them on however
+/// many threads there are).
+const FAER_TASKS: usize = 4;
+
+/// faer splits a factorisation or product into as many tasks as its parallelism setting says,
+/// and the rounding depends on the split. A fixed task count, whatever the number of threads,
+/// keeps every dense result the same bits on every machine.
+pub(crate) fn fix_faer_parallelism() {
+    faer::set_global_parallelism(faer::Par::rayon(FAER_TASKS));
+}
+
 /// Which system: `(I − A) x = b` or `(I − A)ᵀ x = b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -193,6 +205,10 @@ impl<'a> LeontiefSolver<'a> {
         }
         let lu = (method == Method::DenseLu).then(|| {
             let m = identity_minus(a);
+            // faer splits the factorisation into as many tasks as its parallelism says, and the
+            // rounding depends on the split. A fixed task count (whatever the threads) keeps the
+            // factors the same bits on every machine.
+            fix_faer_parallelism();
             m.partial_piv_lu()
         });
         Ok(Self {
@@ -436,7 +452,10 @@ impl<'a> LeontiefSolver<'a> {
         for it in 1..=self.settings.max_iterations {
             // x ← x + D⁻¹ r
             x.par_chunks_mut(kernels::CHUNK)
-                .zip(r.par_chunks(kernels::CHUNK).zip(diag.par_chunks(kernels::CHUNK)))
+                .zip(
+                    r.par_chunks(kernels::CHUNK)
+                        .zip(diag.par_chunks(kernels::CHUNK)),
+                )
                 .for_each(|(x, (r, d))| {
                     for ((x, r), d) in x.iter_mut().zip(r).zip(d) {
                         *x += r / (1.0 - d);
@@ -507,7 +526,10 @@ impl<'a> LeontiefSolver<'a> {
             rho = rho_new;
             // p = r + β (p − ω v)
             p.par_chunks_mut(kernels::CHUNK)
-                .zip(r.par_chunks(kernels::CHUNK).zip(v.par_chunks(kernels::CHUNK)))
+                .zip(
+                    r.par_chunks(kernels::CHUNK)
+                        .zip(v.par_chunks(kernels::CHUNK)),
+                )
                 .for_each(|(p, (r, v))| {
                     for ((p, r), v) in p.iter_mut().zip(r).zip(v) {
                         *p = r + beta * (*p - omega * v);
@@ -533,7 +555,10 @@ impl<'a> LeontiefSolver<'a> {
             omega = if tt > 0.0 { ts / tt } else { 0.0 };
             // x += α p + ω s ; r = s − ω t
             x.par_chunks_mut(kernels::CHUNK)
-                .zip(p.par_chunks(kernels::CHUNK).zip(s.par_chunks(kernels::CHUNK)))
+                .zip(
+                    p.par_chunks(kernels::CHUNK)
+                        .zip(s.par_chunks(kernels::CHUNK)),
+                )
                 .for_each(|(x, (p, s))| {
                     for ((x, p), s) in x.iter_mut().zip(p).zip(s) {
                         *x += alpha * p + omega * s;

@@ -297,8 +297,12 @@ mod tests {
     fn periodic_and_reducible_economies() {
         // A pure 2-cycle (periodic): eigenvalues ±sqrt(0.6·0.5).
         let a = TechnicalCoefficients::dense(
-            DenseMatrix::try_from_row_major(3, 3, vec![0.0, 0.6, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.2])
-                .unwrap(),
+            DenseMatrix::try_from_row_major(
+                3,
+                3,
+                vec![0.0, 0.6, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.2],
+            )
+            .unwrap(),
         )
         .unwrap();
         let e = spectral_radius(&a, &SpectralSettings::default());
@@ -309,8 +313,12 @@ mod tests {
     fn the_offending_cycle_is_named() {
         // Sectors 1 and 2 form a cycle with ρ = sqrt(1.2·0.9) > 1; sector 0 is fine.
         let a = TechnicalCoefficients::dense(
-            DenseMatrix::try_from_row_major(3, 3, vec![0.1, 0.2, 0.0, 0.0, 0.0, 1.2, 0.0, 0.9, 0.0])
-                .unwrap(),
+            DenseMatrix::try_from_row_major(
+                3,
+                3,
+                vec![0.1, 0.2, 0.0, 0.0, 0.0, 1.2, 0.0, 0.9, 0.0],
+            )
+            .unwrap(),
         )
         .unwrap();
         let e = spectral_radius(&a, &SpectralSettings::default());

@@ -107,13 +107,23 @@ pub fn parse_economy(path: &Path, text: &str) -> Result<Economy> {
         IoError::at_cell(path, line, col, None, msg)
     };
     if file.product.is_empty() {
-        return Err(IoError::file(path, "the economy has no [[product]] entries; add at least one"));
+        return Err(IoError::file(
+            path,
+            "the economy has no [[product]] entries; add at least one",
+        ));
     }
-    let names: Vec<String> = file.product.iter().map(|p| p.name.get_ref().clone()).collect();
+    let names: Vec<String> = file
+        .product
+        .iter()
+        .map(|p| p.name.get_ref().clone())
+        .collect();
     let mut index = BTreeMap::new();
     for (k, p) in file.product.iter().enumerate() {
         if index.insert(p.name.get_ref().clone(), k).is_some() {
-            return Err(at(p.name.span(), format!("the product {:?} is defined twice", p.name.get_ref())));
+            return Err(at(
+                p.name.span(),
+                format!("the product {:?} is defined twice", p.name.get_ref()),
+            ));
         }
     }
     let n = names.len();
@@ -132,12 +142,18 @@ pub fn parse_economy(path: &Path, text: &str) -> Result<Economy> {
     let number = |v: &Spanned<f64>, what: &str, positive: bool| -> Result<f64> {
         let x = *v.get_ref();
         if !x.is_finite() {
-            return Err(at(v.span(), format!("{what} is {x}; it must be a finite number")));
+            return Err(at(
+                v.span(),
+                format!("{what} is {x}; it must be a finite number"),
+            ));
         }
         if x < 0.0 || (positive && x == 0.0) {
             return Err(at(
                 v.span(),
-                format!("{what} is {x}; it must be {}", if positive { "positive" } else { "zero or more" }),
+                format!(
+                    "{what} is {x}; it must be {}",
+                    if positive { "positive" } else { "zero or more" }
+                ),
             ));
         }
         Ok(x)
@@ -154,7 +170,10 @@ pub fn parse_economy(path: &Path, text: &str) -> Result<Economy> {
         }
     }
     if sat_names.iter().any(|s| s == "labour") {
-        return Err(IoError::file(path, "\"labour\" is reserved; give labour with labour = … on each process"));
+        return Err(IoError::file(
+            path,
+            "\"labour\" is reserved; give labour with labour = … on each process",
+        ));
     }
     let mut sats = vec![vec![0.0; n]; sat_names.len()];
     for (pk, p) in file.process.iter().enumerate() {
@@ -177,7 +196,11 @@ pub fn parse_economy(path: &Path, text: &str) -> Result<Economy> {
         labour[j] = number(&p.labour, "labour", false)? / out;
         for (input, q) in &p.inputs {
             let i = find(input, "the input")?;
-            a.set(i, j, number(q, &format!("the input of {:?}", input.get_ref()), false)? / out);
+            a.set(
+                i,
+                j,
+                number(q, &format!("the input of {:?}", input.get_ref()), false)? / out,
+            );
         }
         for (s, q) in &p.satellites {
             let k = sat_names.iter().position(|x| x == s).unwrap_or(0);
@@ -187,7 +210,10 @@ pub fn parse_economy(path: &Path, text: &str) -> Result<Economy> {
     if let Some(j) = made_by.iter().position(Option::is_none) {
         return Err(at(
             file.product[j].name.span(),
-            format!("no [[process]] makes {:?}; add one with product = {:?}", names[j], names[j]),
+            format!(
+                "no [[process]] makes {:?}; add one with product = {:?}",
+                names[j], names[j]
+            ),
         ));
     }
     let a = TechnicalCoefficients::dense(a).map_err(|e| IoError::file(path, e.to_string()))?;
@@ -198,10 +224,15 @@ pub fn parse_economy(path: &Path, text: &str) -> Result<Economy> {
         intensity: labour,
     })
     .map_err(|e| IoError::file(path, e.to_string()))?;
-    e.set_labour("labour").map_err(|e| IoError::file(path, e.to_string()))?;
+    e.set_labour("labour")
+        .map_err(|e| IoError::file(path, e.to_string()))?;
     for (k, s) in sat_names.iter().enumerate() {
-        e.add_satellite(Satellite { name: s.clone(), unit: None, intensity: sats[k].clone() })
-            .map_err(|e| IoError::file(path, e.to_string()))?;
+        e.add_satellite(Satellite {
+            name: s.clone(),
+            unit: None,
+            intensity: sats[k].clone(),
+        })
+        .map_err(|e| IoError::file(path, e.to_string()))?;
     }
     let mut d = vec![0.0; n];
     for (k, p) in file.product.iter().enumerate() {
@@ -209,8 +240,11 @@ pub fn parse_economy(path: &Path, text: &str) -> Result<Economy> {
             d[k] = number(v, "final_demand", false)?;
         }
     }
-    e.add_final_demand(FinalDemand { name: "final_demand".into(), values: d })
-        .map_err(|e| IoError::file(path, e.to_string()))?;
+    e.add_final_demand(FinalDemand {
+        name: "final_demand".into(),
+        values: d,
+    })
+    .map_err(|e| IoError::file(path, e.to_string()))?;
     Ok(e)
 }
 
@@ -248,20 +282,40 @@ inputs = { grain = 0.5 }
     #[test]
     fn errors_name_line_and_column() {
         let bad = OK.replace("inputs = { grain = 0.5 }", "inputs = { grian = 0.5 }");
-        let e = parse_economy(Path::new("e.toml"), &bad).unwrap_err().to_string();
-        assert!(e.starts_with("e.toml:15:12: the input \"grian\" is not a [[product]] (did you mean \"grain\"?)"), "{e}");
+        let e = parse_economy(Path::new("e.toml"), &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "e.toml:15:12: the input \"grian\" is not a [[product]] (did you mean \"grain\"?)"
+            ),
+            "{e}"
+        );
         let bad = OK.replace("labour = 1\n", "labour = -1\n");
-        let e = parse_economy(Path::new("e.toml"), &bad).unwrap_err().to_string();
-        assert!(e.contains("e.toml:14:10: labour is -1; it must be zero or more"), "{e}");
+        let e = parse_economy(Path::new("e.toml"), &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("e.toml:14:10: labour is -1; it must be zero or more"),
+            "{e}"
+        );
         let bad = OK.replace("labour = 1\n", "labour = nan\n");
-        let e = parse_economy(Path::new("e.toml"), &bad).unwrap_err().to_string();
+        let e = parse_economy(Path::new("e.toml"), &bad)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("labour is NaN"), "{e}");
         let bad = OK.replace("product = \"tools\"", "product = \"grain\"");
-        let e = parse_economy(Path::new("e.toml"), &bad).unwrap_err().to_string();
+        let e = parse_economy(Path::new("e.toml"), &bad)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("already made by process 1"), "{e}");
-        let e = parse_economy(Path::new("e.toml"), "[[product]]\nname = 3\n").unwrap_err().to_string();
+        let e = parse_economy(Path::new("e.toml"), "[[product]]\nname = 3\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("e.toml:2:8"), "{e}");
-        let e = parse_economy(Path::new("e.toml"), "").unwrap_err().to_string();
+        let e = parse_economy(Path::new("e.toml"), "")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no [[product]]"), "{e}");
     }
 }

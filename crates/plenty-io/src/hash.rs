@@ -45,7 +45,10 @@ pub fn hash_inputs(paths: &[PathBuf]) -> Result<(Vec<InputFile>, String)> {
         .iter()
         .map(|p| hash_file(p))
         .collect::<Result<Vec<_>>>()?;
-    Ok((files.clone(), combine(files.iter().map(|f| f.sha256.as_str()))))
+    Ok((
+        files.clone(),
+        combine(files.iter().map(|f| f.sha256.as_str())),
+    ))
 }
 
 /// SHA-256 over a sequence of hex hashes (or any strings), each followed by a newline.

@@ -209,7 +209,11 @@ fn read_header<R: BufRead>(path: &Path, lines: &mut Lines<R>) -> Result<Header> 
                 shown(banner)
             )
         };
-        return Err(IoError::at_line(path, line, format!("{what}; {BANNER_HINT}")));
+        return Err(IoError::at_line(
+            path,
+            line,
+            format!("{what}; {BANNER_HINT}"),
+        ));
     }
     let word = |k: usize| words.get(k).map(String::as_str).unwrap_or("");
     let bad = |msg: String| Err(IoError::at_line(path, line, msg));
@@ -230,15 +234,15 @@ fn read_header<R: BufRead>(path: &Path, lines: &mut Lines<R>) -> Result<Header> 
     };
     match word(3) {
         "real" | "double" | "integer" => {}
-        "pattern" => {
-            return bad(
-                "this is a \"pattern\" file: it gives where the non-zeros are, but not their values, \
+        "pattern" => return bad(
+            "this is a \"pattern\" file: it gives where the non-zeros are, but not their values, \
                  and plenty needs the coefficients; write the matrix with field \"real\""
-                    .into(),
-            )
-        }
+                .into(),
+        ),
         "complex" => {
-            return bad("complex matrices are not supported; write the real matrix (field \"real\")".into())
+            return bad(
+                "complex matrices are not supported; write the real matrix (field \"real\")".into(),
+            )
         }
         other => {
             return bad(format!(
@@ -261,16 +265,15 @@ fn read_header<R: BufRead>(path: &Path, lines: &mut Lines<R>) -> Result<Header> 
     };
     // Comments, then the size line.
     loop {
-        let (line, text) = match lines.next_line().map_err(os)? {
-            Some(l) => l,
-            None => {
-                return Err(IoError::file(
+        let (line, text) =
+            match lines.next_line().map_err(os)? {
+                Some(l) => l,
+                None => return Err(IoError::file(
                     path,
                     "the file ends before the size line (\"rows columns entries\" for coordinate, \
                      \"rows columns\" for array)",
-                ))
-            }
-        };
+                )),
+            };
         if is_blank_or_comment(text) {
             continue;
         }
@@ -308,7 +311,9 @@ fn read_header<R: BufRead>(path: &Path, lines: &mut Lines<R>) -> Result<Header> 
             return Err(IoError::at_line(
                 path,
                 line,
-                format!("a symmetric matrix must be square, but the size line says {nrows} × {ncols}"),
+                format!(
+                    "a symmetric matrix must be square, but the size line says {nrows} × {ncols}"
+                ),
             ));
         }
         let count = match layout {
@@ -593,7 +598,8 @@ impl Builder {
         match self.triplets {
             Some(t) => CsrMatrix::try_from_triplets(self.nrows, self.ncols, t),
             None => {
-                let (mut counts, mut col_idx, mut values) = (self.counts, self.col_idx, self.values);
+                let (mut counts, mut col_idx, mut values) =
+                    (self.counts, self.col_idx, self.values);
                 if self.zeros > 0 {
                     // Drop stored zeros in place, row by row.
                     let mut src = 0;
@@ -639,7 +645,10 @@ pub fn read_matrix(path: &Path) -> Result<CsrMatrix> {
     let per_entry = if h.layout == Layout::Coordinate { 6 } else { 2 };
     let bound = usize::try_from(len / per_entry).unwrap_or(usize::MAX);
     let mirrored = h.symmetry != Symmetry::General;
-    let reserve = h.count.min(bound).saturating_mul(if mirrored { 2 } else { 1 });
+    let reserve = h
+        .count
+        .min(bound)
+        .saturating_mul(if mirrored { 2 } else { 1 });
     // Row-by-row order is the common case for coordinate files; array files are column-major.
     let sorted_mode = h.layout == Layout::Coordinate && !mirrored;
     let mut b = Builder::new(h.nrows, h.ncols, reserve, sorted_mode);
@@ -687,7 +696,9 @@ fn model_error(path: &Path, h: &Header, e: ModelError) -> IoError {
                 if read_header(path, &mut lines).is_ok() {
                     let _ = for_each_entry(path, h, &mut lines, |line, r, c, _| {
                         let (r, c) = (r as usize, c as usize);
-                        if (r, c) == (row, col) || (h.symmetry != Symmetry::General && (c, r) == (row, col)) {
+                        if (r, c) == (row, col)
+                            || (h.symmetry != Symmetry::General && (c, r) == (row, col))
+                        {
                             found.push(line);
                         }
                         Ok(())

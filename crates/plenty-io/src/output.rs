@@ -86,14 +86,21 @@ impl Format {
 }
 
 /// Writes a report. CSV and Parquet hold one table: the first, unless `table` names another.
-pub fn write_report(path: &Path, format: Format, report: &Report, table: Option<&str>) -> Result<()> {
+pub fn write_report(
+    path: &Path,
+    format: Format,
+    report: &Report,
+    table: Option<&str>,
+) -> Result<()> {
     match format {
         Format::Json => {
             let f = std::fs::File::create(path).map_err(|e| IoError::os(path, &e))?;
             let mut w = std::io::BufWriter::new(f);
             serde_json::to_writer_pretty(&mut w, &json_value(report))
                 .map_err(|e| IoError::file(path, e.to_string()))?;
-            w.write_all(b"\n").and_then(|_| w.flush()).map_err(|e| IoError::os(path, &e))
+            w.write_all(b"\n")
+                .and_then(|_| w.flush())
+                .map_err(|e| IoError::os(path, &e))
         }
         Format::Csv => {
             let t = pick(report, table, path)?;
@@ -110,13 +117,17 @@ pub fn write_report(path: &Path, format: Format, report: &Report, table: Option<
 
 fn pick<'a>(report: &'a Report, table: Option<&str>, path: &Path) -> Result<&'a ResultTable> {
     match table {
-        None => report
-            .tables
-            .first()
-            .ok_or_else(|| IoError::file(path, "this command produced no table to write; use a .json output")),
-        Some(name) => report.tables.iter().find(|t| t.name == name).ok_or_else(|| {
-            IoError::file(path, format!("no table called {name:?}"))
+        None => report.tables.first().ok_or_else(|| {
+            IoError::file(
+                path,
+                "this command produced no table to write; use a .json output",
+            )
         }),
+        Some(name) => report
+            .tables
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| IoError::file(path, format!("no table called {name:?}"))),
     }
 }
 
@@ -162,7 +173,11 @@ pub fn write_csv(w: &mut impl Write, report: &Report, t: &ResultTable) -> std::i
         rec.push(label.clone());
         for c in &t.columns {
             let v = c.values[i];
-            rec.push(if v.is_nan() { String::new() } else { format!("{v}") });
+            rec.push(if v.is_nan() {
+                String::new()
+            } else {
+                format!("{v}")
+            });
         }
         out.write_record(&rec)?;
     }
@@ -195,11 +210,15 @@ fn write_parquet(path: &Path, report: &Report, t: &ResultTable) -> Result<()> {
     for c in &t.columns {
         fields.push(Field::new(&c.name, DataType::Float64, true));
         arrays.push(Arc::new(Float64Array::from(
-            c.values.iter().map(|v| if v.is_nan() { None } else { Some(*v) }).collect::<Vec<_>>(),
+            c.values
+                .iter()
+                .map(|v| if v.is_nan() { None } else { Some(*v) })
+                .collect::<Vec<_>>(),
         )));
     }
     let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| IoError::file(path, e.to_string()))?;
+    let batch = RecordBatch::try_new(schema.clone(), arrays)
+        .map_err(|e| IoError::file(path, e.to_string()))?;
     let props = WriterProperties::builder()
         .set_key_value_metadata(Some(vec![
             KeyValue::new(
@@ -210,8 +229,10 @@ fn write_parquet(path: &Path, report: &Report, t: &ResultTable) -> Result<()> {
         ]))
         .build();
     let f = std::fs::File::create(path).map_err(|e| IoError::os(path, &e))?;
-    let mut w = ArrowWriter::try_new(f, schema, Some(props)).map_err(|e| IoError::file(path, e.to_string()))?;
-    w.write(&batch).map_err(|e| IoError::file(path, e.to_string()))?;
+    let mut w = ArrowWriter::try_new(f, schema, Some(props))
+        .map_err(|e| IoError::file(path, e.to_string()))?;
+    w.write(&batch)
+        .map_err(|e| IoError::file(path, e.to_string()))?;
     w.close().map_err(|e| IoError::file(path, e.to_string()))?;
     Ok(())
 }
@@ -222,21 +243,31 @@ pub fn read_parquet(path: &Path) -> Result<(ResultTable, Vec<(String, String)>)>
     use arrow_array::{Array, Float64Array, StringArray};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let f = std::fs::File::open(path).map_err(|e| IoError::os(path, &e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| IoError::file(path, e.to_string()))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(f)
+        .map_err(|e| IoError::file(path, e.to_string()))?;
     let meta: Vec<(String, String)> = builder
         .metadata()
         .file_metadata()
         .key_value_metadata()
-        .map(|kv| kv.iter().map(|k| (k.key.clone(), k.value.clone().unwrap_or_default())).collect())
+        .map(|kv| {
+            kv.iter()
+                .map(|k| (k.key.clone(), k.value.clone().unwrap_or_default()))
+                .collect()
+        })
         .unwrap_or_default();
     let schema = builder.schema().clone();
-    let reader = builder.build().map_err(|e| IoError::file(path, e.to_string()))?;
+    let reader = builder
+        .build()
+        .map_err(|e| IoError::file(path, e.to_string()))?;
     let mut rows = Vec::new();
     let mut columns: Vec<Column> = schema
         .fields()
         .iter()
         .skip(1)
-        .map(|f| Column { name: f.name().clone(), values: Vec::new() })
+        .map(|f| Column {
+            name: f.name().clone(),
+            values: Vec::new(),
+        })
         .collect();
     for batch in reader {
         let batch = batch.map_err(|e| IoError::file(path, e.to_string()))?;
@@ -252,7 +283,8 @@ pub fn read_parquet(path: &Path) -> Result<(ResultTable, Vec<(String, String)>)>
                 .as_any()
                 .downcast_ref::<Float64Array>()
                 .ok_or_else(|| IoError::file(path, format!("column {:?} is not f64", c.name)))?;
-            c.values.extend((0..a.len()).map(|i| if a.is_null(i) { f64::NAN } else { a.value(i) }));
+            c.values
+                .extend((0..a.len()).map(|i| if a.is_null(i) { f64::NAN } else { a.value(i) }));
         }
     }
     Ok((
@@ -281,7 +313,13 @@ pub fn render_table(t: &ResultTable, max_rows: usize) -> String {
     }
     let ncols = cells[0].len();
     let widths: Vec<usize> = (0..ncols)
-        .map(|j| cells.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
+        .map(|j| {
+            cells
+                .iter()
+                .map(|r| r[j].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for (k, row) in cells.iter().enumerate() {
@@ -332,7 +370,11 @@ pub fn fmt_num(v: f64) -> String {
     if a != 0.0 && !(1e-4..1e9).contains(&a) {
         format!("{v:.5e}")
     } else {
-        let digits = if a == 0.0 { 0 } else { (5 - a.log10().floor() as i32).clamp(0, 9) as usize };
+        let digits = if a == 0.0 {
+            0
+        } else {
+            (5 - a.log10().floor() as i32).clamp(0, 9) as usize
+        };
         format!("{v:.digits$}")
     }
 }

@@ -355,7 +355,10 @@ impl Sheet {
                 format!("no line matches the filter {filter:?}; check the column names and values"),
             ));
         }
-        let labels = kept.iter().map(|&r| raw.rows[r].cells[lc].clone()).collect();
+        let labels = kept
+            .iter()
+            .map(|&r| raw.rows[r].cells[lc].clone())
+            .collect();
         Ok(Self { raw, kept, labels })
     }
 
@@ -385,7 +388,14 @@ impl Sheet {
         self.raw.number_or_zero(self.kept[r], c)
     }
 
-    fn non_negative(&self, r: usize, c: usize, what: &str, policy: NegativeFlows, zeroed: &mut Vec<String>) -> Result<f64> {
+    fn non_negative(
+        &self,
+        r: usize,
+        c: usize,
+        what: &str,
+        policy: NegativeFlows,
+        zeroed: &mut Vec<String>,
+    ) -> Result<f64> {
         let v = self.num(r, c)?;
         if v < 0.0 && policy == NegativeFlows::Zero {
             zeroed.push(format!("{} × {} = {v}", self.labels[r], self.raw.header[c]));
@@ -439,14 +449,26 @@ fn external_values(
 }
 
 fn model_error(path: &Path, e: ModelError, sectors: &[String]) -> IoError {
-    let name = |i: usize| sectors.get(i).map(|s| format!("{s:?}")).unwrap_or(i.to_string());
+    let name = |i: usize| {
+        sectors
+            .get(i)
+            .map(|s| format!("{s:?}"))
+            .unwrap_or(i.to_string())
+    };
     let msg = match &e {
-        ModelError::Negative { what, row, col, value } => format!(
+        ModelError::Negative {
+            what,
+            row,
+            col,
+            value,
+        } => format!(
             "{what} of {} in {} is {value}; it cannot be negative",
             name(*row),
             name(*col)
         ),
-        ModelError::NotFinite { what, row, value, .. } => {
+        ModelError::NotFinite {
+            what, row, value, ..
+        } => {
             format!("{what} for {} is {value}; it must be finite", name(*row))
         }
         ModelError::DuplicateLabel { label } => {
@@ -458,16 +480,25 @@ fn model_error(path: &Path, e: ModelError, sectors: &[String]) -> IoError {
 }
 
 fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<LoadedEconomy> {
-    let table = spec
-        .table
-        .as_ref()
-        .ok_or_else(|| IoError::file(spec_path, "the specification needs a [table] section (or [make_use])"))?;
-    let sectors_sec = spec
-        .sectors
-        .as_ref()
-        .ok_or_else(|| IoError::file(spec_path, "the specification needs a [sectors] section naming the intermediate rows"))?;
+    let table = spec.table.as_ref().ok_or_else(|| {
+        IoError::file(
+            spec_path,
+            "the specification needs a [table] section (or [make_use])",
+        )
+    })?;
+    let sectors_sec = spec.sectors.as_ref().ok_or_else(|| {
+        IoError::file(
+            spec_path,
+            "the specification needs a [sectors] section naming the intermediate rows",
+        )
+    })?;
     let path = base.join(&table.file);
-    let sheet = Sheet::read(&path, table.labels.as_deref(), table.header_rows, &table.filter)?;
+    let sheet = Sheet::read(
+        &path,
+        table.labels.as_deref(),
+        table.header_rows,
+        &table.filter,
+    )?;
     let mut inputs = vec![path.clone()];
     let mut notes = Vec::new();
 
@@ -495,7 +526,10 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
         if !all_names.contains(x) {
             return Err(IoError::file(
                 spec_path,
-                format!("[sectors] exclude names {x:?}, which is not a sector{}", suggest(x, all_names.iter().map(String::as_str))),
+                format!(
+                    "[sectors] exclude names {x:?}, which is not a sector{}",
+                    suggest(x, all_names.iter().map(String::as_str))
+                ),
             ));
         }
     }
@@ -511,7 +545,11 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
     let mut zeroed = Vec::new();
     for (i, &r) in rows.iter().enumerate() {
         for (j, &c) in cols.iter().enumerate() {
-            z.set(i, j, sheet.non_negative(r, c, "the flow", sectors_sec.negative_flows, &mut zeroed)?);
+            z.set(
+                i,
+                j,
+                sheet.non_negative(r, c, "the flow", sectors_sec.negative_flows, &mut zeroed)?,
+            );
         }
     }
     note_zeroed(&mut notes, &zeroed);
@@ -519,36 +557,47 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
     let mut fd: Vec<FinalDemand> = Vec::new();
     if let Some(f) = &spec.final_demand {
         for c in sheet.select_columns(&f.columns, "final-demand column")? {
-            let values = rows.iter().map(|&r| sheet.num(r, c)).collect::<Result<Vec<_>>>()?;
+            let values = rows
+                .iter()
+                .map(|&r| sheet.num(r, c))
+                .collect::<Result<Vec<_>>>()?;
             if values.iter().any(|v| *v < 0.0) {
                 notes.push(format!(
                     "final demand {:?} has negative entries (imports or inventory changes recorded as negative final demand)",
                     sheet.raw.header[c]
                 ));
             }
-            fd.push(FinalDemand { name: sheet.raw.header[c].clone(), values });
+            fd.push(FinalDemand {
+                name: sheet.raw.header[c].clone(),
+                values,
+            });
         }
     }
     // Gross output.
     let row_sums: Vec<f64> = (0..n)
         .map(|i| {
-            (0..n).map(|j| z.get(i, j)).sum::<f64>()
-                + fd.iter().map(|f| f.values[i]).sum::<f64>()
+            (0..n).map(|j| z.get(i, j)).sum::<f64>() + fd.iter().map(|f| f.values[i]).sum::<f64>()
         })
         .collect();
     let x: Vec<f64> = match &spec.gross_output {
         None => {
-            notes.push("gross output computed as row sums Z·1 + Y·1 (no [gross_output] given)".into());
+            notes.push(
+                "gross output computed as row sums Z·1 + Y·1 (no [gross_output] given)".into(),
+            );
             row_sums.clone()
         }
         Some(g) => match (&g.column, &g.row, &g.external) {
             (Some(c), None, None) => {
                 let c = sheet.raw.column(c)?;
-                rows.iter().map(|&r| sheet.num(r, c)).collect::<Result<_>>()?
+                rows.iter()
+                    .map(|&r| sheet.num(r, c))
+                    .collect::<Result<_>>()?
             }
             (None, Some(rl), None) => {
                 let r = sheet.row_by_label(rl)?;
-                cols.iter().map(|&c| sheet.num(r, c)).collect::<Result<_>>()?
+                cols.iter()
+                    .map(|&c| sheet.num(r, c))
+                    .collect::<Result<_>>()?
             }
             (None, None, Some(ext)) => {
                 let (p, v) = external_values(base, ext, &names, "gross output")?;
@@ -567,7 +616,10 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
         if *v < 0.0 {
             return Err(IoError::file(
                 &path,
-                format!("gross output of {:?} is {v}; output cannot be negative", names[i]),
+                format!(
+                    "gross output of {:?} is {v}; output cannot be negative",
+                    names[i]
+                ),
             ));
         }
     }
@@ -584,16 +636,25 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
             ));
         }
     }
-    let mut economy = Economy::from_flows(names.clone(), &z, &x).map_err(|e| model_error(&path, e, &names))?;
+    let mut economy =
+        Economy::from_flows(names.clone(), &z, &x).map_err(|e| model_error(&path, e, &names))?;
     if !economy.zero_output_sectors.is_empty() {
         notes.push(format!(
             "{} sectors have zero output and get a zero column in A: {}",
             economy.zero_output_sectors.len(),
-            economy.zero_output_sectors.iter().map(|&k| names[k].as_str()).collect::<Vec<_>>().join(", ")
+            economy
+                .zero_output_sectors
+                .iter()
+                .map(|&k| names[k].as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     let cs = economy.a.column_sums();
-    let above: Vec<&str> = (0..n).filter(|&j| cs[j] > 1.0).map(|j| names[j].as_str()).collect();
+    let above: Vec<&str> = (0..n)
+        .filter(|&j| cs[j] > 1.0)
+        .map(|j| names[j].as_str())
+        .collect();
     if !above.is_empty() {
         notes.push(format!(
             "{} sectors use more intermediate inputs than they produce (column sum of A above 1, negative value added): {}",
@@ -608,18 +669,35 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
             Some(s) => sheet.select_columns(s, "export column")?,
             None => Vec::new(),
         };
-        let imp_names: Vec<&str> = imp_cols.iter().map(|&c| sheet.raw.header[c].as_str()).collect();
-        let exp_names: Vec<&str> = exp_cols.iter().map(|&c| sheet.raw.header[c].as_str()).collect();
+        let imp_names: Vec<&str> = imp_cols
+            .iter()
+            .map(|&c| sheet.raw.header[c].as_str())
+            .collect();
+        let exp_names: Vec<&str> = exp_cols
+            .iter()
+            .map(|&c| sheet.raw.header[c].as_str())
+            .collect();
         let imports: Vec<f64> = (0..n)
-            .map(|i| fd.iter().filter(|f| imp_names.contains(&f.name.as_str())).map(|f| f.values[i]).sum())
+            .map(|i| {
+                fd.iter()
+                    .filter(|f| imp_names.contains(&f.name.as_str()))
+                    .map(|f| f.values[i])
+                    .sum()
+            })
             .collect();
         if imp_names.iter().any(|c| !fd.iter().any(|f| f.name == *c)) {
-            return Err(IoError::file(spec_path, "[imports] columns must also be listed in [final_demand]"));
+            return Err(IoError::file(
+                spec_path,
+                "[imports] columns must also be listed in [final_demand]",
+            ));
         }
         let domestic_fd: Vec<f64> = (0..n)
             .map(|i| {
                 fd.iter()
-                    .filter(|f| !imp_names.contains(&f.name.as_str()) && !exp_names.contains(&f.name.as_str()))
+                    .filter(|f| {
+                        !imp_names.contains(&f.name.as_str())
+                            && !exp_names.contains(&f.name.as_str())
+                    })
                     .map(|f| f.values[i])
                     .sum()
             })
@@ -652,7 +730,9 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
         ));
     } else {
         for f in fd {
-            economy.add_final_demand(f).map_err(|e| model_error(&path, e, &names))?;
+            economy
+                .add_final_demand(f)
+                .map_err(|e| model_error(&path, e, &names))?;
         }
     }
     // Satellites.
@@ -660,7 +740,9 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
         let totals = match (&s.row, &s.rows, &s.external) {
             (Some(r), None, None) => {
                 let r = sheet.row_by_label(r)?;
-                cols.iter().map(|&c| sheet.num(r, c)).collect::<Result<Vec<_>>>()?
+                cols.iter()
+                    .map(|&c| sheet.num(r, c))
+                    .collect::<Result<Vec<_>>>()?
             }
             (None, Some(list), None) => {
                 let mut acc = vec![0.0; n];
@@ -673,14 +755,22 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
                 acc
             }
             (None, None, Some(ext)) => {
-                let (p, v) = external_values(base, ext, &economy.products, &format!("satellite {:?}", s.name))?;
+                let (p, v) = external_values(
+                    base,
+                    ext,
+                    &economy.products,
+                    &format!("satellite {:?}", s.name),
+                )?;
                 inputs.push(p);
                 v
             }
             _ => {
                 return Err(IoError::file(
                     spec_path,
-                    format!("satellite {:?} needs exactly one of row, rows, or file/key/value", s.name),
+                    format!(
+                        "satellite {:?} needs exactly one of row, rows, or file/key/value",
+                        s.name
+                    ),
                 ))
             }
         };
@@ -688,11 +778,16 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
             .add_satellite_totals(&s.name, s.unit.clone(), &totals)
             .map_err(|e| model_error(&path, e, &names))?;
         if s.labour {
-            economy.set_labour(&s.name).map_err(|e| model_error(spec_path, e, &names))?;
+            economy
+                .set_labour(&s.name)
+                .map_err(|e| model_error(spec_path, e, &names))?;
         }
     }
     if spec.satellite.iter().filter(|s| s.labour).count() > 1 {
-        return Err(IoError::file(spec_path, "only one satellite can be labour = true"));
+        return Err(IoError::file(
+            spec_path,
+            "only one satellite can be labour = true",
+        ));
     }
     Ok(LoadedEconomy {
         economy,
@@ -715,13 +810,20 @@ fn load_make_use(
     let ind_rows = make.select_rows(&mu.industries, "industry")?;
     let com_cols = make.select_columns(&mu.commodities, "commodity")?;
     let industries: Vec<String> = ind_rows.iter().map(|&r| make.labels[r].clone()).collect();
-    let commodities: Vec<String> = com_cols.iter().map(|&c| make.raw.header[c].clone()).collect();
+    let commodities: Vec<String> = com_cols
+        .iter()
+        .map(|&c| make.raw.header[c].clone())
+        .collect();
     let (ni, nc) = (industries.len(), commodities.len());
     let mut zeroed = Vec::new();
     let mut v = DenseMatrix::zeros(ni, nc);
     for (i, &r) in ind_rows.iter().enumerate() {
         for (c, &col) in com_cols.iter().enumerate() {
-            v.set(i, c, make.non_negative(r, col, "the make entry", mu.negative_flows, &mut zeroed)?);
+            v.set(
+                i,
+                c,
+                make.non_negative(r, col, "the make entry", mu.negative_flows, &mut zeroed)?,
+            );
         }
     }
     // The use table's rows and columns are found by the make table's labels.
@@ -730,15 +832,30 @@ fn load_make_use(
     let mut u = DenseMatrix::zeros(nc, ni);
     for (c, &r) in u_rows.iter().enumerate() {
         for (i, &col) in u_cols.iter().enumerate() {
-            u.set(c, i, use_.non_negative(r, col, "the use entry", mu.negative_flows, &mut zeroed)?);
+            u.set(
+                c,
+                i,
+                use_.non_negative(r, col, "the use entry", mu.negative_flows, &mut zeroed)?,
+            );
         }
     }
-    let sym = symmetric_table(&v, &u, mu.assumption).map_err(|e| IoError::file(spec_path, e.to_string()))?;
+    let sym = symmetric_table(&v, &u, mu.assumption)
+        .map_err(|e| IoError::file(spec_path, e.to_string()))?;
     let by_industry = mu.assumption == TechnologyAssumption::IndustryByIndustry;
-    let names = if by_industry { industries.clone() } else { commodities.clone() };
-    let a = TechnicalCoefficients::dense(sym.a.clone()).map_err(|e| model_error(spec_path, e, &names))?;
-    let mut economy = Economy::new(names.clone(), a).map_err(|e| model_error(spec_path, e, &names))?;
-    let output = if by_industry { sym.industry_output.clone() } else { sym.commodity_output.clone() };
+    let names = if by_industry {
+        industries.clone()
+    } else {
+        commodities.clone()
+    };
+    let a = TechnicalCoefficients::dense(sym.a.clone())
+        .map_err(|e| model_error(spec_path, e, &names))?;
+    let mut economy =
+        Economy::new(names.clone(), a).map_err(|e| model_error(spec_path, e, &names))?;
+    let output = if by_industry {
+        sym.industry_output.clone()
+    } else {
+        sym.commodity_output.clone()
+    };
     economy.zero_output_sectors = (0..output.len()).filter(|&k| output[k] == 0.0).collect();
     economy.recorded_output = Some(output);
     let mut notes = Vec::new();
@@ -753,18 +870,28 @@ fn load_make_use(
     ));
     if let Some(sel) = &mu.final_demand {
         for c in use_.select_columns(sel, "final-demand column")? {
-            let by_commodity = u_rows.iter().map(|&r| use_.num(r, c)).collect::<Result<Vec<_>>>()?;
+            let by_commodity = u_rows
+                .iter()
+                .map(|&r| use_.num(r, c))
+                .collect::<Result<Vec<_>>>()?;
             // Final demand is for commodities; in an industry-by-industry table it is moved to
             // the industries that make them, by market share: D · f.
             let values = if by_industry {
                 (0..ni)
-                    .map(|i| (0..nc).map(|k| sym.market_shares.get(i, k) * by_commodity[k]).sum())
+                    .map(|i| {
+                        (0..nc)
+                            .map(|k| sym.market_shares.get(i, k) * by_commodity[k])
+                            .sum()
+                    })
                     .collect()
             } else {
                 by_commodity
             };
             economy
-                .add_final_demand(FinalDemand { name: use_.raw.header[c].clone(), values })
+                .add_final_demand(FinalDemand {
+                    name: use_.raw.header[c].clone(),
+                    values,
+                })
                 .map_err(|e| model_error(&use_path, e, &names))?;
         }
     }
@@ -775,7 +902,10 @@ fn load_make_use(
             _ => {
                 return Err(IoError::file(
                     spec_path,
-                    format!("satellite {:?}: with [make_use], give row or rows of the use table", s.name),
+                    format!(
+                        "satellite {:?}: with [make_use], give row or rows of the use table",
+                        s.name
+                    ),
                 ))
             }
         };
@@ -788,14 +918,23 @@ fn load_make_use(
         }
         let intensity = sym.satellite_intensity(&totals, mu.assumption);
         economy
-            .add_satellite(plenty_core::Satellite { name: s.name.clone(), unit: s.unit.clone(), intensity })
+            .add_satellite(plenty_core::Satellite {
+                name: s.name.clone(),
+                unit: s.unit.clone(),
+                intensity,
+            })
             .map_err(|e| model_error(&use_path, e, &names))?;
         if s.labour {
-            economy.set_labour(&s.name).map_err(|e| model_error(spec_path, e, &names))?;
+            economy
+                .set_labour(&s.name)
+                .map_err(|e| model_error(spec_path, e, &names))?;
         }
     }
     let cs = economy.a.column_sums();
-    let above: Vec<&str> = (0..economy.n()).filter(|&j| cs[j] > 1.0).map(|j| economy.products[j].as_str()).collect();
+    let above: Vec<&str> = (0..economy.n())
+        .filter(|&j| cs[j] > 1.0)
+        .map(|j| economy.products[j].as_str())
+        .collect();
     if !above.is_empty() {
         notes.push(format!(
             "{} sectors have a column sum of A above 1 (inputs exceed output): {}",
@@ -803,7 +942,12 @@ fn load_make_use(
             above.join(", ")
         ));
     }
-    Ok(LoadedEconomy { economy, inputs: vec![make_path, use_path], notes, unit: None })
+    Ok(LoadedEconomy {
+        economy,
+        inputs: vec![make_path, use_path],
+        notes,
+        unit: None,
+    })
 }
 
 fn note_zeroed(notes: &mut Vec<String>, zeroed: &[String]) {

@@ -60,8 +60,15 @@ impl RawTable {
             ));
         }
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
-            IoError::at_line(path, line, "this line is not valid UTF-8; save the table as UTF-8 text")
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            IoError::at_line(
+                path,
+                line,
+                "this line is not valid UTF-8; save the table as UTF-8 text",
+            )
         })?;
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -115,7 +122,10 @@ impl RawTable {
             rows.push(Row { line, cells });
         }
         let (header_line, header) = header.ok_or_else(|| {
-            IoError::file(path, "the file is empty: a table needs a header line and data lines")
+            IoError::file(
+                path,
+                "the file is empty: a table needs a header line and data lines",
+            )
         })?;
         if rows.is_empty() {
             return Err(IoError::at_line(
@@ -191,7 +201,10 @@ impl RawTable {
                 r.line,
                 col + 1,
                 Some(&self.header[col]),
-                format!("a number is needed here, found the missing-value mark {:?}", r.cells[col]),
+                format!(
+                    "a number is needed here, found the missing-value mark {:?}",
+                    r.cells[col]
+                ),
             )
         })
     }
@@ -245,7 +258,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -275,9 +290,15 @@ mod tests {
     fn errors_point_at_the_cell() {
         let t = parse("label,a,b\nx,1,NaN\n").unwrap();
         let e = t.number(0, 2).unwrap_err().to_string();
-        assert!(e.starts_with("t.csv:2:3 (column \"b\"): \"NaN\" is NaN"), "{e}");
+        assert!(
+            e.starts_with("t.csv:2:3 (column \"b\"): \"NaN\" is NaN"),
+            "{e}"
+        );
         let e = parse("label,a,b\nx,1\n").unwrap_err().to_string();
-        assert!(e.contains("t.csv:2: this line has 2 cells but the header has 3"), "{e}");
+        assert!(
+            e.contains("t.csv:2: this line has 2 cells but the header has 3"),
+            "{e}"
+        );
         let e = parse("").unwrap_err().to_string();
         assert!(e.contains("the file is empty"), "{e}");
         let e = RawTable::parse(Path::new("b.csv"), b"\x00\x01\x02", b',', 1).unwrap_err();
@@ -286,7 +307,10 @@ mod tests {
         let e = t.column("alpah").unwrap_err().to_string();
         assert!(e.contains("did you mean \"alpha\""), "{e}");
         let e = t.number(0, 1).map(|_| ()).and_then(|_| {
-            parse("l,a\nx,\"1,234\"\n").unwrap().number(0, 1).map(|_| ())
+            parse("l,a\nx,\"1,234\"\n")
+                .unwrap()
+                .number(0, 1)
+                .map(|_| ())
         });
         assert!(e.unwrap_err().to_string().contains("thousands separators"));
     }

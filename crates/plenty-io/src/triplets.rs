@@ -18,7 +18,7 @@
 use crate::error::{IoError, Result};
 use crate::mtx::push_f64;
 use crate::table::parse_number;
-use crate::vectors::csv_cell;
+use crate::vectors::{csv_cell, LineCounter};
 use plenty_core::{CsrMatrix, ModelError};
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
@@ -40,12 +40,13 @@ fn for_each_record(
         .from_reader(text);
     let mut rec = csv::StringRecord::new();
     let mut header: Option<usize> = None;
+    let mut lines = LineCounter::new(text, true);
     loop {
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => return Ok(header),
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = lines.line_of(e.position());
                 return Err(IoError::at_line(
                     path,
                     line,
@@ -53,12 +54,16 @@ fn for_each_record(
                 ));
             }
         }
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = lines.line_of(rec.position());
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         if rec.len() != 3 {
-            let what = if header.is_none() { "the header" } else { "an entry" };
+            let what = if header.is_none() {
+                "the header"
+            } else {
+                "an entry"
+            };
             return Err(IoError::at_line(
                 path,
                 line,
@@ -136,7 +141,10 @@ fn parse_triplets(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, CsrMatrix)>
                     line,
                     k + 1,
                     Some(CELL_NAMES[k]),
-                    format!("the {} is empty; give a label or a 0-based index", CELL_NAMES[k]),
+                    format!(
+                        "the {} is empty; give a label or a 0-based index",
+                        CELL_NAMES[k]
+                    ),
                 ));
             }
             *slot = match ids.get(cell) {
@@ -171,12 +179,10 @@ fn parse_triplets(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, CsrMatrix)>
     })?;
     let header_line = match header {
         Some(l) => l,
-        None => {
-            return Err(IoError::file(
-                path,
-                "the file is empty; a triplet file has a header `row,col,value` and one line per entry",
-            ))
-        }
+        None => return Err(IoError::file(
+            path,
+            "the file is empty; a triplet file has a header `row,col,value` and one line per entry",
+        )),
     };
     if triplets.is_empty() {
         return Err(IoError::at_line(

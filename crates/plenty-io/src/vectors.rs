@@ -85,12 +85,13 @@ fn parse_vector(path: &Path, bytes: &[u8]) -> Result<LabelledVector> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut values = Vec::new();
     let mut rec = csv::StringRecord::new();
+    let mut lines = LineCounter::new(bytes, true);
     loop {
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = lines.line_of(e.position());
                 return Err(IoError::at_line(
                     path,
                     line,
@@ -98,7 +99,7 @@ fn parse_vector(path: &Path, bytes: &[u8]) -> Result<LabelledVector> {
                 ));
             }
         }
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = lines.line_of(rec.position());
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -225,6 +226,59 @@ fn too_wide(path: &Path, line: usize, cells: usize) -> IoError {
     )
 }
 
+/// Turns the positions that the `csv` crate reports into 1-based line numbers.
+///
+/// The crate's own `Position::line()` does not count blank lines, comment lines or CRLF line
+/// ends correctly, and its byte offset is where the previous record ended, before any skipped
+/// blank or comment lines. So this skips those lines forward from the offset, as the reader
+/// did, and counts the line breaks before the record's first byte. Offsets must come in
+/// increasing order (they do, record after record), so the whole file is scanned once.
+pub(crate) struct LineCounter<'a> {
+    bytes: &'a [u8],
+    comments: bool,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    /// A counter over the bytes given to the `csv` reader; `comments` says whether that reader
+    /// skips `#` lines.
+    pub(crate) fn new(bytes: &'a [u8], comments: bool) -> Self {
+        Self {
+            bytes,
+            comments,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line on which the record reported at byte offset `pos` starts.
+    pub(crate) fn line_of(&mut self, pos: Option<&csv::Position>) -> usize {
+        let b = self.bytes;
+        let mut p = pos.map(|p| p.byte() as usize).unwrap_or(0).min(b.len());
+        loop {
+            match b.get(p) {
+                Some(b'\r') | Some(b'\n') => p += 1,
+                Some(b'#') if self.comments => {
+                    p = b[p..]
+                        .iter()
+                        .position(|&c| c == b'\n')
+                        .map_or(b.len(), |k| p + k + 1)
+                }
+                _ => break,
+            }
+        }
+        if p < self.offset {
+            // Out of order (never for successive records): count from the start.
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += b[self.offset..p].iter().filter(|&&c| c == b'\n').count();
+        self.offset = p;
+        self.line
+    }
+}
+
 /// Quotes a CSV cell when it needs it: a comma, a quote, a line break, or a leading `#` (which
 /// would make the line read as a comment).
 pub(crate) fn csv_cell(s: &str) -> String {
@@ -275,7 +329,11 @@ pub fn write_vector(
             if let Some(j) = seen.insert(s.as_str(), i) {
                 return Err(IoError::file(
                     path,
-                    format!("the label {s:?} is given twice (values {} and {}); labels must be unique", j + 1, i + 1),
+                    format!(
+                        "the label {s:?} is given twice (values {} and {}); labels must be unique",
+                        j + 1,
+                        i + 1
+                    ),
                 ));
             }
         }

@@ -26,7 +26,11 @@ fn json(path: &Path) -> serde_json::Value {
 }
 
 fn floats(v: &serde_json::Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 /// Rounds to `digits` decimals, as a publication prints.
@@ -38,7 +42,11 @@ fn printed(x: f64, digits: i32) -> f64 {
 fn every_method() -> Vec<SolverSettings> {
     [Method::DenseLu, Method::BiCgStab, Method::Jacobi]
         .into_iter()
-        .map(|method| SolverSettings { method, tolerance: 1e-13, ..Default::default() })
+        .map(|method| SolverSettings {
+            method,
+            tolerance: 1e-13,
+            ..Default::default()
+        })
         .collect()
 }
 
@@ -54,17 +62,36 @@ fn germany_1995_reproduces_the_eurostat_manual() {
         // The published Leontief diagonal (Beutel table 15.10), to the 4 printed digits.
         let inv = solver.inverse_columns(&[0, 1, 2]).unwrap();
         for (k, want) in floats(&r["published_L_diag_first3"]).iter().enumerate() {
-            assert_eq!(printed(inv[k].x[k], 4), *want, "{:?}: L[{k},{k}] = {}", settings.method, inv[k].x[k]);
+            assert_eq!(
+                printed(inv[k].x[k], 4),
+                *want,
+                "{:?}: L[{k},{k}] = {}",
+                settings.method,
+                inv[k].x[k]
+            );
         }
         // GVA multipliers (GVA per unit of final demand) and employment multipliers, which are
         // the labour values in 1000 persons per MIO EUR.
         let gva = satellite_effects(&solver, e.satellite("gva").unwrap()).unwrap();
         for (k, want) in floats(&r["published_gva_multipliers"]).iter().enumerate() {
-            assert_eq!(printed(gva.total[k], 4), *want, "GVA multiplier {k}: {}", gva.total[k]);
+            assert_eq!(
+                printed(gva.total[k], 4),
+                *want,
+                "GVA multiplier {k}: {}",
+                gva.total[k]
+            );
         }
         let emp = satellite_effects(&solver, e.labour_satellite().unwrap()).unwrap();
-        for (k, want) in floats(&r["published_employment_multipliers_1000persons_per_MIO_EUR"]).iter().enumerate() {
-            assert_eq!(printed(emp.total[k], 4), *want, "employment multiplier {k}: {}", emp.total[k]);
+        for (k, want) in floats(&r["published_employment_multipliers_1000persons_per_MIO_EUR"])
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(
+                printed(emp.total[k], 4),
+                *want,
+                "employment multiplier {k}: {}",
+                emp.total[k]
+            );
         }
         // v·y = total employment (36 428 thousand persons), the identity the manual states.
         let d = e.total_final_demand();
@@ -77,13 +104,16 @@ fn germany_1995_reproduces_the_eurostat_manual() {
 
 /// Reads one of the ONS's own published matrices (row_code,row_label + one column per code).
 fn ons_matrix(file: &str, codes: &[String]) -> Vec<Vec<f64>> {
-    let t = plenty_io::table::RawTable::read(&shared().join("uk_ons_ioat_2010").join(file), 1).unwrap();
+    let t =
+        plenty_io::table::RawTable::read(&shared().join("uk_ons_ioat_2010").join(file), 1).unwrap();
     let cols: Vec<usize> = codes.iter().map(|c| t.column(c).unwrap()).collect();
     codes
         .iter()
         .map(|c| {
             let r = t.rows.iter().position(|r| &r.cells[0] == c).unwrap();
-            cols.iter().map(|&j| t.number_or_zero(r, j).unwrap()).collect()
+            cols.iter()
+                .map(|&j| t.number_or_zero(r, j).unwrap())
+                .collect()
         })
         .collect()
 }
@@ -104,7 +134,10 @@ fn uk_2010_equals_the_ons_published_leontief_inverse_and_effects() {
             worst = worst.max((inv[j].x[i] - ons_l[i][j]).abs());
         }
     }
-    assert!(worst < 1e-10, "largest difference from the ONS inverse: {worst:e}");
+    assert!(
+        worst < 1e-10,
+        "largest difference from the ONS inverse: {worst:e}"
+    );
     // Published output multipliers, employment-cost effects and GVA effects, per product.
     let t = plenty_io::table::RawTable::read(
         &shared().join("uk_ons_ioat_2010/ons_published_multipliers_and_effects_product.csv"),
@@ -114,18 +147,30 @@ fn uk_2010_equals_the_ons_published_leontief_inverse_and_effects() {
     assert_eq!(t.rows.len(), e.n());
     let col = |name: &str| -> Vec<f64> {
         let c = t.column(name).unwrap();
-        (0..t.rows.len()).map(|r| t.required_number(r, c).unwrap()).collect()
+        (0..t.rows.len())
+            .map(|r| t.required_number(r, c).unwrap())
+            .collect()
     };
     let om = output_multipliers(&solver).unwrap();
     let comp = satellite_effects(&solver, e.satellite("compensation").unwrap()).unwrap();
     let gva = satellite_effects(&solver, e.satellite("gva").unwrap()).unwrap();
     for (ours, theirs, what) in [
         (&om.x, col("Output multiplier"), "output multiplier"),
-        (&comp.total, col("Employment cost effects"), "employment-cost effect"),
+        (
+            &comp.total,
+            col("Employment cost effects"),
+            "employment-cost effect",
+        ),
         (&gva.total, col("GVA effects"), "GVA effect"),
     ] {
         for k in 0..e.n() {
-            assert!((ours[k] - theirs[k]).abs() < 1e-10, "{what} of {}: plenty {} vs ONS {}", e.products[k], ours[k], theirs[k]);
+            assert!(
+                (ours[k] - theirs[k]).abs() < 1e-10,
+                "{what} of {}: plenty {} vs ONS {}",
+                e.products[k],
+                ours[k],
+                theirs[k]
+            );
         }
     }
     // Type I multipliers = effect / direct coefficient.
@@ -133,10 +178,16 @@ fn uk_2010_equals_the_ons_published_leontief_inverse_and_effects() {
     let pub_gva_mult = col("GVA multiplier");
     for k in 0..e.n() {
         if let Some(m) = comp.type_i[k] {
-            assert!((m - pub_comp_mult[k]).abs() < 1e-9 * m.abs().max(1.0), "employment-cost multiplier {k}");
+            assert!(
+                (m - pub_comp_mult[k]).abs() < 1e-9 * m.abs().max(1.0),
+                "employment-cost multiplier {k}"
+            );
         }
         if let Some(m) = gva.type_i[k] {
-            assert!((m - pub_gva_mult[k]).abs() < 1e-9 * m.abs().max(1.0), "GVA multiplier {k}");
+            assert!(
+                (m - pub_gva_mult[k]).abs() < 1e-9 * m.abs().max(1.0),
+                "GVA multiplier {k}"
+            );
         }
     }
 }
@@ -154,7 +205,11 @@ fn wiod_usa_2014_labour_embodied_in_final_demand_equals_hours_worked() {
         let vd: f64 = v.x.iter().zip(&d).map(|(a, b)| a * b).sum();
         // Total hours worked by employees in 2014 (SEA): 262 614.229 million.
         let want = 262_614.229;
-        assert!((vd - want).abs() / want < 1e-9, "{:?}: v·d = {vd}", settings.method);
+        assert!(
+            (vd - want).abs() / want < 1e-9,
+            "{:?}: v·d = {vd}",
+            settings.method
+        );
         let id = IdentityCheck::new(&v.x, &d, &l, &x.x);
         assert!(id.relative_difference < 1e-10, "{id:?}");
     }
@@ -170,7 +225,12 @@ fn wiod_usa_2014_labour_embodied_in_final_demand_equals_hours_worked() {
     for (r, row) in t.rows.iter().enumerate() {
         let k = e.product_index(&row.cells[0]).unwrap();
         let want = t.required_number(r, c).unwrap();
-        assert!((v.x[k] - want).abs() <= 1e-7 * want.abs().max(1e-12), "{}: {} vs {want}", row.cells[0], v.x[k]);
+        assert!(
+            (v.x[k] - want).abs() <= 1e-7 * want.abs().max(1e-12),
+            "{}: {} vs {want}",
+            row.cells[0],
+            v.x[k]
+        );
     }
 }
 
@@ -198,7 +258,12 @@ fn bea_detail_2017_spectral_radius() {
     let sum = ixi.economy.a.column_sums()[k];
     assert_eq!(printed(sum, 2), 1.59, "{sum}");
     let est2 = spectral_radius(&ixi.economy.a, &SpectralSettings::default());
-    assert!((est2.rho - est.rho).abs() < 1e-8, "{} vs {}", est2.rho, est.rho);
+    assert!(
+        (est2.rho - est.rho).abs() < 1e-8,
+        "{} vs {}",
+        est2.rho,
+        est.rho
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -214,6 +279,12 @@ fn japan_2011_domestic_inverse_reproduces_gross_output() {
     let solver = LeontiefSolver::new(&e.a, SolverSettings::default()).unwrap();
     let x = solver.solve_output(&d).unwrap();
     for k in 0..13 {
-        assert!((x.x[k] - x_rec[k]).abs() <= 1e-10 * x_rec[k], "{}: {} vs {}", e.products[k], x.x[k], x_rec[k]);
+        assert!(
+            (x.x[k] - x_rec[k]).abs() <= 1e-10 * x_rec[k],
+            "{}: {} vs {}",
+            e.products[k],
+            x.x[k],
+            x_rec[k]
+        );
     }
 }

@@ -1,0 +1,334 @@
+//! The `plenty` binary, run as a user would: in a temporary folder, on real files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn plenty(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plenty"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the plenty binary runs")
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("plenty-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn json_of(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn values_on_the_built_in_example() {
+    let o = plenty(&["values", "examples/village.toml"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("labour_value"), "{out}");
+    assert!(out.contains("identity: v·d ="), "{out}");
+    assert!(out.contains("input sha256 "), "{out}");
+}
+
+#[test]
+fn json_csv_and_parquet_outputs_carry_provenance_and_agree() {
+    let d = temp("formats");
+    let j = d.join("v.json");
+    let c = d.join("v.csv");
+    let p = d.join("v.parquet");
+    for f in [&j, &c, &p] {
+        let o = plenty(&["values", "examples/village.toml", "-o", f.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", text(&o).1);
+    }
+    let v = json_of(&j);
+    assert_eq!(v["provenance"]["plenty_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["provenance"]["input_hash"].as_str().unwrap().len(), 64);
+    let rel = v["summary"]["identity"]["relative_difference"]
+        .as_f64()
+        .unwrap();
+    assert!(rel < 1e-12, "{rel}");
+    let lv: Vec<f64> = v["tables"]["labour_values"]["columns"]["labour_value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(lv.len(), 5);
+    let csv = std::fs::read_to_string(&c).unwrap();
+    assert!(csv.starts_with("# plenty "), "{csv}");
+    assert!(csv.contains("# input_sha256: "));
+    let data: Vec<&str> = csv.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        data[0],
+        "product,direct_labour,labour_value,final_demand,gross_output"
+    );
+    let bread: f64 = data[2].split(',').nth(2).unwrap().parse().unwrap();
+    assert_eq!(bread, lv[1]);
+    let (table, meta) = plenty_io::output::read_parquet(&p).unwrap();
+    assert_eq!(table.rows[1], "bread");
+    assert_eq!(table.columns[1].values, lv);
+    assert!(meta
+        .iter()
+        .any(|(k, v)| k == "plenty.provenance" && v.contains("input_hash")));
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn generated_economy_round_trip_with_every_method() {
+    let d = temp("generate");
+    let dir = d.join("eco");
+    let o = plenty(&[
+        "generate",
+        "--n",
+        "3000",
+        "--k",
+        "8",
+        "--seed",
+        "7",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let mut lv = Vec::new();
+    for method in ["dense-lu", "bicgstab", "jacobi"] {
+        let out = d.join(format!("{method}.json"));
+        let o = plenty(&[
+            "values",
+            dir.to_str().unwrap(),
+            "--method",
+            method,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o).1);
+        let v = json_of(&out);
+        assert_eq!(v["summary"]["labour_values_solve"]["method"], method);
+        assert!(
+            v["summary"]["labour_values_solve"]["relative_residual"]
+                .as_f64()
+                .unwrap()
+                <= 1e-10
+        );
+        assert!(
+            v["summary"]["identity"]["relative_difference"]
+                .as_f64()
+                .unwrap()
+                < 1e-9
+        );
+        lv.push(v["tables"]["labour_values"]["columns"]["labour_value"].clone());
+    }
+    let a: Vec<f64> = lv[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    for other in &lv[1..] {
+        for (x, y) in a.iter().zip(other.as_array().unwrap()) {
+            let y = y.as_f64().unwrap();
+            assert!((x - y).abs() <= 1e-8 * x.abs(), "{x} vs {y}");
+        }
+    }
+    // The same seed gives the same bits.
+    let dir2 = d.join("eco2");
+    let o = plenty(&[
+        "generate",
+        "--n",
+        "3000",
+        "--k",
+        "8",
+        "--seed",
+        "7",
+        "--out",
+        dir2.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read(dir.join("A.mtx")).unwrap(),
+        std::fs::read(dir2.join("A.mtx")).unwrap()
+    );
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn results_are_the_same_bits_on_one_thread_or_two() {
+    let d = temp("threads");
+    let dir = d.join("eco");
+    assert!(plenty(&[
+        "generate",
+        "--n",
+        "40000",
+        "--k",
+        "10",
+        "--out",
+        dir.to_str().unwrap()
+    ])
+    .status
+    .success());
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        for method in ["bicgstab", "jacobi"] {
+            let out = d.join(format!("{threads}-{method}.csv"));
+            let o = plenty(&[
+                "values",
+                dir.to_str().unwrap(),
+                "--threads",
+                threads,
+                "--method",
+                method,
+                "-o",
+                out.to_str().unwrap(),
+            ]);
+            assert!(o.status.success(), "{}", text(&o).1);
+            let body: String = std::fs::read_to_string(&out)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.starts_with("# command"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            outs.push((method, body));
+        }
+    }
+    assert!(
+        outs[0] == outs[2],
+        "bicgstab differs between 1 and 2 threads"
+    );
+    assert!(outs[1] == outs[3], "jacobi differs between 1 and 2 threads");
+    // Dense LU too, large enough for the factorisation to run in parallel.
+    let small = d.join("eco-small");
+    assert!(plenty(&[
+        "generate",
+        "--n",
+        "2500",
+        "--k",
+        "10",
+        "--out",
+        small.to_str().unwrap()
+    ])
+    .status
+    .success());
+    let mut dense = Vec::new();
+    for threads in ["1", "2"] {
+        let out = d.join(format!("{threads}-lu.csv"));
+        let o = plenty(&[
+            "values",
+            small.to_str().unwrap(),
+            "--method",
+            "dense-lu",
+            "--threads",
+            threads,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o).1);
+        dense.push(
+            std::fs::read_to_string(&out)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.starts_with("# command"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    assert!(
+        dense[0] == dense[1],
+        "the dense LU differs between 1 and 2 threads"
+    );
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn an_unproductive_economy_is_an_answer_with_the_sectors_named() {
+    let o = plenty(&["check", "crates/plenty-cli/tests/data/unproductive.toml"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(out.contains("not productive"), "{out}");
+    assert!(
+        out.contains("the cycle among steel, coal has ρ = 1.039230"),
+        "{out}"
+    );
+    assert!(err.contains("ρ(A) = 1.0392"), "{err}");
+    let o = plenty(&[
+        "values",
+        "crates/plenty-cli/tests/data/unproductive.toml",
+        "--method",
+        "jacobi",
+    ]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("plenty check"), "{err}");
+}
+
+#[test]
+fn bad_input_exits_2_with_the_place_named() {
+    let d = temp("bad");
+    let cases: Vec<(String, &str)> = vec![
+        (
+            "[[product]]\nname = \"a\"\n[[process]]\nproduct = \"b\"\nlabour = 1\n".into(),
+            "bad.toml:4:11: the process's product \"b\" is not a [[product]]",
+        ),
+        (
+            "[[product]]\nname = \"a\"\n[[process]]\nproduct = \"a\"\nlabour = inf\n".into(),
+            "bad.toml:5:10: labour is inf",
+        ),
+    ];
+    for (body, want) in cases {
+        let p = d.join("bad.toml");
+        std::fs::write(&p, body).unwrap();
+        let o = plenty(&["values", p.to_str().unwrap()]);
+        let (_, err) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(want), "{err}\nwanted: {want}");
+    }
+    let p = d.join("m.csv");
+    std::fs::write(&p, "product,a,b\na,0.1,0.2\nc,0.3,0.1\n").unwrap();
+    let o = plenty(&["values", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o)
+            .1
+            .contains("m.csv:1:3: column 2 is headed \"b\" but row 2 is labelled \"c\""),
+        "{}",
+        text(&o).1
+    );
+    let o = plenty(&["values", "no/such/file.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("no such file"));
+    let o = plenty(&["values", "examples/village.toml", "--tolerance", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("tolerance must lie in (0, 1)"));
+    let o = plenty(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn every_real_table_runs_end_to_end() {
+    for spec in [
+        "germany_1995",
+        "uk_2010",
+        "wiod_usa_2014",
+        "japan_2011",
+        "bea_detail_2017",
+    ] {
+        let path = format!("examples/specs/{spec}.toml");
+        for cmd in ["values", "multipliers", "check"] {
+            let o = plenty(&[cmd, &path, "--max-rows", "3"]);
+            let (out, err) = text(&o);
+            assert!(o.status.success(), "{cmd} {spec}: {err}");
+            assert!(!out.is_empty());
+        }
+    }
+}
