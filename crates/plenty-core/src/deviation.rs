@@ -31,6 +31,9 @@
 //!   out of its net product at these units (clptheory's WIOD figures mix a USD flow table with
 //!   gross output in national currency, which gives exactly that for Australia 2010).
 //!
+//! The **New Interpretation** fixes the profit rate instead by the wage share of the net product;
+//! see [`new_interpretation_profit_rate`].
+//!
 //! ## The deviation measures
 //!
 //! For a price vector `x` measured against a reference `y` (`MP = 1`, or `DP`), clptheory's
@@ -656,7 +659,7 @@ pub fn new_interpretation_profit_rate(
         iterations: 0,
         status: RootStatus::SolveFailed,
     };
-    if rho.status == PerronStatus::Degenerate || !(rho.eigenvalue > 0.0) {
+    if rho.status == PerronStatus::Degenerate || rho.eigenvalue.is_nan() || rho.eigenvalue <= 0.0 {
         return Ok(out);
     }
     let upper = out.maximum_profit_rate - settings.margin;
@@ -1129,8 +1132,8 @@ mod tests {
         let m = augmented_matrix(&a, &b, &l).unwrap();
         let mut pm = vec![0.0; 3];
         m.mul_vec_transpose(&pp.prices, &mut pm);
-        for k in 0..3 {
-            assert!(close(pm[k], pp.perron.eigenvalue * pp.prices[k], 1e-12));
+        for (pm, p) in pm.iter().zip(&pp.prices) {
+            assert!(close(*pm, pp.perron.eigenvalue * p, 1e-12));
         }
         let dense = left_perron_vector(&m, &PerronSettings::default()).unwrap();
         for k in 0..3 {

@@ -887,7 +887,8 @@ fn read_extension_folder(dir: &Path, sys: &PymrioSystem) -> Result<Option<Extens
     };
     let rows = frame.rows.clone();
     let row_levels = frame.index_names.clone();
-    let f_y_entry = locate(dir, p, "F_Y", None, 2).or_else(|| locate(dir, p, "FY", None, 2)); // "FY": pymrio < 0.4
+    // pymrio before 0.4 called F_Y "FY".
+    let f_y_entry = locate(dir, p, "F_Y", None, 2).or_else(|| locate(dir, p, "FY", None, 2));
     let f_y = match f_y_entry {
         Some(e) => {
             let mut fy = numeric(&e, sys.y_columns.len())?;
