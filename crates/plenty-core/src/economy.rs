@@ -91,7 +91,7 @@ impl Economy {
         }
         let mut a = DenseMatrix::zeros(n, n);
         for i in 0..n {
-            for j in 0..n {
+            for (j, &xj) in x.iter().enumerate() {
                 let v = z.get(i, j);
                 if !v.is_finite() {
                     return Err(ModelError::NotFinite {
@@ -109,8 +109,8 @@ impl Economy {
                         value: v,
                     });
                 }
-                if x[j] > 0.0 {
-                    a.set(i, j, v / x[j]);
+                if xj > 0.0 {
+                    a.set(i, j, v / xj);
                 }
             }
         }

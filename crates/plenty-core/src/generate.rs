@@ -105,6 +105,9 @@ pub struct SyntheticEconomy {
     pub demand: Vec<f64>,
 }
 
+/// One generated block: triplets, labour and demand.
+type Block = (Vec<(u32, u32, f64)>, Vec<f64>, Vec<f64>);
+
 /// Products per independently seeded block (fixed, so output does not depend on threads).
 const BLOCK: usize = 4096;
 
@@ -114,7 +117,7 @@ pub fn generate(settings: &GeneratorSettings) -> Result<SyntheticEconomy, String
     settings.validate()?;
     let n = settings.n;
     let k = settings.k;
-    let blocks: Vec<(Vec<(u32, u32, f64)>, Vec<f64>, Vec<f64>)> = (0..n.div_ceil(BLOCK))
+    let blocks: Vec<Block> = (0..n.div_ceil(BLOCK))
         .into_par_iter()
         .map(|b| {
             let mut rng = Rng::fork(settings.seed, b as u64);

@@ -48,6 +48,12 @@ fn peer_python(test: &str) -> Option<PathBuf> {
     if p.exists() {
         Some(p)
     } else {
+        // CI installs the peers and sets PLENTY_REQUIRE_PEERS, so a missing peer fails there.
+        assert!(
+            std::env::var_os("PLENTY_REQUIRE_PEERS").is_none(),
+            "{test}: PLENTY_REQUIRE_PEERS is set but there is no Python at {}",
+            p.display()
+        );
         println!(
             "skipped {test}: no Python at {} (set up .venv-peer as in bench/README.md)",
             p.display()
@@ -557,10 +563,7 @@ fn peer_reads_our_vectors() {
         return;
     };
     let bench = manifest().join("../../../shared/bench");
-    if !bench.join("peer.py").exists() {
-        println!("skipped peer_reads_our_vectors: no bench/peer.py");
-        return;
-    }
+    assert!(bench.join("peer.py").exists(), "no ../shared/bench/peer.py");
     let d = scratch("vec-peer");
     let labels: Vec<String> = ["a", "b, c", "d"].iter().map(|s| s.to_string()).collect();
     let values = [0.1, 1.0 / 3.0, 1e-300];
@@ -721,10 +724,11 @@ fn x_column(path: &Path) -> Vec<f64> {
 #[test]
 fn pymrio_csv_export_is_read() {
     let dir = pymrio_export();
-    if !dir.exists() {
-        println!("skipped pymrio_csv_export_is_read: no {}", dir.display());
-        return;
-    }
+    assert!(
+        dir.exists(),
+        "the shared data folder {} is missing",
+        dir.display()
+    );
     let sys = pymrio::read_pymrio(&dir).unwrap();
     assert_eq!(sys, pymrio::read_pymrio_csv_export(&dir).unwrap());
     assert_eq!(sys.regions_sectors.len(), 48);

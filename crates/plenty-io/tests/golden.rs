@@ -2,6 +2,8 @@
 //! ONS, WIOD, BEA), read from ../shared/data through the import specifications in
 //! examples/specs.
 
+#![allow(clippy::needless_range_loop)] // matrix entries read clearest by index
+
 use plenty_core::economy::{output_multipliers, satellite_effects};
 use plenty_core::spectral::{spectral_radius, SpectralSettings};
 use plenty_core::{Economy, IdentityCheck, LeontiefSolver, Method, SolverSettings};
