@@ -172,21 +172,30 @@ fn solve_line(what: &str, r: &SolveReport) -> String {
 fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
     let progress = Progress::new(g.quiet);
     let t0 = Instant::now();
-    let (loaded, settings) = load(g, &args.input, &progress)?;
-    let e = &loaded.economy;
-    let d = demand(e)?;
-    let l = labour(e)?;
+    let (mut loaded, settings) = load(g, &args.input, &progress)?;
+    let d = demand(&loaded.economy)?;
+    let l = labour(&loaded.economy)?;
+    let summary_economy = economy_summary(&loaded);
+    let nnz = loaded.economy.a.nnz();
     let t_read = t0.elapsed().as_secs_f64();
     progress.stage("preparing the Leontief system");
     let t1 = Instant::now();
-    let solver = LeontiefSolver::new(&e.a, settings.clone())?;
+    // The solver takes the coefficients over, so a large sparse matrix is held once (as the
+    // tiles the iteration uses), not twice.
+    let a = std::mem::replace(
+        &mut loaded.economy.a,
+        TechnicalCoefficients::Dense(plenty_core::DenseMatrix::zeros(0, 0)),
+    );
+    let solver = LeontiefSolver::from_owned(a, settings.clone())?;
     progress.stage(&format!(
         "solving (I − A) x = d and v (I − A) = l by {}",
         solver.method()
     ));
     let (x, v) = solver.solve_both(&d, &l)?;
     let t_solve = t1.elapsed().as_secs_f64();
+    drop(solver);
     progress.finish();
+    let e = &loaded.economy;
     require_converged("gross output", &x.report)?;
     require_converged("labour values", &v.report)?;
     let id = IdentityCheck::new(&v.x, &d, &l, &x.x);
@@ -221,7 +230,7 @@ fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
     let report = Report {
         provenance: provenance(&loaded.inputs, json!({"solver": settings}))?,
         summary: json!({
-            "economy": economy_summary(&loaded),
+            "economy": summary_economy,
             "labour_account": labour_name,
             "gross_output_solve": report_json(&x.report),
             "labour_values_solve": report_json(&v.report),
@@ -237,9 +246,8 @@ fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
     };
     let headline = vec![
         format!(
-            "{} products, {} non-zero coefficients; labour account {:?}",
+            "{} products, {nnz} non-zero coefficients; labour account {:?}",
             e.n(),
-            e.a.nnz(),
             labour_name
         ),
         solve_line("gross output x", &x.report),

@@ -32,6 +32,21 @@ fn main() {
         );
     }
     let t = Instant::now();
+    let tiled = plenty_core::tiled::TiledMatrix::from_csr(&a);
+    println!("tiles {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
+    let mut z = vec![0.0; n];
+    for _ in 0..3 {
+        let t = Instant::now();
+        tiled.mul_vec(&x, &mut y);
+        println!("tiled mul_vec {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        tiled.mul_vec_transpose(&x, &mut z);
+        println!(
+            "tiled mul_vec_transpose {:.2} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    let t = Instant::now();
     let s = plenty_core::kernels::dot(&x, &y);
     println!("dot {:.3} ms {s}", t.elapsed().as_secs_f64() * 1e3);
 }

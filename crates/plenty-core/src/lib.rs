@@ -45,12 +45,14 @@ pub mod deviation;
 pub mod economy;
 pub mod error;
 pub mod generate;
+pub mod iterative;
 pub mod kernels;
 pub mod make_use;
 pub mod matrix;
 pub mod rng;
 pub mod solve;
 pub mod spectral;
+pub mod tiled;
 
 pub use economy::{
     CoefficientError, Economy, FinalDemand, IdentityCheck, Satellite, SatelliteEffects,

@@ -13,10 +13,10 @@
 //!   `ρ(A)` whenever the economy is productive. Slow, but it never breaks down: the fallback.
 
 use crate::error::SolveError;
-use crate::kernels::{self, dot, dot2, norm2, zip_map};
-use crate::matrix::{CsrMatrix, DenseMatrix, TechnicalCoefficients};
+use crate::iterative::{self, LinearOperator, Side};
+use crate::matrix::{DenseMatrix, TechnicalCoefficients};
+use crate::tiled::TiledMatrix;
 use faer::linalg::solvers::Solve;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::OnceLock;
@@ -160,31 +160,47 @@ pub(crate) fn fix_faer_parallelism() {
     faer::set_global_parallelism(faer::Par::rayon(FAER_TASKS));
 }
 
-/// Which system: `(I − A) x = b` or `(I − A)ᵀ x = b`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Output,
-    Values,
+/// Where the coefficients live: borrowed from an economy, owned, or (for an owned sparse
+/// matrix on an iterative method) only in the tiles the iteration uses.
+enum Source<'a> {
+    Borrowed(&'a TechnicalCoefficients),
+    Owned(TechnicalCoefficients),
+    TilesOnly,
 }
 
-/// A prepared Leontief system: the factorisation (or the transposed matrix an iteration needs)
-/// is computed once and reused for every right-hand side.
+/// A prepared Leontief system: the factorisation (or the tiled matrix an iteration needs) is
+/// computed once and reused for every right-hand side.
 pub struct LeontiefSolver<'a> {
-    a: &'a TechnicalCoefficients,
+    source: Source<'a>,
+    n: usize,
     settings: SolverSettings,
     method: Method,
     lu: Option<faer::linalg::solvers::PartialPivLu<f64>>,
-    transpose: OnceLock<CsrMatrix>,
-    sparse_copy: OnceLock<CsrMatrix>,
+    tiled: OnceLock<TiledMatrix>,
 }
 
 impl fmt::Debug for LeontiefSolver<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LeontiefSolver")
-            .field("n", &self.a.n())
+            .field("n", &self.n)
             .field("method", &self.method)
             .finish()
     }
+}
+
+fn resolve_method(n: usize, settings: &SolverSettings) -> Result<Method, SolveError> {
+    let method = match settings.method {
+        Method::Auto if n <= settings.dense_limit => Method::DenseLu,
+        Method::Auto => Method::BiCgStab,
+        m => m,
+    };
+    if method == Method::DenseLu && n > 50_000 {
+        return Err(SolveError::Unsupported(format!(
+            "a dense LU of {n} products needs {:.0} GB; use --method bicgstab or jacobi",
+            (n as f64).powi(2) * 8e-9
+        )));
+    }
+    Ok(method)
 }
 
 impl<'a> LeontiefSolver<'a> {
@@ -192,32 +208,18 @@ impl<'a> LeontiefSolver<'a> {
     pub fn new(a: &'a TechnicalCoefficients, settings: SolverSettings) -> Result<Self, SolveError> {
         settings.validate()?;
         let n = a.n();
-        let method = match settings.method {
-            Method::Auto if n <= settings.dense_limit => Method::DenseLu,
-            Method::Auto => Method::BiCgStab,
-            m => m,
-        };
-        if method == Method::DenseLu && n > 50_000 {
-            return Err(SolveError::Unsupported(format!(
-                "a dense LU of {n} products needs {:.0} GB; use --method bicgstab or jacobi",
-                (n as f64).powi(2) * 8e-9
-            )));
-        }
+        let method = resolve_method(n, &settings)?;
         let lu = (method == Method::DenseLu).then(|| {
-            let m = identity_minus(a);
-            // faer splits the factorisation into as many tasks as its parallelism says, and the
-            // rounding depends on the split. A fixed task count (whatever the threads) keeps the
-            // factors the same bits on every machine.
             fix_faer_parallelism();
-            m.partial_piv_lu()
+            identity_minus(a).partial_piv_lu()
         });
         Ok(Self {
-            a,
+            source: Source::Borrowed(a),
+            n,
             settings,
             method,
             lu,
-            transpose: OnceLock::new(),
-            sparse_copy: OnceLock::new(),
+            tiled: OnceLock::new(),
         })
     }
 
@@ -228,30 +230,27 @@ impl<'a> LeontiefSolver<'a> {
 
     /// Number of products.
     pub fn n(&self) -> usize {
-        self.a.n()
+        self.n
     }
 
     /// Gross output `x` for final demand `d`: solves `(I − A) x = d`.
     pub fn solve_output(&self, d: &[f64]) -> Result<Solved, SolveError> {
-        self.solve(Side::Output, d)
+        Ok(self.solve(&[(Side::Output, d)])?.remove(0))
     }
 
     /// Effects of a satellite row `s` (per unit of output): solves `(I − A)ᵀ vᵀ = sᵀ`, so
     /// `v = s (I − A)⁻¹`. With `s = l` (hours per unit) these are the labour values.
     pub fn solve_values(&self, s: &[f64]) -> Result<Solved, SolveError> {
-        self.solve(Side::Values, s)
+        Ok(self.solve(&[(Side::Values, s)])?.remove(0))
     }
 
-    /// Solves `(I − A) x = d` and `(I − A)ᵀ vᵀ = lᵀ` together (in parallel on two cores when the
-    /// systems are iterative; the LU serves both from one factorisation).
+    /// Solves `(I − A) x = d` and `(I − A)ᵀ vᵀ = lᵀ` together: an iterative method runs both in
+    /// lockstep and makes one pass over the matrix for both products; the LU serves both from
+    /// one factorisation.
     pub fn solve_both(&self, d: &[f64], l: &[f64]) -> Result<(Solved, Solved), SolveError> {
-        if self.lu.is_some() {
-            return Ok((self.solve_output(d)?, self.solve_values(l)?));
-        }
-        // Build the transpose before splitting, so both halves do not race for it.
-        self.transposed();
-        let (x, v) = rayon::join(|| self.solve_output(d), || self.solve_values(l));
-        Ok((x?, v?))
+        let mut v = self.solve(&[(Side::Output, d), (Side::Values, l)])?;
+        let values = v.remove(1);
+        Ok((v.remove(0), values))
     }
 
     /// Columns of `(I − A)⁻¹` for the given products (e.g. its diagonal, or the whole inverse on
@@ -298,36 +297,75 @@ impl<'a> LeontiefSolver<'a> {
             .collect()
     }
 
-    fn solve(&self, side: Side, b: &[f64]) -> Result<Solved, SolveError> {
+    fn solve(&self, systems: &[(Side, &[f64])]) -> Result<Vec<Solved>, SolveError> {
         let n = self.n();
-        if b.len() != n {
-            return Err(SolveError::DimensionMismatch {
-                expected: n,
-                found: b.len(),
-            });
-        }
-        if let Some(k) = b.iter().position(|v| !v.is_finite()) {
-            return Err(SolveError::NotFinite {
-                index: k,
-                value: b[k],
-            });
-        }
-        match self.method {
-            Method::DenseLu => Ok(self.solve_dense(side, b)),
-            Method::Jacobi => Ok(self.jacobi(side, b)),
-            _ => {
-                let s = self.bicgstab(side, b);
-                if s.report.status.is_converged() || self.settings.method != Method::Auto {
-                    return Ok(s);
-                }
-                // BiCGSTAB can break down or stall; Jacobi cannot, when ρ(A) < 1.
-                let j = self.jacobi(side, b);
-                Ok(if j.report.relative_residual < s.report.relative_residual {
-                    j
-                } else {
-                    s
-                })
+        for (_, b) in systems {
+            if b.len() != n {
+                return Err(SolveError::DimensionMismatch {
+                    expected: n,
+                    found: b.len(),
+                });
             }
+            if let Some(k) = b.iter().position(|v| !v.is_finite()) {
+                return Err(SolveError::NotFinite {
+                    index: k,
+                    value: b[k],
+                });
+            }
+        }
+        let op = self.operator();
+        Ok(match self.method {
+            Method::DenseLu => systems
+                .iter()
+                .map(|&(side, b)| self.solve_dense(side, b))
+                .collect(),
+            Method::Jacobi => iterative::jacobi(op, systems, &self.settings),
+            _ => {
+                let first = iterative::bicgstab(op, systems, &self.settings);
+                if self.settings.method != Method::Auto {
+                    first
+                } else {
+                    // BiCGSTAB can break down or stall; Jacobi cannot, when ρ(A) < 1.
+                    first
+                        .into_iter()
+                        .zip(systems)
+                        .map(|(s, &(side, b))| {
+                            if s.report.status.is_converged() {
+                                return s;
+                            }
+                            let j = iterative::jacobi(op, &[(side, b)], &self.settings).remove(0);
+                            if j.report.relative_residual < s.report.relative_residual {
+                                j
+                            } else {
+                                s
+                            }
+                        })
+                        .collect()
+                }
+            }
+        })
+    }
+
+    fn coefficients(&self) -> Option<&TechnicalCoefficients> {
+        match &self.source {
+            Source::Borrowed(a) => Some(a),
+            Source::Owned(a) => Some(a),
+            Source::TilesOnly => None,
+        }
+    }
+
+    /// The operator the iterations (and residual checks) use: the dense matrix itself, or the
+    /// tiles of a sparse one.
+    fn operator(&self) -> &dyn LinearOperator {
+        match self.coefficients() {
+            Some(TechnicalCoefficients::Dense(d)) => d,
+            Some(TechnicalCoefficients::Sparse(s)) => {
+                self.tiled.get_or_init(|| TiledMatrix::from_csr(s))
+            }
+            None => self
+                .tiled
+                .get()
+                .expect("tiles built when the matrix was consumed"),
         }
     }
 
@@ -374,233 +412,63 @@ impl<'a> LeontiefSolver<'a> {
         }
     }
 
-    /// `y = (I − A) x` or `y = (I − A)ᵀ x`.
-    fn apply(&self, side: Side, x: &[f64], y: &mut [f64]) {
-        match (side, self.a) {
-            (Side::Output, a) => a.mul_vec(x, y),
-            (Side::Values, TechnicalCoefficients::Dense(a)) => a.mul_vec_transpose(x, y),
-            (Side::Values, TechnicalCoefficients::Sparse(_)) => self.transposed().mul_vec(x, y),
-        }
-        y.par_chunks_mut(kernels::CHUNK)
-            .zip(x.par_chunks(kernels::CHUNK))
-            .for_each(|(y, x)| {
-                for (y, x) in y.iter_mut().zip(x) {
-                    *y = x - *y;
-                }
-            });
-    }
-
-    fn transposed(&self) -> &CsrMatrix {
-        self.transpose.get_or_init(|| match self.a {
-            TechnicalCoefficients::Sparse(a) => a.transpose(),
-            TechnicalCoefficients::Dense(_) => self.sparse().transpose(),
-        })
-    }
-
-    fn sparse(&self) -> &CsrMatrix {
-        self.sparse_copy.get_or_init(|| self.a.to_csr())
-    }
-
+    /// `b − (I − A) x`.
     fn residual_vector(&self, side: Side, x: &[f64], b: &[f64]) -> Vec<f64> {
-        let mut r = vec![0.0; b.len()];
-        self.apply(side, x, &mut r);
-        r.iter_mut().zip(b).for_each(|(r, b)| *r = b - *r);
-        r
+        let mut ax = vec![0.0; b.len()];
+        match side {
+            Side::Output => self.operator().mul(x, &mut ax),
+            Side::Values => self.operator().mul_transpose(x, &mut ax),
+        }
+        b.iter()
+            .zip(x)
+            .zip(&ax)
+            .map(|((b, x), ax)| b - x + ax)
+            .collect()
     }
 
     fn relative_residual(&self, side: Side, x: &[f64], b: &[f64]) -> f64 {
-        let r = self.residual_vector(side, x, b);
-        let nb = norm2(b);
-        if nb == 0.0 {
-            norm2(&r)
-        } else {
-            norm2(&r) / nb
-        }
-    }
-
-    fn diagonal(&self) -> Vec<f64> {
-        match self.a {
-            TechnicalCoefficients::Dense(a) => (0..a.nrows()).map(|i| a.get(i, i)).collect(),
-            TechnicalCoefficients::Sparse(a) => a.diagonal(),
-        }
-    }
-
-    fn jacobi(&self, side: Side, b: &[f64]) -> Solved {
-        let n = b.len();
-        let nb = norm2(b);
-        let diag = self.diagonal();
-        let mut x = vec![0.0; n];
-        let mut report = SolveReport {
-            method: Method::Jacobi,
-            iterations: 0,
-            relative_residual: 1.0,
-            status: SolveStatus::IterationLimit,
-        };
-        if nb == 0.0 {
-            report.relative_residual = 0.0;
-            report.status = SolveStatus::Converged;
-            return Solved { x, report };
-        }
-        if let Some(i) = diag.iter().position(|&a| a >= 1.0) {
-            // A sector that uses at least its own output per unit: ρ(A) ≥ a_ii ≥ 1.
-            let _ = i;
-            report.status = SolveStatus::Diverged;
-            return Solved { x, report };
-        }
-        let mut r = b.to_vec();
-        let mut ax = vec![0.0; n];
-        for it in 1..=self.settings.max_iterations {
-            // x ← x + D⁻¹ r
-            x.par_chunks_mut(kernels::CHUNK)
-                .zip(
-                    r.par_chunks(kernels::CHUNK)
-                        .zip(diag.par_chunks(kernels::CHUNK)),
-                )
-                .for_each(|(x, (r, d))| {
-                    for ((x, r), d) in x.iter_mut().zip(r).zip(d) {
-                        *x += r / (1.0 - d);
-                    }
-                });
-            self.apply(side, &x, &mut ax);
-            zip_map(&mut r, b, &ax, |b, ax| b - ax);
-            let rel = norm2(&r) / nb;
-            report.iterations = it;
-            report.relative_residual = rel;
-            if !rel.is_finite() || rel > 1e12 {
-                report.status = SolveStatus::Diverged;
-                break;
-            }
-            if rel <= self.settings.tolerance {
-                report.status = SolveStatus::Converged;
-                break;
-            }
-        }
-        Solved { x, report }
-    }
-
-    fn bicgstab(&self, side: Side, b: &[f64]) -> Solved {
-        let n = b.len();
-        let nb = norm2(b);
-        let tol = self.settings.tolerance;
-        let mut report = SolveReport {
-            method: Method::BiCgStab,
-            iterations: 0,
-            relative_residual: 1.0,
-            status: SolveStatus::IterationLimit,
-        };
-        let mut x = vec![0.0; n];
-        if nb == 0.0 {
-            report.relative_residual = 0.0;
-            report.status = SolveStatus::Converged;
-            return Solved { x, report };
-        }
-        // x0 = b, the first two terms of the Neumann series' worth of a start.
-        x.copy_from_slice(b);
-        let mut r = self.residual_vector(side, &x, b);
-        let mut r_hat = r.clone();
-        let mut p = vec![0.0; n];
-        let mut v = vec![0.0; n];
-        let mut s = vec![0.0; n];
-        let mut t = vec![0.0; n];
-        let (mut rho, mut alpha, mut omega) = (1.0f64, 1.0f64, 1.0f64);
-        let mut restarts = 0;
-        let mut best = f64::INFINITY;
-        let mut it = 0;
-        while it < self.settings.max_iterations {
-            it += 1;
-            let rho_new = dot(&r_hat, &r);
-            if rho_new == 0.0 || omega == 0.0 || !rho_new.is_finite() {
-                // Breakdown: restart from the current iterate with a fresh shadow residual.
-                if restarts >= 5 {
-                    break;
-                }
-                restarts += 1;
-                r = self.residual_vector(side, &x, b);
-                r_hat.copy_from_slice(&r);
-                p.iter_mut().for_each(|v| *v = 0.0);
-                v.iter_mut().for_each(|v| *v = 0.0);
-                (rho, alpha, omega) = (1.0, 1.0, 1.0);
-                continue;
-            }
-            let beta = (rho_new / rho) * (alpha / omega);
-            rho = rho_new;
-            // p = r + β (p − ω v)
-            p.par_chunks_mut(kernels::CHUNK)
-                .zip(
-                    r.par_chunks(kernels::CHUNK)
-                        .zip(v.par_chunks(kernels::CHUNK)),
-                )
-                .for_each(|(p, (r, v))| {
-                    for ((p, r), v) in p.iter_mut().zip(r).zip(v) {
-                        *p = r + beta * (*p - omega * v);
-                    }
-                });
-            self.apply(side, &p, &mut v);
-            let rv = dot(&r_hat, &v);
-            if rv == 0.0 || !rv.is_finite() {
-                rho = 0.0;
-                continue;
-            }
-            alpha = rho / rv;
-            zip_map(&mut s, &r, &v, |r, v| r - alpha * v);
-            let ns = norm2(&s);
-            if ns / nb <= tol {
-                axpy(&mut x, alpha, &p);
-                r.copy_from_slice(&s);
-                report.iterations = it;
-                break;
-            }
-            self.apply(side, &s, &mut t);
-            let (ts, tt) = dot2(&t, &s, &t, &t);
-            omega = if tt > 0.0 { ts / tt } else { 0.0 };
-            // x += α p + ω s ; r = s − ω t
-            x.par_chunks_mut(kernels::CHUNK)
-                .zip(
-                    p.par_chunks(kernels::CHUNK)
-                        .zip(s.par_chunks(kernels::CHUNK)),
-                )
-                .for_each(|(x, (p, s))| {
-                    for ((x, p), s) in x.iter_mut().zip(p).zip(s) {
-                        *x += alpha * p + omega * s;
-                    }
-                });
-            zip_map(&mut r, &s, &t, |s, t| s - omega * t);
-            let nr = norm2(&r) / nb;
-            report.iterations = it;
-            if !nr.is_finite() || nr > 1e12 {
-                report.status = SolveStatus::Diverged;
-                break;
-            }
-            best = best.min(nr);
-            if nr <= tol {
-                break;
-            }
-        }
-        let _ = best;
-        // Judge by the true residual, not the recurrence (they drift apart in rounding).
-        let true_rel = self.relative_residual(side, &x, b);
-        report.relative_residual = true_rel;
-        if report.status != SolveStatus::Diverged {
-            report.status = if true_rel <= tol {
-                SolveStatus::Converged
-            } else if !true_rel.is_finite() {
-                SolveStatus::Diverged
-            } else {
-                SolveStatus::IterationLimit
-            };
-        }
-        Solved { x, report }
+        iterative::residuals(self.operator(), &[(side, b, x)])[0]
     }
 }
 
-fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
-    y.par_chunks_mut(kernels::CHUNK)
-        .zip(x.par_chunks(kernels::CHUNK))
-        .for_each(|(y, x)| {
-            for (y, x) in y.iter_mut().zip(x) {
-                *y += a * x;
+impl LeontiefSolver<'static> {
+    /// Prepares the system from coefficients it takes over. For a sparse matrix solved
+    /// iteratively, the compressed rows are turned into tiles and dropped, so the solve holds
+    /// one copy of the matrix.
+    pub fn from_owned(
+        a: TechnicalCoefficients,
+        settings: SolverSettings,
+    ) -> Result<Self, SolveError> {
+        settings.validate()?;
+        let n = a.n();
+        let method = resolve_method(n, &settings)?;
+        if method != Method::DenseLu {
+            if let TechnicalCoefficients::Sparse(csr) = a {
+                let tiled = OnceLock::new();
+                let _ = tiled.set(TiledMatrix::from_csr_owned(csr));
+                return Ok(Self {
+                    source: Source::TilesOnly,
+                    n,
+                    settings,
+                    method,
+                    lu: None,
+                    tiled,
+                });
             }
+        }
+        let lu = (method == Method::DenseLu).then(|| {
+            fix_faer_parallelism();
+            identity_minus(&a).partial_piv_lu()
         });
+        Ok(Self {
+            source: Source::Owned(a),
+            n,
+            settings,
+            method,
+            lu,
+            tiled: OnceLock::new(),
+        })
+    }
 }
 
 fn status_of_direct(x: &[f64]) -> SolveStatus {

@@ -96,7 +96,8 @@ pub fn write_report(
         Format::Json => {
             let f = std::fs::File::create(path).map_err(|e| IoError::os(path, &e))?;
             let mut w = std::io::BufWriter::new(f);
-            serde_json::to_writer_pretty(&mut w, &json_value(report))
+            // Streamed: a table of a million rows is written without building a JSON tree.
+            serde_json::to_writer(&mut w, &JsonReport(report))
                 .map_err(|e| IoError::file(path, e.to_string()))?;
             w.write_all(b"\n")
                 .and_then(|_| w.flush())
@@ -131,7 +132,74 @@ fn pick<'a>(report: &'a Report, table: Option<&str>, path: &Path) -> Result<&'a 
     }
 }
 
-/// The JSON form of a report (tables as column maps).
+/// The JSON form of a report, serialised as a stream: `{"provenance", "summary", "tables":
+/// {name: {"row_header", "rows", "columns": {name: [numbers or null]}}}}`.
+struct JsonReport<'a>(&'a Report);
+struct JsonTables<'a>(&'a [ResultTable]);
+struct JsonTable<'a>(&'a ResultTable);
+struct JsonColumns<'a>(&'a [Column]);
+struct JsonNumbers<'a>(&'a [f64]);
+
+impl serde::Serialize for JsonReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("provenance", &self.0.provenance)?;
+        m.serialize_entry("summary", &self.0.summary)?;
+        m.serialize_entry("tables", &JsonTables(&self.0.tables))?;
+        m.end()
+    }
+}
+
+impl serde::Serialize for JsonTables<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for t in self.0 {
+            m.serialize_entry(&t.name, &JsonTable(t))?;
+        }
+        m.end()
+    }
+}
+
+impl serde::Serialize for JsonTable<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("row_header", &self.0.row_header)?;
+        m.serialize_entry("rows", &self.0.rows)?;
+        m.serialize_entry("columns", &JsonColumns(&self.0.columns))?;
+        m.end()
+    }
+}
+
+impl serde::Serialize for JsonColumns<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for c in self.0 {
+            m.serialize_entry(&c.name, &JsonNumbers(&c.values))?;
+        }
+        m.end()
+    }
+}
+
+impl serde::Serialize for JsonNumbers<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut q = s.serialize_seq(Some(self.0.len()))?;
+        for v in self.0 {
+            if v.is_finite() {
+                q.serialize_element(v)?;
+            } else {
+                q.serialize_element(&Option::<f64>::None)?;
+            }
+        }
+        q.end()
+    }
+}
+
+/// The JSON form of a report as a value (tables as column maps), for callers that want a tree.
 pub fn json_value(report: &Report) -> serde_json::Value {
     let mut tables = serde_json::Map::new();
     for t in &report.tables {

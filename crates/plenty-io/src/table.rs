@@ -60,13 +60,9 @@ impl RawTable {
             ));
         }
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            let line = 1 + bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
             IoError::at_line(
                 path,
-                line,
+                LineCounter::new(bytes, false).line_at(e.valid_up_to()),
                 "this line is not valid UTF-8; save the table as UTF-8 text",
             )
         })?;
@@ -78,17 +74,22 @@ impl RawTable {
             .from_reader(text.as_bytes());
         let mut header: Option<(usize, Vec<String>)> = None;
         let mut header_parts: Vec<Vec<String>> = Vec::new();
+        let mut last_line = 0;
         let mut rows = Vec::new();
+        // The `csv` crate's own line numbers are wrong after CRLF line ends, comment lines and
+        // blank lines, so lines are counted here from the records' byte offsets.
+        let mut lines = LineCounter::new(text.as_bytes(), true);
         for rec in rdr.records() {
             let rec = rec.map_err(|e| {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = lines.line_of(e.position());
                 IoError::at_line(path, line, format!("cannot read this line: {e}"))
             })?;
-            let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+            let line = lines.line_of(rec.position());
             let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
             if cells.iter().all(|c| c.is_empty()) {
                 continue;
             }
+            last_line = line;
             if header.is_none() {
                 header_parts.push(cells);
                 if header_parts.len() == header_rows.max(1) {
@@ -121,12 +122,26 @@ impl RawTable {
             }
             rows.push(Row { line, cells });
         }
-        let (header_line, header) = header.ok_or_else(|| {
-            IoError::file(
-                path,
-                "the file is empty: a table needs a header line and data lines",
-            )
-        })?;
+        let (header_line, header) = match header {
+            Some(h) => h,
+            None if header_parts.is_empty() => {
+                return Err(IoError::file(
+                    path,
+                    "the file is empty: a table needs a header line and data lines",
+                ))
+            }
+            None => {
+                return Err(IoError::at_line(
+                    path,
+                    last_line,
+                    format!(
+                        "the file ends within the header: it should have {} header lines, but has only {} lines",
+                        header_rows,
+                        header_parts.len()
+                    ),
+                ))
+            }
+        };
         if rows.is_empty() {
             return Err(IoError::at_line(
                 path,
@@ -213,6 +228,76 @@ impl RawTable {
     pub fn cell_error(&self, row: usize, col: usize, msg: impl Into<String>) -> IoError {
         let r = &self.rows[row];
         IoError::at_cell(&self.path, r.line, col + 1, Some(&self.header[col]), msg)
+    }
+}
+
+/// Turns the byte offsets that the `csv` crate reports into 1-based line numbers.
+///
+/// A line ends at `\n`, `\r\n`, or a lone `\r` (old Mac files), the same line ends at which
+/// the `csv` reader ends a record. The crate's own `Position::line()` is wrong with CRLF line
+/// ends and after blank or comment lines, and a record's `Position::byte()` is where the
+/// previous record ended, before the line ends, blank lines and comment lines that the reader
+/// skipped; [`LineCounter::line_of`] skips them forward the same way the reader does (a
+/// comment runs from a `#` at the start of a record to the next `\n`) and counts the line ends
+/// before the record's first byte. A quoted field holding line breaks does not change the line
+/// of its own record, which is the line where the record starts. Offsets are expected in
+/// increasing order, as records come; then the whole text is scanned once.
+pub(crate) struct LineCounter<'a> {
+    bytes: &'a [u8],
+    comments: bool,
+    /// Every line end before this offset has been counted into `line`.
+    offset: usize,
+    /// The line on which `offset` lies.
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    /// A counter over the bytes given to the `csv` reader; `comments` says whether that reader
+    /// skips `#` lines.
+    pub(crate) fn new(bytes: &'a [u8], comments: bool) -> Self {
+        Self {
+            bytes,
+            comments,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line on which the byte at `offset` lies (the last line for an offset at or
+    /// past the end).
+    pub(crate) fn line_at(&mut self, offset: usize) -> usize {
+        let b = self.bytes;
+        let p = offset.min(b.len());
+        if p < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        // A line end is counted at its last byte: the `\n` of `\r\n`, a lone `\r` itself.
+        self.line += (self.offset..p)
+            .filter(|&k| b[k] == b'\n' || (b[k] == b'\r' && b.get(k + 1) != Some(&b'\n')))
+            .count();
+        self.offset = p;
+        self.line
+    }
+
+    /// The line on which the record reported at `pos` starts (line 1 without a position).
+    pub(crate) fn line_of(&mut self, pos: Option<&csv::Position>) -> usize {
+        let b = self.bytes;
+        let mut p = pos.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        p = p.min(b.len());
+        loop {
+            match b.get(p) {
+                Some(b'\r' | b'\n') => p += 1,
+                Some(b'#') if self.comments => {
+                    p = b[p..]
+                        .iter()
+                        .position(|&c| c == b'\n')
+                        .map_or(b.len(), |k| p + k + 1)
+                }
+                _ => break,
+            }
+        }
+        self.line_at(p)
     }
 }
 
@@ -313,5 +398,141 @@ mod tests {
                 .map(|_| ())
         });
         assert!(e.unwrap_err().to_string().contains("thousands separators"));
+    }
+
+    /// The header line and the line of every data row.
+    fn lines(text: &str) -> (usize, Vec<usize>) {
+        let t = parse(text).unwrap();
+        (t.header_line, t.rows.iter().map(|r| r.line).collect())
+    }
+
+    #[test]
+    fn lines_are_counted_with_lf_line_ends() {
+        assert_eq!(lines("label,a\nx,1\ny,2\n"), (1, vec![2, 3]));
+        assert_eq!(lines("label,a\nx,1\ny,2"), (1, vec![2, 3]));
+    }
+
+    #[test]
+    fn lines_are_counted_with_crlf_line_ends() {
+        assert_eq!(lines("label,a\r\nx,1\r\n"), (1, vec![2]));
+        assert_eq!(lines("label,a\r\nx,1\r\ny,2\r\nz,3"), (1, vec![2, 3, 4]));
+        // Mixed line ends, as left by editing a CRLF file on another system.
+        assert_eq!(lines("label,a\r\nx,1\ny,2\r\nz,3\n"), (1, vec![2, 3, 4]));
+    }
+
+    #[test]
+    fn lines_are_counted_with_lone_cr_line_ends() {
+        // Old Mac files: the `csv` reader ends a record at a lone CR, so it ends a line too.
+        assert_eq!(lines("label,a\rx,1\ry,2\r"), (1, vec![2, 3]));
+        assert_eq!(lines("label,a\r\rx,1\r\n\ry,2"), (1, vec![3, 5]));
+    }
+
+    #[test]
+    fn lines_are_counted_after_comment_lines() {
+        assert_eq!(
+            lines("# source\n# unit\nlabel,a\n# between\nx,1\n#\ny,2\n"),
+            (3, vec![5, 7])
+        );
+        assert_eq!(
+            lines("# source\r\n# unit\r\nlabel,a\r\n# between\r\nx,1\r\n"),
+            (3, vec![5])
+        );
+        // A comment ends only at a line feed: `# a\rb,2` is all comment, but still two lines.
+        assert_eq!(lines("label,a\n# a\rb,2\nx,1\n"), (1, vec![4]));
+        // `#` inside a line is not a comment.
+        assert_eq!(lines("label,a\nx#1,1\n"), (1, vec![2]));
+        // With a BOM before the first comment.
+        assert_eq!(lines("\u{feff}# c\r\nlabel,a\r\nx,1\r\n"), (2, vec![3]));
+    }
+
+    #[test]
+    fn lines_are_counted_after_blank_lines() {
+        assert_eq!(
+            lines("\n\nlabel,a\n\n\nx,1\n   \ny,2\n,\nz,3\n\n"),
+            (3, vec![6, 8, 10])
+        );
+        assert_eq!(
+            lines("\r\n\r\nlabel,a\r\n\r\nx,1\r\n\r\n\r\ny,2\r\n"),
+            (3, vec![5, 8])
+        );
+    }
+
+    #[test]
+    fn a_quoted_multi_line_field_starts_its_row() {
+        assert_eq!(lines("label,a\n\"two\nlines\",1\ny,2\n"), (1, vec![2, 4]));
+        assert_eq!(
+            lines("label,a\r\n\"three\r\n\r\nlines\",1\r\ny,2\r\n"),
+            (1, vec![2, 5])
+        );
+        // The line break in the quotes is not a comment start or a blank line.
+        assert_eq!(lines("\"la\n#bel\",a\nx,\"1\n\n\"\ny,2\n"), (1, vec![3, 6]));
+        // A multi-line header: the header line is where it starts.
+        let t = RawTable::parse(
+            Path::new("t.csv"),
+            b"# c\nx,\"a\nb\"\nlabel,c\nr,1\n",
+            b',',
+            2,
+        )
+        .unwrap();
+        assert_eq!((t.header_line, t.rows[0].line), (4, 5));
+        assert_eq!(t.header, vec!["x|label", "a\nb|c"]);
+    }
+
+    #[test]
+    fn errors_name_the_true_line() {
+        let e = parse("# c\r\n\r\nlabel,a,b\r\n\r\nx,1,2\r\ny,1\r\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.csv:6: this line has 2 cells"), "{e}");
+        let t = parse("label,a\r\n# c\r\nx,NaN\r\n").unwrap();
+        let e = t.number(0, 1).unwrap_err().to_string();
+        assert!(e.starts_with("t.csv:3:2 (column \"a\")"), "{e}");
+        let e = parse("label\r\n").unwrap_err().to_string();
+        assert!(
+            e.starts_with("t.csv:1: the table has a header but no data"),
+            "{e}"
+        );
+        let e = parse("\n# c\nlabel\n").unwrap_err().to_string();
+        assert!(
+            e.starts_with("t.csv:3: the table has a header but no data"),
+            "{e}"
+        );
+        let e = RawTable::parse(Path::new("u.csv"), b"label,a\rx,1\ry,\xff\n", b',', 1)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("u.csv:3: this line is not valid UTF-8"),
+            "{e}"
+        );
+        let e = RawTable::parse(Path::new("u.csv"), b"label,a\r\nx,1\r\n\xc3", b',', 1)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("u.csv:3: this line is not valid UTF-8"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_file_shorter_than_its_header_says_so() {
+        let e = RawTable::parse(Path::new("t.csv"), b"# c\nx,a\r\n\r\nlabel,b\n", b',', 3)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.csv:4: the file ends within the header: it should have 3 header lines, but has only 2"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn tab_separated_lines_are_counted_too() {
+        let t = RawTable::parse(
+            Path::new("t.tsv"),
+            b"# c\r\nlabel\ta\r\n\r\nx\t1\r\n",
+            b'\t',
+            1,
+        )
+        .unwrap();
+        assert_eq!((t.header_line, t.rows[0].line), (2, 4));
     }
 }
