@@ -47,6 +47,7 @@ pub mod error;
 pub mod generate;
 pub mod iterative;
 pub mod kernels;
+pub mod lp;
 pub mod make_use;
 pub mod matrix;
 pub mod rng;

@@ -1,0 +1,1 @@
+//! Restarted primal–dual hybrid gradient (PDLP). In progress.
