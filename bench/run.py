@@ -155,42 +155,81 @@ def log(msg):
 
 # --------------------------------------------------------------------------------------------- measurement
 
-def measure(cmd, env=None, timeout=None, stdout_path=None, stderr_path=None):
-    """Run cmd; return wall time, peak RSS (bytes) and CPU time of that process, from os.wait4."""
+# os.wait4 on a child of this script is not enough: Linux starts a child's ru_maxrss at the resident size of the
+# process it was forked from (and subprocess forks with vfork, sharing this script's memory), so every child would
+# report at least this script's own peak. A small launcher, started afresh, forks the command and reports the
+# command's own rusage; what it adds is its own size at the fork (about 5 MB, `python3 -S`).
+LAUNCHER = r"""
+import json, os, signal, sys, time
+report, cmd = sys.argv[1], sys.argv[2:]
+t0 = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(cmd[0], cmd)
+    except OSError as e:
+        os.write(2, f"cannot run {cmd[0]}: {e}\n".encode())
+    os._exit(127)
+def stop(signum, frame):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+signal.signal(signal.SIGTERM, stop)
+signal.signal(signal.SIGINT, stop)
+_, status, ru = os.wait4(pid, 0)
+wall = time.perf_counter() - t0
+with open(report, "w") as f:
+    json.dump({"wall_s": wall, "maxrss_kb": ru.ru_maxrss, "utime": ru.ru_utime, "stime": ru.ru_stime,
+               "status": status}, f)
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
+def measure(cmd, env=None, timeout=None, stdout_path=None, stderr_path=None, report_path=None):
+    """Run cmd under the launcher; return its wall time, peak RSS (bytes) and CPU time, from os.wait4."""
     out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
     err = open(stderr_path, "wb") if stderr_path else subprocess.DEVNULL
+    report = Path(report_path or (str(stdout_path) + ".rusage.json"))
+    report.unlink(missing_ok=True)
     timed_out = threading.Event()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen([sys.executable, "-S", "-c", LAUNCHER, str(report), *cmd], env=env,
+                            stdout=out, stderr=err, stdin=subprocess.DEVNULL)
 
     def kill():
         timed_out.set()
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        proc.terminate()  # the launcher kills the command, then reports
 
     timer = threading.Timer(timeout, kill) if timeout else None
     if timer:
         timer.start()
     try:
-        _, status, ru = os.wait4(proc.pid, 0)
+        returncode = proc.wait()
+    except BaseException:  # Ctrl-C or SIGTERM: do not leave the command running
+        proc.terminate()
+        proc.wait()
+        raise
     finally:
         if timer:
             timer.cancel()
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    outer = time.perf_counter() - t0
     for f in (out, err):
         if hasattr(f, "close"):
             f.close()
+    try:
+        ru = json.loads(report.read_text())
+        report.unlink()
+    except (OSError, ValueError):
+        ru = {"wall_s": None, "maxrss_kb": None, "utime": None, "stime": None}
     return {
-        "returncode": proc.returncode,
+        "returncode": returncode,
         "timed_out": timed_out.is_set(),
-        "wall_s": wall,
-        "peak_rss_bytes": ru.ru_maxrss * 1024,  # Linux: kilobytes
-        "cpu_user_s": ru.ru_utime,
-        "cpu_sys_s": ru.ru_stime,
+        "wall_s": ru["wall_s"] if ru["wall_s"] is not None else outer,
+        "peak_rss_bytes": ru["maxrss_kb"] * 1024 if ru["maxrss_kb"] is not None else None,  # Linux: kB
+        "cpu_user_s": ru["utime"],
+        "cpu_sys_s": ru["stime"],
     }
 
 
@@ -451,6 +490,10 @@ class Bench:
                             out.unlink()
                         self.emit(rec)
                     for pm in a.peer_methods:
+                        if pm == "spsolve" and n > a.spsolve_max_n:
+                            if r == 0:
+                                log(f"not running spsolve at n = {n} > --spsolve-max-n {a.spsolve_max_n}")
+                            continue
                         cmd = [str(a.peer_python), str(a.peer), "leontief", "--A", str(folder / "A.mtx"),
                                "--d", str(folder / "d.csv"), "--l", str(folder / "l.csv"),
                                "--method", pm, "--tol", repr(a.tolerance)]
@@ -619,7 +662,10 @@ class Bench:
                          nbytes(s_rss)]
                 for pm in extra_peers:
                     e_solve, _, _ = peer(pm)
-                    cells += [secs(e_solve), ratio(e_solve, p_solve)]
+                    if pm == "spsolve" and n > a.spsolve_max_n:
+                        cells += ["not run", "–"]
+                    else:
+                        cells += [secs(e_solve), ratio(e_solve, p_solve)]
                 lines.append("| " + " | ".join(cells) + " |")
         if "dense" in a.parts:
             n = a.dense_n
@@ -664,7 +710,7 @@ class Bench:
             it = ok[0].get("iterations") if ok else None
             if tool == "scipy" and ok and ok[0].get("info") is not None:
                 it = ok[0]["info"] if method == "jacobi" else None
-            cpu = median((r["cpu_user_s"] + r["cpu_sys_s"]) for r in ok)
+            cpu = median((r["cpu_user_s"] + r["cpu_sys_s"]) for r in ok if r.get("cpu_user_s") is not None)
             cells = [part, pow10(n), structure, tool, f"{what} {method or ''}".strip(),
                      ", ".join(sorted(set(mu))) if mu else "–", secs(f("solve_s")), secs(f("wall_s")), secs(cpu),
                      nbytes(f("peak_rss_bytes")), e(f("relres_x")), e(f("relres_v")), e(f("identity_rel_diff")),
@@ -716,6 +762,8 @@ def main():
     p.add_argument("--peer-methods", type=word_list(set(PEER_LABELS)), default=["bicgstab"],
                    help="peer.py leontief methods: bicgstab, jacobi, spsolve (spsolve fills in: small n only; "
                         "default: bicgstab)")
+    p.add_argument("--spsolve-max-n", type=parse_size, default=5000,
+                   help="largest n for the spsolve peer (SuperLU fills in: 279 s at 10^4; default: 5000)")
     p.add_argument("--dense-n", type=parse_size, default=5000, help="sectors of the dense table (default: 5000)")
     p.add_argument("--dense-k", type=int, default=None,
                    help="non-zeros per column of the dense table (default: n/10, so 500 at n = 5000)")
@@ -753,6 +801,8 @@ def main():
         if not Path(path).exists():
             sys.exit(f"no {what} at {path}; see bench/README.md (set up the peer venv)")
 
+    # SIGTERM: unwind like Ctrl-C, so the running child is killed and the partial table is written
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     t0 = time.perf_counter()
     b = Bench(args)
     log(f"results: {b.raw}")
@@ -775,8 +825,14 @@ def main():
         md.write_text(text, encoding="utf-8")
         print(text)
         log(f"{len(b.records)} measurements appended to {b.raw}; table in {md}; {elapsed:.0f} s in all")
-        if not args.keep and args.copy_binary and b.plenty.parent == b.scratch:
-            b.plenty.unlink(missing_ok=True)
+        if not args.keep:
+            if args.copy_binary and b.plenty.parent == b.scratch:
+                b.plenty.unlink(missing_ok=True)
+            shutil.rmtree(b.scratch / "logs", ignore_errors=True)
+            try:
+                b.scratch.rmdir()  # only if empty
+            except OSError:
+                pass
 
 
 if __name__ == "__main__":

@@ -19,6 +19,10 @@ use crate::matrix::{CsrMatrix, TechnicalCoefficients};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Within this distance of 1, `ρ(A)` counts as 1: the economy is on the boundary of
+/// productivity, `I − A` is numerically singular, and no solve can be trusted.
+pub const BOUNDARY: f64 = 1e-9;
+
 /// Settings of the spectral-radius estimate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -156,7 +160,7 @@ fn power_iteration(
         (Productivity::Productive, true)
     } else if lower >= 1.0 {
         (Productivity::NotProductive, true)
-    } else if rho < 1.0 {
+    } else if rho < 1.0 - BOUNDARY {
         (Productivity::Productive, false)
     } else {
         (Productivity::NotProductive, false)
@@ -237,7 +241,7 @@ pub fn strongly_connected_components(a: &CsrMatrix) -> Vec<Vec<usize>> {
 }
 
 /// The groups of sectors responsible for `ρ(A) ≥ 1`: every strongly connected component whose
-/// own block has spectral radius at least `1 − 1e-12`, largest `ρ` first.
+/// own block has spectral radius at least `1 −` [`BOUNDARY`], largest `ρ` first.
 pub fn offending_components(
     a: &TechnicalCoefficients,
     settings: &SpectralSettings,
@@ -264,7 +268,7 @@ pub fn offending_components(
         }
         let block = CsrMatrix::try_from_triplets(m, m, triplets).expect("sub-block is valid");
         let est = power_iteration(m, settings, |x, y| block.mul_vec(x, y));
-        if est.rho >= 1.0 - 1e-12 {
+        if est.rho >= 1.0 - BOUNDARY {
             out.push(OffendingComponent {
                 sectors: comp,
                 rho: est.rho,

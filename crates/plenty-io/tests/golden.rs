@@ -290,3 +290,122 @@ fn japan_2011_domestic_inverse_reproduces_gross_output() {
         );
     }
 }
+
+/// Reads a pymrio CSV export table (2 header lines, 2 index columns, then a 3rd header line of
+/// index names) as rows of numbers.
+fn pymrio_rows(file: &str) -> Vec<Vec<f64>> {
+    let text = std::fs::read_to_string(shared().join("pymrio_test").join(file)).unwrap();
+    text.lines()
+        .skip(3)
+        .map(|l| {
+            l.split(',')
+                .skip(2)
+                .map(|c| c.parse::<f64>().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn pymrio_test_system_matches_pymrio_calc_all() {
+    let sys = plenty_io::pymrio::read_pymrio(&shared().join("pymrio_test")).unwrap();
+    let e = plenty_io::pymrio::to_economy(&sys).unwrap();
+    assert_eq!(e.n(), 48);
+    let refs = json(&shared().join("pymrio_test/reference_numbers.json"));
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1e-12);
+    // x
+    let x = e.recorded_output.clone().unwrap();
+    for (k, want) in floats(&refs["x"]).iter().enumerate() {
+        assert!(close(x[k], *want), "x[{k}]: {} vs {want}", x[k]);
+    }
+    // L: every entry of pymrio's Leontief inverse (L.csv), and its diagonal and column sums.
+    let solver = LeontiefSolver::new(&e.a, SolverSettings::default()).unwrap();
+    let cols: Vec<usize> = (0..48).collect();
+    let inv = solver.inverse_columns(&cols).unwrap();
+    let l_ref = pymrio_rows("L.csv");
+    for i in 0..48 {
+        for j in 0..48 {
+            assert!(
+                (inv[j].x[i] - l_ref[i][j]).abs() <= 1e-9 * l_ref[i][j].abs().max(1.0),
+                "L[{i},{j}]"
+            );
+        }
+    }
+    for (k, want) in floats(&refs["L_diag"]).iter().enumerate() {
+        assert!(close(inv[k].x[k], *want), "L diag {k}");
+    }
+    let om = output_multipliers(&solver).unwrap();
+    for (k, want) in floats(&refs["L_colsum"]).iter().enumerate() {
+        assert!(
+            close(om.x[k], *want),
+            "L column sum {k}: {} vs {want}",
+            om.x[k]
+        );
+    }
+    // Multipliers M = S L for value added and both emissions.
+    let va = e
+        .satellites
+        .iter()
+        .find(|s| s.name.ends_with("Value Added"))
+        .expect("value added");
+    let m = satellite_effects(&solver, va).unwrap();
+    for (k, want) in floats(&refs["va_M"]).iter().enumerate() {
+        assert!(
+            close(m.total[k], *want),
+            "VA multiplier {k}: {} vs {want}",
+            m.total[k]
+        );
+    }
+    let m_em = pymrio_rows("M_emissions.csv");
+    for (row, name) in ["emission_type1/air", "emission_type2/water"]
+        .iter()
+        .enumerate()
+    {
+        let s = e
+            .satellites
+            .iter()
+            .find(|s| s.name.ends_with(name))
+            .unwrap_or_else(|| panic!("{name}"));
+        let m = satellite_effects(&solver, s).unwrap();
+        for k in 0..48 {
+            assert!(
+                close(m.total[k], m_em[row][k]),
+                "{name} multiplier {k}: {} vs {}",
+                m.total[k],
+                m_em[row][k]
+            );
+        }
+    }
+}
+
+#[test]
+fn netherlands_2000_compensation_multipliers_match_iotables() {
+    let loaded = load("netherlands_2000.toml");
+    let e = &loaded.economy;
+    let refs = json(&shared().join("eurostat_manual_examples/reference_values.json"));
+    let r = &refs["netherlands_2000"];
+    let solver = LeontiefSolver::new(&e.a, SolverSettings::default()).unwrap();
+    let comp = satellite_effects(&solver, e.satellite("compensation").unwrap()).unwrap();
+    // Published to 3 or 4 significant digits (e.g. 1.84 is printed without a trailing zero).
+    for (k, want) in floats(&r["published_total_compensation_effects_cL"])
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(
+            printed(comp.total[k], 3),
+            *want,
+            "compensation effect {k}: {}",
+            comp.total[k]
+        );
+    }
+    for (k, want) in floats(&r["published_compensation_typeI_multipliers"])
+        .iter()
+        .enumerate()
+    {
+        let m = comp.type_i[k].unwrap();
+        assert!(
+            (m - want).abs() <= 5e-4,
+            "Type I multiplier {k}: {m} vs {want}"
+        );
+    }
+}
