@@ -589,6 +589,8 @@ class Bench:
                     rec["storage"] = s.get("economy", {}).get("storage")
                     if what == "multipliers":
                         rec["solves"] = s.get("solves")
+                        rec["method_used"] = sorted({rep.get("method") for item in s.get("solves") or []
+                                                     for rep in item.values() if isinstance(rep, dict)})
                     else:
                         rec["relres_x"] = s.get("gross_output_solve", {}).get("relative_residual")
                         rec["relres_v"] = s.get("labour_values_solve", {}).get("relative_residual")
@@ -625,8 +627,13 @@ class Bench:
         recs = [r for r in self.records]
         lines = []
         extra_peers = [pm for pm in a.peer_methods if pm != "bicgstab"]
-        head = ["n", "non-zeros", "plenty x+v solve", "SciPy BiCGSTAB x+v", "ratio",
-                "plenty peak RSS / CSR size", "SciPy peak RSS"]
+        if "leontief" in a.parts:
+            head = ["n", "non-zeros", "plenty x+v solve", "SciPy BiCGSTAB x+v", "ratio",
+                    "plenty peak RSS / CSR size", "SciPy peak RSS"]
+        else:
+            head = ["n", "non-zeros", "plenty solve", "pymrio calc_all", "ratio",
+                    "plenty peak RSS / dense size", "pymrio peak RSS"]
+            extra_peers = []
         for pm in extra_peers:
             head += [f"{PEER_LABELS[pm]} x+v", "ratio"]
         lines.append("| " + " | ".join(head) + " |")
