@@ -133,7 +133,7 @@ def median(values):
     return statistics.median(values) if values else None
 
 
-def sha256(path, limit=None):
+def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
@@ -367,7 +367,8 @@ class Bench:
         if m["returncode"] != 0:
             m["stderr_tail"] = tail(se)
             why = "timed out" if m["timed_out"] else f"exit {m['returncode']}"
-            self.warn(f"{label} {why}: {' '.join(shlex.quote(c) for c in cmd)}\n    {m['stderr_tail']}")
+            detail = ("\n    " + m["stderr_tail"].replace("\n", "\n    ")) if m["stderr_tail"] else ""
+            self.warn(f"{label} {why}: {' '.join(shlex.quote(c) for c in cmd)}{detail}")
         m["stdout_path"], m["stderr_path"] = str(so), str(se)
         log(f"{label}: wall {m['wall_s']:.3f} s, peak RSS {nbytes(m['peak_rss_bytes'])}, rc {m['returncode']}")
         return m
@@ -553,6 +554,33 @@ class Bench:
             self.warn(f"{out_json.name}: recomputed residuals {v} exceed 10 × tolerance")
         return v
 
+    def verify_dense(self, pfolder, out_json):
+        """plenty's multipliers against pymrio's (pymrio.load_all, so the satellite is read too; untimed)."""
+        code = (
+            "import json, sys, numpy as np, pymrio\n"
+            "io = pymrio.load_all(sys.argv[1]); io.calc_all()\n"
+            "t = json.load(open(sys.argv[2]))['tables']['multipliers']['columns']\n"
+            "L = io.L.to_numpy(); om = L.sum(axis=0)\n"
+            "rel = lambda a, b: float(np.max(np.abs(np.asarray(a) - b) / np.maximum(np.abs(b), 1e-300)))\n"
+            "res = {'output_multiplier': rel(t['output_multiplier'], om)}\n"
+            "for name, ext in zip(io.get_extensions(), io.get_extensions(data=True)):\n"
+            "    for i, row in enumerate(ext.M.index):\n"
+            "        key = f'{name}/{row[0] if isinstance(row, tuple) else row}_effect'\n"
+            "        if key in t: res[key] = rel(t[key], ext.M.to_numpy()[i])\n"
+            "print(json.dumps(res))\n")
+        r = subprocess.run([str(self.args.peer_python), "-c", code, str(pfolder), str(out_json)],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            self.warn(f"dense verification failed: {r.stderr.strip()[-500:]}")
+            return None
+        v = json.loads(r.stdout.strip().splitlines()[-1])
+        log(f"plenty's multipliers against pymrio's (max relative difference): {v}")
+        if len(v) < 2:
+            self.warn("dense verification: pymrio.load_all found no satellite to compare")
+        if max(v.values()) > 1e-8:
+            self.warn(f"plenty's multipliers differ from pymrio's: {v}")
+        return v
+
     # ---- the dense part
 
     def dense(self):
@@ -588,6 +616,8 @@ class Bench:
                     rec["read_s"] = sec.get("read")
                     rec["storage"] = s.get("economy", {}).get("storage")
                     if what == "multipliers":
+                        if a.verify and r == 0:
+                            rec["verified"] = self.verify_dense(pfolder, out)
                         rec["solves"] = s.get("solves")
                         rec["method_used"] = sorted({rep.get("method") for item in s.get("solves") or []
                                                      for rep in item.values() if isinstance(rep, dict)})
@@ -642,7 +672,8 @@ class Bench:
         for structure in structures:
             for n in a.sizes:
                 rows = [r for r in recs if r["part"] == "leontief" and r["n"] == n and r["structure"] == structure]
-                pl = [r for r in rows if r["tool"] == "plenty" and r["what"] == "values" and r["method"] == "auto"]
+                primary = a.plenty_methods[0]  # auto, unless --plenty-methods starts with another
+                pl = [r for r in rows if r["tool"] == "plenty" and r["what"] == "values" and r["method"] == primary]
                 if not pl:
                     continue
                 ok = [r for r in pl if r["returncode"] == 0]
@@ -659,7 +690,7 @@ class Bench:
                 s_solve, s_rss, _ = peer("bicgstab")
                 label = pow10(n) + ("" if structure == "random" else f" ({structure})")
                 p_cell = secs(p_solve) if ok else f"failed (exit {pl[0]['returncode']})"
-                if used and used != "bicgstab":
+                if used and used != "bicgstab" and primary != "bicgstab":
                     bi = [r for r in rows if r["tool"] == "plenty" and r["what"] == "values"
                           and r["method"] == "bicgstab" and r["returncode"] == 0]
                     p_cell += f" ({used}" + (f"; bicgstab {secs(median(r['solve_s'] for r in bi))}" if bi else "") + ")"
@@ -702,7 +733,7 @@ class Bench:
     def details(self):
         """Every median, for checking: tool, method, solve, wall, CPU, peak RSS, residuals, identity."""
         a = self.args
-        head = ["part", "n", "structure", "tool", "command", "method used", "solve (median)", "wall", "CPU",
+        head = ["part", "n", "structure", "tool", "command", "method used", "solve (median)", "read", "wall", "CPU",
                 "peak RSS", "relres x", "relres v", "|v·d − l·x| / l·x", "iterations x, v", "runs"]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         groups = {}
@@ -719,7 +750,8 @@ class Bench:
                 it = ok[0]["info"] if method == "jacobi" else None
             cpu = median((r["cpu_user_s"] + r["cpu_sys_s"]) for r in ok if r.get("cpu_user_s") is not None)
             cells = [part, pow10(n), structure, tool, f"{what} {method or ''}".strip(),
-                     ", ".join(sorted(set(mu))) if mu else "–", secs(f("solve_s")), secs(f("wall_s")), secs(cpu),
+                     ", ".join(sorted(set(mu))) if mu else "–", secs(f("solve_s")), secs(f("read_s")),
+                     secs(f("wall_s")), secs(cpu),
                      nbytes(f("peak_rss_bytes")), e(f("relres_x")), e(f("relres_v")), e(f("identity_rel_diff")),
                      ", ".join(str(i) for i in it) if it else "–", f"{len(ok)}/{len(rs)}"]
             lines.append("| " + " | ".join(cells) + " |")

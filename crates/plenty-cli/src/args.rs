@@ -60,6 +60,10 @@ pub struct InputArgs {
     /// Overrides the input's labour.
     #[arg(long, value_name = "FILE")]
     pub labour: Option<PathBuf>,
+    /// Count this satellite of the input as labour (e.g. "satellites/labour" in a pymrio folder,
+    /// "employment" in a specification).
+    #[arg(long, value_name = "NAME")]
+    pub labour_account: Option<String>,
     /// Final demand, one number per product (CSV). Overrides the input's final demand.
     #[arg(long, value_name = "FILE")]
     pub demand: Option<PathBuf>,

@@ -103,7 +103,7 @@ fn labour(e: &Economy) -> Result<Vec<f64>> {
     match e.labour_satellite() {
         Some(s) => Ok(s.intensity.clone()),
         None => bail!(
-            "the economy has no labour account; give --labour FILE (hours per unit of output) or mark a satellite with labour = true{}",
+            "the economy has no labour account; give --labour FILE (hours per unit of output), --labour-account NAME, or mark a satellite with labour = true{}",
             if e.satellites.is_empty() {
                 String::new()
             } else {

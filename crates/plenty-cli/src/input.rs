@@ -24,6 +24,24 @@ pub fn load(args: &InputArgs) -> Result<LoadedEconomy> {
         e.set_labour("labour")?;
         loaded.inputs.push(l.clone());
     }
+    if let Some(name) = &args.labour_account {
+        let e = &mut loaded.economy;
+        if e.satellite(name).is_none() {
+            bail!(
+                "--labour-account {name:?}: the economy's satellites are {}",
+                if e.satellites.is_empty() {
+                    "none".to_string()
+                } else {
+                    e.satellites
+                        .iter()
+                        .map(|s| format!("{:?}", s.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            );
+        }
+        e.set_labour(name)?;
+    }
     if let Some(d) = &args.demand {
         let v = read_vector_for(&loaded.economy, d, "--demand")?;
         loaded.economy.final_demand = vec![FinalDemand {

@@ -50,6 +50,7 @@ pub mod kernels;
 pub mod lp;
 pub mod make_use;
 pub mod matrix;
+pub mod plan;
 pub mod rng;
 pub mod solve;
 pub mod spectral;

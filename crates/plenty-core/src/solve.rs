@@ -56,7 +56,7 @@ pub struct SolverSettings {
     /// Which method. Default: [`Method::Auto`].
     pub method: Method,
     /// Target relative residual `‖b − (I − A) x‖₂ / ‖b‖₂` of the iterative methods.
-    /// Default `1e-10`; range `(0, 1)`. The dense LU reaches rounding level regardless.
+    /// Default `1e-10`; range `[1e-15, 1)`. The dense LU reaches rounding level regardless.
     pub tolerance: f64,
     /// Iteration limit of the iterative methods (mat-vec pairs for BiCGSTAB). Default 10 000.
     pub max_iterations: usize,
@@ -79,9 +79,10 @@ impl Default for SolverSettings {
 impl SolverSettings {
     /// Checks every field's range.
     pub fn validate(&self) -> Result<(), SolveError> {
-        if !(self.tolerance > 0.0 && self.tolerance < 1.0) {
+        if !(self.tolerance >= 1e-15 && self.tolerance < 1.0) {
             return Err(SolveError::Settings(format!(
-                "tolerance must lie in (0, 1), got {}",
+                "tolerance must lie in [1e-15, 1) (below 1e-15 a relative residual is rounding \
+                 noise in double precision), got {}",
                 self.tolerance
             )));
         }
@@ -188,9 +189,15 @@ impl fmt::Debug for LeontiefSolver<'_> {
     }
 }
 
-fn resolve_method(n: usize, settings: &SolverSettings) -> Result<Method, SolveError> {
+/// Up to this size a dense LU is cheap whatever the storage (milliseconds).
+const SMALL: usize = 1000;
+
+/// The method `Auto` stands for: a dense LU for dense tables up to `dense_limit` and for any
+/// table up to [`SMALL`] products; BiCGSTAB for larger sparse economies (measured at n = 5 000
+/// with 10 inputs per product: 1.6 s for the LU, 2 ms for BiCGSTAB).
+fn resolve_method(n: usize, dense: bool, settings: &SolverSettings) -> Result<Method, SolveError> {
     let method = match settings.method {
-        Method::Auto if n <= settings.dense_limit => Method::DenseLu,
+        Method::Auto if n <= settings.dense_limit && (dense || n <= SMALL) => Method::DenseLu,
         Method::Auto => Method::BiCgStab,
         m => m,
     };
@@ -208,7 +215,7 @@ impl<'a> LeontiefSolver<'a> {
     pub fn new(a: &'a TechnicalCoefficients, settings: SolverSettings) -> Result<Self, SolveError> {
         settings.validate()?;
         let n = a.n();
-        let method = resolve_method(n, &settings)?;
+        let method = resolve_method(n, matches!(a, TechnicalCoefficients::Dense(_)), &settings)?;
         let lu = (method == Method::DenseLu).then(|| {
             fix_faer_parallelism();
             identity_minus(a).partial_piv_lu()
@@ -441,7 +448,7 @@ impl LeontiefSolver<'static> {
     ) -> Result<Self, SolveError> {
         settings.validate()?;
         let n = a.n();
-        let method = resolve_method(n, &settings)?;
+        let method = resolve_method(n, matches!(a, TechnicalCoefficients::Dense(_)), &settings)?;
         if method != Method::DenseLu {
             if let TechnicalCoefficients::Sparse(csr) = a {
                 let tiled = OnceLock::new();

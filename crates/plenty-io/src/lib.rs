@@ -15,6 +15,7 @@
 pub mod economy_file;
 pub mod error;
 pub mod hash;
+pub mod mps;
 pub mod mtx;
 pub mod output;
 pub mod pymrio;
