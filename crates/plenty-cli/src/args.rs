@@ -49,6 +49,10 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Convert an economy to another format.
     Convert(ConvertArgs),
+    /// Optimal plan (Kantorovich's λ or harmony) with valuations and a certificate.
+    Plan(PlanArgs),
+    /// Generate a seeded synthetic planning problem (planning folder and MPS).
+    GeneratePlan(GeneratePlanArgs),
 }
 
 /// Where the economy comes from and how to solve.
@@ -214,4 +218,107 @@ pub enum ConvertTo {
     Csv,
     /// pymrio folder (Z, Y, x and a labour extension), loadable by pymrio.load.
     Pymrio,
+}
+
+/// `plan`.
+#[derive(Debug, Args, Clone)]
+pub struct PlanArgs {
+    /// The planning economy: a .toml planning file (an economy file also works) or a planning
+    /// folder (products.csv, processes.csv, labour.csv, outputs.mtx, inputs.mtx, labour.mtx).
+    pub economy: PathBuf,
+    /// What to maximise: λ (whole bundles of the target assortment) or harmony.
+    #[arg(long, value_enum, default_value_t = ObjectiveArg::Lambda)]
+    pub objective: ObjectiveArg,
+    /// Solver: auto (policy iteration when labour is the only scarce input, else native),
+    /// native (the PDLP LP solver) or policy (policy iteration only).
+    #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
+    pub backend: BackendArg,
+    /// Relative tolerance of the certificate (primal residual, dual residual, gap).
+    #[arg(long, default_value_t = 1e-6)]
+    pub tolerance: f64,
+    /// Iteration limit of the LP solver.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub max_iterations: usize,
+    /// Time limit of the LP solver, seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    /// Also write the plan's LP as MPS, for any solver to check.
+    #[arg(long, value_name = "FILE")]
+    pub mps: Option<PathBuf>,
+    /// The table that a CSV or Parquet --output holds (JSON holds all).
+    #[arg(long, value_enum, default_value_t = PlanTableArg::Products)]
+    pub table: PlanTableArg,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Objectives of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ObjectiveArg {
+    /// Kantorovich: maximise λ.
+    Lambda,
+    /// Cockshott: maximise Σ w H(net/target).
+    Harmony,
+}
+
+/// Solvers of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// Policy iteration where it applies, else native.
+    Auto,
+    /// The native LP solver (PDLP).
+    Native,
+    /// Policy iteration (labour the only scarce input, single-output techniques).
+    Policy,
+}
+
+/// Tables of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanTableArg {
+    /// One row per product.
+    Products,
+    /// One row per process.
+    Processes,
+    /// One row per labour type and resource.
+    Limits,
+}
+
+/// `generate-plan`.
+#[derive(Debug, Args, Clone)]
+pub struct GeneratePlanArgs {
+    /// Number of products.
+    #[arg(long, default_value_t = 1000)]
+    pub n: usize,
+    /// Techniques per product.
+    #[arg(long, default_value_t = 2)]
+    pub techniques: usize,
+    /// Inputs per technique.
+    #[arg(long, default_value_t = 10)]
+    pub k: usize,
+    /// Shared scarce resources.
+    #[arg(long, default_value_t = 0)]
+    pub resources: usize,
+    /// Input structure.
+    #[arg(long, value_enum, default_value_t = StructureArg::Random)]
+    pub structure: StructureArg,
+    /// Neighbourhood half-width for --structure local.
+    #[arg(long, default_value_t = 50)]
+    pub bandwidth: usize,
+    /// No capacities on the processes (with one technique and no resources, labour is then
+    /// the only scarce input and policy iteration applies).
+    #[arg(long)]
+    pub no_capacities: bool,
+    /// Resource limits as a fraction of the reference plan's use.
+    #[arg(long, default_value_t = 0.7)]
+    pub tightness: f64,
+    /// Committed needs as a fraction of the target.
+    #[arg(long, default_value_t = 0.0)]
+    pub committed: f64,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The folder to write (the planning folder, plan.mps, generator.json).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
 }

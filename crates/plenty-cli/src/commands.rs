@@ -34,6 +34,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Check(a) => check(g, a),
         Command::Generate(a) => generate_cmd(g, a),
         Command::Convert(a) => convert(g, a),
+        Command::Plan(a) => crate::plan::plan(g, a),
+        Command::GeneratePlan(a) => crate::plan::generate_plan(g, a),
     }
 }
 
@@ -55,7 +57,7 @@ fn command_line() -> String {
     std::env::args().skip(1).collect::<Vec<_>>().join(" ")
 }
 
-fn provenance(inputs: &[PathBuf], settings: Value) -> Result<Provenance> {
+pub(crate) fn provenance(inputs: &[PathBuf], settings: Value) -> Result<Provenance> {
     let (files, combined) = hash_inputs(inputs)?;
     Ok(Provenance {
         plenty_version: plenty_core::VERSION.to_string(),
@@ -124,7 +126,7 @@ fn require_converged(what: &str, r: &SolveReport) -> Result<()> {
     .into())
 }
 
-fn emit(report: &Report, out: &OutputArgs, headline: &[String]) -> Result<()> {
+pub(crate) fn emit(report: &Report, out: &OutputArgs, headline: &[String]) -> Result<()> {
     if let Some(path) = &out.output {
         let format = Format::from_path(path).with_context(|| {
             format!(

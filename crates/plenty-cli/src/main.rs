@@ -7,6 +7,7 @@
 mod args;
 mod commands;
 mod input;
+mod plan;
 mod progress;
 
 use std::process::ExitCode;

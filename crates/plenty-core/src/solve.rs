@@ -16,7 +16,6 @@ use crate::error::SolveError;
 use crate::iterative::{self, LinearOperator, Side};
 use crate::matrix::{DenseMatrix, TechnicalCoefficients};
 use crate::tiled::TiledMatrix;
-use faer::linalg::solvers::Solve;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::OnceLock;
@@ -161,6 +160,85 @@ pub(crate) fn fix_faer_parallelism() {
     faer::set_global_parallelism(faer::Par::rayon(FAER_TASKS));
 }
 
+/// The LU factors of `I − A` with partial pivoting, `P (I − A) = L U`, stored in place in one
+/// matrix (unit `L` below the diagonal, `U` on and above it): one `n × n` matrix besides `A`,
+/// where faer's high-level `PartialPivLu` keeps a copy and then splits it into two more.
+struct DenseLu {
+    lu: faer::Mat<f64>,
+    fwd: Vec<usize>,
+    bwd: Vec<usize>,
+}
+
+impl DenseLu {
+    fn factor(mut m: faer::Mat<f64>) -> Self {
+        use faer::dyn_stack::{MemBuffer, MemStack};
+        use faer::linalg::lu::partial_pivoting::factor;
+        fix_faer_parallelism();
+        let par = faer::get_global_parallelism();
+        let n = m.nrows();
+        let mut fwd = vec![0usize; n];
+        let mut bwd = vec![0usize; n];
+        let mut mem = MemBuffer::new(factor::lu_in_place_scratch::<usize, f64>(
+            n,
+            n,
+            par,
+            Default::default(),
+        ));
+        factor::lu_in_place(
+            m.as_mut(),
+            &mut fwd,
+            &mut bwd,
+            par,
+            MemStack::new(&mut mem),
+            Default::default(),
+        );
+        Self { lu: m, fwd, bwd }
+    }
+
+    /// Solves `(I − A) X = B` (or the transpose) for the columns of `rhs`, in place.
+    fn solve_in_place(&self, rhs: faer::MatMut<'_, f64>, side: Side) {
+        use faer::dyn_stack::{MemBuffer, MemStack};
+        use faer::linalg::lu::partial_pivoting::solve;
+        fix_faer_parallelism();
+        let par = faer::get_global_parallelism();
+        let n = self.lu.nrows();
+        let k = rhs.ncols();
+        let perm = faer::perm::PermRef::new_checked(&self.fwd, &self.bwd, n);
+        // The triangular solves read only their own triangle, so the one in-place matrix serves
+        // as both L and U.
+        let lu = self.lu.as_ref();
+        match side {
+            Side::Output => {
+                let mut mem =
+                    MemBuffer::new(solve::solve_in_place_scratch::<usize, f64>(n, k, par));
+                solve::solve_in_place_with_conj(
+                    lu,
+                    lu,
+                    perm,
+                    faer::Conj::No,
+                    rhs,
+                    par,
+                    MemStack::new(&mut mem),
+                );
+            }
+            Side::Values => {
+                let mut mem = MemBuffer::new(
+                    solve::solve_transpose_in_place_scratch::<usize, f64>(n, k, par),
+                );
+                solve::solve_transpose_in_place_with_conj(
+                    lu,
+                    lu,
+                    perm,
+                    faer::Conj::No,
+                    rhs,
+                    par,
+                    MemStack::new(&mut mem),
+                );
+            }
+        }
+    }
+}
+
 /// Where the coefficients live: borrowed from an economy, owned, or (for an owned sparse
 /// matrix on an iterative method) only in the tiles the iteration uses.
 enum Source<'a> {
@@ -176,7 +254,7 @@ pub struct LeontiefSolver<'a> {
     n: usize,
     settings: SolverSettings,
     method: Method,
-    lu: Option<faer::linalg::solvers::PartialPivLu<f64>>,
+    lu: Option<DenseLu>,
     tiled: OnceLock<TiledMatrix>,
 }
 
@@ -216,10 +294,7 @@ impl<'a> LeontiefSolver<'a> {
         settings.validate()?;
         let n = a.n();
         let method = resolve_method(n, matches!(a, TechnicalCoefficients::Dense(_)), &settings)?;
-        let lu = (method == Method::DenseLu).then(|| {
-            fix_faer_parallelism();
-            identity_minus(a).partial_piv_lu()
-        });
+        let lu = (method == Method::DenseLu).then(|| DenseLu::factor(identity_minus(a)));
         Ok(Self {
             source: Source::Borrowed(a),
             n,
@@ -275,7 +350,7 @@ impl<'a> LeontiefSolver<'a> {
             for (k, &j) in columns.iter().enumerate() {
                 rhs[(j, k)] = 1.0;
             }
-            lu.solve_in_place(rhs.as_mut());
+            lu.solve_in_place(rhs.as_mut(), Side::Output);
             return Ok((0..columns.len())
                 .map(|k| {
                     let x: Vec<f64> = (0..n).map(|i| rhs[(i, k)]).collect();
@@ -381,10 +456,7 @@ impl<'a> LeontiefSolver<'a> {
         let n = b.len();
         let apply = |rhs: &[f64]| -> Vec<f64> {
             let mut m = faer::Mat::<f64>::from_fn(n, 1, |i, _| rhs[i]);
-            match side {
-                Side::Output => lu.solve_in_place(m.as_mut()),
-                Side::Values => lu.solve_transpose_in_place(m.as_mut()),
-            }
+            lu.solve_in_place(m.as_mut(), side);
             (0..n).map(|i| m[(i, 0)]).collect()
         };
         let mut x = apply(b);
@@ -463,10 +535,7 @@ impl LeontiefSolver<'static> {
                 });
             }
         }
-        let lu = (method == Method::DenseLu).then(|| {
-            fix_faer_parallelism();
-            identity_minus(&a).partial_piv_lu()
-        });
+        let lu = (method == Method::DenseLu).then(|| DenseLu::factor(identity_minus(&a)));
         Ok(Self {
             source: Source::Owned(a),
             n,

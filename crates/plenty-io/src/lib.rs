@@ -18,6 +18,7 @@ pub mod hash;
 pub mod mps;
 pub mod mtx;
 pub mod output;
+pub mod planning_file;
 pub mod pymrio;
 pub mod spec;
 pub mod table;

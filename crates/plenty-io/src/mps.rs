@@ -396,10 +396,12 @@ impl Reader<'_> {
         let (col, pairs) = match f.as_slice() {
             [c, r, v] => (*c, vec![(*r, *v)]),
             [c, r1, v1, r2, v2] => (*c, vec![(*r1, *v1), (*r2, *v2)]),
-            _ => return Err(self.err(format!(
+            _ => {
+                return Err(self.err(format!(
                 "a COLUMNS line has a column name and one or two (row, value) pairs; found {:?}",
                 text.trim()
-            ))),
+            )))
+            }
         };
         if col.is_empty() {
             return Err(self.err("a COLUMNS line without a column name"));

@@ -19,6 +19,7 @@
 //! duality gap, computed by [`certify`] from the problem and the vectors alone.
 
 pub mod pdlp;
+pub mod synthetic;
 
 use crate::error::{ModelError, SolveError};
 use crate::matrix::CsrMatrix;

@@ -1,1 +1,1412 @@
-//! Restarted primal–dual hybrid gradient (PDLP). In progress.
+//! Restarted primal–dual hybrid gradient (PDLP) for linear programs in boxed form.
+//!
+//! # The problem and its saddle point
+//!
+//! With `s = +1` for minimise and `−1` for maximise, the solver works on the minimisation form
+//! (cost `s·c`):
+//!
+//! ```text
+//!   min  cᵀx   s.t.  l_r ≤ A x ≤ u_r,   l_c ≤ x ≤ u_c
+//! ```
+//!
+//! whose Lagrangian saddle point is
+//!
+//! ```text
+//!   min_{x ∈ X}  max_y   cᵀx − yᵀA x + p(y),     p(y) = Σᵢ ( yᵢ⁺ l_rᵢ − yᵢ⁻ u_rᵢ ),
+//! ```
+//!
+//! `X = [l_c, u_c]`. `p` is `−∞` unless `yᵢ > 0` only on rows with a finite lower bound and
+//! `yᵢ < 0` only on rows with a finite upper bound: the sign of a dual follows the bound it
+//! prices. The reduced costs are `z = c − Aᵀy`; the dual objective is
+//! `p(y) + Σⱼ (zⱼ⁺ l_cⱼ − zⱼ⁻ u_cⁱ)`. Row duals are returned in the LP's own sense (`s·y`), the
+//! convention of [`certify`](super::certify).
+//!
+//! # One PDHG step
+//!
+//! With primal step `τ = η/ω` and dual step `σ = ηω` (step size `η`, primal weight `ω`):
+//!
+//! ```text
+//!   x̂ = proj_X( x − τ (c − Aᵀy) )
+//!   ŷ = argmax_v { p(v) − vᵀA(2x̂ − x) − ‖v − y‖²/(2σ) }
+//!     : with v = y − σ A(2x̂ − x),   ŷᵢ = v + σ l_rᵢ  if that is > 0,
+//!                                    ŷᵢ = v + σ u_rᵢ  if that is < 0,   else 0,
+//! ```
+//!
+//! which is PDLP's handling of two-sided rows: the dual of each row is projected by the type of
+//! its bounds (an equality row's dual is free, a `≤` row's is `≤ 0`, a free row's is 0). Each
+//! step costs one product with `A` and one with `Aᵀ`. `A` is kept by rows *and* by columns, so
+//! both products are gathers, parallel over output entries with fixed chunks: every entry is
+//! summed by one thread in a fixed order, and every reduction adds fixed chunk sums in order, so
+//! the iterates have the same bits on any number of threads.
+//!
+//! # Two schemes around the step ([`PdhgScheme`])
+//!
+//! * **Halpern** (cuPDLPx; Lu & Yang 2024, Lu, Peng & Yang 2025), the default: constant
+//!   `η = 0.998/‖A‖₂` (power iteration), and within each restart epoch the reflected Halpern
+//!   iteration `z_{k+1} = (k+1)/(k+2) · (γ(2ẑ − z_k) + (1−γ) z_k) + 1/(k+2) · z₀` towards the
+//!   epoch's anchor `z₀`. It restarts (anchor ← latest `ẑ`) when the fixed-point error
+//!   `r(z) = ‖z − T(z)‖_P` (`P` the PDHG metric `[[I/τ, Aᵀ], [A, I/σ]]`) falls to 0.2 of the
+//!   anchor's, or to 0.8 of it while rising, or when the epoch reaches 0.36 of all iterations;
+//!   at a restart the primal weight follows a PID controller on
+//!   `log(ω‖Δx‖/‖Δy‖)` (gains 0.99, 0.01, 0; discount 0.3).
+//! * **Adaptive** (PDLP; Applegate et al. 2021): adaptive step size (a step is accepted when
+//!   `η ≤ ‖Δz‖²_ω / (2|ΔyᵀAΔx|)`, the next step is `min((1−(k+1)^−0.3)η_max, (1+(k+1)^−0.6)η)`),
+//!   step-weighted averages, restarts to the current or average iterate (whichever has the
+//!   smaller KKT error `√(ω‖r_p‖² + ‖r_d‖²/ω + gap²)`) on the same 0.2/0.8/0.36 rules, and the
+//!   primal weight smoothed towards `‖Δy‖/‖Δx‖` at each restart.
+//!
+//! # Preconditioning
+//!
+//! Before iterating, `A` becomes `Ã = D_r A D_c` by `ruiz_iterations` of Ruiz equilibration
+//! (divide each row and column by the square root of its largest magnitude) and one
+//! Pock–Chambolle step (α = 1: the square root of its ℓ₁ norm); then the bounds are multiplied
+//! by `θ_b = 1/(1 + ‖b‖₂)` and the costs by `θ_c = 1/(1 + ‖c‖₂)` (HPR-LP, cuPDLPx). The
+//! solution maps back by `x = D_c x̃/θ_b`, `y = D_r ỹ/θ_c`.
+//!
+//! # Termination
+//!
+//! Every `check_frequency` iterations the candidate point is unscaled and measured exactly as
+//! [`certify`](super::certify) measures it (relative primal residual, relative dual residual,
+//! relative gap, all in the ∞-norm); when all three are within `tolerance`, the solution is
+//! built and [`certify`](super::certify) itself is run on it. [`LpStatus::Optimal`] is returned
+//! only when that certificate passes; otherwise the solver tightens its internal target and
+//! goes on.
+//!
+//! Infeasibility is detected from the difference between the current iterate and the last
+//! restart point, which tends to a ray when the LP has no solution: a dual ray `d` with
+//! `p(d) − Σⱼ h_j((Aᵀd)ⱼ) > 0` (`h_j` the support function of `[l_cⱼ, u_cⱼ]`) proves the LP
+//! infeasible (Farkas), and a primal ray `r` with `cᵀr < 0`, `A r` in the recession cone of the
+//! row bounds and `r` in that of the column bounds shows it unbounded once a feasible point is
+//! known — the solver then solves the feasibility problem (`c = 0`) to tell [`LpStatus::Unbounded`]
+//! from [`LpStatus::Infeasible`]. A ray is accepted when its largest violation is at most
+//! `infeasibility_tolerance` times its objective.
+//!
+//! Not implemented: presolve and feasibility polishing.
+
+use super::{
+    certify, Certificate, LinearProgram, LpBackend, LpInfo, LpSettings, LpSolution, LpStatus, Sense,
+};
+use crate::error::SolveError;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use std::time::Instant;
+
+/// Elements per task in element-wise passes. Fixed, so results do not depend on thread count.
+const VEC_CHUNK: usize = 4096;
+/// Rows (or columns) per task in a matrix–vector product.
+const MAT_CHUNK: usize = 512;
+
+/// The scheme around the PDHG step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum PdhgScheme {
+    /// Reflected restarted Halpern PDHG with a constant step (cuPDLPx).
+    #[default]
+    Halpern,
+    /// Adaptive steps, averaging and KKT-error restarts (PDLP).
+    Adaptive,
+}
+
+/// Settings of the PDLP solver. Every field has a documented default; `..Default::default()`
+/// fills the rest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PdlpSettings {
+    /// Tolerance, iteration limit (PDHG steps, each one product with `A` and one with `Aᵀ`) and
+    /// time limit.
+    pub lp: LpSettings,
+    /// Halpern (default) or Adaptive.
+    pub scheme: PdhgScheme,
+    /// Ruiz equilibration passes. Default 10.
+    pub ruiz_iterations: usize,
+    /// One Pock–Chambolle scaling step (α = 1) after Ruiz. Default true.
+    pub pock_chambolle: bool,
+    /// Scale bounds by `1/(1+‖b‖₂)` and costs by `1/(1+‖c‖₂)`. Default true.
+    pub bound_objective_rescaling: bool,
+    /// Iterations between termination, infeasibility and restart checks. Default 64; ≥ 1.
+    pub check_frequency: usize,
+    /// Restart when the error falls to this fraction of the restart point's. Default 0.2.
+    pub restart_sufficient: f64,
+    /// …or to this fraction while rising since the last check. Default 0.8.
+    pub restart_necessary: f64,
+    /// …or when the epoch is this fraction of all iterations. Default 0.36.
+    pub restart_artificial: f64,
+    /// Halpern: reflection coefficient γ in `[0.5, 1]` (1 = full reflection). Default 1.
+    pub reflection: f64,
+    /// Halpern: the step is this fraction of `1/‖Ã‖₂` (estimated by power iteration), in
+    /// `(0, 1)`. Default 0.998.
+    pub step_size_factor: f64,
+    /// Adaptive: weight θ of the new estimate in the primal-weight update, in `[0, 1]`.
+    /// Default 0.5.
+    pub primal_weight_smoothing: f64,
+    /// Look for infeasibility and unboundedness certificates. Default true.
+    pub detect_infeasibility: bool,
+    /// A ray is a certificate when its largest violation is at most this times its objective.
+    /// Default 1e-8.
+    pub infeasibility_tolerance: f64,
+}
+
+impl Default for PdlpSettings {
+    fn default() -> Self {
+        Self {
+            lp: LpSettings::default(),
+            scheme: PdhgScheme::default(),
+            ruiz_iterations: 10,
+            pock_chambolle: true,
+            bound_objective_rescaling: true,
+            check_frequency: 64,
+            restart_sufficient: 0.2,
+            restart_necessary: 0.8,
+            restart_artificial: 0.36,
+            reflection: 1.0,
+            step_size_factor: 0.998,
+            primal_weight_smoothing: 0.5,
+            detect_infeasibility: true,
+            infeasibility_tolerance: 1e-8,
+        }
+    }
+}
+
+impl PdlpSettings {
+    /// Checks ranges.
+    pub fn validate(&self) -> Result<(), SolveError> {
+        self.lp.validate()?;
+        let bad = |what: &str| Err(SolveError::Settings(what.to_string()));
+        if self.check_frequency == 0 {
+            return bad("check_frequency must be at least 1");
+        }
+        let in_open_unit = |v: f64| v > 0.0 && v < 1.0;
+        if !(in_open_unit(self.restart_sufficient)
+            && in_open_unit(self.restart_necessary)
+            && in_open_unit(self.restart_artificial))
+        {
+            return bad(
+                "restart_sufficient, restart_necessary and restart_artificial must lie in (0, 1)",
+            );
+        }
+        if !(0.5..=1.0).contains(&self.reflection) {
+            return bad("reflection must lie in [0.5, 1]");
+        }
+        if !in_open_unit(self.step_size_factor) {
+            return bad("step_size_factor must lie in (0, 1)");
+        }
+        if !(0.0..=1.0).contains(&self.primal_weight_smoothing) {
+            return bad("primal_weight_smoothing must lie in [0, 1]");
+        }
+        if !in_open_unit(self.infeasibility_tolerance) {
+            return bad("infeasibility_tolerance must lie in (0, 1)");
+        }
+        Ok(())
+    }
+}
+
+/// The PDLP solver. See the [module documentation](self) for the method.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pdlp {
+    /// Settings.
+    pub settings: PdlpSettings,
+}
+
+/// Counters of a PDLP run, beyond [`LpInfo`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PdlpStats {
+    /// PDHG steps (each one product with `A` and one with `Aᵀ`; includes rejected steps).
+    pub iterations: usize,
+    /// Steps rejected by the adaptive step-size rule.
+    pub rejected_steps: usize,
+    /// Restarts.
+    pub restarts: usize,
+    /// Final primal weight ω (scaled problem).
+    pub primal_weight: f64,
+    /// Final step size η (scaled problem).
+    pub step_size: f64,
+    /// Estimate of `‖Ã‖₂` (Halpern), 0 for Adaptive.
+    pub norm_estimate: f64,
+    /// Seconds spent scaling and estimating the norm.
+    pub setup_seconds: f64,
+}
+
+impl Pdlp {
+    /// A solver with these settings.
+    pub fn new(settings: PdlpSettings) -> Self {
+        Self { settings }
+    }
+
+    /// Solves `lp`, starting from `x0` (primal, one per column) and `y0` (row duals in the LP's
+    /// sense convention) when given; a start outside the bounds is projected onto them.
+    pub fn solve_warm(
+        &self,
+        lp: &LinearProgram,
+        x0: Option<&[f64]>,
+        y0: Option<&[f64]>,
+    ) -> Result<LpSolution, SolveError> {
+        self.solve_with_stats(lp, x0, y0).map(|(s, _)| s)
+    }
+
+    /// As [`Pdlp::solve_warm`], also returning the run's counters.
+    pub fn solve_with_stats(
+        &self,
+        lp: &LinearProgram,
+        x0: Option<&[f64]>,
+        y0: Option<&[f64]>,
+    ) -> Result<(LpSolution, PdlpStats), SolveError> {
+        self.settings.validate()?;
+        check_shapes(lp, x0, y0)?;
+        let start = Instant::now();
+        let (mut sol, mut stats, ray) = run(lp, &self.settings, x0, y0, start)?;
+        if ray == Ray::Primal {
+            // A primal ray shows unboundedness once the LP is feasible: decide that with c = 0.
+            let mut feas = lp.clone();
+            feas.c.iter_mut().for_each(|c| *c = 0.0);
+            let (fsol, fstats, _) = run(&feas, &self.settings, Some(&sol.x), None, start)?;
+            stats.iterations += fstats.iterations;
+            stats.restarts += fstats.restarts;
+            sol.info.iterations = stats.iterations;
+            sol.status = match fsol.status {
+                LpStatus::Optimal => {
+                    sol.x = fsol.x;
+                    sol.objective = lp.objective(&sol.x);
+                    LpStatus::Unbounded
+                }
+                LpStatus::Infeasible => LpStatus::Infeasible,
+                _ => LpStatus::InfeasibleOrUnbounded,
+            };
+            sol.info.certificate = certify(lp, &sol.x, &sol.y);
+        }
+        sol.info.seconds = start.elapsed().as_secs_f64();
+        Ok((sol, stats))
+    }
+}
+
+impl LpBackend for Pdlp {
+    fn solve(&self, lp: &LinearProgram, settings: &LpSettings) -> Result<LpSolution, SolveError> {
+        let solver = Pdlp::new(PdlpSettings {
+            lp: settings.clone(),
+            ..self.settings.clone()
+        });
+        solver.solve_warm(lp, None, None)
+    }
+}
+
+fn check_shapes(
+    lp: &LinearProgram,
+    x0: Option<&[f64]>,
+    y0: Option<&[f64]>,
+) -> Result<(), SolveError> {
+    let (n, m) = (lp.ncols(), lp.nrows());
+    let ok = lp.c.len() == n
+        && lp.col_lower.len() == n
+        && lp.col_upper.len() == n
+        && lp.row_lower.len() == m
+        && lp.row_upper.len() == m;
+    if !ok {
+        return Err(SolveError::Unsupported(
+            "the LP's vectors disagree in length with its matrix; build it with LinearProgram::new"
+                .into(),
+        ));
+    }
+    for (what, v, len) in [("x0", x0, n), ("y0", y0, m)] {
+        if let Some(v) = v {
+            if v.len() != len {
+                return Err(SolveError::Settings(format!(
+                    "the warm start {what} has length {}, the LP needs {len}",
+                    v.len()
+                )));
+            }
+            if let Some(k) = v.iter().position(|v| !v.is_finite()) {
+                return Err(SolveError::Settings(format!(
+                    "the warm start {what} holds {} at position {k}; every number must be finite",
+                    v[k]
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic parallel kernels.
+
+/// Splits the equally long `outs` into chunks of `chunk` elements and runs `f(range, chunks)` on
+/// each, in parallel when there is more than one; returns the per-chunk results in order.
+fn par_mut<const N: usize, R: Send>(
+    outs: [&mut [f64]; N],
+    chunk: usize,
+    f: impl Fn(Range<usize>, [&mut [f64]; N]) -> R + Sync,
+) -> Vec<R> {
+    let len = outs[0].len();
+    debug_assert!(outs.iter().all(|o| o.len() == len));
+    let nchunks = len.div_ceil(chunk);
+    let mut iters = outs.map(|s| s.chunks_mut(chunk));
+    let parts: Vec<[&mut [f64]; N]> = (0..nchunks)
+        .map(|_| std::array::from_fn(|t| iters[t].next().expect("equal lengths")))
+        .collect();
+    let run = |(k, p): (usize, [&mut [f64]; N])| {
+        let s = k * chunk;
+        let e = s + p[0].len();
+        f(s..e, p)
+    };
+    if nchunks <= 1 {
+        parts.into_iter().enumerate().map(run).collect()
+    } else {
+        parts.into_par_iter().enumerate().map(run).collect()
+    }
+}
+
+/// Runs `f` on the chunks of `0..len`, in parallel when there is more than one; results in order.
+fn par_ro<R: Send>(len: usize, chunk: usize, f: impl Fn(Range<usize>) -> R + Sync) -> Vec<R> {
+    let nchunks = len.div_ceil(chunk);
+    let run = |k: usize| f(k * chunk..((k + 1) * chunk).min(len));
+    if nchunks <= 1 {
+        (0..nchunks).map(run).collect()
+    } else {
+        (0..nchunks).into_par_iter().map(run).collect()
+    }
+}
+
+/// Adds per-chunk partial sums in order.
+fn sum_parts<const K: usize>(parts: Vec<[f64; K]>) -> [f64; K] {
+    let mut acc = [0.0; K];
+    for p in parts {
+        for k in 0..K {
+            acc[k] += p[k];
+        }
+    }
+    acc
+}
+
+/// A compressed sparse matrix (rows of `ptr`); the scaled `A` is kept twice, by rows and by
+/// columns, so that both `A x` and `Aᵀ y` are gathers.
+#[derive(Debug, Clone)]
+struct Csr {
+    ptr: Vec<usize>,
+    idx: Vec<u32>,
+    val: Vec<f64>,
+}
+
+impl Csr {
+    #[inline]
+    fn dot(&self, i: usize, x: &[f64]) -> f64 {
+        let (s, e) = (self.ptr[i], self.ptr[i + 1]);
+        let mut acc = 0.0;
+        for (k, a) in self.idx[s..e].iter().zip(&self.val[s..e]) {
+            acc += a * x[*k as usize];
+        }
+        acc
+    }
+
+    fn transpose(&self, ncols: usize) -> Csr {
+        let mut ptr = vec![0usize; ncols + 1];
+        for &c in &self.idx {
+            ptr[c as usize + 1] += 1;
+        }
+        for j in 0..ncols {
+            ptr[j + 1] += ptr[j];
+        }
+        let mut next = ptr.clone();
+        let mut idx = vec![0u32; self.idx.len()];
+        let mut val = vec![0.0; self.val.len()];
+        for i in 0..self.ptr.len() - 1 {
+            for k in self.ptr[i]..self.ptr[i + 1] {
+                let c = self.idx[k] as usize;
+                idx[next[c]] = i as u32;
+                val[next[c]] = self.val[k];
+                next[c] += 1;
+            }
+        }
+        Csr { ptr, idx, val }
+    }
+
+    /// `out = M v`, deterministic.
+    fn mul(&self, v: &[f64], out: &mut [f64]) {
+        par_mut([out], MAT_CHUNK, |r, [o]| {
+            for (k, i) in r.enumerate() {
+                o[k] = self.dot(i, v);
+            }
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scaled problem.
+
+/// The preconditioned minimisation problem and the maps back to the LP.
+struct Scaled {
+    n: usize,
+    m: usize,
+    /// `Ã` by rows (`m` rows over `n` columns).
+    by_rows: Csr,
+    /// `Ã` by columns (`n` rows over `m` columns), i.e. `Ãᵀ` by rows.
+    by_cols: Csr,
+    c: Vec<f64>,
+    lc: Vec<f64>,
+    uc: Vec<f64>,
+    lr: Vec<f64>,
+    ur: Vec<f64>,
+    /// Column factors `D_c` and row factors `D_r`.
+    d: Vec<f64>,
+    r: Vec<f64>,
+    theta_b: f64,
+    theta_c: f64,
+    /// `s·c` of the LP.
+    c_min: Vec<f64>,
+    /// `1 + ‖bounds‖∞` and `1 + ‖c‖∞` of the LP, as in `certify`.
+    bound_scale: f64,
+    cost_scale: f64,
+    s: f64,
+    offset: f64,
+    max_abs: f64,
+}
+
+impl Scaled {
+    fn new(lp: &LinearProgram, set: &PdlpSettings) -> Self {
+        let (n, m) = (lp.ncols(), lp.nrows());
+        let s = if lp.sense == Sense::Minimize {
+            1.0
+        } else {
+            -1.0
+        };
+        let cols = &lp.columns;
+        let (ptr, idx, val) = (cols.row_ptr(), cols.col_idx(), cols.values());
+        let mut d = vec![1.0f64; n];
+        let mut r = vec![1.0f64; m];
+        // Ruiz: divide by the square root of the largest magnitude of each row and column.
+        for _ in 0..set.ruiz_iterations {
+            let mut colmax = vec![0.0f64; n];
+            let mut rowmax = vec![0.0f64; m];
+            for j in 0..n {
+                for k in ptr[j]..ptr[j + 1] {
+                    let i = idx[k] as usize;
+                    let v = (r[i] * val[k] * d[j]).abs();
+                    colmax[j] = colmax[j].max(v);
+                    rowmax[i] = rowmax[i].max(v);
+                }
+            }
+            for j in 0..n {
+                if colmax[j] > 0.0 {
+                    d[j] /= colmax[j].sqrt();
+                }
+            }
+            for i in 0..m {
+                if rowmax[i] > 0.0 {
+                    r[i] /= rowmax[i].sqrt();
+                }
+            }
+        }
+        // Pock–Chambolle, α = 1: divide by the square root of each ℓ₁ norm.
+        if set.pock_chambolle {
+            let mut colsum = vec![0.0f64; n];
+            let mut rowsum = vec![0.0f64; m];
+            for j in 0..n {
+                for k in ptr[j]..ptr[j + 1] {
+                    let i = idx[k] as usize;
+                    let v = (r[i] * val[k] * d[j]).abs();
+                    colsum[j] += v;
+                    rowsum[i] += v;
+                }
+            }
+            for j in 0..n {
+                if colsum[j] > 0.0 {
+                    d[j] /= colsum[j].sqrt();
+                }
+            }
+            for i in 0..m {
+                if rowsum[i] > 0.0 {
+                    r[i] /= rowsum[i].sqrt();
+                }
+            }
+        }
+        let mut sval = Vec::with_capacity(val.len());
+        let mut max_abs = 0.0f64;
+        for j in 0..n {
+            for k in ptr[j]..ptr[j + 1] {
+                let v = r[idx[k] as usize] * val[k] * d[j];
+                max_abs = max_abs.max(v.abs());
+                sval.push(v);
+            }
+        }
+        let by_cols = Csr {
+            ptr: ptr.to_vec(),
+            idx: idx.to_vec(),
+            val: sval,
+        };
+        let by_rows = by_cols.transpose(m);
+        let c_min: Vec<f64> = lp.c.iter().map(|c| s * c).collect();
+        let mut c: Vec<f64> = (0..n).map(|j| c_min[j] * d[j]).collect();
+        let mut lr: Vec<f64> = (0..m).map(|i| lp.row_lower[i] * r[i]).collect();
+        let mut ur: Vec<f64> = (0..m).map(|i| lp.row_upper[i] * r[i]).collect();
+        let mut lc: Vec<f64> = (0..n).map(|j| lp.col_lower[j] / d[j]).collect();
+        let mut uc: Vec<f64> = (0..n).map(|j| lp.col_upper[j] / d[j]).collect();
+        let (mut theta_b, mut theta_c) = (1.0, 1.0);
+        if set.bound_objective_rescaling {
+            let mut b2 = 0.0;
+            for i in 0..m {
+                if lr[i].is_finite() {
+                    b2 += lr[i] * lr[i];
+                }
+                if ur[i].is_finite() && ur[i] != lr[i] {
+                    b2 += ur[i] * ur[i];
+                }
+            }
+            theta_b = 1.0 / (1.0 + f64::sqrt(b2));
+            theta_c = 1.0 / (1.0 + c.iter().map(|v| v * v).sum::<f64>().sqrt());
+            for v in lr.iter_mut().chain(&mut ur).chain(&mut lc).chain(&mut uc) {
+                *v *= theta_b;
+            }
+            for v in &mut c {
+                *v *= theta_c;
+            }
+        }
+        let bound_scale = 1.0
+            + lp.col_lower
+                .iter()
+                .chain(&lp.col_upper)
+                .chain(&lp.row_lower)
+                .chain(&lp.row_upper)
+                .filter(|v| v.is_finite())
+                .fold(0.0f64, |a, v| a.max(v.abs()));
+        let cost_scale = 1.0 + lp.c.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+        Scaled {
+            n,
+            m,
+            by_rows,
+            by_cols,
+            c,
+            lc,
+            uc,
+            lr,
+            ur,
+            d,
+            r,
+            theta_b,
+            theta_c,
+            c_min,
+            bound_scale,
+            cost_scale,
+            s,
+            offset: lp.offset,
+            max_abs,
+        }
+    }
+
+    /// Estimates `‖Ã‖₂` by power iteration on `ÃᵀÃ` from a fixed start (a lower bound that
+    /// converges quadratically in the Rayleigh quotient).
+    fn norm_estimate(&self) -> f64 {
+        if self.max_abs == 0.0 {
+            return 0.0;
+        }
+        let mut v = vec![1.0 / (self.n as f64).sqrt(); self.n];
+        // A fixed, deterministic perturbation so the start is not orthogonal to the top vector
+        // by symmetry.
+        for (j, vj) in v.iter_mut().enumerate() {
+            *vj *= 1.0 + 0.1 * (((j * 7919) % 101) as f64 / 101.0);
+        }
+        let mut u = vec![0.0; self.m];
+        let mut w = vec![0.0; self.n];
+        let mut est = 0.0;
+        for _ in 0..500 {
+            let nv = norm2(&v);
+            v.iter_mut().for_each(|x| *x /= nv);
+            self.by_rows.mul(&v, &mut u);
+            let lambda = dot(&u, &u);
+            self.by_cols.mul(&u, &mut w);
+            std::mem::swap(&mut v, &mut w);
+            let new = lambda.sqrt();
+            if (new - est).abs() <= 1e-7 * new {
+                est = new;
+                break;
+            }
+            est = new;
+        }
+        est
+    }
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let parts = par_ro(a.len(), VEC_CHUNK, |r| {
+        let mut s = 0.0;
+        for k in r {
+            s += a[k] * b[k];
+        }
+        [s]
+    });
+    sum_parts(parts)[0]
+}
+
+fn norm2(a: &[f64]) -> f64 {
+    dot(a, a).sqrt()
+}
+
+/// Dual proximal step of one row: `argmax_v p_i(v) − (v − w)²/(2σ)` with `w = y − σ(A x̄)_i`.
+#[inline]
+fn dual_prox(w: f64, sigma: f64, lo: f64, hi: f64) -> f64 {
+    let a = w + sigma * lo;
+    if a > 0.0 {
+        return a;
+    }
+    let b = w + sigma * hi;
+    if b < 0.0 {
+        return b;
+    }
+    0.0
+}
+
+/// A point of the scaled problem with its products: `x`, `y`, `Ãx`, `Ãᵀy`.
+#[derive(Debug, Clone)]
+struct Point {
+    x: Vec<f64>,
+    y: Vec<f64>,
+    ax: Vec<f64>,
+    aty: Vec<f64>,
+}
+
+impl Point {
+    fn zeros(n: usize, m: usize) -> Self {
+        Self {
+            x: vec![0.0; n],
+            y: vec![0.0; m],
+            ax: vec![0.0; m],
+            aty: vec![0.0; n],
+        }
+    }
+
+    fn copy_from(&mut self, o: &Point) {
+        self.x.copy_from_slice(&o.x);
+        self.y.copy_from_slice(&o.y);
+        self.ax.copy_from_slice(&o.ax);
+        self.aty.copy_from_slice(&o.aty);
+    }
+}
+
+/// The KKT measures of a scaled point: squared primal and dual residual norms, objectives.
+fn kkt_parts(p: &Scaled, z: &Point) -> [f64; 4] {
+    let rows = sum_parts(par_ro(p.m, VEC_CHUNK, |rg| {
+        let mut pr = 0.0;
+        let mut dobj = 0.0;
+        for i in rg {
+            let a = z.ax[i];
+            let v = a - a.max(p.lr[i]).min(p.ur[i]);
+            pr += v * v;
+            let y = z.y[i];
+            if y > 0.0 {
+                dobj += y * p.lr[i];
+            } else if y < 0.0 {
+                dobj += y * p.ur[i];
+            }
+        }
+        [pr, dobj]
+    }));
+    let cols = sum_parts(par_ro(p.n, VEC_CHUNK, |rg| {
+        let mut dr = 0.0;
+        let mut dobj = 0.0;
+        let mut pobj = 0.0;
+        for j in rg {
+            let zj = p.c[j] - z.aty[j];
+            pobj += p.c[j] * z.x[j];
+            if zj > 0.0 {
+                if p.lc[j].is_finite() {
+                    dobj += zj * p.lc[j];
+                } else {
+                    dr += zj * zj;
+                }
+            } else if zj < 0.0 {
+                if p.uc[j].is_finite() {
+                    dobj += zj * p.uc[j];
+                } else {
+                    dr += zj * zj;
+                }
+            }
+        }
+        [dr, dobj, pobj]
+    }));
+    [rows[0], cols[0], cols[2], rows[1] + cols[1]]
+}
+
+/// KKT error with primal weight ω: `√(ω‖r_p‖² + ‖r_d‖²/ω + gap²)`.
+fn kkt_error(p: &Scaled, z: &Point, omega: f64) -> f64 {
+    let [pr, dr, pobj, dobj] = kkt_parts(p, z);
+    let gap = pobj - dobj;
+    (omega * pr + dr / omega + gap * gap).sqrt()
+}
+
+/// The certificate of a scaled point, measured on the LP exactly as `certify` measures it, from
+/// the cached products (no extra matrix–vector product).
+fn evaluate(lp: &LinearProgram, p: &Scaled, z: &Point) -> Certificate {
+    let (tb, tc) = (p.theta_b, p.theta_c);
+    let rows = par_ro(p.m, VEC_CHUNK, |rg| {
+        let (mut primal, mut dual, mut dobj) = (0.0f64, 0.0f64, 0.0);
+        for i in rg {
+            let ax = z.ax[i] / (p.r[i] * tb);
+            let (lo, hi) = (lp.row_lower[i], lp.row_upper[i]);
+            primal = primal.max(lo - ax).max(ax - hi);
+            let y = p.r[i] * z.y[i] / tc;
+            if y > 0.0 {
+                if lo.is_finite() {
+                    dobj += y * lo;
+                } else {
+                    dual = dual.max(y);
+                }
+            } else if y < 0.0 {
+                if hi.is_finite() {
+                    dobj += y * hi;
+                } else {
+                    dual = dual.max(-y);
+                }
+            }
+        }
+        [primal, dual, dobj]
+    });
+    let cols = par_ro(p.n, VEC_CHUNK, |rg| {
+        let (mut dual, mut dobj, mut pobj) = (0.0f64, 0.0, 0.0);
+        for j in rg {
+            let (lo, hi) = (lp.col_lower[j], lp.col_upper[j]);
+            let x = (p.d[j] * z.x[j] / tb).max(lo).min(hi);
+            pobj += lp.c[j] * x;
+            let zj = p.c_min[j] - z.aty[j] / (p.d[j] * tc);
+            if zj > 0.0 {
+                if lo.is_finite() {
+                    dobj += zj * lo;
+                } else {
+                    dual = dual.max(zj);
+                }
+            } else if zj < 0.0 {
+                if hi.is_finite() {
+                    dobj += zj * hi;
+                } else {
+                    dual = dual.max(-zj);
+                }
+            }
+        }
+        [0.0, dual, dobj, pobj]
+    });
+    let (mut primal, mut dual, mut dobj, mut pobj) = (0.0f64, 0.0f64, p.s * p.offset, 0.0);
+    for [a, b, c] in rows {
+        primal = primal.max(a);
+        dual = dual.max(b);
+        dobj += c;
+    }
+    for [_, b, c, d] in cols {
+        dual = dual.max(b);
+        dobj += c;
+        pobj += d;
+    }
+    let primal_obj = pobj + p.offset;
+    let dual_obj = p.s * dobj;
+    Certificate {
+        primal_residual: primal.max(0.0) / p.bound_scale,
+        dual_residual: dual / p.cost_scale,
+        relative_gap: (primal_obj - dual_obj).abs() / (1.0 + primal_obj.abs() + dual_obj.abs()),
+        primal_objective: primal_obj,
+        dual_objective: dual_obj,
+    }
+}
+
+/// Which ray, if any, the run found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ray {
+    None,
+    Dual,
+    Primal,
+}
+
+/// Tests the difference `cur − base` for a certificate of infeasibility (dual ray) or of
+/// unboundedness (primal ray), on the unscaled LP.
+fn find_ray(lp: &LinearProgram, p: &Scaled, cur: &Point, base: &Point, eps: f64) -> Ray {
+    // Dual ray d (in min form) with g = Aᵀd: objective p(d) − Σ h_j(g_j) must be positive.
+    let rows = par_ro(p.m, VEC_CHUNK, |rg| {
+        let (mut obj, mut viol, mut ax_viol) = (0.0, 0.0f64, 0.0f64);
+        for i in rg {
+            let d = p.r[i] * (cur.y[i] - base.y[i]);
+            let (lo, hi) = (lp.row_lower[i], lp.row_upper[i]);
+            if d > 0.0 {
+                if lo.is_finite() {
+                    obj += d * lo;
+                } else {
+                    viol = viol.max(d);
+                }
+            } else if d < 0.0 {
+                if hi.is_finite() {
+                    obj += d * hi;
+                } else {
+                    viol = viol.max(-d);
+                }
+            }
+            // Primal ray part: A r must lie in the recession cone of [lo, hi].
+            let ar = (cur.ax[i] - base.ax[i]) / p.r[i];
+            if ar > 0.0 && hi.is_finite() {
+                ax_viol = ax_viol.max(ar);
+            } else if ar < 0.0 && lo.is_finite() {
+                ax_viol = ax_viol.max(-ar);
+            }
+        }
+        [obj, viol, ax_viol]
+    });
+    let cols = par_ro(p.n, VEC_CHUNK, |rg| {
+        let (mut h, mut viol, mut cr, mut r_viol, mut r_max) = (0.0, 0.0f64, 0.0, 0.0f64, 0.0f64);
+        for j in rg {
+            let (lo, hi) = (lp.col_lower[j], lp.col_upper[j]);
+            let g = (cur.aty[j] - base.aty[j]) / p.d[j];
+            if g > 0.0 {
+                if hi.is_finite() {
+                    h += g * hi;
+                } else {
+                    viol = viol.max(g);
+                }
+            } else if g < 0.0 {
+                if lo.is_finite() {
+                    h += g * lo;
+                } else {
+                    viol = viol.max(-g);
+                }
+            }
+            let r = p.d[j] * (cur.x[j] - base.x[j]);
+            cr += p.c_min[j] * r;
+            r_max = r_max.max(r.abs());
+            if r > 0.0 && hi.is_finite() {
+                r_viol = r_viol.max(r);
+            } else if r < 0.0 && lo.is_finite() {
+                r_viol = r_viol.max(-r);
+            }
+        }
+        [h, viol, cr, r_viol, r_max]
+    });
+    let (mut pd, mut dviol, mut ax_viol) = (0.0, 0.0f64, 0.0f64);
+    for [a, b, c] in rows {
+        pd += a;
+        dviol = dviol.max(b);
+        ax_viol = ax_viol.max(c);
+    }
+    let (mut h, mut cr, mut rviol, mut rmax) = (0.0, 0.0, 0.0f64, 0.0f64);
+    for [a, b, c, d, e] in cols {
+        h += a;
+        dviol = dviol.max(b);
+        cr += c;
+        rviol = rviol.max(d);
+        rmax = rmax.max(e);
+    }
+    let dual_obj = pd - h;
+    if dual_obj > 0.0 && dviol <= eps * dual_obj && dual_obj.is_finite() {
+        return Ray::Dual;
+    }
+    let viol = rviol.max(ax_viol);
+    if rmax > 0.0 && cr < 0.0 && viol <= eps * (-cr) && cr.is_finite() {
+        return Ray::Primal;
+    }
+    Ray::None
+}
+
+/// The solution of the LP at a scaled point.
+fn solution(lp: &LinearProgram, p: &Scaled, z: &Point) -> (Vec<f64>, Vec<f64>) {
+    let x: Vec<f64> = (0..p.n)
+        .map(|j| {
+            (p.d[j] * z.x[j] / p.theta_b)
+                .max(lp.col_lower[j])
+                .min(lp.col_upper[j])
+        })
+        .collect();
+    let y: Vec<f64> = (0..p.m)
+        .map(|i| p.s * p.r[i] * z.y[i] / p.theta_c)
+        .collect();
+    (x, y)
+}
+
+fn finish(
+    lp: &LinearProgram,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    status: LpStatus,
+    iterations: usize,
+    start: Instant,
+) -> LpSolution {
+    // Never report an optimum with non-finite numbers (NaN passes every comparison test).
+    let status = if status == LpStatus::Optimal && !(x.iter().chain(&y).all(|v| v.is_finite())) {
+        LpStatus::NumericalTrouble
+    } else {
+        status
+    };
+    let aty = lp.column_activity(&y);
+    let reduced_costs = lp.c.iter().zip(&aty).map(|(c, a)| c - a).collect();
+    let certificate = certify(lp, &x, &y);
+    LpSolution {
+        status,
+        objective: lp.objective(&x),
+        x,
+        y,
+        reduced_costs,
+        info: LpInfo {
+            iterations,
+            seconds: start.elapsed().as_secs_f64(),
+            certificate,
+            method: "pdlp".into(),
+        },
+    }
+}
+
+/// The starting point in the scaled space: the warm start (or 0) projected onto the bounds and
+/// onto the dual signs the row bounds allow, with its products.
+fn start_point(p: &Scaled, x0: Option<&[f64]>, y0: Option<&[f64]>) -> Point {
+    let mut z = Point::zeros(p.n, p.m);
+    for j in 0..p.n {
+        let v = x0.map_or(0.0, |x| x[j] * p.theta_b / p.d[j]);
+        z.x[j] = v.max(p.lc[j]).min(p.uc[j]);
+    }
+    for i in 0..p.m {
+        let mut v = y0.map_or(0.0, |y| p.s * y[i] * p.theta_c / p.r[i]);
+        if p.lr[i] == f64::NEG_INFINITY {
+            v = v.min(0.0);
+        }
+        if p.ur[i] == f64::INFINITY {
+            v = v.max(0.0);
+        }
+        z.y[i] = v;
+    }
+    p.by_rows.mul(&z.x, &mut z.ax);
+    p.by_cols.mul(&z.y, &mut z.aty);
+    z
+}
+
+/// The step `ẑ = T(z)` (primal, then dual with extrapolation), writing `ẑ.x`, `ẑ.y`, `ẑ.ax`;
+/// returns `[‖x̂ − x‖², ‖ŷ − y‖², (ŷ − y)ᵀÃ(x̂ − x)]`. `ẑ.aty` is left to the caller.
+fn pdhg_step(p: &Scaled, z: &Point, zh: &mut Point, tau: f64, sigma: f64) -> [f64; 3] {
+    let px = sum_parts(par_mut([&mut zh.x[..]], VEC_CHUNK, |rg, [xh]| {
+        let mut dx2 = 0.0;
+        for (k, j) in rg.enumerate() {
+            let v = (z.x[j] - tau * (p.c[j] - z.aty[j]))
+                .max(p.lc[j])
+                .min(p.uc[j]);
+            let d = v - z.x[j];
+            dx2 += d * d;
+            xh[k] = v;
+        }
+        [dx2]
+    }));
+    let xh = &zh.x;
+    let py = sum_parts(par_mut(
+        [&mut zh.ax[..], &mut zh.y[..]],
+        MAT_CHUNK,
+        |rg, [axh, yh]| {
+            let (mut dy2, mut inter) = (0.0, 0.0);
+            for (k, i) in rg.enumerate() {
+                let a = p.by_rows.dot(i, xh);
+                axh[k] = a;
+                let v = dual_prox(
+                    z.y[i] - sigma * (2.0 * a - z.ax[i]),
+                    sigma,
+                    p.lr[i],
+                    p.ur[i],
+                );
+                yh[k] = v;
+                let dy = v - z.y[i];
+                dy2 += dy * dy;
+                inter += dy * (a - z.ax[i]);
+            }
+            [dy2, inter]
+        },
+    ));
+    [px[0], py[0], py[1]]
+}
+
+/// The run: scaling, iterations, checks. Returns the solution, the counters and whether a
+/// primal ray (possible unboundedness, to be settled by the caller) ended it.
+fn run(
+    lp: &LinearProgram,
+    set: &PdlpSettings,
+    x0: Option<&[f64]>,
+    y0: Option<&[f64]>,
+    start: Instant,
+) -> Result<(LpSolution, PdlpStats, Ray), SolveError> {
+    let tol = set.lp.tolerance;
+    let mut stats = PdlpStats::default();
+    let p = Scaled::new(lp, set);
+    let (n, m) = (p.n, p.m);
+    let mut z = start_point(&p, x0, y0);
+    let mut omega = if set.bound_objective_rescaling {
+        1.0
+    } else {
+        let c = norm2(&p.c);
+        let b: f64 = (0..m)
+            .map(|i| {
+                let mut s = 0.0;
+                if p.lr[i].is_finite() {
+                    s += p.lr[i] * p.lr[i];
+                }
+                if p.ur[i].is_finite() && p.ur[i] != p.lr[i] {
+                    s += p.ur[i] * p.ur[i];
+                }
+                s
+            })
+            .sum::<f64>()
+            .sqrt();
+        (1.0 + c) / (1.0 + b)
+    };
+    let halpern = set.scheme == PdhgScheme::Halpern;
+    let mut eta = if halpern {
+        stats.norm_estimate = p.norm_estimate();
+        if stats.norm_estimate > 0.0 {
+            set.step_size_factor / stats.norm_estimate
+        } else {
+            1.0
+        }
+    } else if p.max_abs > 0.0 {
+        1.0 / p.max_abs
+    } else {
+        1.0
+    };
+    stats.setup_seconds = start.elapsed().as_secs_f64();
+
+    let mut zh = Point::zeros(n, m); // T(z)
+    let mut anchor = z.clone(); // last restart point (Halpern anchor)
+    let mut avg = z.clone(); // Adaptive: step-weighted average since the restart
+    let mut avg_weight = 0.0;
+    let mut epoch = 0usize; // iterations since the restart
+    let mut accepted = 0usize; // Adaptive: accepted steps
+    let mut err_anchor = f64::NAN; // restart error at the restart point
+    let mut err_last = f64::INFINITY; // restart error at the previous check
+                                      // PID state (Halpern).
+    let (mut pid_integral, mut pid_prev) = (0.0, 0.0);
+    let mut target = tol;
+    let mut iter = 0usize;
+
+    let limit_status = |iter: usize| -> Option<LpStatus> {
+        if iter >= set.lp.max_iterations {
+            Some(LpStatus::IterationLimit)
+        } else if set
+            .lp
+            .time_limit
+            .is_some_and(|t| start.elapsed().as_secs_f64() >= t)
+        {
+            Some(LpStatus::TimeLimit)
+        } else {
+            None
+        }
+    };
+
+    if n == 0 {
+        let sol = finish(lp, vec![], vec![0.0; m], LpStatus::Optimal, 0, start);
+        if sol.info.certificate.passes(tol) {
+            return Ok((sol, stats, Ray::None));
+        }
+        // Rows with bounds excluding 0 on an empty LP: infeasible.
+        let mut sol = sol;
+        sol.status = LpStatus::Infeasible;
+        return Ok((sol, stats, Ray::None));
+    }
+
+    loop {
+        if let Some(status) = limit_status(iter) {
+            // Return the better of the last PDHG output and the current point.
+            let cand = if iter == 0 {
+                &z
+            } else if halpern {
+                &zh
+            } else {
+                &z
+            };
+            let (x, y) = solution(lp, &p, cand);
+            stats.primal_weight = omega;
+            stats.step_size = eta;
+            return Ok((finish(lp, x, y, status, iter, start), stats, Ray::None));
+        }
+        let (tau, sigma) = (eta / omega, eta * omega);
+        let [dx2, dy2, inter] = pdhg_step(&p, &z, &mut zh, tau, sigma);
+        iter += 1;
+        stats.iterations = iter;
+
+        if halpern {
+            // Fixed-point error of z in the PDHG metric.
+            let err = (dx2 / tau + dy2 / sigma + 2.0 * inter).max(0.0).sqrt();
+            if epoch == 0 {
+                err_anchor = err;
+            }
+            let w = (epoch as f64 + 1.0) / (epoch as f64 + 2.0);
+            let g = set.reflection;
+            let (a_new, a_old) = (w * 2.0 * g, w * (1.0 - 2.0 * g));
+            let a_anchor = 1.0 - w;
+            // Rows: y and Ãx move to the Halpern combination.
+            par_mut([&mut z.y[..], &mut z.ax[..]], VEC_CHUNK, |rg, [y, ax]| {
+                for (k, i) in rg.enumerate() {
+                    y[k] = a_new * zh.y[i] + a_old * y[k] + a_anchor * anchor.y[i];
+                    ax[k] = a_new * zh.ax[i] + a_old * ax[k] + a_anchor * anchor.ax[i];
+                }
+            });
+            // Columns: Ãᵀŷ, then x and Ãᵀy.
+            {
+                let yh = &zh.y;
+                par_mut(
+                    [&mut zh.aty[..], &mut z.x[..], &mut z.aty[..]],
+                    MAT_CHUNK,
+                    |rg, [atyh, x, aty]| {
+                        for (k, j) in rg.enumerate() {
+                            let a = p.by_cols.dot(j, yh);
+                            atyh[k] = a;
+                            x[k] = a_new * zh.x[j] + a_old * x[k] + a_anchor * anchor.x[j];
+                            aty[k] = a_new * a + a_old * aty[k] + a_anchor * anchor.aty[j];
+                        }
+                    },
+                );
+            }
+            epoch += 1;
+            if (iter - 1) % set.check_frequency == 0 {
+                let cert = evaluate(lp, &p, &zh);
+                if !(cert.primal_residual.is_finite()
+                    && cert.dual_residual.is_finite()
+                    && cert.relative_gap.is_finite()
+                    && err.is_finite())
+                {
+                    let (x, y) = solution(lp, &p, &anchor);
+                    let sol = finish(lp, x, y, LpStatus::NumericalTrouble, iter, start);
+                    return Ok((sol, stats, Ray::None));
+                }
+                if cert.passes(target) {
+                    let (x, y) = solution(lp, &p, &zh);
+                    let sol = finish(lp, x, y, LpStatus::Optimal, iter, start);
+                    if sol.info.certificate.passes(tol) {
+                        stats.primal_weight = omega;
+                        stats.step_size = eta;
+                        return Ok((sol, stats, Ray::None));
+                    }
+                    target *= 0.5;
+                }
+                if set.detect_infeasibility && epoch > 1 {
+                    let ray = find_ray(lp, &p, &zh, &anchor, set.infeasibility_tolerance);
+                    if ray != Ray::None {
+                        let (x, y) = solution(lp, &p, &zh);
+                        let status = if ray == Ray::Dual {
+                            LpStatus::Infeasible
+                        } else {
+                            LpStatus::InfeasibleOrUnbounded
+                        };
+                        stats.primal_weight = omega;
+                        stats.step_size = eta;
+                        return Ok((finish(lp, x, y, status, iter, start), stats, ray));
+                    }
+                }
+                let restart = err <= set.restart_sufficient * err_anchor
+                    || (err <= set.restart_necessary * err_anchor && err > err_last)
+                    || epoch as f64 >= set.restart_artificial * iter as f64;
+                err_last = err;
+                if restart && epoch > 1 {
+                    // PID on the log-imbalance of the scaled displacements.
+                    let ddx = dist(&zh.x, &anchor.x);
+                    let ddy = dist(&zh.y, &anchor.y);
+                    if (1e-16..1e12).contains(&ddx) && (1e-16..1e12).contains(&ddy) {
+                        let e = (omega * ddx / ddy).ln();
+                        pid_integral = 0.3 * pid_integral + e;
+                        let step = 0.99 * e + 0.01 * pid_integral + 0.0 * (e - pid_prev);
+                        pid_prev = e;
+                        omega = (omega.ln() - step).exp().clamp(1e-8, 1e8);
+                    }
+                    anchor.copy_from(&zh);
+                    z.copy_from(&zh);
+                    epoch = 0;
+                    err_last = f64::INFINITY;
+                    stats.restarts += 1;
+                }
+            }
+        } else {
+            // Adaptive step size: accept when η ≤ ‖Δz‖²_ω / (2|ΔyᵀÃΔx|).
+            let movement = omega * dx2 + dy2 / omega;
+            let eta_max = if inter != 0.0 {
+                movement / (2.0 * inter.abs())
+            } else {
+                f64::INFINITY
+            };
+            // PDLP's rule with k + 1 = accepted steps + 2 (never 1, so the first factor is > 0).
+            let k1 = (accepted + 2) as f64;
+            let grow = (1.0 + k1.powf(-0.6)) * eta;
+            let eta_next = if eta_max.is_finite() {
+                ((1.0 - k1.powf(-0.3)) * eta_max).min(grow)
+            } else {
+                grow
+            };
+            if eta > eta_max {
+                stats.rejected_steps += 1;
+                eta = eta_next;
+                continue;
+            }
+            accepted += 1;
+            avg_weight += eta;
+            let alpha = eta / avg_weight;
+            {
+                let yh = &zh.y;
+                par_mut(
+                    [&mut zh.aty[..], &mut avg.x[..], &mut avg.aty[..]],
+                    MAT_CHUNK,
+                    |rg, [atyh, xa, atya]| {
+                        for (k, j) in rg.enumerate() {
+                            let a = p.by_cols.dot(j, yh);
+                            atyh[k] = a;
+                            xa[k] += alpha * (zh.x[j] - xa[k]);
+                            atya[k] += alpha * (a - atya[k]);
+                        }
+                    },
+                );
+            }
+            par_mut(
+                [&mut avg.y[..], &mut avg.ax[..]],
+                VEC_CHUNK,
+                |rg, [ya, axa]| {
+                    for (k, i) in rg.enumerate() {
+                        ya[k] += alpha * (zh.y[i] - ya[k]);
+                        axa[k] += alpha * (zh.ax[i] - axa[k]);
+                    }
+                },
+            );
+            std::mem::swap(&mut z, &mut zh);
+            eta = eta_next;
+            epoch += 1;
+            if (accepted - 1) % set.check_frequency == 0 {
+                let mut best: Option<LpSolution> = None;
+                for cand in [&z, &avg] {
+                    let cert = evaluate(lp, &p, cand);
+                    if !(cert.primal_residual.is_finite()
+                        && cert.dual_residual.is_finite()
+                        && cert.relative_gap.is_finite())
+                    {
+                        let (x, y) = solution(lp, &p, &anchor);
+                        let sol = finish(lp, x, y, LpStatus::NumericalTrouble, iter, start);
+                        return Ok((sol, stats, Ray::None));
+                    }
+                    if best.is_none() && cert.passes(target) {
+                        let (x, y) = solution(lp, &p, cand);
+                        let sol = finish(lp, x, y, LpStatus::Optimal, iter, start);
+                        if sol.info.certificate.passes(tol) {
+                            best = Some(sol);
+                        } else {
+                            target *= 0.5;
+                        }
+                    }
+                }
+                if let Some(sol) = best {
+                    stats.primal_weight = omega;
+                    stats.step_size = eta;
+                    return Ok((sol, stats, Ray::None));
+                }
+                if set.detect_infeasibility && epoch > 1 {
+                    let ray = find_ray(lp, &p, &z, &anchor, set.infeasibility_tolerance);
+                    if ray != Ray::None {
+                        let (x, y) = solution(lp, &p, &z);
+                        let status = if ray == Ray::Dual {
+                            LpStatus::Infeasible
+                        } else {
+                            LpStatus::InfeasibleOrUnbounded
+                        };
+                        stats.primal_weight = omega;
+                        stats.step_size = eta;
+                        return Ok((finish(lp, x, y, status, iter, start), stats, ray));
+                    }
+                }
+                let k_cur = kkt_error(&p, &z, omega);
+                let k_avg = kkt_error(&p, &avg, omega);
+                let use_avg = k_avg < k_cur;
+                let err = k_cur.min(k_avg);
+                if err_anchor.is_nan() {
+                    err_anchor = kkt_error(&p, &anchor, omega);
+                }
+                let restart = err <= set.restart_sufficient * err_anchor
+                    || (err <= set.restart_necessary * err_anchor && err > err_last)
+                    || epoch as f64 >= set.restart_artificial * accepted as f64;
+                err_last = err;
+                if restart && epoch > 1 {
+                    if use_avg {
+                        z.copy_from(&avg);
+                    }
+                    let ddx = dist(&z.x, &anchor.x);
+                    let ddy = dist(&z.y, &anchor.y);
+                    if ddx > 1e-10 && ddy > 1e-10 {
+                        let th = set.primal_weight_smoothing;
+                        omega = (th * (ddy / ddx).ln() + (1.0 - th) * omega.ln())
+                            .exp()
+                            .clamp(1e-8, 1e8);
+                    }
+                    anchor.copy_from(&z);
+                    avg.copy_from(&z);
+                    avg_weight = 0.0;
+                    epoch = 0;
+                    err_anchor = kkt_error(&p, &z, omega);
+                    err_last = f64::INFINITY;
+                    stats.restarts += 1;
+                }
+            }
+        }
+    }
+}
+
+fn dist(a: &[f64], b: &[f64]) -> f64 {
+    let parts = par_ro(a.len(), VEC_CHUNK, |r| {
+        let mut s = 0.0;
+        for k in r {
+            let d = a[k] - b[k];
+            s += d * d;
+        }
+        [s]
+    });
+    sum_parts(parts)[0].sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matrix::CsrMatrix;
+
+    fn small() -> LinearProgram {
+        let cols = CsrMatrix::try_from_triplets(
+            2,
+            2,
+            vec![(0, 0, 1.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 3.0)],
+        )
+        .unwrap();
+        LinearProgram::new(
+            Sense::Maximize,
+            vec![3.0, 2.0],
+            vec![0.0, 0.0],
+            vec![3.0, f64::INFINITY],
+            vec![f64::NEG_INFINITY; 2],
+            vec![4.0, 6.0],
+            cols,
+            vec!["x".into(), "y".into()],
+            vec!["r1".into(), "r2".into()],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn evaluate_matches_certify() {
+        let lp = small();
+        let p = Scaled::new(&lp, &PdlpSettings::default());
+        let z = start_point(&p, Some(&[2.5, 1.25]), Some(&[1.5, 0.25]));
+        let (x, y) = solution(&lp, &p, &z);
+        let a = evaluate(&lp, &p, &z);
+        let b = certify(&lp, &x, &y);
+        for (u, v) in [
+            (a.primal_residual, b.primal_residual),
+            (a.dual_residual, b.dual_residual),
+            (a.relative_gap, b.relative_gap),
+            (a.primal_objective, b.primal_objective),
+            (a.dual_objective, b.dual_objective),
+        ] {
+            assert!((u - v).abs() <= 1e-12 * (1.0 + v.abs()), "{a:?} vs {b:?}");
+        }
+    }
+
+    #[test]
+    fn the_small_example_solves_with_both_schemes() {
+        for scheme in [PdhgScheme::Halpern, PdhgScheme::Adaptive] {
+            let s = Pdlp::new(PdlpSettings {
+                scheme,
+                ..Default::default()
+            });
+            let sol = s.solve_warm(&small(), None, None).unwrap();
+            assert_eq!(sol.status, LpStatus::Optimal, "{scheme:?}: {sol:?}");
+            assert!((sol.objective - 11.0).abs() < 1e-5, "{sol:?}");
+            // The vertex (3, 1) is degenerate (both rows and x ≤ 3 are active), so the row
+            // duals are any y ≥ 0 with y₁ + 3y₂ = 2 (column y is basic) and y₁ + y₂ ≤ 3; (2, 0)
+            // is one of them. Their sign follows the LP's sense: positive for a binding ≤ row
+            // of a maximisation.
+            assert!(sol.y.iter().all(|&v| v >= -1e-6), "{sol:?}");
+            assert!((sol.y[0] + 3.0 * sol.y[1] - 2.0).abs() < 1e-4, "{sol:?}");
+            assert!(sol.info.certificate.passes(1e-6));
+        }
+    }
+}

@@ -13,15 +13,31 @@
 //! resources, capacities). `H` is concave and continuously differentiable (`H'(s) = 1 − s`
 //! below 0 and `1/(1 + s)` above, both 1 at 0): shortfalls hurt more than surpluses help.
 //!
-//! ## The method: outer approximation by tangents (Kelley's cutting planes)
+//! ## The method: refined piecewise-linear plans with a Lagrangian bound
 //!
-//! Because `H` is concave, every tangent lies above it: `H(s) ≤ H(σ) + H'(σ)(s − σ)` for all
-//! `σ`. Replacing each `H(s_i)` by a variable `t_i` bounded by a few tangents gives an LP whose
-//! optimum is an **upper bound** `U` on the best harmony; the plan `x` it returns is feasible, so
-//! its true harmony is a **lower bound** `L`. Each round adds the tangents at the current `s_i`
-//! and solves again; it stops when the relative gap `(U − L) / (1 + |L|)` is within the
-//! tolerance. The gap is the certificate: no plan has more harmony than `U`. `U` is taken as the
-//! LP's certified dual objective, so it is a valid bound up to the LP's own tolerance.
+//! Each round solves an LP in which `H` is replaced by its piecewise-linear interpolation
+//! between breakpoints `−1 = σ_0 < σ_1 < … < σ_K` (and the tangent ray beyond `σ_K`): the net
+//! output taken for product `i` is split into segments `z_i = Σ_k δ_ik`, `0 ≤ δ_ik ≤
+//! d_i (σ_k − σ_{k−1})`, each earning the chord's slope. Because `H` is concave the slopes fall,
+//! so the LP fills the segments in order; the segments only add bounded columns, no rows.
+//!
+//! Two bounds certify each round's plan `x` with the LP's valuations `(p, w, ρ)`:
+//!
+//! * **lower**: the true harmony `L = Σ w_i H(s_i(x))` of the plan, which is feasible;
+//! * **upper**: the Lagrangian dual function (weak duality: no plan has more harmony)
+//!
+//!   ```text
+//!   U = Σ_i max_{z ≥ 0} [w_i H(z/d_i − 1) − p_i z] − p·d0 + w·hours + ρ·limits + Σ_j cap_j π_j⁺,
+//!   ```
+//!
+//!   with `π_j = p·(b_j − a_j) − w·l_j − ρ·r_j`; the inner maximum has a closed form
+//!   (`H'(s) = p_i d_i / w_i`). A process without capacity and with `π_j > 0` would make `U`
+//!   infinite; such violations (of the size of the LP's dual residual) are reported as
+//!   `bound_residual` instead.
+//!
+//! The breakpoints are then refined around each product's current deviation (`s_i` and
+//! `s_i ± h`, with `h` halving every round) until `(U − L)/(1 + |L|)` is within the tolerance.
+//! The gap is the certificate: it does not depend on how good the interpolation was.
 //!
 //! The plan's fulfilment `λ_h = min_i z_i / d_i` is compared with the optimum `λ*` of
 //! Kantorovich's problem: harmony trades some of the worst-served product's share for the
@@ -32,7 +48,7 @@ use super::kantorovich::{
     check_targets, judge, process_columns, shared_rows, LpParts, Plan, PlanParts,
 };
 use crate::error::SolveError;
-use crate::lp::{LpBackend, LpSettings, LpStatus, Sense};
+use crate::lp::{Certificate, LpBackend, LpSettings, LpStatus, Sense};
 use serde::{Deserialize, Serialize};
 
 /// `H(s)`: `s − s²/2` below 0, `ln(1 + s)` above (defined for `s > −1`; `H(−1) = −1.5`).
@@ -90,10 +106,13 @@ pub struct HarmonyPlan {
     pub upper_bound: f64,
     /// `(upper_bound − harmony) / (1 + |harmony|)`.
     pub gap: f64,
+    /// Violation of dual feasibility left out of `upper_bound` (relative; of the order of the
+    /// LP's dual residual).
+    pub bound_residual: f64,
     /// LP solves.
     pub rounds: usize,
-    /// Tangents in the last LP.
-    pub cuts: usize,
+    /// Breakpoints in the last LP.
+    pub segments: usize,
     /// `z_i / d_i` per product (NaN where there is no target).
     pub fulfilment: Vec<f64>,
     /// `λ*` of Kantorovich's problem, when compared.
@@ -122,8 +141,12 @@ pub fn solve_harmony(
             settings.gap_tolerance
         )));
     }
+    if settings.max_rounds == 0 {
+        return Err(SolveError::Settings("max_rounds must be at least 1".into()));
+    }
     check_targets(e)?;
     let t0 = std::time::Instant::now();
+    let method = "harmony (refined piecewise-linear LPs)";
     let lambda_optimum = if settings.compare_lambda {
         let p = super::kantorovich::solve_lambda(e, backend, &settings.lp)?;
         if p.status != LpStatus::Optimal {
@@ -134,8 +157,9 @@ pub fn solve_harmony(
                 harmony: f64::NAN,
                 upper_bound: f64::NAN,
                 gap: f64::NAN,
+                bound_residual: f64::NAN,
                 rounds: 0,
-                cuts: 0,
+                segments: 0,
                 lambda_optimum: None,
             });
         }
@@ -147,18 +171,21 @@ pub fn solve_harmony(
     let targeted: Vec<usize> = (0..e.n_products())
         .filter(|&i| products[i].target > 0.0 && products[i].weight > 0.0)
         .collect();
-    let mut points: Vec<Vec<f64>> =
-        vec![vec![-0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 2.0]; targeted.len()];
-    let mut best: Option<(Vec<f64>, f64, PlanParts, crate::lp::Certificate, LpStatus)> = None;
+    let grid = [-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 2.0, 4.0];
+    let mut breaks: Vec<Vec<f64>> = vec![grid.to_vec(); targeted.len()];
+    let m = e.n_processes();
+    let mut best: Option<(f64, PlanParts, Certificate)> = None;
     let mut upper = f64::INFINITY;
+    let mut bound_residual = f64::NAN;
     let mut rounds = 0;
     let mut status = LpStatus::IterationLimit;
     let mut iterations = 0;
-    let mut cuts = 0;
+    let mut segments = 0;
+    let mut h = 0.125;
     while rounds < settings.max_rounds {
         rounds += 1;
-        let (lp, z_cols, t_cols, rows) = harmony_lp(e, &targeted, &points)?;
-        cuts = points.iter().map(Vec::len).sum();
+        let (lp, rows) = harmony_lp(e, &targeted, &breaks)?;
+        segments = breaks.iter().map(|b| b.len()).sum();
         let sol = backend.solve(&lp, &settings.lp)?;
         iterations += sol.info.iterations;
         let (st, cert) = judge(&lp, &sol, settings.lp.tolerance);
@@ -166,9 +193,8 @@ pub fn solve_harmony(
             status = st;
             break;
         }
-        let m = e.n_processes();
-        let x = sol.x[..m].to_vec();
-        let net = e.net_output(&x);
+        let x = &sol.x[..m];
+        let net = e.net_output(x);
         let s: Vec<f64> = targeted
             .iter()
             .map(|&i| ((net[i] - products[i].committed) / products[i].target - 1.0).max(-1.0))
@@ -178,63 +204,67 @@ pub fn solve_harmony(
             .zip(&s)
             .map(|(&i, &s)| products[i].weight * harmony(s))
             .sum();
-        upper = upper.min(cert.dual_objective.max(lower));
-        let better = best.as_ref().is_none_or(|b| lower > b.1);
-        if better {
-            let n = e.n_products();
-            let p: Vec<f64> = sol.y[..n].iter().map(|v| -v).collect();
-            let pick = |r: &[Option<usize>]| -> Vec<f64> {
-                r.iter().map(|r| r.map_or(0.0, |r| sol.y[r])).collect()
-            };
+        let n = e.n_products();
+        let p: Vec<f64> = sol.y[..n].iter().map(|v| -v).collect();
+        let pick = |r: &[Option<usize>]| -> Vec<f64> {
+            r.iter().map(|r| r.map_or(0.0, |r| sol.y[r])).collect()
+        };
+        let (w, rho) = (pick(&rows.0), pick(&rows.1));
+        let (u, residual) = lagrangian_bound(e, &targeted, &p, &w, &rho);
+        if u < upper {
+            upper = u;
+            bound_residual = residual;
+        }
+        if best.as_ref().is_none_or(|b| lower > b.0) {
             let lambda = targeted
                 .iter()
                 .map(|&i| (net[i] - products[i].committed) / products[i].target)
                 .fold(f64::INFINITY, f64::min);
             best = Some((
-                x,
                 lower,
                 PlanParts {
-                    intensity: sol.x[..m].to_vec(),
+                    intensity: x.to_vec(),
                     lambda: if lambda.is_finite() {
                         lambda.max(0.0)
                     } else {
                         0.0
                     },
                     product_valuation: p,
-                    labour_valuation: pick(&rows.0),
-                    resource_valuation: pick(&rows.1),
+                    labour_valuation: w,
+                    resource_valuation: rho,
                     tolerance: settings.lp.tolerance,
                 },
                 cert,
-                st,
             ));
         }
-        let lb = best.as_ref().map_or(lower, |b| b.1);
+        let lb = best.as_ref().map_or(lower, |b| b.0);
+        eprintln!(
+            "DEBUG round {rounds} lower {lower} lp {} upper {u} s {:?}",
+            sol.objective, s
+        );
         if (upper - lb) / (1.0 + lb.abs()) <= settings.gap_tolerance {
             status = LpStatus::Optimal;
             break;
         }
-        // Add the tangent at the current deviation wherever the LP overestimates H.
-        let mut added = 0;
-        for (k, &i) in targeted.iter().enumerate() {
-            let t = sol.x[t_cols[k]];
-            let z = sol.x[z_cols[k]];
-            let sk = (z / products[i].target - 1.0).max(-1.0);
-            if t > harmony(sk) + 1e-12 * (1.0 + t.abs())
-                && points[k].iter().all(|p| (p - sk).abs() > 1e-12)
-            {
-                points[k].push(sk);
-                added += 1;
+        // Refine the breakpoints around each product's deviation.
+        for (k, &sk) in s.iter().enumerate() {
+            for c in [sk - h, sk, sk + h] {
+                let c = c.max(-1.0);
+                let b = &mut breaks[k];
+                let pos = b.partition_point(|v| *v < c);
+                let near = |q: usize| {
+                    b.get(q)
+                        .is_some_and(|v| (v - c).abs() <= 1e-12 * (1.0 + c.abs()))
+                };
+                if !near(pos) && !(pos > 0 && near(pos - 1)) {
+                    b.insert(pos, c);
+                }
             }
         }
-        if added == 0 {
-            // No tangent left to add: the bound cannot tighten further at this LP accuracy.
-            status = LpStatus::Optimal;
-            break;
-        }
+        h *= 0.5;
     }
-    let Some((x, lower, parts, cert, _)) = best else {
-        let mut plan = Plan::without_answer(e, status, "harmony (tangent cuts)".into());
+    let Some((lower, parts, cert)) = best else {
+        let mut plan = Plan::without_answer(e, status, method.into());
         if matches!(
             status,
             LpStatus::Infeasible | LpStatus::InfeasibleOrUnbounded
@@ -260,13 +290,14 @@ pub fn solve_harmony(
             harmony: f64::NAN,
             upper_bound: f64::NAN,
             gap: f64::NAN,
+            bound_residual: f64::NAN,
             rounds,
-            cuts,
+            segments,
             fulfilment: vec![f64::NAN; e.n_products()],
             lambda_optimum,
         });
     };
-    let net = e.net_output(&x);
+    let net = e.net_output(&parts.intensity);
     let fulfilment = products
         .iter()
         .zip(&net)
@@ -281,69 +312,139 @@ pub fn solve_harmony(
     let mut plan = Plan::from_parts(e, parts);
     plan.status = status;
     plan.certificate = cert;
-    plan.method = "harmony (tangent cuts)".into();
+    plan.method = method.into();
     plan.iterations = iterations;
     plan.seconds = t0.elapsed().as_secs_f64();
     plan.notes.extend(super::explain::notes(e));
-    let gap = (upper - lower) / (1.0 + lower.abs());
+    // With approximate valuations the bound can fall a rounding below the plan's harmony.
+    let gap = ((upper - lower) / (1.0 + lower.abs())).max(0.0);
     Ok(HarmonyPlan {
         plan,
         harmony: lower,
-        upper_bound: upper,
+        upper_bound: upper.max(lower),
         gap,
+        bound_residual,
         rounds,
-        cuts,
+        segments,
         fulfilment,
         lambda_optimum,
     })
 }
 
+/// `max_{s ≥ −1} [w H(s) − p d (1 + s)]`, the inner maximum of the Lagrangian for one product
+/// (`+∞` when `p ≤ 0`).
+fn best_take(w: f64, p: f64, d: f64) -> f64 {
+    if p <= 0.0 {
+        return f64::INFINITY;
+    }
+    let r = p * d / w;
+    let s = if r >= 2.0 {
+        -1.0
+    } else if r > 1.0 {
+        1.0 - r
+    } else {
+        1.0 / r - 1.0
+    };
+    w * harmony(s) - p * d * (1.0 + s)
+}
+
+/// The Lagrangian dual bound `U` for valuations `(p, w, ρ)` and the largest violation of dual
+/// feasibility left out of it (positive profits of processes without capacity, negative
+/// valuations of products without a target), relative to `1 + max |p|`.
+fn lagrangian_bound(
+    e: &PlanningEconomy,
+    targeted: &[usize],
+    p: &[f64],
+    w: &[f64],
+    rho: &[f64],
+) -> (f64, f64) {
+    let products = e.products();
+    let scale = 1.0 + p.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let mut residual: f64 = 0.0;
+    let mut u = 0.0;
+    let mut is_target = vec![false; e.n_products()];
+    for &i in targeted {
+        is_target[i] = true;
+        u += best_take(products[i].weight, p[i], products[i].target);
+    }
+    for (i, pr) in products.iter().enumerate() {
+        u -= p[i] * pr.committed;
+        if !is_target[i] && p[i] < 0.0 {
+            residual = residual.max(-p[i] / scale);
+        }
+    }
+    for (h, l) in e.labour_types().iter().enumerate() {
+        if l.hours.is_finite() {
+            u += w[h].max(0.0) * l.hours;
+        }
+    }
+    for (q, r) in e.resources().iter().enumerate() {
+        if r.limit.is_finite() {
+            u += rho[q].max(0.0) * r.limit;
+        }
+    }
+    for pr in e.processes() {
+        let pi = pr.outputs().map(|(i, b)| p[i] * b).sum::<f64>()
+            - pr.inputs().map(|(i, a)| p[i] * a).sum::<f64>()
+            - pr.labour().map(|(h, l)| w[h].max(0.0) * l).sum::<f64>()
+            - pr.resources()
+                .map(|(q, r)| rho[q].max(0.0) * r)
+                .sum::<f64>();
+        if pi > 0.0 {
+            let cap = pr.capacity();
+            if cap.is_finite() {
+                u += cap * pi;
+            } else {
+                residual = residual.max(pi / scale);
+            }
+        }
+    }
+    (u, residual)
+}
+
 /// Row maps of the shared rows: labour and resources.
 type RowMaps = (Vec<Option<usize>>, Vec<Option<usize>>);
 
-/// The outer-approximation LP for the given tangent points. Returns the LP, the columns of
-/// `z_k` and `t_k` for each targeted product, and the labour/resource row maps.
+/// The interpolation LP for the given breakpoints. Returns the LP and the labour/resource row
+/// maps.
 fn harmony_lp(
     e: &PlanningEconomy,
     targeted: &[usize],
-    points: &[Vec<f64>],
-) -> Result<(crate::lp::LinearProgram, Vec<usize>, Vec<usize>, RowMaps), SolveError> {
+    breaks: &[Vec<f64>],
+) -> Result<(crate::lp::LinearProgram, RowMaps), SolveError> {
     let products = e.products();
     let mut parts = LpParts::new();
     let rows = shared_rows(e, &mut parts, &e.committed());
-    // Tangent at σ:  t − H'(σ)/d · z ≤ H(σ) − H'(σ)(1 + σ).
-    let mut cut_rows: Vec<Vec<(usize, f64)>> = Vec::with_capacity(targeted.len());
-    for (k, &i) in targeted.iter().enumerate() {
-        let mut r = Vec::with_capacity(points[k].len());
-        for (c, &sigma) in points[k].iter().enumerate() {
-            let g = harmony_gradient(sigma);
-            let row = parts.add_row(
-                "tangent",
-                &format!("{}#{c}", products[i].name),
-                f64::NEG_INFINITY,
-                harmony(sigma) - g * (1.0 + sigma),
-            );
-            r.push((row, g / products[i].target));
-        }
-        cut_rows.push(r);
-    }
     process_columns(e, &mut parts, &rows.0, &rows.1, true);
-    let mut z_cols = Vec::with_capacity(targeted.len());
-    let mut t_cols = Vec::with_capacity(targeted.len());
+    let mut offset = 0.0;
     for (k, &i) in targeted.iter().enumerate() {
-        let mut entries = vec![(i, -1.0)];
-        entries.extend(cut_rows[k].iter().map(|&(r, g)| (r, -g)));
-        z_cols.push(parts.add_col("take", &products[i].name, 0.0, 0.0, f64::INFINITY, entries));
-        t_cols.push(parts.add_col(
-            "harmony",
-            &products[i].name,
-            products[i].weight,
-            f64::NEG_INFINITY,
+        let (w, d) = (products[i].weight, products[i].target);
+        let b = &breaks[k];
+        offset += w * harmony(b[0]);
+        for (c, pair) in b.windows(2).enumerate() {
+            let slope = (harmony(pair[1]) - harmony(pair[0])) / (pair[1] - pair[0]);
+            parts.add_col(
+                "take",
+                &format!("{}#{c}", products[i].name),
+                w * slope / d,
+                0.0,
+                d * (pair[1] - pair[0]),
+                [(i, -1.0)],
+            );
+        }
+        let last = *b.last().expect("breakpoints");
+        parts.add_col(
+            "take",
+            &format!("{}#{}", products[i].name, b.len() - 1),
+            w * harmony_gradient(last) / d,
+            0.0,
             f64::INFINITY,
-            cut_rows[k].iter().map(|&(r, _)| (r, 1.0)),
-        ));
+            [(i, -1.0)],
+        );
     }
-    Ok((parts.finish(Sense::Maximize)?, z_cols, t_cols, rows))
+    let mut lp = parts.finish(Sense::Maximize)?;
+    lp.offset = offset;
+    Ok((lp, rows))
 }
 
 #[cfg(test)]

@@ -32,7 +32,11 @@ impl LpBackend for DenseSimplex {
     fn solve(&self, lp: &LinearProgram, _settings: &LpSettings) -> Result<LpSolution, SolveError> {
         let t0 = std::time::Instant::now();
         let (n, m) = (lp.ncols(), lp.nrows());
-        let s = if lp.sense == Sense::Minimize { 1.0 } else { -1.0 };
+        let s = if lp.sense == Sense::Minimize {
+            1.0
+        } else {
+            -1.0
+        };
         // Columns → non-negative variables.
         let mut maps = Vec::with_capacity(n);
         let mut nv = 0;
@@ -98,20 +102,40 @@ impl LpBackend for DenseSimplex {
             let (g, k) = row_in_u(&a[i]);
             let (lo, up) = (lp.row_lower[i], lp.row_upper[i]);
             if lo.is_finite() && up.is_finite() && lo == up {
-                rows.push(Std { g, h: lo - k, kind: 0, origin: Some(i) });
+                rows.push(Std {
+                    g,
+                    h: lo - k,
+                    kind: 0,
+                    origin: Some(i),
+                });
                 continue;
             }
             if up.is_finite() {
-                rows.push(Std { g: g.clone(), h: up - k, kind: 1, origin: Some(i) });
+                rows.push(Std {
+                    g: g.clone(),
+                    h: up - k,
+                    kind: 1,
+                    origin: Some(i),
+                });
             }
             if lo.is_finite() {
-                rows.push(Std { g, h: lo - k, kind: -1, origin: Some(i) });
+                rows.push(Std {
+                    g,
+                    h: lo - k,
+                    kind: -1,
+                    origin: Some(i),
+                });
             }
         }
         for &(u, v) in &bound_rows {
             let mut g = vec![0.0; nv];
             g[u] = 1.0;
-            rows.push(Std { g, h: v, kind: 1, origin: None });
+            rows.push(Std {
+                g,
+                h: v,
+                kind: 1,
+                origin: None,
+            });
         }
         let r = rows.len();
         let nslack = rows.iter().filter(|x| x.kind != 0).count();
@@ -154,7 +178,12 @@ impl LpBackend for DenseSimplex {
             *c = 1.0;
         }
         let mut iterations = 0;
-        let run = |t: &mut Vec<Vec<f64>>, basis: &mut Vec<usize>, cost: &[f64], allowed: usize, iterations: &mut usize| -> Result<(), ()> {
+        let run = |t: &mut Vec<Vec<f64>>,
+                   basis: &mut Vec<usize>,
+                   cost: &[f64],
+                   allowed: usize,
+                   iterations: &mut usize|
+         -> Result<(), ()> {
             loop {
                 *iterations += 1;
                 if *iterations > 100_000 {
@@ -182,7 +211,10 @@ impl LpBackend for DenseSimplex {
                         let ratio = t[k][rhs] / t[k][c];
                         let better = match leave {
                             None => true,
-                            Some((l, best)) => ratio < best - 1e-13 || (ratio <= best + 1e-13 && basis[k] < basis[l]),
+                            Some((l, best)) => {
+                                ratio < best - 1e-13
+                                    || (ratio <= best + 1e-13 && basis[k] < basis[l])
+                            }
                         };
                         if better {
                             leave = Some((k, ratio));

@@ -1,0 +1,488 @@
+//! `plenty plan` and `plenty generate-plan`: load a planning economy, solve Kantorovich's
+//! problem (or harmony) with the chosen backend, and render the plan with its provenance.
+//! Exit code 1 when there is no optimal plan (infeasible, unbounded, not converged), with the
+//! explanation; 2 for bad input.
+
+use crate::args::{
+    BackendArg, GeneratePlanArgs, Global, ObjectiveArg, PlanArgs, PlanTableArg, StructureArg,
+};
+use crate::commands::{emit, provenance};
+use crate::progress::Progress;
+use crate::NoAnswer;
+use anyhow::{bail, Context, Result};
+use plenty_core::generate::Structure;
+use plenty_core::lp::pdlp::{Pdlp, PdlpSettings};
+use plenty_core::lp::{LpSettings, LpStatus};
+use plenty_core::plan::{
+    generate_plan as generate_economy, non_substitution_applies, solve_harmony, solve_lambda,
+    solve_policy, HarmonyPlan, HarmonySettings, KantorovichLp, Plan, PlanGeneratorSettings,
+    PlanningEconomy, PolicyPlan, PolicySettings,
+};
+use plenty_io::output::{Column, Report, ResultTable};
+use plenty_io::planning_file::{load_planning, write_planning_folder};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+/// The result of one solve, whichever way it was made.
+enum Solved {
+    Lambda(Plan),
+    Policy(PolicyPlan),
+    Harmony(HarmonyPlan),
+}
+
+impl Solved {
+    fn plan(&self) -> &Plan {
+        match self {
+            Solved::Lambda(p) => p,
+            Solved::Policy(p) => &p.plan,
+            Solved::Harmony(h) => &h.plan,
+        }
+    }
+}
+
+/// `plenty plan`.
+pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
+    let progress = Progress::new(g.quiet);
+    progress.stage("reading the planning economy");
+    if !a.economy.exists() {
+        bail!("{}: no such file or folder", a.economy.display());
+    }
+    let loaded = load_planning(&a.economy)?;
+    let e = &loaded.economy;
+    let lp_settings = LpSettings {
+        tolerance: a.tolerance,
+        max_iterations: a.max_iterations,
+        time_limit: a.time_limit,
+    };
+    lp_settings
+        .validate()
+        .context("--tolerance, --max-iterations or --time-limit")?;
+    if let Some(path) = &a.mps {
+        progress.stage("writing the LP as MPS");
+        let k = KantorovichLp::build(e)?;
+        plenty_io::mps::write_mps(path, &k.lp)?;
+    }
+    let native = Pdlp::new(PdlpSettings {
+        lp: lp_settings.clone(),
+        ..Default::default()
+    });
+    let policy_settings = PolicySettings {
+        tolerance: a.tolerance.min(1e-9),
+        ..Default::default()
+    };
+    let applies = non_substitution_applies(e);
+    let solved = match (a.objective, a.backend) {
+        (ObjectiveArg::Harmony, BackendArg::Policy) => {
+            bail!("--objective harmony needs an LP solver; use --backend native or auto")
+        }
+        (ObjectiveArg::Harmony, _) => {
+            progress.stage("maximising harmony (a sequence of LPs)");
+            Solved::Harmony(solve_harmony(
+                e,
+                &native,
+                &HarmonySettings {
+                    lp: lp_settings.clone(),
+                    gap_tolerance: a.tolerance,
+                    ..Default::default()
+                },
+            )?)
+        }
+        (ObjectiveArg::Lambda, BackendArg::Policy) => {
+            if let Err(why) = &applies {
+                bail!("--backend policy: {why}; use --backend native");
+            }
+            progress.stage("policy iteration");
+            Solved::Policy(solve_policy(e, &policy_settings)?)
+        }
+        (ObjectiveArg::Lambda, BackendArg::Auto) if applies.is_ok() => {
+            progress.stage("policy iteration");
+            let p = solve_policy(e, &policy_settings)?;
+            if matches!(
+                p.plan.status,
+                LpStatus::NumericalTrouble | LpStatus::IterationLimit
+            ) {
+                progress.stage("solving the LP (policy iteration did not finish)");
+                Solved::Lambda(solve_lambda(e, &native, &lp_settings)?)
+            } else {
+                Solved::Policy(p)
+            }
+        }
+        (ObjectiveArg::Lambda, _) => {
+            progress.stage("solving the LP");
+            Solved::Lambda(solve_lambda(e, &native, &lp_settings)?)
+        }
+    };
+    progress.finish();
+    let plan = solved.plan();
+    let mut tables = vec![
+        products_table(e, &solved),
+        processes_table(e, plan),
+        limits_table(e, plan),
+    ];
+    let first = match a.table {
+        PlanTableArg::Products => 0,
+        PlanTableArg::Processes => 1,
+        PlanTableArg::Limits => 2,
+    };
+    let chosen = tables.remove(first);
+    tables.insert(0, chosen);
+    let mut inputs: Vec<PathBuf> = loaded.inputs.clone();
+    inputs.sort();
+    let settings = json!({
+        "objective": format!("{:?}", a.objective).to_lowercase(),
+        "backend": format!("{:?}", a.backend).to_lowercase(),
+        "lp": lp_settings,
+    });
+    let report = Report {
+        provenance: provenance(&inputs, settings)?,
+        summary: summary(e, &solved, loaded.name.as_deref()),
+        tables,
+    };
+    let headline = headline(e, &solved, loaded.name.as_deref());
+    if plan.status != LpStatus::Optimal {
+        if a.output.output.is_some() {
+            emit(&report, &a.output, &[])?;
+        }
+        let mut msg = format!("no optimal plan: {}", plan.status);
+        if let Some(ex) = &plan.explanation {
+            msg.push('\n');
+            msg.push_str(&ex.to_string());
+        } else if matches!(
+            plan.status,
+            LpStatus::IterationLimit | LpStatus::TimeLimit | LpStatus::NumericalTrouble
+        ) {
+            msg.push_str(&format!(
+                " after {} iterations (certificate: primal residual {:.2e}, dual residual {:.2e}, gap {:.2e}); raise --max-iterations or --time-limit, or loosen --tolerance",
+                plan.iterations,
+                plan.certificate.primal_residual,
+                plan.certificate.dual_residual,
+                plan.certificate.relative_gap
+            ));
+        }
+        for n in &plan.notes {
+            msg.push_str(&format!("\nnote: {n}"));
+        }
+        return Err(NoAnswer(msg).into());
+    }
+    emit(&report, &a.output, &headline)
+}
+
+fn flag(b: bool) -> f64 {
+    if b {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+fn col(name: &str, values: Vec<f64>) -> Column {
+    Column {
+        name: name.into(),
+        values,
+    }
+}
+
+fn products_table(e: &PlanningEconomy, s: &Solved) -> ResultTable {
+    let p = s.plan();
+    let mut columns = vec![
+        col("target", e.targets()),
+        col("committed", e.committed()),
+        col("gross_output", p.gross_output.clone()),
+        col("net_output", p.net_output.clone()),
+        col("surplus", p.surplus.clone()),
+        col("valuation", p.product_valuation.clone()),
+        col("binds", p.product_binds.iter().map(|b| flag(*b)).collect()),
+    ];
+    match s {
+        Solved::Policy(pp) if !pp.labour_values.is_empty() => {
+            columns.push(col("labour_value", pp.labour_values.clone()));
+        }
+        Solved::Harmony(h) => {
+            columns.push(col("fulfilment", h.fulfilment.clone()));
+            columns.push(col(
+                "weight",
+                e.products().iter().map(|p| p.weight).collect(),
+            ));
+        }
+        _ => {}
+    }
+    ResultTable {
+        name: "products".into(),
+        row_header: "product".into(),
+        rows: e.products().iter().map(|p| p.name.clone()).collect(),
+        columns,
+    }
+}
+
+fn processes_table(e: &PlanningEconomy, p: &Plan) -> ResultTable {
+    ResultTable {
+        name: "processes".into(),
+        row_header: "process".into(),
+        rows: e.process_names().to_vec(),
+        columns: vec![
+            col("intensity", p.intensity.clone()),
+            col(
+                "capacity",
+                e.capacities()
+                    .iter()
+                    .map(|c| if c.is_finite() { *c } else { f64::NAN })
+                    .collect(),
+            ),
+            col(
+                "at_capacity",
+                p.at_capacity.iter().map(|b| flag(*b)).collect(),
+            ),
+            col("profit", p.profit.clone()),
+        ],
+    }
+}
+
+fn limits_table(e: &PlanningEconomy, p: &Plan) -> ResultTable {
+    let mut rows = Vec::new();
+    let (mut avail, mut used, mut val, mut binds) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let finite = |v: f64| if v.is_finite() { v } else { f64::NAN };
+    for (h, l) in e.labour_types().iter().enumerate() {
+        rows.push(format!("labour:{}", l.name));
+        avail.push(finite(l.hours));
+        used.push(p.labour_used[h]);
+        val.push(p.labour_valuation[h]);
+        binds.push(flag(p.labour_binds[h]));
+    }
+    for (q, r) in e.resources().iter().enumerate() {
+        rows.push(format!("resource:{}", r.name));
+        avail.push(finite(r.limit));
+        used.push(p.resource_used[q]);
+        val.push(p.resource_valuation[q]);
+        binds.push(flag(p.resource_binds[q]));
+    }
+    ResultTable {
+        name: "limits".into(),
+        row_header: "limit".into(),
+        rows,
+        columns: vec![
+            col("available", avail),
+            col("used", used),
+            col("valuation", val),
+            col("binds", binds),
+        ],
+    }
+}
+
+fn binding(e: &PlanningEconomy, p: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    for (h, l) in e.labour_types().iter().enumerate() {
+        if p.labour_binds[h] {
+            out.push(format!("labour {:?}", l.name));
+        }
+    }
+    for (q, r) in e.resources().iter().enumerate() {
+        if p.resource_binds[q] {
+            out.push(format!("resource {:?}", r.name));
+        }
+    }
+    let caps = p.at_capacity.iter().filter(|b| **b).count();
+    if caps > 0 {
+        out.push(format!(
+            "{caps} process capacit{}",
+            if caps == 1 { "y" } else { "ies" }
+        ));
+    }
+    out
+}
+
+fn summary(e: &PlanningEconomy, s: &Solved, name: Option<&str>) -> Value {
+    let p = s.plan();
+    let num = |v: f64| if v.is_finite() { json!(v) } else { Value::Null };
+    let mut v = json!({
+        "economy": {
+            "name": name,
+            "products": e.n_products(),
+            "processes": e.n_processes(),
+            "labour_types": e.labour_types().iter().map(|l| &l.name).collect::<Vec<_>>(),
+            "resources": e.resources().iter().map(|r| &r.name).collect::<Vec<_>>(),
+        },
+        "status": p.status,
+        "method": p.method,
+        "lambda": num(p.lambda),
+        "iterations": p.iterations,
+        "seconds": p.seconds,
+        "certificate": {
+            "primal_residual": num(p.certificate.primal_residual),
+            "dual_residual": num(p.certificate.dual_residual),
+            "relative_gap": num(p.certificate.relative_gap),
+            "primal_objective": num(p.certificate.primal_objective),
+            "dual_objective": num(p.certificate.dual_objective),
+        },
+        "binding": binding(e, p),
+        "explanation": p.explanation,
+        "notes": p.notes,
+    });
+    match s {
+        Solved::Policy(pp) => {
+            v["policy_iteration"] = json!({
+                "rounds": pp.rounds,
+                "switches": pp.switches,
+                "hours_per_bundle": num(pp.hours_per_bundle),
+                "hours_committed": num(pp.hours_committed),
+                "technique": pp.technique.iter().enumerate().map(|(i, &j)| (e.products()[i].name.clone(), Value::from(e.process_names()[j].clone()))).collect::<serde_json::Map<_, _>>(),
+            });
+        }
+        Solved::Harmony(h) => {
+            v["harmony"] = json!({
+                "harmony": num(h.harmony),
+                "upper_bound": num(h.upper_bound),
+                "gap": num(h.gap),
+                "rounds": h.rounds,
+                "breakpoints": h.segments,
+                "bound_residual": num(h.bound_residual),
+                "lambda_optimum": h.lambda_optimum,
+                "lambda_ratio": h.lambda_ratio(),
+            });
+        }
+        Solved::Lambda(_) => {}
+    }
+    v
+}
+
+fn g6(v: f64) -> String {
+    plenty_io::output::fmt_num(v)
+}
+
+fn headline(e: &PlanningEconomy, s: &Solved, name: Option<&str>) -> Vec<String> {
+    let p = s.plan();
+    let mut out = vec![format!(
+        "{}{} products, {} processes, {} labour type{}, {} resource{}",
+        name.map(|n| format!("{n}: ")).unwrap_or_default(),
+        e.n_products(),
+        e.n_processes(),
+        e.labour_types().len(),
+        if e.labour_types().len() == 1 { "" } else { "s" },
+        e.resources().len(),
+        if e.resources().len() == 1 { "" } else { "s" },
+    )];
+    out.push(format!(
+        "{} by {} in {} iteration{}, {:.3} s",
+        p.status,
+        p.method,
+        p.iterations,
+        if p.iterations == 1 { "" } else { "s" },
+        p.seconds
+    ));
+    match s {
+        Solved::Harmony(h) => {
+            out.push(format!(
+                "harmony {} (no plan exceeds {}; relative gap {:.1e}) after {} LPs",
+                g6(h.harmony),
+                g6(h.upper_bound),
+                h.gap,
+                h.rounds
+            ));
+            match (h.lambda_optimum, h.lambda_ratio()) {
+                (Some(l), Some(r)) => out.push(format!(
+                    "fulfilment of the worst-served product λ = {} against the λ optimum {} ({:.1}%)",
+                    g6(p.lambda),
+                    g6(l),
+                    100.0 * r
+                )),
+                _ => out.push(format!("fulfilment of the worst-served product λ = {}", g6(p.lambda))),
+            }
+        }
+        _ => out.push(format!(
+            "λ = {}: bundles of the target assortment on top of the committed needs",
+            g6(p.lambda)
+        )),
+    }
+    if let Solved::Policy(pp) = s {
+        out.push(format!(
+            "techniques chosen in {} round{} (switches per round {:?}); one bundle takes {} hours",
+            pp.rounds,
+            if pp.rounds == 1 { "" } else { "s" },
+            pp.switches,
+            g6(pp.hours_per_bundle)
+        ));
+    }
+    out.push(format!(
+        "certificate: primal residual {:.2e}, dual residual {:.2e}, relative gap {:.2e}",
+        p.certificate.primal_residual, p.certificate.dual_residual, p.certificate.relative_gap
+    ));
+    let b = binding(e, p);
+    out.push(format!(
+        "binding: {}",
+        if b.is_empty() {
+            "nothing".to_string()
+        } else {
+            b.join(", ")
+        }
+    ));
+    for n in &p.notes {
+        out.push(format!("note: {n}"));
+    }
+    out
+}
+
+/// `plenty generate-plan`.
+pub fn generate_plan(g: &Global, a: &GeneratePlanArgs) -> Result<()> {
+    let progress = Progress::new(g.quiet);
+    let settings = PlanGeneratorSettings {
+        n: a.n,
+        techniques: a.techniques,
+        k: a.k,
+        resources: a.resources,
+        structure: match a.structure {
+            StructureArg::Random => Structure::Random,
+            StructureArg::Local => Structure::Local,
+        },
+        bandwidth: a.bandwidth,
+        capacities: !a.no_capacities,
+        tightness: a.tightness,
+        committed: a.committed,
+        seed: a.seed,
+    };
+    settings
+        .validate()
+        .map_err(|e| anyhow::anyhow!("generate-plan: {e}"))?;
+    progress.stage("generating");
+    let e = generate_economy(&settings).map_err(|e| anyhow::anyhow!("generate-plan: {e}"))?;
+    progress.stage("writing the planning folder");
+    let comment = vec![format!(
+        "plenty {} generate-plan {}",
+        plenty_core::VERSION,
+        serde_json::to_string(&settings)?
+    )];
+    write_planning_folder(&a.out, &e, &comment)?;
+    progress.stage("writing plan.mps");
+    let k = KantorovichLp::build(&e)?;
+    plenty_io::mps::write_mps(&a.out.join("plan.mps"), &k.lp)?;
+    let files: Vec<PathBuf> = [
+        "products.csv",
+        "labour.csv",
+        "resources.csv",
+        "processes.csv",
+        "outputs.mtx",
+        "inputs.mtx",
+        "labour.mtx",
+        "resources.mtx",
+        "plan.mps",
+    ]
+    .iter()
+    .map(|f| a.out.join(f))
+    .collect();
+    let prov = provenance(&files, serde_json::to_value(&settings)?)?;
+    std::fs::write(
+        a.out.join("generator.json"),
+        serde_json::to_string_pretty(&prov)? + "\n",
+    )?;
+    progress.finish();
+    eprintln!(
+        "wrote {} ({} products, {} processes; LP {} rows × {} columns, {} non-zeros; input sha256 {})",
+        a.out.display(),
+        e.n_products(),
+        e.n_processes(),
+        k.lp.nrows(),
+        k.lp.ncols(),
+        k.lp.columns.nnz(),
+        prov.input_hash
+    );
+    Ok(())
+}

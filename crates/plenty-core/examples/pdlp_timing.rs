@@ -1,0 +1,70 @@
+//! Times the PDLP solver on the planning-shaped LP of `../shared/bench/baseline.py`
+//! (`max λ` s.t. `Σ_t (I − A_t) x_t − λ d ≥ 0`, `Σ_t l_t·x_t ≤ L`, `0 ≤ x_t ≤ cap_t`).
+//!
+//! ```text
+//! cargo run --release -p plenty-core --example pdlp_timing -- [n] [techniques] [scheme] [tolerance] [k] [seed]
+//! ```
+//!
+//! `scheme` is `halpern` (default) or `adaptive`. Prints one JSON line. Set `RAYON_NUM_THREADS`
+//! to fix the thread count. The same LP is written as MPS for HiGHS by the ignored test
+//! `planning_lp_against_highs` of `crates/plenty-io/tests/mps.rs`.
+
+use plenty_core::generate::GeneratorSettings;
+use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings};
+use plenty_core::lp::synthetic::{planning_lp, PlanningLpSettings};
+use plenty_core::lp::LpSettings;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |k: usize, default: &str| args.get(k).cloned().unwrap_or_else(|| default.to_string());
+    let n: usize = arg(0, "1000").parse().expect("n");
+    let techniques: usize = arg(1, "2").parse().expect("techniques");
+    let scheme = match arg(2, "halpern").as_str() {
+        "adaptive" => PdhgScheme::Adaptive,
+        _ => PdhgScheme::Halpern,
+    };
+    let tolerance: f64 = arg(3, "1e-6").parse().expect("tolerance");
+    let k: usize = arg(4, "10").parse().expect("k");
+    let seed: u64 = arg(5, "1").parse().expect("seed");
+    let t = Instant::now();
+    let lp = planning_lp(&PlanningLpSettings {
+        economy: GeneratorSettings {
+            n,
+            k,
+            seed,
+            ..Default::default()
+        },
+        techniques,
+    })
+    .expect("generate");
+    let t_gen = t.elapsed().as_secs_f64();
+    let solver = Pdlp::new(PdlpSettings {
+        scheme,
+        lp: LpSettings {
+            tolerance,
+            max_iterations: 10_000_000,
+            time_limit: Some(600.0),
+        },
+        ..Default::default()
+    });
+    let (sol, stats) = solver.solve_with_stats(&lp, None, None).expect("solve");
+    let c = sol.info.certificate;
+    println!(
+        "{{\"n\": {n}, \"techniques\": {techniques}, \"k\": {k}, \"seed\": {seed}, \"scheme\": \"{scheme:?}\", \"rows\": {}, \"cols\": {}, \"nnz\": {}, \"threads\": {}, \"t_gen\": {t_gen:.3}, \"status\": \"{}\", \"lambda\": {}, \"seconds\": {:.3}, \"setup_seconds\": {:.3}, \"iterations\": {}, \"restarts\": {}, \"rejected\": {}, \"primal_residual\": {:.3e}, \"dual_residual\": {:.3e}, \"gap\": {:.3e}}}",
+        lp.nrows(),
+        lp.ncols(),
+        lp.columns.nnz(),
+        rayon::current_num_threads(),
+        sol.status,
+        sol.objective,
+        sol.info.seconds,
+        stats.setup_seconds,
+        stats.iterations,
+        stats.restarts,
+        stats.rejected_steps,
+        c.primal_residual,
+        c.dual_residual,
+        c.relative_gap
+    );
+}
