@@ -48,10 +48,32 @@ fn main() {
         },
         ..Default::default()
     });
+    // Experiment knobs: PDLP_NECESSARY, PDLP_REFLECTION, PDLP_CHECK, PDLP_RUIZ, PDLP_ARTIFICIAL, PDLP_ROWS=1
+    // (row-scaled feasibility).
+    let mut solver = solver;
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
+    if let Some(v) = env("PDLP_NECESSARY") {
+        solver.settings.restart_necessary = v;
+    }
+    if let Some(v) = env("PDLP_REFLECTION") {
+        solver.settings.reflection = v;
+    }
+    if let Some(v) = env("PDLP_CHECK") {
+        solver.settings.check_frequency = v as usize;
+    }
+    if let Some(v) = env("PDLP_RUIZ") {
+        solver.settings.ruiz_iterations = v as usize;
+    }
+    if env("PDLP_ROWS").is_some() {
+        solver.settings.row_scaled_feasibility = true;
+    }
+    if let Some(v) = env("PDLP_ARTIFICIAL") {
+        solver.settings.restart_artificial = v;
+    }
     let (sol, stats) = solver.solve_with_stats(&lp, None, None).expect("solve");
     let c = sol.info.certificate;
     println!(
-        "{{\"n\": {n}, \"techniques\": {techniques}, \"k\": {k}, \"seed\": {seed}, \"scheme\": \"{scheme:?}\", \"rows\": {}, \"cols\": {}, \"nnz\": {}, \"threads\": {}, \"t_gen\": {t_gen:.3}, \"status\": \"{}\", \"lambda\": {}, \"seconds\": {:.3}, \"setup_seconds\": {:.3}, \"iterations\": {}, \"restarts\": {}, \"rejected\": {}, \"primal_residual\": {:.3e}, \"dual_residual\": {:.3e}, \"gap\": {:.3e}}}",
+        "{{\"n\": {n}, \"techniques\": {techniques}, \"k\": {k}, \"seed\": {seed}, \"scheme\": \"{scheme:?}\", \"rows\": {}, \"cols\": {}, \"nnz\": {}, \"threads\": {}, \"t_gen\": {t_gen:.3}, \"status\": \"{}\", \"lambda\": {}, \"seconds\": {:.3}, \"setup_seconds\": {:.3}, \"iterations\": {}, \"restarts\": {}, \"rejected\": {}, \"omega\": {:.4e}, \"eta\": {:.4e}, \"norm\": {:.4e}, \"primal_residual\": {:.3e}, \"dual_residual\": {:.3e}, \"gap\": {:.3e}}}",
         lp.nrows(),
         lp.ncols(),
         lp.columns.nnz(),
@@ -63,6 +85,9 @@ fn main() {
         stats.iterations,
         stats.restarts,
         stats.rejected_steps,
+        stats.primal_weight,
+        stats.step_size,
+        stats.norm_estimate,
         c.primal_residual,
         c.dual_residual,
         c.relative_gap

@@ -83,6 +83,21 @@ pub enum ModelError {
     /// A matrix too large for 32-bit column indices.
     #[error("a dimension of {0} exceeds the supported maximum of 2^32 − 1")]
     TooLarge(usize),
+    /// A derived matrix has negative entries where none may be (e.g. the commodity-technology
+    /// assumption on real make and use tables).
+    #[error("{what} gives {count} negative coefficients (the most negative is {value:.4} in row {row}, column {col})")]
+    NegativeResult {
+        /// What produced them.
+        what: String,
+        /// How many.
+        count: usize,
+        /// Row of the most negative (0-based).
+        row: usize,
+        /// Column of the most negative (0-based).
+        col: usize,
+        /// Its value.
+        value: f64,
+    },
     /// Something else, explained.
     #[error("{0}")]
     Invalid(String),

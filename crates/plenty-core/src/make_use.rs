@@ -163,10 +163,13 @@ pub fn symmetric_table(
                 .filter(|&(_, _, v)| v < -1e-12)
                 .collect();
             if let Some(&(r, c, v)) = negatives.iter().min_by(|x, y| x.2.total_cmp(&y.2)) {
-                return Err(ModelError::Invalid(format!(
-                    "the commodity-technology assumption gives {} negative coefficients (the most negative is {v:.4} at commodity {r}, column {c}); use the industry-technology assumption",
-                    negatives.len()
-                )));
+                return Err(ModelError::NegativeResult {
+                    what: "the commodity-technology assumption".into(),
+                    count: negatives.len(),
+                    row: r,
+                    col: c,
+                    value: v,
+                });
             }
             DenseMatrix::from_fn(nc, nc, |r, c| a.get(r, c).max(0.0))
         }

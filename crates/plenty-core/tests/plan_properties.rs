@@ -15,10 +15,13 @@ use proptest::prelude::*;
 /// A random economy: `n` products, `t[i]` single-output techniques for product `i`, each with
 /// input coefficients per unit of output summing below 0.8 (so every technique choice is
 /// productive), one labour type, optionally resources and capacities.
+/// One technique: output, inputs per run, hours, resource use, capacity factor.
+type Technique = (f64, Vec<f64>, f64, f64, f64);
+
 #[derive(Debug, Clone)]
 struct Spec {
     n: usize,
-    techniques: Vec<Vec<(f64, Vec<f64>, f64, f64, f64)>>, // (output, inputs, hours, resource use, capacity factor)
+    techniques: Vec<Vec<Technique>>,
     targets: Vec<f64>,
     committed: Vec<f64>,
     hours: f64,

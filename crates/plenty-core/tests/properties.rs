@@ -326,7 +326,9 @@ fn generated(max_n: usize) -> impl Strategy<Value = Generated> {
                 } else {
                     Structure::Random
                 },
-                bandwidth: 1 + (seed % 60) as usize,
+                // At least k, or the local draw can loop forever (see
+                // `local_structure_with_a_narrow_band_terminates`).
+                bandwidth: k + (seed % 50) as usize,
                 seed,
             },
         })
@@ -687,16 +689,24 @@ fn boundary_case(n: usize, seed: u64) -> Case {
     generated_case(&g, false)
 }
 
+/// The spectral radius of a generated economy in a 1-thread and a 3-thread pool: the same
+/// bits, and bounds within the column sums.
+fn check_spectral_threads(case: &Case, high: f64) {
+    let s = SpectralSettings::default();
+    let one = pool(1).install(|| spectral_radius(&case.sparse, &s));
+    let three = pool(3).install(|| spectral_radius(&case.sparse, &s));
+    assert_eq!(one, three, "n = {}", case.n());
+    assert!(one.upper <= high + 1e-12 && one.lower >= 0.0, "{one:?}");
+}
+
 #[test]
 fn sizes_around_the_row_task_boundary() {
+    // BiCGSTAB and Jacobi are checked against each other (a dense LU adds nothing here: the
+    // boundary is in the sparse products).
     for n in [2047, 2048, 2049] {
         let case = boundary_case(n, n as u64);
-        let methods: &[Method] = if n == 2048 {
-            &METHODS
-        } else {
-            &[Method::BiCgStab, Method::Jacobi]
-        };
-        run(&case, methods, true);
+        run(&case, &[Method::BiCgStab, Method::Jacobi], true);
+        check_spectral_threads(&case, 0.7);
     }
 }
 
@@ -722,10 +732,42 @@ fn sizes_around_the_reduction_chunk_boundary() {
     for n in [16383, 16384, 16385] {
         let case = boundary_case(n, 7 + n as u64);
         run(&case, &[Method::BiCgStab, Method::Jacobi], true);
-        let s = SpectralSettings::default();
-        let one = pool(1).install(|| spectral_radius(&case.sparse, &s));
-        let three = pool(3).install(|| spectral_radius(&case.sparse, &s));
-        assert_eq!(one, three, "n = {n}");
-        assert!(one.upper < 0.7 + 1e-12, "{one:?}");
+        check_spectral_threads(&case, 0.7);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regressions.
+
+/// `generate` with `Structure::Local` and a band narrower than the inputs it must find loops
+/// forever: product 0 has only `bandwidth` neighbours (`j − off` saturates at 0 = j, which is
+/// rejected; `j + off` is capped at n − 1), so with `k − 2 > bandwidth`, or with the basic goods
+/// of slots 0 and 1 already taking the neighbours, `draw_input` never yields a new row.
+/// `GeneratorSettings::validate` accepts these settings (`bandwidth ≥ 1`, `k ≥ 3`).
+/// Fix in `generate.rs`: fall back to a uniform draw after a few rejected neighbours (or
+/// reject `k − 2 > bandwidth` in `validate` and fall back for the collisions).
+#[test]
+#[ignore = "fix in generate.rs: Structure::Local with k − 2 > bandwidth never terminates"]
+fn local_structure_with_a_narrow_band_terminates() {
+    for (n, k, bandwidth) in [(10, 4, 1), (10, 3, 1), (100, 12, 3)] {
+        let s = GeneratorSettings {
+            n,
+            k,
+            structure: Structure::Local,
+            bandwidth,
+            seed: 1,
+            ..GeneratorSettings::default()
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let settings = s.clone();
+        // On a thread, so a hang fails the test instead of blocking it (the thread is leaked).
+        std::thread::spawn(move || {
+            let _ = tx.send(generate(&settings).map(|e| e.a.nnz()));
+        });
+        match rx.recv_timeout(std::time::Duration::from_secs(10)) {
+            Ok(Ok(nnz)) => assert_eq!(nnz, n * k),
+            Ok(Err(_)) => {} // refused by validate: fine
+            Err(_) => panic!("generate did not finish in 10 s for {s:?}"),
+        }
     }
 }

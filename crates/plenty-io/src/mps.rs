@@ -88,7 +88,9 @@ pub fn read_mps_as(path: &Path, format: MpsFormat) -> Result<LinearProgram> {
             Err(free) => match parse(path, true) {
                 Ok(lp) => Ok(lp),
                 Err(fixed) => {
-                    if fixed.line.unwrap_or(0) > free.line.unwrap_or(0) {
+                    // An error without a line came after the whole file was read.
+                    let reach = |e: &IoError| e.line.unwrap_or(usize::MAX);
+                    if reach(&fixed) > reach(&free) {
                         Err(fixed)
                     } else {
                         Err(free)

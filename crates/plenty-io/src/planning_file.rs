@@ -1171,6 +1171,17 @@ wool = 3
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+        /// Truncated or garbled files are errors, never panics.
+        #[test]
+        fn garbled_files_do_not_panic(cut in 0usize..OK.len(), junk in "[ -~\n]{0,24}") {
+            let mut t = OK[..cut].to_string();
+            t.push_str(&junk);
+            let _ = parse_planning(Path::new("p.toml"), &t);
+        }
+    }
+
     #[test]
     fn unnamed_techniques_get_names() {
         let e = parse(

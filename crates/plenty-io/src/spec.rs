@@ -839,8 +839,16 @@ fn load_make_use(
             );
         }
     }
-    let sym = symmetric_table(&v, &u, mu.assumption)
-        .map_err(|e| IoError::file(spec_path, e.to_string()))?;
+    let sym = symmetric_table(&v, &u, mu.assumption).map_err(|e| match e {
+        ModelError::NegativeResult { what, count, row, col, value } => IoError::file(
+            spec_path,
+            format!(
+                "{what} gives {count} negative coefficients (the most negative is {value:.4}: {:?} used per unit of {:?}); use assumption = \"industry-technology\"",
+                commodities[row], commodities[col]
+            ),
+        ),
+        e => IoError::file(spec_path, e.to_string()),
+    })?;
     let by_industry = mu.assumption == TechnologyAssumption::IndustryByIndustry;
     let names = if by_industry {
         industries.clone()

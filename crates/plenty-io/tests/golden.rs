@@ -409,3 +409,42 @@ fn netherlands_2000_compensation_multipliers_match_iotables() {
         );
     }
 }
+
+#[test]
+fn bea_summary_2017_both_technology_assumptions() {
+    let loaded = load("bea_summary_2017.toml");
+    let e = &loaded.economy;
+    assert_eq!(e.n(), 71);
+    let est = spectral_radius(&e.a, &SpectralSettings::default());
+    assert!(est.certified && est.rho < 1.0, "{est:?}");
+    // Recomputed output from final demand matches BEA's commodity output within 1%.
+    let solver = LeontiefSolver::new(&e.a, SolverSettings::default()).unwrap();
+    let x = solver.solve_output(&e.total_final_demand()).unwrap();
+    let rec = e.recorded_output.as_ref().unwrap();
+    for k in 0..e.n() {
+        assert!(
+            (x.x[k] - rec[k]).abs() <= 0.01 * rec[k],
+            "{}: {} vs {}",
+            e.products[k],
+            x.x[k],
+            rec[k]
+        );
+    }
+    // The commodity-technology assumption is defined here (square make table) but gives
+    // negative coefficients on real data: an error that names the commodities.
+    let text = std::fs::read_to_string(root().join("examples/specs/bea_summary_2017.toml"))
+        .unwrap()
+        .replace("../../../shared", shared().join("..").to_str().unwrap())
+        .replace("\"industry-technology\"", "\"commodity-technology\"");
+    let dir = std::env::temp_dir().join(format!("plenty-golden-bea-ct-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("bea_ct.toml");
+    std::fs::write(&p, text).unwrap();
+    let err = spec::load(&p).unwrap_err().to_string();
+    assert!(
+        err.contains("the commodity-technology assumption gives"),
+        "{err}"
+    );
+    assert!(err.contains("used per unit of"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

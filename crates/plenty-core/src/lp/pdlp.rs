@@ -254,7 +254,10 @@ impl Pdlp {
         self.settings.validate()?;
         check_shapes(lp, x0, y0)?;
         let start = Instant::now();
-        let (mut sol, mut stats, ray) = run(lp, &self.settings, x0, y0, start)?;
+        // Run on a worker of the current rayon pool, so that the parallel kernels below are
+        // forked from inside the pool instead of each being injected into it from outside.
+        let (result, ()) = rayon::join(|| run(lp, &self.settings, x0, y0, start), || ());
+        let (mut sol, mut stats, ray) = result?;
         if ray == Ray::Primal {
             // A primal ray shows unboundedness once the LP is feasible: decide that with c = 0.
             let mut feas = lp.clone();
@@ -386,14 +389,26 @@ struct Csr {
 }
 
 impl Csr {
+    /// Row `i` times `x`, with four accumulators in a fixed order (short rows are bound by
+    /// the latency of the additions; the order is set by the code, not by the threads).
     #[inline]
     fn dot(&self, i: usize, x: &[f64]) -> f64 {
         let (s, e) = (self.ptr[i], self.ptr[i + 1]);
-        let mut acc = 0.0;
-        for (k, a) in self.idx[s..e].iter().zip(&self.val[s..e]) {
-            acc += a * x[*k as usize];
+        let (idx, val) = (&self.idx[s..e], &self.val[s..e]);
+        let mut acc = [0.0f64; 4];
+        let (ic, vc) = (idx.chunks_exact(4), val.chunks_exact(4));
+        let (ir, vr) = (ic.remainder(), vc.remainder());
+        for (i4, v4) in ic.zip(vc) {
+            acc[0] += v4[0] * x[i4[0] as usize];
+            acc[1] += v4[1] * x[i4[1] as usize];
+            acc[2] += v4[2] * x[i4[2] as usize];
+            acc[3] += v4[3] * x[i4[3] as usize];
         }
-        acc
+        let mut tail = 0.0;
+        for (k, a) in ir.iter().zip(vr) {
+            tail += a * x[*k as usize];
+        }
+        (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
     }
 
     fn transpose(&self, ncols: usize) -> Csr {
@@ -1091,6 +1106,19 @@ fn run(
         let mut sol = sol;
         sol.status = LpStatus::Infeasible;
         return Ok((sol, stats, Ray::None));
+    }
+
+    if x0.is_some() || y0.is_some() {
+        // A warm start that already passes needs no iteration.
+        if evaluate(lp, &p, &z).passes(tol) {
+            let (x, y) = solution(lp, &p, &z);
+            let sol = finish(lp, x, y, LpStatus::Optimal, 0, start);
+            if sol.status == LpStatus::Optimal && sol.info.certificate.passes(tol) {
+                stats.primal_weight = omega;
+                stats.step_size = eta;
+                return Ok((sol, stats, Ray::None));
+            }
+        }
     }
 
     loop {

@@ -419,12 +419,10 @@ impl PlanningEconomy {
         let mut made = vec![false; n];
         loop {
             made.iter_mut().for_each(|v| *v = false);
-            for j in 0..m {
-                if alive_proc[j] {
-                    for (i, b) in self.outputs.row(j) {
-                        if b > 0.0 {
-                            made[i] = true;
-                        }
+            for (j, _) in alive_proc.iter().enumerate().filter(|(_, a)| **a) {
+                for (i, b) in self.outputs.row(j) {
+                    if b > 0.0 {
+                        made[i] = true;
                     }
                 }
             }
@@ -488,6 +486,10 @@ fn limit_value(field: &str, v: f64) -> Result<(), PlanError> {
     }
     Ok(())
 }
+
+/// One list of a process to check: its field name, the kind of entry, the entries and the
+/// names the indices refer to.
+type EntryList<'a> = (&'a str, &'static str, &'a Vec<(usize, f64)>, Vec<&'a str>);
 
 /// Collects products, labour types, resources and processes, checks each as it comes, and
 /// builds a [`PlanningEconomy`].
@@ -591,7 +593,7 @@ impl PlanningEconomyBuilder {
         if name.is_empty() {
             return Err(PlanError::EmptyName { kind: "process" });
         }
-        let lists: [(&str, &'static str, &Vec<(usize, f64)>, Vec<&str>); 4] = [
+        let lists: [EntryList<'_>; 4] = [
             (
                 "outputs",
                 "product",

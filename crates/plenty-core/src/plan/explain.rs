@@ -328,7 +328,7 @@ pub fn explain_infeasible(
                 ),
             };
             let v = sol.x[c];
-            (v > tol * (1.0 + available)).then(|| Shortfall {
+            (v > tol * (1.0 + available)).then_some(Shortfall {
                 kind,
                 index: k,
                 name,
@@ -352,7 +352,12 @@ pub fn explain_infeasible(
         });
     }
     let mut lines = vec![format!(
-        "the committed needs cannot be met; the least over-use of the limits that would meet them (status {status}):"
+        "the committed needs cannot be met; the least over-use of the limits that would meet them{}:",
+        if status == LpStatus::Optimal {
+            String::new()
+        } else {
+            format!(" (approximate: {status})")
+        }
     )];
     lines.extend(shortfalls.iter().map(|s| format!("  {s}")));
     Ok(Explanation {

@@ -13,13 +13,15 @@
 //! resources, capacities). `H` is concave and continuously differentiable (`H'(s) = 1 − s`
 //! below 0 and `1/(1 + s)` above, both 1 at 0): shortfalls hurt more than surpluses help.
 //!
-//! ## The method: refined piecewise-linear plans with a Lagrangian bound
+//! ## The method: outer approximation by tangents, with a Lagrangian bound
 //!
-//! Each round solves an LP in which `H` is replaced by its piecewise-linear interpolation
-//! between breakpoints `−1 = σ_0 < σ_1 < … < σ_K` (and the tangent ray beyond `σ_K`): the net
-//! output taken for product `i` is split into segments `z_i = Σ_k δ_ik`, `0 ≤ δ_ik ≤
-//! d_i (σ_k − σ_{k−1})`, each earning the chord's slope. Because `H` is concave the slopes fall,
-//! so the LP fills the segments in order; the segments only add bounded columns, no rows.
+//! Because `H` is concave, every tangent lies above it, and so does their lower envelope
+//! `T(s) = min_k [H(σ_k) + H'(σ_k)(s − σ_k)]` over tangent points `−1 = σ_1 < … < σ_K`. `T` is
+//! piecewise linear and concave, with slopes `H'(σ_k)` between the points `τ_k` where
+//! consecutive tangents cross. Each round maximises `Σ w_i T(s_i)` as an LP in which the net
+//! output taken for product `i` is split into segments `z_i = Σ_k δ_ik`,
+//! `0 ≤ δ_ik ≤ d_i (τ_k − τ_{k−1})`, each earning its tangent's slope (the slopes fall, so the
+//! LP fills the segments in order). The segments are bounded columns: no rows are added.
 //!
 //! Two bounds certify each round's plan `x` with the LP's valuations `(p, w, ρ)`:
 //!
@@ -35,9 +37,9 @@
 //!   infinite; such violations (of the size of the LP's dual residual) are reported as
 //!   `bound_residual` instead.
 //!
-//! The breakpoints are then refined around each product's current deviation (`s_i` and
-//! `s_i ± h`, with `h` halving every round) until `(U − L)/(1 + |L|)` is within the tolerance.
-//! The gap is the certificate: it does not depend on how good the interpolation was.
+//! Each round then adds the tangents at the deviations `s_i` where `T` overestimates `H`
+//! (Kelley's cutting planes), until `(U − L)/(1 + |L|)` is within the tolerance. The gap is the
+//! certificate: it does not depend on how good the approximation was.
 //!
 //! The plan's fulfilment `λ_h = min_i z_i / d_i` is compared with the optimum `λ*` of
 //! Kantorovich's problem: harmony trades some of the worst-served product's share for the
@@ -111,7 +113,7 @@ pub struct HarmonyPlan {
     pub bound_residual: f64,
     /// LP solves.
     pub rounds: usize,
-    /// Breakpoints in the last LP.
+    /// Tangent points in the last LP.
     pub segments: usize,
     /// `z_i / d_i` per product (NaN where there is no target).
     pub fulfilment: Vec<f64>,
@@ -146,7 +148,7 @@ pub fn solve_harmony(
     }
     check_targets(e)?;
     let t0 = std::time::Instant::now();
-    let method = "harmony (refined piecewise-linear LPs)";
+    let method = "harmony (tangent-envelope LPs)";
     let lambda_optimum = if settings.compare_lambda {
         let p = super::kantorovich::solve_lambda(e, backend, &settings.lp)?;
         if p.status != LpStatus::Optimal {
@@ -171,7 +173,7 @@ pub fn solve_harmony(
     let targeted: Vec<usize> = (0..e.n_products())
         .filter(|&i| products[i].target > 0.0 && products[i].weight > 0.0)
         .collect();
-    let grid = [-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 2.0, 4.0];
+    let grid = [-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
     let mut breaks: Vec<Vec<f64>> = vec![grid.to_vec(); targeted.len()];
     let m = e.n_processes();
     let mut best: Option<(f64, PlanParts, Certificate)> = None;
@@ -181,7 +183,6 @@ pub fn solve_harmony(
     let mut status = LpStatus::IterationLimit;
     let mut iterations = 0;
     let mut segments = 0;
-    let mut h = 0.125;
     while rounds < settings.max_rounds {
         rounds += 1;
         let (lp, rows) = harmony_lp(e, &targeted, &breaks)?;
@@ -238,30 +239,36 @@ pub fn solve_harmony(
             ));
         }
         let lb = best.as_ref().map_or(lower, |b| b.0);
-        eprintln!(
-            "DEBUG round {rounds} lower {lower} lp {} upper {u} s {:?}",
-            sol.objective, s
-        );
         if (upper - lb) / (1.0 + lb.abs()) <= settings.gap_tolerance {
             status = LpStatus::Optimal;
             break;
         }
-        // Refine the breakpoints around each product's deviation.
+        // Add the tangent at each deviation where the envelope overestimates H.
+        let mut added = 0;
         for (k, &sk) in s.iter().enumerate() {
-            for c in [sk - h, sk, sk + h] {
-                let c = c.max(-1.0);
-                let b = &mut breaks[k];
-                let pos = b.partition_point(|v| *v < c);
-                let near = |q: usize| {
-                    b.get(q)
-                        .is_some_and(|v| (v - c).abs() <= 1e-12 * (1.0 + c.abs()))
-                };
-                if !near(pos) && !(pos > 0 && near(pos - 1)) {
-                    b.insert(pos, c);
-                }
+            let b = &mut breaks[k];
+            let envelope = b
+                .iter()
+                .map(|&q| harmony(q) + harmony_gradient(q) * (sk - q))
+                .fold(f64::INFINITY, f64::min);
+            if envelope - harmony(sk) <= 1e-12 * (1.0 + harmony(sk).abs()) {
+                continue;
+            }
+            let pos = b.partition_point(|v| *v < sk);
+            let near = |q: usize| {
+                b.get(q)
+                    .is_some_and(|v| (v - sk).abs() <= 1e-9 * (1.0 + sk.abs()))
+            };
+            if !(near(pos) || (pos > 0 && near(pos - 1))) {
+                b.insert(pos, sk);
+                added += 1;
             }
         }
-        h *= 0.5;
+        if added == 0 {
+            // Nothing left to add at this accuracy of the LPs.
+            status = LpStatus::NumericalTrouble;
+            break;
+        }
     }
     let Some((lower, parts, cert)) = best else {
         let mut plan = Plan::without_answer(e, status, method.into());
@@ -405,7 +412,7 @@ fn lagrangian_bound(
 /// Row maps of the shared rows: labour and resources.
 type RowMaps = (Vec<Option<usize>>, Vec<Option<usize>>);
 
-/// The interpolation LP for the given breakpoints. Returns the LP and the labour/resource row
+/// The outer-approximation LP for the given tangent points. Returns the LP and the labour/resource row
 /// maps.
 fn harmony_lp(
     e: &PlanningEconomy,
@@ -420,19 +427,26 @@ fn harmony_lp(
     for (k, &i) in targeted.iter().enumerate() {
         let (w, d) = (products[i].weight, products[i].target);
         let b = &breaks[k];
+        // The envelope starts at the first tangent point, σ_1 = −1, where it equals H.
         offset += w * harmony(b[0]);
+        let mut from = b[0];
         for (c, pair) in b.windows(2).enumerate() {
-            let slope = (harmony(pair[1]) - harmony(pair[0])) / (pair[1] - pair[0]);
+            let (g0, g1) = (harmony_gradient(pair[0]), harmony_gradient(pair[1]));
+            // Where the tangents at pair[0] and pair[1] cross.
+            let cross =
+                (harmony(pair[1]) - harmony(pair[0]) + g0 * pair[0] - g1 * pair[1]) / (g0 - g1);
+            let to = cross.clamp(from, pair[1]);
             parts.add_col(
                 "take",
                 &format!("{}#{c}", products[i].name),
-                w * slope / d,
+                w * g0 / d,
                 0.0,
-                d * (pair[1] - pair[0]),
+                d * (to - from),
                 [(i, -1.0)],
             );
+            from = to;
         }
-        let last = *b.last().expect("breakpoints");
+        let last = *b.last().expect("tangent points");
         parts.add_col(
             "take",
             &format!("{}#{}", products[i].name, b.len() - 1),

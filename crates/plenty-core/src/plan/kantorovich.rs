@@ -561,13 +561,13 @@ impl Plan {
             intermediate_use: inter,
             net_output: net,
             surplus,
-            product_valuation: parts.product_valuation,
+            product_valuation: positive_zero(parts.product_valuation),
             product_binds,
             labour_used,
-            labour_valuation: parts.labour_valuation,
+            labour_valuation: positive_zero(parts.labour_valuation),
             labour_binds,
             resource_used,
-            resource_valuation: parts.resource_valuation,
+            resource_valuation: positive_zero(parts.resource_valuation),
             resource_binds,
             profit,
             at_capacity,
@@ -578,6 +578,12 @@ impl Plan {
             notes: Vec::new(),
         }
     }
+}
+
+/// `−0` becomes `0` (a dual of a slack row comes out as `−0` from `−y`).
+fn positive_zero(mut v: Vec<f64>) -> Vec<f64> {
+    v.iter_mut().for_each(|x| *x += 0.0);
+    v
 }
 
 /// Judges a backend's answer: `Optimal` only when the backend says so *and* the certificate
@@ -676,9 +682,9 @@ pub(crate) fn process_columns_elastic(
         })
         .collect();
     let mut entries = Vec::new();
-    for j in 0..e.n_processes() {
+    for (j, cap_row) in cap_rows.iter().enumerate() {
         LpParts::process_entries(e, j, labour_rows, resource_rows, &mut entries);
-        if let Some(r) = cap_rows[j] {
+        if let Some(r) = *cap_row {
             entries.push((r, 1.0));
         }
         parts.add_col(

@@ -327,7 +327,6 @@ pub fn solve_policy(
     let lambda = ((big_h - vd0) / vd).max(0.0);
     let rhs: Vec<f64> = d.iter().zip(&d0).map(|(d, d0)| lambda * d + d0).collect();
     let xs = solver.solve_output(&rhs)?;
-    let mut solves = solves;
     solves.push(xs.report.clone());
     let mut x = vec![0.0; m];
     for i in 0..n {

@@ -1,7 +1,7 @@
 //! Test support for the planning tests: a slow, exact dense simplex (the reference backend),
 //! small hand-made economies and a tolerance helper.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::needless_range_loop)]
 
 use plenty_core::lp::{
     certify, LinearProgram, LpBackend, LpInfo, LpSettings, LpSolution, LpStatus, Sense,

@@ -1,0 +1,327 @@
+//! `plenty plan` and `plenty generate-plan`, run as a user would. Cross-checks against HiGHS
+//! (the peer benchmark's Python, `.venv-peer` or `$PLENTY_PEER_PYTHON`) are skipped with a
+//! line saying so when it is not installed, unless `PLENTY_REQUIRE_PEERS` is set.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn plenty(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plenty"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the plenty binary runs")
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("plenty-plan-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn json_of(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn lambda_of(path: &Path) -> f64 {
+    json_of(path)["summary"]["lambda"].as_f64().unwrap()
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / a.abs().max(b.abs()).max(1e-300)
+}
+
+/// The peer benchmark's Python with highspy, if installed.
+fn peer_python(test: &str) -> Option<PathBuf> {
+    let p = std::env::var_os("PLENTY_PEER_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(".venv-peer/bin/python"));
+    if p.exists() {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("PLENTY_REQUIRE_PEERS").is_none(),
+        "{test}: PLENTY_REQUIRE_PEERS is set but there is no Python at {}",
+        p.display()
+    );
+    println!("skipped {test}: no Python at {}", p.display());
+    None
+}
+
+/// HiGHS's optimal objective of an MPS file (maximisation).
+fn highs_objective(python: &Path, mps: &Path) -> f64 {
+    let script = "import sys, highspy\nh = highspy.Highs()\nh.setOptionValue('output_flag', False)\nh.readModel(sys.argv[1])\nh.run()\nassert h.modelStatusToString(h.getModelStatus()) == 'Optimal'\nprint(repr(h.getInfo().objective_function_value))\n";
+    let o = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(mps)
+        .output()
+        .expect("python runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    out.lines().last().unwrap().trim().parse().unwrap()
+}
+
+#[test]
+fn a_feasible_plan_on_the_terminal() {
+    let o = plenty(&["plan", "examples/plans/grain.toml"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("λ = 55.0000"), "{out}");
+    assert!(
+        out.contains("binding: labour \"labour\", resource \"land\""),
+        "{out}"
+    );
+    assert!(out.contains("certificate: primal residual"), "{out}");
+    assert!(out.contains("resource:land"), "{out}");
+    assert!(out.contains("input sha256 "), "{out}");
+}
+
+#[test]
+fn infeasible_committed_needs_exit_1_with_the_short_resource() {
+    let o = plenty(&["plan", "examples/plans/shortage.toml"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("no optimal plan: infeasible"), "{err}");
+    assert!(
+        err.contains("resource \"land\" short by 23.33 ha (46.67%)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_input_output_economy_file_is_unbounded_without_hours() {
+    let o = plenty(&["plan", "examples/village.toml"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("unbounded"), "{err}");
+    assert!(
+        err.contains("labour type \"labour\" has no limit on hours"),
+        "{err}"
+    );
+    assert!(
+        err.contains("one bundle of the target assortment takes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn policy_iteration_and_the_lp_agree_and_outputs_carry_provenance() {
+    let d = temp("agree");
+    let policy = d.join("policy.json");
+    let native = d.join("native.json");
+    for (backend, out) in [("policy", &policy), ("native", &native)] {
+        let o = plenty(&[
+            "plan",
+            "examples/plans/workshop.toml",
+            "--backend",
+            backend,
+            "--tolerance",
+            "1e-9",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o).1);
+    }
+    let (lp, lpi) = (lambda_of(&native), lambda_of(&policy));
+    assert!(rel(lp, lpi) < 1e-7, "{lp} vs {lpi}");
+    let v = json_of(&policy);
+    assert_eq!(v["summary"]["method"], "policy iteration");
+    assert_eq!(v["summary"]["status"], "optimal");
+    assert_eq!(
+        v["summary"]["policy_iteration"]["technique"]["steel"],
+        "electric arc"
+    );
+    assert_eq!(v["provenance"]["plenty_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["provenance"]["input_hash"].as_str().unwrap().len(), 64);
+    assert_eq!(v["provenance"]["settings"]["backend"], "policy");
+    for t in ["products", "processes", "limits"] {
+        assert!(v["tables"][t].is_object(), "{t}");
+    }
+    // CSV and Parquet hold the table asked for.
+    let csv = d.join("p.csv");
+    let o = plenty(&[
+        "plan",
+        "examples/plans/workshop.toml",
+        "--table",
+        "processes",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let c = std::fs::read_to_string(&csv).unwrap();
+    assert!(c.starts_with("# plenty "), "{c}");
+    let data: Vec<&str> = c.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(data[0], "process,intensity,capacity,at_capacity,profit");
+    assert_eq!(data.len(), 9);
+    let pq = d.join("p.parquet");
+    let o = plenty(&[
+        "plan",
+        "examples/plans/grain.toml",
+        "-o",
+        pq.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let (table, meta) = plenty_io::output::read_parquet(&pq).unwrap();
+    assert_eq!(table.rows, vec!["grain"]);
+    assert!(meta.iter().any(|(k, _)| k == "plenty.provenance"));
+}
+
+#[test]
+fn harmony_reports_its_bound_and_the_distance_to_lambda() {
+    let o = plenty(&[
+        "plan",
+        "examples/plans/valley.toml",
+        "--objective",
+        "harmony",
+    ]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("harmony 12.84"), "{out}");
+    assert!(out.contains("against the λ optimum 9.27"), "{out}");
+    assert!(out.contains("fulfilment"), "{out}");
+    let o = plenty(&[
+        "plan",
+        "examples/plans/valley.toml",
+        "--objective",
+        "harmony",
+        "--backend",
+        "policy",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_field() {
+    let d = temp("bad");
+    let grain = std::fs::read_to_string(root().join("examples/plans/grain.toml")).unwrap();
+    let cases = [
+        (
+            "limit = 40",
+            "limit = -40",
+            "bad.toml:15:9: the limit of resource \"land\" is -40; it must be zero or more",
+        ),
+        (
+            "target = 1",
+            "target = nan",
+            "the target of \"grain\" is NaN; it must be a finite number",
+        ),
+        (
+            "resources = { land = 1 }",
+            "resources = { lnad = 1 }",
+            "\"lnad\" is not a [[resource]] (did you mean \"land\"?)",
+        ),
+        (
+            "product = \"grain\"\nlabour = 4",
+            "labour = 4",
+            "process \"garden\" has no output",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let bad = grain.replacen(from, to, 1);
+        assert_ne!(bad, grain, "{from}");
+        let path = d.join("bad.toml");
+        std::fs::write(&path, &bad).unwrap();
+        let o = plenty(&["plan", path.to_str().unwrap()]);
+        let (_, err) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(expected), "{err}\nexpected: {expected}");
+    }
+    let path = d.join("targets.toml");
+    std::fs::write(&path, format!("{grain}\n[targets]\ngrian = 2\n")).unwrap();
+    let (_, err) = text(&plenty(&["plan", path.to_str().unwrap()]));
+    assert!(
+        err.contains("\"grian\" is not a [[product]] (did you mean \"grain\"?)"),
+        "{err}"
+    );
+    let o = plenty(&["plan", "examples/plans/grain.toml", "--backend", "policy"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("resource \"land\" has a limit"), "{err}");
+    let o = plenty(&["plan", "examples/plans/grain.toml", "--tolerance", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn generated_problems_solve_like_highs_on_the_same_mps() {
+    let d = temp("generated");
+    let dir = d.join("gen");
+    let o = plenty(&[
+        "generate-plan",
+        "--n",
+        "60",
+        "--k",
+        "4",
+        "--resources",
+        "2",
+        "--seed",
+        "3",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    let (_, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("60 products, 120 processes"), "{err}");
+    let out = d.join("plan.json");
+    let mps = d.join("again.mps");
+    let o = plenty(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--tolerance",
+        "1e-8",
+        "--mps",
+        mps.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let lambda = lambda_of(&out);
+    assert!(lambda > 0.0);
+    // The MPS written by `plan` is the one `generate-plan` wrote.
+    assert_eq!(
+        std::fs::read_to_string(&mps).unwrap(),
+        std::fs::read_to_string(dir.join("plan.mps")).unwrap()
+    );
+    let lp = plenty_io::mps::read_mps(&mps).unwrap();
+    assert_eq!(lp.ncols(), 121);
+    if let Some(py) = peer_python("generated_problems_solve_like_highs_on_the_same_mps") {
+        let h = highs_objective(&py, &mps);
+        assert!(rel(h, lambda) < 1e-7, "HiGHS {h} vs plenty {lambda}");
+    }
+    // One technique, no capacities, no resources: policy iteration applies (auto picks it).
+    let dir1 = d.join("one");
+    let o = plenty(&[
+        "generate-plan",
+        "--n",
+        "80",
+        "--techniques",
+        "1",
+        "--no-capacities",
+        "-o",
+        dir1.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let out1 = d.join("one.json");
+    let o = plenty(&["plan", dir1.to_str().unwrap(), "-o", out1.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let v = json_of(&out1);
+    assert_eq!(v["summary"]["method"], "policy iteration");
+    // H = l·x0 for the reference plan, so λ = 1 exactly.
+    assert!(rel(v["summary"]["lambda"].as_f64().unwrap(), 1.0) < 1e-12);
+    if let Some(py) = peer_python("generated_problems_solve_like_highs_on_the_same_mps") {
+        let h = highs_objective(&py, &dir1.join("plan.mps"));
+        assert!(rel(h, 1.0) < 1e-7, "HiGHS {h}");
+    }
+}
