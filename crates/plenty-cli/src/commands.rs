@@ -491,11 +491,16 @@ fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
         progress.stage("finding the sectors responsible");
         for c in offending_components(&e.a, &spectral) {
             headline.push(format!(
-                "not productive: the cycle among {} has ρ = {:.6} ≥ 1",
+                "not productive: the cycle among {} has ρ = {:.6} ≥ 1{}",
                 names(e, &c.sectors, 12),
-                c.rho
+                c.rho,
+                if c.lower >= 1.0 {
+                    format!(" (certain: its own lower bound is {:.6})", c.lower)
+                } else {
+                    String::new()
+                }
             ));
-            offending_json.push(json!({"rho": c.rho, "sectors": c.sectors.iter().map(|&k| &e.products[k]).collect::<Vec<_>>()}));
+            offending_json.push(json!({"rho": c.rho, "lower_bound": c.lower, "sectors": c.sectors.iter().map(|&k| &e.products[k]).collect::<Vec<_>>()}));
         }
     }
     let mut columns = vec![Column {

@@ -92,6 +92,10 @@ pub struct OffendingComponent {
     pub sectors: Vec<usize>,
     /// `ρ` of the block.
     pub rho: f64,
+    /// Collatz–Wielandt lower bound of the block's `ρ` (certain; for an irreducible block it
+    /// converges to `ρ`, so `lower ≥ 1` certifies that the whole economy is not productive,
+    /// since `ρ(A) ≥ ρ(block)`).
+    pub lower: f64,
 }
 
 /// Estimates `ρ(A)`.
@@ -272,6 +276,7 @@ pub fn offending_components(
             out.push(OffendingComponent {
                 sectors: comp,
                 rho: est.rho,
+                lower: est.lower,
             });
         }
     }
