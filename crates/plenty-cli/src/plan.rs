@@ -14,7 +14,7 @@ use plenty_core::generate::Structure;
 use plenty_core::lp::pdlp::{Pdlp, PdlpSettings};
 use plenty_core::lp::{LpSettings, LpStatus};
 use plenty_core::plan::{
-    generate_plan as generate_economy, non_substitution_applies, solve_harmony, solve_lambda,
+    generate_plan as generate_economy, non_substitution_applies, solve_harmony_warm, solve_lambda,
     solve_policy, HarmonyPlan, HarmonySettings, KantorovichLp, Plan, PlanGeneratorSettings,
     PlanningEconomy, PolicyPlan, PolicySettings,
 };
@@ -77,7 +77,7 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         }
         (ObjectiveArg::Harmony, _) => {
             progress.stage("maximising harmony (a sequence of LPs)");
-            Solved::Harmony(solve_harmony(
+            Solved::Harmony(solve_harmony_warm(
                 e,
                 &native,
                 &HarmonySettings {

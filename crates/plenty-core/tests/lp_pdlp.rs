@@ -75,8 +75,8 @@ fn solve_both(lp: &LinearProgram, status: LpStatus) -> Vec<LpSolution> {
                 assert!(s.info.certificate.passes(1e-8), "{scheme:?}: {s:?}");
                 // Reduced costs are c − Aᵀy in the LP's convention.
                 let aty = lp.column_activity(&s.y);
-                for j in 0..lp.ncols() {
-                    assert!((s.reduced_costs[j] - (lp.c[j] - aty[j])).abs() < 1e-12);
+                for ((z, c), a) in s.reduced_costs.iter().zip(&lp.c).zip(&aty) {
+                    assert!((z - (c - a)).abs() < 1e-12);
                 }
             }
             s
@@ -388,19 +388,16 @@ fn standard_form(lp: &LinearProgram) -> Standard {
     }
     let dense_rows: Vec<Vec<f64>> = {
         let mut r = vec![vec![0.0; lp.ncols()]; lp.nrows()];
-        for j in 0..lp.ncols() {
-            for (i, a) in lp.columns.row(j) {
-                r[i][j] = a;
-            }
+        for (j, i, a) in lp.columns.triplets() {
+            r[i][j] = a;
         }
         r
     };
     let mut rows: Vec<(Vec<(usize, f64)>, f64)> = Vec::new();
-    for i in 0..lp.nrows() {
+    for (i, dense) in dense_rows.iter().enumerate() {
         let mut coef: Vec<(usize, f64)> = Vec::new();
         let mut e = 0.0;
-        for j in 0..lp.ncols() {
-            let a = dense_rows[i][j];
+        for (j, &a) in dense.iter().enumerate() {
             if a != 0.0 {
                 e += a * map[j].0;
                 for &(k, c) in &map[j].1 {
@@ -443,10 +440,10 @@ fn standard_form(lp: &LinearProgram) -> Standard {
     }
     let mut c = vec![0.0; nv];
     let mut c0 = 0.0;
-    for j in 0..lp.ncols() {
-        let cj = s * lp.c[j];
-        c0 += cj * map[j].0;
-        for &(k, v) in &map[j].1 {
+    for (cj, (offset, terms)) in lp.c.iter().zip(&map) {
+        let cj = s * cj;
+        c0 += cj * offset;
+        for &(k, v) in terms {
             c[k] += cj * v;
         }
     }
@@ -532,9 +529,10 @@ fn simplex(lp: &LinearProgram) -> Reference {
     let mut basis: Vec<usize> = (n..n + m).collect();
     // Phase 1: minimise the sum of the artificials.
     for i in 0..m {
-        for k in 0..=w {
+        let row = t[i].clone();
+        for (k, v) in row.iter().enumerate() {
             if !(n..n + m).contains(&k) {
-                t[m][k] -= t[i][k];
+                t[m][k] -= v;
             }
         }
     }

@@ -761,7 +761,7 @@ fn write_body(
     // Row type and right-hand side; a two-sided row is L with its range.
     let mut rhs = Vec::new();
     let mut ranges = Vec::new();
-    for i in 0..lp.nrows() {
+    for (i, name) in rows.iter().enumerate() {
         let (lo, hi) = (lp.row_lower[i], lp.row_upper[i]);
         let kind = match (lo.is_finite(), hi.is_finite()) {
             (false, false) => "N",
@@ -783,22 +783,22 @@ fn write_body(
                 "L"
             }
         };
-        writeln!(w, " {kind}  {}", rows[i])?;
+        writeln!(w, " {kind}  {name}")?;
     }
     writeln!(w, "COLUMNS")?;
-    for j in 0..lp.ncols() {
+    for (j, col) in cols.iter().enumerate() {
         let mut wrote = false;
         if lp.c[j] != 0.0 {
-            writeln!(w, "    {}  {objective}  {}", cols[j], num(lp.c[j]))?;
+            writeln!(w, "    {col}  {objective}  {}", num(lp.c[j]))?;
             wrote = true;
         }
         for (i, a) in lp.columns.row(j) {
-            writeln!(w, "    {}  {}  {}", cols[j], rows[i], num(a))?;
+            writeln!(w, "    {col}  {}  {}", rows[i], num(a))?;
             wrote = true;
         }
         if !wrote {
             // Keep an empty column in the file.
-            writeln!(w, "    {}  {objective}  0", cols[j])?;
+            writeln!(w, "    {col}  {objective}  0")?;
         }
     }
     writeln!(w, "RHS")?;
@@ -817,24 +817,24 @@ fn write_body(
         }
     }
     let mut bounds = Vec::new();
-    for j in 0..lp.ncols() {
+    for (j, col) in cols.iter().enumerate() {
         let (lo, hi) = (lp.col_lower[j], lp.col_upper[j]);
         if lo == hi {
-            bounds.push(format!(" FX BND  {}  {}", cols[j], num(lo)));
+            bounds.push(format!(" FX BND  {}  {}", col, num(lo)));
             continue;
         }
         match (lo.is_finite(), hi.is_finite()) {
-            (false, false) => bounds.push(format!(" FR BND  {}", cols[j])),
+            (false, false) => bounds.push(format!(" FR BND  {}", col)),
             (false, true) => {
-                bounds.push(format!(" MI BND  {}", cols[j]));
-                bounds.push(format!(" UP BND  {}  {}", cols[j], num(hi)));
+                bounds.push(format!(" MI BND  {}", col));
+                bounds.push(format!(" UP BND  {}  {}", col, num(hi)));
             }
             (true, fin) => {
                 if lo != 0.0 {
-                    bounds.push(format!(" LO BND  {}  {}", cols[j], num(lo)));
+                    bounds.push(format!(" LO BND  {}  {}", col, num(lo)));
                 }
                 if fin {
-                    bounds.push(format!(" UP BND  {}  {}", cols[j], num(hi)));
+                    bounds.push(format!(" UP BND  {}  {}", col, num(hi)));
                 }
             }
         }

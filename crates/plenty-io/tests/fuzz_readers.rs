@@ -109,26 +109,6 @@ fn known_unlocated(e: &IoError) -> bool {
 /// Checks an error against the files the reader was given.
 fn check_error(e: &IoError, files: &[(&Path, &[u8])]) -> Result<(), TestCaseError> {
     let shown = e.to_string();
-    if let Some(log) = std::env::var_os("TMP_FUZZ_LOG") {
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(log)
-            .unwrap();
-        let name = e
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let _ = writeln!(
-            f,
-            "{name}\t{:?}\t{:?}\t{}",
-            e.line,
-            e.column.as_ref().map(|c| c.0),
-            e.message.replace('\n', "\\n")
-        );
-    }
     let Some(&(path, bytes)) = files.iter().find(|(p, _)| e.file == *p) else {
         // A file that a specification names but that is not there (or is a folder).
         prop_assert!(
@@ -1281,17 +1261,19 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 // Economy files: structured, then corrupted.
 
+/// A process as written: product, output, labour, inputs, satellites.
+type ProcessText = (
+    String,
+    Option<String>,
+    String,
+    Vec<(String, String)>,
+    Vec<(String, String)>,
+);
+
 #[derive(Debug, Clone)]
 struct EconomyCase {
     products: Vec<(String, Option<String>)>,
-    /// (product, output, labour, inputs, satellites)
-    processes: Vec<(
-        String,
-        Option<String>,
-        String,
-        Vec<(String, String)>,
-        Vec<(String, String)>,
-    )>,
+    processes: Vec<ProcessText>,
     eol: &'static str,
     mutations: Vec<Mutation>,
 }
@@ -1513,7 +1495,7 @@ proptest! {
                 }
                 3 => {
                     s.push_str(e);
-                    s.push_str("#");
+                    s.push('#');
                     s.push_str(e);
                 }
                 _ => {}

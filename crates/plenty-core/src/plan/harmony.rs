@@ -46,12 +46,14 @@
 //! others'.
 
 use super::economy::PlanningEconomy;
+use super::kantorovich::WarmStart;
 use super::kantorovich::{
     check_targets, judge, process_columns, shared_rows, LpParts, Plan, PlanParts,
 };
 use crate::error::SolveError;
-use crate::lp::{Certificate, LpBackend, LpSettings, LpStatus, Sense};
+use crate::lp::{Certificate, LinearProgram, LpBackend, LpSettings, LpSolution, LpStatus, Sense};
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 /// `H(s)`: `s − s²/2` below 0, `ln(1 + s)` above (defined for `s > −1`; `H(−1) = −1.5`).
 pub fn harmony(s: f64) -> f64 {
@@ -130,11 +132,61 @@ impl HarmonyPlan {
     }
 }
 
-/// Maximises harmony (see the [module](self) documentation).
+/// Maximises harmony (see the [module](self) documentation); every LP is solved from scratch.
 pub fn solve_harmony(
     e: &PlanningEconomy,
     backend: &dyn LpBackend,
     settings: &HarmonySettings,
+) -> Result<HarmonyPlan, SolveError> {
+    harmony_with(e, backend, settings, &|lp, _, _| {
+        backend.solve(lp, &settings.lp)
+    })
+}
+
+/// As [`solve_harmony`], but each round's LP starts from the previous round's plan and
+/// valuations (the rows do not change between rounds; the new segments are filled in order up
+/// to the net output taken before), which saves most of a first-order method's iterations.
+pub fn solve_harmony_warm<B: WarmStart>(
+    e: &PlanningEconomy,
+    backend: &B,
+    settings: &HarmonySettings,
+) -> Result<HarmonyPlan, SolveError> {
+    harmony_with(e, backend, settings, &|lp, x0, y0| {
+        backend.solve_from(lp, &settings.lp, x0, y0)
+    })
+}
+
+/// One LP solve from an optional start.
+type Solve<'a> =
+    dyn Fn(&LinearProgram, Option<&[f64]>, Option<&[f64]>) -> Result<LpSolution, SolveError> + 'a;
+
+/// A warm start for a round's LP: the previous intensities, and each product's previous take
+/// `z_k` poured into its segments in order.
+fn warm_primal(
+    lp: &LinearProgram,
+    m: usize,
+    x: &[f64],
+    z: &[f64],
+    seg_cols: &[Range<usize>],
+) -> Vec<f64> {
+    let mut x0 = vec![0.0; lp.ncols()];
+    x0[..m].copy_from_slice(x);
+    for (k, cols) in seg_cols.iter().enumerate() {
+        let mut left = z[k].max(0.0);
+        for c in cols.clone() {
+            let take = left.min(lp.col_upper[c]);
+            x0[c] = take;
+            left -= take;
+        }
+    }
+    x0
+}
+
+fn harmony_with(
+    e: &PlanningEconomy,
+    backend: &dyn LpBackend,
+    settings: &HarmonySettings,
+    solve: &Solve<'_>,
 ) -> Result<HarmonyPlan, SolveError> {
     settings.lp.validate()?;
     if !(settings.gap_tolerance > 0.0 && settings.gap_tolerance < 1.0) {
@@ -178,6 +230,7 @@ pub fn solve_harmony(
     let m = e.n_processes();
     let mut best: Option<(f64, PlanParts, Certificate)> = None;
     let mut upper = f64::INFINITY;
+    let mut previous: Option<(Vec<f64>, Vec<f64>, Vec<f64>)> = None;
     let mut bound_residual = f64::NAN;
     let mut rounds = 0;
     let mut status = LpStatus::IterationLimit;
@@ -185,9 +238,13 @@ pub fn solve_harmony(
     let mut segments = 0;
     while rounds < settings.max_rounds {
         rounds += 1;
-        let (lp, rows) = harmony_lp(e, &targeted, &breaks)?;
+        let (lp, rows, seg_cols, row_div) = harmony_lp(e, &targeted, &breaks)?;
         segments = breaks.iter().map(|b| b.len()).sum();
-        let sol = backend.solve(&lp, &settings.lp)?;
+        let (x0, y0) = match &previous {
+            Some((x, y, z)) => (Some(warm_primal(&lp, m, x, z, &seg_cols)), Some(y.clone())),
+            None => (None, None),
+        };
+        let sol = solve(&lp, x0.as_deref(), y0.as_deref())?;
         iterations += sol.info.iterations;
         let (st, cert) = judge(&lp, &sol, settings.lp.tolerance);
         if st != LpStatus::Optimal {
@@ -195,6 +252,11 @@ pub fn solve_harmony(
             break;
         }
         let x = &sol.x[..m];
+        let taken: Vec<f64> = seg_cols
+            .iter()
+            .map(|cols| cols.clone().map(|c| sol.x[c]).sum())
+            .collect();
+        previous = Some((x.to_vec(), sol.y.clone(), taken));
         let net = e.net_output(x);
         let s: Vec<f64> = targeted
             .iter()
@@ -206,9 +268,15 @@ pub fn solve_harmony(
             .map(|(&i, &s)| products[i].weight * harmony(s))
             .sum();
         let n = e.n_products();
-        let p: Vec<f64> = sol.y[..n].iter().map(|v| -v).collect();
+        let p: Vec<f64> = sol.y[..n]
+            .iter()
+            .zip(&row_div)
+            .map(|(v, s)| -v / s)
+            .collect();
         let pick = |r: &[Option<usize>]| -> Vec<f64> {
-            r.iter().map(|r| r.map_or(0.0, |r| sol.y[r])).collect()
+            r.iter()
+                .map(|r| r.map_or(0.0, |r| sol.y[r] / row_div[r]))
+                .collect()
         };
         let (w, rho) = (pick(&rows.0), pick(&rows.1));
         let (u, residual) = lagrangian_bound(e, &targeted, &p, &w, &rho);
@@ -412,19 +480,25 @@ fn lagrangian_bound(
 /// Row maps of the shared rows: labour and resources.
 type RowMaps = (Vec<Option<usize>>, Vec<Option<usize>>);
 
-/// The outer-approximation LP for the given tangent points. Returns the LP and the labour/resource row
-/// maps.
+/// A round's LP, its row maps, the segment columns of each targeted product and the row
+/// divisors.
+type HarmonyLp = (LinearProgram, RowMaps, Vec<Range<usize>>, Vec<f64>);
+
+/// The outer-approximation LP for the given tangent points. Returns the LP, the labour and
+/// resource row maps, and the segment columns of each targeted product.
 fn harmony_lp(
     e: &PlanningEconomy,
     targeted: &[usize],
     breaks: &[Vec<f64>],
-) -> Result<(crate::lp::LinearProgram, RowMaps), SolveError> {
+) -> Result<HarmonyLp, SolveError> {
     let products = e.products();
     let mut parts = LpParts::new();
     let rows = shared_rows(e, &mut parts, &e.committed());
     process_columns(e, &mut parts, &rows.0, &rows.1, true);
     let mut offset = 0.0;
+    let mut segments = Vec::with_capacity(targeted.len());
     for (k, &i) in targeted.iter().enumerate() {
+        let first = parts.c.len();
         let (w, d) = (products[i].weight, products[i].target);
         let b = &breaks[k];
         // The envelope starts at the first tangent point, σ_1 = −1, where it equals H.
@@ -455,10 +529,12 @@ fn harmony_lp(
             f64::INFINITY,
             [(i, -1.0)],
         );
+        segments.push(first..parts.c.len());
     }
+    let row_div = parts.row_div.clone();
     let mut lp = parts.finish(Sense::Maximize)?;
     lp.offset = offset;
-    Ok((lp, rows))
+    Ok((lp, rows, segments, row_div))
 }
 
 #[cfg(test)]

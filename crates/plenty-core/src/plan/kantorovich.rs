@@ -49,6 +49,10 @@ pub struct KantorovichLp {
     pub resource_rows: Vec<Option<usize>>,
     /// Column of `λ` (the number of processes).
     pub lambda_col: usize,
+    /// What each row of the LP was divided by: `max(d_i, d0_i)` for product `i`'s balance,
+    /// the hours or the limit for a labour or resource row (1 where that is 0). A row dual of
+    /// the LP is `divisor ×` the valuation in the economy's units.
+    pub row_scale: Vec<f64>,
 }
 
 /// Columns and rows of an LP under construction, in the economy's order.
@@ -64,6 +68,8 @@ pub(crate) struct LpParts {
     pub(crate) row_lower: Vec<f64>,
     pub(crate) row_upper: Vec<f64>,
     pub(crate) row_names: Vec<String>,
+    /// What each row was divided by (see [`KantorovichLp::row_scale`]).
+    pub(crate) row_div: Vec<f64>,
     names: NameSet,
 }
 
@@ -108,10 +114,24 @@ impl LpParts {
 
     /// Adds a row and returns its index.
     pub(crate) fn add_row(&mut self, prefix: &str, name: &str, lower: f64, upper: f64) -> usize {
+        self.add_row_scaled(prefix, name, lower, upper, 1.0)
+    }
+
+    /// Adds a row divided by `div > 0` (its bounds now, its coefficients as columns come) and
+    /// returns its index.
+    pub(crate) fn add_row_scaled(
+        &mut self,
+        prefix: &str,
+        name: &str,
+        lower: f64,
+        upper: f64,
+        div: f64,
+    ) -> usize {
         let n = self.names.make(prefix, name);
         self.row_names.push(n);
-        self.row_lower.push(lower);
-        self.row_upper.push(upper);
+        self.row_lower.push(lower / div);
+        self.row_upper.push(upper / div);
+        self.row_div.push(div);
         self.row_lower.len() - 1
     }
 
@@ -128,7 +148,7 @@ impl LpParts {
         for (i, v) in entries {
             if v != 0.0 {
                 self.idx.push(i as u32);
-                self.val.push(v);
+                self.val.push(v / self.row_div[i]);
             }
         }
         self.ptr.push(self.idx.len());
@@ -231,6 +251,15 @@ impl LpParts {
     }
 }
 
+/// The divisor of a row whose natural size is `v`: `v` itself when positive and finite, else 1.
+pub(crate) fn divisor(v: f64) -> f64 {
+    if v > 0.0 && v.is_finite() {
+        v
+    } else {
+        1.0
+    }
+}
+
 /// Adds the rows shared by every planning LP: one balance row per product with the given lower
 /// bounds, then the rows of the limited labour types and resources. Returns their row maps.
 pub(crate) fn shared_rows(
@@ -239,24 +268,42 @@ pub(crate) fn shared_rows(
     balance_lower: &[f64],
 ) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
     for (p, &lo) in e.products().iter().zip(balance_lower) {
-        parts.add_row("balance", &p.name, lo, f64::INFINITY);
+        parts.add_row_scaled(
+            "balance",
+            &p.name,
+            lo,
+            f64::INFINITY,
+            divisor(p.target.max(p.committed)),
+        );
     }
     let labour_rows = e
         .labour_types()
         .iter()
         .map(|l| {
-            l.hours
-                .is_finite()
-                .then(|| parts.add_row("labour", &l.name, f64::NEG_INFINITY, l.hours))
+            l.hours.is_finite().then(|| {
+                parts.add_row_scaled(
+                    "labour",
+                    &l.name,
+                    f64::NEG_INFINITY,
+                    l.hours,
+                    divisor(l.hours),
+                )
+            })
         })
         .collect();
     let resource_rows = e
         .resources()
         .iter()
         .map(|r| {
-            r.limit
-                .is_finite()
-                .then(|| parts.add_row("resource", &r.name, f64::NEG_INFINITY, r.limit))
+            r.limit.is_finite().then(|| {
+                parts.add_row_scaled(
+                    "resource",
+                    &r.name,
+                    f64::NEG_INFINITY,
+                    r.limit,
+                    divisor(r.limit),
+                )
+            })
         })
         .collect();
     (labour_rows, resource_rows)
@@ -307,11 +354,13 @@ impl KantorovichLp {
                 .filter(|(_, &v)| v != 0.0)
                 .map(|(i, &v)| (i, -v)),
         );
+        let row_scale = parts.row_div.clone();
         Ok(Self {
             lp: parts.finish(Sense::Maximize)?,
             labour_rows,
             resource_rows,
             lambda_col,
+            row_scale,
         })
     }
 
@@ -337,6 +386,7 @@ impl KantorovichLp {
                 y[*r] = rho[q];
             }
         }
+        y.iter_mut().zip(&self.row_scale).for_each(|(y, s)| *y *= s);
         y
     }
 
@@ -356,9 +406,12 @@ impl KantorovichLp {
             return Plan::without_answer(economy, status, sol.info.method.clone());
         }
         let n = economy.n_products();
-        let p: Vec<f64> = sol.y[..n].iter().map(|v| -v).collect();
+        let scale = &self.row_scale;
+        let p: Vec<f64> = sol.y[..n].iter().zip(scale).map(|(v, s)| -v / s).collect();
         let pick = |rows: &[Option<usize>]| -> Vec<f64> {
-            rows.iter().map(|r| r.map_or(0.0, |r| sol.y[r])).collect()
+            rows.iter()
+                .map(|r| r.map_or(0.0, |r| sol.y[r] / scale[r]))
+                .collect()
         };
         let mut plan = Plan::from_parts(
             economy,
@@ -577,6 +630,37 @@ impl Plan {
             explanation: None,
             notes: Vec::new(),
         }
+    }
+}
+
+/// An LP backend that can start from a given primal and dual point (PDLP can; the warm start
+/// pays off when a sequence of similar LPs is solved, as in harmony's rounds or in successive
+/// participatory rounds).
+pub trait WarmStart: LpBackend {
+    /// Solves `lp` from `x0` (one value per column) and `y0` (row duals in the LP's sense
+    /// convention), either of which may be absent.
+    fn solve_from(
+        &self,
+        lp: &LinearProgram,
+        settings: &LpSettings,
+        x0: Option<&[f64]>,
+        y0: Option<&[f64]>,
+    ) -> Result<LpSolution, SolveError>;
+}
+
+impl WarmStart for crate::lp::pdlp::Pdlp {
+    fn solve_from(
+        &self,
+        lp: &LinearProgram,
+        settings: &LpSettings,
+        x0: Option<&[f64]>,
+        y0: Option<&[f64]>,
+    ) -> Result<LpSolution, SolveError> {
+        let solver = crate::lp::pdlp::Pdlp::new(crate::lp::pdlp::PdlpSettings {
+            lp: settings.clone(),
+            ..self.settings.clone()
+        });
+        solver.solve_warm(lp, x0, y0)
     }
 }
 

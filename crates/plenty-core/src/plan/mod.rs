@@ -47,6 +47,8 @@ pub use economy::{
 };
 pub use explain::{Explanation, ExplanationKind, Shortfall, ShortfallKind};
 pub use generate::{generate_plan, PlanGeneratorSettings};
-pub use harmony::{harmony, harmony_gradient, solve_harmony, HarmonyPlan, HarmonySettings};
-pub use kantorovich::{judge, solve_lambda, KantorovichLp, Plan};
+pub use harmony::{
+    harmony, harmony_gradient, solve_harmony, solve_harmony_warm, HarmonyPlan, HarmonySettings,
+};
+pub use kantorovich::{judge, solve_lambda, KantorovichLp, Plan, WarmStart};
 pub use policy::{non_substitution_applies, solve_policy, PolicyPlan, PolicySettings};
