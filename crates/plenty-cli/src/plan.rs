@@ -47,7 +47,23 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
     if !a.economy.exists() {
         bail!("{}: no such file or folder", a.economy.display());
     }
+    if a.economy.is_file() {
+        let text =
+            std::fs::read_to_string(&a.economy).with_context(|| a.economy.display().to_string())?;
+        if text
+            .lines()
+            .any(|l| matches!(l.trim(), "[table]" | "[make_use]"))
+        {
+            bail!(
+                "{}: this is an import specification of an input-output table; `plenty plan` needs a planning file (.toml with [[product]] and [[process]]) or a planning folder: see examples/plans/README.md",
+                a.economy.display()
+            );
+        }
+    }
+    let t0 = std::time::Instant::now();
     let loaded = load_planning(&a.economy)?;
+    let t_read = t0.elapsed().as_secs_f64();
+    let t1 = std::time::Instant::now();
     let e = &loaded.economy;
     let lp_settings = LpSettings {
         tolerance: a.tolerance,
@@ -67,7 +83,7 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         ..Default::default()
     });
     let policy_settings = PolicySettings {
-        tolerance: a.tolerance.min(1e-9),
+        tolerance: a.tolerance,
         ..Default::default()
     };
     let applies = non_substitution_applies(e);
@@ -113,6 +129,7 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         }
     };
     progress.finish();
+    let t_solve = t1.elapsed().as_secs_f64();
     let plan = solved.plan();
     let mut tables = vec![
         products_table(e, &solved),
@@ -135,7 +152,11 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
     });
     let report = Report {
         provenance: provenance(&inputs, settings)?,
-        summary: summary(e, &solved, loaded.name.as_deref()),
+        summary: {
+            let mut v = summary(e, &solved, loaded.name.as_deref());
+            v["seconds_total"] = json!({"read": t_read, "solve": t_solve});
+            v
+        },
         tables,
     };
     let headline = headline(e, &solved, loaded.name.as_deref());

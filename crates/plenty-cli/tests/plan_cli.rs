@@ -177,6 +177,7 @@ fn policy_iteration_and_the_lp_agree_and_outputs_carry_provenance() {
     let (table, meta) = plenty_io::output::read_parquet(&pq).unwrap();
     assert_eq!(table.rows, vec!["grain"]);
     assert!(meta.iter().any(|(k, _)| k == "plenty.provenance"));
+    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -252,6 +253,7 @@ fn bad_input_exits_2_naming_the_field() {
     assert!(err.contains("resource \"land\" has a limit"), "{err}");
     let o = plenty(&["plan", "examples/plans/grain.toml", "--tolerance", "2"]);
     assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -324,4 +326,5 @@ fn generated_problems_solve_like_highs_on_the_same_mps() {
         let h = highs_objective(&py, &dir1.join("plan.mps"));
         assert!(rel(h, 1.0) < 1e-7, "HiGHS {h}");
     }
+    let _ = std::fs::remove_dir_all(&d);
 }

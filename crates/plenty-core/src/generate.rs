@@ -131,8 +131,16 @@ pub fn generate(settings: &GeneratorSettings) -> Result<SyntheticEconomy, String
             for j in lo..hi {
                 rows.clear();
                 weights.clear();
+                let mut attempts = 0;
                 while rows.len() < k {
-                    let i = draw_input(&mut rng, settings, j, rows.len());
+                    // A narrow neighbourhood may hold fewer than k distinct inputs: after
+                    // enough attempts, draw from all products (always terminates, k < n).
+                    attempts += 1;
+                    let i = if attempts > 32 * k {
+                        rng.below(n)
+                    } else {
+                        draw_input(&mut rng, settings, j, rows.len())
+                    };
                     if i != j && !rows.contains(&i) {
                         rows.push(i);
                     }

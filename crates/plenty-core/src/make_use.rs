@@ -115,6 +115,16 @@ pub fn symmetric_table(
     let q: Vec<f64> = (0..nc)
         .map(|c| (0..ni).map(|i| make.get(i, c)).sum())
         .collect();
+    for (what, v) in [("industry output", &g), ("commodity output", &q)] {
+        if let Some(k) = v.iter().position(|x| !x.is_finite()) {
+            return Err(ModelError::NotFinite {
+                what: what.into(),
+                row: k,
+                col: 0,
+                value: v[k],
+            });
+        }
+    }
     let b = DenseMatrix::from_fn(nc, ni, |c, i| {
         if g[i] > 0.0 {
             use_.get(c, i) / g[i]

@@ -784,7 +784,7 @@ fn sizes_around_the_reduction_chunk_boundary() {
 /// Fix in `generate.rs`: fall back to a uniform draw after a few rejected neighbours (or
 /// reject `k − 2 > bandwidth` in `validate` and fall back for the collisions).
 #[test]
-#[ignore = "fix in generate.rs: Structure::Local with k − 2 > bandwidth never terminates"]
+
 fn local_structure_with_a_narrow_band_terminates() {
     for (n, k, bandwidth) in [(10, 4, 1), (10, 3, 1), (100, 12, 3)] {
         let s = GeneratorSettings {

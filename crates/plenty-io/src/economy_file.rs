@@ -93,7 +93,7 @@ pub struct ProcessEntry {
 
 /// Reads an economy file.
 pub fn read_economy_file(path: &Path) -> Result<Economy> {
-    let text = std::fs::read_to_string(path).map_err(|e| IoError::os(path, &e))?;
+    let text = crate::error::read_text(path)?;
     parse_economy(path, &text)
 }
 
@@ -101,9 +101,7 @@ pub fn read_economy_file(path: &Path) -> Result<Economy> {
 pub fn parse_economy(path: &Path, text: &str) -> Result<Economy> {
     let file: EconomyFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
     let at = |span: std::ops::Range<usize>, msg: String| -> IoError {
-        let before = &text[..span.start.min(text.len())];
-        let line = before.matches('\n').count() + 1;
-        let col = before.len() - before.rfind('\n').map_or(0, |k| k + 1) + 1;
+        let (line, col) = crate::error::line_column(text, span.start);
         IoError::at_cell(path, line, col, None, msg)
     };
     if file.product.is_empty() {
@@ -193,18 +191,29 @@ pub fn parse_economy(path: &Path, text: &str) -> Result<Economy> {
             Some(o) => number(o, "output", true)?,
             None => 1.0,
         };
-        labour[j] = number(&p.labour, "labour", false)? / out;
+        // Per unit of output: a tiny output can make a quotient overflow to infinity.
+        let per_unit = |v: f64, what: &str| -> Result<f64> {
+            let q = v / out;
+            if q.is_finite() {
+                Ok(q)
+            } else {
+                let span = p.output.as_ref().map_or(p.product.span(), |o| o.span());
+                Err(at(
+                    span,
+                    format!("{what} divided by the output {out:e} is too large to represent; give the output and the quantities in a unit where the output is not tiny"),
+                ))
+            }
+        };
+        labour[j] = per_unit(number(&p.labour, "labour", false)?, "labour")?;
         for (input, q) in &p.inputs {
             let i = find(input, "the input")?;
-            a.set(
-                i,
-                j,
-                number(q, &format!("the input of {:?}", input.get_ref()), false)? / out,
-            );
+            let what = format!("the input of {:?}", input.get_ref());
+            a.set(i, j, per_unit(number(q, &what, false)?, &what)?);
         }
         for (s, q) in &p.satellites {
             let k = sat_names.iter().position(|x| x == s).unwrap_or(0);
-            sats[k][j] = number(q, &format!("satellite {s:?}"), false)? / out;
+            let what = format!("satellite {s:?}");
+            sats[k][j] = per_unit(number(q, &what, false)?, &what)?;
         }
     }
     if let Some(j) = made_by.iter().position(Option::is_none) {

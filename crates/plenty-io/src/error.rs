@@ -82,3 +82,32 @@ impl std::error::Error for IoError {}
 
 /// Result alias for this crate.
 pub type Result<T> = std::result::Result<T, IoError>;
+
+/// Reads a text file; invalid UTF-8 is an error at the line of the first bad byte.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| IoError::os(path, &e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..valid]
+            .iter()
+            .filter(|&&c| c == b'\n')
+            .count();
+        IoError::at_line(
+            path,
+            line,
+            "this line is not valid UTF-8; save the file as UTF-8 text",
+        )
+    })
+}
+
+/// The 1-based line and column (in characters) of a byte offset in a text.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut o = offset.min(text.len());
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    let before = &text[..o];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |k| k + 1);
+    (line, before[start..].chars().count() + 1)
+}

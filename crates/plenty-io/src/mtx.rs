@@ -52,6 +52,9 @@ enum Symmetry {
     SkewSymmetric,
 }
 
+/// Above this many rows, a coordinate file must hold at least one entry per 64 rows.
+const MAX_EMPTY_ROWS: u64 = 1 << 24;
+
 /// The parsed banner and size line.
 #[derive(Debug, Clone, Copy)]
 struct Header {
@@ -315,6 +318,21 @@ fn read_header<R: BufRead>(path: &Path, lines: &mut Lines<R>) -> Result<Header> 
                     "a symmetric matrix must be square, but the size line says {nrows} × {ncols}"
                 ),
             ));
+        }
+        // Row pointers cost 8 bytes per row before a single entry is read: refuse sizes far
+        // beyond what the file's entries can describe (a truncated or corrupted size line).
+        if layout == Layout::Coordinate {
+            let declared = nums[2].unwrap_or(0);
+            let rows = nrows.max(ncols) as u64;
+            if rows > MAX_EMPTY_ROWS && rows > 64 * declared.saturating_add(1) {
+                return Err(IoError::at_line(
+                    path,
+                    line,
+                    format!(
+                        "the size line declares {nrows} × {ncols} with only {declared} entries; a matrix that large and that empty is almost surely a corrupted size line (plenty accepts at most 64 rows per entry above {MAX_EMPTY_ROWS} rows)"
+                    ),
+                ));
+            }
         }
         let count = match layout {
             Layout::Coordinate => usize::try_from(nums[2].unwrap_or(0)).unwrap_or(usize::MAX),

@@ -246,7 +246,7 @@ pub struct LoadedEconomy {
 
 /// Reads a specification file and the tables it names.
 pub fn load(spec_path: &Path) -> Result<LoadedEconomy> {
-    let text = std::fs::read_to_string(spec_path).map_err(|e| IoError::os(spec_path, &e))?;
+    let text = crate::error::read_text(spec_path)?;
     let spec: ImportSpec = toml::from_str(&text).map_err(|e| toml_error(spec_path, &text, &e))?;
     let base = spec_path.parent().unwrap_or(Path::new("."));
     let mut loaded = if let Some(mu) = &spec.make_use {
@@ -269,9 +269,7 @@ pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> IoError {
     let msg = e.message().to_string();
     match e.span() {
         Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let col = before.len() - before.rfind('\n').map_or(0, |k| k + 1) + 1;
+            let (line, col) = crate::error::line_column(text, span.start);
             IoError::at_cell(path, line, col, None, msg)
         }
         None => IoError::file(path, msg),
@@ -386,6 +384,19 @@ impl Sheet {
     /// Number at (kept row r, column c), missing = 0.
     fn num(&self, r: usize, c: usize) -> Result<f64> {
         self.raw.number_or_zero(self.kept[r], c)
+    }
+
+    /// A gross-output cell: a number, zero or more.
+    fn output_cell(&self, r: usize, c: usize) -> Result<f64> {
+        let v = self.num(r, c)?;
+        if v < 0.0 {
+            return Err(self.raw.cell_error(
+                self.kept[r],
+                c,
+                format!("gross output {v} is negative; output cannot be negative"),
+            ));
+        }
+        Ok(v)
     }
 
     fn non_negative(
@@ -590,13 +601,13 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
             (Some(c), None, None) => {
                 let c = sheet.raw.column(c)?;
                 rows.iter()
-                    .map(|&r| sheet.num(r, c))
+                    .map(|&r| sheet.output_cell(r, c))
                     .collect::<Result<_>>()?
             }
             (None, Some(rl), None) => {
                 let r = sheet.row_by_label(rl)?;
                 cols.iter()
-                    .map(|&c| sheet.num(r, c))
+                    .map(|&c| sheet.output_cell(r, c))
                     .collect::<Result<_>>()?
             }
             (None, None, Some(ext)) => {
@@ -703,6 +714,18 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
             })
             .collect();
         let intermediate: Vec<f64> = (0..n).map(|i| (0..n).map(|j| z.get(i, j)).sum()).collect();
+        for i in 0..n {
+            let absorption = intermediate[i] + domestic_fd[i];
+            if imports[i].abs() > absorption {
+                return Err(IoError::file(
+                    &path,
+                    format!(
+                        "the imports of {:?} ({}) exceed its domestic absorption (intermediate use + domestic final demand = {absorption}); check the [imports] and exports columns",
+                        names[i], imports[i]
+                    ),
+                ));
+            }
+        }
         let (ad, m) = domestic_coefficients(&economy.a, &intermediate, &domestic_fd, &imports)
             .map_err(|e| model_error(&path, e, &names))?;
         economy.a = ad;
@@ -846,6 +869,14 @@ fn load_make_use(
                 "{what} gives {count} negative coefficients (the most negative is {value:.4}: {:?} used per unit of {:?}); use assumption = \"industry-technology\"",
                 commodities[row], commodities[col]
             ),
+        ),
+        ModelError::NotFinite { what, row, .. } if what == "industry output" => IoError::file(
+            &make_path,
+            format!("the output of industry {:?} (the sum of its make-table row) is not a finite number; check its entries", industries[row]),
+        ),
+        ModelError::NotFinite { what, row, .. } if what == "commodity output" => IoError::file(
+            &make_path,
+            format!("the output of commodity {:?} (the sum of its make-table column) is not a finite number; check its entries", commodities[row]),
         ),
         e => IoError::file(spec_path, e.to_string()),
     })?;

@@ -110,7 +110,7 @@ impl RawTable {
             }
             let width = header.as_ref().map(|h| h.1.len()).unwrap_or(0);
             if cells.len() != width {
-                // A trailing empty cell is a common export artefact; anything else is ragged.
+                // Every line needs exactly one cell per header column.
                 return Err(IoError::at_line(
                     path,
                     line,

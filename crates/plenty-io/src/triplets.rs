@@ -130,6 +130,7 @@ fn parse_triplets(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, CsrMatrix)>
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut labels: Vec<String> = Vec::new();
     let mut as_index: Vec<Option<u64>> = Vec::new();
+    let mut label_lines: Vec<usize> = Vec::new();
     let mut triplets: Vec<(u32, u32, f64)> = Vec::new();
     let header = for_each_record(path, bytes, |line, rec| {
         let mut idx = [0u32; 2];
@@ -156,6 +157,7 @@ fn parse_triplets(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, CsrMatrix)>
                     ids.insert(cell.to_string(), id);
                     labels.push(cell.to_string());
                     as_index.push(parse_index(cell));
+                    label_lines.push(line);
                     id
                 }
             };
@@ -203,6 +205,16 @@ fn parse_triplets(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, CsrMatrix)>
                 ));
             }
             let n = max as usize + 1;
+            // Labels cost memory per product before any entry is used: refuse an index far
+            // beyond what the file's entries can describe.
+            if n > (1 << 24) && n > 64 * (triplets.len() + 1) {
+                let k = ix.iter().position(|&v| v == max).unwrap_or(0);
+                return Err(IoError::at_line(
+                    path,
+                    label_lines.get(k).copied().unwrap_or(header_line),
+                    format!("the index {max} would make an economy of {n} products from {} entries; indices are 0-based positions (use labels for sparse numbering)", triplets.len()),
+                ));
+            }
             let labels = (0..n).map(|i| i.to_string()).collect();
             (labels, Some(ix))
         }

@@ -226,58 +226,9 @@ fn too_wide(path: &Path, line: usize, cells: usize) -> IoError {
     )
 }
 
-/// Turns the positions that the `csv` crate reports into 1-based line numbers.
-///
-/// The crate's own `Position::line()` does not count blank lines, comment lines or CRLF line
-/// ends correctly, and its byte offset is where the previous record ended, before any skipped
-/// blank or comment lines. So this skips those lines forward from the offset, as the reader
-/// did, and counts the line breaks before the record's first byte. Offsets must come in
-/// increasing order (they do, record after record), so the whole file is scanned once.
-pub(crate) struct LineCounter<'a> {
-    bytes: &'a [u8],
-    comments: bool,
-    offset: usize,
-    line: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    /// A counter over the bytes given to the `csv` reader; `comments` says whether that reader
-    /// skips `#` lines.
-    pub(crate) fn new(bytes: &'a [u8], comments: bool) -> Self {
-        Self {
-            bytes,
-            comments,
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// The line on which the record reported at byte offset `pos` starts.
-    pub(crate) fn line_of(&mut self, pos: Option<&csv::Position>) -> usize {
-        let b = self.bytes;
-        let mut p = pos.map(|p| p.byte() as usize).unwrap_or(0).min(b.len());
-        loop {
-            match b.get(p) {
-                Some(b'\r') | Some(b'\n') => p += 1,
-                Some(b'#') if self.comments => {
-                    p = b[p..]
-                        .iter()
-                        .position(|&c| c == b'\n')
-                        .map_or(b.len(), |k| p + k + 1)
-                }
-                _ => break,
-            }
-        }
-        if p < self.offset {
-            // Out of order (never for successive records): count from the start.
-            self.offset = 0;
-            self.line = 1;
-        }
-        self.line += b[self.offset..p].iter().filter(|&&c| c == b'\n').count();
-        self.offset = p;
-        self.line
-    }
-}
+/// Line numbers of `csv` records: one counter for the whole crate (it counts CRLF, lone CR,
+/// blank and comment lines as the reader does).
+pub(crate) use crate::table::LineCounter;
 
 /// Quotes a CSV cell when it needs it: a comma, a quote, a line break, or a leading `#` (which
 /// would make the line read as a comment).

@@ -1727,8 +1727,8 @@ fn regression(name: &str) -> PathBuf {
 fn read_within_two_gib(test: &str, read: impl FnOnce() -> String) -> String {
     const CHILD: &str = "PLENTY_FUZZ_MEMORY_CHILD";
     if std::env::var_os(CHILD).is_some() {
-        let out = read();
-        println!("read finished: {out}");
+        let out = format!("read finished: {}", read());
+        println!("{out}");
         return out;
     }
     let exe = std::env::current_exe().unwrap();
@@ -1739,7 +1739,7 @@ fn read_within_two_gib(test: &str, read: impl FnOnce() -> String) -> String {
         .args([
             test,
             "--exact",
-            "--ignored",
+            "--include-ignored",
             "--nocapture",
             "--test-threads=1",
         ])
@@ -1759,7 +1759,7 @@ fn read_within_two_gib(test: &str, read: impl FnOnce() -> String) -> String {
 /// not say `satellite "labour" at (0, 0) is inf` without a line.
 /// Fix in `economy_file.rs`: check that each quotient is finite and report it at the output.
 #[test]
-#[ignore = "fix in economy_file.rs: an overflowing labour / output has no line"]
+
 fn economy_tiny_output_overflowing_labour_names_the_line() {
     let path = regression("economy_tiny_output_labour.toml");
     let e = economy_file::read_economy_file(&path).unwrap_err();
@@ -1772,7 +1772,7 @@ fn economy_tiny_output_overflowing_labour_names_the_line() {
 
 /// The same for an input coefficient: input ÷ output overflows to infinity.
 #[test]
-#[ignore = "fix in economy_file.rs: an overflowing input / output has no line"]
+
 fn economy_tiny_output_overflowing_input_names_the_line() {
     let path = regression("economy_tiny_output_inputs.toml");
     let e = economy_file::read_economy_file(&path).unwrap_err();
@@ -1786,7 +1786,7 @@ fn economy_tiny_output_overflowing_input_names_the_line() {
 /// Fix in `economy_file.rs` (`read_economy_file` uses `read_to_string`): read bytes and report
 /// the line of the first invalid byte, as the table reader does.
 #[test]
-#[ignore = "fix in economy_file.rs: invalid UTF-8 has no line and no hint"]
+
 fn economy_file_not_utf8_names_the_line() {
     let path = regression("economy_not_utf8.toml");
     let e = economy_file::read_economy_file(&path).unwrap_err();
@@ -1796,7 +1796,7 @@ fn economy_file_not_utf8_names_the_line() {
 
 /// The same in an import specification (`spec::load` uses `read_to_string`).
 #[test]
-#[ignore = "fix in spec.rs: invalid UTF-8 has no line and no hint"]
+
 fn spec_not_utf8_names_the_line() {
     let path = regression("spec_not_utf8.toml");
     let e = spec::load(&path).unwrap_err();
@@ -1815,7 +1815,7 @@ fn economy_file_with_bom_is_read() {
 /// The column of a TOML error counts characters, not bytes: here `ä` (2 bytes) comes before
 /// the offending `-1`, which is the 35th character of line 7.
 #[test]
-#[ignore = "fix in spec.rs (toml_error) and economy_file.rs (at): columns count bytes"]
+
 fn economy_error_column_counts_characters() {
     let path = regression("economy_unicode_column.toml");
     let e = economy_file::read_economy_file(&path).unwrap_err();
@@ -1830,7 +1830,7 @@ fn economy_error_column_counts_characters() {
 /// Fix in `spec.rs` (`load_symmetric`, the check `gross output of … is …`): report it with
 /// `cell_error` at the output cell (line 3, column 5 "output" here).
 #[test]
-#[ignore = "fix in spec.rs: a negative gross output from a cell has no line"]
+
 fn spec_negative_gross_output_names_the_cell() {
     let path = regression("spec_negative_output/spec.toml");
     let e = spec::load(&path).unwrap_err();
@@ -1844,7 +1844,7 @@ fn spec_negative_gross_output_names_the_cell() {
 /// Fix in `spec.rs` (`model_error` passes `ModelError::Invalid` through) or in
 /// `plenty_core::economy::domestic_coefficients` (return a variant with the index).
 #[test]
-#[ignore = "fix in spec.rs: the imports error names a 0-based index, not the sector"]
+
 fn spec_imports_exceeding_absorption_names_the_sector() {
     let path = regression("spec_imports_exceed/spec.toml");
     let e = spec::load(&path).unwrap_err();
@@ -1857,7 +1857,7 @@ fn spec_imports_exceeding_absorption_names_the_sector() {
 /// `crate::table::LineCounter` (same `new`/`line_of` interface, counts lone CR as a line end)
 /// instead of its own.
 #[test]
-#[ignore = "fix in vectors.rs: lone CR line ends are not counted"]
+
 fn vector_lone_cr_line_ends_are_counted() {
     let path = regression("vector_lone_cr.csv");
     let e = vectors::read_vector(&path).unwrap_err();
@@ -1866,7 +1866,7 @@ fn vector_lone_cr_line_ends_are_counted() {
 
 /// The same in the triplet reader. Fix in `triplets.rs` as in `vectors.rs`.
 #[test]
-#[ignore = "fix in triplets.rs: lone CR line ends are not counted"]
+
 fn triplets_lone_cr_line_ends_are_counted() {
     let path = regression("triplets_lone_cr.csv");
     let e = triplets::read_triplets(&path).unwrap_err();
@@ -1879,7 +1879,7 @@ fn triplets_lone_cr_line_ends_are_counted() {
 /// slack, or a fixed cap such as 2^26), with the line of the index.
 /// Safe to run: the read happens in a child process capped at 2 GiB.
 #[test]
-#[ignore = "fix in triplets.rs: a huge index allocates n labels (aborts or exhausts memory)"]
+
 fn triplets_huge_index_is_refused() {
     let out = read_within_two_gib("triplets_huge_index_is_refused", || {
         let path = regression("triplets_huge_index.csv");
@@ -1900,7 +1900,7 @@ fn triplets_huge_index_is_refused() {
 /// before allocating.
 /// Safe to run: the read happens in a child process capped at 2 GiB.
 #[test]
-#[ignore = "fix in mtx.rs: a huge declared size allocates row pointers for it"]
+
 fn mtx_huge_declared_size_is_refused() {
     let out = read_within_two_gib("mtx_huge_declared_size_is_refused", || {
         let path = regression("mtx_huge_size.mtx");
@@ -1920,7 +1920,7 @@ fn mtx_huge_declared_size_is_refused() {
 /// which sets `recorded_output` without a check) or in `plenty_core::make_use`: reject a
 /// non-finite output naming the industry (and ideally the make table's row, line 2).
 #[test]
-#[ignore = "fix in spec.rs (load_make_use): an overflowing make-table row sum is accepted"]
+
 fn spec_make_use_overflowing_output_is_refused() {
     let path = regression("spec_make_use_overflow/spec.toml");
     match spec::load(&path) {

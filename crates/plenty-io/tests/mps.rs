@@ -637,7 +637,19 @@ fn write_planning_mps() {
         techniques,
     })
     .unwrap();
+    let t = std::time::Instant::now();
     write_mps(Path::new(&out), &lp).unwrap();
+    let written = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let back = read_mps(Path::new(&out)).unwrap();
+    println!(
+        "{out}: {} rows, {} columns, {} nonzeros; written in {written:.3} s, read in {:.3} s",
+        lp.nrows(),
+        lp.ncols(),
+        lp.columns.nnz(),
+        t.elapsed().as_secs_f64()
+    );
+    assert_eq!(back, lp);
 }
 
 /// Prints iterations and times of both schemes on the netlib instances:

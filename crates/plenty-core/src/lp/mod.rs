@@ -303,7 +303,7 @@ impl LpSettings {
             )));
         }
         if let Some(t) = self.time_limit {
-            if !(t > 0.0) {
+            if t.is_nan() || t <= 0.0 {
                 return Err(SolveError::Settings(format!(
                     "time_limit must be positive, got {t}"
                 )));
@@ -327,6 +327,7 @@ pub trait LpBackend {
 /// bound, `≤ 0` at its upper, and `0` in between; row duals `≥ 0` on an active lower bound and
 /// `≤ 0` on an active upper. The dual objective is `Σ` of bounds times the matching parts of
 /// `y` and `z`.
+#[allow(clippy::needless_range_loop)] // rows and columns are indexed in parallel arrays
 pub fn certify(lp: &LinearProgram, x: &[f64], y: &[f64]) -> Certificate {
     let s = if lp.sense == Sense::Minimize {
         1.0

@@ -488,8 +488,8 @@ fn limit_value(field: &str, v: f64) -> Result<(), PlanError> {
 }
 
 /// One list of a process to check: its field name, the kind of entry, the entries and the
-/// names the indices refer to.
-type EntryList<'a> = (&'a str, &'static str, &'a Vec<(usize, f64)>, Vec<&'a str>);
+/// number of things the indices refer to.
+type EntryList<'a> = (&'static str, &'static str, &'a Vec<(usize, f64)>, usize);
 
 /// Collects products, labour types, resources and processes, checks each as it comes, and
 /// builds a [`PlanningEconomy`].
@@ -594,51 +594,52 @@ impl PlanningEconomyBuilder {
             return Err(PlanError::EmptyName { kind: "process" });
         }
         let lists: [EntryList<'_>; 4] = [
-            (
-                "outputs",
-                "product",
-                &spec.outputs,
-                self.products.iter().map(|p| p.name.as_str()).collect(),
-            ),
-            (
-                "inputs",
-                "product",
-                &spec.inputs,
-                self.products.iter().map(|p| p.name.as_str()).collect(),
-            ),
-            (
-                "labour",
-                "labour type",
-                &spec.labour,
-                self.labour.iter().map(|p| p.name.as_str()).collect(),
-            ),
+            ("outputs", "product", &spec.outputs, self.products.len()),
+            ("inputs", "product", &spec.inputs, self.products.len()),
+            ("labour", "labour type", &spec.labour, self.labour.len()),
             (
                 "resources",
                 "resource",
                 &spec.resources,
-                self.resources.iter().map(|p| p.name.as_str()).collect(),
+                self.resources.len(),
             ),
         ];
+        // Names are looked up only to word an error, so a valid process costs no allocation
+        // beyond its sorted lists.
+        let entry_name = |kind: &str, i: usize| -> String {
+            match kind {
+                "product" => self.products[i].name.clone(),
+                "labour type" => self.labour[i].name.clone(),
+                _ => self.resources[i].name.clone(),
+            }
+        };
         let mut sorted: Vec<Vec<(usize, f64)>> = Vec::with_capacity(4);
-        for (list, kind, entries, names) in &lists {
-            let mut e: Vec<(usize, f64)> = (*entries).clone();
+        for &(list, kind, entries, len) in &lists {
+            let mut e: Vec<(usize, f64)> = entries.clone();
             for &(i, v) in &e {
-                if i >= names.len() {
+                if i >= len {
                     return Err(PlanError::UnknownIndex {
                         field: format!("process {name:?}: {list}"),
                         kind,
                         index: i,
-                        len: names.len(),
+                        len,
                     });
                 }
-                finite_non_negative(&format!("process {name:?}: {list} of {:?}", names[i]), v)?;
+                if !(v.is_finite() && v >= 0.0) {
+                    finite_non_negative(
+                        &format!("process {name:?}: {list} of {:?}", entry_name(kind, i)),
+                        v,
+                    )?;
+                }
             }
-            e.sort_by_key(|&(i, _)| i);
+            if e.windows(2).any(|w| w[0].0 >= w[1].0) {
+                e.sort_by_key(|&(i, _)| i);
+            }
             if let Some(w) = e.windows(2).find(|w| w[0].0 == w[1].0) {
                 return Err(PlanError::DuplicateEntry {
                     field: format!("process {name:?}: {list}"),
                     kind,
-                    name: names[w[0].0].to_string(),
+                    name: entry_name(kind, w[0].0),
                 });
             }
             sorted.push(e);
@@ -648,7 +649,9 @@ impl PlanningEconomyBuilder {
                 process: name.clone(),
             });
         }
-        limit_value(&format!("process {name:?}: capacity"), spec.capacity)?;
+        if spec.capacity.is_nan() || spec.capacity < 0.0 {
+            limit_value(&format!("process {name:?}: capacity"), spec.capacity)?;
+        }
         self.outputs.push(&sorted[0]);
         self.inputs.push(&sorted[1]);
         self.labour_use.push(&sorted[2]);

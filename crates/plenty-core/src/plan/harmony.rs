@@ -138,8 +138,8 @@ pub fn solve_harmony(
     backend: &dyn LpBackend,
     settings: &HarmonySettings,
 ) -> Result<HarmonyPlan, SolveError> {
-    harmony_with(e, backend, settings, &|lp, _, _| {
-        backend.solve(lp, &settings.lp)
+    harmony_with(e, backend, settings, &|lp, lps, _, _| {
+        backend.solve(lp, lps)
     })
 }
 
@@ -151,14 +151,19 @@ pub fn solve_harmony_warm<B: WarmStart>(
     backend: &B,
     settings: &HarmonySettings,
 ) -> Result<HarmonyPlan, SolveError> {
-    harmony_with(e, backend, settings, &|lp, x0, y0| {
-        backend.solve_from(lp, &settings.lp, x0, y0)
+    harmony_with(e, backend, settings, &|lp, lps, x0, y0| {
+        backend.solve_from(lp, lps, x0, y0)
     })
 }
 
-/// One LP solve from an optional start.
-type Solve<'a> =
-    dyn Fn(&LinearProgram, Option<&[f64]>, Option<&[f64]>) -> Result<LpSolution, SolveError> + 'a;
+/// One LP solve, with its settings, from an optional start.
+type Solve<'a> = dyn Fn(
+        &LinearProgram,
+        &LpSettings,
+        Option<&[f64]>,
+        Option<&[f64]>,
+    ) -> Result<LpSolution, SolveError>
+    + 'a;
 
 /// A warm start for a round's LP: the previous intensities, and each product's previous take
 /// `z_k` poured into its segments in order.
@@ -231,6 +236,8 @@ fn harmony_with(
     let mut best: Option<(f64, PlanParts, Certificate)> = None;
     let mut upper = f64::INFINITY;
     let mut previous: Option<(Vec<f64>, Vec<f64>, Vec<f64>)> = None;
+    let mut lp_settings = settings.lp.clone();
+    let mut tightened = 0;
     let mut bound_residual = f64::NAN;
     let mut rounds = 0;
     let mut status = LpStatus::IterationLimit;
@@ -244,9 +251,9 @@ fn harmony_with(
             Some((x, y, z)) => (Some(warm_primal(&lp, m, x, z, &seg_cols)), Some(y.clone())),
             None => (None, None),
         };
-        let sol = solve(&lp, x0.as_deref(), y0.as_deref())?;
+        let sol = solve(&lp, &lp_settings, x0.as_deref(), y0.as_deref())?;
         iterations += sol.info.iterations;
-        let (st, cert) = judge(&lp, &sol, settings.lp.tolerance);
+        let (st, cert) = judge(&lp, &sol, lp_settings.tolerance);
         if st != LpStatus::Optimal {
             status = st;
             break;
@@ -333,9 +340,15 @@ fn harmony_with(
             }
         }
         if added == 0 {
-            // Nothing left to add at this accuracy of the LPs.
-            status = LpStatus::NumericalTrouble;
-            break;
+            // The tangents are all in place: what is left of the gap is the LPs' own accuracy.
+            // Solve them more accurately, up to twice.
+            if tightened < 2 && lp_settings.tolerance > 1e-12 {
+                lp_settings.tolerance /= 10.0;
+                tightened += 1;
+            } else {
+                status = LpStatus::NumericalTrouble;
+                break;
+            }
         }
     }
     let Some((lower, parts, cert)) = best else {

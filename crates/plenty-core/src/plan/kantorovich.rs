@@ -12,17 +12,26 @@
 //! use is still reported. Products come first (row `i` is product `i`), then the limited labour
 //! types, then the limited resources; column `j` is process `j` and the last column is `λ`.
 //!
+//! **Scaling.** Each row is divided by its natural size `s_r`: product `i`'s balance by
+//! `max(d_i, d0_i)`, a labour row by its hours, a resource row by its limit (1 where that is 0).
+//! Every row bound is then at most 1, so the certificate's residuals, which are relative to the
+//! largest bound, mean the same for every row: without it, a plan with 10⁶ hours would let a
+//! product balance of size 1 be violated by 1 at a "relative" tolerance of 10⁻⁶. The LP (and
+//! its MPS file) states the same problem; valuations are reported in the economy's units
+//! ([`KantorovichLp::row_scale`]).
+//!
 //! ## Valuations
 //!
 //! The LP's row duals `y` follow [`LpSolution`]'s convention (change of `λ` per unit increase of
-//! the row's binding bound). The plan reports them as Kantorovich's objectively determined
-//! valuations, all `≥ 0` and all in the same unit, *plan fulfilment `λ` per unit*:
+//! the row's binding bound); divided by the row scales `s_r` they are in the economy's units.
+//! The plan reports them as Kantorovich's objectively determined valuations, all `≥ 0` and all
+//! in the same unit, *plan fulfilment `λ` per unit*:
 //!
-//! * product `i`: `p_i = −y_i`, the gain in `λ` from one more unit of `i` (one unit less
+//! * product `i`: `p_i = −y_i / s_i`, the gain in `λ` from one more unit of `i` (one unit less
 //!   committed). Dual feasibility of the `λ` column says `p·d = 1`: a whole bundle of the target
 //!   assortment is worth exactly one unit of `λ`;
-//! * labour type `h`: `w_h = y_h`, the gain in `λ` from one more hour;
-//! * resource `q`: `ρ_q = y_q`, the gain in `λ` from one more unit.
+//! * labour type `h`: `w_h = y_h / s_h`, the gain in `λ` from one more hour;
+//! * resource `q`: `ρ_q = y_q / s_q`, the gain in `λ` from one more unit.
 //!
 //! At these valuations no process makes a profit: `π_j = p·(b_j − a_j) − w·l_j − ρ·r_j ≤ 0`,
 //! with equality for every process run strictly between zero and its capacity; a process at

@@ -30,7 +30,7 @@
 //!   holds and policy iteration with one Leontief solve per round finds the optimal techniques;
 //!   `λ` then follows in closed form ([`solve_policy`]).
 //! * [`explain`]: infeasible and unbounded plans explained in the economy's words.
-//! * [`harmony`]: Cockshott's harmony objective, solved by a certified sequence of LPs
+//! * [`harmony`](mod@harmony): Cockshott's harmony objective, solved by a certified sequence of LPs
 //!   ([`solve_harmony`]).
 //! * [`generate`]: seeded synthetic planning problems ([`generate_plan`]).
 

@@ -43,7 +43,9 @@ pub struct PolicySettings {
     pub leontief: SolverSettings,
     /// Most rounds before giving up (status `IterationLimit`). Default 100.
     pub max_rounds: usize,
-    /// Tolerance of the certificate against the full LP. Default `1e-9`; range `(0, 1)`.
+    /// Tolerance of the certificate against the full LP. Default `1e-6`, as
+    /// [`crate::lp::LpSettings`]; range `(0, 1)`. The answer is exact up to the Leontief
+    /// solves, so small economies certify far below it.
     pub tolerance: f64,
 }
 
@@ -55,7 +57,7 @@ impl Default for PolicySettings {
                 ..Default::default()
             },
             max_rounds: 100,
-            tolerance: 1e-9,
+            tolerance: 1e-6,
         }
     }
 }
