@@ -19,7 +19,7 @@
 //! `yᵢ < 0` only on rows with a finite upper bound: the sign of a dual follows the bound it
 //! prices. The reduced costs are `z = c − Aᵀy`; the dual objective is
 //! `p(y) + Σⱼ (zⱼ⁺ l_cⱼ − zⱼ⁻ u_cⁱ)`. Row duals are returned in the LP's own sense (`s·y`), the
-//! convention of [`certify`](super::certify).
+//! convention of [`certify`].
 //!
 //! # One PDHG step
 //!
@@ -73,9 +73,9 @@
 //! # Termination
 //!
 //! Every `check_frequency` iterations the candidate point is unscaled and measured exactly as
-//! [`certify`](super::certify) measures it (relative primal residual, relative dual residual,
+//! [`certify`] measures it (relative primal residual, relative dual residual,
 //! relative gap, all in the ∞-norm); when all three are within `tolerance`, the solution is
-//! built and [`certify`](super::certify) itself is run on it. [`LpStatus::Optimal`] is returned
+//! built and [`certify`] itself is run on it. [`LpStatus::Optimal`] is returned
 //! only when that certificate passes; otherwise the solver tightens its internal target and
 //! goes on.
 //!
