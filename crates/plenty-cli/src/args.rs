@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 /// plenty: input-output economics and democratic planning.
 ///
-/// INPUT is one of: an economy file (.toml with [[product]] and [[process]]); an import
-/// specification (.toml with [table] or [make_use]) for a real table; a folder written by
+/// INPUT is one of: an economy file (.toml with `[[product]]` and `[[process]]`); an import
+/// specification (.toml with `[table]` or `[make_use]`) for a real table; a folder written by
 /// `plenty generate` or `plenty convert --to mtx` (A.mtx, l.csv, d.csv); a pymrio folder
 /// (Z.txt …); a Matrix Market file (.mtx) of coefficients; a labelled CSV matrix of
 /// coefficients; or sparse triplets (.csv with header row,col,value).

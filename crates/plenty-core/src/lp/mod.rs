@@ -405,31 +405,37 @@ pub fn certify(lp: &LinearProgram, x: &[f64], y: &[f64]) -> Certificate {
     }
 }
 
+/// max 3x + 2y  s.t.  x + y ≤ 4, x + 3y ≤ 6, x ≤ 3, x, y ≥ 0. Optimum x = 3, y = 1,
+/// objective 11; duals of the rows: (2, 0) and the bound x ≤ 3 has reduced cost 1. A fixture for
+/// the unit tests of this module and of the solvers.
+#[cfg(test)]
+pub(crate) fn small_example() -> LinearProgram {
+    let cols = CsrMatrix::try_from_triplets(
+        2,
+        2,
+        vec![(0, 0, 1.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 3.0)],
+    )
+    .unwrap();
+    LinearProgram::new(
+        Sense::Maximize,
+        vec![3.0, 2.0],
+        vec![0.0, 0.0],
+        vec![3.0, f64::INFINITY],
+        vec![f64::NEG_INFINITY; 2],
+        vec![4.0, 6.0],
+        cols,
+        vec!["x".into(), "y".into()],
+        vec!["r1".into(), "r2".into()],
+    )
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// max 3x + 2y  s.t.  x + y ≤ 4, x + 3y ≤ 6, x ≤ 3, x, y ≥ 0. Optimum x = 3, y = 1,
-    /// objective 11; duals of the rows: (2, 0) and the bound x ≤ 3 has reduced cost 1.
     fn small() -> LinearProgram {
-        let cols = CsrMatrix::try_from_triplets(
-            2,
-            2,
-            vec![(0, 0, 1.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 3.0)],
-        )
-        .unwrap();
-        LinearProgram::new(
-            Sense::Maximize,
-            vec![3.0, 2.0],
-            vec![0.0, 0.0],
-            vec![3.0, f64::INFINITY],
-            vec![f64::NEG_INFINITY; 2],
-            vec![4.0, 6.0],
-            cols,
-            vec!["x".into(), "y".into()],
-            vec!["r1".into(), "r2".into()],
-        )
-        .unwrap()
+        small_example()
     }
 
     #[test]

@@ -1409,27 +1409,9 @@ fn dist(a: &[f64], b: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matrix::CsrMatrix;
 
     fn small() -> LinearProgram {
-        let cols = CsrMatrix::try_from_triplets(
-            2,
-            2,
-            vec![(0, 0, 1.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 3.0)],
-        )
-        .unwrap();
-        LinearProgram::new(
-            Sense::Maximize,
-            vec![3.0, 2.0],
-            vec![0.0, 0.0],
-            vec![3.0, f64::INFINITY],
-            vec![f64::NEG_INFINITY; 2],
-            vec![4.0, 6.0],
-            cols,
-            vec!["x".into(), "y".into()],
-            vec!["r1".into(), "r2".into()],
-        )
-        .unwrap()
+        crate::lp::small_example()
     }
 
     #[test]
