@@ -154,7 +154,9 @@ struct Bicg<'b> {
     nb: f64,
     x: Vec<f64>,
     r: Vec<f64>,
-    r_hat: Vec<f64>,
+    /// The shadow residual r̂; `None` means `b` itself (the first residual, as x₀ = 0), which
+    /// saves a vector until a breakdown restart needs a fresh one.
+    r_hat: Option<Vec<f64>>,
     p: Vec<f64>,
     v: Vec<f64>,
     t: Vec<f64>,
@@ -179,7 +181,7 @@ impl<'b> Bicg<'b> {
             nb,
             x: vec![0.0; n],
             r: b.to_vec(),
-            r_hat: b.to_vec(),
+            r_hat: None,
             p: vec![0.0; n],
             v: vec![0.0; n],
             t: vec![0.0; n],
@@ -249,7 +251,10 @@ pub(crate) fn bicgstab(
             for s in sys.iter_mut().filter(|s| s.active()) {
                 let parts: Vec<[f64; 1]> =
                     s.v.par_chunks_mut(CHUNK)
-                        .zip(s.p.par_chunks(CHUNK).zip(s.r_hat.par_chunks(CHUNK)))
+                        .zip(
+                            s.p.par_chunks(CHUNK)
+                                .zip(s.r_hat.as_deref().unwrap_or(s.b).par_chunks(CHUNK)),
+                        )
                         .map(|(v, (p, rh))| {
                             let mut d = 0.0;
                             for ((v, p), rh) in v.iter_mut().zip(p).zip(rh) {
@@ -313,14 +318,22 @@ pub(crate) fn bicgstab(
                 let (alpha, omega) = (s.alpha, s.omega);
                 // x += α p + ω s; r = s − ω t; ‖r‖² and r̂·r.
                 let Bicg {
-                    x, r, r_hat, p, t, ..
+                    x,
+                    r,
+                    r_hat,
+                    p,
+                    t,
+                    b,
+                    ..
                 } = s;
                 let parts: Vec<[f64; 2]> = x
                     .par_chunks_mut(CHUNK)
                     .zip(r.par_chunks_mut(CHUNK))
                     .zip(
-                        p.par_chunks(CHUNK)
-                            .zip(t.par_chunks(CHUNK).zip(r_hat.par_chunks(CHUNK))),
+                        p.par_chunks(CHUNK).zip(
+                            t.par_chunks(CHUNK)
+                                .zip(r_hat.as_deref().unwrap_or(b).par_chunks(CHUNK)),
+                        ),
                     )
                     .map(|((x, r), (p, (t, rh)))| {
                         let (mut n2, mut d) = (0.0, 0.0);
@@ -407,7 +420,7 @@ fn restart(op: &dyn LinearOperator, s: &mut Bicg) {
                 *r = b - x + ax;
             }
         });
-    s.r_hat.copy_from_slice(&s.r);
+    s.r_hat = Some(s.r.clone());
     s.p.iter_mut().for_each(|v| *v = 0.0);
     s.v.iter_mut().for_each(|v| *v = 0.0);
     let n2 = crate::kernels::dot(&s.r, &s.r);

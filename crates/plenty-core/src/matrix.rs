@@ -171,6 +171,11 @@ impl CsrMatrix {
     pub fn values(&self) -> &[f64] {
         &self.values
     }
+    /// The three arrays `(row_ptr, col_idx, values)`, consuming the matrix.
+    pub fn into_parts(self) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
+        (self.row_ptr, self.col_idx, self.values)
+    }
+
     /// Bytes held by the three arrays.
     pub fn heap_bytes(&self) -> usize {
         self.row_ptr.len() * 8 + self.col_idx.len() * 4 + self.values.len() * 8

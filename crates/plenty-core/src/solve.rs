@@ -326,13 +326,14 @@ impl<'a> LeontiefSolver<'a> {
         Ok(self.solve(&[(Side::Values, s)])?.remove(0))
     }
 
-    /// Solves `(I − A) x = d` and `(I − A)ᵀ vᵀ = lᵀ` together: an iterative method runs both in
-    /// lockstep and makes one pass over the matrix for both products; the LU serves both from
-    /// one factorisation.
+    /// Solves `(I − A) x = d` and `(I − A)ᵀ vᵀ = lᵀ`: the LU serves both from one
+    /// factorisation; an iterative method solves one system after the other, so only one
+    /// system's work vectors are alive at a time (products with `A` and `Aᵀ` cannot share a pass
+    /// profitably on sparse economies; see [`crate::tiled`]).
     pub fn solve_both(&self, d: &[f64], l: &[f64]) -> Result<(Solved, Solved), SolveError> {
-        let mut v = self.solve(&[(Side::Output, d), (Side::Values, l)])?;
-        let values = v.remove(1);
-        Ok((v.remove(0), values))
+        let x = self.solve_output(d)?;
+        let v = self.solve_values(l)?;
+        Ok((x, v))
     }
 
     /// Columns of `(I − A)⁻¹` for the given products (e.g. its diagonal, or the whole inverse on
