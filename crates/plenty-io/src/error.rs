@@ -111,3 +111,23 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let start = before.rfind('\n').map_or(0, |k| k + 1);
     (line, before[start..].chars().count() + 1)
 }
+
+/// The text of a file's bytes: a UTF-8 byte-order mark is dropped; NUL bytes (binary data) and
+/// invalid UTF-8 are errors, the latter at the line of the first bad byte. `binary` completes
+/// "this is binary data, not …" with what the file should have been and what to give instead.
+pub(crate) fn text_of<'a>(path: &Path, bytes: &'a [u8], binary: &str) -> Result<&'a str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(IoError::file(
+            path,
+            format!("this is binary data, not {binary}"),
+        ));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        IoError::at_line(
+            path,
+            crate::table::LineCounter::new(bytes, false).line_at(e.valid_up_to()),
+            "this line is not valid UTF-8; save the file as UTF-8 text",
+        )
+    })
+}

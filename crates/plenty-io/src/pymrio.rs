@@ -190,25 +190,13 @@ fn read_frame(path: &Path, shape: Shape) -> Result<Frame> {
 }
 
 fn parse_frame(path: &Path, bytes: &[u8], shape: Shape) -> Result<Frame> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err(IoError::file(
-            path,
-            "this is binary data, not a text table (it contains NUL bytes); save the pymrio system \
-             in text format (`save_all(path)` with the default table_format=\"txt\")",
-        ));
-    }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let line = 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        return Err(IoError::at_line(
-            path,
-            line,
-            "this line is not valid UTF-8; save the table as UTF-8 text",
-        ));
-    }
+    let bytes = crate::error::text_of(
+        path,
+        bytes,
+        "a text table (it contains NUL bytes); save the pymrio system in text format \
+         (`save_all(path)` with the default table_format=\"txt\")",
+    )?
+    .as_bytes();
     let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     let delimiter = if first_line.contains(&b'\t') {
         b'\t'

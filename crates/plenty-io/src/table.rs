@@ -52,20 +52,11 @@ impl RawTable {
 
     /// Parses bytes already read (the `path` is used in messages).
     pub fn parse(path: &Path, bytes: &[u8], delimiter: u8, header_rows: usize) -> Result<Self> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if bytes.iter().take(8192).any(|&b| b == 0) {
-            return Err(IoError::file(
-                path,
-                "this is binary data, not a text table (it contains NUL bytes); give a CSV or tab-separated file",
-            ));
-        }
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            IoError::at_line(
-                path,
-                LineCounter::new(bytes, false).line_at(e.valid_up_to()),
-                "this line is not valid UTF-8; save the table as UTF-8 text",
-            )
-        })?;
+        let text = crate::error::text_of(
+            path,
+            bytes,
+            "a text table (it contains NUL bytes); give a CSV or tab-separated file",
+        )?;
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)

@@ -108,24 +108,12 @@ pub fn read_triplets(path: &Path) -> Result<(Vec<String>, CsrMatrix)> {
 }
 
 fn parse_triplets(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, CsrMatrix)> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err(IoError::file(
-            path,
-            "this is binary data, not a triplet file (it contains NUL bytes); give a CSV file `row,col,value`",
-        ));
-    }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let line = 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        return Err(IoError::at_line(
-            path,
-            line,
-            "this line is not valid UTF-8; save the file as UTF-8 text",
-        ));
-    }
+    let bytes = crate::error::text_of(
+        path,
+        bytes,
+        "a triplet file (it contains NUL bytes); give a CSV file `row,col,value`",
+    )?
+    .as_bytes();
     // Labels in order of first appearance, each with its value as an index when it is one.
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut labels: Vec<String> = Vec::new();

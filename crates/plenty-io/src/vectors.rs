@@ -56,24 +56,12 @@ pub fn read_vector(path: &Path) -> Result<LabelledVector> {
 }
 
 fn parse_vector(path: &Path, bytes: &[u8]) -> Result<LabelledVector> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err(IoError::file(
-            path,
-            "this is binary data, not a vector (it contains NUL bytes); give a text file with one number per line",
-        ));
-    }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let line = 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        return Err(IoError::at_line(
-            path,
-            line,
-            "this line is not valid UTF-8; save the file as UTF-8 text",
-        ));
-    }
+    let bytes = crate::error::text_of(
+        path,
+        bytes,
+        "a vector (it contains NUL bytes); give a text file with one number per line",
+    )?
+    .as_bytes();
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
