@@ -36,7 +36,7 @@
 use crate::error::{IoError, Result};
 use crate::mtx::push_f64;
 use crate::table::parse_number;
-use crate::vectors::LineCounter;
+use crate::table::LineCounter;
 use plenty_core::{DenseMatrix, Economy, FinalDemand, ModelError};
 use serde_json::{json, Value};
 use std::collections::HashMap;

@@ -30,6 +30,42 @@ pub struct RawTable {
     pub rows: Vec<Row>,
 }
 
+/// Calls `f(line, record)` for every non-blank record of a comma-separated text (skipping `#`
+/// comment lines), with its true 1-based line; a record the reader cannot parse is an error at
+/// its line. Shared by the vector, triplet and pymrio readers.
+pub(crate) fn each_record(
+    path: &Path,
+    bytes: &[u8],
+    mut f: impl FnMut(usize, &csv::StringRecord) -> Result<()>,
+) -> Result<()> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(bytes);
+    let mut rec = csv::StringRecord::new();
+    let mut lines = LineCounter::new(bytes, true);
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => {
+                let line = lines.line_of(e.position());
+                return Err(IoError::at_line(
+                    path,
+                    line,
+                    format!("cannot read this line: {e}"),
+                ));
+            }
+        }
+        let line = lines.line_of(rec.position());
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        f(line, &rec)?;
+    }
+}
+
 /// Tokens that real tables use for a missing value.
 pub const MISSING_TOKENS: &[&str] = &["", "---", "...", "..", "NA", "N/A", "-"];
 

@@ -18,7 +18,7 @@
 use crate::error::{IoError, Result};
 use crate::mtx::push_f64;
 use crate::table::parse_number;
-use crate::vectors::{csv_cell, LineCounter};
+use crate::vectors::csv_cell;
 use plenty_core::{CsrMatrix, ModelError};
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
@@ -33,31 +33,8 @@ fn for_each_record(
     text: &[u8],
     mut f: impl FnMut(usize, &csv::StringRecord) -> Result<()>,
 ) -> Result<Option<usize>> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(text);
-    let mut rec = csv::StringRecord::new();
     let mut header: Option<usize> = None;
-    let mut lines = LineCounter::new(text, true);
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => return Ok(header),
-            Err(e) => {
-                let line = lines.line_of(e.position());
-                return Err(IoError::at_line(
-                    path,
-                    line,
-                    format!("cannot read this line: {e}"),
-                ));
-            }
-        }
-        let line = lines.line_of(rec.position());
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    crate::table::each_record(path, text, |line, rec| {
         if rec.len() != 3 {
             let what = if header.is_none() {
                 "the header"
@@ -84,10 +61,11 @@ fn for_each_record(
                 ));
             }
             header = Some(line);
-            continue;
+            return Ok(());
         }
-        f(line, &rec)?;
-    }
+        f(line, rec)
+    })?;
+    Ok(header)
 }
 
 fn parse_index(s: &str) -> Option<u64> {

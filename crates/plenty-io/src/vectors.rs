@@ -62,35 +62,12 @@ fn parse_vector(path: &Path, bytes: &[u8]) -> Result<LabelledVector> {
         "a vector (it contains NUL bytes); give a text file with one number per line",
     )?
     .as_bytes();
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(bytes);
     let mut header: Option<(usize, usize)> = None; // (line, cells)
     let mut width: Option<(usize, usize)> = None; // (cells, line of the first data line)
     let mut labels: Vec<String> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut values = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    let mut lines = LineCounter::new(bytes, true);
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = lines.line_of(e.position());
-                return Err(IoError::at_line(
-                    path,
-                    line,
-                    format!("cannot read this line: {e}"),
-                ));
-            }
-        }
-        let line = lines.line_of(rec.position());
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    crate::table::each_record(path, bytes, |line, rec| {
         let cells = rec.len();
         let last = rec.get(cells - 1).unwrap_or("").trim();
         if header.is_none() && width.is_none() && parse_number(last).is_err() {
@@ -101,7 +78,7 @@ fn parse_vector(path: &Path, bytes: &[u8]) -> Result<LabelledVector> {
                     return Err(too_wide(path, line, cells));
                 }
                 header = Some((line, cells));
-                continue;
+                return Ok(());
             }
         }
         match width {
@@ -183,7 +160,8 @@ fn parse_vector(path: &Path, bytes: &[u8]) -> Result<LabelledVector> {
             labels.push(label);
         }
         values.push(v);
-    }
+        Ok(())
+    })?;
     if values.is_empty() {
         let msg = match header {
             Some((line, _)) => {
@@ -213,10 +191,6 @@ fn too_wide(path: &Path, line: usize, cells: usize) -> IoError {
         ),
     )
 }
-
-/// Line numbers of `csv` records: one counter for the whole crate (it counts CRLF, lone CR,
-/// blank and comment lines as the reader does).
-pub(crate) use crate::table::LineCounter;
 
 /// Quotes a CSV cell when it needs it: a comma, a quote, a line break, or a leading `#` (which
 /// would make the line read as a comment).

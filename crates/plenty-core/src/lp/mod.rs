@@ -319,6 +319,28 @@ pub trait LpBackend {
     fn solve(&self, lp: &LinearProgram, settings: &LpSettings) -> Result<LpSolution, SolveError>;
 }
 
+/// The dual objective term and the dual infeasibility of a multiplier `v` on the bounds
+/// `[lo, hi]` (minimisation form): `v > 0` pairs with a finite lower bound, `v < 0` with a
+/// finite upper; a multiplier on an infinite bound is infeasible by `|v|`. Used by the
+/// certificate and by the solvers' infeasibility rays.
+pub(crate) fn bound_term(v: f64, lo: f64, hi: f64) -> (f64, f64) {
+    if v > 0.0 {
+        if lo.is_finite() {
+            (v * lo, 0.0)
+        } else {
+            (0.0, v)
+        }
+    } else if v < 0.0 {
+        if hi.is_finite() {
+            (v * hi, 0.0)
+        } else {
+            (0.0, -v)
+        }
+    } else {
+        (0.0, 0.0)
+    }
+}
+
 /// Computes the certificate of `(x, y)` for `lp` (minimisation or maximisation). Duals follow
 /// the sense: for a maximisation, a binding `≤` row has `y ≥ 0`.
 ///
@@ -360,39 +382,15 @@ pub fn certify(lp: &LinearProgram, x: &[f64], y: &[f64]) -> Certificate {
     let mut dual: f64 = 0.0;
     let mut dual_obj = s * lp.offset;
     for i in 0..lp.nrows() {
-        let yi = s * y[i];
-        let (lo, hi) = (lp.row_lower[i], lp.row_upper[i]);
-        // ỹ > 0 needs a finite lower bound; ỹ < 0 a finite upper.
-        if yi > 0.0 {
-            if lo.is_finite() {
-                dual_obj += yi * lo;
-            } else {
-                dual = dual.max(yi);
-            }
-        } else if yi < 0.0 {
-            if hi.is_finite() {
-                dual_obj += yi * hi;
-            } else {
-                dual = dual.max(-yi);
-            }
-        }
+        let (term, bad) = bound_term(s * y[i], lp.row_lower[i], lp.row_upper[i]);
+        dual_obj += term;
+        dual = dual.max(bad);
     }
     for j in 0..lp.ncols() {
         let zj = s * lp.c[j] - s * aty[j];
-        let (lo, hi) = (lp.col_lower[j], lp.col_upper[j]);
-        if zj > 0.0 {
-            if lo.is_finite() {
-                dual_obj += zj * lo;
-            } else {
-                dual = dual.max(zj);
-            }
-        } else if zj < 0.0 {
-            if hi.is_finite() {
-                dual_obj += zj * hi;
-            } else {
-                dual = dual.max(-zj);
-            }
-        }
+        let (term, bad) = bound_term(zj, lp.col_lower[j], lp.col_upper[j]);
+        dual_obj += term;
+        dual = dual.max(bad);
     }
     let primal_obj = lp.objective(x);
     let dual_obj = s * dual_obj;

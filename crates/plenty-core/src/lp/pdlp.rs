@@ -782,19 +782,9 @@ fn evaluate(lp: &LinearProgram, p: &Scaled, z: &Point) -> (Certificate, f64) {
                 own = own.max((ax - hi) / (1.0 + hi.abs()));
             }
             let y = p.r[i] * z.y[i] / tc;
-            if y > 0.0 {
-                if lo.is_finite() {
-                    dobj += y * lo;
-                } else {
-                    dual = dual.max(y);
-                }
-            } else if y < 0.0 {
-                if hi.is_finite() {
-                    dobj += y * hi;
-                } else {
-                    dual = dual.max(-y);
-                }
-            }
+            let (term, bad) = crate::lp::bound_term(y, lo, hi);
+            dobj += term;
+            dual = dual.max(bad);
         }
         [primal, dual, dobj, own]
     });
@@ -805,19 +795,9 @@ fn evaluate(lp: &LinearProgram, p: &Scaled, z: &Point) -> (Certificate, f64) {
             let x = (p.d[j] * z.x[j] / tb).max(lo).min(hi);
             pobj += lp.c[j] * x;
             let zj = p.c_min[j] - z.aty[j] / (p.d[j] * tc);
-            if zj > 0.0 {
-                if lo.is_finite() {
-                    dobj += zj * lo;
-                } else {
-                    dual = dual.max(zj);
-                }
-            } else if zj < 0.0 {
-                if hi.is_finite() {
-                    dobj += zj * hi;
-                } else {
-                    dual = dual.max(-zj);
-                }
-            }
+            let (term, bad) = crate::lp::bound_term(zj, lo, hi);
+            dobj += term;
+            dual = dual.max(bad);
         }
         [0.0, dual, dobj, pobj]
     });
@@ -863,19 +843,9 @@ fn find_ray(lp: &LinearProgram, p: &Scaled, cur: &Point, base: &Point, eps: f64)
         for i in rg {
             let d = p.r[i] * (cur.y[i] - base.y[i]);
             let (lo, hi) = (lp.row_lower[i], lp.row_upper[i]);
-            if d > 0.0 {
-                if lo.is_finite() {
-                    obj += d * lo;
-                } else {
-                    viol = viol.max(d);
-                }
-            } else if d < 0.0 {
-                if hi.is_finite() {
-                    obj += d * hi;
-                } else {
-                    viol = viol.max(-d);
-                }
-            }
+            let (term, bad) = crate::lp::bound_term(d, lo, hi);
+            obj += term;
+            viol = viol.max(bad);
             // Primal ray part: A r must lie in the recession cone of [lo, hi].
             let ar = (cur.ax[i] - base.ax[i]) / p.r[i];
             if ar > 0.0 && hi.is_finite() {
@@ -891,19 +861,10 @@ fn find_ray(lp: &LinearProgram, p: &Scaled, cur: &Point, base: &Point, eps: f64)
         for j in rg {
             let (lo, hi) = (lp.col_lower[j], lp.col_upper[j]);
             let g = (cur.aty[j] - base.aty[j]) / p.d[j];
-            if g > 0.0 {
-                if hi.is_finite() {
-                    h += g * hi;
-                } else {
-                    viol = viol.max(g);
-                }
-            } else if g < 0.0 {
-                if lo.is_finite() {
-                    h += g * lo;
-                } else {
-                    viol = viol.max(-g);
-                }
-            }
+            // The support function of [lo, hi] at g: the bound term of −g, negated.
+            let (term, bad) = crate::lp::bound_term(-g, lo, hi);
+            h -= term;
+            viol = viol.max(bad);
             let r = p.d[j] * (cur.x[j] - base.x[j]);
             cr += p.c_min[j] * r;
             r_max = r_max.max(r.abs());
