@@ -205,9 +205,12 @@ impl LpBackend for DenseSimplex {
                     }
                 }
                 let Some(c) = enter else { return Ok(()) };
+                // A pivot must be large next to the rest of its column: a tiny one
+                // (round-off left by earlier pivots) would blow the tableau up.
+                let column_size = t.iter().fold(1.0f64, |m, row| m.max(row[c].abs()));
                 let mut leave: Option<(usize, f64)> = None;
                 for k in 0..t.len() {
-                    if t[k][c] > 1e-11 {
+                    if t[k][c] > 1e-9 * column_size {
                         let ratio = t[k][rhs] / t[k][c];
                         let better = match leave {
                             None => true,
@@ -254,7 +257,11 @@ impl LpBackend for DenseSimplex {
         // Drive artificials out of the basis where possible.
         for k in 0..r {
             if basis[k] >= art0 {
-                if let Some(c) = (0..art0).find(|&c| !basis.contains(&c) && t[k][c].abs() > 1e-9) {
+                // The largest candidate pivot in the row, for the same reason.
+                let best = (0..art0)
+                    .filter(|&c| !basis.contains(&c))
+                    .max_by(|&p, &q| t[k][p].abs().total_cmp(&t[k][q].abs()));
+                if let Some(c) = best.filter(|&c| t[k][c].abs() > 1e-9) {
                     pivot(&mut t, k, c);
                     basis[k] = c;
                 }
