@@ -55,6 +55,7 @@ pub mod rng;
 pub mod solve;
 pub mod spectral;
 pub mod tiled;
+pub mod vote;
 
 pub use economy::{
     CoefficientError, Economy, FinalDemand, IdentityCheck, Satellite, SatelliteEffects,
