@@ -8,6 +8,7 @@
 //! * the hand-written TOML economy file ([`economy_file`]);
 //! * Matrix Market ([`mtx`]), sparse triplets ([`triplets`]), vectors ([`vectors`]);
 //! * pymrio folders ([`pymrio`]);
+//! * participatory budgeting elections in the pabulib `.pb` format ([`pabulib`]);
 //! * results as CSV, JSON or Parquet with their provenance ([`output`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -18,6 +19,7 @@ pub mod hash;
 pub mod mps;
 pub mod mtx;
 pub mod output;
+pub mod pabulib;
 pub mod planning_file;
 pub mod pymrio;
 pub mod spec;

@@ -1,0 +1,19 @@
+META
+key;value
+description;The increment completion changes the outcome
+num_projects;3
+num_votes;5
+budget;100
+vote_type;approval
+PROJECTS
+project_id;cost;name
+a;45;A
+b;35;B
+c;30;C
+VOTES
+voter_id;vote
+1;a
+2;a,b
+3;b
+4;c
+5;c,a

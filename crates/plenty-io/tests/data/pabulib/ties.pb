@@ -1,0 +1,23 @@
+META
+key;value
+description;Ties everywhere: equal costs, equal approvals, ids whose file order is not their lexicographic order
+num_projects;6
+num_votes;6
+budget;60
+vote_type;approval
+PROJECTS
+project_id;cost;name
+9;20;nine
+10;20;ten
+b;20;bee
+a;20;ay
+z;15;zed
+y;15;why
+VOTES
+voter_id;vote
+v1;9,10,z
+v2;9,10,y
+v3;b,a
+v4;b,a,z
+v5;y,z
+v6;9,10

@@ -1,0 +1,19 @@
+META
+key;value
+description;Weighted ballots (delegations): the cross-check repeats each ballot weight times
+num_projects;4
+num_votes;4
+budget;90
+vote_type;approval
+PROJECTS
+project_id;cost;name
+park;40;Park
+pool;50;Pool
+shop;30;Shop
+well;10;Well
+VOTES
+voter_id;vote;weight
+1;park,well;3
+2;pool;2
+3;pool,shop;1
+4;shop,well;2
