@@ -22,7 +22,7 @@
 //! pabutools does (`mpq("250.25")`). Points must be whole numbers from 0 to 2³²−1. A cell
 //! holding `none` (any case) is empty, as in pabutools. A UTF-8 byte-order mark is dropped.
 //!
-//! One extension: an optional `weight` column in VOTES, a whole number ≥ 1, the number of
+//! One extension: an optional `weight` column in VOTES, a whole number ≥ 1 (empty: 1), the number of
 //! members the ballot speaks for (1 + the delegations resolved to its author). pabutools keeps
 //! it as ballot metadata and ignores it; the cross-check repeats such a ballot `weight` times,
 //! which MES and greedy treat identically.
@@ -309,6 +309,7 @@ pub fn parse_pabulib(path: &Path, bytes: &[u8]) -> Result<Pabulib> {
                 };
                 let weight = match get("weight") {
                     None => 1,
+                    Some((_, "")) => 1,
                     Some((c, v)) => match v.parse::<u64>() {
                         Ok(w) if w >= 1 => w,
                         _ => {
@@ -591,5 +592,90 @@ mod tests {
             vec!["1", "a;b", "say \"hi\"", ""]
         );
         assert!(split_fields(r#"1;"open"#).is_err());
+    }
+
+    const GOOD: &str = "META\nkey;value\nbudget;10.5\nvote_type;approval\nPROJECTS\n\
+                        project_id;cost;name\n1;4.25;\"a; b\"\n2;6;c\nVOTES\nvoter_id;vote\n\
+                        v1;1,2\nv2;none\n";
+
+    fn err(text: &str) -> String {
+        parse_pabulib(Path::new("e.pb"), text.as_bytes())
+            .expect_err("an error was expected")
+            .to_string()
+    }
+
+    #[test]
+    fn reads_and_round_trips() {
+        let pb = parse_pabulib(Path::new("g.pb"), GOOD.as_bytes()).unwrap();
+        assert_eq!(pb.election.budget, q(21, 2));
+        assert_eq!(pb.election.projects[0].cost, q(17, 4));
+        assert_eq!(pb.election.projects[0].name, "a; b");
+        assert_eq!(
+            pb.election.ballots[1].kind,
+            BallotKind::Approval(BTreeSet::new())
+        );
+        assert_eq!(pb.voter_ids, ["v1", "v2"]);
+        let text = to_pabulib_string(&pb).unwrap();
+        let again = parse_pabulib(Path::new("g.pb"), text.as_bytes()).unwrap();
+        assert_eq!(again.election, pb.election);
+        assert!(text.contains("num_votes;2\n") && text.contains("budget;10.5\n"));
+    }
+
+    #[test]
+    fn scores_and_weights_round_trip() {
+        let text = "META\nkey;value\nbudget;3\nvote_type;scoring\nPROJECTS\nproject_id;cost\n\
+                    x;1\ny;2\nVOTES\nvoter_id;vote;points;weight\n1;x,y;3,0;2\n";
+        let pb = parse_pabulib(Path::new("s.pb"), text.as_bytes()).unwrap();
+        assert_eq!(pb.election.ballots[0].weight, 2);
+        assert_eq!(
+            pb.election.ballots[0].kind,
+            BallotKind::Score([(0, 3), (1, 0)].into_iter().collect())
+        );
+        let back = to_pabulib_string(&pb).unwrap();
+        let again = parse_pabulib(Path::new("s.pb"), back.as_bytes()).unwrap();
+        assert_eq!(
+            (again.election, again.voter_ids),
+            (pb.election, pb.voter_ids)
+        );
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let e = err(&GOOD.replace("1;4.25;", "1;4,2.5;"));
+        assert!(e.starts_with("e.pb:7:2 (column \"cost\")"), "{e}");
+        let e = err(&GOOD.replace("2;6;c", "1;6;c"));
+        assert!(
+            e.starts_with("e.pb:8:1 (column \"project_id\")") && e.contains("twice"),
+            "{e}"
+        );
+        let e = err(&GOOD.replace("2;6;c", "2;0;c"));
+        assert!(e.contains("e.pb:8:2") && e.contains("positive"), "{e}");
+        let e = err(&GOOD.replace("v1;1,2", "v1;1,3"));
+        assert!(
+            e.starts_with("e.pb:11:2 (column \"vote\")") && e.contains("\"3\""),
+            "{e}"
+        );
+        let e = err(&GOOD.replace("budget;10.5", "budget;-1"));
+        assert!(e.starts_with("e.pb:3:2") && e.contains("negative"), "{e}");
+        let e = err(&GOOD.replace("vote_type;approval", "vote_type;ordinal"));
+        assert!(e.starts_with("e.pb:4:2") && e.contains("ordinal"), "{e}");
+        let e = err(&GOOD.replace("project_id;cost;name", "id;cost;name"));
+        assert!(e.starts_with("e.pb:6:") && e.contains("project_id"), "{e}");
+        let e = err(&GOOD.replace("budget;10.5\n", ""));
+        assert!(e.contains("no budget"), "{e}");
+        let e = err(GOOD.split("VOTES").next().unwrap());
+        assert!(e.contains("no VOTES section"), "{e}");
+        let e = err(&GOOD.replace("v1;1,2", "v1;\"1,2"));
+        assert!(e.starts_with("e.pb:11:2") && e.contains("quoted"), "{e}");
+        let e = err(&GOOD
+            .replace("v2;none", "v2;2;0")
+            .replace("voter_id;vote", "voter_id;vote;weight"));
+        assert!(e.starts_with("e.pb:12:3 (column \"weight\")"), "{e}");
+        let e = err(&format!("junk\n{GOOD}"));
+        assert!(
+            e.starts_with("e.pb:1:") && e.contains("before any section"),
+            "{e}"
+        );
+        assert!(err("\0\0").contains("binary"));
     }
 }
