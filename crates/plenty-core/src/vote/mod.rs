@@ -9,7 +9,7 @@
 //!   ([`resolve_delegations`], [`delegated_weights`]); a ballot of weight `w` counts exactly as
 //!   `w` identical ballots in every rule.
 //! * [`approval_tally`] and [`score_tally`]: counts and sums, with deterministic tie-breaking.
-//! * [`greedy`]: utilitarian greedy selection (pabutools' `greedy_utilitarian_welfare`).
+//! * [`greedy()`]: utilitarian greedy selection (pabutools' `greedy_utilitarian_welfare`).
 //! * [`method_of_equal_shares`]: the Method of Equal Shares in exact rational arithmetic
 //!   (pabutools' `method_of_equal_shares`), with the completions pabutools offers: per-voter
 //!   budget increments and greedy filling ([`Completion`]).
@@ -32,13 +32,13 @@
 //!
 //! [`BigRational`]: num_rational::BigRational
 
-mod delegation;
-mod election;
-mod greedy;
-mod mes;
-mod quorum;
-mod split;
-mod tally;
+pub mod delegation;
+pub mod election;
+pub mod greedy;
+pub mod mes;
+pub mod quorum;
+pub mod split;
+pub mod tally;
 
 pub use delegation::{delegated_weights, resolve_delegations, DelegationError};
 pub use election::{Ballot, BallotKind, Election, ElectionError, Project};
@@ -51,7 +51,8 @@ pub use quorum::{check_quorum, Quorum, QuorumCheck, QuorumError, QuorumOutcome, 
 pub use split::{split_of_hours, Split, SplitError};
 pub use tally::{approval_tally, score_tally, ApprovalRow, ScoreRow};
 
-use num_rational::BigRational;
+/// The exact rational type of budgets, costs, payments and ρ (re-exported from `num-rational`).
+pub use num_rational::BigRational;
 use serde::Serialize;
 
 /// How a voter's satisfaction with a set of funded projects is measured (pabutools'
