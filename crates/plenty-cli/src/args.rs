@@ -53,6 +53,11 @@ pub enum Command {
     Plan(PlanArgs),
     /// Generate a seeded synthetic planning problem (planning folder and MPS).
     GeneratePlan(GeneratePlanArgs),
+    /// The participatory service: web pages and a JSON API on an embedded SQLite file (or
+    /// PostgreSQL), with every decision in a hash-chained log.
+    Serve(crate::serve::ServeArgs),
+    /// Verify or export the service's log.
+    Audit(crate::serve::AuditArgs),
 }
 
 /// Where the economy comes from and how to solve.

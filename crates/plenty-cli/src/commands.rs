@@ -36,6 +36,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Convert(a) => convert(g, a),
         Command::Plan(a) => crate::plan::plan(g, a),
         Command::GeneratePlan(a) => crate::plan::generate_plan(g, a),
+        Command::Serve(a) => crate::serve::serve(a),
+        Command::Audit(a) => crate::serve::audit(a),
     }
 }
 

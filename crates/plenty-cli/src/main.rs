@@ -9,6 +9,7 @@ mod commands;
 mod input;
 mod plan;
 mod progress;
+mod serve;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,152 @@
+//! `plenty serve` (the participatory service) and `plenty audit` (verify a log).
+
+use crate::NoAnswer;
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+/// `plenty serve`.
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Where the log and accounts live: a SQLite file (created if missing), `sqlite://PATH`,
+    /// or `postgres://USER@HOST/DB`.
+    #[arg(long, default_value = "plenty.sqlite3", env = "PLENTY_DATABASE")]
+    pub db: String,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Load the demo federation (valley economy, five accounts, an open round) into an empty
+    /// log.
+    #[arg(long)]
+    pub demo: bool,
+    /// Admit members only by invitation.
+    #[arg(long)]
+    pub invitation_only: bool,
+    /// Minutes a CSRF token stays valid.
+    #[arg(long, default_value_t = 120.0)]
+    pub csrf_minutes: f64,
+    /// Send cookies without `Secure` (only behind a plain-HTTP proxy on another host; browsers
+    /// accept `Secure` cookies on localhost).
+    #[arg(long)]
+    pub insecure_cookies: bool,
+}
+
+/// `plenty audit`.
+#[derive(Debug, Args, Clone)]
+pub struct AuditArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+/// Audit jobs.
+#[derive(Debug, Subcommand, Clone)]
+pub enum AuditCommand {
+    /// Verify a log: the hash chain, every rule, every count, and every plan recomputed bit
+    /// for bit. Exit 0 when it verifies, 1 with the first bad entry when it does not.
+    Verify {
+        /// An export (`GET /api/audit/export`, JSON lines). Omit with --db.
+        export: Option<PathBuf>,
+        /// Read the log straight from the service's database instead.
+        #[arg(long)]
+        db: Option<String>,
+        /// Skip recomputing plans (faster on big economies).
+        #[arg(long)]
+        no_plans: bool,
+    },
+    /// Write the log of a database as JSON lines.
+    Export {
+        /// The service's database.
+        #[arg(long)]
+        db: String,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// `plenty serve`.
+pub fn serve(a: &ServeArgs) -> Result<()> {
+    let settings = plenty_server::api::Settings {
+        open_signup: !a.invitation_only,
+        csrf_ttl_ms: (a.csrf_minutes * 60_000.0) as i64,
+        secure_cookies: !a.insecure_cookies,
+        ..Default::default()
+    };
+    runtime()?.block_on(plenty_server::serve(&a.db, &a.listen, settings, a.demo))
+}
+
+/// `plenty audit`.
+pub fn audit(a: &AuditArgs) -> Result<()> {
+    match &a.command {
+        AuditCommand::Verify {
+            export,
+            db,
+            no_plans,
+        } => {
+            let (entries, source) = match (export, db) {
+                (Some(p), None) => {
+                    let text = std::fs::read_to_string(p)
+                        .with_context(|| format!("{}: cannot read the export", p.display()))?;
+                    let entries = plenty_ledger::parse_export(&text)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+                    (entries, p.display().to_string())
+                }
+                (None, Some(url)) => {
+                    let entries = runtime()?.block_on(async {
+                        let store = plenty_server::store::open(url).await?;
+                        store.log().await
+                    })?;
+                    (entries, url.clone())
+                }
+                _ => anyhow::bail!("give an export file, or --db with the service's database"),
+            };
+            let report = plenty_ledger::verify(&entries, !no_plans);
+            println!(
+                "{source}: {} entries, head {}",
+                report.entries,
+                report.head.as_deref().unwrap_or("(empty)")
+            );
+            match &report.first_bad {
+                None => {
+                    println!(
+                        "verified: the hash chain is intact, every entry follows the rules, {} counts recomputed{}",
+                        report.tallies_checked,
+                        if *no_plans {
+                            String::new()
+                        } else {
+                            format!(", {} plans recomputed bit for bit", report.plans_checked)
+                        }
+                    );
+                    Ok(())
+                }
+                Some((seq, why)) => Err(NoAnswer(format!(
+                    "the log does NOT verify: the first bad entry is {seq}: {why}"
+                ))
+                .into()),
+            }
+        }
+        AuditCommand::Export { db, output } => {
+            let entries = runtime()?.block_on(async {
+                let store = plenty_server::store::open(db).await?;
+                store.log().await
+            })?;
+            let mut text = String::new();
+            for e in &entries {
+                text.push_str(&serde_json::to_string(e)?);
+                text.push('\n');
+            }
+            std::fs::write(output, text)
+                .with_context(|| format!("{}: cannot write", output.display()))?;
+            println!("{} entries written to {}", entries.len(), output.display());
+            Ok(())
+        }
+    }
+}

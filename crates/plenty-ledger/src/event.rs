@@ -1,0 +1,312 @@
+//! What can happen in a federation: every decision, input and result is one [`Event`].
+//!
+//! Events name members by number, never by name or e-mail (those stay in the service's private
+//! account table). Inside a planning round, needs, proposals and ballots are signed with the
+//! member's *round pseudonym* ([`Pseudonym`]): a keyed hash of the member and the round that
+//! only the service can compute. The published log therefore shows every ballot and lets anyone
+//! recount, without showing who cast which ballot; the member keeps their pseudonym as a receipt
+//! and can find their own ballot in the export.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A member's number in the federation (1, 2, …).
+pub type MemberId = u64;
+/// A council's number.
+pub type CouncilId = u64;
+/// A planning round's number.
+pub type RoundId = u64;
+/// A proposal's number, unique in the federation.
+pub type ProposalId = u64;
+/// A member's pseudonym in one round (hex).
+pub type Pseudonym = String;
+
+/// What a member may do besides voting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Registers needs, proposes and votes.
+    Member,
+    /// Also runs the calendar (opens rounds, moves phases) and imports the economy. Cannot
+    /// change a vote, a result or the log: no event exists for that.
+    Facilitator,
+}
+
+/// The kind of council: where people work, or where they live and consume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CouncilKind {
+    /// A workplace council: the people of one or more processes of the economy.
+    Workplace,
+    /// A consumer or neighbourhood council.
+    Consumer,
+}
+
+/// The phases of a planning round, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Members register needs and submit proposals.
+    Needs,
+    /// Members vote on priorities, projects and the split of hours.
+    Voting,
+    /// Voting is closed and counted; the plan is computed.
+    Plan,
+    /// The plan is carried out and followed up. Nothing more can change in the round.
+    FollowUp,
+}
+
+impl Phase {
+    /// The phase after this one.
+    pub fn next(self) -> Option<Phase> {
+        match self {
+            Phase::Needs => Some(Phase::Voting),
+            Phase::Voting => Some(Phase::Plan),
+            Phase::Plan => Some(Phase::FollowUp),
+            Phase::FollowUp => None,
+        }
+    }
+
+    /// Its name as in the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Needs => "needs",
+            Phase::Voting => "voting",
+            Phase::Plan => "plan",
+            Phase::FollowUp => "follow_up",
+        }
+    }
+}
+
+/// What a delegation covers. A member can delegate one topic and vote on another themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    /// Which common projects to fund (approval ballot).
+    Projects,
+    /// Priorities of products (score ballot).
+    Priorities,
+    /// The split of hours between consumption, investment and common funds.
+    Split,
+}
+
+impl Topic {
+    /// All topics, in order.
+    pub const ALL: [Topic; 3] = [Topic::Projects, Topic::Priorities, Topic::Split];
+}
+
+/// How common projects are chosen from the investment budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectRule {
+    /// The Method of Equal Shares with cost satisfaction, completed by raising every voter's
+    /// budget (as pabutools does), in exact rational arithmetic.
+    EqualShares,
+    /// Greedy approval: most approvals first while the budget lasts.
+    GreedyApproval,
+}
+
+/// When a round's vote counts.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Quorum {
+    /// Share of eligible members (with delegated votes) who must take part, in `[0, 1]`.
+    pub min_turnout: f64,
+    /// At least this many ballots.
+    pub min_ballots: u64,
+}
+
+impl Default for Quorum {
+    fn default() -> Self {
+        Quorum {
+            min_turnout: 0.25,
+            min_ballots: 1,
+        }
+    }
+}
+
+/// One member's ballot in a round. Every part is optional: an empty part abstains on its topic.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ballot {
+    /// Proposals approved (topic: projects).
+    #[serde(default)]
+    pub approve: Vec<ProposalId>,
+    /// Priority scores 0 to 5 per product (topic: priorities).
+    #[serde(default)]
+    pub scores: BTreeMap<String, u32>,
+    /// Shares of the hours for consumption, investment and common funds, summing to 1
+    /// (topic: split).
+    #[serde(default)]
+    pub split: Option<[f64; 3]>,
+}
+
+/// Highest priority score.
+pub const MAX_SCORE: u32 = 5;
+
+/// One event of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// The first event: the federation and how long a plan period is.
+    FederationFounded {
+        /// Its name.
+        name: String,
+        /// Weeks in one plan period (52 for a yearly plan): turns plan hours into a working
+        /// week.
+        weeks_per_period: f64,
+    },
+    /// A council is founded.
+    CouncilFounded {
+        /// Its number.
+        council: CouncilId,
+        /// Its name.
+        name: String,
+        /// Workplace or consumer.
+        kind: CouncilKind,
+    },
+    /// A member joins (by sign-up or invitation), in some councils.
+    MemberJoined {
+        /// Their number.
+        member: MemberId,
+        /// Councils they belong to.
+        councils: Vec<CouncilId>,
+        /// Their role.
+        role: Role,
+    },
+    /// A facilitator imports the economy: the planning file's text and its SHA-256.
+    EconomyImported {
+        /// Who imported it.
+        by: MemberId,
+        /// The planning file (TOML), verbatim.
+        text: String,
+        /// SHA-256 of `text`.
+        sha256: String,
+    },
+    /// A facilitator opens a planning round, in its needs phase.
+    RoundOpened {
+        /// Its number.
+        round: RoundId,
+        /// Its title.
+        title: String,
+        /// Who opened it.
+        by: MemberId,
+        /// How projects are chosen.
+        rule: ProjectRule,
+        /// When the vote counts.
+        quorum: Quorum,
+        /// The split used when the split vote has no quorum or no ballots.
+        default_split: [f64; 3],
+    },
+    /// A member registers a need: it adds to the product's target.
+    NeedRegistered {
+        /// The round.
+        round: RoundId,
+        /// The member's round pseudonym.
+        by: Pseudonym,
+        /// A product of the economy.
+        product: String,
+        /// How much, in the product's unit.
+        quantity: f64,
+    },
+    /// A member proposes a common project, costed in hours (and resources).
+    ProposalSubmitted {
+        /// The round.
+        round: RoundId,
+        /// Its number.
+        proposal: ProposalId,
+        /// The proposer's round pseudonym.
+        by: Pseudonym,
+        /// What it is.
+        title: String,
+        /// Its cost in labour hours.
+        cost_hours: f64,
+        /// Resources it uses, by resource name.
+        #[serde(default)]
+        resources: BTreeMap<String, f64>,
+    },
+    /// A facilitator moves a round to its next phase.
+    PhaseAdvanced {
+        /// The round.
+        round: RoundId,
+        /// The new phase.
+        to: Phase,
+        /// Who did it.
+        by: MemberId,
+    },
+    /// A ballot. A second ballot from the same pseudonym replaces the first (the rule), and
+    /// says so.
+    BallotCast {
+        /// The round.
+        round: RoundId,
+        /// The voter's round pseudonym.
+        voter: Pseudonym,
+        /// The ballot.
+        ballot: Ballot,
+        /// Whether it replaces an earlier ballot.
+        replaces: bool,
+    },
+    /// A member delegates their vote on one topic to another member. Delegations are public,
+    /// like proxies at a members' meeting.
+    DelegationGranted {
+        /// Who delegates.
+        member: MemberId,
+        /// On what.
+        topic: Topic,
+        /// To whom.
+        to: MemberId,
+    },
+    /// A member takes a delegation back.
+    DelegationRevoked {
+        /// Who.
+        member: MemberId,
+        /// On what.
+        topic: Topic,
+    },
+    /// The count, recorded when voting closes. Anyone can recompute it from the ballots above
+    /// and the weights here.
+    TallyRecorded {
+        /// The round.
+        round: RoundId,
+        /// Members eligible to vote.
+        eligible: u64,
+        /// The weight of each ballot per topic (1 plus the votes delegated to its voter),
+        /// by pseudonym; the order of [`Topic::ALL`].
+        weights: BTreeMap<Pseudonym, [u64; 3]>,
+        /// The result.
+        tally: crate::tally::Tally,
+    },
+    /// The plan computed from the round's inputs. `plenty audit verify` recomputes it bit for
+    /// bit.
+    PlanRecorded {
+        /// The round.
+        round: RoundId,
+        /// Everything the plan was computed from.
+        inputs: crate::planning::PlanInputs,
+        /// SHA-256 of the canonical JSON of `inputs`.
+        inputs_sha256: String,
+        /// The plan.
+        result: crate::planning::PlanOutcome,
+        /// SHA-256 of the canonical JSON of `result`.
+        result_sha256: String,
+    },
+}
+
+impl Event {
+    /// A short name of the event's kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::FederationFounded { .. } => "federation_founded",
+            Event::CouncilFounded { .. } => "council_founded",
+            Event::MemberJoined { .. } => "member_joined",
+            Event::EconomyImported { .. } => "economy_imported",
+            Event::RoundOpened { .. } => "round_opened",
+            Event::NeedRegistered { .. } => "need_registered",
+            Event::ProposalSubmitted { .. } => "proposal_submitted",
+            Event::PhaseAdvanced { .. } => "phase_advanced",
+            Event::BallotCast { .. } => "ballot_cast",
+            Event::DelegationGranted { .. } => "delegation_granted",
+            Event::DelegationRevoked { .. } => "delegation_revoked",
+            Event::TallyRecorded { .. } => "tally_recorded",
+            Event::PlanRecorded { .. } => "plan_recorded",
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The participatory layer of plenty as an append-only, hash-chained log.
+//!
+//! Every input, vote and result of a federation is an [`Event`]; the log is a chain of
+//! [`Entry`]s, each carrying the hash of the one before ([`chain`]). The state of the
+//! federation is whatever replaying the log gives ([`Ledger`]), and replaying enforces the
+//! rules: a ballot outside its voting phase, a count that is not the count of its ballots, or a
+//! plan not computed from its round's inputs is refused, whether the service is about to write
+//! it or an auditor is reading an export ([`verify`]).
+//!
+//! Pure: no I/O, no clocks, no randomness. The service supplies times and pseudonyms.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod chain;
+pub mod event;
+pub mod planning;
+pub mod state;
+pub mod tally;
+pub mod verify;
+
+pub use chain::{check_chain, Entry, GENESIS};
+pub use event::*;
+pub use planning::{compute_plan, PlanInputs, PlanOutcome};
+pub use state::{Ledger, Rejected, ReplayMode};
+pub use tally::{compute_tally, Tally};
+pub use verify::{parse_export, verify, VerifyReport};

@@ -1,0 +1,365 @@
+//! The plan of a round: what it is computed from ([`PlanInputs`]), how ([`compute_plan`]), and
+//! what members see of it ([`PlanOutcome`]).
+//!
+//! The hours of the plan period are split by the vote: a share `c` for consumption goods (the
+//! plan proper), `i` for common projects (the budget of the project vote) and `f` for common
+//! funds (care for those who cannot work, reserves). The plan maximises Kantorovich's `λ`
+//! with each labour type's hours scaled by `c`, resources reduced by what the funded projects
+//! use, and targets equal to the economy's baseline targets plus the needs members registered.
+//! The working week the plan needs is
+//!
+//! ```text
+//!   week = (hours the plan uses + hours of funded projects + common-fund hours) / (members · weeks)
+//! ```
+//!
+//! The computation is deterministic: no time limits, a fixed iteration budget, and solvers whose
+//! results do not depend on the thread count; [`compute_plan`] on the same inputs gives the same
+//! bits, which is what `plenty audit verify` checks.
+
+use crate::chain::{canonical_json, sha256_hex};
+use plenty_core::lp::pdlp::{Pdlp, PdlpSettings};
+use plenty_core::lp::{LpSettings, LpStatus};
+use plenty_core::plan::{
+    non_substitution_applies, solve_lambda, solve_policy, Plan, PlanningEconomy, PolicySettings,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Everything a plan is computed from, recorded in the log beside the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanInputs {
+    /// SHA-256 of the planning file (an `economy_imported` entry holds its text).
+    pub economy_sha256: String,
+    /// Target per product: the file's baseline plus registered needs.
+    pub targets: BTreeMap<String, f64>,
+    /// Hours per labour type given to the plan: the file's hours times the consumption share.
+    pub labour_hours: BTreeMap<String, f64>,
+    /// Resource limits left for the plan after the funded projects.
+    pub resource_limits: BTreeMap<String, f64>,
+    /// The split of hours: consumption, investment, common funds.
+    pub split: [f64; 3],
+    /// Funded projects.
+    pub projects: Vec<u64>,
+    /// Hours of the funded projects.
+    pub project_hours: f64,
+    /// Hours set aside as common funds.
+    pub common_fund_hours: f64,
+    /// Members who share the work.
+    pub members: u64,
+    /// Weeks in the plan period.
+    pub weeks_per_period: f64,
+    /// Relative accuracy of the solve.
+    pub tolerance: f64,
+    /// The plenty version that computed it.
+    pub code_version: String,
+}
+
+/// One product in the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductLine {
+    /// Product name.
+    pub name: String,
+    /// Its unit.
+    pub unit: String,
+    /// Target (needs and baseline).
+    pub target: f64,
+    /// Committed need, met before anything else.
+    pub committed: f64,
+    /// Net output of the plan.
+    pub net_output: f64,
+    /// Gross output.
+    pub gross_output: f64,
+    /// Whether the net output covers committed need plus the whole target.
+    pub met_in_full: bool,
+    /// Valuation: what one more unit would be worth (in units of `λ`).
+    pub valuation: f64,
+}
+
+/// One process (what a workplace is asked to do).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessLine {
+    /// Process name.
+    pub name: String,
+    /// Intensity: runs of the process.
+    pub intensity: f64,
+    /// Its capacity, if limited.
+    pub capacity: Option<f64>,
+    /// Whether it runs at capacity.
+    pub at_capacity: bool,
+    /// Hours per labour type.
+    pub hours: BTreeMap<String, f64>,
+    /// What it makes: product and quantity.
+    pub makes: BTreeMap<String, f64>,
+}
+
+/// One limit (a labour type or a resource).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LimitLine {
+    /// Its name.
+    pub name: String,
+    /// `labour` or `resource`.
+    pub kind: String,
+    /// Available to the plan (`None`: unlimited).
+    pub available: Option<f64>,
+    /// Used by the plan.
+    pub used: f64,
+    /// Whether it binds.
+    pub binds: bool,
+    /// Valuation of one more unit.
+    pub valuation: f64,
+}
+
+/// The plan as members see it. Holds no timings, so that recomputing it gives the same bits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanOutcome {
+    /// `optimal`, `infeasible`, …
+    pub status: String,
+    /// The method that solved it.
+    pub method: String,
+    /// Plan fulfilment: bundles of the target assortment produced on top of committed needs.
+    pub lambda: f64,
+    /// Products.
+    pub products: Vec<ProductLine>,
+    /// Processes.
+    pub processes: Vec<ProcessLine>,
+    /// Labour types and resources.
+    pub limits: Vec<LimitLine>,
+    /// Hours the plan uses.
+    pub plan_hours: f64,
+    /// Hours of funded projects.
+    pub project_hours: f64,
+    /// Hours of common funds.
+    pub common_fund_hours: f64,
+    /// The working week the plan needs, hours per member per week.
+    pub working_week: f64,
+    /// What binds, in words.
+    pub binding: Vec<String>,
+    /// Why there is no plan, when there is none.
+    pub explanation: Option<String>,
+    /// Primal residual, dual residual, relative gap of the certificate.
+    pub certificate: [f64; 3],
+    /// Iterations of the solver.
+    pub iterations: usize,
+}
+
+/// Errors in the inputs of a plan (the economy does not parse, a name is unknown).
+#[derive(Debug, thiserror::Error)]
+pub enum PlanInputError {
+    /// The planning file does not parse.
+    #[error("the economy does not parse: {0}")]
+    Economy(String),
+    /// A name in the inputs is not in the economy.
+    #[error("{0}")]
+    Unknown(String),
+    /// The solver refused the problem.
+    #[error("the solver refused the problem: {0}")]
+    Solver(String),
+}
+
+/// Parses a planning file's text.
+pub fn parse_economy(text: &str) -> Result<PlanningEconomy, PlanInputError> {
+    plenty_io::planning_file::parse_planning(Path::new("economy.toml"), text)
+        .map(|(e, _)| e)
+        .map_err(|e| PlanInputError::Economy(e.to_string()))
+}
+
+/// SHA-256 of the canonical JSON of a value.
+pub fn digest<T: Serialize>(value: &T) -> String {
+    sha256_hex(&canonical_json(value))
+}
+
+/// Computes the plan from its inputs and the economy they name.
+pub fn compute_plan(
+    economy: &PlanningEconomy,
+    inputs: &PlanInputs,
+) -> Result<PlanOutcome, PlanInputError> {
+    let mut e = economy.clone();
+    let mut d = vec![0.0; e.n_products()];
+    for (name, q) in &inputs.targets {
+        let i = e
+            .product_index(name)
+            .ok_or_else(|| PlanInputError::Unknown(format!("unknown product {name:?}")))?;
+        d[i] = *q;
+    }
+    e.set_targets(&d)
+        .map_err(|x| PlanInputError::Unknown(x.to_string()))?;
+    for (name, h) in &inputs.labour_hours {
+        let k = e
+            .labour_index(name)
+            .ok_or_else(|| PlanInputError::Unknown(format!("unknown labour type {name:?}")))?;
+        e.set_labour_hours(k, *h)
+            .map_err(|x| PlanInputError::Unknown(x.to_string()))?;
+    }
+    for (name, r) in &inputs.resource_limits {
+        let k = e
+            .resource_index(name)
+            .ok_or_else(|| PlanInputError::Unknown(format!("unknown resource {name:?}")))?;
+        e.set_resource_limit(k, *r)
+            .map_err(|x| PlanInputError::Unknown(x.to_string()))?;
+    }
+    let lp = LpSettings {
+        tolerance: inputs.tolerance,
+        max_iterations: 2_000_000,
+        time_limit: None,
+    };
+    let plan: Plan = if non_substitution_applies(&e).is_ok() {
+        let p = solve_policy(
+            &e,
+            &PolicySettings {
+                tolerance: inputs.tolerance,
+                ..Default::default()
+            },
+        )
+        .map_err(|x| PlanInputError::Solver(x.to_string()))?;
+        p.plan
+    } else {
+        let native = Pdlp::new(PdlpSettings {
+            lp: lp.clone(),
+            ..Default::default()
+        });
+        solve_lambda(&e, &native, &lp).map_err(|x| PlanInputError::Solver(x.to_string()))?
+    };
+    Ok(outcome(&e, inputs, &plan))
+}
+
+fn outcome(e: &PlanningEconomy, inputs: &PlanInputs, p: &Plan) -> PlanOutcome {
+    let optimal = p.status == LpStatus::Optimal;
+    let d = e.targets();
+    let d0 = e.committed();
+    let products: Vec<ProductLine> = e
+        .products()
+        .iter()
+        .enumerate()
+        .map(|(i, prod)| {
+            let net = finite(p.net_output.get(i).copied().unwrap_or(0.0));
+            let need = d0[i] + d[i];
+            ProductLine {
+                name: prod.name.clone(),
+                unit: prod.unit.clone().unwrap_or_default(),
+                target: d[i],
+                committed: d0[i],
+                net_output: net,
+                gross_output: finite(p.gross_output.get(i).copied().unwrap_or(0.0)),
+                met_in_full: optimal && net >= need * (1.0 - 1e-6) - 1e-9,
+                valuation: finite(p.product_valuation.get(i).copied().unwrap_or(0.0)),
+            }
+        })
+        .collect();
+    let labour_names: Vec<String> = e.labour_types().iter().map(|l| l.name.clone()).collect();
+    let product_names: Vec<String> = e.products().iter().map(|x| x.name.clone()).collect();
+    let processes = e
+        .processes()
+        .map(|pr| {
+            let j = pr.index();
+            let x = finite(p.intensity.get(j).copied().unwrap_or(0.0));
+            let cap = pr.capacity();
+            ProcessLine {
+                name: pr.name().to_string(),
+                intensity: x,
+                capacity: cap.is_finite().then_some(cap),
+                at_capacity: p.at_capacity.get(j).copied().unwrap_or(false),
+                hours: pr
+                    .labour()
+                    .map(|(h, l)| (labour_names[h].clone(), l * x))
+                    .collect(),
+                makes: pr
+                    .outputs()
+                    .map(|(i, b)| (product_names[i].clone(), b * x))
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut limits = Vec::new();
+    let mut binding = Vec::new();
+    for (h, l) in e.labour_types().iter().enumerate() {
+        let binds = p.labour_binds.get(h).copied().unwrap_or(false);
+        if binds && optimal {
+            binding.push(format!("all {} hours of {} labour", fmt(l.hours), l.name));
+        }
+        limits.push(LimitLine {
+            name: l.name.clone(),
+            kind: "labour".into(),
+            available: l.hours.is_finite().then_some(l.hours),
+            used: finite(p.labour_used.get(h).copied().unwrap_or(0.0)),
+            binds,
+            valuation: finite(p.labour_valuation.get(h).copied().unwrap_or(0.0)),
+        });
+    }
+    for (q, r) in e.resources().iter().enumerate() {
+        let binds = p.resource_binds.get(q).copied().unwrap_or(false);
+        if binds && optimal {
+            binding.push(format!(
+                "the {} limit of {} {}",
+                r.name,
+                fmt(r.limit),
+                r.unit.as_deref().unwrap_or("")
+            ));
+        }
+        limits.push(LimitLine {
+            name: r.name.clone(),
+            kind: "resource".into(),
+            available: r.limit.is_finite().then_some(r.limit),
+            used: finite(p.resource_used.get(q).copied().unwrap_or(0.0)),
+            binds,
+            valuation: finite(p.resource_valuation.get(q).copied().unwrap_or(0.0)),
+        });
+    }
+    if optimal {
+        for pr in e.processes() {
+            if p.at_capacity.get(pr.index()).copied().unwrap_or(false) {
+                binding.push(format!(
+                    "the capacity of {} ({})",
+                    pr.name(),
+                    fmt(pr.capacity())
+                ));
+            }
+        }
+    }
+    let plan_hours: f64 = finite(p.labour_used.iter().sum());
+    let total = plan_hours + inputs.project_hours + inputs.common_fund_hours;
+    let working_week = if inputs.members > 0 && inputs.weeks_per_period > 0.0 {
+        total / (inputs.members as f64 * inputs.weeks_per_period)
+    } else {
+        0.0
+    };
+    PlanOutcome {
+        status: p.status.to_string(),
+        method: p.method.clone(),
+        lambda: finite(p.lambda),
+        products,
+        processes,
+        limits,
+        plan_hours,
+        project_hours: inputs.project_hours,
+        common_fund_hours: inputs.common_fund_hours,
+        working_week,
+        binding,
+        explanation: p.explanation.as_ref().map(|x| x.to_string()),
+        certificate: [
+            finite(p.certificate.primal_residual),
+            finite(p.certificate.dual_residual),
+            finite(p.certificate.relative_gap),
+        ],
+        iterations: p.iterations,
+    }
+}
+
+/// A number the log can hold: JSON has no infinities or NaN, and the log must read back
+/// exactly; a limit that is not finite is recorded as `None` by the callers, other values
+/// that are not finite (a λ of an unbounded plan) as 0 with the status saying why.
+fn finite(x: f64) -> f64 {
+    if x.is_finite() {
+        x
+    } else {
+        0.0
+    }
+}
+
+fn fmt(x: f64) -> String {
+    if x == x.round() && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.4}")
+    }
+}

@@ -1,0 +1,886 @@
+//! The federation's state, rebuilt by replaying the log. [`Ledger::apply`] is the single place
+//! where the rules are enforced: the service calls it before it writes an event, and
+//! `plenty audit verify` calls it on every entry of an export, so an entry that breaks a rule
+//! (a ballot outside its phase, a forged tally) is caught either way.
+
+use crate::event::*;
+use crate::planning::{compute_plan, digest, parse_economy, PlanInputs, PlanOutcome};
+use crate::tally::{compute_tally, Tally, TallyInput};
+use plenty_core::plan::PlanningEconomy;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Why an event was refused. The service answers with it; `verify` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct Rejected {
+    /// A stable code: `wrong_phase`, `unknown_project`, `forbidden`, `invalid`, `not_found`,
+    /// `conflict`, `mismatch`.
+    pub code: &'static str,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+fn reject(code: &'static str, message: impl Into<String>) -> Rejected {
+    Rejected {
+        code,
+        message: message.into(),
+    }
+}
+
+/// A member as the log knows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberState {
+    /// Their role.
+    pub role: Role,
+    /// Their councils.
+    pub councils: Vec<CouncilId>,
+}
+
+/// A council.
+#[derive(Debug, Clone, Serialize)]
+pub struct CouncilState {
+    /// Its name.
+    pub name: String,
+    /// Workplace or consumer.
+    pub kind: CouncilKind,
+}
+
+/// A proposal for a common project.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    /// Its number.
+    pub id: ProposalId,
+    /// What it is.
+    pub title: String,
+    /// Cost in hours.
+    pub cost_hours: f64,
+    /// Resources it uses.
+    pub resources: BTreeMap<String, f64>,
+    /// The proposer's pseudonym.
+    pub by: Pseudonym,
+}
+
+/// A registered need.
+#[derive(Debug, Clone, Serialize)]
+pub struct Need {
+    /// Whose (pseudonym).
+    pub by: Pseudonym,
+    /// Product.
+    pub product: String,
+    /// Quantity.
+    pub quantity: f64,
+}
+
+/// A planning round.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundState {
+    /// Its number.
+    pub id: RoundId,
+    /// Its title.
+    pub title: String,
+    /// Its phase.
+    pub phase: Phase,
+    /// How projects are chosen.
+    pub rule: ProjectRule,
+    /// When the vote counts.
+    pub quorum: Quorum,
+    /// The split used without a valid split vote.
+    pub default_split: [f64; 3],
+    /// Needs, in order of registration.
+    pub needs: Vec<Need>,
+    /// Proposals by number.
+    pub proposals: BTreeMap<ProposalId, Proposal>,
+    /// The ballot of each pseudonym (the last one cast).
+    pub ballots: BTreeMap<Pseudonym, Ballot>,
+    /// Ballots cast, including replaced ones.
+    pub ballots_cast: u64,
+    /// The count, once voting closed.
+    pub tally: Option<Tally>,
+    /// The weights recorded with the count.
+    pub weights: BTreeMap<Pseudonym, [u64; 3]>,
+    /// The plan's inputs and outcome, once computed.
+    pub plan: Option<(PlanInputs, PlanOutcome)>,
+}
+
+/// How strictly to replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplayMode {
+    /// Recompute each recorded plan and compare it bit for bit (slow on big economies).
+    pub recompute_plans: bool,
+}
+
+/// The state of the federation.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    /// The federation's name, once founded.
+    pub name: Option<String>,
+    /// Weeks per plan period.
+    pub weeks_per_period: f64,
+    /// Councils.
+    pub councils: BTreeMap<CouncilId, CouncilState>,
+    /// Members.
+    pub members: BTreeMap<MemberId, MemberState>,
+    /// The economy: its text, hash and parsed form.
+    pub economy: Option<(String, String, PlanningEconomy)>,
+    /// Delegations: (member, topic) → delegate.
+    pub delegations: BTreeMap<(MemberId, Topic), MemberId>,
+    /// Rounds.
+    pub rounds: BTreeMap<RoundId, RoundState>,
+    /// Highest proposal number so far.
+    pub last_proposal: ProposalId,
+    mode: ReplayMode,
+}
+
+/// Largest quantity or cost accepted, to keep sums finite and exact enough.
+pub const MAX_QUANTITY: f64 = 1e12;
+/// Longest title.
+pub const MAX_TITLE: usize = 200;
+
+fn positive(what: &str, x: f64) -> Result<(), Rejected> {
+    if !(x.is_finite() && x > 0.0 && x <= MAX_QUANTITY) {
+        return Err(reject(
+            "invalid",
+            format!("{what} must be a number above 0 and at most {MAX_QUANTITY:e}; got {x}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a split of hours: three shares, each in `[0, 1]`, summing to 1.
+pub fn check_split(s: &[f64; 3]) -> Result<(), Rejected> {
+    if s.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > 1.0) {
+        return Err(reject(
+            "invalid",
+            "split: each share (consumption, investment, common funds) must be between 0 and 1",
+        ));
+    }
+    let sum: f64 = s.iter().sum();
+    if (sum - 1.0).abs() > 1e-9 {
+        return Err(reject(
+            "invalid",
+            format!("split: the three shares must add up to 1; they add up to {sum}"),
+        ));
+    }
+    Ok(())
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger::new(ReplayMode {
+            recompute_plans: false,
+        })
+    }
+}
+
+impl Ledger {
+    /// An empty federation.
+    pub fn new(mode: ReplayMode) -> Self {
+        Ledger {
+            name: None,
+            weeks_per_period: 52.0,
+            councils: BTreeMap::new(),
+            members: BTreeMap::new(),
+            economy: None,
+            delegations: BTreeMap::new(),
+            rounds: BTreeMap::new(),
+            last_proposal: 0,
+            mode,
+        }
+    }
+
+    /// The round still open (not yet in follow-up), if any.
+    pub fn current_round(&self) -> Option<&RoundState> {
+        self.rounds
+            .values()
+            .rev()
+            .find(|r| r.phase != Phase::FollowUp)
+    }
+
+    /// The latest round.
+    pub fn latest_round(&self) -> Option<&RoundState> {
+        self.rounds.values().next_back()
+    }
+
+    fn facilitator(&self, m: MemberId) -> Result<(), Rejected> {
+        match self.members.get(&m) {
+            Some(s) if s.role == Role::Facilitator => Ok(()),
+            Some(_) => Err(reject(
+                "forbidden",
+                format!("member {m} is not a facilitator"),
+            )),
+            None => Err(reject("not_found", format!("no member {m}"))),
+        }
+    }
+
+    fn round_in(&self, r: RoundId, phase: Phase, doing: &str) -> Result<&RoundState, Rejected> {
+        let round = self
+            .rounds
+            .get(&r)
+            .ok_or_else(|| reject("not_found", format!("no round {r}")))?;
+        if round.phase != phase {
+            return Err(reject(
+                "wrong_phase",
+                format!(
+                    "round {r} is in its {} phase; {doing} is only possible in the {} phase",
+                    round.phase.name(),
+                    phase.name()
+                ),
+            ));
+        }
+        Ok(round)
+    }
+
+    fn economy(&self) -> Result<&PlanningEconomy, Rejected> {
+        self.economy
+            .as_ref()
+            .map(|e| &e.2)
+            .ok_or_else(|| reject("conflict", "no economy imported yet"))
+    }
+
+    /// Validates an event and applies it.
+    pub fn apply(&mut self, event: &Event) -> Result<(), Rejected> {
+        self.check(event)?;
+        self.commit(event);
+        Ok(())
+    }
+
+    /// Checks an event against the rules without applying it.
+    pub fn check(&self, event: &Event) -> Result<(), Rejected> {
+        if self.name.is_none() && !matches!(event, Event::FederationFounded { .. }) {
+            return Err(reject(
+                "invalid",
+                "the first entry must found the federation",
+            ));
+        }
+        match event {
+            Event::FederationFounded {
+                name,
+                weeks_per_period,
+            } => {
+                if self.name.is_some() {
+                    return Err(reject("conflict", "the federation is already founded"));
+                }
+                if name.trim().is_empty() {
+                    return Err(reject("invalid", "the federation needs a name"));
+                }
+                positive("weeks_per_period", *weeks_per_period)?;
+            }
+            Event::CouncilFounded { council, name, .. } => {
+                if self.councils.contains_key(council) {
+                    return Err(reject("conflict", format!("council {council} exists")));
+                }
+                if name.trim().is_empty() || name.len() > MAX_TITLE {
+                    return Err(reject(
+                        "invalid",
+                        "a council needs a name of 1 to 200 characters",
+                    ));
+                }
+            }
+            Event::MemberJoined {
+                member, councils, ..
+            } => {
+                if self.members.contains_key(member) {
+                    return Err(reject("conflict", format!("member {member} exists")));
+                }
+                if let Some(c) = councils.iter().find(|c| !self.councils.contains_key(c)) {
+                    return Err(reject("not_found", format!("no council {c}")));
+                }
+            }
+            Event::EconomyImported { by, text, sha256 } => {
+                self.facilitator(*by)?;
+                if let Some(r) = self.current_round() {
+                    if r.phase != Phase::Needs {
+                        return Err(reject(
+                            "wrong_phase",
+                            format!(
+                                "round {} is past its needs phase; import the economy before voting or after the round",
+                                r.id
+                            ),
+                        ));
+                    }
+                }
+                let actual = crate::chain::sha256_hex(text.as_bytes());
+                if &actual != sha256 {
+                    return Err(reject(
+                        "mismatch",
+                        format!("the economy's recorded hash {sha256} is not its hash {actual}"),
+                    ));
+                }
+                parse_economy(text).map_err(|e| reject("invalid", e.to_string()))?;
+            }
+            Event::RoundOpened {
+                round,
+                title,
+                by,
+                rule: _,
+                quorum,
+                default_split,
+            } => {
+                self.facilitator(*by)?;
+                self.economy()?;
+                if let Some(r) = self.current_round() {
+                    return Err(reject(
+                        "conflict",
+                        format!("round {} is still open (phase {})", r.id, r.phase.name()),
+                    ));
+                }
+                if self.rounds.contains_key(round) || self.rounds.keys().any(|k| k > round) {
+                    return Err(reject("conflict", format!("round {round} exists")));
+                }
+                if title.trim().is_empty() || title.len() > MAX_TITLE {
+                    return Err(reject(
+                        "invalid",
+                        "a round needs a title of 1 to 200 characters",
+                    ));
+                }
+                if !(0.0..=1.0).contains(&quorum.min_turnout) {
+                    return Err(reject(
+                        "invalid",
+                        "quorum.min_turnout must be between 0 and 1",
+                    ));
+                }
+                check_split(default_split)?;
+            }
+            Event::NeedRegistered {
+                round,
+                by: _,
+                product,
+                quantity,
+            } => {
+                self.round_in(*round, Phase::Needs, "registering a need")?;
+                if self.economy()?.product_index(product).is_none() {
+                    return Err(reject(
+                        "invalid",
+                        format!("product {product:?} is not in the economy"),
+                    ));
+                }
+                positive("quantity", *quantity)?;
+            }
+            Event::ProposalSubmitted {
+                round,
+                proposal,
+                by: _,
+                title,
+                cost_hours,
+                resources,
+            } => {
+                self.round_in(*round, Phase::Needs, "proposing a project")?;
+                if *proposal <= self.last_proposal {
+                    return Err(reject("conflict", format!("proposal {proposal} exists")));
+                }
+                if title.trim().is_empty() || title.len() > MAX_TITLE {
+                    return Err(reject(
+                        "invalid",
+                        "a proposal needs a title of 1 to 200 characters",
+                    ));
+                }
+                positive("cost_hours", *cost_hours)?;
+                let e = self.economy()?;
+                for (name, q) in resources {
+                    if e.resource_index(name).is_none() {
+                        return Err(reject(
+                            "invalid",
+                            format!("resource {name:?} is not in the economy"),
+                        ));
+                    }
+                    if !(q.is_finite() && *q >= 0.0 && *q <= MAX_QUANTITY) {
+                        return Err(reject(
+                            "invalid",
+                            format!("resource {name:?}: {q} is not a quantity"),
+                        ));
+                    }
+                }
+            }
+            Event::PhaseAdvanced { round, to, by } => {
+                self.facilitator(*by)?;
+                let r = self
+                    .rounds
+                    .get(round)
+                    .ok_or_else(|| reject("not_found", format!("no round {round}")))?;
+                if r.phase.next() != Some(*to) {
+                    return Err(reject(
+                        "wrong_phase",
+                        format!(
+                            "round {round} is in its {} phase and can only move to the next one",
+                            r.phase.name()
+                        ),
+                    ));
+                }
+                if r.phase == Phase::Plan && r.plan.is_none() {
+                    return Err(reject(
+                        "conflict",
+                        format!("round {round} has no plan yet; wait until it is computed"),
+                    ));
+                }
+            }
+            Event::BallotCast {
+                round,
+                voter,
+                ballot,
+                replaces,
+            } => {
+                let r = self.round_in(*round, Phase::Voting, "voting")?;
+                if voter.is_empty() {
+                    return Err(reject("invalid", "a ballot needs a voter pseudonym"));
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                for p in &ballot.approve {
+                    if !r.proposals.contains_key(p) {
+                        return Err(reject(
+                            "unknown_project",
+                            format!("round {round} has no proposal {p}"),
+                        ));
+                    }
+                    if !seen.insert(*p) {
+                        return Err(reject("invalid", format!("proposal {p} is approved twice")));
+                    }
+                }
+                let e = self.economy()?;
+                for (product, s) in &ballot.scores {
+                    if e.product_index(product).is_none() {
+                        return Err(reject(
+                            "invalid",
+                            format!("scores: product {product:?} is not in the economy"),
+                        ));
+                    }
+                    if *s > MAX_SCORE {
+                        return Err(reject(
+                            "invalid",
+                            format!("scores: {product:?} has {s}; scores go from 0 to {MAX_SCORE}"),
+                        ));
+                    }
+                }
+                if let Some(s) = &ballot.split {
+                    check_split(s)?;
+                }
+                if *replaces != r.ballots.contains_key(voter) {
+                    return Err(reject(
+                        "mismatch",
+                        "the entry's replaces flag does not match the ballots before it",
+                    ));
+                }
+            }
+            Event::DelegationGranted {
+                member,
+                topic: _,
+                to,
+            } => {
+                if !self.members.contains_key(member) {
+                    return Err(reject("not_found", format!("no member {member}")));
+                }
+                if !self.members.contains_key(to) {
+                    return Err(reject("not_found", format!("no member {to}")));
+                }
+                if member == to {
+                    return Err(reject("invalid", "a member cannot delegate to themselves"));
+                }
+            }
+            Event::DelegationRevoked { member, topic } => {
+                if !self.delegations.contains_key(&(*member, *topic)) {
+                    return Err(reject(
+                        "not_found",
+                        format!("member {member} has no delegation on {topic:?}"),
+                    ));
+                }
+            }
+            Event::TallyRecorded {
+                round,
+                eligible,
+                weights,
+                tally,
+            } => {
+                let r = self.round_in(*round, Phase::Plan, "recording the count")?;
+                if r.tally.is_some() {
+                    return Err(reject(
+                        "conflict",
+                        format!("round {round} is already counted; a result cannot be changed"),
+                    ));
+                }
+                if *eligible != self.members.len() as u64 {
+                    return Err(reject(
+                        "mismatch",
+                        format!(
+                            "the count says {eligible} members were eligible; the log has {}",
+                            self.members.len()
+                        ),
+                    ));
+                }
+                if weights.len() != r.ballots.len()
+                    || r.ballots.keys().any(|p| !weights.contains_key(p))
+                {
+                    return Err(reject(
+                        "mismatch",
+                        "the count's weights do not name exactly the round's voters",
+                    ));
+                }
+                for t in 0..3 {
+                    let sum: u64 = weights.values().map(|w| w[t]).sum();
+                    if sum > *eligible || weights.values().any(|w| w[t] == 0) {
+                        return Err(reject(
+                            "mismatch",
+                            "the count's weights are not between 1 and the number of members",
+                        ));
+                    }
+                }
+                let recomputed = compute_tally(&self.tally_input(r, *eligible, weights)?);
+                if &recomputed != tally {
+                    return Err(reject(
+                        "mismatch",
+                        format!(
+                            "the recorded count of round {round} is not the count of its ballots"
+                        ),
+                    ));
+                }
+            }
+            Event::PlanRecorded {
+                round,
+                inputs,
+                inputs_sha256,
+                result,
+                result_sha256,
+            } => {
+                let r = self.round_in(*round, Phase::Plan, "recording the plan")?;
+                if r.plan.is_some() {
+                    return Err(reject(
+                        "conflict",
+                        format!("round {round} already has its plan; a result cannot be changed"),
+                    ));
+                }
+                if r.tally.is_none() {
+                    return Err(reject(
+                        "conflict",
+                        format!("round {round} is not counted yet"),
+                    ));
+                }
+                let expected = self.plan_inputs(*round, inputs.tolerance, &inputs.code_version)?;
+                if &expected != inputs {
+                    return Err(reject(
+                        "mismatch",
+                        format!("the plan of round {round} was not computed from the round's recorded needs, count and economy"),
+                    ));
+                }
+                if &digest(inputs) != inputs_sha256 || &digest(result) != result_sha256 {
+                    return Err(reject(
+                        "mismatch",
+                        "the plan's recorded hashes do not match it",
+                    ));
+                }
+                if self.mode.recompute_plans {
+                    let again = compute_plan(self.economy()?, inputs)
+                        .map_err(|e| reject("mismatch", e.to_string()))?;
+                    if &again != result {
+                        return Err(reject(
+                            "mismatch",
+                            format!(
+                                "recomputing the plan of round {round} from its inputs gives a different plan (λ {} recorded, {} recomputed)",
+                                result.lambda, again.lambda
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies an event already validated.
+    fn commit(&mut self, event: &Event) {
+        match event {
+            Event::FederationFounded {
+                name,
+                weeks_per_period,
+            } => {
+                self.name = Some(name.clone());
+                self.weeks_per_period = *weeks_per_period;
+            }
+            Event::CouncilFounded {
+                council,
+                name,
+                kind,
+            } => {
+                self.councils.insert(
+                    *council,
+                    CouncilState {
+                        name: name.clone(),
+                        kind: *kind,
+                    },
+                );
+            }
+            Event::MemberJoined {
+                member,
+                councils,
+                role,
+            } => {
+                self.members.insert(
+                    *member,
+                    MemberState {
+                        role: *role,
+                        councils: councils.clone(),
+                    },
+                );
+            }
+            Event::EconomyImported { text, sha256, .. } => {
+                // Checked: it parses.
+                if let Ok(e) = parse_economy(text) {
+                    self.economy = Some((text.clone(), sha256.clone(), e));
+                }
+            }
+            Event::RoundOpened {
+                round,
+                title,
+                rule,
+                quorum,
+                default_split,
+                ..
+            } => {
+                self.rounds.insert(
+                    *round,
+                    RoundState {
+                        id: *round,
+                        title: title.clone(),
+                        phase: Phase::Needs,
+                        rule: *rule,
+                        quorum: *quorum,
+                        default_split: *default_split,
+                        needs: Vec::new(),
+                        proposals: BTreeMap::new(),
+                        ballots: BTreeMap::new(),
+                        ballots_cast: 0,
+                        tally: None,
+                        weights: BTreeMap::new(),
+                        plan: None,
+                    },
+                );
+            }
+            Event::NeedRegistered {
+                round,
+                by,
+                product,
+                quantity,
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.needs.push(Need {
+                        by: by.clone(),
+                        product: product.clone(),
+                        quantity: *quantity,
+                    });
+                }
+            }
+            Event::ProposalSubmitted {
+                round,
+                proposal,
+                by,
+                title,
+                cost_hours,
+                resources,
+            } => {
+                self.last_proposal = *proposal;
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.proposals.insert(
+                        *proposal,
+                        Proposal {
+                            id: *proposal,
+                            title: title.clone(),
+                            cost_hours: *cost_hours,
+                            resources: resources.clone(),
+                            by: by.clone(),
+                        },
+                    );
+                }
+            }
+            Event::PhaseAdvanced { round, to, .. } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.phase = *to;
+                }
+            }
+            Event::BallotCast {
+                round,
+                voter,
+                ballot,
+                ..
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.ballots.insert(voter.clone(), ballot.clone());
+                    r.ballots_cast += 1;
+                }
+            }
+            Event::DelegationGranted { member, topic, to } => {
+                self.delegations.insert((*member, *topic), *to);
+            }
+            Event::DelegationRevoked { member, topic } => {
+                self.delegations.remove(&(*member, *topic));
+            }
+            Event::TallyRecorded {
+                round,
+                weights,
+                tally,
+                ..
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.tally = Some(tally.clone());
+                    r.weights = weights.clone();
+                }
+            }
+            Event::PlanRecorded {
+                round,
+                inputs,
+                result,
+                ..
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.plan = Some((inputs.clone(), result.clone()));
+                }
+            }
+        }
+    }
+
+    /// Total hours of the plan period: the sum over labour types in the economy file.
+    pub fn total_hours(&self) -> f64 {
+        self.economy
+            .as_ref()
+            .map(|e| e.2.labour_types().iter().map(|l| l.hours).sum())
+            .unwrap_or(0.0)
+    }
+
+    /// What the count of a round is computed from.
+    pub fn tally_input(
+        &self,
+        r: &RoundState,
+        eligible: u64,
+        weights: &BTreeMap<Pseudonym, [u64; 3]>,
+    ) -> Result<TallyInput, Rejected> {
+        let e = self.economy()?;
+        Ok(TallyInput {
+            eligible,
+            rule: r.rule,
+            quorum: r.quorum,
+            default_split: r.default_split,
+            total_hours: self.total_hours(),
+            proposals: r.proposals.values().cloned().collect(),
+            products: e.products().iter().map(|p| p.name.clone()).collect(),
+            ballots: r
+                .ballots
+                .iter()
+                .map(|(p, b)| (weights.get(p).copied().unwrap_or([1, 1, 1]), b.clone()))
+                .collect(),
+        })
+    }
+
+    /// Whose ballot each member follows per topic, and the resulting weight of each ballot.
+    ///
+    /// `pseudonym` maps a member to their round pseudonym (only the service can compute it).
+    /// A member who voted on a topic counts for themselves; one who did not follows their
+    /// delegation chain to the first member who did (see [`plenty_core::vote`]).
+    pub fn weights(
+        &self,
+        round: RoundId,
+        pseudonym: impl Fn(MemberId) -> Pseudonym,
+    ) -> BTreeMap<Pseudonym, [u64; 3]> {
+        let Some(r) = self.rounds.get(&round) else {
+            return BTreeMap::new();
+        };
+        let ids: Vec<MemberId> = self.members.keys().copied().collect();
+        let names: Vec<Pseudonym> = ids.iter().map(|m| pseudonym(*m)).collect();
+        let index: BTreeMap<MemberId, usize> =
+            ids.iter().enumerate().map(|(k, m)| (*m, k)).collect();
+        let mut out: BTreeMap<Pseudonym, [u64; 3]> =
+            r.ballots.keys().map(|p| (p.clone(), [1, 1, 1])).collect();
+        for (t, topic) in Topic::ALL.iter().enumerate() {
+            let voted: Vec<bool> = names
+                .iter()
+                .map(|p| {
+                    r.ballots
+                        .get(p)
+                        .is_some_and(|b| crate::tally::votes_on(b, *topic))
+                })
+                .collect();
+            let edges: Vec<(usize, usize)> = self
+                .delegations
+                .iter()
+                .filter(|((_, tp), _)| tp == topic)
+                .filter_map(|((m, _), to)| Some((*index.get(m)?, *index.get(to)?)))
+                .collect();
+            let follows = crate::tally::resolve(ids.len(), &edges, &voted);
+            // A voter resolves to themselves; their own voice is the 1 already counted.
+            for (k, f) in follows.into_iter().enumerate() {
+                match f {
+                    Some(f) if f != k => {
+                        if let Some(w) = out.get_mut(&names[f]) {
+                            w[t] += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// The inputs of a round's plan, as the log determines them.
+    pub fn plan_inputs(
+        &self,
+        round: RoundId,
+        tolerance: f64,
+        code_version: &str,
+    ) -> Result<PlanInputs, Rejected> {
+        let r = self
+            .rounds
+            .get(&round)
+            .ok_or_else(|| reject("not_found", format!("no round {round}")))?;
+        let tally = r
+            .tally
+            .as_ref()
+            .ok_or_else(|| reject("conflict", format!("round {round} is not counted yet")))?;
+        let (_, sha, e) = self
+            .economy
+            .as_ref()
+            .ok_or_else(|| reject("conflict", "no economy imported yet"))?;
+        let mut targets: BTreeMap<String, f64> = e
+            .products()
+            .iter()
+            .filter(|p| p.target > 0.0)
+            .map(|p| (p.name.clone(), p.target))
+            .collect();
+        for n in &r.needs {
+            *targets.entry(n.product.clone()).or_insert(0.0) += n.quantity;
+        }
+        let split = tally.split.shares;
+        let labour_hours = e
+            .labour_types()
+            .iter()
+            .map(|l| (l.name.clone(), l.hours * split[0]))
+            .collect();
+        let mut resource_limits: BTreeMap<String, f64> = e
+            .resources()
+            .iter()
+            .filter(|q| q.limit.is_finite())
+            .map(|q| (q.name.clone(), q.limit))
+            .collect();
+        let mut project_hours = 0.0;
+        for id in &tally.projects.funded {
+            if let Some(p) = r.proposals.get(id) {
+                project_hours += p.cost_hours;
+                for (name, q) in &p.resources {
+                    if let Some(l) = resource_limits.get_mut(name) {
+                        *l = (*l - q).max(0.0);
+                    }
+                }
+            }
+        }
+        Ok(PlanInputs {
+            economy_sha256: sha.clone(),
+            targets,
+            labour_hours,
+            resource_limits,
+            split,
+            projects: tally.projects.funded.clone(),
+            project_hours,
+            common_fund_hours: self.total_hours() * split[2],
+            members: self.members.len() as u64,
+            weeks_per_period: self.weeks_per_period,
+            tolerance,
+            code_version: code_version.to_string(),
+        })
+    }
+}

@@ -1,0 +1,370 @@
+//! The count of a round, from its ballots and their weights, with the rules of
+//! [`plenty_core::vote`]:
+//!
+//! * **quorum**: turnout is the weight of the ballots (each ballot counts for its voter and the
+//!   members who delegated to them, on the topic that delegates most) over the eligible
+//!   members; below the round's quorum the vote does not count: no project is funded and the
+//!   default split applies;
+//! * **projects**: the Method of Equal Shares (cost satisfaction, exact rationals, completed by
+//!   raising every voter's share in steps of 1 % of it and then greedily), or greedy approval,
+//!   over a budget of `investment share × total hours`;
+//! * **split**: the component-wise weighted median of the split ballots, normalised to sum 1;
+//! * **priorities**: weighted score totals and means per product.
+//!
+//! The count is a pure function of [`TallyInput`], so anyone can recompute it from the log.
+
+use crate::event::{Ballot, ProjectRule, Quorum, Topic, MAX_SCORE};
+use crate::state::Proposal;
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{ToPrimitive, Zero};
+use plenty_core::vote::{
+    self, check_quorum, method_of_equal_shares, split_of_hours, BallotKind, Completion, Election,
+    Satisfaction, Turnout,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a count is computed from.
+#[derive(Debug, Clone)]
+pub struct TallyInput {
+    /// Members eligible.
+    pub eligible: u64,
+    /// The project rule.
+    pub rule: ProjectRule,
+    /// The quorum.
+    pub quorum: Quorum,
+    /// The split without a valid vote.
+    pub default_split: [f64; 3],
+    /// Hours of the plan period.
+    pub total_hours: f64,
+    /// The proposals, by increasing number.
+    pub proposals: Vec<Proposal>,
+    /// Product names.
+    pub products: Vec<String>,
+    /// Each ballot with its weights per topic.
+    pub ballots: Vec<([u64; 3], Ballot)>,
+}
+
+/// Whether the quorum was met.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuorumResult {
+    /// Ballots counted.
+    pub ballots: u64,
+    /// Members represented (voters and those who delegated to them).
+    pub represented: u64,
+    /// Members eligible.
+    pub eligible: u64,
+    /// Whether the vote counts.
+    pub met: bool,
+    /// In words.
+    pub explanation: String,
+}
+
+/// The project vote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectResult {
+    /// The rule used.
+    pub rule: ProjectRule,
+    /// The budget in hours.
+    pub budget_hours: f64,
+    /// Funded proposals, in the order funded.
+    pub funded: Vec<u64>,
+    /// Their hours.
+    pub spent_hours: f64,
+    /// Weighted approvals per proposal: (proposal, approvals), by proposal. (A list, not a
+    /// map: JSON map keys are strings, and the log's events must read back exactly.)
+    pub approvals: Vec<(u64, u64)>,
+    /// Round by round, as the rule explains itself (exact rationals as strings).
+    pub explanation: serde_json::Value,
+}
+
+/// The split vote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitResult {
+    /// Consumption, investment, common funds.
+    pub shares: [f64; 3],
+    /// Weight of the ballots that voted on it.
+    pub weight: u64,
+    /// Whether the default was used (no quorum or no split ballots).
+    pub default_used: bool,
+}
+
+/// One product's priority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorityResult {
+    /// Product.
+    pub product: String,
+    /// Weighted sum of scores.
+    pub total: u64,
+    /// Mean score over the weight of the ballots that scored any product.
+    pub mean: f64,
+}
+
+/// The count of a round.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Quorum.
+    pub quorum: QuorumResult,
+    /// Projects.
+    pub projects: ProjectResult,
+    /// Split of hours.
+    pub split: SplitResult,
+    /// Priorities, highest mean first.
+    pub priorities: Vec<PriorityResult>,
+}
+
+/// Whether a ballot says something on a topic (an empty part abstains, and a member who
+/// abstains on a topic follows their delegation there).
+pub fn votes_on(b: &Ballot, topic: Topic) -> bool {
+    match topic {
+        Topic::Projects => !b.approve.is_empty(),
+        Topic::Priorities => !b.scores.is_empty(),
+        Topic::Split => b.split.is_some(),
+    }
+}
+
+/// Whose ballot each member follows ([`plenty_core::vote::resolve_delegations`]); invalid
+/// input (which the ledger never builds) resolves nobody.
+pub fn resolve(members: usize, edges: &[(usize, usize)], voted: &[bool]) -> Vec<Option<usize>> {
+    vote::resolve_delegations(members, edges, voted).unwrap_or_else(|_| vec![None; members])
+}
+
+fn exact(x: f64) -> BigRational {
+    BigRational::from_float(x).unwrap_or_else(BigRational::zero)
+}
+
+/// The decimal a person typed, as an exact rational: 0.4 is 2/5, not the binary double
+/// nearest to it (which is slightly more, and would make a quorum of 40 % of 5 members need
+/// 3). Uses the shortest decimal that reads back as `x`.
+pub fn decimal(x: f64) -> BigRational {
+    if !x.is_finite() {
+        return BigRational::zero();
+    }
+    let text = format!("{x}");
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, text.as_str()),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let numerator: BigInt = format!("{int}{frac}").parse().unwrap_or_default();
+    let denominator = num_traits::pow(BigInt::from(10), frac.len());
+    let r = BigRational::new(numerator, denominator);
+    if neg {
+        -r
+    } else {
+        r
+    }
+}
+
+/// Proposal ids as fixed-width text, so that "smallest id first" tie-breaking is by number.
+fn project_id(p: u64) -> String {
+    format!("{p:012}")
+}
+
+/// Counts a round.
+pub fn compute_tally(input: &TallyInput) -> Tally {
+    let topic_weight = |w: &[u64; 3], t: Topic| w[t as usize];
+    let counted: Vec<&([u64; 3], Ballot)> = input.ballots.iter().collect();
+    let represented: u64 = counted
+        .iter()
+        .map(|(w, _)| *w.iter().max().unwrap_or(&1))
+        .sum::<u64>()
+        .min(input.eligible);
+    let quorum = check_quorum(
+        &vote::Quorum {
+            min_turnout: decimal(input.quorum.min_turnout),
+            min_ballots: input.quorum.min_ballots,
+        },
+        input.eligible,
+        Turnout {
+            weight: represented,
+            ballots: counted.len() as u64,
+        },
+    );
+    let (met, explanation) = match &quorum {
+        Ok(q) => (q.met, q.to_string()),
+        Err(e) => (false, e.to_string()),
+    };
+    let quorum = QuorumResult {
+        ballots: counted.len() as u64,
+        represented,
+        eligible: input.eligible,
+        met,
+        explanation,
+    };
+
+    // Split.
+    let split_ballots: Vec<(u64, Vec<f64>)> = counted
+        .iter()
+        .filter_map(|(w, b)| b.split.map(|s| (topic_weight(w, Topic::Split), s.to_vec())))
+        .collect();
+    let split = match (met, split_of_hours(&split_ballots)) {
+        (true, Ok(s)) if !split_ballots.is_empty() && s.shares.len() == 3 => SplitResult {
+            shares: [s.shares[0], s.shares[1], s.shares[2]],
+            weight: split_ballots.iter().map(|(w, _)| w).sum(),
+            default_used: false,
+        },
+        _ => SplitResult {
+            shares: input.default_split,
+            weight: split_ballots.iter().map(|(w, _)| w).sum(),
+            default_used: true,
+        },
+    };
+
+    // Projects.
+    let budget_hours = input.total_hours * split.shares[1];
+    let index: BTreeMap<u64, usize> = input
+        .proposals
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.id, k))
+        .collect();
+    let election = Election {
+        budget: exact(budget_hours),
+        projects: input
+            .proposals
+            .iter()
+            .map(|p| vote::Project {
+                id: project_id(p.id),
+                cost: exact(p.cost_hours),
+                name: p.title.clone(),
+            })
+            .collect(),
+        ballots: counted
+            .iter()
+            .filter(|(_, b)| votes_on(b, Topic::Projects))
+            .map(|(w, b)| vote::Ballot {
+                weight: topic_weight(w, Topic::Projects),
+                kind: BallotKind::Approval(
+                    b.approve
+                        .iter()
+                        .filter_map(|p| index.get(p).copied())
+                        .collect::<BTreeSet<usize>>(),
+                ),
+            })
+            .collect(),
+    };
+    let approvals: Vec<(u64, u64)> = input
+        .proposals
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let a: u64 = election
+                .ballots
+                .iter()
+                .filter(|b| b.supports(k))
+                .map(|b| b.weight)
+                .sum();
+            (p.id, a)
+        })
+        .collect();
+    let (funded_idx, explanation): (Vec<usize>, serde_json::Value) = if !met
+        || election.ballots.is_empty()
+        || input.proposals.is_empty()
+    {
+        (
+            Vec::new(),
+            serde_json::json!({"note": if met { "no project ballots or no proposals" } else { "no quorum: no project is funded" }}),
+        )
+    } else {
+        match input.rule {
+            ProjectRule::EqualShares => {
+                let weight: u64 = election.ballots.iter().map(|b| b.weight).sum();
+                // Raise each voter's share in steps of 1 % of the initial share.
+                let step = if weight > 0 {
+                    election.budget.clone() / BigRational::from_integer(BigInt::from(weight) * 100)
+                } else {
+                    BigRational::zero()
+                };
+                let completion = if step > BigRational::zero() {
+                    Completion::IncrementThenGreedy { step }
+                } else {
+                    Completion::Greedy
+                };
+                match method_of_equal_shares(&election, Satisfaction::Cost, &completion) {
+                    Ok(o) => (
+                        o.selected.clone(),
+                        serde_json::to_value(&o.explanation).unwrap_or_default(),
+                    ),
+                    Err(e) => (Vec::new(), serde_json::json!({"error": e.to_string()})),
+                }
+            }
+            ProjectRule::GreedyApproval => match vote::greedy(&election, Satisfaction::Cost) {
+                Ok(o) => (
+                    o.selected.clone(),
+                    serde_json::to_value(&o.explanation).unwrap_or_default(),
+                ),
+                Err(e) => (Vec::new(), serde_json::json!({"error": e.to_string()})),
+            },
+        }
+    };
+    let funded: Vec<u64> = funded_idx.iter().map(|&k| input.proposals[k].id).collect();
+    let spent_hours = funded_idx
+        .iter()
+        .map(|&k| input.proposals[k].cost_hours)
+        .sum();
+    let projects = ProjectResult {
+        rule: input.rule,
+        budget_hours,
+        funded,
+        spent_hours,
+        approvals,
+        explanation,
+    };
+
+    // Priorities.
+    let mut totals: BTreeMap<&str, u64> = input.products.iter().map(|p| (p.as_str(), 0)).collect();
+    let mut weight = 0u64;
+    for (w, b) in &counted {
+        if !votes_on(b, Topic::Priorities) {
+            continue;
+        }
+        let w = topic_weight(w, Topic::Priorities);
+        weight += w;
+        for (p, s) in &b.scores {
+            if let Some(t) = totals.get_mut(p.as_str()) {
+                *t += w * u64::from((*s).min(MAX_SCORE));
+            }
+        }
+    }
+    let mut priorities: Vec<PriorityResult> = totals
+        .into_iter()
+        .map(|(p, t)| PriorityResult {
+            product: p.to_string(),
+            total: t,
+            mean: if weight > 0 {
+                (BigRational::new(t.into(), weight.into()))
+                    .to_f64()
+                    .unwrap_or(0.0)
+            } else {
+                0.0
+            },
+        })
+        .collect();
+    priorities.sort_by(|a, b| {
+        b.total
+            .cmp(&a.total)
+            .then_with(|| a.product.cmp(&b.product))
+    });
+
+    Tally {
+        quorum,
+        projects,
+        split,
+        priorities,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_what_was_typed() {
+        assert_eq!(decimal(0.4), BigRational::new(2.into(), 5.into()));
+        assert_eq!(decimal(-1.25), BigRational::new((-5).into(), 4.into()));
+        assert_eq!(decimal(3.0), BigRational::from_integer(3.into()));
+        assert_eq!(decimal(1e-7), BigRational::new(1.into(), 10_000_000.into()));
+    }
+}

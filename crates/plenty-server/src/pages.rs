@@ -1,0 +1,617 @@
+//! Web pages: server-rendered HTML with SVG plots, and one small script that sends the forms
+//! to the JSON API (with the CSRF token from `GET /api/me`). Everything a page does, the API
+//! does.
+
+use crate::api::{AppState, MaybeCaller};
+use axum::extract::{Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{Html, IntoResponse, Response};
+use plenty_ledger::planning::PlanOutcome;
+use plenty_ledger::state::RoundState;
+use plenty_ledger::{Ledger, Phase, Role};
+use serde::Deserialize;
+use std::fmt::Write;
+
+/// HTML-escapes text.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '&' => o.push_str("&amp;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return "∞".into();
+    }
+    if x == x.round() && x.abs() < 1e12 {
+        format!("{x:.0}")
+    } else if x.abs() >= 100.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+const STYLE: &str = r#"
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:0 1rem 3rem;color:#1d2330;line-height:1.45}
+nav{display:flex;gap:1rem;padding:.8rem 0;border-bottom:1px solid #ccd;margin-bottom:1rem;flex-wrap:wrap}
+nav a{color:#24407a;text-decoration:none;font-weight:600}
+h1{font-size:1.6rem} h2{font-size:1.2rem;margin-top:2rem}
+table{border-collapse:collapse;margin:.5rem 0} td,th{padding:.25rem .6rem;border-bottom:1px solid #e3e5ea;text-align:left}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+form{background:#f5f6f8;padding:.8rem;border-radius:.4rem;margin:.6rem 0}
+label{display:block;margin:.3rem 0}
+input,select,button{font:inherit;padding:.25rem .4rem}
+button{background:#24407a;color:#fff;border:0;border-radius:.3rem;padding:.35rem .9rem;cursor:pointer}
+.status{min-height:1.4rem;font-weight:600}
+.ok{color:#1b6e2a} .err{color:#a4161a}
+.phase{display:inline-block;background:#24407a;color:#fff;border-radius:1rem;padding:.05rem .7rem}
+svg text{font-size:12px;fill:#1d2330}
+.muted{color:#667}
+"#;
+
+fn layout(title: &str, who: &MaybeCaller, body: &str) -> Html<String> {
+    let account = match &who.0 {
+        Some(c) => format!(
+            "<span class=muted>member {}{}</span> <a href=# id=logout>Sign out</a>",
+            c.member,
+            if c.role == Role::Facilitator {
+                " (facilitator)"
+            } else {
+                ""
+            }
+        ),
+        None => "<a href=/login>Sign in</a> <a href=/signup>Join</a>".into(),
+    };
+    Html(format!(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{} · plenty</title><style>{STYLE}</style></head><body><nav><a href=/>plenty</a><a href=/round>Round</a><a href=/plan>Plan</a><a href=/audit>Audit</a><span style=\"margin-left:auto\">{account}</span></nav>{body}<script src=/static/app.js></script></body></html>",
+        esc(title)
+    ))
+}
+
+/// `GET /`.
+pub async fn home(State(st): State<AppState>, who: MaybeCaller) -> Html<String> {
+    let body = st.log.read(|c| {
+        let l = &c.ledger;
+        let mut b = String::new();
+        let _ = write!(
+            b,
+            "<h1>{}</h1><p>{} members in {} councils. The log has {} entries; its head is <code>{}</code>.</p>",
+            esc(l.name.as_deref().unwrap_or("A new federation")),
+            l.members.len(),
+            l.councils.len(),
+            c.seq,
+            &c.head[..16]
+        );
+        b.push_str("<h2>Councils</h2><ul>");
+        for (k, co) in &l.councils {
+            let _ = write!(b, "<li>{} — {:?} council (#{k})</li>", esc(&co.name), co.kind);
+        }
+        b.push_str("</ul>");
+        match l.latest_round() {
+            Some(r) => {
+                let _ = write!(
+                    b,
+                    "<h2>Round {}: {}</h2><p>Phase: <span class=phase>{}</span>. <a href=/round>Take part</a> · <a href=/plan>See the plan</a></p>",
+                    r.id,
+                    esc(&r.title),
+                    r.phase.name()
+                );
+            }
+            None => b.push_str("<p>No planning round yet.</p>"),
+        }
+        b.push_str("<h2>How decisions are made</h2><p>Needs become the plan's targets. Projects are chosen from the voted investment hours by the Method of Equal Shares. The split of hours is the weighted median of the ballots. Every input, ballot, count and plan is an entry of a hash-chained log that anyone can <a href=/audit>download and verify</a>.</p>");
+        b
+    });
+    layout("Home", &who, &body)
+}
+
+/// `GET /login`.
+pub async fn login(who: MaybeCaller) -> Html<String> {
+    layout(
+        "Sign in",
+        &who,
+        "<h1>Sign in</h1><form id=login-form data-api=/api/login data-next=/round><label>E-mail <input name=email type=email required autocomplete=username></label><label>Password <input name=password type=password required autocomplete=current-password></label><button type=submit>Sign in</button><p class=status role=status></p></form>",
+    )
+}
+
+/// `GET /signup`.
+pub async fn signup(State(st): State<AppState>, who: MaybeCaller) -> Html<String> {
+    let councils = st.log.read(|c| {
+        c.ledger
+            .councils
+            .iter()
+            .map(|(k, co)| {
+                format!(
+                    "<label><input type=checkbox name=councils value={k}> {}</label>",
+                    esc(&co.name)
+                )
+            })
+            .collect::<String>()
+    });
+    layout(
+        "Join",
+        &who,
+        &format!("<h1>Join the federation</h1><form id=signup-form data-api=/api/signup data-next=/login><label>Name <input name=name required></label><label>E-mail <input name=email type=email required></label><label>Password (10 characters or more) <input name=password type=password minlength=10 required></label><fieldset><legend>Councils</legend>{councils}</fieldset><label>Invitation code (if you have one) <input name=invitation></label><button type=submit>Join</button><p class=status role=status></p></form>"),
+    )
+}
+
+fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<h1>Round {}: {}</h1><p>Phase: <span class=phase id=phase>{}</span> · {} ballots · quorum: {}% of members and at least {} ballots · projects chosen by {}</p>",
+        r.id,
+        esc(&r.title),
+        r.phase.name(),
+        r.ballots.len(),
+        num(r.quorum.min_turnout * 100.0),
+        r.quorum.min_ballots,
+        match r.rule {
+            plenty_ledger::ProjectRule::EqualShares => "the Method of Equal Shares",
+            plenty_ledger::ProjectRule::GreedyApproval => "greedy approval",
+        }
+    );
+    let Some((_, _, e)) = &l.economy else {
+        b.push_str("<p>No economy imported yet.</p>");
+        return b;
+    };
+    let products: String = e
+        .products()
+        .iter()
+        .map(|p| format!("<option value=\"{0}\">{0}</option>", esc(&p.name)))
+        .collect();
+    // Needs.
+    b.push_str("<h2>Needs registered</h2><table><tr><th>product</th><th>registered</th></tr>");
+    let mut needs: std::collections::BTreeMap<&str, f64> = Default::default();
+    for n in &r.needs {
+        *needs.entry(&n.product).or_default() += n.quantity;
+    }
+    for (p, q) in &needs {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td class=n>{}</td></tr>",
+            esc(p),
+            num(*q)
+        );
+    }
+    b.push_str("</table>");
+    // Proposals.
+    b.push_str("<h2>Proposed common projects</h2><table id=proposals><tr><th>#</th><th>project</th><th>hours</th>");
+    if let Some(t) = &r.tally {
+        b.push_str("<th>approvals</th><th>funded</th>");
+        let _ = t;
+    }
+    b.push_str("</tr>");
+    for p in r.proposals.values() {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td class=n>{}</td>",
+            p.id,
+            esc(&p.title),
+            num(p.cost_hours)
+        );
+        if let Some(t) = &r.tally {
+            let _ = write!(
+                b,
+                "<td class=n>{}</td><td>{}</td>",
+                t.projects
+                    .approvals
+                    .iter()
+                    .find(|(k, _)| *k == p.id)
+                    .map(|(_, a)| *a)
+                    .unwrap_or(0),
+                if t.projects.funded.contains(&p.id) {
+                    "yes"
+                } else {
+                    "no"
+                }
+            );
+        }
+        b.push_str("</tr>");
+    }
+    b.push_str("</table>");
+    let signed_in = who.0.is_some();
+    if !signed_in {
+        b.push_str("<p><a href=/login>Sign in</a> to take part.</p>");
+    }
+    if signed_in && r.phase == Phase::Needs {
+        let _ = write!(
+            b,
+            "<h2>Register a need</h2><form id=need-form data-api=/api/rounds/{0}/needs><label>Product <select name=product>{products}</select></label><label>Quantity <input name=quantity type=number step=any min=0 required></label><button type=submit>Register need</button><p class=status role=status></p></form>\
+             <h2>Propose a project</h2><form id=proposal-form data-api=/api/rounds/{0}/proposals><label>Title <input name=title required maxlength=200></label><label>Cost in hours <input name=cost_hours type=number step=any min=0 required></label><button type=submit>Propose</button><p class=status role=status></p></form>",
+            r.id
+        );
+    }
+    if signed_in && r.phase == Phase::Voting {
+        let approvals: String = r
+            .proposals
+            .values()
+            .map(|p| {
+                format!(
+                    "<label><input type=checkbox name=approve value={}> {} ({} h)</label>",
+                    p.id,
+                    esc(&p.title),
+                    num(p.cost_hours)
+                )
+            })
+            .collect();
+        let scores: String = e
+            .products()
+            .iter()
+            .map(|p| {
+                format!(
+                    "<label>{0} <select name=\"score:{0}\"><option value=\"\">no opinion</option>{1}</select></label>",
+                    esc(&p.name),
+                    (0..=5).map(|s| format!("<option>{s}</option>")).collect::<String>()
+                )
+            })
+            .collect();
+        let _ = write!(
+            b,
+            "<h2>Your ballot</h2><form id=ballot-form data-api=/api/rounds/{}/ballot><fieldset><legend>Projects you approve</legend>{approvals}</fieldset>\
+             <fieldset><legend>Split of hours (shares summing to 1)</legend><label>Consumption <input name=split0 type=number step=0.01 min=0 max=1 value=0.8></label><label>Investment (common projects) <input name=split1 type=number step=0.01 min=0 max=1 value=0.15></label><label>Common funds <input name=split2 type=number step=0.01 min=0 max=1 value=0.05></label></fieldset>\
+             <fieldset><legend>Priorities (0 to 5)</legend>{scores}</fieldset><button type=submit>Cast ballot</button><p class=status role=status></p></form><p class=muted>You can vote again until voting closes: your last ballot counts, and both are in the log.</p>",
+            r.id
+        );
+    }
+    if let Some(c) = &who.0 {
+        if c.role == Role::Facilitator {
+            if let Some(next) = r.phase.next() {
+                let _ = write!(
+                    b,
+                    "<h2>Facilitator</h2><form id=advance-form data-api=/api/rounds/{}/advance><input type=hidden name=to value={}><button type=submit>Move to the {} phase</button><p class=status role=status></p></form>",
+                    r.id,
+                    next.name(),
+                    next.name()
+                );
+            }
+        }
+    }
+    if let Some(t) = &r.tally {
+        let _ = write!(
+            b,
+            "<h2>The count</h2><p id=quorum>{}: {} of {} members represented by {} ballots.</p><p>Split of hours: consumption {}, investment {}, common funds {}{}.</p><p>Budget for projects: {} hours; funded: {} ({} hours).</p>",
+            if t.quorum.met { "Quorum met" } else { "No quorum" },
+            t.quorum.represented,
+            t.quorum.eligible,
+            t.quorum.ballots,
+            num(t.split.shares[0]),
+            num(t.split.shares[1]),
+            num(t.split.shares[2]),
+            if t.split.default_used { " (the default)" } else { "" },
+            num(t.projects.budget_hours),
+            if t.projects.funded.is_empty() {
+                "none".to_string()
+            } else {
+                t.projects
+                    .funded
+                    .iter()
+                    .map(|p| format!("#{p}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            num(t.projects.spent_hours)
+        );
+        let _ = write!(
+            b,
+            "<details><summary>Round by round</summary><pre>{}</pre></details>",
+            esc(&serde_json::to_string_pretty(&t.projects.explanation).unwrap_or_default())
+        );
+    }
+    b
+}
+
+/// `GET /round`.
+pub async fn round(State(st): State<AppState>, who: MaybeCaller) -> Html<String> {
+    let body = st.log.read(|c| match c.ledger.latest_round() {
+        Some(r) => round_body(&c.ledger, r, &who),
+        None => "<h1>No round yet</h1>".into(),
+    });
+    layout("Round", &who, &body)
+}
+
+/// Round selection.
+#[derive(Deserialize)]
+pub struct RoundQuery {
+    round: Option<u64>,
+}
+
+/// A horizontal bar chart: one row per label, one or two bars per row.
+pub fn bar_chart(id: &str, title: &str, rows: &[(String, Vec<f64>)], series: &[&str]) -> String {
+    let colours = ["#9fb3d9", "#24407a", "#d98c3f"];
+    let max = rows
+        .iter()
+        .flat_map(|(_, v)| v.iter())
+        .fold(0.0f64, |m, x| if x.is_finite() { m.max(*x) } else { m })
+        .max(1e-12);
+    let bar = 14.0;
+    let row_h = bar * series.len() as f64 + 10.0;
+    let left = 170.0;
+    let width = 640.0;
+    let height = 40.0 + row_h * rows.len() as f64 + 20.0;
+    let mut s = format!(
+        "<figure><svg id=\"{id}\" role=img aria-label=\"{}\" width=\"{}\" height=\"{height}\" viewBox=\"0 0 {} {height}\"><text x=0 y=16 font-weight=bold>{}</text>",
+        esc(title),
+        width + left + 80.0,
+        width + left + 80.0,
+        esc(title)
+    );
+    for (k, name) in series.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<rect x=\"{}\" y=24 width=10 height=10 fill=\"{}\"/><text x=\"{}\" y=33>{}</text>",
+            left + 160.0 * k as f64,
+            colours[k % 3],
+            left + 14.0 + 160.0 * k as f64,
+            esc(name)
+        );
+    }
+    for (r, (label, values)) in rows.iter().enumerate() {
+        let y0 = 44.0 + row_h * r as f64;
+        let _ = write!(s, "<text x=0 y=\"{}\">{}</text>", y0 + bar, esc(label));
+        for (k, v) in values.iter().enumerate() {
+            let w = if v.is_finite() {
+                (v / max * width).max(0.0)
+            } else {
+                0.0
+            };
+            let y = y0 + bar * k as f64;
+            let _ = write!(
+                s,
+                "<rect class=bar x=\"{left}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\"><title>{}: {}</title></rect><text x=\"{:.1}\" y=\"{}\">{}</text>",
+                bar - 2.0,
+                colours[k % 3],
+                esc(series.get(k).copied().unwrap_or("")),
+                num(*v),
+                left + w + 4.0,
+                y + bar - 3.0,
+                num(*v)
+            );
+        }
+    }
+    s.push_str("</svg></figure>");
+    s
+}
+
+fn plan_body(r: &RoundState, p: &PlanOutcome) -> String {
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<h1>The plan of round {}</h1><p id=plan-status>Status: <strong>{}</strong> ({}). Plan fulfilment λ = <strong>{}</strong>: the plan makes {} times the target assortment on top of committed needs.</p>",
+        r.id,
+        esc(&p.status),
+        esc(&p.method),
+        num(p.lambda),
+        num(p.lambda)
+    );
+    if let Some(x) = &p.explanation {
+        let _ = write!(b, "<p class=err>{}</p>", esc(x));
+    }
+    let _ = write!(
+        b,
+        "<h2>Hours and the working week</h2><p id=working-week>The plan needs <strong>{} hours per member per week</strong>: {} hours of production, {} for common projects and {} for common funds.</p>",
+        num(p.working_week),
+        num(p.plan_hours),
+        num(p.project_hours),
+        num(p.common_fund_hours)
+    );
+    b.push_str(&bar_chart(
+        "plot-hours",
+        "Hours of the plan period",
+        &[
+            ("production".into(), vec![p.plan_hours]),
+            ("common projects".into(), vec![p.project_hours]),
+            ("common funds".into(), vec![p.common_fund_hours]),
+        ],
+        &["hours"],
+    ));
+    b.push_str("<h2>What is produced</h2>");
+    b.push_str(&bar_chart(
+        "plot-products",
+        "Needs (committed + target) against net output",
+        &p.products
+            .iter()
+            .map(|x| (x.name.clone(), vec![x.committed + x.target, x.net_output]))
+            .collect::<Vec<_>>(),
+        &["needed", "produced (net)"],
+    ));
+    b.push_str("<table id=products><tr><th>product</th><th>unit</th><th>needed</th><th>net output</th><th>met in full</th><th>valuation</th></tr>");
+    for x in &p.products {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td class=n>{}</td></tr>",
+            esc(&x.name),
+            esc(&x.unit),
+            num(x.committed + x.target),
+            num(x.net_output),
+            if x.met_in_full { "yes" } else { "no" },
+            num(x.valuation)
+        );
+    }
+    b.push_str("</table><h2>What each workplace is asked to do</h2>");
+    b.push_str(&bar_chart(
+        "plot-processes",
+        "Intensity of each process (runs)",
+        &p.processes
+            .iter()
+            .map(|x| (x.name.clone(), vec![x.intensity]))
+            .collect::<Vec<_>>(),
+        &["runs"],
+    ));
+    b.push_str("<table id=processes><tr><th>process</th><th>runs</th><th>makes</th><th>hours</th><th>capacity</th></tr>");
+    for x in &p.processes {
+        let makes = x
+            .makes
+            .iter()
+            .map(|(k, v)| format!("{} {}", num(*v), esc(k)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let hours = x
+            .hours
+            .iter()
+            .map(|(k, v)| format!("{} {}", num(*v), esc(k)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td class=n>{}</td><td>{makes}</td><td>{hours}</td><td>{}</td></tr>",
+            esc(&x.name),
+            num(x.intensity),
+            match x.capacity {
+                Some(c) if x.at_capacity => format!("{} (at capacity)", num(c)),
+                Some(c) => num(c),
+                None => "—".into(),
+            }
+        );
+    }
+    b.push_str("</table><h2>What binds</h2>");
+    b.push_str(&bar_chart(
+        "plot-limits",
+        "Labour and resources: available against used",
+        &p.limits
+            .iter()
+            .filter_map(|x| x.available.map(|a| (x.name.clone(), vec![a, x.used])))
+            .collect::<Vec<_>>(),
+        &["available", "used"],
+    ));
+    if p.binding.is_empty() {
+        b.push_str("<p>Nothing binds.</p>");
+    } else {
+        b.push_str("<ul id=binding>");
+        for x in &p.binding {
+            let _ = write!(b, "<li>{}</li>", esc(x));
+        }
+        b.push_str("</ul>");
+    }
+    let _ = write!(
+        b,
+        "<h2>What your votes changed</h2><div id=effect data-round={}><p class=muted>Sign in to see what your ballot changed.</p></div><p class=muted>Certificate: primal residual {:.1e}, dual residual {:.1e}, gap {:.1e}; {} iterations.</p>",
+        r.id, p.certificate[0], p.certificate[1], p.certificate[2], p.iterations
+    );
+    b
+}
+
+/// `GET /plan`.
+pub async fn plan(
+    State(st): State<AppState>,
+    who: MaybeCaller,
+    Query(q): Query<RoundQuery>,
+) -> Html<String> {
+    let job = |id: u64| {
+        st.plans
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned()
+    };
+    let body = st.log.read(|c| {
+        let r = match q.round {
+            Some(id) => c.ledger.rounds.get(&id),
+            None => c.ledger.latest_round(),
+        };
+        match r {
+            None => "<h1>No round yet</h1>".to_string(),
+            Some(r) => match &r.plan {
+                Some((_, p)) => plan_body(r, p),
+                None if r.phase >= Phase::Plan => match job(r.id) {
+                    Some(crate::api::PlanJob::Failed { message }) => format!(
+                        "<h1>The plan of round {}</h1><p class=err id=plan-status>The plan could not be computed: {}</p>",
+                        r.id,
+                        esc(&message)
+                    ),
+                    _ => format!(
+                        "<h1>The plan of round {}</h1><p id=plan-status data-computing=1>The plan is being computed… this page refreshes itself.</p>",
+                        r.id
+                    ),
+                },
+                None => format!(
+                    "<h1>The plan of round {}</h1><p id=plan-status>The plan is computed when voting closes (the round is in its {} phase).</p>",
+                    r.id,
+                    r.phase.name()
+                ),
+            },
+        }
+    });
+    layout("Plan", &who, &body)
+}
+
+/// `GET /audit`.
+pub async fn audit(State(st): State<AppState>, who: MaybeCaller) -> Html<String> {
+    let (seq, head) = st.log.read(|c| (c.seq, c.head.clone()));
+    layout(
+        "Audit",
+        &who,
+        &format!("<h1>Audit</h1><p>The log has {seq} entries. Its head (the hash of the last entry) is <code id=head>{head}</code>.</p>\
+        <p><a href=/api/audit/export download>Download the log</a> and check it yourself with <code>plenty audit verify plenty-log.jsonl</code>: it checks the hash chain, recomputes every count from the ballots and every plan from its recorded inputs, bit for bit.</p>\
+        <form id=verify-form data-api=/api/audit/verify data-method=GET><button type=submit>Verify the database now</button><p class=status role=status></p></form>\
+        <h2>What the log shows, and what it does not</h2><p>Every ballot is in the log under a pseudonym that changes from round to round, so anyone can recount every vote, but no one without the service's secret key can tell who cast which ballot. Your pseudonym is your receipt: find it in the export to check that your ballot was counted as cast. Names, e-mails and passwords are never in the log.</p>"),
+    )
+}
+
+/// `GET /static/app.js`: sends forms to the API.
+pub async fn script() -> Response {
+    ([(CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT).into_response()
+}
+
+const SCRIPT: &str = r#"
+async function csrf(){ const r = await fetch('/api/me'); if(!r.ok) return null; return (await r.json()).csrf_token; }
+function body(form){
+  const o = {}; const fd = new FormData(form);
+  if(form.id==='ballot-form'){
+    o.approve = fd.getAll('approve').map(Number);
+    o.split = [0,1,2].map(k=>Number(fd.get('split'+k)));
+    o.scores = {};
+    for(const [k,v] of fd.entries()){ if(k.startsWith('score:') && v!=='') o.scores[k.slice(6)] = Number(v); }
+    return o;
+  }
+  for(const [k,v] of fd.entries()){
+    if(k==='councils'){ (o.councils = o.councils||[]).push(Number(v)); continue; }
+    if(v==='') continue;
+    o[k] = (k==='quantity'||k==='cost_hours') ? Number(v) : v;
+  }
+  return o;
+}
+document.querySelectorAll('form[data-api]').forEach(form=>{
+  form.addEventListener('submit', async ev=>{
+    ev.preventDefault();
+    const status = form.querySelector('.status');
+    status.className='status'; status.textContent='…';
+    const method = form.dataset.method || 'POST';
+    const headers = {'Content-Type':'application/json'};
+    if(method!=='GET' && !['login-form','signup-form'].includes(form.id)){ const t = await csrf(); if(t) headers['X-CSRF-Token']=t; }
+    const r = await fetch(form.dataset.api, {method, headers, body: method==='GET'?undefined:JSON.stringify(body(form))});
+    let j = {}; try { j = await r.json(); } catch(e) {}
+    if(r.ok){
+      status.classList.add('ok');
+      status.textContent = form.id==='verify-form' ? (j.ok ? 'The log verifies: '+j.report.entries+' entries, '+j.report.tallies_checked+' counts recomputed.' : 'The log does NOT verify: entry '+j.report.first_bad[0]+': '+j.report.first_bad[1])
+        : j.receipt ? 'Ballot recorded'+(j.replaces?' (it replaces your earlier ballot)':'')+'. Your receipt: '+j.receipt : 'Done.';
+      if(form.dataset.next){ location.href = form.dataset.next; }
+      else if(['need-form','proposal-form','advance-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
+    } else {
+      status.classList.add('err');
+      status.textContent = (j.message || ('Error '+r.status));
+    }
+  });
+});
+const lo = document.getElementById('logout');
+if(lo) lo.addEventListener('click', async ev=>{ ev.preventDefault(); const t = await csrf(); await fetch('/api/logout',{method:'POST',headers:{'X-CSRF-Token':t||''}}); location.href='/'; });
+const ps = document.getElementById('plan-status');
+if(ps && ps.dataset.computing){ setTimeout(()=>location.reload(), 1000); }
+const ef = document.getElementById('effect');
+if(ef){ fetch('/api/rounds/'+ef.dataset.round+'/effect').then(r=>r.ok?r.json():null).then(j=>{
+  if(!j) return;
+  if(!j.voted){ ef.innerHTML='<p>'+j.note+'</p>'; return; }
+  const w=j.with_your_ballot, o=j.without_your_ballot;
+  ef.innerHTML = '<p>With your ballot (weight '+(j.weight||[1])[0]+'): projects '+JSON.stringify(w.funded)+', split '+w.split.map(x=>x.toFixed(3)).join(' / ')+'.</p><p>Without it: projects '+JSON.stringify(o.funded)+', split '+o.split.map(x=>x.toFixed(3)).join(' / ')+'.</p><p><strong>'+((j.changed.funded||j.changed.split||j.changed.quorum)?'Your ballot changed the outcome.':'Your ballot did not change the outcome this time.')+'</strong></p>';
+}); }
+"#;
