@@ -58,6 +58,9 @@ pub enum Command {
     Serve(crate::serve::ServeArgs),
     /// Verify or export the service's log.
     Audit(crate::serve::AuditArgs),
+    /// A participatory budgeting election (.pb): Method of Equal Shares or greedy, explained
+    /// round by round.
+    Vote(crate::vote::VoteArgs),
 }
 
 /// Where the economy comes from and how to solve.

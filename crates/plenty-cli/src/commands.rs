@@ -38,6 +38,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::GeneratePlan(a) => crate::plan::generate_plan(g, a),
         Command::Serve(a) => crate::serve::serve(a),
         Command::Audit(a) => crate::serve::audit(a),
+        Command::Vote(a) => crate::vote::vote(a),
     }
 }
 

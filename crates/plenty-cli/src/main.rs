@@ -10,6 +10,7 @@ mod input;
 mod plan;
 mod progress;
 mod serve;
+mod vote;
 
 use std::process::ExitCode;
 
