@@ -1,0 +1,502 @@
+//! The participatory service end to end over HTTP, on SQLite and on PostgreSQL (issue #4):
+//! a whole round, the bad inputs and bad actors the issue lists, tamper detection, and the
+//! OpenAPI description against the router.
+
+mod support;
+
+use plenty_server::api::Settings;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use support::*;
+
+/// A whole round: needs, proposals, votes (one replaced), delegation, close, count, plan,
+/// effect of a ballot, export, and `verify` with every plan recomputed bit for bit.
+async fn a_round_from_needs_to_a_verified_plan(url: &str) {
+    let s = start(url, Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let bo = Client::demo(&s.base, "bo").await;
+    let cy = Client::demo(&s.base, "cy").await;
+    let di = Client::demo(&s.base, "di").await;
+
+    // Needs phase.
+    let (st, _) = ada
+        .post(
+            "/api/rounds/1/needs",
+            json!({"product": "bread", "quantity": 2.0}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (st, j) = bo
+        .post(
+            "/api/rounds/1/proposals",
+            json!({"title": "A library", "cost_hours": 300.0}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{j}");
+    assert_eq!(j["proposal"], 4);
+    // Di delegates the project vote to Ada.
+    let di_me = di.get("/api/me").await.1;
+    assert_eq!(di_me["member"], 5);
+    let (st, _) = di
+        .post("/api/delegations", json!({"topic": "projects", "to": 2}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+
+    let (st, _) = fac
+        .post("/api/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+
+    // Voting.
+    let (st, a) = ada
+        .post(
+            "/api/rounds/1/ballot",
+            json!({"approve": [1, 3], "split": [0.7, 0.25, 0.05], "scores": {"bread": 5}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{a}");
+    assert_eq!(a["replaces"], false);
+    let (_, b1) = bo
+        .post(
+            "/api/rounds/1/ballot",
+            json!({"approve": [2], "split": [0.8, 0.15, 0.05]}),
+        )
+        .await;
+    let (_, b2) = bo
+        .post(
+            "/api/rounds/1/ballot",
+            json!({"approve": [2, 4], "split": [0.75, 0.2, 0.05]}),
+        )
+        .await;
+    assert_eq!(
+        b1["receipt"], b2["receipt"],
+        "one pseudonym per member and round"
+    );
+    assert_eq!(b2["replaces"], true);
+    let (st, _) = cy
+        .post(
+            "/api/rounds/1/ballot",
+            json!({"approve": [1], "split": [0.7, 0.2, 0.1]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let round = ada.get("/api/rounds/1").await.1;
+    assert_eq!(round["ballots"], 3);
+    assert_eq!(
+        round["ballots_cast"], 4,
+        "the replaced ballot is logged too"
+    );
+    assert_eq!(round["my_pseudonym"], a["receipt"]);
+
+    // Close: count and plan.
+    let (st, _) = fac
+        .post("/api/rounds/1/advance", json!({"to": "plan"}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let plan = wait_for_plan(&ada, 1).await;
+    let round = ada.get("/api/rounds/1").await.1;
+    let tally = &round["tally"];
+    assert_eq!(tally["quorum"]["met"], true);
+    // Ada's project ballot carries Di's delegated vote.
+    let weights = s.state.log.read(|c| c.ledger.rounds[&1].weights.clone());
+    let ada_w = weights[a["receipt"].as_str().unwrap()];
+    assert_eq!(ada_w, [2, 1, 1]);
+    assert_eq!(tally["quorum"]["represented"], 4);
+    // Split: the weighted medians (0.7, 0.2, 0.05), normalised by their sum 0.95.
+    let shares: Vec<f64> = serde_json::from_value(tally["split"]["shares"].clone()).unwrap();
+    for (x, want) in shares.iter().zip([0.7 / 0.95, 0.2 / 0.95, 0.05 / 0.95]) {
+        assert!((x - want).abs() < 1e-12, "{shares:?}");
+    }
+    // The plan: optimal, certified, with the funded projects' hours and the working week.
+    let p = &plan["plan"];
+    assert_eq!(p["status"], "optimal", "{p}");
+    assert!(p["lambda"].as_f64().unwrap() > 1.0);
+    let funded: Vec<u64> = serde_json::from_value(tally["projects"]["funded"].clone()).unwrap();
+    assert!(!funded.is_empty());
+    let hours: f64 = funded
+        .iter()
+        .map(|k| {
+            round["proposals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["id"] == *k)
+                .unwrap()["cost_hours"]
+                .as_f64()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(p["project_hours"].as_f64().unwrap(), hours);
+    assert!(hours <= tally["projects"]["budget_hours"].as_f64().unwrap());
+    let week = p["working_week"].as_f64().unwrap();
+    let total =
+        p["plan_hours"].as_f64().unwrap() + hours + p["common_fund_hours"].as_f64().unwrap();
+    assert!((week - total / (5.0 * 52.0)).abs() < 1e-9);
+    // Bread: committed 20, baseline target 3, plus 0.5 (demo) and 2 registered.
+    let bread = plan["inputs"]["targets"]["bread"].as_f64().unwrap();
+    assert_eq!(bread, 3.0 + 0.5 + 2.0);
+
+    // What Ada's ballot changed.
+    let (st, eff) = ada.get("/api/rounds/1/effect").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(eff["voted"], true);
+
+    // Follow-up, then the export verifies, plans recomputed bit for bit.
+    let (st, _) = fac
+        .post("/api/rounds/1/advance", json!({"to": "follow_up"}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let export = reqwest::get(format!("{}/api/audit/export", s.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!export.contains("@demo.plenty"), "no e-mails in the log");
+    assert!(!export.contains("argon2"), "no password hashes in the log");
+    let entries = plenty_ledger::parse_export(&export).unwrap();
+    let report = plenty_ledger::verify(&entries, true);
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(report.tallies_checked, 1);
+    assert_eq!(report.plans_checked, 1);
+    let (_, v) = ada.get("/api/audit/verify").await;
+    assert_eq!(v["ok"], true);
+
+    // A restart replays the same state from the database.
+    let head = s.state.log.read(|c| c.head.clone());
+    drop(s);
+    let again = start(url, Settings::default(), false).await;
+    assert_eq!(again.state.log.read(|c| c.head.clone()), head);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_4_a_round_end_to_end_on_sqlite() {
+    a_round_from_needs_to_a_verified_plan(&sqlite_url()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_4_a_round_end_to_end_on_postgres() {
+    if let Some(url) = pg_url().await {
+        a_round_from_needs_to_a_verified_plan(&url).await;
+    }
+}
+
+/// Each bad input gets a clear error and changes nothing.
+async fn bad_input_changes_nothing(url: &str) {
+    let settings = Settings {
+        csrf_ttl_ms: 1500,
+        ..Default::default()
+    };
+    let s = start(url, settings, true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let before = entries(&s);
+
+    // Malformed JSON.
+    let (st, j) = ada
+        .post_raw("/api/rounds/1/needs", b"{\"product\": \"bread\", ".to_vec())
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert_eq!(j["error"], "invalid");
+    assert!(
+        j["message"].as_str().unwrap().contains("malformed JSON"),
+        "{j}"
+    );
+    // Unknown field.
+    let (st, j) = ada
+        .post(
+            "/api/rounds/1/needs",
+            json!({"product": "bread", "quantity": 1, "qty": 2}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{j}");
+    // Oversized.
+    let big = format!(
+        "{{\"text\": \"{}\"}}",
+        "x".repeat(plenty_server::MAX_BODY + 10)
+    );
+    let (st, j) = fac.post_raw("/api/economy", big.into_bytes()).await;
+    assert_eq!(st, StatusCode::PAYLOAD_TOO_LARGE, "{j}");
+    // Not a product; not a number.
+    let (st, j) = ada
+        .post(
+            "/api/rounds/1/needs",
+            json!({"product": "caviar", "quantity": 1}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(j["message"].as_str().unwrap().contains("caviar"));
+    let (st, _) = ada
+        .post(
+            "/api/rounds/1/needs",
+            json!({"product": "bread", "quantity": -1}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    // A vote outside its phase.
+    let (st, j) = ada
+        .post("/api/rounds/1/ballot", json!({"approve": [1]}))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(j["error"], "wrong_phase");
+    // A member cannot run the calendar.
+    let (st, _) = ada
+        .post("/api/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    // A forged session.
+    let mut forged = ada.clone();
+    forged.cookie = Some("plenty_session=00ff00ff".into());
+    let (st, j) = forged
+        .post(
+            "/api/rounds/1/needs",
+            json!({"product": "bread", "quantity": 1}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "{j}");
+    // No CSRF token, another session's token.
+    let mut no_csrf = ada.clone();
+    no_csrf.csrf = None;
+    let (st, j) = no_csrf
+        .post(
+            "/api/rounds/1/needs",
+            json!({"product": "bread", "quantity": 1}),
+        )
+        .await;
+    assert_eq!(
+        (st, j["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("csrf"))
+    );
+    let mut crossed = ada.clone();
+    crossed.csrf = fac.csrf.clone();
+    let (st, _) = crossed
+        .post(
+            "/api/rounds/1/needs",
+            json!({"product": "bread", "quantity": 1}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert_eq!(entries(&s), before, "nothing was written");
+
+    // Voting opens; a ballot for an unknown project.
+    let (st, _) = fac
+        .post("/api/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let before = entries(&s);
+    let (st, j) = ada
+        .post("/api/rounds/1/ballot", json!({"approve": [1, 42]}))
+        .await;
+    assert_eq!(
+        (st, j["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_project"))
+    );
+    let (st, j) = ada
+        .post("/api/rounds/1/ballot", json!({"split": [0.5, 0.5, 0.5]}))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        j["message"].as_str().unwrap().contains("add up to 1"),
+        "{j}"
+    );
+    let (st, _) = ada
+        .post("/api/rounds/1/ballot", json!({"scores": {"bread": 9}}))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    // The economy cannot change under a vote.
+    let (st, _) = fac
+        .post("/api/economy", json!({"text": plenty_server::demo::VALLEY}))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(entries(&s), before);
+
+    // An expired CSRF token.
+    tokio::time::sleep(std::time::Duration::from_millis(1700)).await;
+    let (st, j) = ada
+        .post("/api/rounds/1/ballot", json!({"approve": [1]}))
+        .await;
+    assert_eq!(
+        (st, j["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("csrf_expired")),
+        "{j}"
+    );
+    assert_eq!(entries(&s), before);
+    // A fresh token from /api/me works.
+    let mut fresh = ada.clone();
+    fresh.csrf = ada.get("/api/me").await.1["csrf_token"]
+        .as_str()
+        .map(String::from);
+    let (st, _) = fresh
+        .post(
+            "/api/rounds/1/ballot",
+            json!({"approve": [1], "split": [0.8, 0.15, 0.05]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let mut bo = Client::demo(&s.base, "bo").await;
+    let (st, _) = bo
+        .post("/api/rounds/1/ballot", json!({"approve": [2]}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+
+    // Close the vote; then a facilitator tries to change the closed result.
+    let mut fac2 = fac.clone();
+    fac2.csrf = fac.get("/api/me").await.1["csrf_token"]
+        .as_str()
+        .map(String::from);
+    let (st, _) = fac2
+        .post("/api/rounds/1/advance", json!({"to": "plan"}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    wait_for_plan(&fac2, 1).await;
+    let closed = entries(&s);
+    let (st, _) = fac2
+        .post("/api/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "no way back to voting");
+    let (st, _) = fac2
+        .post("/api/rounds/1/ballot", json!({"approve": [3]}))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "no ballot after the close");
+    bo.csrf = bo.get("/api/me").await.1["csrf_token"]
+        .as_str()
+        .map(String::from);
+    let (st, _) = bo
+        .post("/api/rounds/1/ballot", json!({"approve": [3]}))
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    // The ledger refuses a second count or plan whoever sends it.
+    let again = s.state.log.read(|c| {
+        let r = &c.ledger.rounds[&1];
+        c.ledger.check(&plenty_ledger::Event::TallyRecorded {
+            round: 1,
+            eligible: c.ledger.members.len() as u64,
+            weights: r.weights.clone(),
+            tally: r.tally.clone().unwrap(),
+        })
+    });
+    assert_eq!(again.unwrap_err().code, "conflict");
+    assert_eq!(entries(&s), closed);
+
+    // Rate limit on sign-in.
+    let anon = Client::anonymous(&s.base);
+    let mut codes = Vec::new();
+    for _ in 0..7 {
+        let (st, _) = anon
+            .post(
+                "/api/login",
+                json!({"email": "ada@demo.plenty", "password": "wrong password"}),
+            )
+            .await;
+        codes.push(st);
+    }
+    assert_eq!(codes[..5], [StatusCode::UNAUTHORIZED; 5]);
+    assert_eq!(codes[5], StatusCode::TOO_MANY_REQUESTS);
+    // Even the right password waits now.
+    let (st, _) = anon
+        .post(
+            "/api/login",
+            json!({"email": "ada@demo.plenty", "password": plenty_server::demo::PASSWORD}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_4_bad_input_changes_nothing_on_sqlite() {
+    bad_input_changes_nothing(&sqlite_url()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_4_bad_input_changes_nothing_on_postgres() {
+    if let Some(url) = pg_url().await {
+        bad_input_changes_nothing(&url).await;
+    }
+}
+
+/// An edit to the database behind the service's back is found, with the first bad entry.
+async fn tampering_is_detected(url: &str) {
+    let s = start(url, Settings::default(), true).await;
+    let store = s.state.log.store.clone();
+    let log = store.log().await.unwrap();
+    assert!(plenty_ledger::verify(&log, false).ok());
+    // Rewrite the economy's import (entry 10) to a different economy, keeping its hash field.
+    let k = log
+        .iter()
+        .position(|e| matches!(e.event, plenty_ledger::Event::EconomyImported { .. }))
+        .unwrap();
+    let mut ev = serde_json::to_value(&log[k].event).unwrap();
+    ev["text"] = Value::String(
+        ev["text"]
+            .as_str()
+            .unwrap()
+            .replace("hours = 6000", "hours = 60000"),
+    );
+    drop(s);
+    store.tamper(log[k].seq, &ev.to_string()).await.unwrap();
+    let report = plenty_ledger::verify(&store.log().await.unwrap(), false);
+    assert_eq!(
+        report.first_bad.as_ref().map(|b| b.0),
+        Some(log[k].seq),
+        "{report:?}"
+    );
+    // The service refuses to start on it, naming the entry.
+    let err = match plenty_server::state(url, Settings::default()).await {
+        Ok(_) => panic!("the service started on a tampered log"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains(&format!("entry {}", log[k].seq)), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_4_tampering_is_detected_on_sqlite() {
+    tampering_is_detected(&sqlite_url()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_4_tampering_is_detected_on_postgres() {
+    if let Some(url) = pg_url().await {
+        tampering_is_detected(&url).await;
+    }
+}
+
+/// Every route of the router is in the OpenAPI description, and every described operation
+/// answers (not 404/405).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_4_openapi_describes_every_route() {
+    let src = include_str!("../src/lib.rs");
+    let routed: std::collections::BTreeSet<String> = src
+        .split(".route(\"")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .filter(|p| p.starts_with("/api/"))
+        .map(String::from)
+        .collect();
+    let described: std::collections::BTreeSet<String> = plenty_server::openapi::OPERATIONS
+        .iter()
+        .map(|o| o.1.to_string())
+        .collect();
+    assert_eq!(routed, described);
+
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let anon = Client::anonymous(&s.base);
+    let (st, doc) = anon.get("/api/openapi.json").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let fac = Client::demo(&s.base, "facilitator").await;
+    for (method, path, _, _, _) in plenty_server::openapi::OPERATIONS {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path}");
+        let p = path.replace("{id}", "1").replace("{topic}", "split");
+        let (st, _) = match *method {
+            "get" => fac.get(&p).await,
+            "delete" => fac.delete(&p).await,
+            _ => fac.post(&p, json!({})).await,
+        };
+        assert!(
+            st != StatusCode::NOT_FOUND || p.contains("delegations") || p.contains("effect"),
+            "{method} {p}: {st}"
+        );
+        assert_ne!(st, StatusCode::METHOD_NOT_ALLOWED, "{method} {p}");
+    }
+}

@@ -1,0 +1,235 @@
+//! Test support: a real server on loopback over a real database (a fresh SQLite file, or a
+//! fresh PostgreSQL database when `PLENTY_TEST_POSTGRES` names a server), and members who
+//! talk to it over HTTP.
+
+#![allow(dead_code)]
+
+use plenty_server::api::{AppState, Settings};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{}_{t}_{n}", std::process::id())
+}
+
+/// A fresh SQLite file.
+pub fn sqlite_url() -> String {
+    let dir = std::env::temp_dir().join(format!("plenty-test-{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("db.sqlite3").display().to_string()
+}
+
+/// A fresh PostgreSQL database, or None when no server is configured (an error when
+/// `PLENTY_REQUIRE_POSTGRES=1`, as in CI).
+pub async fn pg_url() -> Option<String> {
+    let Ok(base) = std::env::var("PLENTY_TEST_POSTGRES") else {
+        if std::env::var("PLENTY_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+            panic!("PLENTY_REQUIRE_POSTGRES=1 but PLENTY_TEST_POSTGRES is not set (.ci/postgres.sh prints it)");
+        }
+        eprintln!("note: PLENTY_TEST_POSTGRES is not set; the PostgreSQL half is skipped (.ci/postgres.sh starts a server)");
+        return None;
+    };
+    let name = format!("plenty_t_{}", unique());
+    let pool = sqlx::PgPool::connect(&base)
+        .await
+        .expect("connect to PLENTY_TEST_POSTGRES");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    Some(format!("{prefix}/{name}"))
+}
+
+/// A running server.
+pub struct Server {
+    pub base: String,
+    pub state: AppState,
+    pub url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts the service on loopback.
+pub async fn start(url: &str, settings: Settings, demo: bool) -> Server {
+    let state = plenty_server::state(url, settings).await.unwrap();
+    if demo {
+        plenty_server::demo::load(&state).await.unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = plenty_server::router(state.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    Server {
+        base: format!("http://{addr}"),
+        state,
+        url: url.to_string(),
+        task,
+    }
+}
+
+/// A client, signed in or not.
+#[derive(Clone)]
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub bearer: Option<String>,
+}
+
+impl Client {
+    pub fn anonymous(base: &str) -> Client {
+        Client {
+            base: base.to_string(),
+            http: reqwest::Client::new(),
+            cookie: None,
+            csrf: None,
+            bearer: None,
+        }
+    }
+
+    /// Signs in; panics on failure.
+    pub async fn login(base: &str, email: &str, password: &str) -> Client {
+        let mut c = Client::anonymous(base);
+        let r = c
+            .http
+            .post(format!("{base}/api/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "sign-in of {email}");
+        let cookie = r
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict")
+                && cookie.contains("Secure")
+        );
+        c.cookie = Some(cookie.split(';').next().unwrap().to_string());
+        let j: Value = r.json().await.unwrap();
+        c.csrf = j["csrf_token"].as_str().map(String::from);
+        c
+    }
+
+    /// Signs in a demo account.
+    pub async fn demo(base: &str, who: &str) -> Client {
+        Client::login(
+            base,
+            &format!("{who}@demo.plenty"),
+            plenty_server::demo::PASSWORD,
+        )
+        .await
+    }
+
+    fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut r = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            r = r.header("cookie", c);
+        }
+        if let Some(t) = &self.csrf {
+            r = r.header("x-csrf-token", t);
+        }
+        if let Some(b) = &self.bearer {
+            r = r.header("authorization", format!("Bearer {b}"));
+        }
+        r
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let r = self.req(reqwest::Method::GET, path).send().await.unwrap();
+        let s = r.status();
+        let text = r.text().await.unwrap();
+        (
+            s,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self
+            .req(reqwest::Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        let text = r.text().await.unwrap();
+        (
+            s,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
+        let r = self
+            .req(reqwest::Method::POST, path)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        let text = r.text().await.unwrap();
+        (
+            s,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        let r = self
+            .req(reqwest::Method::DELETE, path)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        let text = r.text().await.unwrap();
+        (
+            s,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+}
+
+/// Entries in the log now.
+pub fn entries(s: &Server) -> u64 {
+    s.state.log.read(|c| c.seq)
+}
+
+/// Waits until the round's plan is recorded (or fails after 60 s).
+pub async fn wait_for_plan(c: &Client, round: u64) -> Value {
+    for _ in 0..600 {
+        let (_, j) = c.get(&format!("/api/rounds/{round}/plan")).await;
+        if j["state"] == "done" {
+            return j;
+        }
+        if j["state"] == "failed" {
+            panic!("plan failed: {j}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the plan did not finish in 60 s");
+}
