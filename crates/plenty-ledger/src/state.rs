@@ -817,6 +817,32 @@ impl Ledger {
         out
     }
 
+    /// The project vote of a counted round as a participatory budgeting election, with the
+    /// ballots' pseudonyms and the completion the count used (for `election.pb`).
+    pub fn round_election(
+        &self,
+        round: RoundId,
+    ) -> Option<(
+        plenty_core::vote::Election,
+        Vec<Pseudonym>,
+        plenty_core::vote::Completion,
+    )> {
+        let r = self.rounds.get(&round)?;
+        let tally = r.tally.as_ref()?;
+        let input = self
+            .tally_input(r, self.members.len() as u64, &r.weights)
+            .ok()?;
+        let election = crate::tally::project_election(&input, tally.projects.budget_hours);
+        let voters = r
+            .ballots
+            .iter()
+            .filter(|(_, b)| crate::tally::votes_on(b, Topic::Projects))
+            .map(|(p, _)| p.clone())
+            .collect();
+        let completion = crate::tally::completion_for(&election);
+        Some((election, voters, completion))
+    }
+
     /// The inputs of a round's plan, as the log determines them.
     pub fn plan_inputs(
         &self,

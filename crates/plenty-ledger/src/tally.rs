@@ -162,6 +162,62 @@ fn project_id(p: u64) -> String {
     format!("{p:012}")
 }
 
+/// The project vote as a participatory budgeting election: the budget, the proposals (ids as
+/// fixed-width numbers), and one approval ballot per voter who voted on projects, with its
+/// weight. `GET /api/rounds/{id}/election.pb` writes it as a pabulib file, so that anyone can
+/// rerun the count with pabutools.
+pub fn project_election(input: &TallyInput, budget_hours: f64) -> Election {
+    let index: BTreeMap<u64, usize> = input
+        .proposals
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.id, k))
+        .collect();
+    Election {
+        budget: exact(budget_hours),
+        projects: input
+            .proposals
+            .iter()
+            .map(|p| vote::Project {
+                id: project_id(p.id),
+                cost: exact(p.cost_hours),
+                name: p.title.clone(),
+            })
+            .collect(),
+        ballots: input
+            .ballots
+            .iter()
+            .filter(|(_, b)| votes_on(b, Topic::Projects))
+            .map(|(w, b)| vote::Ballot {
+                weight: w[Topic::Projects as usize],
+                kind: BallotKind::Approval(
+                    b.approve
+                        .iter()
+                        .filter_map(|p| index.get(p).copied())
+                        .collect::<BTreeSet<usize>>(),
+                ),
+            })
+            .collect(),
+    }
+}
+
+/// The completion of the Method of Equal Shares used by the service: raise every voter's
+/// share in steps of 1 % of the initial share (pabutools' `voter_budget_increment`), then fill
+/// what is left greedily.
+pub fn completion_for(election: &Election) -> Completion {
+    let weight: u64 = election.ballots.iter().map(|b| b.weight).sum();
+    let step = if weight > 0 {
+        election.budget.clone() / BigRational::from_integer(BigInt::from(weight) * 100)
+    } else {
+        BigRational::zero()
+    };
+    if step > BigRational::zero() {
+        Completion::IncrementThenGreedy { step }
+    } else {
+        Completion::Greedy
+    }
+}
+
 /// Counts a round.
 pub fn compute_tally(input: &TallyInput) -> Tally {
     let topic_weight = |w: &[u64; 3], t: Topic| w[t as usize];
@@ -214,37 +270,7 @@ pub fn compute_tally(input: &TallyInput) -> Tally {
 
     // Projects.
     let budget_hours = input.total_hours * split.shares[1];
-    let index: BTreeMap<u64, usize> = input
-        .proposals
-        .iter()
-        .enumerate()
-        .map(|(k, p)| (p.id, k))
-        .collect();
-    let election = Election {
-        budget: exact(budget_hours),
-        projects: input
-            .proposals
-            .iter()
-            .map(|p| vote::Project {
-                id: project_id(p.id),
-                cost: exact(p.cost_hours),
-                name: p.title.clone(),
-            })
-            .collect(),
-        ballots: counted
-            .iter()
-            .filter(|(_, b)| votes_on(b, Topic::Projects))
-            .map(|(w, b)| vote::Ballot {
-                weight: topic_weight(w, Topic::Projects),
-                kind: BallotKind::Approval(
-                    b.approve
-                        .iter()
-                        .filter_map(|p| index.get(p).copied())
-                        .collect::<BTreeSet<usize>>(),
-                ),
-            })
-            .collect(),
-    };
+    let election = project_election(input, budget_hours);
     let approvals: Vec<(u64, u64)> = input
         .proposals
         .iter()
@@ -270,18 +296,7 @@ pub fn compute_tally(input: &TallyInput) -> Tally {
     } else {
         match input.rule {
             ProjectRule::EqualShares => {
-                let weight: u64 = election.ballots.iter().map(|b| b.weight).sum();
-                // Raise each voter's share in steps of 1 % of the initial share.
-                let step = if weight > 0 {
-                    election.budget.clone() / BigRational::from_integer(BigInt::from(weight) * 100)
-                } else {
-                    BigRational::zero()
-                };
-                let completion = if step > BigRational::zero() {
-                    Completion::IncrementThenGreedy { step }
-                } else {
-                    Completion::Greedy
-                };
+                let completion = completion_for(&election);
                 match method_of_equal_shares(&election, Satisfaction::Cost, &completion) {
                     Ok(o) => (
                         o.selected.clone(),

@@ -1155,6 +1155,57 @@ pub async fn my_effect(
     })?
 }
 
+/// `GET /api/rounds/{id}/election.pb`: the counted project vote as a pabulib file, to rerun
+/// with pabutools or any other implementation. META names the rule and, for the Method of
+/// Equal Shares, the exact per-voter increment of its completion (`plenty_increment`, a
+/// fraction); VOTES carry ballot pseudonyms and weights (delegated votes).
+pub async fn election_pb(
+    State(st): State<AppState>,
+    Path(id): Path<RoundId>,
+) -> Result<Response, ApiError> {
+    let (election, voters, completion, rule) = get_round(&st, id, |l, r| {
+        l.round_election(id).map(|(e, v, c)| (e, v, c, r.rule))
+    })?
+    .ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "wrong_phase",
+            "the round is not counted yet",
+        )
+    })?;
+    let mut meta = vec![
+        (
+            "description".to_string(),
+            format!("plenty round {id}: common projects"),
+        ),
+        ("country".to_string(), "plenty".to_string()),
+        ("unit".to_string(), "hours".to_string()),
+    ];
+    match (rule, &completion) {
+        (ProjectRule::EqualShares, plenty_core::vote::Completion::IncrementThenGreedy { step }) => {
+            meta.push(("rule".into(), "equal-shares".into()));
+            meta.push(("plenty_rule".into(), "mes-cost+increment+greedy".into()));
+            meta.push(("plenty_increment".into(), step.to_string()));
+        }
+        (ProjectRule::EqualShares, _) => {
+            meta.push(("rule".into(), "equal-shares".into()));
+            meta.push(("plenty_rule".into(), "mes-cost+greedy".into()));
+        }
+        (ProjectRule::GreedyApproval, _) => {
+            meta.push(("rule".into(), "greedy".into()));
+            meta.push(("plenty_rule".into(), "greedy-cost".into()));
+        }
+    }
+    let pb = plenty_io::pabulib::Pabulib {
+        meta,
+        vote_type: plenty_io::pabulib::VoteType::Approval,
+        election,
+        voter_ids: voters,
+    };
+    let text = plenty_io::pabulib::to_pabulib_string(&pb).map_err(ApiError::internal)?;
+    Ok(([("content-type", "text/plain; charset=utf-8")], text).into_response())
+}
+
 // ---------------------------------------------------------------- delegation
 
 /// Delegation body.

@@ -46,7 +46,7 @@ body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:0 1r
 nav{display:flex;gap:1rem;padding:.8rem 0;border-bottom:1px solid #ccd;margin-bottom:1rem;flex-wrap:wrap}
 nav a{color:#24407a;text-decoration:none;font-weight:600}
 h1{font-size:1.6rem} h2{font-size:1.2rem;margin-top:2rem}
-table{border-collapse:collapse;margin:.5rem 0} td,th{padding:.25rem .6rem;border-bottom:1px solid #e3e5ea;text-align:left}
+table{border-collapse:collapse;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto} code{overflow-wrap:anywhere} td,th{padding:.25rem .6rem;border-bottom:1px solid #e3e5ea;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 form{background:#f5f6f8;padding:.8rem;border-radius:.4rem;margin:.6rem 0}
 label{display:block;margin:.3rem 0}
@@ -55,7 +55,7 @@ button{background:#24407a;color:#fff;border:0;border-radius:.3rem;padding:.35rem
 .status{min-height:1.4rem;font-weight:600}
 .ok{color:#1b6e2a} .err{color:#a4161a}
 .phase{display:inline-block;background:#24407a;color:#fff;border-radius:1rem;padding:.05rem .7rem}
-svg text{font-size:12px;fill:#1d2330}
+figure{margin:1rem 0;overflow-x:auto} svg text{font-size:12px;fill:#1d2330}
 .muted{color:#667}
 "#;
 
@@ -592,7 +592,7 @@ document.querySelectorAll('form[data-api]').forEach(form=>{
     const r = await fetch(form.dataset.api, {method, headers, body: method==='GET'?undefined:JSON.stringify(body(form))});
     let j = {}; try { j = await r.json(); } catch(e) {}
     if(r.ok){
-      status.classList.add('ok');
+      status.classList.add(form.id==='verify-form' && !j.ok ? 'err' : 'ok');
       status.textContent = form.id==='verify-form' ? (j.ok ? 'The log verifies: '+j.report.entries+' entries, '+j.report.tallies_checked+' counts recomputed.' : 'The log does NOT verify: entry '+j.report.first_bad[0]+': '+j.report.first_bad[1])
         : j.receipt ? 'Ballot recorded'+(j.replaces?' (it replaces your earlier ballot)':'')+'. Your receipt: '+j.receipt : 'Done.';
       if(form.dataset.next){ location.href = form.dataset.next; }
