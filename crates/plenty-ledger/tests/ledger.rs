@@ -1,0 +1,320 @@
+//! The ledger without the service: a round replayed from events, and forgeries that keep the
+//! hash chain intact (the forger rehashes every entry after the change) but break a rule, a
+//! count or a plan, each caught by `verify` at the forged entry (issue #4).
+
+use plenty_ledger::planning::{compute_plan, digest};
+use plenty_ledger::*;
+use std::collections::BTreeMap;
+
+const VALLEY: &str = include_str!("../../../examples/plans/valley.toml");
+
+fn pseudonym(m: MemberId) -> String {
+    format!("p{m:02}")
+}
+
+/// Seals events into a chain.
+fn seal(events: &[Event]) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut prev = GENESIS.to_string();
+    for (k, e) in events.iter().enumerate() {
+        let entry = Entry::seal(k as u64 + 1, 1_700_000_000_000 + k as u64, &prev, e.clone());
+        prev = entry.hash.clone();
+        out.push(entry);
+    }
+    out
+}
+
+/// A federation of six, one round with three proposals, five ballots (one replaced, one
+/// delegation), counted and planned: the events as the service would write them.
+fn a_round() -> Vec<Event> {
+    let mut l = Ledger::default();
+    let mut events = Vec::new();
+    let mut push = |l: &mut Ledger, e: Event| {
+        l.apply(&e).unwrap_or_else(|r| panic!("{e:?}: {r}"));
+        events.push(e);
+    };
+    push(
+        &mut l,
+        Event::FederationFounded {
+            name: "test".into(),
+            weeks_per_period: 52.0,
+        },
+    );
+    push(
+        &mut l,
+        Event::CouncilFounded {
+            council: 1,
+            name: "mill".into(),
+            kind: CouncilKind::Workplace,
+        },
+    );
+    for m in 1..=6 {
+        let role = if m == 1 {
+            Role::Facilitator
+        } else {
+            Role::Member
+        };
+        push(
+            &mut l,
+            Event::MemberJoined {
+                member: m,
+                councils: vec![1],
+                role,
+            },
+        );
+    }
+    push(
+        &mut l,
+        Event::EconomyImported {
+            by: 1,
+            text: VALLEY.into(),
+            sha256: chain::sha256_hex(VALLEY.as_bytes()),
+        },
+    );
+    push(
+        &mut l,
+        Event::RoundOpened {
+            round: 1,
+            title: "r".into(),
+            by: 1,
+            rule: ProjectRule::EqualShares,
+            quorum: Quorum::default(),
+            default_split: [0.8, 0.15, 0.05],
+        },
+    );
+    for (k, (t, h)) in [("clinic", 900.0), ("rail", 700.0), ("roofs", 400.0)]
+        .iter()
+        .enumerate()
+    {
+        push(
+            &mut l,
+            Event::ProposalSubmitted {
+                round: 1,
+                proposal: k as u64 + 1,
+                by: pseudonym(2),
+                title: t.to_string(),
+                cost_hours: *h,
+                resources: BTreeMap::new(),
+            },
+        );
+    }
+    push(
+        &mut l,
+        Event::NeedRegistered {
+            round: 1,
+            by: pseudonym(3),
+            product: "bread".into(),
+            quantity: 1.5,
+        },
+    );
+    push(
+        &mut l,
+        Event::DelegationGranted {
+            member: 6,
+            topic: Topic::Projects,
+            to: 2,
+        },
+    );
+    push(
+        &mut l,
+        Event::PhaseAdvanced {
+            round: 1,
+            to: Phase::Voting,
+            by: 1,
+        },
+    );
+    let ballots: [(MemberId, &[u64], [f64; 3]); 5] = [
+        (2, &[1, 3], [0.7, 0.25, 0.05]),
+        (3, &[2], [0.8, 0.15, 0.05]),
+        (3, &[2, 3], [0.75, 0.2, 0.05]),
+        (4, &[1], [0.7, 0.2, 0.1]),
+        (5, &[3], [0.9, 0.05, 0.05]),
+    ];
+    for (m, approve, split) in ballots {
+        let replaces = l.rounds[&1].ballots.contains_key(&pseudonym(m));
+        push(
+            &mut l,
+            Event::BallotCast {
+                round: 1,
+                voter: pseudonym(m),
+                ballot: Ballot {
+                    approve: approve.to_vec(),
+                    scores: BTreeMap::new(),
+                    split: Some(split),
+                },
+                replaces,
+            },
+        );
+    }
+    push(
+        &mut l,
+        Event::PhaseAdvanced {
+            round: 1,
+            to: Phase::Plan,
+            by: 1,
+        },
+    );
+    let weights = l.weights(1, pseudonym);
+    assert_eq!(
+        weights[&pseudonym(2)],
+        [2, 1, 1],
+        "member 6 delegated projects to member 2"
+    );
+    let eligible = l.members.len() as u64;
+    let tally = compute_tally(&l.tally_input(&l.rounds[&1], eligible, &weights).unwrap());
+    push(
+        &mut l,
+        Event::TallyRecorded {
+            round: 1,
+            eligible,
+            weights,
+            tally,
+        },
+    );
+    let inputs = l.plan_inputs(1, 1e-7, "test").unwrap();
+    let result = compute_plan(&l.economy.as_ref().unwrap().2, &inputs).unwrap();
+    assert_eq!(result.status, "optimal");
+    push(
+        &mut l,
+        Event::PlanRecorded {
+            round: 1,
+            inputs_sha256: digest(&inputs),
+            result_sha256: digest(&result),
+            inputs,
+            result,
+        },
+    );
+    events
+}
+
+fn position(events: &[Event], kind: &str) -> usize {
+    events.iter().position(|e| e.kind() == kind).unwrap()
+}
+
+#[test]
+fn issue_4_an_honest_log_verifies_with_counts_and_plans_recomputed() {
+    let entries = seal(&a_round());
+    let r = verify(&entries, true);
+    assert!(r.ok(), "{r:?}");
+    assert_eq!((r.tallies_checked, r.plans_checked), (1, 1));
+}
+
+#[test]
+fn issue_4_every_event_reads_back_exactly() {
+    // The log's hashes are over the JSON of each event: reading an export and writing it
+    // again must give the same bytes, floats included.
+    for e in seal(&a_round()) {
+        let text = serde_json::to_string(&e).unwrap();
+        let back: Entry = serde_json::from_str(&text).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), text);
+        assert!(back.hash_is_valid(), "{}", e.event.kind());
+    }
+}
+
+#[test]
+fn issue_4_a_forged_count_is_found_even_when_rehashed() {
+    let mut events = a_round();
+    let k = position(&events, "tally_recorded");
+    if let Event::TallyRecorded { tally, .. } = &mut events[k] {
+        tally.projects.funded = vec![2];
+    }
+    let r = verify(&seal(&events), false);
+    let (seq, why) = r.first_bad.unwrap();
+    assert_eq!(seq, k as u64 + 1);
+    assert!(why.contains("not the count of its ballots"), "{why}");
+}
+
+#[test]
+fn issue_4_inflated_weights_are_found() {
+    let mut events = a_round();
+    let k = position(&events, "tally_recorded");
+    if let Event::TallyRecorded { weights, .. } = &mut events[k] {
+        for w in weights.values_mut() {
+            w[0] = 3;
+        }
+    }
+    let r = verify(&seal(&events), false);
+    assert_eq!(r.first_bad.unwrap().0, k as u64 + 1);
+}
+
+#[test]
+fn issue_4_a_forged_plan_is_found_by_recomputing_it() {
+    let mut events = a_round();
+    let k = position(&events, "plan_recorded");
+    if let Event::PlanRecorded {
+        result,
+        result_sha256,
+        ..
+    } = &mut events[k]
+    {
+        result.lambda *= 1.0 + 1e-12;
+        *result_sha256 = digest(result);
+    }
+    // The rules alone cannot see it; recomputing the plan bit for bit does.
+    assert!(verify(&seal(&events), false).ok());
+    let (seq, why) = verify(&seal(&events), true).first_bad.unwrap();
+    assert_eq!(seq, k as u64 + 1);
+    assert!(why.contains("different plan"), "{why}");
+}
+
+#[test]
+fn issue_4_plan_inputs_that_ignore_the_vote_are_found() {
+    let mut events = a_round();
+    let k = position(&events, "plan_recorded");
+    if let Event::PlanRecorded {
+        inputs,
+        inputs_sha256,
+        ..
+    } = &mut events[k]
+    {
+        inputs.labour_hours.insert("farm".into(), 6000.0);
+        *inputs_sha256 = digest(inputs);
+    }
+    let (seq, why) = verify(&seal(&events), false).first_bad.unwrap();
+    assert_eq!(seq, k as u64 + 1);
+    assert!(
+        why.contains("not computed from the round's recorded"),
+        "{why}"
+    );
+}
+
+#[test]
+fn issue_4_a_ballot_slipped_in_after_the_close_is_found() {
+    let mut events = a_round();
+    let k = position(&events, "plan_recorded");
+    events.insert(
+        k,
+        Event::BallotCast {
+            round: 1,
+            voter: pseudonym(6),
+            ballot: Ballot::default(),
+            replaces: false,
+        },
+    );
+    let (seq, why) = verify(&seal(&events), false).first_bad.unwrap();
+    assert_eq!(seq, k as u64 + 1);
+    assert!(why.contains("voting"), "{why}");
+}
+
+#[test]
+fn issue_4_a_deleted_ballot_breaks_the_chain() {
+    let events = a_round();
+    let mut entries = seal(&events);
+    let k = position(&events, "ballot_cast");
+    entries.remove(k);
+    assert_eq!(verify(&entries, false).first_bad.unwrap().0, k as u64 + 2);
+}
+
+#[test]
+fn issue_4_recomputing_a_plan_is_bit_for_bit() {
+    let events = a_round();
+    let Event::PlanRecorded { inputs, result, .. } = &events[position(&events, "plan_recorded")]
+    else {
+        unreachable!()
+    };
+    let economy = plenty_ledger::planning::parse_economy(VALLEY).unwrap();
+    for _ in 0..3 {
+        let again = compute_plan(&economy, inputs).unwrap();
+        assert_eq!(digest(&again), digest(result));
+    }
+}
