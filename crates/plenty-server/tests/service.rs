@@ -500,3 +500,82 @@ async fn issue_4_openapi_describes_every_route() {
         assert_ne!(st, StatusCode::METHOD_NOT_ALLOWED, "{method} {p}");
     }
 }
+
+/// Invitations (single use, with their role), closed sign-up, API tokens without CSRF.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_4_invitations_roles_and_api_tokens() {
+    let settings = Settings {
+        open_signup: false,
+        ..Default::default()
+    };
+    let s = start(&sqlite_url(), settings, true).await;
+    let anon = Client::anonymous(&s.base);
+    let (st, j) = anon
+        .post(
+            "/api/signup",
+            json!({"email": "eve@x.org", "password": "long enough pw", "name": "Eve"}),
+        )
+        .await;
+    assert_eq!(
+        (st, j["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("invitation"))
+    );
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let (st, _) = ada.post("/api/invitations", json!({"councils": [1]})).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "members cannot invite");
+    let (st, inv) = fac
+        .post(
+            "/api/invitations",
+            json!({"councils": [1, 3], "role": "member"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let code = inv["invitation"].as_str().unwrap();
+    let (st, j) = anon
+        .post(
+            "/api/signup",
+            json!({"email": "Eve@X.org", "password": "short", "name": "Eve", "invitation": code}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{j}");
+    let (st, j) = anon
+        .post("/api/signup", json!({"email": "Eve@X.org", "password": "long enough pw", "name": "Eve", "invitation": code}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{j}");
+    assert_eq!(j["member"], 6);
+    let (st, _) = anon
+        .post("/api/signup", json!({"email": "mallory@x.org", "password": "long enough pw", "name": "M", "invitation": code}))
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "an invitation is used once");
+    // E-mails are case-insensitive; the new member is in the log with the invitation's councils.
+    let eve = Client::login(&s.base, "eve@x.org", "long enough pw").await;
+    let me = eve.get("/api/me").await.1;
+    assert_eq!(me["councils"], json!([1, 3]));
+    assert_eq!(me["role"], "member");
+    // An API token works without a cookie or CSRF token; a wrong one does not.
+    let (st, t) = eve.post("/api/tokens", json!({})).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let mut bot = Client::anonymous(&s.base);
+    bot.bearer = t["token"].as_str().map(String::from);
+    let (st, _) = bot
+        .post(
+            "/api/rounds/1/needs",
+            json!({"product": "wool", "quantity": 0.1}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    bot.bearer = Some("0".repeat(64));
+    let (st, _) = bot
+        .post(
+            "/api/rounds/1/needs",
+            json!({"product": "wool", "quantity": 0.1}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    // Signing out ends the session.
+    let (st, _) = eve.post("/api/logout", json!({})).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = eve.get("/api/me").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+}

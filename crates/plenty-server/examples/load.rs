@@ -1,0 +1,792 @@
+//! Load benchmark of `plenty serve` (issue 4): acknowledged votes per second and latency, and
+//! latency while a plan computes in the background.
+//!
+//! It starts nothing itself: point it at a `plenty serve --demo` running on a fresh database
+//! (`bench/load/run.sh` does all of it):
+//!
+//! ```text
+//! cargo run --release -p plenty-server --example load -- http://127.0.0.1:8080 \
+//!     [--members 2000] [--concurrency 256] [--votes 4] [--vote-rate 2000] [--vote-secs 5] \
+//!     [--mix-rate 1000] [--baseline-secs 5] [--products 3000] [--setup-concurrency 8]
+//! ```
+//!
+//! What it measures, in order (each phase prints one line of figures):
+//!
+//! 1. **setup**: `--members` members sign up, sign in and get an API token (argon2 twice per
+//!    member: this is slow on purpose and not a figure of the issue).
+//! 2. **votes, closed loop** (round 1, the demo economy): every member casts `--votes` ballots
+//!    (passes over all members; from the second pass on a ballot replaces the member's
+//!    previous one), from `--concurrency` concurrent connections, each sending its next ballot
+//!    as soon as the previous one is answered. The throughput is acknowledged (HTTP 200) ballots
+//!    per second of wall time: the service's capacity. Latencies here include queueing behind
+//!    the other connections.
+//! 3. **votes, open loop at `--vote-rate`/s** for `--vote-secs` s: ballots are sent on a fixed
+//!    schedule whatever the answers; a latency is measured from the moment the request was
+//!    due, so a service that falls behind shows it (no coordinated omission).
+//! 4. Round 1 is closed (its plan, on the demo economy, takes milliseconds) and moved to
+//!    follow-up; an economy of `--products` products (two techniques each, two kinds of labour,
+//!    a scarce resource: solved by the LP solver, which takes seconds) is imported; round 2 is
+//!    opened, moved to voting, and every member votes once (closed loop, reported).
+//! 5. **baseline mix**, open loop at `--mix-rate`/s for `--baseline-secs` s: half reads
+//!    (`GET /api/rounds/2` with the member's token) and half writes (`POST /api/delegations`,
+//!    a log entry through the same group commit as a ballot).
+//! 6. **mix while the plan computes**: round 2 is closed (`advance` to `plan`) and the same mix
+//!    runs until `GET /api/rounds/2/plan` says the plan is done. Only one round can be open at a
+//!    time and a round leaves its plan phase only once its plan is recorded, so no ballot can be
+//!    cast while a plan computes; a delegation is the write that can, and it goes through the
+//!    same path (lock, rule check, seal, group commit, fsync) as a ballot.
+//!
+//! The load generator runs on the same machine as the service and shares its cores.
+
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+#[derive(Clone)]
+struct Opts {
+    base: String,
+    members: usize,
+    concurrency: usize,
+    votes: usize,
+    vote_rate: f64,
+    vote_secs: f64,
+    mix_rate: f64,
+    baseline_secs: f64,
+    products: usize,
+    setup_concurrency: usize,
+}
+
+fn opts() -> Opts {
+    let mut o = Opts {
+        base: String::new(),
+        members: 2000,
+        concurrency: 256,
+        votes: 4,
+        vote_rate: 2000.0,
+        vote_secs: 5.0,
+        mix_rate: 1000.0,
+        baseline_secs: 5.0,
+        products: 3000,
+        setup_concurrency: 8,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut val = || {
+            args.next()
+                .unwrap_or_else(|| panic!("{a} needs a value"))
+                .parse::<f64>()
+                .unwrap_or_else(|_| panic!("{a} needs a number"))
+        };
+        match a.as_str() {
+            "--members" => o.members = val() as usize,
+            "--concurrency" => o.concurrency = val() as usize,
+            "--votes" => o.votes = val() as usize,
+            "--vote-rate" => o.vote_rate = val(),
+            "--vote-secs" => o.vote_secs = val(),
+            "--mix-rate" => o.mix_rate = val(),
+            "--baseline-secs" => o.baseline_secs = val(),
+            "--products" => o.products = val() as usize,
+            "--setup-concurrency" => o.setup_concurrency = val() as usize,
+            "-h" | "--help" => {
+                println!("usage: load BASE_URL [--members N] [--concurrency C] [--votes V] [--vote-rate R] [--vote-secs S] [--mix-rate R] [--baseline-secs S] [--products P] [--setup-concurrency K]");
+                std::process::exit(0);
+            }
+            s if s.starts_with("http") => o.base = s.trim_end_matches('/').to_string(),
+            s => panic!("unknown argument {s:?}"),
+        }
+    }
+    assert!(
+        !o.base.is_empty(),
+        "give the service's base URL, e.g. http://127.0.0.1:8080"
+    );
+    o
+}
+
+// ---------------------------------------------------------------- HTTP
+
+async fn send(
+    c: &Client,
+    method: reqwest::Method,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> Res<(StatusCode, Value)> {
+    let mut r = c.request(method, url);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        r = r.json(b);
+    }
+    let resp = r.send().await?;
+    let status = resp.status();
+    let text = resp.text().await?;
+    Ok((
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    ))
+}
+
+async fn must(
+    c: &Client,
+    method: reqwest::Method,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> Value {
+    let (s, v) = send(c, method.clone(), url, token, body)
+        .await
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    assert!(s.is_success(), "{method} {url}: {s} {v}");
+    v
+}
+
+async fn token_for(c: &Client, base: &str, email: &str, password: &str) -> Res<String> {
+    let resp = c
+        .post(format!("{base}/api/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await?;
+    if resp.status() != StatusCode::OK {
+        return Err(format!("sign-in of {email}: {}", resp.status()).into());
+    }
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or("no session cookie")?
+        .to_string();
+    let v: Value = resp.json().await?;
+    let csrf = v["csrf_token"].as_str().ok_or("no csrf token")?.to_string();
+    let resp = c
+        .post(format!("{base}/api/tokens"))
+        .header("cookie", cookie)
+        .header("x-csrf-token", csrf)
+        .send()
+        .await?;
+    if resp.status() != StatusCode::CREATED {
+        return Err(format!("token of {email}: {}", resp.status()).into());
+    }
+    let v: Value = resp.json().await?;
+    Ok(v["token"].as_str().ok_or("no token")?.to_string())
+}
+
+/// A member: number and API token.
+#[derive(Clone)]
+struct Member {
+    id: u64,
+    token: String,
+}
+
+async fn create_members(c: &Client, o: &Opts) -> Vec<Member> {
+    let tag = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let next = Arc::new(AtomicUsize::new(0));
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let mut tasks = Vec::new();
+    for _ in 0..o.setup_concurrency {
+        let (c, base, next, out, n) = (
+            c.clone(),
+            o.base.clone(),
+            next.clone(),
+            out.clone(),
+            o.members,
+        );
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let k = next.fetch_add(1, Ordering::SeqCst);
+                if k >= n {
+                    break;
+                }
+                let email = format!("load{k}-{tag}@bench.plenty");
+                let password = "load-benchmark-password";
+                let body = json!({"email": email, "password": password, "name": format!("Load {k}"), "councils": [3]});
+                let id = loop {
+                    let (s, v) = send(
+                        &c,
+                        reqwest::Method::POST,
+                        &format!("{base}/api/signup"),
+                        None,
+                        Some(&body),
+                    )
+                    .await
+                    .expect("sign-up");
+                    match s {
+                        StatusCode::CREATED => break v["member"].as_u64().unwrap(),
+                        StatusCode::CONFLICT
+                            if v["message"].as_str().unwrap_or("").contains("same moment") =>
+                        {
+                            continue
+                        }
+                        s => panic!("sign-up of {email}: {s} {v}"),
+                    }
+                };
+                let token = token_for(&c, &base, &email, password)
+                    .await
+                    .expect("token");
+                out.lock().unwrap().push(Member { id, token });
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut v = std::mem::take(&mut *out.lock().unwrap());
+    v.sort_by_key(|m| m.id);
+    v
+}
+
+// ---------------------------------------------------------------- figures
+
+#[derive(Default)]
+struct Stats {
+    lat_us: Vec<u64>,
+    errors: usize,
+    first_error: Option<String>,
+    elapsed: Duration,
+}
+
+impl Stats {
+    fn merge(&mut self, o: Stats) {
+        self.lat_us.extend(o.lat_us);
+        self.errors += o.errors;
+        if self.first_error.is_none() {
+            self.first_error = o.first_error;
+        }
+    }
+    fn line(&mut self, what: &str) -> String {
+        self.lat_us.sort_unstable();
+        let pct = |p: f64| -> f64 {
+            if self.lat_us.is_empty() {
+                return f64::NAN;
+            }
+            let i = ((p / 100.0) * self.lat_us.len() as f64).ceil() as usize;
+            self.lat_us[i.clamp(1, self.lat_us.len()) - 1] as f64 / 1000.0
+        };
+        let secs = self.elapsed.as_secs_f64();
+        format!(
+            "{what:<44} {:>7} ok {:>5} err in {:>6.2} s = {:>7.0} /s   p50 {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms  max {:>7.2} ms{}",
+            self.lat_us.len(),
+            self.errors,
+            secs,
+            self.lat_us.len() as f64 / secs,
+            pct(50.0),
+            pct(95.0),
+            pct(99.0),
+            self.lat_us.last().map(|&x| x as f64 / 1000.0).unwrap_or(f64::NAN),
+            self.first_error
+                .as_ref()
+                .map(|e| format!("   (first error: {e})"))
+                .unwrap_or_default()
+        )
+    }
+}
+
+/// A request of the benchmark.
+#[derive(Clone)]
+enum Job {
+    Vote { round: u64, member: usize, n: usize },
+    Read { round: u64, member: usize },
+    Delegate { member: usize, n: usize },
+}
+
+fn ballot(n: usize, with_projects: bool) -> Value {
+    let a = 0.5 + (n % 64) as f64 / 1024.0;
+    let approve: Vec<u64> = if with_projects {
+        (1..=3u64).filter(|p| (n >> (p - 1)) & 1 == 1).collect()
+    } else {
+        Vec::new()
+    };
+    json!({"approve": approve, "split": [a, 0.25, 1.0 - a - 0.25], "scores": {"bread": (n % 6) as u64}})
+}
+
+async fn run_job(c: &Client, base: &str, members: &[Member], job: &Job) -> Result<(), String> {
+    let (method, url, token, body) = match job {
+        Job::Vote { round, member, n } => (
+            reqwest::Method::POST,
+            format!("{base}/api/rounds/{round}/ballot"),
+            &members[*member].token,
+            Some(ballot(*n, *round == 1)),
+        ),
+        Job::Read { round, member } => (
+            reqwest::Method::GET,
+            format!("{base}/api/rounds/{round}"),
+            &members[*member].token,
+            None,
+        ),
+        Job::Delegate { member, n } => {
+            let topics = ["projects", "priorities", "split"];
+            let to = members[(member + 1 + n % 7) % members.len()].id;
+            (
+                reqwest::Method::POST,
+                format!("{base}/api/delegations"),
+                &members[*member].token,
+                Some(json!({"topic": topics[n % 3], "to": to})),
+            )
+        }
+    };
+    match send(c, method, &url, Some(token), body.as_ref()).await {
+        Ok((s, _)) if s.is_success() => Ok(()),
+        Ok((s, v)) => Err(format!("{s} {v}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Closed loop: `concurrency` workers, each sends its next job when the previous is answered.
+async fn closed_loop(
+    c: &Client,
+    base: &str,
+    members: &Arc<Vec<Member>>,
+    jobs: Vec<Job>,
+    concurrency: usize,
+) -> Stats {
+    let jobs = Arc::new(jobs);
+    let next = Arc::new(AtomicUsize::new(0));
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (c, base, members, jobs, next) = (
+            c.clone(),
+            base.to_string(),
+            members.clone(),
+            jobs.clone(),
+            next.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut s = Stats::default();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let t = Instant::now();
+                match run_job(&c, &base, &members, job).await {
+                    Ok(()) => s.lat_us.push(t.elapsed().as_micros() as u64),
+                    Err(e) => {
+                        s.errors += 1;
+                        s.first_error.get_or_insert(e);
+                    }
+                }
+            }
+            s
+        }));
+    }
+    let mut all = Stats::default();
+    for t in tasks {
+        all.merge(t.await.unwrap());
+    }
+    all.elapsed = t0.elapsed();
+    all
+}
+
+/// Open loop: job `i` is due at `t0 + i / rate`, sent then whatever came before; its latency
+/// counts from when it was due. Runs until `stop` is set or `max` has passed. Returns the
+/// figures per kind of job (`kind(job)` names it).
+async fn open_loop(
+    c: &Client,
+    base: &str,
+    members: &Arc<Vec<Member>>,
+    rate: f64,
+    max: Duration,
+    stop: Arc<AtomicBool>,
+    make: impl Fn(usize) -> Job,
+    kinds: usize,
+    kind: fn(&Job) -> usize,
+) -> Vec<Stats> {
+    let results: Arc<Vec<Mutex<Stats>>> =
+        Arc::new((0..kinds).map(|_| Mutex::new(Stats::default())).collect());
+    // Bounds the requests outstanding (and so the sockets); beyond it the due times still
+    // count, so latencies show the backlog.
+    let slots = Arc::new(tokio::sync::Semaphore::new(4096));
+    let t0 = Instant::now();
+    let mut handles = Vec::new();
+    let mut i = 0usize;
+    loop {
+        let due = t0 + Duration::from_secs_f64(i as f64 / rate);
+        if due.duration_since(t0) >= max || stop.load(Ordering::SeqCst) {
+            break;
+        }
+        tokio::time::sleep_until(due.into()).await;
+        let job = make(i);
+        let (c, base, members, results, slots) = (
+            c.clone(),
+            base.to_string(),
+            members.clone(),
+            results.clone(),
+            slots.clone(),
+        );
+        handles.push(tokio::spawn(async move {
+            let _slot = slots.acquire_owned().await.unwrap();
+            let r = run_job(&c, &base, &members, &job).await;
+            let lat = due.elapsed().as_micros() as u64;
+            let mut s = results[kind(&job)].lock().unwrap();
+            match r {
+                Ok(()) => s.lat_us.push(lat),
+                Err(e) => {
+                    s.errors += 1;
+                    s.first_error.get_or_insert(e);
+                }
+            }
+        }));
+        i += 1;
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    let elapsed = t0.elapsed();
+    let results = Arc::try_unwrap(results).ok().unwrap();
+    results
+        .into_iter()
+        .map(|m| {
+            let mut s = m.into_inner().unwrap();
+            s.elapsed = elapsed;
+            s
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- the heavy economy
+
+/// A seeded synthetic economy in the planning TOML format: `n` products ("bread" first, so the
+/// demo's ballots and needs still name a product), two techniques each (eight inputs), two
+/// kinds of labour and a scarce resource, so the plan goes to the LP solver.
+fn economy_toml(n: usize) -> String {
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut rnd = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let name = |i: usize| {
+        if i == 0 {
+            "bread".to_string()
+        } else {
+            format!("good{i}")
+        }
+    };
+    let mut t = String::new();
+    t.push_str("name = \"load benchmark\"\ndescription = \"synthetic, for bench/load\"\n\n");
+    t.push_str(&format!(
+        "[[labour]]\nname = \"general\"\nhours = {}\n\n[[labour]]\nname = \"skilled\"\nhours = {}\n\n",
+        5 * n,
+        5 * n
+    ));
+    t.push_str(&format!(
+        "[[resource]]\nname = \"land\"\nunit = \"ha\"\nlimit = {}\n\n",
+        n / 10 + 1
+    ));
+    for i in 0..n {
+        t.push_str(&format!(
+            "[[product]]\nname = \"{}\"\nunit = \"u\"\ntarget = {}\n\n",
+            name(i),
+            1 + rnd() % 3
+        ));
+    }
+    for i in 0..n {
+        for (tech, labour) in [("a", "general"), ("b", "skilled")] {
+            let mut inputs = std::collections::BTreeMap::new();
+            while inputs.len() < 8 {
+                let j = (rnd() % n as u64) as usize;
+                if j != i {
+                    inputs.insert(j, 0.01 + (rnd() % 50) as f64 / 1000.0);
+                }
+            }
+            let inputs: Vec<String> = inputs
+                .iter()
+                .map(|(j, a)| format!("{} = {a}", name(*j)))
+                .collect();
+            t.push_str(&format!(
+                "[[process]]\nname = \"make {i} {tech}\"\nproduct = \"{}\"\ninputs = {{ {} }}\nlabour = {{ {labour} = {} }}\n",
+                name(i),
+                inputs.join(", "),
+                1 + rnd() % 3
+            ));
+            if tech == "a" {
+                t.push_str("resources = { land = 0.05 }\n");
+            }
+            t.push('\n');
+        }
+    }
+    t
+}
+
+// ---------------------------------------------------------------- the run
+
+async fn wait_plan(c: &Client, base: &str, round: u64, max: Duration) -> Result<Duration, String> {
+    let t0 = Instant::now();
+    loop {
+        let v = must(
+            c,
+            reqwest::Method::GET,
+            &format!("{base}/api/rounds/{round}/plan"),
+            None,
+            None,
+        )
+        .await;
+        match v["state"].as_str() {
+            Some("done") => return Ok(t0.elapsed()),
+            Some("failed") => return Err(format!("the plan failed: {}", v["job"])),
+            _ => {}
+        }
+        if t0.elapsed() > max {
+            return Err("the plan took too long".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let o = opts();
+    if std::env::args().any(|a| a == "--print-economy") {
+        print!("{}", economy_toml(o.products));
+        return;
+    }
+    let c = Client::builder()
+        .pool_max_idle_per_host(o.concurrency.max(64) * 2)
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap();
+    let base = o.base.clone();
+    let post = reqwest::Method::POST;
+    println!(
+        "load: {base}, {} members, {} connections, {} ballots each (closed loop), {} ballots/s open loop, mix {} req/s, economy of {} products for the plan phase",
+        o.members, o.concurrency, o.votes, o.vote_rate, o.mix_rate, o.products
+    );
+
+    // 1. Setup.
+    let t = Instant::now();
+    let fac = token_for(&c, &base, "facilitator@demo.plenty", "plenty-demo-password")
+        .await
+        .expect("the demo facilitator signs in (is the service running with --demo on a fresh database?)");
+    let members = Arc::new(create_members(&c, &o).await);
+    println!(
+        "setup: {} members signed up, signed in, with API tokens, in {:.1} s",
+        members.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let m = members.len();
+
+    // 2. Round 1: votes, closed loop.
+    must(
+        &c,
+        post.clone(),
+        &format!("{base}/api/rounds/1/advance"),
+        Some(&fac),
+        Some(&json!({"to": "voting"})),
+    )
+    .await;
+    let jobs: Vec<Job> = (0..o.votes * m)
+        .map(|i| Job::Vote {
+            round: 1,
+            member: i % m,
+            n: i,
+        })
+        .collect();
+    let mut s = closed_loop(&c, &base, &members, jobs, o.concurrency).await;
+    println!(
+        "{}",
+        s.line(&format!("votes, closed loop, {} conns", o.concurrency))
+    );
+
+    // 3. Votes, open loop at the target rate.
+    let mut s = open_loop(
+        &c,
+        &base,
+        &members,
+        o.vote_rate,
+        Duration::from_secs_f64(o.vote_secs),
+        Arc::new(AtomicBool::new(false)),
+        |i| Job::Vote {
+            round: 1,
+            member: (i * 7919) % m,
+            n: i + 1_000_000,
+        },
+        1,
+        |_| 0,
+    )
+    .await;
+    println!(
+        "{}",
+        s[0].line(&format!("votes, open loop at {}/s", o.vote_rate))
+    );
+
+    // 4. Close round 1; a heavy economy; round 2.
+    let r1 = must(
+        &c,
+        reqwest::Method::GET,
+        &format!("{base}/api/rounds/1"),
+        None,
+        None,
+    )
+    .await;
+    println!(
+        "round 1: {} ballots cast, {} voters",
+        r1["ballots_cast"], r1["ballots"]
+    );
+    must(
+        &c,
+        post.clone(),
+        &format!("{base}/api/rounds/1/advance"),
+        Some(&fac),
+        Some(&json!({"to": "plan"})),
+    )
+    .await;
+    let d = wait_plan(&c, &base, 1, Duration::from_secs(120))
+        .await
+        .unwrap();
+    println!(
+        "round 1 closed; its plan (demo economy) computed within {:.0} ms",
+        d.as_secs_f64() * 1000.0
+    );
+    must(
+        &c,
+        post.clone(),
+        &format!("{base}/api/rounds/1/advance"),
+        Some(&fac),
+        Some(&json!({"to": "follow_up"})),
+    )
+    .await;
+    let text = economy_toml(o.products);
+    let t = Instant::now();
+    must(
+        &c,
+        post.clone(),
+        &format!("{base}/api/economy"),
+        Some(&fac),
+        Some(&json!({"text": text})),
+    )
+    .await;
+    println!(
+        "economy of {} products ({} processes, {} KiB of TOML) imported in {:.2} s",
+        o.products,
+        2 * o.products,
+        text.len() / 1024,
+        t.elapsed().as_secs_f64()
+    );
+    must(
+        &c,
+        post.clone(),
+        &format!("{base}/api/rounds"),
+        Some(&fac),
+        Some(&json!({"title": "Load benchmark, round 2"})),
+    )
+    .await;
+    must(
+        &c,
+        post.clone(),
+        &format!("{base}/api/rounds/2/advance"),
+        Some(&fac),
+        Some(&json!({"to": "voting"})),
+    )
+    .await;
+    let jobs: Vec<Job> = (0..m)
+        .map(|i| Job::Vote {
+            round: 2,
+            member: i,
+            n: i,
+        })
+        .collect();
+    let mut s = closed_loop(&c, &base, &members, jobs, o.concurrency).await;
+    println!("{}", s.line("round 2 votes (big economy), closed loop"));
+
+    // 5. Baseline of the mix, no plan computing.
+    let mix = move |i: usize| {
+        if i % 2 == 0 {
+            Job::Read {
+                round: 2,
+                member: (i * 31) % m,
+            }
+        } else {
+            Job::Delegate {
+                member: (i * 17) % m,
+                n: i,
+            }
+        }
+    };
+    let kind = |j: &Job| match j {
+        Job::Read { .. } => 0,
+        _ => 1,
+    };
+    let mut s = open_loop(
+        &c,
+        &base,
+        &members,
+        o.mix_rate,
+        Duration::from_secs_f64(o.baseline_secs),
+        Arc::new(AtomicBool::new(false)),
+        mix,
+        2,
+        kind,
+    )
+    .await;
+    println!(
+        "{}",
+        s[0].line(&format!("baseline reads (mix {}/s)", o.mix_rate))
+    );
+    println!(
+        "{}",
+        s[1].line(&format!("baseline delegations (mix {}/s)", o.mix_rate))
+    );
+
+    // 6. Close round 2: its plan computes; the same mix meanwhile.
+    let t = Instant::now();
+    must(
+        &c,
+        post.clone(),
+        &format!("{base}/api/rounds/2/advance"),
+        Some(&fac),
+        Some(&json!({"to": "plan"})),
+    )
+    .await;
+    let close = t.elapsed();
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let (c, base, stop) = (c.clone(), base.clone(), stop.clone());
+        tokio::spawn(async move {
+            let r = wait_plan(&c, &base, 2, Duration::from_secs(600)).await;
+            stop.store(true, Ordering::SeqCst);
+            r
+        })
+    };
+    let mut s = open_loop(
+        &c,
+        &base,
+        &members,
+        o.mix_rate,
+        Duration::from_secs(600),
+        stop,
+        move |i| mix(i + 10_000_000),
+        2,
+        kind,
+    )
+    .await;
+    let plan = watcher.await.unwrap();
+    let plan_time = t.elapsed();
+    println!(
+        "round 2 closed in {:.0} ms (count recorded); plan {} {:.1} s after closing",
+        close.as_secs_f64() * 1000.0,
+        if plan.is_ok() { "done" } else { "FAILED" },
+        plan_time.as_secs_f64()
+    );
+    if let Err(e) = plan {
+        println!("  {e}");
+    }
+    println!(
+        "{}",
+        s[0].line(&format!("reads while the plan computes ({}/s)", o.mix_rate))
+    );
+    println!(
+        "{}",
+        s[1].line(&format!(
+            "delegations while the plan computes ({}/s)",
+            o.mix_rate
+        ))
+    );
+}

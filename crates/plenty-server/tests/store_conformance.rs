@@ -1,0 +1,111 @@
+//! One conformance suite for the storage trait, run against both backends: SQLite always,
+//! PostgreSQL when `PLENTY_TEST_POSTGRES` names a server (required in CI) (issue #4).
+
+mod support;
+
+use plenty_ledger::{Entry, Event, GENESIS};
+use plenty_server::store::{self, Account, Invitation, Session};
+use support::*;
+
+fn chain(n: u64) -> Vec<Entry> {
+    let mut prev = GENESIS.to_string();
+    (1..=n)
+        .map(|k| {
+            let e = Entry::seal(
+                k,
+                k * 10,
+                &prev,
+                Event::CouncilFounded {
+                    council: k,
+                    name: format!("council {k} — ünïcode"),
+                    kind: plenty_ledger::CouncilKind::Consumer,
+                },
+            );
+            prev = e.hash.clone();
+            e
+        })
+        .collect()
+}
+
+async fn conformance(url: &str) {
+    let s = store::open(url).await.unwrap();
+    // The secret is created once and stays.
+    let k1 = s.secret().await.unwrap();
+    assert_eq!(k1.len(), 32);
+    assert_eq!(s.secret().await.unwrap(), k1);
+    // Appends keep order and content, with accounts in the same transaction.
+    let entries = chain(5);
+    let account = Account {
+        member: 7,
+        email: "x@y.org".into(),
+        password_hash: "$argon2id$v=19$...".into(),
+        name: "X".into(),
+    };
+    s.append(&entries[..2], std::slice::from_ref(&account))
+        .await
+        .unwrap();
+    s.append(&entries[2..], &[]).await.unwrap();
+    assert_eq!(s.log().await.unwrap(), entries);
+    // A duplicate position is refused and leaves the log as it was (append-only).
+    assert!(s.append(&entries[4..], &[]).await.is_err());
+    // A duplicate e-mail is refused, with its entries: the transaction is all or nothing.
+    let more = chain(6);
+    let dup = Account {
+        member: 8,
+        ..account.clone()
+    };
+    assert!(s.append(&more[5..], &[dup]).await.is_err());
+    assert_eq!(s.log().await.unwrap(), entries);
+    assert_eq!(
+        s.account_by_email("x@y.org").await.unwrap().unwrap().member,
+        7
+    );
+    assert_eq!(s.account(7).await.unwrap().unwrap().email, "x@y.org");
+    assert!(s.account_by_email("nobody@y.org").await.unwrap().is_none());
+    // Sessions.
+    let sess = Session {
+        token_hash: "h1".into(),
+        member: 7,
+        expires: 123,
+    };
+    s.create_session(&sess).await.unwrap();
+    let got = s.session("h1").await.unwrap().unwrap();
+    assert_eq!((got.member, got.expires), (7, 123));
+    s.delete_session("h1").await.unwrap();
+    assert!(s.session("h1").await.unwrap().is_none());
+    // API tokens.
+    s.create_api_token("t1", 7).await.unwrap();
+    assert_eq!(s.api_token("t1").await.unwrap(), Some(7));
+    assert_eq!(s.api_token("t2").await.unwrap(), None);
+    // Invitations are used once, even by two requests at once.
+    s.create_invitation(
+        "i1",
+        &Invitation {
+            councils: "1,2".into(),
+            role: "member".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let (a, b) = tokio::join!(s.take_invitation("i1"), s.take_invitation("i1"));
+    let taken: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0].councils, "1,2");
+    // Reopening finds everything.
+    drop(s);
+    let s = store::open(url).await.unwrap();
+    assert_eq!(s.log().await.unwrap(), entries);
+    assert_eq!(s.secret().await.unwrap(), k1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_4_store_conformance_sqlite() {
+    conformance(&sqlite_url()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_4_store_conformance_postgres() {
+    if let Some(url) = pg_url().await {
+        conformance(&url).await;
+    }
+}
