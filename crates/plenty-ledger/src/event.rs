@@ -272,7 +272,7 @@ pub enum Event {
         /// by pseudonym; the order of [`Topic::ALL`].
         weights: BTreeMap<Pseudonym, [u64; 3]>,
         /// The result.
-        tally: crate::tally::Tally,
+        tally: Box<crate::tally::Tally>,
     },
     /// The plan computed from the round's inputs. `plenty audit verify` recomputes it bit for
     /// bit.
@@ -280,11 +280,11 @@ pub enum Event {
         /// The round.
         round: RoundId,
         /// Everything the plan was computed from.
-        inputs: crate::planning::PlanInputs,
+        inputs: Box<crate::planning::PlanInputs>,
         /// SHA-256 of the canonical JSON of `inputs`.
         inputs_sha256: String,
         /// The plan.
-        result: crate::planning::PlanOutcome,
+        result: Box<crate::planning::PlanOutcome>,
         /// SHA-256 of the canonical JSON of `result`.
         result_sha256: String,
     },

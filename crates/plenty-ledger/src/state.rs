@@ -524,7 +524,7 @@ impl Ledger {
                     }
                 }
                 let recomputed = compute_tally(&self.tally_input(r, *eligible, weights)?);
-                if &recomputed != tally {
+                if &recomputed != tally.as_ref() {
                     return Err(reject(
                         "mismatch",
                         format!(
@@ -554,13 +554,15 @@ impl Ledger {
                     ));
                 }
                 let expected = self.plan_inputs(*round, inputs.tolerance, &inputs.code_version)?;
-                if &expected != inputs {
+                if &expected != inputs.as_ref() {
                     return Err(reject(
                         "mismatch",
                         format!("the plan of round {round} was not computed from the round's recorded needs, count and economy"),
                     ));
                 }
-                if &digest(inputs) != inputs_sha256 || &digest(result) != result_sha256 {
+                if &digest(inputs.as_ref()) != inputs_sha256
+                    || &digest(result.as_ref()) != result_sha256
+                {
                     return Err(reject(
                         "mismatch",
                         "the plan's recorded hashes do not match it",
@@ -569,7 +571,7 @@ impl Ledger {
                 if self.mode.recompute_plans {
                     let again = compute_plan(self.economy()?, inputs)
                         .map_err(|e| reject("mismatch", e.to_string()))?;
-                    if &again != result {
+                    if &again != result.as_ref() {
                         return Err(reject(
                             "mismatch",
                             format!(
@@ -718,7 +720,7 @@ impl Ledger {
                 ..
             } => {
                 if let Some(r) = self.rounds.get_mut(round) {
-                    r.tally = Some(tally.clone());
+                    r.tally = Some(tally.as_ref().clone());
                     r.weights = weights.clone();
                 }
             }
@@ -729,7 +731,7 @@ impl Ledger {
                 ..
             } => {
                 if let Some(r) = self.rounds.get_mut(round) {
-                    r.plan = Some((inputs.clone(), result.clone()));
+                    r.plan = Some((inputs.as_ref().clone(), result.as_ref().clone()));
                 }
             }
         }

@@ -1019,7 +1019,7 @@ pub async fn advance(
                     round: id,
                     eligible,
                     weights,
-                    tally,
+                    tally: Box::new(tally),
                 });
             }
             Ok((events, ()))
@@ -1068,8 +1068,8 @@ pub fn spawn_plan(st: AppState, id: RoundId) {
                             round: id,
                             inputs_sha256: digest(&inputs),
                             result_sha256: digest(&outcome),
-                            inputs,
-                            result: outcome,
+                            inputs: Box::new(inputs),
+                            result: Box::new(outcome),
                         };
                         st.log.append(ev).await.map_err(|e| format!("{e:?}"))
                     }
