@@ -134,6 +134,13 @@ pub const OPERATIONS: &[(&str, &str, &str, bool, Option<&str>)] = &[
         None,
     ),
     (
+        "get",
+        "/api/rounds/{id}/election.pb",
+        "The counted project vote as a pabulib file, to rerun with pabutools",
+        false,
+        None,
+    ),
+    (
         "post",
         "/api/delegations",
         "Delegate a topic to a member (revocable)",
