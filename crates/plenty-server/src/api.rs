@@ -83,6 +83,21 @@ pub struct AppState {
     pub limiter: Arc<auth::RateLimiter>,
     /// Plan computations.
     pub plans: Arc<Mutex<HashMap<RoundId, PlanJob>>>,
+    /// E-mails being signed up now. A duplicate must be refused before its account reaches
+    /// the writer: a failed write stops the service (see [`crate::core`]).
+    pub signups: Arc<Mutex<std::collections::HashSet<String>>>,
+}
+
+/// Holds an e-mail reserved while its sign-up is written.
+struct Reservation<'a>(&'a Mutex<std::collections::HashSet<String>>, String);
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.1);
+    }
 }
 
 /// An API error.
@@ -371,6 +386,33 @@ pub async fn signup(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::bad("name: use 1 to 100 characters"));
     }
+    // The e-mail first, so that a refused sign-up does not use up an invitation.
+    let conflict = || {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "an account with this e-mail exists; sign in instead",
+        )
+    };
+    if !st
+        .signups
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(email.clone())
+    {
+        return Err(conflict());
+    }
+    let _reserved = Reservation(&st.signups, email.clone());
+    if st
+        .log
+        .store
+        .account_by_email(&email)
+        .await
+        .map_err(ApiError::internal)?
+        .is_some()
+    {
+        return Err(conflict());
+    }
     let (councils, role) = match &b.invitation {
         Some(code) => {
             let inv = st
@@ -410,20 +452,6 @@ pub async fn signup(
             (b.councils.clone(), Role::Member)
         }
     };
-    if st
-        .log
-        .store
-        .account_by_email(&email)
-        .await
-        .map_err(ApiError::internal)?
-        .is_some()
-    {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            "an account with this e-mail exists; sign in instead",
-        ));
-    }
     let password = b.password.clone();
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
         .await

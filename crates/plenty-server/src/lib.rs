@@ -37,6 +37,7 @@ pub async fn state(url: &str, settings: api::Settings) -> anyhow::Result<api::Ap
         settings: Arc::new(settings),
         limiter: Arc::new(auth::RateLimiter::new(5, 60_000)),
         plans: Arc::new(Mutex::new(HashMap::new())),
+        signups: Arc::new(Mutex::new(Default::default())),
     };
     // A round that was counted but whose plan was not recorded (the service stopped while it
     // computed) gets its plan now.

@@ -579,3 +579,45 @@ async fn issue_4_invitations_roles_and_api_tokens() {
     let (st, _) = eve.get("/api/me").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
 }
+
+/// Twenty sign-ups with one e-mail at once: one account, nineteen clear refusals, and the
+/// service keeps running (a duplicate that reached the database would stop the writer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_4_concurrent_duplicate_sign_ups_make_one_account() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let anon = Client::anonymous(&s.base);
+    let tries = (0..20).map(|_| {
+        let anon = anon.clone();
+        async move {
+            anon.post(
+                "/api/signup",
+                json!({"email": "same@x.org", "password": "long enough pw", "name": "S"}),
+            )
+            .await
+            .0
+        }
+    });
+    let codes = futures_join_all(tries).await;
+    assert_eq!(
+        codes.iter().filter(|c| **c == StatusCode::CREATED).count(),
+        1,
+        "{codes:?}"
+    );
+    assert!(codes
+        .iter()
+        .all(|c| *c == StatusCode::CREATED || *c == StatusCode::CONFLICT));
+    let (st, _) = anon.get("/api/health").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(s.state.log.read(|c| c.ledger.members.len()), 6);
+}
+
+async fn futures_join_all<F: std::future::Future<Output = StatusCode> + Send + 'static>(
+    fs: impl Iterator<Item = F>,
+) -> Vec<StatusCode> {
+    let handles: Vec<_> = fs.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
