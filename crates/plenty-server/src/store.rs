@@ -111,6 +111,21 @@ fn entry_from(seq: i64, at: i64, prev: String, event: String, hash: String) -> R
     })
 }
 
+/// An account from a row of `accounts` (either backend).
+fn account_from<R: Row>(r: &R) -> Result<Account>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(Account {
+        member: r.try_get::<i64, _>("member")? as u64,
+        email: r.try_get("email")?,
+        password_hash: r.try_get("password_hash")?,
+        name: r.try_get("name")?,
+    })
+}
+
 fn new_secret() -> Result<String> {
     let mut b = [0u8; 32];
     getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
@@ -254,15 +269,7 @@ macro_rules! store_impl {
                 .bind(email)
                 .fetch_optional(&self.pool)
                 .await?;
-                row.map(|r| -> Result<Account> {
-                    Ok(Account {
-                        member: r.try_get::<i64, _>("member")? as u64,
-                        email: r.try_get("email")?,
-                        password_hash: r.try_get("password_hash")?,
-                        name: r.try_get("name")?,
-                    })
-                })
-                .transpose()
+                row.map(|r| account_from(&r)).transpose()
             }
 
             async fn account(&self, member: u64) -> Result<Option<Account>> {
@@ -272,15 +279,7 @@ macro_rules! store_impl {
                 .bind(member as i64)
                 .fetch_optional(&self.pool)
                 .await?;
-                row.map(|r| -> Result<Account> {
-                    Ok(Account {
-                        member: r.try_get::<i64, _>("member")? as u64,
-                        email: r.try_get("email")?,
-                        password_hash: r.try_get("password_hash")?,
-                        name: r.try_get("name")?,
-                    })
-                })
-                .transpose()
+                row.map(|r| account_from(&r)).transpose()
             }
 
             async fn create_session(&self, s: &Session) -> Result<()> {
