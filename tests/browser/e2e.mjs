@@ -126,6 +126,12 @@ async function main() {
   check(fs.existsSync(CHROMIUM), `Chromium is at ${CHROMIUM} (set CHROMIUM to another path)`);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'plenty-chromium-'));
+  // Removed however the script ends (also on the watchdog's exit).
+  process.on('exit', () => {
+    try {
+      fs.rmSync(profile, { recursive: true, force: true });
+    } catch {}
+  });
   // A fresh profile (--user-data-dir): Playwright takes it as the persistent context's
   // directory; every member then gets a context of their own (own cookies) in that browser.
   const persistent = await chromium.launchPersistentContext(profile, {
@@ -445,7 +451,6 @@ async function main() {
   } finally {
     evil.close();
     await persistent.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
   }
 }
 

@@ -120,8 +120,8 @@ fn issue_4_browser_end_to_end() {
         started.elapsed().as_secs_f64()
     );
 
-    let artifacts =
-        std::env::temp_dir().join(format!("plenty-browser-artifacts-{}", std::process::id()));
+    // Screenshots stay for a look after the run; each run overwrites the last.
+    let artifacts = std::env::temp_dir().join("plenty-browser-artifacts");
     let status = Command::new("node")
         .arg("tests/browser/e2e.mjs")
         .arg(&url)
