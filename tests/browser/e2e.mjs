@@ -389,6 +389,11 @@ async function main() {
       const hours = Number((ww.match(/([\d.]+) hours per member per week/) || [])[1]);
       check(Number.isFinite(hours) && hours > 0, '#working-week gives a positive number of hours per member per week', ww);
       log(`  working week: ${hours} h`);
+      // Ada belongs to the mill and bakery council: the plan names her workplace's task.
+      const yours = await p.locator('#your-workplace').textContent();
+      check(/Mill and bakery — your workplace/.test(yours), "the plan names ada's workplace", yours);
+      const millRows = await p.locator('#your-workplace + table.processes td:first-child').allTextContents();
+      check(['mill', 'quern', 'bakery'].every((x) => millRows.includes(x)), "her workplace's table lists its processes", millRows);
       await p.waitForFunction(() => /With your ballot/.test(document.getElementById('effect')?.textContent || ''), null, { timeout: T });
       const effect = await p.locator('#effect').textContent();
       check(/Without it/.test(effect) && /Your ballot (changed|did not change) the outcome/.test(effect), "#effect tells ada what her ballot changed", effect);

@@ -142,6 +142,7 @@ mod tests {
                     council: k,
                     name: format!("c{k}"),
                     kind: crate::event::CouncilKind::Workplace,
+                    processes: vec![],
                 },
             );
             prev = e.hash.clone();

@@ -162,6 +162,10 @@ pub enum Event {
         name: String,
         /// Workplace or consumer.
         kind: CouncilKind,
+        /// For a workplace council: the processes of the economy it runs (its part of the
+        /// plan).
+        #[serde(default)]
+        processes: Vec<String>,
     },
     /// A member joins (by sign-up or invitation), in some councils.
     MemberJoined {

@@ -44,6 +44,8 @@ pub struct CouncilState {
     pub name: String,
     /// Workplace or consumer.
     pub kind: CouncilKind,
+    /// The processes a workplace council runs.
+    pub processes: Vec<String>,
 }
 
 /// A proposal for a common project.
@@ -266,7 +268,21 @@ impl Ledger {
                 }
                 positive("weeks_per_period", *weeks_per_period)?;
             }
-            Event::CouncilFounded { council, name, .. } => {
+            Event::CouncilFounded {
+                council,
+                name,
+                processes,
+                ..
+            } => {
+                if processes
+                    .iter()
+                    .any(|p| p.trim().is_empty() || p.len() > MAX_TITLE)
+                {
+                    return Err(reject(
+                        "invalid",
+                        "a process name must have 1 to 200 characters",
+                    ));
+                }
                 if self.councils.contains_key(council) {
                     return Err(reject("conflict", format!("council {council} exists")));
                 }
@@ -600,12 +616,14 @@ impl Ledger {
                 council,
                 name,
                 kind,
+                processes,
             } => {
                 self.councils.insert(
                     *council,
                     CouncilState {
                         name: name.clone(),
                         kind: *kind,
+                        processes: processes.clone(),
                     },
                 );
             }

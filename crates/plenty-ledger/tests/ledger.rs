@@ -46,6 +46,7 @@ fn a_round() -> Vec<Event> {
             council: 1,
             name: "mill".into(),
             kind: CouncilKind::Workplace,
+            processes: vec!["mill".into()],
         },
     );
     for m in 1..=6 {

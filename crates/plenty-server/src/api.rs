@@ -729,7 +729,7 @@ pub async fn federation(State(st): State<AppState>) -> Json<Value> {
             "name": l.name,
             "weeks_per_period": l.weeks_per_period,
             "members": l.members.len(),
-            "councils": l.councils.iter().map(|(k, c)| json!({"id": k, "name": c.name, "kind": c.kind})).collect::<Vec<_>>(),
+            "councils": l.councils.iter().map(|(k, c)| json!({"id": k, "name": c.name, "kind": c.kind, "processes": c.processes})).collect::<Vec<_>>(),
             "economy": economy,
             "rounds": l.rounds.values().map(|r| json!({"id": r.id, "title": r.title, "phase": r.phase})).collect::<Vec<_>>(),
             "entries": ch.seq,
@@ -744,6 +744,8 @@ pub async fn federation(State(st): State<AppState>) -> Json<Value> {
 pub struct NewCouncil {
     name: String,
     kind: CouncilKind,
+    #[serde(default)]
+    processes: Vec<String>,
 }
 
 /// `POST /api/councils` (facilitator).
@@ -762,6 +764,7 @@ pub async fn create_council(
                     council: id,
                     name: b.name.trim().to_string(),
                     kind: b.kind,
+                    processes: b.processes,
                 }],
                 id,
             ))

@@ -44,16 +44,21 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
             council: 1,
             name: "Mill and bakery".into(),
             kind: CouncilKind::Workplace,
+            processes: ["mill", "quern", "bakery"].map(String::from).to_vec(),
         },
         Event::CouncilFounded {
             council: 2,
             name: "Farms and flocks".into(),
             kind: CouncilKind::Workplace,
+            processes: ["plough", "hand tillage", "sheep", "goats"]
+                .map(String::from)
+                .to_vec(),
         },
         Event::CouncilFounded {
             council: 3,
             name: "Valley neighbourhood".into(),
             kind: CouncilKind::Consumer,
+            processes: Vec::new(),
         },
     ];
     for (k, (email, name, councils, role)) in ACCOUNTS.iter().enumerate() {

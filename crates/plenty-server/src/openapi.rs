@@ -180,7 +180,7 @@ fn schemas() -> Value {
             "properties": {"email": s, "password": {"type": "string", "minLength": 10}, "name": s, "councils": {"type": "array", "items": int}, "invitation": s}},
         "SignIn": {"type": "object", "required": ["email", "password"], "additionalProperties": false, "properties": {"email": s, "password": s}},
         "Invitation": {"type": "object", "additionalProperties": false, "properties": {"councils": {"type": "array", "items": int}, "role": {"enum": ["member", "facilitator"]}}},
-        "Council": {"type": "object", "required": ["name", "kind"], "additionalProperties": false, "properties": {"name": s, "kind": {"enum": ["workplace", "consumer"]}}},
+        "Council": {"type": "object", "required": ["name", "kind"], "additionalProperties": false, "properties": {"name": s, "kind": {"enum": ["workplace", "consumer"]}, "processes": {"type": "array", "items": s, "description": "for a workplace: the processes of the economy it runs"}}},
         "Economy": {"type": "object", "required": ["text"], "additionalProperties": false, "properties": {"text": {"type": "string", "description": "a planning file (TOML), as in examples/plans"}}},
         "Round": {"type": "object", "required": ["title"], "additionalProperties": false, "properties": {
             "title": s, "rule": {"enum": ["equal_shares", "greedy_approval"]},

@@ -383,7 +383,7 @@ pub fn bar_chart(id: &str, title: &str, rows: &[(String, Vec<f64>)], series: &[&
     s
 }
 
-fn plan_body(r: &RoundState, p: &PlanOutcome) -> String {
+fn plan_body(l: &Ledger, r: &RoundState, p: &PlanOutcome, who: &MaybeCaller) -> String {
     let mut b = String::new();
     let _ = write!(
         b,
@@ -448,31 +448,74 @@ fn plan_body(r: &RoundState, p: &PlanOutcome) -> String {
             .collect::<Vec<_>>(),
         &["runs"],
     ));
-    b.push_str("<table id=processes><tr><th>process</th><th>runs</th><th>makes</th><th>hours</th><th>capacity</th></tr>");
-    for x in &p.processes {
-        let makes = x
-            .makes
-            .iter()
-            .map(|(k, v)| format!("{} {}", num(*v), esc(k)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let hours = x
-            .hours
-            .iter()
-            .map(|(k, v)| format!("{} {}", num(*v), esc(k)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td class=n>{}</td><td>{makes}</td><td>{hours}</td><td>{}</td></tr>",
+    // Each workplace council's processes, then the processes no council has taken on.
+    let process_row = |x: &plenty_ledger::planning::ProcessLine| {
+        let list = |m: &std::collections::BTreeMap<String, f64>| {
+            m.iter()
+                .map(|(k, v)| format!("{} {}", num(*v), esc(k)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "<tr><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&x.name),
             num(x.intensity),
+            list(&x.makes),
+            list(&x.hours),
             match x.capacity {
                 Some(c) if x.at_capacity => format!("{} (at capacity)", num(c)),
                 Some(c) => num(c),
                 None => "—".into(),
             }
+        )
+    };
+    const HEAD: &str =
+        "<tr><th>process</th><th>runs</th><th>makes</th><th>hours</th><th>capacity</th></tr>";
+    let mine: Vec<u64> = who
+        .0
+        .as_ref()
+        .and_then(|c| l.members.get(&c.member))
+        .map(|m| m.councils.clone())
+        .unwrap_or_default();
+    let mut taken = std::collections::BTreeSet::new();
+    for (k, council) in &l.councils {
+        if council.processes.is_empty() {
+            continue;
+        }
+        let rows: Vec<_> = p
+            .processes
+            .iter()
+            .filter(|x| council.processes.contains(&x.name))
+            .collect();
+        taken.extend(rows.iter().map(|x| x.name.clone()));
+        let yours = mine.contains(k);
+        let _ = write!(
+            b,
+            "<h3{}>{}{}</h3><table class=processes>{HEAD}{}</table>",
+            if yours { " id=your-workplace" } else { "" },
+            esc(&council.name),
+            if yours { " — your workplace" } else { "" },
+            rows.iter().map(|x| process_row(x)).collect::<String>()
         );
+    }
+    let rest: Vec<_> = p
+        .processes
+        .iter()
+        .filter(|x| !taken.contains(&x.name))
+        .collect();
+    if !rest.is_empty() {
+        let _ = write!(
+            b,
+            "<h3>{}</h3><table class=processes>{HEAD}{}",
+            if taken.is_empty() {
+                "Processes"
+            } else {
+                "Processes no council has taken on"
+            },
+            rest.iter().map(|x| process_row(x)).collect::<String>()
+        );
+    } else {
+        b.push_str("<table>");
     }
     b.push_str("</table><h2>What binds</h2>");
     b.push_str(&bar_chart(
@@ -522,7 +565,7 @@ pub async fn plan(
         match r {
             None => "<h1>No round yet</h1>".to_string(),
             Some(r) => match &r.plan {
-                Some((_, p)) => plan_body(r, p),
+                Some((_, p)) => plan_body(&c.ledger, r, p, &who),
                 None if r.phase >= Phase::Plan => match job(r.id) {
                     Some(crate::api::PlanJob::Failed { message }) => format!(
                         "<h1>The plan of round {}</h1><p class=err id=plan-status>The plan could not be computed: {}</p>",

@@ -19,6 +19,7 @@ fn chain(n: u64) -> Vec<Entry> {
                     council: k,
                     name: format!("council {k} — ünïcode"),
                     kind: plenty_ledger::CouncilKind::Consumer,
+                    processes: vec![],
                 },
             );
             prev = e.hash.clone();
