@@ -43,8 +43,7 @@ if [[ $backend == postgres ]]; then
   [[ $(id -u) == 0 ]] && chown postgres "$pg_data"
   as_pg "$pg_bin/initdb -D $pg_data -U plenty --auth=trust" >/dev/null
   as_pg "$pg_bin/pg_ctl -D $pg_data -o '-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1' -l $pg_data/log -w start" >/dev/null
-  as_pg "$pg_bin/createdb -h 127.0.0.1 -p $pg_port -U plenty plenty"
-  db="postgres://plenty@127.0.0.1:$pg_port/plenty"
+  db="postgres://plenty@127.0.0.1:$pg_port/postgres"
 else
   db="$work/plenty.sqlite3"
 fi
