@@ -395,6 +395,7 @@ async fn closed_loop(
 /// Open loop: job `i` is due at `t0 + i / rate`, sent then whatever came before; its latency
 /// counts from when it was due. Runs until `stop` is set or `max` has passed. Returns the
 /// figures per kind of job (`kind(job)` names it).
+#[allow(clippy::too_many_arguments)]
 async fn open_loop(
     c: &Client,
     base: &str,
