@@ -102,7 +102,9 @@ pub struct RoundState {
     /// The weights recorded with the count.
     pub weights: BTreeMap<Pseudonym, [u64; 3]>,
     /// The plan's inputs and outcome, once computed.
-    pub plan: Option<(PlanInputs, PlanOutcome)>,
+    /// Shared, so that readers take it out of the state without copying it (a plan of a big
+    /// economy is large, and the state is read under a lock).
+    pub plan: Option<std::sync::Arc<(PlanInputs, PlanOutcome)>>,
 }
 
 /// How strictly to replay.
@@ -749,7 +751,10 @@ impl Ledger {
                 ..
             } => {
                 if let Some(r) = self.rounds.get_mut(round) {
-                    r.plan = Some((inputs.as_ref().clone(), result.as_ref().clone()));
+                    r.plan = Some(std::sync::Arc::new((
+                        inputs.as_ref().clone(),
+                        result.as_ref().clone(),
+                    )));
                 }
             }
         }

@@ -874,7 +874,13 @@ fn round_json(
         "total_hours": l.total_hours(),
         "tally": r.tally,
         "plan_job": if r.plan.is_some() { json!({"state": "done"}) } else { serde_json::to_value(plan_job).unwrap_or(Value::Null) },
-        "plan": r.plan.as_ref().map(|(_, o)| o),
+        // The plan itself is at /api/rounds/{id}/plan: it can be large, and this is read often.
+        "plan": r.plan.as_ref().map(|p| json!({
+            "status": p.1.status,
+            "lambda": p.1.lambda,
+            "working_week": p.1.working_week,
+            "href": format!("/api/rounds/{}/plan", r.id),
+        })),
         "my_pseudonym": my,
         "my_ballot": my.as_ref().and_then(|p| r.ballots.get(p)),
     })
@@ -1125,12 +1131,12 @@ pub async fn plan(
     State(st): State<AppState>,
     Path(id): Path<RoundId>,
 ) -> Result<Json<Value>, ApiError> {
-    let (plan, inputs) = get_round(&st, id, |_, r| {
-        (
-            r.plan.as_ref().map(|(_, o)| o.clone()),
-            r.plan.as_ref().map(|(i, _)| i.clone()),
-        )
-    })?;
+    // Take the shared plan out under the lock; serialise it after.
+    let recorded = get_round(&st, id, |_, r| r.plan.clone())?;
+    let (inputs, plan) = match &recorded {
+        Some(p) => (Some(&p.0), Some(&p.1)),
+        None => (None, None),
+    };
     let job = st
         .plans
         .lock()

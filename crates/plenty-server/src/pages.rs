@@ -383,12 +383,17 @@ pub fn bar_chart(id: &str, title: &str, rows: &[(String, Vec<f64>)], series: &[&
     s
 }
 
-fn plan_body(l: &Ledger, r: &RoundState, p: &PlanOutcome, who: &MaybeCaller) -> String {
+fn plan_body(
+    round: u64,
+    p: &PlanOutcome,
+    councils: &std::collections::BTreeMap<u64, plenty_ledger::state::CouncilState>,
+    mine: &[u64],
+) -> String {
     let mut b = String::new();
     let _ = write!(
         b,
         "<h1>The plan of round {}</h1><p id=plan-status>Status: <strong>{}</strong> ({}). Plan fulfilment λ = <strong>{}</strong>: the plan makes {} times the target assortment on top of committed needs.</p>",
-        r.id,
+        round,
         esc(&p.status),
         esc(&p.method),
         num(p.lambda),
@@ -471,14 +476,8 @@ fn plan_body(l: &Ledger, r: &RoundState, p: &PlanOutcome, who: &MaybeCaller) -> 
     };
     const HEAD: &str =
         "<tr><th>process</th><th>runs</th><th>makes</th><th>hours</th><th>capacity</th></tr>";
-    let mine: Vec<u64> = who
-        .0
-        .as_ref()
-        .and_then(|c| l.members.get(&c.member))
-        .map(|m| m.councils.clone())
-        .unwrap_or_default();
     let mut taken = std::collections::BTreeSet::new();
-    for (k, council) in &l.councils {
+    for (k, council) in councils {
         if council.processes.is_empty() {
             continue;
         }
@@ -539,7 +538,7 @@ fn plan_body(l: &Ledger, r: &RoundState, p: &PlanOutcome, who: &MaybeCaller) -> 
     let _ = write!(
         b,
         "<h2>What your votes changed</h2><div id=effect data-round={}><p class=muted>Sign in to see what your ballot changed.</p></div><p class=muted>Certificate: primal residual {:.1e}, dual residual {:.1e}, gap {:.1e}; {} iterations.</p>",
-        r.id, p.certificate[0], p.certificate[1], p.certificate[2], p.iterations
+        round, p.certificate[0], p.certificate[1], p.certificate[2], p.iterations
     );
     b
 }
@@ -557,6 +556,8 @@ pub async fn plan(
             .get(&id)
             .cloned()
     };
+    // A recorded plan is taken out under the lock (shared, not copied) and drawn after it.
+    let mut recorded = None;
     let body = st.log.read(|c| {
         let r = match q.round {
             Some(id) => c.ledger.rounds.get(&id),
@@ -565,7 +566,16 @@ pub async fn plan(
         match r {
             None => "<h1>No round yet</h1>".to_string(),
             Some(r) => match &r.plan {
-                Some((_, p)) => plan_body(&c.ledger, r, p, &who),
+                Some(p) => {
+                    let mine = who
+                        .0
+                        .as_ref()
+                        .and_then(|me| c.ledger.members.get(&me.member))
+                        .map(|m| m.councils.clone())
+                        .unwrap_or_default();
+                    recorded = Some((r.id, p.clone(), c.ledger.councils.clone(), mine));
+                    String::new()
+                }
                 None if r.phase >= Phase::Plan => match job(r.id) {
                     Some(crate::api::PlanJob::Failed { message }) => format!(
                         "<h1>The plan of round {}</h1><p class=err id=plan-status>The plan could not be computed: {}</p>",
@@ -585,6 +595,10 @@ pub async fn plan(
             },
         }
     });
+    let body = match recorded {
+        Some((round, p, councils, mine)) => plan_body(round, &p.1, &councils, &mine),
+        None => body,
+    };
     layout("Plan", &who, &body)
 }
 
