@@ -319,3 +319,57 @@ fn issue_4_recomputing_a_plan_is_bit_for_bit() {
         assert_eq!(digest(&again), digest(result.as_ref()));
     }
 }
+
+/// The service computes plans on all cores but one, an auditor on whatever they have: the
+/// plan must be the same bits on any number of threads, or `verify` would fail honest logs.
+/// This checks the whole path of a round's plan (solver choice, solve, outcome); that the
+/// solver's iterates are the same bits when its vectors span several parallel chunks is
+/// checked in `plenty-core/tests/lp_pdlp.rs` (`results_are_bit_identical_on_one_and_three_threads`).
+#[test]
+fn issue_4_plans_are_the_same_bits_on_any_thread_count() {
+    use plenty_core::plan::{generate_plan, PlanGeneratorSettings};
+    let e = generate_plan(&PlanGeneratorSettings {
+        n: 400,
+        resources: 3,
+        seed: 7,
+        ..Default::default()
+    })
+    .unwrap();
+    let inputs = PlanInputs {
+        economy_sha256: "generated".into(),
+        targets: e
+            .products()
+            .iter()
+            .zip(e.targets())
+            .filter(|(_, d)| *d > 0.0)
+            .map(|(p, d)| (p.name.clone(), d))
+            .collect(),
+        labour_hours: e
+            .labour_types()
+            .iter()
+            .map(|l| (l.name.clone(), l.hours * 0.9))
+            .collect(),
+        resource_limits: BTreeMap::new(),
+        split: [0.9, 0.05, 0.05],
+        projects: vec![],
+        project_hours: 0.0,
+        common_fund_hours: 0.0,
+        members: 100,
+        weeks_per_period: 52.0,
+        tolerance: 1e-6,
+        code_version: "test".into(),
+    };
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| compute_plan(&e, &inputs).unwrap())
+    };
+    let one = on(1);
+    assert_eq!(one.status, "optimal", "{:?}", one.explanation);
+    assert!(one.iterations > 100, "a real iterative solve");
+    for threads in [2, 3] {
+        assert_eq!(digest(&on(threads)), digest(&one), "{threads} threads");
+    }
+}

@@ -1068,6 +1068,20 @@ pub async fn advance(
     Ok(Json(json!({"round": id, "phase": b.to})))
 }
 
+/// The threads plans are computed on: all cores but one, so that the service keeps a core
+/// for requests while a big plan computes. (Plans are the same bits on any number of threads.)
+fn plan_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores.saturating_sub(1).max(1))
+            .thread_name(|k| format!("plenty-plan-{k}"))
+            .build()
+            .expect("a thread pool for plans")
+    })
+}
+
 /// Computes a round's plan off the async runtime and records it.
 pub fn spawn_plan(st: AppState, id: RoundId) {
     {
@@ -1096,7 +1110,7 @@ pub fn spawn_plan(st: AppState, id: RoundId) {
             Err(r) => Err(r.message),
             Ok((inputs, e)) => {
                 match tokio::task::spawn_blocking(move || {
-                    compute_plan(&e, &inputs).map(|o| (inputs, o))
+                    plan_pool().install(|| compute_plan(&e, &inputs).map(|o| (inputs, o)))
                 })
                 .await
                 {
