@@ -97,8 +97,8 @@ pub struct RoundState {
     pub ballots: BTreeMap<Pseudonym, Ballot>,
     /// Ballots cast, including replaced ones.
     pub ballots_cast: u64,
-    /// The count, once voting closed.
-    pub tally: Option<Tally>,
+    /// The count, once voting closed (shared, like the plan: its explanation can be large).
+    pub tally: Option<std::sync::Arc<Tally>>,
     /// The weights recorded with the count.
     pub weights: BTreeMap<Pseudonym, [u64; 3]>,
     /// The plan's inputs and outcome, once computed.
@@ -740,7 +740,7 @@ impl Ledger {
                 ..
             } => {
                 if let Some(r) = self.rounds.get_mut(round) {
-                    r.tally = Some(tally.as_ref().clone());
+                    r.tally = Some(std::sync::Arc::new(tally.as_ref().clone()));
                     r.weights = weights.clone();
                 }
             }

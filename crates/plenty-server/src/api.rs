@@ -872,7 +872,20 @@ fn round_json(
         "ballots_cast": r.ballots_cast,
         "eligible": l.members.len(),
         "total_hours": l.total_hours(),
-        "tally": r.tally,
+        // The count without its round-by-round explanation, which is at /api/rounds/{id}/tally.
+        "tally": r.tally.as_ref().map(|t| json!({
+            "quorum": t.quorum,
+            "split": t.split,
+            "priorities": t.priorities,
+            "projects": {
+                "rule": t.projects.rule,
+                "budget_hours": t.projects.budget_hours,
+                "funded": t.projects.funded,
+                "spent_hours": t.projects.spent_hours,
+                "approvals": t.projects.approvals,
+            },
+            "href": format!("/api/rounds/{}/tally", r.id),
+        })),
         "plan_job": if r.plan.is_some() { json!({"state": "done"}) } else { serde_json::to_value(plan_job).unwrap_or(Value::Null) },
         // The plan itself is at /api/rounds/{id}/plan: it can be large, and this is read often.
         "plan": r.plan.as_ref().map(|p| json!({
@@ -1173,37 +1186,60 @@ pub async fn my_effect(
     Path(id): Path<RoundId>,
 ) -> Result<Json<Value>, ApiError> {
     let me = auth::pseudonym(&st.secret, id, c.member);
-    get_round(&st, id, |l, r| {
-        let Some(actual) = &r.tally else {
+    // Under the lock only gather; the recount (the Method of Equal Shares over every ballot)
+    // runs after, off the async runtime.
+    let gathered = get_round(&st, id, |l, r| {
+        let Some(actual) = r.tally.clone() else {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "wrong_phase",
                 "the round is not counted yet",
             ));
         };
-        if !r.ballots.contains_key(&me) {
-            return Ok(Json(
-                json!({"voted": false, "note": "you did not vote in this round (or your vote went through a delegation)"}),
-            ));
+        let Some(mine) = r.ballots.keys().position(|p| *p == me) else {
+            return Ok(None);
+        };
+        let mut input = l.tally_input(r, l.members.len() as u64, &r.weights)?;
+        // The ballots are in the order of their pseudonyms, as `tally_input` lists them.
+        input.ballots.remove(mine);
+        Ok(Some((actual, input, r.weights.get(&me).copied())))
+    })??;
+    let Some((actual, input, weight)) = gathered else {
+        return Ok(Json(
+            json!({"voted": false, "note": "you did not vote in this round (or your vote went through a delegation)"}),
+        ));
+    };
+    let counter = tokio::task::spawn_blocking(move || compute_tally(&input))
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Json(json!({
+        "voted": true,
+        "weight": weight,
+        "with_your_ballot": {"funded": actual.projects.funded, "split": actual.split.shares, "quorum_met": actual.quorum.met},
+        "without_your_ballot": {"funded": counter.projects.funded, "split": counter.split.shares, "quorum_met": counter.quorum.met},
+        "changed": {
+            "funded": actual.projects.funded != counter.projects.funded,
+            "split": actual.split.shares != counter.split.shares,
+            "quorum": actual.quorum.met != counter.quorum.met,
         }
-        let mut without = r.clone();
-        without.ballots.remove(&me);
-        let mut weights = r.weights.clone();
-        weights.remove(&me);
-        let input = l.tally_input(&without, l.members.len() as u64, &weights)?;
-        let counter = compute_tally(&input);
-        Ok(Json(json!({
-            "voted": true,
-            "weight": r.weights.get(&me),
-            "with_your_ballot": {"funded": actual.projects.funded, "split": actual.split.shares, "quorum_met": actual.quorum.met},
-            "without_your_ballot": {"funded": counter.projects.funded, "split": counter.split.shares, "quorum_met": counter.quorum.met},
-            "changed": {
-                "funded": actual.projects.funded != counter.projects.funded,
-                "split": actual.split.shares != counter.split.shares,
-                "quorum": actual.quorum.met != counter.quorum.met,
-            }
-        })))
-    })?
+    })))
+}
+
+/// `GET /api/rounds/{id}/tally`: the whole count, with the rule's round-by-round explanation.
+pub async fn tally(
+    State(st): State<AppState>,
+    Path(id): Path<RoundId>,
+) -> Result<Json<Value>, ApiError> {
+    let t = get_round(&st, id, |_, r| r.tally.clone())?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "wrong_phase",
+            "the round is not counted yet",
+        )
+    })?;
+    Ok(Json(
+        serde_json::to_value(t.as_ref()).map_err(ApiError::internal)?,
+    ))
 }
 
 /// `GET /api/rounds/{id}/election.pb`: the counted project vote as a pabulib file, to rerun

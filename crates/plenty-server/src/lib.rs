@@ -85,6 +85,7 @@ pub fn router(st: api::AppState) -> Router {
         .route("/api/rounds/{id}/advance", post(api::advance))
         .route("/api/rounds/{id}/plan", get(api::plan))
         .route("/api/rounds/{id}/effect", get(api::my_effect))
+        .route("/api/rounds/{id}/tally", get(api::tally))
         .route("/api/rounds/{id}/election.pb", get(api::election_pb))
         .route("/api/delegations", post(api::delegate))
         .route("/api/delegations/{topic}", delete(api::revoke))

@@ -141,6 +141,13 @@ pub const OPERATIONS: &[(&str, &str, &str, bool, Option<&str>)] = &[
         None,
     ),
     (
+        "get",
+        "/api/rounds/{id}/tally",
+        "The whole count, with the rule's round-by-round explanation",
+        false,
+        None,
+    ),
+    (
         "post",
         "/api/delegations",
         "Delegate a topic to a member (revocable)",

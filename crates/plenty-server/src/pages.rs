@@ -302,21 +302,25 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
             },
             num(t.projects.spent_hours)
         );
-        let _ = write!(
-            b,
-            "<details><summary>Round by round</summary><pre>{}</pre></details>",
-            esc(&serde_json::to_string_pretty(&t.projects.explanation).unwrap_or_default())
-        );
     }
     b
 }
 
 /// `GET /round`.
 pub async fn round(State(st): State<AppState>, who: MaybeCaller) -> Html<String> {
-    let body = st.log.read(|c| match c.ledger.latest_round() {
-        Some(r) => round_body(&c.ledger, r, &who),
-        None => "<h1>No round yet</h1>".into(),
+    let (mut body, tally) = st.log.read(|c| match c.ledger.latest_round() {
+        Some(r) => (round_body(&c.ledger, r, &who), r.tally.clone()),
+        None => ("<h1>No round yet</h1>".into(), None),
     });
+    // The count's explanation can be long (every payment of every round): drawn after the
+    // lock is released.
+    if let Some(t) = tally {
+        let _ = write!(
+            body,
+            "<details><summary>Round by round</summary><pre>{}</pre></details>",
+            esc(&serde_json::to_string_pretty(&t.projects.explanation).unwrap_or_default())
+        );
+    }
     layout("Round", &who, &body)
 }
 
