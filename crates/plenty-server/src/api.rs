@@ -876,7 +876,8 @@ fn round_json(
         "tally": r.tally.as_ref().map(|t| json!({
             "quorum": t.quorum,
             "split": t.split,
-            "priorities": t.priorities,
+            // The ten highest; all of them (one per product) at /api/rounds/{id}/tally.
+            "priorities": t.priorities.iter().take(10).collect::<Vec<_>>(),
             "projects": {
                 "rule": t.projects.rule,
                 "budget_hours": t.projects.budget_hours,
