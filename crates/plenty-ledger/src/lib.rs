@@ -5,7 +5,7 @@
 //! federation is whatever replaying the log gives ([`Ledger`]), and replaying enforces the
 //! rules: a ballot outside its voting phase, a count that is not the count of its ballots, or a
 //! plan not computed from its round's inputs is refused, whether the service is about to write
-//! it or an auditor is reading an export ([`verify`]).
+//! it or an auditor is reading an export ([`verify()`]).
 //!
 //! Pure: no I/O, no clocks, no randomness. The service supplies times and pseudonyms.
 
