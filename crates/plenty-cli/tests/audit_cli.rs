@@ -1,0 +1,83 @@
+//! `plenty audit verify FILE` on an export, as an outsider runs it (issue #4): exit 0 for an
+//! intact log, 1 with the first bad entry for a changed one, 2 with line and column for a file
+//! that is not an export.
+
+use plenty_ledger::{CouncilKind, Entry, Event, GENESIS};
+use std::process::Command;
+
+fn export() -> String {
+    let events = vec![
+        Event::FederationFounded {
+            name: "audit test".into(),
+            weeks_per_period: 52.0,
+        },
+        Event::CouncilFounded {
+            council: 1,
+            name: "bakery".into(),
+            kind: CouncilKind::Workplace,
+            processes: vec![],
+        },
+        Event::CouncilFounded {
+            council: 2,
+            name: "street".into(),
+            kind: CouncilKind::Consumer,
+            processes: vec![],
+        },
+    ];
+    let mut prev = GENESIS.to_string();
+    let mut text = String::new();
+    for (k, e) in events.into_iter().enumerate() {
+        let entry = Entry::seal(k as u64 + 1, 1_000 + k as u64, &prev, e);
+        prev = entry.hash.clone();
+        text.push_str(&serde_json::to_string(&entry).unwrap());
+        text.push('\n');
+    }
+    text
+}
+
+fn verify(text: &str, name: &str) -> (i32, String) {
+    let path =
+        std::env::temp_dir().join(format!("plenty-audit-{}-{name}.jsonl", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_plenty"))
+        .args(["audit", "verify"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn issue_4_audit_verify_an_export() {
+    let good = export();
+    let (code, text) = verify(&good, "good");
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("3 entries") && text.contains("verified"),
+        "{text}"
+    );
+
+    let changed = good.replacen("\"bakery\"", "\"mill\"", 1);
+    let (code, text) = verify(&changed, "changed");
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("first bad entry is 2"), "{text}");
+
+    let mut lines: Vec<&str> = good.lines().collect();
+    lines.remove(1);
+    let (code, text) = verify(&(lines.join("\n") + "\n"), "removed");
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("first bad entry is 3"), "{text}");
+
+    let broken = format!("{good}{{\"seq\": 4, \"at\": oops}}\n");
+    let (code, text) = verify(&broken, "broken");
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("line 4, column"), "{text}");
+}
