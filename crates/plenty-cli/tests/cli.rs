@@ -1,36 +1,9 @@
 //! The `plenty` binary, run as a user would: in a temporary folder, on real files.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn plenty(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plenty"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the plenty binary runs")
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("plenty-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
-fn json_of(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+mod common;
+use common::{json_of, plenty, temp, text};
 
 #[test]
 fn values_on_the_built_in_example() {

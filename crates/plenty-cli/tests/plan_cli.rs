@@ -3,37 +3,10 @@
 //! line saying so when it is not installed, unless `PLENTY_REQUIRE_PEERS` is set.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn plenty(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plenty"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the plenty binary runs")
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("plenty-plan-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
-fn json_of(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+mod common;
+use common::{json_of, plenty, root, temp, text};
 
 fn lambda_of(path: &Path) -> f64 {
     json_of(path)["summary"]["lambda"].as_f64().unwrap()

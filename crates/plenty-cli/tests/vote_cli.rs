@@ -1,32 +1,10 @@
 //! `plenty vote`, run as a user would, on the pabulib fixtures of plenty-io.
-//!
-//! (Kept in tests/pending/ until `plenty vote` is wired into args.rs and commands.rs; then move
-//! it to tests/vote_cli.rs.)
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn plenty(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plenty"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the plenty binary runs")
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::{plenty, text};
 
 fn fixture(name: &str) -> String {
     format!("crates/plenty-io/tests/data/pabulib/{name}")
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
 }
 
 #[test]

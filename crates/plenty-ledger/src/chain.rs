@@ -12,7 +12,6 @@
 
 use crate::event::Event;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -38,33 +37,14 @@ pub fn canonical_json<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("events serialise")
 }
 
-/// SHA-256 of bytes, as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
+/// SHA-256 of bytes, as lowercase hex (the same digest that names every input of plenty).
+pub use plenty_io::hash::hash_bytes as sha256_hex;
 
 /// The hash of an entry from its parts.
 pub fn entry_hash(seq: u64, at: u64, prev: &str, event: &Event) -> String {
-    let mut h = Sha256::new();
-    h.update(b"plenty-log-v1\n");
-    h.update(seq.to_string().as_bytes());
-    h.update(b"\n");
-    h.update(at.to_string().as_bytes());
-    h.update(b"\n");
-    h.update(prev.as_bytes());
-    h.update(b"\n");
-    h.update(canonical_json(event));
-    let d = h.finalize();
-    let mut s = String::with_capacity(64);
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    let mut bytes = format!("plenty-log-v1\n{seq}\n{at}\n{prev}\n").into_bytes();
+    bytes.extend_from_slice(&canonical_json(event));
+    sha256_hex(&bytes)
 }
 
 impl Entry {

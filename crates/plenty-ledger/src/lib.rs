@@ -24,4 +24,4 @@ pub use event::*;
 pub use planning::{compute_plan, PlanInputs, PlanOutcome};
 pub use state::{Ledger, Rejected, ReplayMode};
 pub use tally::{compute_tally, Tally};
-pub use verify::{parse_export, verify, VerifyReport};
+pub use verify::{parse_export, verify, verify_and_replay, VerifyReport};

@@ -30,6 +30,13 @@ impl VerifyReport {
 /// Verifies a log: the hash chain, then a replay that applies every rule, recomputes every
 /// count and (with `recompute_plans`) every plan.
 pub fn verify(entries: &[Entry], recompute_plans: bool) -> VerifyReport {
+    verify_and_replay(entries, recompute_plans).0
+}
+
+/// As [`verify()`], also returning the state the log replays to (up to the first bad entry):
+/// what the service starts from, without replaying twice.
+pub fn verify_and_replay(entries: &[Entry], recompute_plans: bool) -> (VerifyReport, Ledger) {
+    let mut ledger = Ledger::new(ReplayMode { recompute_plans });
     let mut report = VerifyReport {
         entries: entries.len(),
         head: entries.last().map(|e| e.hash.clone()),
@@ -39,16 +46,15 @@ pub fn verify(entries: &[Entry], recompute_plans: bool) -> VerifyReport {
     };
     if let Err(b) = check_chain(entries) {
         report.first_bad = Some((b.seq, b.reason));
-        return report;
+        return (report, ledger);
     }
-    let mut ledger = Ledger::new(ReplayMode { recompute_plans });
     for e in entries {
         if let Err(r) = ledger.apply(&e.event) {
             report.first_bad = Some((
                 e.seq,
                 format!("{} entry breaks a rule: {}", e.event.kind(), r.message),
             ));
-            return report;
+            return (report, ledger);
         }
         match &e.event {
             crate::event::Event::TallyRecorded { .. } => report.tallies_checked += 1,
@@ -58,7 +64,7 @@ pub fn verify(entries: &[Entry], recompute_plans: bool) -> VerifyReport {
             _ => {}
         }
     }
-    report
+    (report, ledger)
 }
 
 /// Reads an export: one JSON entry per line. Errors name the line.

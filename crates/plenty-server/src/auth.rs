@@ -16,7 +16,7 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -33,7 +33,7 @@ pub fn random_token() -> String {
 
 /// SHA-256 of a token, hex: what the database stores.
 pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    plenty_io::hash::hash_bytes(token.as_bytes())
 }
 
 /// Hashes a password with argon2id.

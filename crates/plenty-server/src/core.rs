@@ -13,7 +13,7 @@
 //! database, which holds exactly the acknowledged entries.
 
 use crate::store::{Account, Store};
-use plenty_ledger::{Entry, Event, Ledger, Rejected, ReplayMode, GENESIS};
+use plenty_ledger::{Entry, Event, Ledger, Rejected, GENESIS};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
@@ -62,21 +62,13 @@ impl Log {
     /// Replays the store's log (checking the chain and every rule) and starts the writer.
     pub async fn open(store: Arc<dyn Store>) -> anyhow::Result<Arc<Log>> {
         let entries = store.log().await?;
-        let report = plenty_ledger::verify(&entries, false);
+        // One replay both verifies the log and rebuilds the state.
+        let (report, ledger) = plenty_ledger::verify_and_replay(&entries, false);
         if let Some((seq, why)) = &report.first_bad {
             anyhow::bail!(
                 "the log in the {} database does not verify at entry {seq}: {why}. It was changed behind the service's back; `plenty audit verify` on an export tells more",
                 store.backend()
             );
-        }
-        let mut ledger = Ledger::new(ReplayMode {
-            recompute_plans: false,
-        });
-        for e in &entries {
-            // Verified above.
-            ledger
-                .apply(&e.event)
-                .map_err(|r| anyhow::anyhow!("entry {}: {}", e.seq, r.message))?;
         }
         let chain = Chain {
             ledger,
@@ -113,21 +105,21 @@ impl Log {
         let rx = {
             let mut c = self.chain.lock().unwrap_or_else(|e| e.into_inner());
             let (events, out) = build(&c.ledger).map_err(AppendError::Rejected)?;
-            // Check all against a copy first only when there are several (rare: closing a
-            // round); a single event is checked in place.
-            if events.len() > 1 {
+            // All or nothing: a single event is checked and applied in one step (a refused one
+            // leaves the state as it was); several are applied to a copy that replaces the
+            // state only if every one is accepted (rare: closing a round).
+            if let [event] = events.as_slice() {
+                c.ledger.apply(event).map_err(AppendError::Rejected)?;
+            } else {
                 let mut trial = c.ledger.clone();
                 for e in &events {
                     trial.apply(e).map_err(AppendError::Rejected)?;
                 }
-            } else if let Some(e) = events.first() {
-                c.ledger.check(e).map_err(AppendError::Rejected)?;
+                c.ledger = trial;
             }
             let mut sealed = Vec::with_capacity(events.len());
             let at = now_ms();
             for e in events {
-                // Checked above; applying cannot fail now.
-                let _ = c.ledger.apply(&e);
                 c.seq += 1;
                 let entry = Entry::seal(c.seq, at, &c.head, e);
                 c.head = entry.hash.clone();

@@ -158,8 +158,9 @@ impl Client {
         r
     }
 
-    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let r = self.req(reqwest::Method::GET, path).send().await.unwrap();
+    /// Sends a request; the status and the body (JSON, or the text as a JSON string).
+    async fn send(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let r = r.send().await.unwrap();
         let s = r.status();
         let text = r.text().await.unwrap();
         (
@@ -168,49 +169,24 @@ impl Client {
         )
     }
 
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        Self::send(self.req(reqwest::Method::GET, path)).await
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self
-            .req(reqwest::Method::POST, path)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let s = r.status();
-        let text = r.text().await.unwrap();
-        (
-            s,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        Self::send(self.req(reqwest::Method::POST, path).json(&body)).await
     }
 
     pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
         let r = self
             .req(reqwest::Method::POST, path)
             .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let s = r.status();
-        let text = r.text().await.unwrap();
-        (
-            s,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+            .body(body);
+        Self::send(r).await
     }
 
     pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
-        let r = self
-            .req(reqwest::Method::DELETE, path)
-            .send()
-            .await
-            .unwrap();
-        let s = r.status();
-        let text = r.text().await.unwrap();
-        (
-            s,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        Self::send(self.req(reqwest::Method::DELETE, path)).await
     }
 }
 
