@@ -53,6 +53,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Generate a seeded synthetic planning problem (planning folder and MPS).
     GeneratePlan(GeneratePlanArgs),
+    /// Solve any linear program in an MPS file with the native solver, with its certificate.
+    Lp(LpArgs),
     /// The participatory service: web pages and a JSON API on an embedded SQLite file (or
     /// PostgreSQL), with every decision in a hash-chained log.
     Serve(crate::serve::ServeArgs),
@@ -329,4 +331,84 @@ pub struct GeneratePlanArgs {
     /// The folder to write (the planning folder, plan.mps, generator.json).
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+/// `lp`.
+#[derive(Debug, Args, Clone)]
+pub struct LpArgs {
+    /// The linear program, in free or fixed MPS (an OBJSENSE section sets maximisation).
+    pub mps: PathBuf,
+    /// Override the direction of the objective in the file.
+    #[arg(long, value_enum)]
+    pub sense: Option<SenseArg>,
+    /// Relative tolerance of the certificate (primal residual, dual residual, gap).
+    #[arg(long, default_value_t = 1e-6)]
+    pub tolerance: f64,
+    /// How primal feasibility is measured: row (each row's violation within the tolerance
+    /// times 1 + |its bound|) or global (relative to the largest bound of the LP, looser).
+    #[arg(long, value_enum, default_value_t = LpFeasibilityArg::Row)]
+    pub feasibility: LpFeasibilityArg,
+    /// PDHG scheme.
+    #[arg(long, value_enum, default_value_t = SchemeArg::Adaptive)]
+    pub scheme: SchemeArg,
+    /// Return PDLP's approximate point without trying the crossover to the exact vertex.
+    #[arg(long)]
+    pub no_crossover: bool,
+    /// Iteration limit.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub max_iterations: usize,
+    /// Time limit, seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    /// The table that a CSV or Parquet --output holds (JSON holds both).
+    #[arg(long, value_enum, default_value_t = LpTableArg::Columns)]
+    pub table: LpTableArg,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Objective directions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SenseArg {
+    /// Minimise.
+    Min,
+    /// Maximise.
+    Max,
+}
+
+impl From<SenseArg> for plenty_core::lp::Sense {
+    fn from(s: SenseArg) -> Self {
+        match s {
+            SenseArg::Min => plenty_core::lp::Sense::Minimize,
+            SenseArg::Max => plenty_core::lp::Sense::Maximize,
+        }
+    }
+}
+
+/// Feasibility measures of `lp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LpFeasibilityArg {
+    /// Row by row, relative to each bound.
+    Row,
+    /// Relative to the largest bound.
+    Global,
+}
+
+/// PDHG schemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemeArg {
+    /// Adaptive steps and restarts (PDLP).
+    Adaptive,
+    /// Reflected restarted Halpern iteration (cuPDLPx).
+    Halpern,
+}
+
+/// Tables of `lp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LpTableArg {
+    /// One row per column: value, reduced cost, cost, bounds.
+    Columns,
+    /// One row per row: activity, dual, bounds.
+    Rows,
 }

@@ -36,6 +36,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Convert(a) => convert(g, a),
         Command::Plan(a) => crate::plan::plan(g, a),
         Command::GeneratePlan(a) => crate::plan::generate_plan(g, a),
+        Command::Lp(a) => crate::lp::lp(g, a),
         Command::Serve(a) => crate::serve::serve(a),
         Command::Audit(a) => crate::serve::audit(a),
         Command::Vote(a) => crate::vote::vote(a),

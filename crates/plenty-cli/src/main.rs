@@ -7,6 +7,7 @@
 mod args;
 mod commands;
 mod input;
+mod lp;
 mod plan;
 mod progress;
 mod serve;

@@ -301,3 +301,106 @@ fn generated_problems_solve_like_highs_on_the_same_mps() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// Issue #3: `plenty lp` reads any MPS file, solves it to the exact vertex (PDLP, then the
+/// crossover), and agrees with `plenty plan` on the plan's own LP and with HiGHS on the file.
+#[test]
+fn issue_3_plenty_lp_solves_an_mps_file_to_its_vertex() {
+    let d = temp("lp");
+    let dir = d.join("gen");
+    let o = plenty(&[
+        "generate-plan",
+        "--n",
+        "60",
+        "--k",
+        "4",
+        "--resources",
+        "2",
+        "--seed",
+        "5",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let mps = dir.join("plan.mps");
+    let plan = d.join("plan.json");
+    let o = plenty(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--tolerance",
+        "1e-9",
+        "-o",
+        plan.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let out = d.join("lp.json");
+    let o = plenty(&["lp", mps.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("optimal (pdlp+crossover)"), "{err}");
+    let v = json_of(&out);
+    let s = &v["summary"];
+    assert_eq!(s["method"], "pdlp+crossover");
+    let cert = &s["certificate"];
+    for k in ["primal_residual", "dual_residual", "relative_gap"] {
+        assert!(cert[k].as_f64().unwrap() < 1e-12, "{k}: {cert}");
+    }
+    assert!(s["max_row_violation"].as_f64().unwrap() < 1e-12, "{s}");
+    let lambda = s["objective"].as_f64().unwrap();
+    assert!(
+        rel(lambda, lambda_of(&plan)) < 1e-8,
+        "{lambda} vs {}",
+        lambda_of(&plan)
+    );
+    assert_eq!(s["sense"], "maximize");
+    assert!(v["provenance"]["input_hash"].as_str().unwrap().len() == 64);
+    // Tables: columns (value, reduced cost) and rows (activity, dual).
+    let tables = v["tables"].as_object().unwrap();
+    let names: Vec<&str> = tables.keys().map(String::as_str).collect();
+    assert_eq!(names, ["columns", "rows"]);
+    if let Some(py) = peer_python("issue_3_plenty_lp_solves_an_mps_file_to_its_vertex") {
+        let h = highs_objective(&py, &mps);
+        assert!(rel(h, lambda) < 1e-9, "HiGHS {h} vs plenty {lambda}");
+    }
+    // The rows table as CSV.
+    let csv = d.join("rows.csv");
+    let o = plenty(&[
+        "lp",
+        mps.to_str().unwrap(),
+        "--table",
+        "rows",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let body = std::fs::read_to_string(&csv).unwrap();
+    let header = body.lines().find(|l| !l.starts_with('#')).unwrap();
+    assert_eq!(header, "row,activity,dual,lower,upper", "{body}");
+
+    // No feasible point: exit 1, saying so.
+    let bad = d.join("infeasible.mps");
+    std::fs::write(
+        &bad,
+        "NAME t\nROWS\n N obj\n G r1\n L r2\nCOLUMNS\n x obj 1 r1 1\n x r2 1\nRHS\n RHS r1 2 r2 1\nENDATA\n",
+    )
+    .unwrap();
+    let o = plenty(&["lp", bad.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("no optimum: infeasible"), "{err}");
+    // A malformed file: exit 2, naming the line.
+    let broken = d.join("broken.mps");
+    std::fs::write(
+        &broken,
+        "NAME t\nROWS\n N obj\nCOLUMNS\n x obj one\nENDATA\n",
+    )
+    .unwrap();
+    let o = plenty(&["lp", broken.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("broken.mps:5: the value \"one\" is not a number"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -67,13 +67,16 @@ fn main() {
     if env("PDLP_ROWS").is_some() {
         solver.settings.row_scaled_feasibility = true;
     }
+    if env("PDLP_NO_CROSSOVER").is_some() {
+        solver.settings.crossover = false;
+    }
     if let Some(v) = env("PDLP_ARTIFICIAL") {
         solver.settings.restart_artificial = v;
     }
     let (sol, stats) = solver.solve_with_stats(&lp, None, None).expect("solve");
     let c = sol.info.certificate;
     println!(
-        "{{\"n\": {n}, \"techniques\": {techniques}, \"k\": {k}, \"seed\": {seed}, \"scheme\": \"{scheme:?}\", \"rows\": {}, \"cols\": {}, \"nnz\": {}, \"threads\": {}, \"t_gen\": {t_gen:.3}, \"status\": \"{}\", \"lambda\": {}, \"seconds\": {:.3}, \"setup_seconds\": {:.3}, \"iterations\": {}, \"restarts\": {}, \"rejected\": {}, \"omega\": {:.4e}, \"eta\": {:.4e}, \"norm\": {:.4e}, \"primal_residual\": {:.3e}, \"dual_residual\": {:.3e}, \"gap\": {:.3e}}}",
+        "{{\"n\": {n}, \"techniques\": {techniques}, \"k\": {k}, \"seed\": {seed}, \"scheme\": \"{scheme:?}\", \"rows\": {}, \"cols\": {}, \"nnz\": {}, \"threads\": {}, \"t_gen\": {t_gen:.3}, \"status\": \"{}\", \"lambda\": {}, \"seconds\": {:.3}, \"setup_seconds\": {:.3}, \"iterations\": {}, \"restarts\": {}, \"rejected\": {}, \"omega\": {:.4e}, \"eta\": {:.4e}, \"norm\": {:.4e}, \"primal_residual\": {:.3e}, \"dual_residual\": {:.3e}, \"gap\": {:.3e}, \"method\": \"{}\", \"crossover_attempts\": {}, \"crossover_seconds\": {:.3}, \"crossover_failure\": {:?}}}",
         lp.nrows(),
         lp.ncols(),
         lp.columns.nnz(),
@@ -90,6 +93,10 @@ fn main() {
         stats.norm_estimate,
         c.primal_residual,
         c.dual_residual,
-        c.relative_gap
+        c.relative_gap,
+        sol.info.method,
+        stats.crossover_attempts,
+        stats.crossover_seconds,
+        stats.crossover_failure
     );
 }

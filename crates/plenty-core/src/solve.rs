@@ -163,14 +163,14 @@ pub(crate) fn fix_faer_parallelism() {
 /// The LU factors of `I − A` with partial pivoting, `P (I − A) = L U`, stored in place in one
 /// matrix (unit `L` below the diagonal, `U` on and above it): one `n × n` matrix besides `A`,
 /// where faer's high-level `PartialPivLu` keeps a copy and then splits it into two more.
-struct DenseLu {
+pub(crate) struct DenseLu {
     lu: faer::Mat<f64>,
     fwd: Vec<usize>,
     bwd: Vec<usize>,
 }
 
 impl DenseLu {
-    fn factor(mut m: faer::Mat<f64>) -> Self {
+    pub(crate) fn factor(mut m: faer::Mat<f64>) -> Self {
         use faer::dyn_stack::{MemBuffer, MemStack};
         use faer::linalg::lu::partial_pivoting::factor;
         fix_faer_parallelism();
@@ -196,7 +196,7 @@ impl DenseLu {
     }
 
     /// Solves `(I − A) X = B` (or the transpose) for the columns of `rhs`, in place.
-    fn solve_in_place(&self, rhs: faer::MatMut<'_, f64>, side: Side) {
+    pub(crate) fn solve_in_place(&self, rhs: faer::MatMut<'_, f64>, side: Side) {
         use faer::dyn_stack::{MemBuffer, MemStack};
         use faer::linalg::lu::partial_pivoting::solve;
         fix_faer_parallelism();

@@ -18,6 +18,7 @@
 //! an [`LpInfo`] with the certificate: the primal residual, the dual residual and the relative
 //! duality gap, computed by [`certify`] from the problem and the vectors alone.
 
+pub mod crossover;
 pub mod pdlp;
 pub mod synthetic;
 

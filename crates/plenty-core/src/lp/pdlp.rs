@@ -95,6 +95,12 @@
 //! from [`LpStatus::Infeasible`]. A ray is accepted when its largest violation is at most
 //! `infeasibility_tolerance` times its objective.
 //!
+//! # Crossover
+//!
+//! An approximate optimum that passes is handed to [`crossover`](super::crossover): the basis
+//! its active constraints suggest is solved exactly, and if that vertex is primal and dual
+//! feasible it is returned instead (method `pdlp+crossover`, residuals at rounding level).
+//!
 //! Not implemented: presolve and feasibility polishing.
 
 use super::{
@@ -164,6 +170,16 @@ pub struct PdlpSettings {
     /// A ray is a certificate when its largest violation is at most this times its objective.
     /// Default 1e-8.
     pub infeasibility_tolerance: f64,
+    /// Before returning an approximate optimum, try a [crossover](super::crossover) to the
+    /// exact vertex (bases of at most
+    /// [`CrossoverSettings::dense_limit`](super::crossover::CrossoverSettings) columns). The
+    /// vertex replaces the approximate point only when it is optimal and its certificate
+    /// passes; also try it on the way, whenever the accuracy (the worst certificate measure,
+    /// or the row-scaled violation) has halved since the last try, from `crossover_start` on,
+    /// while crossovers have taken at most a fifth of the run. Default true.
+    pub crossover: bool,
+    /// The accuracy at which crossovers on the way begin. Default 1e-4.
+    pub crossover_start: f64,
 }
 
 impl Default for PdlpSettings {
@@ -184,6 +200,8 @@ impl Default for PdlpSettings {
             row_scaled_feasibility: false,
             detect_infeasibility: true,
             infeasibility_tolerance: 1e-8,
+            crossover: true,
+            crossover_start: 1e-4,
         }
     }
 }
@@ -213,6 +231,9 @@ impl PdlpSettings {
         }
         if !(0.0..=1.0).contains(&self.primal_weight_smoothing) {
             return bad("primal_weight_smoothing must lie in [0, 1]");
+        }
+        if !(self.crossover_start > 0.0 && self.crossover_start.is_finite()) {
+            return bad("crossover_start must be positive and finite");
         }
         if !in_open_unit(self.infeasibility_tolerance) {
             return bad("infeasibility_tolerance must lie in (0, 1)");
@@ -245,6 +266,12 @@ pub struct PdlpStats {
     pub norm_estimate: f64,
     /// Seconds spent scaling and estimating the norm.
     pub setup_seconds: f64,
+    /// Crossovers tried, and the seconds they took.
+    pub crossover_attempts: usize,
+    /// Seconds spent in crossovers.
+    pub crossover_seconds: f64,
+    /// Why the last crossover that failed did (empty when none failed).
+    pub crossover_failure: String,
 }
 
 impl Pdlp {
@@ -1012,6 +1039,62 @@ fn pdhg_step(p: &Scaled, z: &Point, zh: &mut Point, tau: f64, sigma: f64) -> [f6
     [px[0], py[0], py[1]]
 }
 
+/// The common scale of primal distances and duals for a crossover (see
+/// [`crossover`](super::crossover::crossover)): the preconditioner's column and row factors.
+fn crossover_factors(p: &Scaled) -> (Vec<f64>, Vec<f64>) {
+    let q = (p.theta_c / p.theta_b).sqrt();
+    let colf = p.d.iter().map(|d| d * q).collect();
+    let rowf = p.r.iter().map(|r| r / q).collect();
+    (colf, rowf)
+}
+
+/// Tries a crossover from the scaled point `cand`. Returns the vertex as a solution when it is
+/// optimal and its certificate passes `tol`.
+#[allow(clippy::too_many_arguments)]
+fn try_crossover(
+    lp: &LinearProgram,
+    p: &Scaled,
+    factors: &(Vec<f64>, Vec<f64>),
+    cand: &Point,
+    tol: f64,
+    iter: usize,
+    start: Instant,
+    stats: &mut PdlpStats,
+) -> Option<LpSolution> {
+    let t = Instant::now();
+    stats.crossover_attempts += 1;
+    let (x, y) = solution(lp, p, cand);
+    let result = super::crossover::crossover(
+        lp,
+        &x,
+        &y,
+        &factors.0,
+        &factors.1,
+        &super::crossover::CrossoverSettings::default(),
+    );
+    stats.crossover_seconds += t.elapsed().as_secs_f64();
+    match result {
+        Ok(v) => {
+            let mut sol = finish(lp, v.x, v.y, LpStatus::Optimal, iter, start);
+            sol.info.method = "pdlp+crossover".into();
+            if sol.status == LpStatus::Optimal && sol.info.certificate.passes(tol) {
+                stats.crossover_failure.clear();
+                Some(sol)
+            } else {
+                stats.crossover_failure = format!(
+                    "the vertex's certificate did not pass: {:?}",
+                    sol.info.certificate
+                );
+                None
+            }
+        }
+        Err(e) => {
+            stats.crossover_failure = e.to_string();
+            None
+        }
+    }
+}
+
 /// The run: scaling, iterations, checks. Returns the solution, the counters and whether a
 /// primal ray (possible unboundedness, to be settled by the caller) ended it.
 fn run(
@@ -1071,6 +1154,27 @@ fn run(
     let (mut pid_integral, mut pid_prev) = (0.0, 0.0); // PID state (Halpern)
     let mut target = tol;
     let mut iter = 0usize;
+    // The accuracy (worst certificate measure, or row violation) at which the next crossover is
+    // tried before the end; halved after each try, and tried only while crossovers have taken
+    // at most a fifth of the run.
+    let mut crossover_at = set.crossover_start;
+    let mut crossover_due = |cert: &Certificate, own: f64, stats: &PdlpStats| -> bool {
+        let worst = cert
+            .primal_residual
+            .max(cert.dual_residual)
+            .max(cert.relative_gap)
+            .max(own);
+        if !set.crossover || worst > crossover_at {
+            return false;
+        }
+        crossover_at = worst * 0.5;
+        stats.crossover_seconds <= 0.2 * start.elapsed().as_secs_f64()
+    };
+    let factors = if set.crossover {
+        crossover_factors(&p)
+    } else {
+        (Vec::new(), Vec::new())
+    };
 
     // Termination test: the certificate's measures and, if asked, the row-scaled residual.
     let accept = |(cert, own): (Certificate, f64), t: f64| -> bool {
@@ -1180,10 +1284,25 @@ fn run(
                     let sol = finish(lp, x, y, LpStatus::NumericalTrouble, iter, start);
                     return Ok((sol, stats, Ray::None));
                 }
+                if crossover_due(&cert, own, &stats) {
+                    let found = try_crossover(lp, &p, &factors, &zh, tol, iter, start, &mut stats);
+                    if let Some(sol) = found {
+                        stats.primal_weight = omega;
+                        stats.step_size = eta;
+                        return Ok((sol, stats, Ray::None));
+                    }
+                }
                 if accept((cert, own), target) {
                     let (x, y) = solution(lp, &p, &zh);
                     let sol = finish(lp, x, y, LpStatus::Optimal, iter, start);
                     if sol.info.certificate.passes(tol) {
+                        // Polish to the exact vertex when the guessed basis is optimal.
+                        let sol = if set.crossover {
+                            try_crossover(lp, &p, &factors, &zh, tol, iter, start, &mut stats)
+                                .unwrap_or(sol)
+                        } else {
+                            sol
+                        };
                         stats.primal_weight = omega;
                         stats.step_size = eta;
                         return Ok((sol, stats, Ray::None));
@@ -1290,11 +1409,20 @@ fn run(
                         let sol = finish(lp, x, y, LpStatus::NumericalTrouble, iter, start);
                         return Ok((sol, stats, Ray::None));
                     }
+                    if best.is_none() && crossover_due(&cert, own, &stats) {
+                        best = try_crossover(lp, &p, &factors, cand, tol, iter, start, &mut stats);
+                    }
                     if best.is_none() && accept((cert, own), target) {
                         let (x, y) = solution(lp, &p, cand);
                         let sol = finish(lp, x, y, LpStatus::Optimal, iter, start);
                         if sol.info.certificate.passes(tol) {
-                            best = Some(sol);
+                            // Polish to the exact vertex when the guessed basis is optimal.
+                            best = Some(if set.crossover {
+                                try_crossover(lp, &p, &factors, cand, tol, iter, start, &mut stats)
+                                    .unwrap_or(sol)
+                            } else {
+                                sol
+                            });
                         } else {
                             target *= 0.5;
                         }

@@ -1,0 +1,181 @@
+//! `plenty lp`: solve any linear program in an MPS file with the native solver (PDLP, then a
+//! crossover to the exact vertex where the basis is small enough), and report the solution, the
+//! row duals and the certificate. This is how a plan's LP written by `plenty plan --mps`, or any
+//! other solver's model, is checked by plenty; it is also how the benchmarks run plenty and HiGHS
+//! on the very same file.
+//!
+//! Exit code 1 when there is no optimum (infeasible, unbounded, a limit reached), 2 for bad input.
+
+use crate::args::{Global, LpArgs, LpFeasibilityArg, LpTableArg, SchemeArg};
+use crate::commands::{emit, provenance};
+use crate::progress::Progress;
+use crate::NoAnswer;
+use anyhow::{bail, Context, Result};
+use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings};
+use plenty_core::lp::{LinearProgram, LpSettings, LpSolution, LpStatus, Sense};
+use plenty_io::output::{Column, Report, ResultTable};
+use serde_json::json;
+
+/// `plenty lp`.
+pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
+    let progress = Progress::new(g.quiet);
+    progress.stage("reading the MPS file");
+    if !a.mps.is_file() {
+        bail!("{}: no such file", a.mps.display());
+    }
+    let t0 = std::time::Instant::now();
+    let mut lp = plenty_io::mps::read_mps(&a.mps)?;
+    let t_read = t0.elapsed().as_secs_f64();
+    if let Some(sense) = a.sense {
+        lp.sense = sense.into();
+    }
+    let settings = PdlpSettings {
+        lp: LpSettings {
+            tolerance: a.tolerance,
+            max_iterations: a.max_iterations,
+            time_limit: a.time_limit,
+        },
+        scheme: match a.scheme {
+            SchemeArg::Adaptive => PdhgScheme::Adaptive,
+            SchemeArg::Halpern => PdhgScheme::Halpern,
+        },
+        row_scaled_feasibility: a.feasibility == LpFeasibilityArg::Row,
+        crossover: !a.no_crossover,
+        ..Default::default()
+    };
+    settings
+        .validate()
+        .context("--tolerance, --max-iterations or --time-limit")?;
+    progress.stage(&format!(
+        "solving ({} rows, {} columns, {} non-zeros)",
+        lp.nrows(),
+        lp.ncols(),
+        lp.columns.nnz()
+    ));
+    let t1 = std::time::Instant::now();
+    let (sol, stats) = Pdlp::new(settings.clone()).solve_with_stats(&lp, None, None)?;
+    let t_solve = t1.elapsed().as_secs_f64();
+    progress.finish();
+    let c = sol.info.certificate;
+    let summary = json!({
+        "status": sol.status,
+        "objective": sol.objective,
+        "sense": lp.sense,
+        "method": sol.info.method,
+        "iterations": sol.info.iterations,
+        "restarts": stats.restarts,
+        "crossover": {
+            "attempts": stats.crossover_attempts,
+            "seconds": stats.crossover_seconds,
+            "failure": stats.crossover_failure,
+        },
+        "certificate": c,
+        "max_row_violation": max_row_violation(&lp, &sol.x),
+        "rows": lp.nrows(),
+        "columns": lp.ncols(),
+        "nonzeros": lp.columns.nnz(),
+        "seconds_total": {"read": t_read, "solve": t_solve},
+    });
+    let report = Report {
+        provenance: provenance(
+            std::slice::from_ref(&a.mps),
+            json!({
+                "pdlp": settings,
+                "sense_override": a.sense.map(|s| format!("{s:?}").to_lowercase()),
+            }),
+        )?,
+        summary,
+        tables: match a.table {
+            LpTableArg::Columns => vec![columns_table(&lp, &sol), rows_table(&lp, &sol)],
+            LpTableArg::Rows => vec![rows_table(&lp, &sol), columns_table(&lp, &sol)],
+        },
+    };
+    let headline = vec![
+        format!(
+            "{}: {} ({}), objective {} ({})",
+            a.mps.display(),
+            sol.status,
+            sol.info.method,
+            sol.objective,
+            match lp.sense {
+                Sense::Minimize => "minimised",
+                Sense::Maximize => "maximised",
+            }
+        ),
+        format!(
+            "certificate: primal residual {:.2e}, dual residual {:.2e}, gap {:.2e}; largest row violation {:.2e}; {} iterations, {:.3} s",
+            c.primal_residual,
+            c.dual_residual,
+            c.relative_gap,
+            max_row_violation(&lp, &sol.x),
+            sol.info.iterations,
+            t_solve
+        ),
+    ];
+    if sol.status != LpStatus::Optimal {
+        if a.output.output.is_some() {
+            emit(&report, &a.output, &[])?;
+        }
+        let hint = match sol.status {
+            LpStatus::IterationLimit | LpStatus::TimeLimit | LpStatus::NumericalTrouble => {
+                "; raise --max-iterations or --time-limit, or loosen --tolerance"
+            }
+            _ => "",
+        };
+        return Err(NoAnswer(format!(
+            "{}: no optimum: {}{hint}\n{}",
+            a.mps.display(),
+            sol.status,
+            headline[1]
+        ))
+        .into());
+    }
+    emit(&report, &a.output, &headline)
+}
+
+/// The largest absolute violation of a row bound by `A x`: the measure HiGHS reports as
+/// `max_primal_infeasibility` (before its own scaling), so that two solvers' answers can be
+/// compared on the same footing.
+fn max_row_violation(lp: &LinearProgram, x: &[f64]) -> f64 {
+    let ax = lp.row_activity(x);
+    ax.iter()
+        .zip(lp.row_lower.iter().zip(&lp.row_upper))
+        .map(|(a, (lo, hi))| (lo - a).max(a - hi).max(0.0))
+        .fold(0.0, f64::max)
+}
+
+fn col(name: &str, values: Vec<f64>) -> Column {
+    Column {
+        name: name.into(),
+        values,
+    }
+}
+
+fn columns_table(lp: &LinearProgram, sol: &LpSolution) -> ResultTable {
+    ResultTable {
+        name: "columns".into(),
+        row_header: "column".into(),
+        rows: lp.col_names.clone(),
+        columns: vec![
+            col("value", sol.x.clone()),
+            col("reduced_cost", sol.reduced_costs.clone()),
+            col("cost", lp.c.clone()),
+            col("lower", lp.col_lower.clone()),
+            col("upper", lp.col_upper.clone()),
+        ],
+    }
+}
+
+fn rows_table(lp: &LinearProgram, sol: &LpSolution) -> ResultTable {
+    ResultTable {
+        name: "rows".into(),
+        row_header: "row".into(),
+        rows: lp.row_names.clone(),
+        columns: vec![
+            col("activity", lp.row_activity(&sol.x)),
+            col("dual", sol.y.clone()),
+            col("lower", lp.row_lower.clone()),
+            col("upper", lp.row_upper.clone()),
+        ],
+    }
+}
