@@ -240,7 +240,8 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Lambda)]
     pub objective: ObjectiveArg,
     /// Solver: auto (policy iteration when labour is the only scarce input, else native),
-    /// native (the PDLP LP solver) or policy (policy iteration only).
+    /// native (the PDLP LP solver), policy (policy iteration only) or highs (HiGHS, in a
+    /// build with `--features highs`).
     #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
     pub backend: BackendArg,
     /// Relative tolerance of the certificate (primal residual, dual residual, gap).
@@ -281,6 +282,8 @@ pub enum BackendArg {
     Native,
     /// Policy iteration (labour the only scarce input, single-output techniques).
     Policy,
+    /// HiGHS, the exact reference (a build with `--features highs`).
+    Highs,
 }
 
 /// Tables of `plan`.
@@ -354,6 +357,10 @@ pub struct LpArgs {
     /// Return PDLP's approximate point without trying the crossover to the exact vertex.
     #[arg(long)]
     pub no_crossover: bool,
+    /// Solver: native (PDLP with crossover) or highs (HiGHS's default method, in a build with
+    /// `--features highs`).
+    #[arg(long, value_enum, default_value_t = LpBackendArg::Native)]
+    pub backend: LpBackendArg,
     /// Iteration limit.
     #[arg(long, default_value_t = 1_000_000)]
     pub max_iterations: usize,
@@ -411,4 +418,13 @@ pub enum LpTableArg {
     Columns,
     /// One row per row: activity, dual, bounds.
     Rows,
+}
+
+/// Solvers of `lp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LpBackendArg {
+    /// The native PDLP solver with crossover.
+    Native,
+    /// HiGHS (a build with `--features highs`).
+    Highs,
 }

@@ -6,12 +6,12 @@
 //!
 //! Exit code 1 when there is no optimum (infeasible, unbounded, a limit reached), 2 for bad input.
 
-use crate::args::{Global, LpArgs, LpFeasibilityArg, LpTableArg, SchemeArg};
+use crate::args::{Global, LpArgs, LpBackendArg, LpFeasibilityArg, LpTableArg, SchemeArg};
 use crate::commands::{emit, provenance};
 use crate::progress::Progress;
 use crate::NoAnswer;
 use anyhow::{bail, Context, Result};
-use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings};
+use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings, PdlpStats};
 use plenty_core::lp::{LinearProgram, LpSettings, LpSolution, LpStatus, Sense};
 use plenty_io::output::{Column, Report, ResultTable};
 use serde_json::json;
@@ -53,7 +53,13 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
         lp.columns.nnz()
     ));
     let t1 = std::time::Instant::now();
-    let (sol, stats) = Pdlp::new(settings.clone()).solve_with_stats(&lp, None, None)?;
+    let (sol, stats) = match a.backend {
+        LpBackendArg::Native => Pdlp::new(settings.clone()).solve_with_stats(&lp, None, None)?,
+        LpBackendArg::Highs => (
+            crate::highs::backend()?.solve(&lp, &settings.lp)?,
+            PdlpStats::default(),
+        ),
+    };
     let t_solve = t1.elapsed().as_secs_f64();
     progress.finish();
     let c = sol.info.certificate;
@@ -80,6 +86,7 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
         provenance: provenance(
             std::slice::from_ref(&a.mps),
             json!({
+                "backend": format!("{:?}", a.backend).to_lowercase(),
                 "pdlp": settings,
                 "sense_override": a.sense.map(|s| format!("{s:?}").to_lowercase()),
             }),

@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod highs;
 mod input;
 mod lp;
 mod plan;

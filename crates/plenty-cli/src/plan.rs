@@ -14,9 +14,9 @@ use plenty_core::generate::Structure;
 use plenty_core::lp::pdlp::{Pdlp, PdlpSettings};
 use plenty_core::lp::{LpSettings, LpStatus};
 use plenty_core::plan::{
-    generate_plan as generate_economy, non_substitution_applies, solve_harmony_warm, solve_lambda,
-    solve_policy, HarmonyPlan, HarmonySettings, KantorovichLp, Plan, PlanGeneratorSettings,
-    PlanningEconomy, PolicyPlan, PolicySettings,
+    generate_plan as generate_economy, non_substitution_applies, solve_harmony, solve_harmony_warm,
+    solve_lambda, solve_policy, HarmonyPlan, HarmonySettings, KantorovichLp, Plan,
+    PlanGeneratorSettings, PlanningEconomy, PolicyPlan, PolicySettings,
 };
 use plenty_io::output::{Column, Report, ResultTable};
 use plenty_io::planning_file::{load_planning, write_planning_folder};
@@ -88,6 +88,24 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
     };
     let applies = non_substitution_applies(e);
     let solved = match (a.objective, a.backend) {
+        (ObjectiveArg::Harmony, BackendArg::Highs) => {
+            let highs = crate::highs::backend()?;
+            progress.stage("maximising harmony with HiGHS (a sequence of LPs)");
+            Solved::Harmony(solve_harmony(
+                e,
+                highs.as_ref(),
+                &HarmonySettings {
+                    lp: lp_settings.clone(),
+                    gap_tolerance: a.tolerance,
+                    ..Default::default()
+                },
+            )?)
+        }
+        (ObjectiveArg::Lambda, BackendArg::Highs) => {
+            let highs = crate::highs::backend()?;
+            progress.stage("solving the LP with HiGHS");
+            Solved::Lambda(solve_lambda(e, highs.as_ref(), &lp_settings)?)
+        }
         (ObjectiveArg::Harmony, BackendArg::Policy) => {
             bail!("--objective harmony needs an LP solver; use --backend native or auto")
         }

@@ -404,3 +404,64 @@ fn issue_3_plenty_lp_solves_an_mps_file_to_its_vertex() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// Issue #3: without the `highs` feature, `--backend highs` says how to get a build with it.
+#[cfg(not(feature = "highs"))]
+#[test]
+fn issue_3_highs_backend_names_the_build_that_has_it() {
+    for args in [
+        &["plan", "examples/plans/grain.toml", "--backend", "highs"][..],
+        &[
+            "lp",
+            "crates/plenty-io/tests/data/lp/afiro.mps",
+            "--backend",
+            "highs",
+        ][..],
+    ] {
+        let o = plenty(args);
+        let (_, err) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("--features highs"), "{err}");
+    }
+}
+
+/// Issue #3: with the `highs` feature, HiGHS and the native solver agree on plans and on MPS
+/// files (`cargo test -p plenty-cli --features highs --test plan_cli`).
+#[cfg(feature = "highs")]
+#[test]
+fn issue_3_highs_backend_agrees_with_the_native_solver() {
+    let d = temp("highs");
+    for plan in ["examples/plans/grain.toml", "examples/plans/valley.toml"] {
+        let mut lambdas = Vec::new();
+        for backend in ["native", "highs"] {
+            let out = d.join(format!("{backend}.json"));
+            let o = plenty(&[
+                "plan",
+                plan,
+                "--backend",
+                backend,
+                "--tolerance",
+                "1e-9",
+                "-o",
+                out.to_str().unwrap(),
+            ]);
+            assert!(o.status.success(), "{plan} {backend}: {}", text(&o).1);
+            lambdas.push(lambda_of(&out));
+        }
+        assert!(rel(lambdas[0], lambdas[1]) < 1e-8, "{plan}: {lambdas:?}");
+    }
+    let out = d.join("afiro.json");
+    let o = plenty(&[
+        "lp",
+        "crates/plenty-io/tests/data/lp/afiro.mps",
+        "--backend",
+        "highs",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let v = json_of(&out);
+    // afiro's optimum, from the netlib listing.
+    assert!(rel(v["summary"]["objective"].as_f64().unwrap(), -464.753_142_86) < 1e-8);
+    let _ = std::fs::remove_dir_all(&d);
+}
