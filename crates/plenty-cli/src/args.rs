@@ -256,6 +256,12 @@ pub struct PlanArgs {
     /// Also write the plan's LP as MPS, for any solver to check.
     #[arg(long, value_name = "FILE")]
     pub mps: Option<PathBuf>,
+    /// Start the LP from an earlier plan: the JSON report of `plenty plan -o FILE.json` on a
+    /// similar economy (last round's, before some targets or limits changed). Processes,
+    /// products, labour types and resources are matched by name. Needs the LP (--objective
+    /// lambda; auto then solves the LP instead of policy iteration).
+    #[arg(long, value_name = "FILE")]
+    pub warm_start: Option<PathBuf>,
     /// The table that a CSV or Parquet --output holds (JSON holds all).
     #[arg(long, value_enum, default_value_t = PlanTableArg::Products)]
     pub table: PlanTableArg,

@@ -15,8 +15,8 @@ use plenty_core::lp::pdlp::{Pdlp, PdlpSettings};
 use plenty_core::lp::{LpSettings, LpStatus};
 use plenty_core::plan::{
     generate_plan as generate_economy, non_substitution_applies, solve_harmony, solve_harmony_warm,
-    solve_lambda, solve_policy, HarmonyPlan, HarmonySettings, KantorovichLp, Plan,
-    PlanGeneratorSettings, PlanningEconomy, PolicyPlan, PolicySettings,
+    solve_lambda, solve_lambda_warm, solve_policy, HarmonyPlan, HarmonySettings, KantorovichLp,
+    Plan, PlanGeneratorSettings, PlanStart, PlanningEconomy, PolicyPlan, PolicySettings,
 };
 use plenty_io::output::{Column, Report, ResultTable};
 use plenty_io::planning_file::{load_planning, write_planning_folder};
@@ -86,8 +86,24 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         tolerance: a.tolerance,
         ..Default::default()
     };
+    let start = match &a.warm_start {
+        None => None,
+        Some(path) => {
+            if a.objective != ObjectiveArg::Lambda
+                || !matches!(a.backend, BackendArg::Auto | BackendArg::Native)
+            {
+                bail!("--warm-start starts the native LP solver: use it with --objective lambda and --backend auto or native");
+            }
+            Some(read_start(path, e)?)
+        }
+    };
     let applies = non_substitution_applies(e);
     let solved = match (a.objective, a.backend) {
+        (ObjectiveArg::Lambda, BackendArg::Auto | BackendArg::Native) if start.is_some() => {
+            progress.stage("solving the LP from the warm start");
+            let start = start.as_ref().expect("checked");
+            Solved::Lambda(solve_lambda_warm(e, &native, &lp_settings, start)?)
+        }
         (ObjectiveArg::Harmony, BackendArg::Highs) => {
             let highs = crate::highs::backend()?;
             progress.stage("maximising harmony with HiGHS (a sequence of LPs)");
@@ -162,6 +178,8 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
     let chosen = tables.remove(first);
     tables.insert(0, chosen);
     let mut inputs: Vec<PathBuf> = loaded.inputs.clone();
+    // The start changes the path to the answer, so it is an input of the result.
+    inputs.extend(a.warm_start.iter().cloned());
     inputs.sort();
     let settings = json!({
         "objective": format!("{:?}", a.objective).to_lowercase(),
@@ -524,4 +542,58 @@ pub fn generate_plan(g: &Global, a: &GeneratePlanArgs) -> Result<()> {
         prov.input_hash
     );
     Ok(())
+}
+
+/// Reads a warm start from the JSON report of an earlier `plenty plan`: intensities from its
+/// processes table, valuations from its products and limits tables, λ from its summary, each
+/// matched to this economy by name. A name the report lacks starts at 0; a name only the report
+/// has is ignored.
+fn read_start(path: &std::path::Path, e: &PlanningEconomy) -> Result<PlanStart> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("--warm-start {}", path.display()))?;
+    let v: Value = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "--warm-start {}: not a JSON report of `plenty plan -o FILE.json`",
+            path.display()
+        )
+    })?;
+    let table = |name: &str, column: &str| -> Result<std::collections::HashMap<String, f64>> {
+        let t = &v["tables"][name];
+        let (Some(rows), Some(values)) = (t["rows"].as_array(), t["columns"][column].as_array())
+        else {
+            bail!(
+                "--warm-start {}: no {name} table with a {column:?} column; give the JSON report of `plenty plan -o FILE.json`",
+                path.display()
+            );
+        };
+        Ok(rows
+            .iter()
+            .zip(values)
+            .filter_map(|(r, x)| Some((r.as_str()?.to_string(), x.as_f64().unwrap_or(0.0))))
+            .collect())
+    };
+    let intensity = table("processes", "intensity")?;
+    let products = table("products", "valuation")?;
+    let limits = table("limits", "valuation")?;
+    let get =
+        |m: &std::collections::HashMap<String, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
+    Ok(PlanStart {
+        lambda: v["summary"]["lambda"].as_f64().unwrap_or(0.0),
+        intensity: e.processes().map(|p| get(&intensity, p.name())).collect(),
+        product_valuation: e
+            .products()
+            .iter()
+            .map(|p| get(&products, &p.name))
+            .collect(),
+        labour_valuation: e
+            .labour_types()
+            .iter()
+            .map(|l| get(&limits, &format!("labour:{}", l.name)))
+            .collect(),
+        resource_valuation: e
+            .resources()
+            .iter()
+            .map(|r| get(&limits, &format!("resource:{}", r.name)))
+            .collect(),
+    })
 }

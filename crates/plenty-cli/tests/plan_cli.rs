@@ -465,3 +465,108 @@ fn issue_3_highs_backend_agrees_with_the_native_solver() {
     assert!(rel(v["summary"]["objective"].as_f64().unwrap(), -464.753_142_86) < 1e-8);
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// Issue #3: `--warm-start` starts the LP from an earlier plan's report. From the plan of the
+/// same economy the crossover answers before any iteration, with the same bits; from the plan
+/// of an economy whose targets moved it reaches the same optimum as a cold start.
+#[test]
+fn issue_3_warm_start_from_an_earlier_plan() {
+    let d = temp("warm");
+    let dir = d.join("gen");
+    let o = plenty(&[
+        "generate-plan",
+        "--n",
+        "80",
+        "--k",
+        "4",
+        "--seed",
+        "9",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let first = d.join("first.json");
+    let o = plenty(&["plan", dir.to_str().unwrap(), "-o", first.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let v = json_of(&first);
+    assert_eq!(v["summary"]["method"], "pdlp+crossover");
+    let again = d.join("again.json");
+    let o = plenty(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--warm-start",
+        first.to_str().unwrap(),
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let w = json_of(&again);
+    assert_eq!(w["summary"]["iterations"], 0, "{}", w["summary"]);
+    assert_eq!(
+        w["summary"]["lambda"].as_f64().unwrap().to_bits(),
+        v["summary"]["lambda"].as_f64().unwrap().to_bits()
+    );
+    // The start is an input of the result.
+    let inputs = w["provenance"]["inputs"].to_string();
+    assert!(inputs.contains("first.json"), "{inputs}");
+
+    // Targets moved: warm and cold agree.
+    let products = dir.join("products.csv");
+    let text_in = std::fs::read_to_string(&products).unwrap();
+    let mut lines: Vec<String> = text_in.lines().map(String::from).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = header.iter().position(|h| *h == "target").unwrap();
+    for line in lines.iter_mut().skip(1).take(3) {
+        let mut cells: Vec<String> = line.split(',').map(String::from).collect();
+        let t: f64 = cells[col].parse().unwrap();
+        cells[col] = format!("{}", t * 1.02);
+        *line = cells.join(",");
+    }
+    std::fs::write(&products, lines.join("\n") + "\n").unwrap();
+    let mut lambdas = Vec::new();
+    for warm in [false, true] {
+        let out = d.join(format!("moved-{warm}.json"));
+        let mut args = vec![
+            "plan",
+            dir.to_str().unwrap(),
+            "--tolerance",
+            "1e-9",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        if warm {
+            args.extend(["--warm-start", first.to_str().unwrap()]);
+        }
+        let o = plenty(&args);
+        assert!(o.status.success(), "{}", text(&o).1);
+        lambdas.push(lambda_of(&out));
+    }
+    assert!(rel(lambdas[0], lambdas[1]) < 1e-8, "{lambdas:?}");
+    assert!(lambdas[0] < v["summary"]["lambda"].as_f64().unwrap());
+
+    // Not a report, and not the LP: exit 2, saying what to give.
+    let o = plenty(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--warm-start",
+        products.to_str().unwrap(),
+    ]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("not a JSON report of `plenty plan -o FILE.json`"),
+        "{err}"
+    );
+    let o = plenty(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--objective",
+        "harmony",
+        "--warm-start",
+        first.to_str().unwrap(),
+    ]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--objective lambda"), "{err}");
+    let _ = std::fs::remove_dir_all(&d);
+}

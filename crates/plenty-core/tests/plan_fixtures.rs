@@ -400,3 +400,33 @@ fn the_lp_has_readable_names() {
     assert_eq!(k.lp.col_names, vec!["run:plough", "run:garden", "lambda"]);
     assert_eq!(k.lambda_col, 2);
 }
+
+/// Issue #3, warm starts: the plan with 40 ha (λ = 55) starts the plan with 42 ha. The basis
+/// stays optimal (plough at the land limit, garden with the rest of the hours), so the
+/// crossover answers from the start before any PDLP iteration: plough 42, garden
+/// (100 − 42)/4 = 14.5, λ = 56.5. A start of the wrong shape is an error naming what is wrong.
+#[test]
+fn warm_start_from_the_last_rounds_plan() {
+    let pdlp = plenty_core::lp::pdlp::Pdlp::default();
+    let before = solve_lambda(&grain(40.0, 0.0), &pdlp, &settings()).unwrap();
+    assert!(close(before.lambda, 55.0));
+    let start = PlanStart::from_plan(&before);
+    let after = solve_lambda_warm(&grain(42.0, 0.0), &pdlp, &settings(), &start).unwrap();
+    assert_eq!(after.status, LpStatus::Optimal);
+    assert_eq!(after.iterations, 0, "{after:?}");
+    assert!(close(after.lambda, 56.5), "{}", after.lambda);
+    assert!(close(after.intensity[0], 42.0) && close(after.intensity[1], 14.5));
+    let cold = solve_lambda(&grain(42.0, 0.0), &DenseSimplex, &settings()).unwrap();
+    assert!(close(after.lambda, cold.lambda));
+
+    let short = PlanStart {
+        intensity: vec![1.0],
+        ..start
+    };
+    let err = solve_lambda_warm(&grain(42.0, 0.0), &pdlp, &settings(), &short).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the warm start has 1 intensities, the economy needs 2"),
+        "{err}"
+    );
+}

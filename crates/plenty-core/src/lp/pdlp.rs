@@ -99,7 +99,9 @@
 //!
 //! An approximate optimum that passes is handed to [`crossover`](super::crossover): the basis
 //! its active constraints suggest is solved exactly, and if that vertex is primal and dual
-//! feasible it is returned instead (method `pdlp+crossover`, residuals at rounding level).
+//! feasible it is returned instead (method `pdlp+crossover`, residuals at rounding level). A
+//! warm start is tried first, before any iteration: the optimum of a slightly different LP (the
+//! last round's plan) often has the new optimum's basis.
 //!
 //! Not implemented: presolve and feasibility polishing.
 
@@ -1205,6 +1207,16 @@ fn run(
         return Ok((sol, stats, Ray::None));
     }
 
+    if (x0.is_some() || y0.is_some()) && set.crossover {
+        // A warm start from the optimum of a slightly different LP (the last round's plan)
+        // usually has the new optimum's basis: one crossover then answers exactly.
+        let found = try_crossover(lp, &p, &factors, &z, tol, 0, start, &mut stats);
+        if let Some(sol) = found {
+            stats.primal_weight = omega;
+            stats.step_size = eta;
+            return Ok((sol, stats, Ray::None));
+        }
+    }
     if x0.is_some() || y0.is_some() {
         // A warm start that already passes needs no iteration.
         if accept(evaluate(lp, &p, &z), tol) {

@@ -709,6 +709,115 @@ pub fn solve_lambda(
     backend: &dyn LpBackend,
     settings: &LpSettings,
 ) -> Result<Plan, SolveError> {
+    solve_lambda_with(economy, backend, settings, &|lp| {
+        backend.solve(lp, settings)
+    })
+}
+
+/// A starting point for Kantorovich's LP in the economy's terms: an earlier plan of a similar
+/// economy (the last participatory round's, before a few targets or limits changed). Every
+/// vector follows the economy's order; [`PlanStart::from_plan`] takes one from a [`Plan`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanStart {
+    /// `λ`.
+    pub lambda: f64,
+    /// Intensity of every process.
+    pub intensity: Vec<f64>,
+    /// Valuation of every product (`p`, λ per unit).
+    pub product_valuation: Vec<f64>,
+    /// Valuation of every labour type (`w`).
+    pub labour_valuation: Vec<f64>,
+    /// Valuation of every resource (`ρ`).
+    pub resource_valuation: Vec<f64>,
+}
+
+impl PlanStart {
+    /// The start that a solved plan gives.
+    pub fn from_plan(p: &Plan) -> Self {
+        Self {
+            lambda: p.lambda,
+            intensity: p.intensity.clone(),
+            product_valuation: p.product_valuation.clone(),
+            labour_valuation: p.labour_valuation.clone(),
+            resource_valuation: p.resource_valuation.clone(),
+        }
+    }
+
+    /// The LP's primal and dual start, after checking every length against the economy.
+    fn vectors(
+        &self,
+        e: &PlanningEconomy,
+        k: &KantorovichLp,
+    ) -> Result<(Vec<f64>, Vec<f64>), SolveError> {
+        for (what, len, expected) in [
+            ("intensities", self.intensity.len(), e.n_processes()),
+            (
+                "product valuations",
+                self.product_valuation.len(),
+                e.products().len(),
+            ),
+            (
+                "labour valuations",
+                self.labour_valuation.len(),
+                e.labour_types().len(),
+            ),
+            (
+                "resource valuations",
+                self.resource_valuation.len(),
+                e.resources().len(),
+            ),
+        ] {
+            if len != expected {
+                return Err(SolveError::Settings(format!(
+                    "the warm start has {len} {what}, the economy needs {expected}"
+                )));
+            }
+        }
+        // A start only steers the iteration, so a non-finite entry becomes 0 rather than an
+        // error.
+        let clean = |v: &[f64]| -> Vec<f64> {
+            v.iter()
+                .map(|x| if x.is_finite() { *x } else { 0.0 })
+                .collect()
+        };
+        let lambda = if self.lambda.is_finite() {
+            self.lambda
+        } else {
+            0.0
+        };
+        Ok((
+            k.primal(&clean(&self.intensity), lambda),
+            k.dual(
+                &clean(&self.product_valuation),
+                &clean(&self.labour_valuation),
+                &clean(&self.resource_valuation),
+            ),
+        ))
+    }
+}
+
+/// As [`solve_lambda`], with the LP solved from `start` (see [`PlanStart`]). The answer is
+/// judged by the same certificate; only the path to it changes.
+pub fn solve_lambda_warm<B: WarmStart>(
+    economy: &PlanningEconomy,
+    backend: &B,
+    settings: &LpSettings,
+    start: &PlanStart,
+) -> Result<Plan, SolveError> {
+    let k = KantorovichLp::build(economy)?;
+    let (x0, y0) = start.vectors(economy, &k)?;
+    solve_lambda_with(economy, backend, settings, &|lp| {
+        backend.solve_from(lp, settings, Some(&x0), Some(&y0))
+    })
+}
+
+/// The body of [`solve_lambda`] and [`solve_lambda_warm`]: `solve` answers the LP.
+fn solve_lambda_with(
+    economy: &PlanningEconomy,
+    backend: &dyn LpBackend,
+    settings: &LpSettings,
+    solve: &dyn Fn(&LinearProgram) -> Result<LpSolution, SolveError>,
+) -> Result<Plan, SolveError> {
     settings.validate()?;
     check_targets(economy)?;
     let t0 = std::time::Instant::now();
@@ -718,7 +827,7 @@ pub fn solve_lambda(
         return Ok(plan);
     }
     let k = KantorovichLp::build(economy)?;
-    let sol = backend.solve(&k.lp, settings)?;
+    let sol = solve(&k.lp)?;
     let (status, cert) = judge(&k.lp, &sol, settings.tolerance);
     let mut plan = k.plan(economy, &sol, status, cert, settings.tolerance);
     match status {

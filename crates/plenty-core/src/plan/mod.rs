@@ -50,5 +50,7 @@ pub use generate::{generate_plan, PlanGeneratorSettings};
 pub use harmony::{
     harmony, harmony_gradient, solve_harmony, solve_harmony_warm, HarmonyPlan, HarmonySettings,
 };
-pub use kantorovich::{judge, solve_lambda, KantorovichLp, Plan, WarmStart};
+pub use kantorovich::{
+    judge, solve_lambda, solve_lambda_warm, KantorovichLp, Plan, PlanStart, WarmStart,
+};
 pub use policy::{non_substitution_applies, solve_policy, PolicyPlan, PolicySettings};
