@@ -302,26 +302,22 @@ fn generated_problems_solve_like_highs_on_the_same_mps() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// `plenty generate-plan` with k = 4 inputs and `args` into `d/gen`; returns that folder.
+fn generate_small(d: &Path, args: &[&str]) -> PathBuf {
+    let dir = d.join("gen");
+    let mut all = vec!["generate-plan", "--k", "4", "-o", dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let o = plenty(&all);
+    assert!(o.status.success(), "{}", text(&o).1);
+    dir
+}
+
 /// Issue #3: `plenty lp` reads any MPS file, solves it to the exact vertex (PDLP, then the
 /// crossover), and agrees with `plenty plan` on the plan's own LP and with HiGHS on the file.
 #[test]
 fn issue_3_plenty_lp_solves_an_mps_file_to_its_vertex() {
     let d = temp("lp");
-    let dir = d.join("gen");
-    let o = plenty(&[
-        "generate-plan",
-        "--n",
-        "60",
-        "--k",
-        "4",
-        "--resources",
-        "2",
-        "--seed",
-        "5",
-        "-o",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    let dir = generate_small(&d, &["--n", "60", "--resources", "2", "--seed", "5"]);
     let mps = dir.join("plan.mps");
     let plan = d.join("plan.json");
     let o = plenty(&[
@@ -472,19 +468,7 @@ fn issue_3_highs_backend_agrees_with_the_native_solver() {
 #[test]
 fn issue_3_warm_start_from_an_earlier_plan() {
     let d = temp("warm");
-    let dir = d.join("gen");
-    let o = plenty(&[
-        "generate-plan",
-        "--n",
-        "80",
-        "--k",
-        "4",
-        "--seed",
-        "9",
-        "-o",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    let dir = generate_small(&d, &["--n", "80", "--seed", "9"]);
     let first = d.join("first.json");
     let o = plenty(&["plan", dir.to_str().unwrap(), "-o", first.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o).1);
