@@ -197,9 +197,38 @@ pub fn crossover(
     }
     // Largest basicness first; ties by kind and index, so the choice is deterministic.
     cand.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let first = vertex(lp, x, &ym, &z, &ax, s, &cand[..m], settings);
+    if first != Err(CrossoverFailure::Singular) || m > settings.dense_limit {
+        return first;
+    }
+    // Degenerate LPs (netlib's) tie many candidates at zero basicness, and the top m can be
+    // dependent. Choose again in the same order, keeping only candidates independent of those
+    // already kept.
+    let chosen = independent_selection(lp, &cand, m).ok_or(CrossoverFailure::Singular)?;
+    vertex(lp, x, &ym, &z, &ax, s, &chosen, settings)
+}
+
+/// Solves and checks the vertex of the basis `chosen` (`m` entries of `(basicness, is_row,
+/// index)`: basic columns and rows whose constraint is slack).
+#[allow(
+    clippy::too_many_arguments,
+    clippy::needless_range_loop,
+    clippy::neg_cmp_op_on_partial_ord
+)]
+fn vertex(
+    lp: &LinearProgram,
+    x: &[f64],
+    ym: &[f64],
+    z: &[f64],
+    ax: &[f64],
+    s: f64,
+    chosen: &[(f64, bool, usize)],
+    settings: &CrossoverSettings,
+) -> Result<Vertex, CrossoverFailure> {
+    let (n, m) = (lp.ncols(), lp.nrows());
     let mut col_basic = vec![false; n];
     let mut row_slack = vec![false; m];
-    for &(_, is_row, k) in &cand[..m] {
+    for &(_, is_row, k) in chosen {
         if is_row {
             row_slack[k] = true;
         } else {
@@ -328,6 +357,47 @@ pub fn crossover(
         y: ymv.iter().map(|v| s * v).collect(),
         basic_columns: basic.len(),
     })
+}
+
+/// The first `m` candidates, in order, whose columns (a row's slack: its unit vector) are
+/// linearly independent: modified Gram–Schmidt on dense vectors of length `m`, a candidate kept
+/// when at least `1e-9` of its norm is new. `None` when fewer than `m` are independent.
+fn independent_selection(
+    lp: &LinearProgram,
+    cand: &[(f64, bool, usize)],
+    m: usize,
+) -> Option<Vec<(f64, bool, usize)>> {
+    let mut basis: Vec<Vec<f64>> = Vec::with_capacity(m);
+    let mut kept = Vec::with_capacity(m);
+    for &c in cand {
+        let (_, is_row, k) = c;
+        let mut v = vec![0.0; m];
+        if is_row {
+            v[k] = 1.0;
+        } else {
+            for (i, a) in lp.columns.row(k) {
+                v[i] += a;
+            }
+        }
+        let norm0 = v.iter().map(|a| a * a).sum::<f64>().sqrt();
+        if norm0 == 0.0 {
+            continue;
+        }
+        for q in &basis {
+            let d: f64 = v.iter().zip(q).map(|(a, b)| a * b).sum();
+            v.iter_mut().zip(q).for_each(|(a, b)| *a -= d * b);
+        }
+        let norm = v.iter().map(|a| a * a).sum::<f64>().sqrt();
+        if norm > 1e-9 * norm0 {
+            v.iter_mut().for_each(|a| *a /= norm);
+            basis.push(v);
+            kept.push(c);
+            if kept.len() == m {
+                return Some(kept);
+            }
+        }
+    }
+    None
 }
 
 /// `M w = b` and `Mᵀ v = c` for the basis `M` (given by columns over the tight rows) by a dense
