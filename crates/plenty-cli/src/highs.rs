@@ -14,6 +14,6 @@ pub fn backend() -> Result<Box<dyn LpBackend>> {
 #[cfg(not(feature = "highs"))]
 pub fn backend() -> Result<Box<dyn LpBackend>> {
     anyhow::bail!(
-        "--backend highs: this plenty was built without HiGHS; build it with `cargo build --release -p plenty-cli --features highs` (this compiles HiGHS from source and needs cmake, a C++ compiler and libclang-dev; about 7 minutes), or use --backend native"
+        "--backend highs: this plenty was built without HiGHS; build it with `cargo build --release -p plenty-cli --features highs` (this compiles HiGHS from source and needs cmake, a C++ compiler and libclang-dev; 7 to 11 minutes on two cores), or use --backend native"
     )
 }

@@ -11,7 +11,7 @@ use crate::commands::{emit, provenance};
 use crate::progress::Progress;
 use crate::NoAnswer;
 use anyhow::{bail, Context, Result};
-use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings, PdlpStats};
+use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings};
 use plenty_core::lp::{LinearProgram, LpSettings, LpSolution, LpStatus, Sense};
 use plenty_io::output::{Column, Report, ResultTable};
 use serde_json::json;
@@ -53,30 +53,33 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
         lp.columns.nnz()
     ));
     let t1 = std::time::Instant::now();
+    // PDLP's own counters; HiGHS has none of them.
     let (sol, stats) = match a.backend {
-        LpBackendArg::Native => Pdlp::new(settings.clone()).solve_with_stats(&lp, None, None)?,
-        LpBackendArg::Highs => (
-            crate::highs::backend()?.solve(&lp, &settings.lp)?,
-            PdlpStats::default(),
-        ),
+        LpBackendArg::Native => {
+            let (sol, stats) = Pdlp::new(settings.clone()).solve_with_stats(&lp, None, None)?;
+            (sol, Some(stats))
+        }
+        LpBackendArg::Highs => (crate::highs::backend()?.solve(&lp, &settings.lp)?, None),
     };
     let t_solve = t1.elapsed().as_secs_f64();
     progress.finish();
     let c = sol.info.certificate;
+    let activity = lp.row_activity(&sol.x);
+    let violation = max_row_violation(&lp, &activity);
     let summary = json!({
         "status": sol.status,
         "objective": sol.objective,
         "sense": lp.sense,
         "method": sol.info.method,
         "iterations": sol.info.iterations,
-        "restarts": stats.restarts,
-        "crossover": {
-            "attempts": stats.crossover_attempts,
-            "seconds": stats.crossover_seconds,
-            "failure": stats.crossover_failure,
-        },
+        "restarts": stats.as_ref().map(|s| s.restarts),
+        "crossover": stats.as_ref().map(|s| json!({
+            "attempts": s.crossover_attempts,
+            "seconds": s.crossover_seconds,
+            "failure": s.crossover_failure,
+        })),
         "certificate": c,
-        "max_row_violation": max_row_violation(&lp, &sol.x),
+        "max_row_violation": violation,
         "rows": lp.nrows(),
         "columns": lp.ncols(),
         "nonzeros": lp.columns.nnz(),
@@ -92,9 +95,12 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
             }),
         )?,
         summary,
-        tables: match a.table {
-            LpTableArg::Columns => vec![columns_table(&lp, &sol), rows_table(&lp, &sol)],
-            LpTableArg::Rows => vec![rows_table(&lp, &sol), columns_table(&lp, &sol)],
+        tables: {
+            let (columns, rows) = (columns_table(&lp, &sol), rows_table(&lp, &sol, activity));
+            match a.table {
+                LpTableArg::Columns => vec![columns, rows],
+                LpTableArg::Rows => vec![rows, columns],
+            }
         },
     };
     let headline = vec![
@@ -114,7 +120,7 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
             c.primal_residual,
             c.dual_residual,
             c.relative_gap,
-            max_row_violation(&lp, &sol.x),
+            violation,
             sol.info.iterations,
             t_solve
         ),
@@ -140,11 +146,10 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
     emit(&report, &a.output, &headline)
 }
 
-/// The largest absolute violation of a row bound by `A x`: the measure HiGHS reports as
-/// `max_primal_infeasibility` (before its own scaling), so that two solvers' answers can be
-/// compared on the same footing.
-fn max_row_violation(lp: &LinearProgram, x: &[f64]) -> f64 {
-    let ax = lp.row_activity(x);
+/// The largest absolute violation of a row bound by the row activities `A x`: the measure HiGHS
+/// reports as `max_primal_infeasibility` (before its own scaling), so that two solvers' answers
+/// can be compared on the same footing.
+fn max_row_violation(lp: &LinearProgram, ax: &[f64]) -> f64 {
     ax.iter()
         .zip(lp.row_lower.iter().zip(&lp.row_upper))
         .map(|(a, (lo, hi))| (lo - a).max(a - hi).max(0.0))
@@ -173,13 +178,13 @@ fn columns_table(lp: &LinearProgram, sol: &LpSolution) -> ResultTable {
     }
 }
 
-fn rows_table(lp: &LinearProgram, sol: &LpSolution) -> ResultTable {
+fn rows_table(lp: &LinearProgram, sol: &LpSolution, activity: Vec<f64>) -> ResultTable {
     ResultTable {
         name: "rows".into(),
         row_header: "row".into(),
         rows: lp.row_names.clone(),
         columns: vec![
-            col("activity", lp.row_activity(&sol.x)),
+            col("activity", activity),
             col("dual", sol.y.clone()),
             col("lower", lp.row_lower.clone()),
             col("upper", lp.row_upper.clone()),

@@ -97,54 +97,43 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
             Some(read_start(path, e)?)
         }
     };
+    let harmony_settings = HarmonySettings {
+        lp: lp_settings.clone(),
+        gap_tolerance: a.tolerance,
+        ..Default::default()
+    };
     let applies = non_substitution_applies(e);
-    let solved = match (a.objective, a.backend) {
-        (ObjectiveArg::Lambda, BackendArg::Auto | BackendArg::Native) if start.is_some() => {
+    let solved = match (a.objective, a.backend, &start) {
+        // Checked above: a start comes only with λ and the native solver.
+        (_, _, Some(start)) => {
             progress.stage("solving the LP from the warm start");
-            let start = start.as_ref().expect("checked");
             Solved::Lambda(solve_lambda_warm(e, &native, &lp_settings, start)?)
         }
-        (ObjectiveArg::Harmony, BackendArg::Highs) => {
+        (ObjectiveArg::Harmony, BackendArg::Highs, None) => {
             let highs = crate::highs::backend()?;
             progress.stage("maximising harmony with HiGHS (a sequence of LPs)");
-            Solved::Harmony(solve_harmony(
-                e,
-                highs.as_ref(),
-                &HarmonySettings {
-                    lp: lp_settings.clone(),
-                    gap_tolerance: a.tolerance,
-                    ..Default::default()
-                },
-            )?)
+            Solved::Harmony(solve_harmony(e, highs.as_ref(), &harmony_settings)?)
         }
-        (ObjectiveArg::Lambda, BackendArg::Highs) => {
+        (ObjectiveArg::Lambda, BackendArg::Highs, None) => {
             let highs = crate::highs::backend()?;
             progress.stage("solving the LP with HiGHS");
             Solved::Lambda(solve_lambda(e, highs.as_ref(), &lp_settings)?)
         }
-        (ObjectiveArg::Harmony, BackendArg::Policy) => {
+        (ObjectiveArg::Harmony, BackendArg::Policy, None) => {
             bail!("--objective harmony needs an LP solver; use --backend native or auto")
         }
-        (ObjectiveArg::Harmony, _) => {
+        (ObjectiveArg::Harmony, _, None) => {
             progress.stage("maximising harmony (a sequence of LPs)");
-            Solved::Harmony(solve_harmony_warm(
-                e,
-                &native,
-                &HarmonySettings {
-                    lp: lp_settings.clone(),
-                    gap_tolerance: a.tolerance,
-                    ..Default::default()
-                },
-            )?)
+            Solved::Harmony(solve_harmony_warm(e, &native, &harmony_settings)?)
         }
-        (ObjectiveArg::Lambda, BackendArg::Policy) => {
+        (ObjectiveArg::Lambda, BackendArg::Policy, None) => {
             if let Err(why) = &applies {
                 bail!("--backend policy: {why}; use --backend native");
             }
             progress.stage("policy iteration");
             Solved::Policy(solve_policy(e, &policy_settings)?)
         }
-        (ObjectiveArg::Lambda, BackendArg::Auto) if applies.is_ok() => {
+        (ObjectiveArg::Lambda, BackendArg::Auto, None) if applies.is_ok() => {
             progress.stage("policy iteration");
             let p = solve_policy(e, &policy_settings)?;
             if matches!(
@@ -157,7 +146,7 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
                 Solved::Policy(p)
             }
         }
-        (ObjectiveArg::Lambda, _) => {
+        (ObjectiveArg::Lambda, _, None) => {
             progress.stage("solving the LP");
             Solved::Lambda(solve_lambda(e, &native, &lp_settings)?)
         }

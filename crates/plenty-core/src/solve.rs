@@ -160,9 +160,10 @@ pub(crate) fn fix_faer_parallelism() {
     faer::set_global_parallelism(faer::Par::rayon(FAER_TASKS));
 }
 
-/// The LU factors of `I − A` with partial pivoting, `P (I − A) = L U`, stored in place in one
-/// matrix (unit `L` below the diagonal, `U` on and above it): one `n × n` matrix besides `A`,
-/// where faer's high-level `PartialPivLu` keeps a copy and then splits it into two more.
+/// The LU factors of a square matrix `M` with partial pivoting, `P M = L U` (here `M = I − A`,
+/// or a crossover's basis), stored in place in one matrix (unit `L` below the diagonal, `U` on
+/// and above it): one `n × n` matrix besides `A`, where faer's high-level `PartialPivLu` keeps a
+/// copy and then splits it into two more.
 pub(crate) struct DenseLu {
     lu: faer::Mat<f64>,
     fwd: Vec<usize>,
@@ -195,7 +196,7 @@ impl DenseLu {
         Self { lu: m, fwd, bwd }
     }
 
-    /// Solves `(I − A) X = B` (or the transpose) for the columns of `rhs`, in place.
+    /// Solves `M X = B` (or `Mᵀ X = B`) for the columns of `rhs`, in place.
     pub(crate) fn solve_in_place(&self, rhs: faer::MatMut<'_, f64>, side: Side) {
         use faer::dyn_stack::{MemBuffer, MemStack};
         use faer::linalg::lu::partial_pivoting::solve;

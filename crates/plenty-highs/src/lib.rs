@@ -29,15 +29,16 @@
 //! * `y`: HiGHS's row duals, which already follow plenty's convention (the change of the
 //!   objective per unit increase of the row's binding bound, for minimisation and maximisation
 //!   alike; a binding `≤` row of a maximisation has `y ≥ 0`);
-//! * the reduced costs `c − Aᵀy`, the objective `cᵀx + offset`, and the [`certify`] certificate
-//!   of `(x, y)`, all recomputed here from the problem rather than taken from HiGHS.
+//! * the reduced costs `c − Aᵀy`, the objective `cᵀx + offset`, and the
+//!   [`plenty_core::lp::certify`] certificate of `(x, y)`, all recomputed from the problem
+//!   ([`LpSolution::at`]) rather than taken from HiGHS.
 //!
 //! [`LpStatus::Optimal`] is reported only when HiGHS says optimal *and* the certificate passes
 //! [`LpSettings::tolerance`]; otherwise [`LpStatus::NumericalTrouble`].
 //!
 //! [`LpSettings::max_iterations`] caps each of HiGHS's simplex, interior-point and PDLP
 //! iteration counts, [`LpSettings::time_limit`] becomes HiGHS's `time_limit`, and
-//! [`LpInfo::iterations`] reports the sum of the simplex, interior-point, crossover and PDLP
+//! [`plenty_core::lp::LpInfo::iterations`] reports the sum of the simplex, interior-point, crossover and PDLP
 //! iterations that ran.
 //!
 //! ## Threads and determinism
@@ -53,9 +54,7 @@
 
 use highs_sys as ffi;
 use plenty_core::error::SolveError;
-use plenty_core::lp::{
-    certify, LinearProgram, LpBackend, LpInfo, LpSettings, LpSolution, LpStatus, Sense,
-};
+use plenty_core::lp::{LinearProgram, LpBackend, LpSettings, LpSolution, LpStatus, Sense};
 use std::ffi::{c_void, CStr};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -229,11 +228,7 @@ impl LpBackend for Highs {
             model.set_double(c"pdlp_optimality_tolerance", settings.tolerance / 10.0)?;
         }
 
-        let sense = match lp.sense {
-            Sense::Minimize => ffi::OBJECTIVE_SENSE_MINIMIZE,
-            Sense::Maximize => ffi::OBJECTIVE_SENSE_MAXIMIZE,
-        };
-        model.pass_lp(n_h, m_h, nnz_h, sense, lp.offset, lp, &a_start, &a_index)?;
+        model.pass_lp(n_h, m_h, nnz_h, lp, &a_start, &a_index)?;
         let run_failed = model.run() == ffi::STATUS_ERROR;
         let highs_status = model.model_status();
         if run_failed
@@ -251,29 +246,6 @@ impl LpBackend for Highs {
         }
 
         let (x, y) = model.solution(n, m);
-        let aty = lp.column_activity(&y);
-        let reduced_costs: Vec<f64> = lp.c.iter().zip(&aty).map(|(c, a)| c - a).collect();
-        let certificate = certify(lp, &x, &y);
-        let status = match highs_status {
-            ffi::MODEL_STATUS_OPTIMAL if certificate.passes(settings.tolerance) => {
-                LpStatus::Optimal
-            }
-            // No columns: optimal if the rows admit x = (), infeasible otherwise.
-            ffi::MODEL_STATUS_MODEL_EMPTY => {
-                if certificate.primal_residual <= settings.tolerance {
-                    LpStatus::Optimal
-                } else {
-                    LpStatus::Infeasible
-                }
-            }
-            ffi::MODEL_STATUS_INFEASIBLE => LpStatus::Infeasible,
-            ffi::MODEL_STATUS_UNBOUNDED => LpStatus::Unbounded,
-            ffi::MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE => LpStatus::InfeasibleOrUnbounded,
-            ffi::MODEL_STATUS_REACHED_TIME_LIMIT => LpStatus::TimeLimit,
-            ffi::MODEL_STATUS_REACHED_ITERATION_LIMIT => LpStatus::IterationLimit,
-            _ => LpStatus::NumericalTrouble,
-        };
-
         let count = |name: &CStr| model.int_info(name).max(0) as usize;
         let (simplex, ipm, pdlp, crossover) = (
             count(c"simplex_iteration_count"),
@@ -296,19 +268,39 @@ impl LpBackend for Highs {
                 HighsSolver::Pdlp => "highs-pdlp",
             }
         };
-        Ok(LpSolution {
-            status,
-            objective: lp.objective(&x),
+        // Reduced costs, objective and certificate come from the LP itself; the status is
+        // HiGHS's, with an optimum that fails the certificate demoted.
+        let mut sol = LpSolution::at(
+            lp,
             x,
             y,
-            reduced_costs,
-            info: LpInfo {
-                iterations: simplex + ipm + pdlp + crossover,
-                seconds: start.elapsed().as_secs_f64(),
-                certificate,
-                method: method.into(),
-            },
-        })
+            LpStatus::NumericalTrouble,
+            simplex + ipm + pdlp + crossover,
+            start.elapsed().as_secs_f64(),
+            method,
+        );
+        let certificate = sol.info.certificate;
+        sol.status = match highs_status {
+            ffi::MODEL_STATUS_OPTIMAL if certificate.passes(settings.tolerance) => {
+                LpStatus::Optimal
+            }
+            // No columns: optimal if the rows admit x = (), infeasible otherwise.
+            ffi::MODEL_STATUS_MODEL_EMPTY => {
+                if certificate.primal_residual <= settings.tolerance {
+                    LpStatus::Optimal
+                } else {
+                    LpStatus::Infeasible
+                }
+            }
+            ffi::MODEL_STATUS_INFEASIBLE => LpStatus::Infeasible,
+            ffi::MODEL_STATUS_UNBOUNDED => LpStatus::Unbounded,
+            ffi::MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE => LpStatus::InfeasibleOrUnbounded,
+            ffi::MODEL_STATUS_REACHED_TIME_LIMIT => LpStatus::TimeLimit,
+            ffi::MODEL_STATUS_REACHED_ITERATION_LIMIT => LpStatus::IterationLimit,
+            _ => LpStatus::NumericalTrouble,
+        };
+
+        Ok(sol)
     }
 }
 
@@ -380,20 +372,21 @@ impl Model {
         Self::check(s, "the option", name)
     }
 
-    /// `Highs_passLp` with `lp`'s vectors and the column-wise matrix `(a_start, a_index,
-    /// lp.columns.values())`.
-    #[allow(clippy::too_many_arguments)]
+    /// `Highs_passLp` with `lp`'s sense, offset and vectors and the column-wise matrix
+    /// `(a_start, a_index, lp.columns.values())`.
     fn pass_lp(
         &mut self,
         n: HighsInt,
         m: HighsInt,
         nnz: HighsInt,
-        sense: HighsInt,
-        offset: f64,
         lp: &LinearProgram,
         a_start: &[HighsInt],
         a_index: &[HighsInt],
     ) -> Result<(), SolveError> {
+        let sense = match lp.sense {
+            Sense::Minimize => ffi::OBJECTIVE_SENSE_MINIMIZE,
+            Sense::Maximize => ffi::OBJECTIVE_SENSE_MAXIMIZE,
+        };
         let values = lp.columns.values();
         // The lengths HiGHS reads; a `LinearProgram` guarantees them, this guards the FFI.
         let ok = [&lp.c, &lp.col_lower, &lp.col_upper]
@@ -419,7 +412,7 @@ impl Model {
                 nnz,
                 ffi::MATRIX_FORMAT_COLUMN_WISE,
                 sense,
-                offset,
+                lp.offset,
                 lp.c.as_ptr(),
                 lp.col_lower.as_ptr(),
                 lp.col_upper.as_ptr(),

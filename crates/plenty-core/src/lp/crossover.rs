@@ -33,7 +33,7 @@
 //! tenth of the products run both techniques and another tenth none, so a tenth of the rows
 //! pair with small off-diagonal entries.
 
-use super::{LinearProgram, Sense};
+use super::LinearProgram;
 use std::fmt;
 
 /// Settings of [`crossover`].
@@ -153,8 +153,8 @@ fn side(g: f64, v: f64, lo: f64, hi: f64) -> At {
 /// multiplied by it; a row's distance is multiplied by `row_factor[i]` and its dual divided by
 /// it. PDLP passes the factors of its preconditioned problem; all ones work for a well-scaled
 /// LP.
-// Rows and columns are indexed in parallel arrays; the negated comparisons make a NaN fail.
-#[allow(clippy::needless_range_loop, clippy::neg_cmp_op_on_partial_ord)]
+// Columns are indexed in parallel arrays.
+#[allow(clippy::needless_range_loop)]
 pub fn crossover(
     lp: &LinearProgram,
     x: &[f64],
@@ -164,11 +164,7 @@ pub fn crossover(
     settings: &CrossoverSettings,
 ) -> Result<Vertex, CrossoverFailure> {
     let (n, m) = (lp.ncols(), lp.nrows());
-    let s = if lp.sense == Sense::Minimize {
-        1.0
-    } else {
-        -1.0
-    };
+    let s = lp.sense.sign();
     let ym: Vec<f64> = y.iter().map(|v| s * v).collect();
     let aty = lp.column_activity(&ym);
     let ax = lp.row_activity(x);
@@ -209,7 +205,8 @@ pub fn crossover(
 }
 
 /// Solves and checks the vertex of the basis `chosen` (`m` entries of `(basicness, is_row,
-/// index)`: basic columns and rows whose constraint is slack).
+/// index)`: basic columns and rows whose constraint is slack). Rows and columns are indexed in
+/// parallel arrays; the negated comparisons make a NaN fail.
 #[allow(
     clippy::too_many_arguments,
     clippy::needless_range_loop,
@@ -257,6 +254,9 @@ fn vertex(
     let basic: Vec<usize> = (0..n).filter(|&j| col_basic[j]).collect();
     debug_assert_eq!(tight.len(), basic.len());
     let k = tight.len();
+    if k > settings.dense_limit {
+        return Err(CrossoverFailure::TooLarge { columns: k });
+    }
     let mut row_pos = vec![u32::MAX; m];
     for (t, &i) in tight.iter().enumerate() {
         row_pos[i] = t as u32;
@@ -289,9 +289,6 @@ fn vertex(
         mcols.push(entries);
     }
     let cb: Vec<f64> = basic.iter().map(|&j| s * lp.c[j]).collect();
-    if k > settings.dense_limit {
-        return Err(CrossoverFailure::TooLarge { columns: k });
-    }
     let (xb, yt) = dense_solves(&mcols, &rhs, &cb)?;
     for (b, &j) in basic.iter().enumerate() {
         xv[j] = xb[b];

@@ -38,6 +38,16 @@ pub enum Sense {
     Maximize,
 }
 
+impl Sense {
+    /// `+1` for minimise, `−1` for maximise: `sign · c` is the cost of the minimisation form.
+    pub fn sign(self) -> f64 {
+        match self {
+            Sense::Minimize => 1.0,
+            Sense::Maximize => -1.0,
+        }
+    }
+}
+
 /// A linear program in boxed form. Build it with [`LinearProgram::new`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearProgram {
@@ -272,6 +282,38 @@ pub struct LpSolution {
     pub info: LpInfo,
 }
 
+impl LpSolution {
+    /// The solution at `(x, y)` with the given status: reduced costs `c − Aᵀy`, the objective
+    /// and the [`certify`] certificate, all computed from the LP itself, whichever method found
+    /// the point.
+    pub fn at(
+        lp: &LinearProgram,
+        x: Vec<f64>,
+        y: Vec<f64>,
+        status: LpStatus,
+        iterations: usize,
+        seconds: f64,
+        method: &str,
+    ) -> Self {
+        let aty = lp.column_activity(&y);
+        let reduced_costs = lp.c.iter().zip(&aty).map(|(c, a)| c - a).collect();
+        let certificate = certify(lp, &x, &y);
+        LpSolution {
+            status,
+            objective: lp.objective(&x),
+            x,
+            y,
+            reduced_costs,
+            info: LpInfo {
+                iterations,
+                seconds,
+                certificate,
+                method: method.into(),
+            },
+        }
+    }
+}
+
 /// Settings shared by LP methods.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -352,11 +394,7 @@ pub(crate) fn bound_term(v: f64, lo: f64, hi: f64) -> (f64, f64) {
 /// `y` and `z`.
 #[allow(clippy::needless_range_loop)] // rows and columns are indexed in parallel arrays
 pub fn certify(lp: &LinearProgram, x: &[f64], y: &[f64]) -> Certificate {
-    let s = if lp.sense == Sense::Minimize {
-        1.0
-    } else {
-        -1.0
-    };
+    let s = lp.sense.sign();
     let ax = lp.row_activity(x);
     let aty = lp.column_activity(y);
     let bound_scale = 1.0

@@ -105,9 +105,7 @@
 //!
 //! Not implemented: presolve and feasibility polishing.
 
-use super::{
-    certify, Certificate, LinearProgram, LpBackend, LpInfo, LpSettings, LpSolution, LpStatus, Sense,
-};
+use super::{certify, Certificate, LinearProgram, LpBackend, LpSettings, LpSolution, LpStatus};
 use crate::error::SolveError;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -268,7 +266,7 @@ pub struct PdlpStats {
     pub norm_estimate: f64,
     /// Seconds spent scaling and estimating the norm.
     pub setup_seconds: f64,
-    /// Crossovers tried, and the seconds they took.
+    /// Crossovers tried.
     pub crossover_attempts: usize,
     /// Seconds spent in crossovers.
     pub crossover_seconds: f64,
@@ -526,11 +524,7 @@ struct Scaled {
 impl Scaled {
     fn new(lp: &LinearProgram, set: &PdlpSettings) -> Self {
         let (n, m) = (lp.ncols(), lp.nrows());
-        let s = if lp.sense == Sense::Minimize {
-            1.0
-        } else {
-            -1.0
-        };
+        let s = lp.sense.sign();
         let cols = &lp.columns;
         let (ptr, idx, val) = (cols.row_ptr(), cols.col_idx(), cols.values());
         let mut d = vec![1.0f64; n];
@@ -959,22 +953,8 @@ fn finish(
     } else {
         status
     };
-    let aty = lp.column_activity(&y);
-    let reduced_costs = lp.c.iter().zip(&aty).map(|(c, a)| c - a).collect();
-    let certificate = certify(lp, &x, &y);
-    LpSolution {
-        status,
-        objective: lp.objective(&x),
-        x,
-        y,
-        reduced_costs,
-        info: LpInfo {
-            iterations,
-            seconds: start.elapsed().as_secs_f64(),
-            certificate,
-            method: "pdlp".into(),
-        },
-    }
+    let seconds = start.elapsed().as_secs_f64();
+    LpSolution::at(lp, x, y, status, iterations, seconds, "pdlp")
 }
 
 /// The starting point in the scaled space: the warm start (or 0) projected onto the bounds and
@@ -1043,7 +1023,9 @@ fn pdhg_step(p: &Scaled, z: &Point, zh: &mut Point, tau: f64, sigma: f64) -> [f6
 
 /// The common scale of primal distances and duals for a crossover (see
 /// [`crossover`](super::crossover::crossover)): the preconditioner's column and row factors.
-fn crossover_factors(p: &Scaled) -> (Vec<f64>, Vec<f64>) {
+type Factors = (Vec<f64>, Vec<f64>);
+
+fn crossover_factors(p: &Scaled) -> Factors {
     let q = (p.theta_c / p.theta_b).sqrt();
     let colf = p.d.iter().map(|d| d * q).collect();
     let rowf = p.r.iter().map(|r| r / q).collect();
@@ -1051,18 +1033,20 @@ fn crossover_factors(p: &Scaled) -> (Vec<f64>, Vec<f64>) {
 }
 
 /// Tries a crossover from the scaled point `cand`. Returns the vertex as a solution when it is
-/// optimal and its certificate passes `tol`.
+/// optimal and its certificate passes `tol`; `None` at once when crossovers are off (no
+/// `factors`).
 #[allow(clippy::too_many_arguments)]
 fn try_crossover(
     lp: &LinearProgram,
     p: &Scaled,
-    factors: &(Vec<f64>, Vec<f64>),
+    factors: Option<&Factors>,
     cand: &Point,
     tol: f64,
     iter: usize,
     start: Instant,
     stats: &mut PdlpStats,
 ) -> Option<LpSolution> {
+    let factors = factors?;
     let t = Instant::now();
     stats.crossover_attempts += 1;
     let (x, y) = solution(lp, p, cand);
@@ -1156,26 +1140,27 @@ fn run(
     let (mut pid_integral, mut pid_prev) = (0.0, 0.0); // PID state (Halpern)
     let mut target = tol;
     let mut iter = 0usize;
+    // `None` when crossovers are off.
+    let factors = set.crossover.then(|| crossover_factors(&p));
+    let factors = factors.as_ref();
     // The accuracy (worst certificate measure, or row violation) at which the next crossover is
     // tried before the end; halved after each try, and tried only while crossovers have taken
     // at most a fifth of the run.
     let mut crossover_at = set.crossover_start;
     let mut crossover_due = |cert: &Certificate, own: f64, stats: &PdlpStats| -> bool {
+        if factors.is_none() {
+            return false;
+        }
         let worst = cert
             .primal_residual
             .max(cert.dual_residual)
             .max(cert.relative_gap)
             .max(own);
-        if !set.crossover || worst > crossover_at {
+        if worst > crossover_at {
             return false;
         }
         crossover_at = worst * 0.5;
         stats.crossover_seconds <= 0.2 * start.elapsed().as_secs_f64()
-    };
-    let factors = if set.crossover {
-        crossover_factors(&p)
-    } else {
-        (Vec::new(), Vec::new())
     };
 
     // Termination test: the certificate's measures and, if asked, the row-scaled residual.
@@ -1207,10 +1192,10 @@ fn run(
         return Ok((sol, stats, Ray::None));
     }
 
-    if (x0.is_some() || y0.is_some()) && set.crossover {
+    if x0.is_some() || y0.is_some() {
         // A warm start from the optimum of a slightly different LP (the last round's plan)
         // usually has the new optimum's basis: one crossover then answers exactly.
-        let found = try_crossover(lp, &p, &factors, &z, tol, 0, start, &mut stats);
+        let found = try_crossover(lp, &p, factors, &z, tol, 0, start, &mut stats);
         if let Some(sol) = found {
             stats.primal_weight = omega;
             stats.step_size = eta;
@@ -1297,7 +1282,7 @@ fn run(
                     return Ok((sol, stats, Ray::None));
                 }
                 if crossover_due(&cert, own, &stats) {
-                    let found = try_crossover(lp, &p, &factors, &zh, tol, iter, start, &mut stats);
+                    let found = try_crossover(lp, &p, factors, &zh, tol, iter, start, &mut stats);
                     if let Some(sol) = found {
                         stats.primal_weight = omega;
                         stats.step_size = eta;
@@ -1309,12 +1294,8 @@ fn run(
                     let sol = finish(lp, x, y, LpStatus::Optimal, iter, start);
                     if sol.info.certificate.passes(tol) {
                         // Polish to the exact vertex when the guessed basis is optimal.
-                        let sol = if set.crossover {
-                            try_crossover(lp, &p, &factors, &zh, tol, iter, start, &mut stats)
-                                .unwrap_or(sol)
-                        } else {
-                            sol
-                        };
+                        let sol = try_crossover(lp, &p, factors, &zh, tol, iter, start, &mut stats)
+                            .unwrap_or(sol);
                         stats.primal_weight = omega;
                         stats.step_size = eta;
                         return Ok((sol, stats, Ray::None));
@@ -1422,19 +1403,17 @@ fn run(
                         return Ok((sol, stats, Ray::None));
                     }
                     if best.is_none() && crossover_due(&cert, own, &stats) {
-                        best = try_crossover(lp, &p, &factors, cand, tol, iter, start, &mut stats);
+                        best = try_crossover(lp, &p, factors, cand, tol, iter, start, &mut stats);
                     }
                     if best.is_none() && accept((cert, own), target) {
                         let (x, y) = solution(lp, &p, cand);
                         let sol = finish(lp, x, y, LpStatus::Optimal, iter, start);
                         if sol.info.certificate.passes(tol) {
                             // Polish to the exact vertex when the guessed basis is optimal.
-                            best = Some(if set.crossover {
-                                try_crossover(lp, &p, &factors, cand, tol, iter, start, &mut stats)
-                                    .unwrap_or(sol)
-                            } else {
-                                sol
-                            });
+                            best = Some(
+                                try_crossover(lp, &p, factors, cand, tol, iter, start, &mut stats)
+                                    .unwrap_or(sol),
+                            );
                         } else {
                             target *= 0.5;
                         }

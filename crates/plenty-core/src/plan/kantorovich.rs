@@ -709,8 +709,8 @@ pub fn solve_lambda(
     backend: &dyn LpBackend,
     settings: &LpSettings,
 ) -> Result<Plan, SolveError> {
-    solve_lambda_with(economy, backend, settings, &|lp| {
-        backend.solve(lp, settings)
+    solve_lambda_with(economy, backend, settings, &|k| {
+        backend.solve(&k.lp, settings)
     })
 }
 
@@ -775,18 +775,10 @@ impl PlanStart {
         }
         // A start only steers the iteration, so a non-finite entry becomes 0 rather than an
         // error.
-        let clean = |v: &[f64]| -> Vec<f64> {
-            v.iter()
-                .map(|x| if x.is_finite() { *x } else { 0.0 })
-                .collect()
-        };
-        let lambda = if self.lambda.is_finite() {
-            self.lambda
-        } else {
-            0.0
-        };
+        let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
+        let clean = |v: &[f64]| -> Vec<f64> { v.iter().map(|x| finite(*x)).collect() };
         Ok((
-            k.primal(&clean(&self.intensity), lambda),
+            k.primal(&clean(&self.intensity), finite(self.lambda)),
             k.dual(
                 &clean(&self.product_valuation),
                 &clean(&self.labour_valuation),
@@ -804,19 +796,18 @@ pub fn solve_lambda_warm<B: WarmStart>(
     settings: &LpSettings,
     start: &PlanStart,
 ) -> Result<Plan, SolveError> {
-    let k = KantorovichLp::build(economy)?;
-    let (x0, y0) = start.vectors(economy, &k)?;
-    solve_lambda_with(economy, backend, settings, &|lp| {
-        backend.solve_from(lp, settings, Some(&x0), Some(&y0))
+    solve_lambda_with(economy, backend, settings, &|k| {
+        let (x0, y0) = start.vectors(economy, k)?;
+        backend.solve_from(&k.lp, settings, Some(&x0), Some(&y0))
     })
 }
 
-/// The body of [`solve_lambda`] and [`solve_lambda_warm`]: `solve` answers the LP.
+/// The body of [`solve_lambda`] and [`solve_lambda_warm`]: `solve` answers the LP of `k`.
 fn solve_lambda_with(
     economy: &PlanningEconomy,
     backend: &dyn LpBackend,
     settings: &LpSettings,
-    solve: &dyn Fn(&LinearProgram) -> Result<LpSolution, SolveError>,
+    solve: &dyn Fn(&KantorovichLp) -> Result<LpSolution, SolveError>,
 ) -> Result<Plan, SolveError> {
     settings.validate()?;
     check_targets(economy)?;
@@ -827,7 +818,7 @@ fn solve_lambda_with(
         return Ok(plan);
     }
     let k = KantorovichLp::build(economy)?;
-    let sol = solve(&k.lp)?;
+    let sol = solve(&k)?;
     let (status, cert) = judge(&k.lp, &sol, settings.tolerance);
     let mut plan = k.plan(economy, &sol, status, cert, settings.tolerance);
     match status {
