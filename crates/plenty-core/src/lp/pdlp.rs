@@ -249,7 +249,7 @@ pub struct Pdlp {
     pub settings: PdlpSettings,
 }
 
-/// Counters of a PDLP run, beyond [`LpInfo`].
+/// Counters of a PDLP run, beyond [`LpInfo`](super::LpInfo).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PdlpStats {
     /// PDHG steps (each one product with `A` and one with `Aᵀ`; includes rejected steps).
