@@ -21,7 +21,7 @@ pub mod verify;
 
 pub use chain::{check_chain, Entry, GENESIS};
 pub use event::*;
-pub use planning::{compute_plan, PlanInputs, PlanOutcome};
+pub use planning::{compute_plan, PlanInputs, PlanOutcome, WarmStartRef};
 pub use state::{Ledger, Rejected, ReplayMode};
 pub use tally::{compute_tally, Tally};
 pub use verify::{parse_export, verify, verify_and_replay, VerifyReport};

@@ -15,12 +15,20 @@
 //! The computation is deterministic: no time limits, a fixed iteration budget, and solvers whose
 //! results do not depend on the thread count; [`compute_plan`] on the same inputs gives the same
 //! bits, which is what `plenty audit verify` checks.
+//!
+//! **Warm starts.** From one round to the next a few needs change, so the last round's optimal
+//! plan is a good start for this round's solve (see `plenty_core::plan::solve_lambda_warm`).
+//! The start is an input like any other: [`PlanInputs::warm_start`] names the round whose
+//! recorded plan it is and that plan's hash, and the verifier starts from the same recorded plan,
+//! so the bits still follow from the log. A start changes the path of the solve, never what
+//! counts as an answer: the plan must pass the same certificate.
 
 use crate::chain::{canonical_json, sha256_hex};
 use plenty_core::lp::pdlp::{Pdlp, PdlpSettings};
 use plenty_core::lp::{LpSettings, LpStatus};
 use plenty_core::plan::{
-    non_substitution_applies, solve_lambda, solve_policy, Plan, PlanningEconomy, PolicySettings,
+    non_substitution_applies, solve_lambda, solve_lambda_warm, solve_policy, Plan, PlanStart,
+    PlanningEconomy, PolicySettings,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -53,6 +61,19 @@ pub struct PlanInputs {
     pub tolerance: f64,
     /// The plenty version that computed it.
     pub code_version: String,
+    /// The earlier plan the solve started from, if any. Absent in logs written before warm
+    /// starts (the field is then left out of the canonical JSON, so their hashes still hold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warm_start: Option<WarmStartRef>,
+}
+
+/// The recorded plan a solve starts from: the latest earlier round whose plan is optimal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarmStartRef {
+    /// The round whose plan it is.
+    pub round: u64,
+    /// SHA-256 of that plan (the `result_sha256` of its `plan_recorded` entry).
+    pub result_sha256: String,
 }
 
 /// One product in the plan.
@@ -169,11 +190,36 @@ pub fn digest<T: Serialize>(value: &T) -> String {
     sha256_hex(&canonical_json(value))
 }
 
-/// Computes the plan from its inputs and the economy they name.
+/// Computes the plan from its inputs and the economy they name. `start` is the recorded plan
+/// that [`PlanInputs::warm_start`] names (it must be given exactly when that field is set, and
+/// its hash must match); it steers the LP solve and is unused when labour is the only scarce
+/// input (policy iteration needs no start).
 pub fn compute_plan(
     economy: &PlanningEconomy,
     inputs: &PlanInputs,
+    start: Option<&PlanOutcome>,
 ) -> Result<PlanOutcome, PlanInputError> {
+    let start = match (&inputs.warm_start, start) {
+        (None, None) => None,
+        (Some(r), Some(o)) if digest(o) == r.result_sha256 => Some(o),
+        (Some(r), Some(_)) => {
+            return Err(PlanInputError::Unknown(format!(
+                "the warm start given is not the plan of round {} with hash {}",
+                r.round, r.result_sha256
+            )))
+        }
+        (Some(r), None) => {
+            return Err(PlanInputError::Unknown(format!(
+                "the plan starts from the plan of round {}, which was not given",
+                r.round
+            )))
+        }
+        (None, Some(_)) => {
+            return Err(PlanInputError::Unknown(
+                "a warm start was given, but the plan's inputs name none".into(),
+            ))
+        }
+    };
     let mut e = economy.clone();
     let mut d = vec![0.0; e.n_products()];
     for (name, q) in &inputs.targets {
@@ -218,9 +264,56 @@ pub fn compute_plan(
             lp: lp.clone(),
             ..Default::default()
         });
-        solve_lambda(&e, &native, &lp).map_err(|x| PlanInputError::Solver(x.to_string()))?
+        match start {
+            Some(o) => solve_lambda_warm(&e, &native, &lp, &start_from(&e, o)),
+            None => solve_lambda(&e, &native, &lp),
+        }
+        .map_err(|x| PlanInputError::Solver(x.to_string()))?
     };
     Ok(outcome(&e, inputs, &plan))
+}
+
+/// The solver's start from a recorded plan, matched to this economy by name: a process,
+/// product, labour type or resource the recorded plan lacks starts at 0.
+fn start_from(e: &PlanningEconomy, o: &PlanOutcome) -> PlanStart {
+    let intensity: BTreeMap<&str, f64> = o
+        .processes
+        .iter()
+        .map(|p| (p.name.as_str(), p.intensity))
+        .collect();
+    let product: BTreeMap<&str, f64> = o
+        .products
+        .iter()
+        .map(|p| (p.name.as_str(), p.valuation))
+        .collect();
+    let limit = |kind: &str, name: &str| {
+        o.limits
+            .iter()
+            .find(|l| l.kind == kind && l.name == name)
+            .map_or(0.0, |l| l.valuation)
+    };
+    PlanStart {
+        lambda: o.lambda,
+        intensity: e
+            .processes()
+            .map(|p| intensity.get(p.name()).copied().unwrap_or(0.0))
+            .collect(),
+        product_valuation: e
+            .products()
+            .iter()
+            .map(|p| product.get(p.name.as_str()).copied().unwrap_or(0.0))
+            .collect(),
+        labour_valuation: e
+            .labour_types()
+            .iter()
+            .map(|l| limit("labour", &l.name))
+            .collect(),
+        resource_valuation: e
+            .resources()
+            .iter()
+            .map(|r| limit("resource", &r.name))
+            .collect(),
+    }
 }
 
 fn outcome(e: &PlanningEconomy, inputs: &PlanInputs, p: &Plan) -> PlanOutcome {

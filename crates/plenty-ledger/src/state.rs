@@ -4,7 +4,7 @@
 //! (a ballot outside its phase, a forged tally) is caught either way.
 
 use crate::event::*;
-use crate::planning::{compute_plan, digest, parse_economy, PlanInputs, PlanOutcome};
+use crate::planning::{compute_plan, digest, parse_economy, PlanInputs, PlanOutcome, WarmStartRef};
 use crate::tally::{compute_tally, Tally, TallyInput};
 use plenty_core::plan::PlanningEconomy;
 use serde::Serialize;
@@ -571,7 +571,13 @@ impl Ledger {
                         format!("round {round} is not counted yet"),
                     ));
                 }
-                let expected = self.plan_inputs(*round, inputs.tolerance, &inputs.code_version)?;
+                let mut expected =
+                    self.plan_inputs(*round, inputs.tolerance, &inputs.code_version)?;
+                // A plan computed without a warm start (logs from before them, a service that
+                // turns them off) is as verifiable as one with the start the log designates.
+                if inputs.warm_start.is_none() {
+                    expected.warm_start = None;
+                }
                 if &expected != inputs.as_ref() {
                     return Err(reject(
                         "mismatch",
@@ -587,7 +593,8 @@ impl Ledger {
                     ));
                 }
                 if self.mode.recompute_plans {
-                    let again = compute_plan(self.economy()?, inputs)
+                    let start = self.plan_start(inputs);
+                    let again = compute_plan(self.economy()?, inputs, start.as_ref().map(|p| &p.1))
                         .map_err(|e| reject("mismatch", e.to_string()))?;
                     if &again != result.as_ref() {
                         return Err(reject(
@@ -868,7 +875,18 @@ impl Ledger {
         Some((election, voters, completion))
     }
 
-    /// The inputs of a round's plan, as the log determines them.
+    /// The recorded plan (inputs and outcome) that `inputs` start from, if they name one that
+    /// the log holds.
+    pub fn plan_start(
+        &self,
+        inputs: &PlanInputs,
+    ) -> Option<std::sync::Arc<(PlanInputs, PlanOutcome)>> {
+        let w = inputs.warm_start.as_ref()?;
+        self.rounds.get(&w.round)?.plan.clone()
+    }
+
+    /// The inputs of a round's plan, as the log determines them. The warm start is the plan
+    /// of the latest earlier round whose plan is optimal.
     pub fn plan_inputs(
         &self,
         round: RoundId,
@@ -932,6 +950,13 @@ impl Ledger {
             weeks_per_period: self.weeks_per_period,
             tolerance,
             code_version: code_version.to_string(),
+            warm_start: self.rounds.range(..round).rev().find_map(|(id, r)| {
+                let p = r.plan.as_ref()?;
+                (p.1.status == "optimal").then(|| WarmStartRef {
+                    round: *id,
+                    result_sha256: digest(&p.1),
+                })
+            }),
         })
     }
 }

@@ -173,7 +173,11 @@ fn a_round() -> Vec<Event> {
         },
     );
     let inputs = l.plan_inputs(1, 1e-7, "test").unwrap();
-    let result = compute_plan(&l.economy.as_ref().unwrap().2, &inputs).unwrap();
+    assert_eq!(
+        inputs.warm_start, None,
+        "the first round has no plan to start from"
+    );
+    let result = compute_plan(&l.economy.as_ref().unwrap().2, &inputs, None).unwrap();
     assert_eq!(result.status, "optimal");
     push(
         &mut l,
@@ -315,7 +319,7 @@ fn issue_4_recomputing_a_plan_is_bit_for_bit() {
     };
     let economy = plenty_ledger::planning::parse_economy(VALLEY).unwrap();
     for _ in 0..3 {
-        let again = compute_plan(&economy, inputs).unwrap();
+        let again = compute_plan(&economy, inputs, None).unwrap();
         assert_eq!(digest(&again), digest(result.as_ref()));
     }
 }
@@ -358,13 +362,14 @@ fn issue_4_plans_are_the_same_bits_on_any_thread_count() {
         weeks_per_period: 52.0,
         tolerance: 1e-6,
         code_version: "test".into(),
+        warm_start: None,
     };
     let on = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .unwrap();
-        pool.install(|| compute_plan(&e, &inputs).unwrap())
+        pool.install(|| compute_plan(&e, &inputs, None).unwrap())
     };
     let one = on(1);
     assert_eq!(one.status, "optimal", "{:?}", one.explanation);
@@ -372,4 +377,147 @@ fn issue_4_plans_are_the_same_bits_on_any_thread_count() {
     for threads in [2, 3] {
         assert_eq!(digest(&on(threads)), digest(&one), "{threads} threads");
     }
+}
+
+/// A second round after `a_round`: one more need, the same votes, counted; returns the ledger
+/// ready for its plan and the events so far.
+fn a_second_round() -> (Ledger, Vec<Event>) {
+    let mut events = a_round();
+    let mut l = Ledger::default();
+    for e in &events {
+        l.apply(e).unwrap();
+    }
+    let mut push = |l: &mut Ledger, e: Event| {
+        l.apply(&e).unwrap_or_else(|r| panic!("{e:?}: {r}"));
+        events.push(e);
+    };
+    push(
+        &mut l,
+        Event::PhaseAdvanced {
+            round: 1,
+            to: Phase::FollowUp,
+            by: 1,
+        },
+    );
+    push(
+        &mut l,
+        Event::RoundOpened {
+            round: 2,
+            title: "r2".into(),
+            by: 1,
+            rule: ProjectRule::EqualShares,
+            quorum: Quorum::default(),
+            default_split: [0.8, 0.15, 0.05],
+        },
+    );
+    push(
+        &mut l,
+        Event::NeedRegistered {
+            round: 2,
+            by: pseudonym(4),
+            product: "bread".into(),
+            quantity: 2.0,
+        },
+    );
+    for to in [Phase::Voting, Phase::Plan] {
+        push(
+            &mut l,
+            Event::PhaseAdvanced {
+                round: 2,
+                to,
+                by: 1,
+            },
+        );
+    }
+    let eligible = l.members.len() as u64;
+    let weights = l.weights(2, pseudonym);
+    let tally = compute_tally(&l.tally_input(&l.rounds[&2], eligible, &weights).unwrap());
+    push(
+        &mut l,
+        Event::TallyRecorded {
+            round: 2,
+            eligible,
+            weights,
+            tally: Box::new(tally),
+        },
+    );
+    (l, events)
+}
+
+fn plan_event(round: RoundId, inputs: PlanInputs, result: PlanOutcome) -> Event {
+    Event::PlanRecorded {
+        round,
+        inputs_sha256: digest(&inputs),
+        result_sha256: digest(&result),
+        inputs: Box::new(inputs),
+        result: Box::new(result),
+    }
+}
+
+/// Issue #3: "it warm-starts from a previous plan when the inputs change a little, as they
+/// will in participatory rounds". Round 2's plan starts from round 1's recorded plan; the start
+/// is a recorded input, so the verifier recomputes the same bits; a plan that claims a start
+/// the log does not hold is caught.
+#[test]
+fn issue_3_a_round_starts_from_the_last_rounds_plan_and_verifies() {
+    let (l, mut events) = a_second_round();
+    let inputs = l.plan_inputs(2, 1e-7, "test").unwrap();
+    let first = l.rounds[&1].plan.clone().unwrap();
+    let start = inputs
+        .warm_start
+        .clone()
+        .expect("round 1's plan is the start");
+    assert_eq!(start.round, 1);
+    assert_eq!(start.result_sha256, digest(&first.1));
+    let economy = &l.economy.as_ref().unwrap().2;
+
+    // The start must be the plan it names.
+    assert!(compute_plan(economy, &inputs, None).is_err());
+    assert!(compute_plan(
+        economy,
+        &inputs,
+        Some(&l.rounds[&1].plan.as_ref().unwrap().1)
+    )
+    .is_ok());
+    let mut other = first.1.clone();
+    other.lambda += 1.0;
+    let wrong = compute_plan(economy, &inputs, Some(&other)).unwrap_err();
+    assert!(wrong.to_string().contains("round 1"), "{wrong}");
+
+    let warm = compute_plan(economy, &inputs, Some(&first.1)).unwrap();
+    let mut cold_inputs = inputs.clone();
+    cold_inputs.warm_start = None;
+    let cold = compute_plan(economy, &cold_inputs, None).unwrap();
+    assert_eq!(warm.status, "optimal");
+    assert_eq!(cold.status, "optimal");
+    assert!(
+        (warm.lambda - cold.lambda).abs() <= 1e-6 * cold.lambda.abs(),
+        "the start changes the path, not the answer: λ {} warm, {} cold",
+        warm.lambda,
+        cold.lambda
+    );
+    assert!(
+        warm.iterations < cold.iterations,
+        "a start one need away from the optimum: {} iterations warm, {} cold",
+        warm.iterations,
+        cold.iterations
+    );
+
+    // Warm and cold plans both verify, the warm one recomputed from the recorded start.
+    let mut cold_events = events.clone();
+    cold_events.push(plan_event(2, cold_inputs, cold));
+    let r = verify(&seal(&cold_events), true);
+    assert!(r.ok(), "{r:?}");
+    events.push(plan_event(2, inputs.clone(), warm.clone()));
+    let r = verify(&seal(&events), true);
+    assert!(r.ok(), "{r:?}");
+    assert_eq!(r.plans_checked, 2);
+
+    // A forger who names another start (here: a made-up hash) is caught at that entry.
+    let mut forged = inputs;
+    forged.warm_start.as_mut().unwrap().result_sha256 = "0".repeat(64);
+    let n = events.len();
+    events[n - 1] = plan_event(2, forged, warm);
+    let r = verify(&seal(&events), true);
+    assert_eq!(r.first_bad.as_ref().map(|b| b.0), Some(n as u64), "{r:?}");
 }

@@ -1118,13 +1118,16 @@ pub fn spawn_plan(st: AppState, id: RoundId) {
                     code: "conflict",
                     message: "no economy".into(),
                 })?;
-            Ok::<_, Rejected>((inputs, e))
+            let start = ch.ledger.plan_start(&inputs);
+            Ok::<_, Rejected>((inputs, e, start))
         });
         let result = match prepared {
             Err(r) => Err(r.message),
-            Ok((inputs, e)) => {
+            Ok((inputs, e, start)) => {
                 match tokio::task::spawn_blocking(move || {
-                    plan_pool().install(|| compute_plan(&e, &inputs).map(|o| (inputs, o)))
+                    plan_pool().install(|| {
+                        compute_plan(&e, &inputs, start.as_ref().map(|p| &p.1)).map(|o| (inputs, o))
+                    })
                 })
                 .await
                 {

@@ -389,6 +389,7 @@ pub fn bar_chart(id: &str, title: &str, rows: &[(String, Vec<f64>)], series: &[&
 
 fn plan_body(
     round: u64,
+    inputs: &plenty_ledger::PlanInputs,
     p: &PlanOutcome,
     councils: &std::collections::BTreeMap<u64, plenty_ledger::state::CouncilState>,
     mine: &[u64],
@@ -539,10 +540,16 @@ fn plan_body(
         }
         b.push_str("</ul>");
     }
+    // Say where the solve started: a start from the last round's plan explains few iterations.
+    let started = inputs
+        .warm_start
+        .as_ref()
+        .map(|w| format!(", started from the plan of round {}", w.round))
+        .unwrap_or_default();
     let _ = write!(
         b,
-        "<h2>What your votes changed</h2><div id=effect data-round={}><p class=muted>Sign in to see what your ballot changed.</p></div><p class=muted>Certificate: primal residual {:.1e}, dual residual {:.1e}, gap {:.1e}; {} iterations.</p>",
-        round, p.certificate[0], p.certificate[1], p.certificate[2], p.iterations
+        "<h2>What your votes changed</h2><div id=effect data-round={}><p class=muted>Sign in to see what your ballot changed.</p></div><p class=muted>Certificate: primal residual {:.1e}, dual residual {:.1e}, gap {:.1e}; {} iterations{}.</p>",
+        round, p.certificate[0], p.certificate[1], p.certificate[2], p.iterations, started
     );
     b
 }
@@ -600,7 +607,7 @@ pub async fn plan(
         }
     });
     let body = match recorded {
-        Some((round, p, councils, mine)) => plan_body(round, &p.1, &councils, &mine),
+        Some((round, p, councils, mine)) => plan_body(round, &p.0, &p.1, &councils, &mine),
         None => body,
     };
     layout("Plan", &who, &body)

@@ -163,6 +163,45 @@ async fn a_round_from_needs_to_a_verified_plan(url: &str) {
     let (_, v) = ada.get("/api/audit/verify").await;
     assert_eq!(v["ok"], true);
 
+    // Issue #3: the next round's plan starts from this one's, and still verifies.
+    let (st, j) = fac
+        .post("/api/rounds", json!({"title": "The next year"}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{j}");
+    let (st, _) = cy
+        .post(
+            "/api/rounds/2/needs",
+            json!({"product": "bread", "quantity": 1.0}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    for to in ["voting", "plan"] {
+        let (st, j) = fac.post("/api/rounds/2/advance", json!({"to": to})).await;
+        assert_eq!(st, StatusCode::OK, "{j}");
+    }
+    let second = wait_for_plan(&ada, 2).await;
+    assert_eq!(second["plan"]["status"], "optimal", "{second}");
+    assert_eq!(
+        second["inputs"]["warm_start"]["round"], 1,
+        "{}",
+        second["inputs"]
+    );
+    assert!(
+        second["plan"]["iterations"].as_u64().unwrap() < p["iterations"].as_u64().unwrap(),
+        "started from round 1's plan: {} iterations, round 1 took {}",
+        second["plan"]["iterations"],
+        p["iterations"]
+    );
+    let export = reqwest::get(format!("{}/api/audit/export", s.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let report = plenty_ledger::verify(&plenty_ledger::parse_export(&export).unwrap(), true);
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(report.plans_checked, 2);
+
     // A restart replays the same state from the database.
     let head = s.state.log.read(|c| c.head.clone());
     drop(s);
