@@ -147,15 +147,10 @@ async fn a_round_from_needs_to_a_verified_plan(url: &str) {
         .post("/api/rounds/1/advance", json!({"to": "follow_up"}))
         .await;
     assert_eq!(st, StatusCode::OK);
-    let export = reqwest::get(format!("{}/api/audit/export", s.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(!export.contains("@demo.plenty"), "no e-mails in the log");
-    assert!(!export.contains("argon2"), "no password hashes in the log");
-    let entries = plenty_ledger::parse_export(&export).unwrap();
+    let log = export(&s.base).await;
+    assert!(!log.contains("@demo.plenty"), "no e-mails in the log");
+    assert!(!log.contains("argon2"), "no password hashes in the log");
+    let entries = plenty_ledger::parse_export(&log).unwrap();
     let report = plenty_ledger::verify(&entries, true);
     assert!(report.ok(), "{report:?}");
     assert_eq!(report.tallies_checked, 1);
@@ -192,13 +187,8 @@ async fn a_round_from_needs_to_a_verified_plan(url: &str) {
         second["plan"]["iterations"],
         p["iterations"]
     );
-    let export = reqwest::get(format!("{}/api/audit/export", s.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let report = plenty_ledger::verify(&plenty_ledger::parse_export(&export).unwrap(), true);
+    let log = export(&s.base).await;
+    let report = plenty_ledger::verify(&plenty_ledger::parse_export(&log).unwrap(), true);
     assert!(report.ok(), "{report:?}");
     assert_eq!(report.plans_checked, 2);
 
