@@ -56,7 +56,9 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
     // PDLP's own counters; HiGHS has none of them.
     let (sol, stats) = match a.backend {
         LpBackendArg::Native => {
-            let (sol, stats) = Pdlp::new(settings.clone()).solve_with_stats(&lp, None, None)?;
+            let (sol, stats) = Pdlp::new(settings.clone())
+                .with_observer(progress.pdlp_observer(settings.row_scaled_feasibility))
+                .solve_with_stats(&lp, None, None)?;
             (sol, Some(stats))
         }
         LpBackendArg::Highs => (crate::highs::backend()?.solve(&lp, &settings.lp)?, None),

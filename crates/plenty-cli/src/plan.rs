@@ -82,6 +82,8 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         lp: lp_settings.clone(),
         ..Default::default()
     });
+    let row_scaled = native.settings.row_scaled_feasibility;
+    let native = native.with_observer(progress.pdlp_observer(row_scaled));
     let policy_settings = PolicySettings {
         tolerance: a.tolerance,
         ..Default::default()

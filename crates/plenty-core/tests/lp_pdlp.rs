@@ -783,3 +783,46 @@ fn results_are_bit_identical_on_one_and_three_threads() {
         }
     }
 }
+
+/// Issue #3: "Progress is shown on long solves." The observer sees every termination check,
+/// in order, with the certificate's own measures, and watching does not change a bit of the
+/// answer.
+#[test]
+fn issue_3_progress_is_reported_at_every_check_and_changes_nothing() {
+    use plenty_core::lp::pdlp::{Observer, PdlpProgress};
+    use std::sync::{Arc, Mutex};
+    let p = planning(150);
+    for scheme in SCHEMES {
+        let seen: Arc<Mutex<Vec<PdlpProgress>>> = Arc::default();
+        let sink = seen.clone();
+        let mut plain = solver(scheme, 1e-6);
+        plain.settings.crossover = false;
+        let watched = plain
+            .clone()
+            .with_observer(Observer::new(move |q| sink.lock().unwrap().push(*q)));
+        let a = plain.solve_warm(&p, None, None).unwrap();
+        let b = watched.solve_warm(&p, None, None).unwrap();
+        assert_eq!(a.status, LpStatus::Optimal);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&a.x), bits(&b.x), "{scheme:?}");
+        assert_eq!(bits(&a.y), bits(&b.y), "{scheme:?}");
+        assert_eq!(a.info.iterations, b.info.iterations);
+
+        let seen = seen.lock().unwrap();
+        let check = plain.settings.check_frequency;
+        assert!(
+            seen.len() >= a.info.iterations / check / 2,
+            "{scheme:?}: {} reports for {} iterations",
+            seen.len(),
+            a.info.iterations
+        );
+        assert!(seen.windows(2).all(|w| w[0].iterations < w[1].iterations));
+        assert!(seen.windows(2).all(|w| w[0].seconds <= w[1].seconds));
+        assert!(seen.iter().all(|q| q.tolerance == 1e-6));
+        assert!(seen.last().unwrap().iterations <= a.info.iterations);
+        // Early checks are far from the tolerance, and the solve ends within it.
+        assert!(seen[0].worst(false) > 1e-6, "{:?}", seen[0]);
+        let c = a.info.certificate;
+        assert!(c.primal_residual.max(c.dual_residual).max(c.relative_gap) <= 1e-6);
+    }
+}

@@ -109,6 +109,7 @@ use super::{certify, Certificate, LinearProgram, LpBackend, LpSettings, LpSoluti
 use crate::error::SolveError;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::ops::Range;
 use std::time::Instant;
 
@@ -247,6 +248,84 @@ impl PdlpSettings {
 pub struct Pdlp {
     /// Settings.
     pub settings: PdlpSettings,
+    /// Called at every termination check, to show progress (not part of the settings: it
+    /// cannot change the solve).
+    #[serde(skip)]
+    pub observer: Observer,
+}
+
+/// Where a PDLP solve stands at one of its termination checks (every
+/// [`PdlpSettings::check_frequency`] iterations): the measures of the better of its candidate
+/// points, as the certificate computes them, against the tolerance it must reach.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PdlpProgress {
+    /// Iterations so far.
+    pub iterations: usize,
+    /// Seconds since the solve started.
+    pub seconds: f64,
+    /// Relative primal residual.
+    pub primal_residual: f64,
+    /// Relative dual residual.
+    pub dual_residual: f64,
+    /// Relative duality gap.
+    pub relative_gap: f64,
+    /// Largest row violation relative to `1 + |bound|` (the row-by-row test).
+    pub row_violation: f64,
+    /// The tolerance the solve must reach.
+    pub tolerance: f64,
+}
+
+impl PdlpProgress {
+    /// The measure furthest from the tolerance: the primal and dual residuals and the gap, and
+    /// the row violation when `row_scaled` (the row-by-row test is on).
+    pub fn worst(&self, row_scaled: bool) -> f64 {
+        let w = self
+            .primal_residual
+            .max(self.dual_residual)
+            .max(self.relative_gap);
+        if row_scaled {
+            w.max(self.row_violation)
+        } else {
+            w
+        }
+    }
+}
+
+/// A function that PDLP calls with its [`PdlpProgress`]; a command line draws it, a library
+/// caller may log it. Two observers compare equal: they never change a result.
+#[derive(Clone, Default)]
+pub struct Observer(Option<std::sync::Arc<ObserverFn>>);
+
+/// The function an [`Observer`] holds.
+type ObserverFn = dyn Fn(&PdlpProgress) + Send + Sync;
+
+impl Observer {
+    /// An observer calling `f`.
+    pub fn new(f: impl Fn(&PdlpProgress) + Send + Sync + 'static) -> Self {
+        Self(Some(std::sync::Arc::new(f)))
+    }
+
+    fn report(&self, p: &PdlpProgress) {
+        if let Some(f) = &self.0 {
+            f(p);
+        }
+    }
+}
+
+impl fmt::Debug for Observer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Observer(set)"
+        } else {
+            "Observer(none)"
+        })
+    }
+}
+
+impl PartialEq for Observer {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Counters of a PDLP run, beyond [`LpInfo`](super::LpInfo).
@@ -277,7 +356,24 @@ pub struct PdlpStats {
 impl Pdlp {
     /// A solver with these settings.
     pub fn new(settings: PdlpSettings) -> Self {
-        Self { settings }
+        Self {
+            settings,
+            observer: Observer::default(),
+        }
+    }
+
+    /// The same solver, calling `observer` at every termination check.
+    pub fn with_observer(mut self, observer: Observer) -> Self {
+        self.observer = observer;
+        self
+    }
+
+    /// The same solver with other settings (and the same observer).
+    pub fn with_settings(&self, settings: PdlpSettings) -> Self {
+        Self {
+            settings,
+            observer: self.observer.clone(),
+        }
     }
 
     /// Solves `lp`, starting from `x0` (primal, one per column) and `y0` (row duals in the LP's
@@ -303,13 +399,14 @@ impl Pdlp {
         let start = Instant::now();
         // Run on a worker of the current rayon pool, so that the parallel kernels below are
         // forked from inside the pool instead of each being injected into it from outside.
-        let (result, ()) = rayon::join(|| run(lp, &self.settings, x0, y0, start), || ());
+        let obs = &self.observer;
+        let (result, ()) = rayon::join(|| run(lp, &self.settings, x0, y0, start, obs), || ());
         let (mut sol, mut stats, ray) = result?;
         if ray == Ray::Primal {
             // A primal ray shows unboundedness once the LP is feasible: decide that with c = 0.
             let mut feas = lp.clone();
             feas.c.iter_mut().for_each(|c| *c = 0.0);
-            let (fsol, fstats, _) = run(&feas, &self.settings, Some(&sol.x), None, start)?;
+            let (fsol, fstats, _) = run(&feas, &self.settings, Some(&sol.x), None, start, obs)?;
             stats.iterations += fstats.iterations;
             stats.restarts += fstats.restarts;
             sol.info.iterations = stats.iterations;
@@ -331,7 +428,7 @@ impl Pdlp {
 
 impl LpBackend for Pdlp {
     fn solve(&self, lp: &LinearProgram, settings: &LpSettings) -> Result<LpSolution, SolveError> {
-        let solver = Pdlp::new(PdlpSettings {
+        let solver = self.with_settings(PdlpSettings {
             lp: settings.clone(),
             ..self.settings.clone()
         });
@@ -1089,8 +1186,20 @@ fn run(
     x0: Option<&[f64]>,
     y0: Option<&[f64]>,
     start: Instant,
+    observer: &Observer,
 ) -> Result<(LpSolution, PdlpStats, Ray), SolveError> {
     let tol = set.lp.tolerance;
+    let report = |iter: usize, cert: &Certificate, own: f64| {
+        observer.report(&PdlpProgress {
+            iterations: iter,
+            seconds: start.elapsed().as_secs_f64(),
+            primal_residual: cert.primal_residual,
+            dual_residual: cert.dual_residual,
+            relative_gap: cert.relative_gap,
+            row_violation: own,
+            tolerance: tol,
+        })
+    };
     let mut stats = PdlpStats::default();
     let p = Scaled::new(lp, set);
     let (n, m) = (p.n, p.m);
@@ -1272,6 +1381,7 @@ fn run(
             epoch += 1;
             if (iter - 1) % set.check_frequency == 0 {
                 let (cert, own) = evaluate(lp, &p, &zh);
+                report(iter, &cert, own);
                 if !(cert.primal_residual.is_finite()
                     && cert.dual_residual.is_finite()
                     && cert.relative_gap.is_finite()
@@ -1392,8 +1502,13 @@ fn run(
             epoch += 1;
             if (accepted - 1) % set.check_frequency == 0 {
                 let mut best: Option<LpSolution> = None;
-                for cand in [&z, &avg] {
+                for (k, cand) in [&z, &avg].into_iter().enumerate() {
                     let (cert, own) = evaluate(lp, &p, cand);
+                    if k == 0 {
+                        // The current iterate's measures (the average's are usually worse
+                        // until the end).
+                        report(iter, &cert, own);
+                    }
                     if !(cert.primal_residual.is_finite()
                         && cert.dual_residual.is_finite()
                         && cert.relative_gap.is_finite())

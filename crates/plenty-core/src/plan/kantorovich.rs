@@ -665,7 +665,7 @@ impl WarmStart for crate::lp::pdlp::Pdlp {
         x0: Option<&[f64]>,
         y0: Option<&[f64]>,
     ) -> Result<LpSolution, SolveError> {
-        let solver = crate::lp::pdlp::Pdlp::new(crate::lp::pdlp::PdlpSettings {
+        let solver = self.with_settings(crate::lp::pdlp::PdlpSettings {
             lp: settings.clone(),
             ..self.settings.clone()
         });
