@@ -41,6 +41,7 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
         },
         row_scaled_feasibility: a.feasibility == LpFeasibilityArg::Row,
         crossover: !a.no_crossover,
+        crossover_limit: a.crossover_limit,
         ..Default::default()
     };
     settings

@@ -80,6 +80,7 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
     }
     let native = Pdlp::new(PdlpSettings {
         lp: lp_settings.clone(),
+        crossover_limit: a.crossover_limit,
         ..Default::default()
     });
     let row_scaled = native.settings.row_scaled_feasibility;

@@ -373,6 +373,28 @@ fn issue_3_plenty_lp_solves_an_mps_file_to_its_vertex() {
     let header = body.lines().find(|l| !l.starts_with('#')).unwrap();
     assert_eq!(header, "row,activity,dual,lower,upper", "{body}");
 
+    // A basis larger than --crossover-limit is not factored: PDLP's own point, which says why.
+    let capped = d.join("capped.json");
+    let o = plenty(&[
+        "lp",
+        mps.to_str().unwrap(),
+        "--crossover-limit",
+        "10",
+        "-o",
+        capped.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let s = &json_of(&capped)["summary"];
+    assert_eq!(s["method"], "pdlp", "{s}");
+    assert!(
+        s["crossover"]["failure"]
+            .as_str()
+            .unwrap()
+            .contains("more than the dense limit"),
+        "{s}"
+    );
+    assert!(rel(s["objective"].as_f64().unwrap(), lambda) < 1e-5, "{s}");
+
     // No feasible point: exit 1, saying so.
     let bad = d.join("infeasible.mps");
     std::fs::write(

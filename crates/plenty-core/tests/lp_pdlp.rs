@@ -826,3 +826,35 @@ fn issue_3_progress_is_reported_at_every_check_and_changes_nothing() {
         assert!(c.primal_residual.max(c.dual_residual).max(c.relative_gap) <= 1e-6);
     }
 }
+
+/// Whether a crossover is tried on the way is decided by work counted in iterations, not by
+/// the clock: a solve slowed down (here by an observer that sleeps at every check) takes the
+/// same path and returns the same bits. With a rule on seconds, a verifier recomputing a plan
+/// on a slower machine could get PDLP's point where the service got the vertex.
+#[test]
+fn crossover_decisions_do_not_depend_on_the_clock() {
+    use plenty_core::lp::pdlp::Observer;
+    let mut tried_twice = false;
+    for n in [200, 1500] {
+        let p = planning(n);
+        for scheme in SCHEMES {
+            let s = solver(scheme, 1e-8);
+            let slow = s.clone().with_observer(Observer::new(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(2))
+            }));
+            let (a, sa) = s.solve_with_stats(&p, None, None).unwrap();
+            let (b, sb) = slow.solve_with_stats(&p, None, None).unwrap();
+            tried_twice |= sa.crossover_attempts >= 2;
+            assert_eq!(
+                sa.crossover_attempts, sb.crossover_attempts,
+                "{n} {scheme:?}"
+            );
+            assert_eq!(a.info.iterations, b.info.iterations, "{n} {scheme:?}");
+            assert_eq!(a.info.method, b.info.method);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a.x), bits(&b.x), "{n} {scheme:?}");
+            assert_eq!(bits(&a.y), bits(&b.y), "{n} {scheme:?}");
+        }
+    }
+    assert!(tried_twice, "some solve tried the crossover more than once");
+}
