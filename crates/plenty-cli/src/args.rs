@@ -265,7 +265,7 @@ pub struct PlanArgs {
     /// Largest LP basis (columns: products plus labour types and resources) the native
     /// solver's crossover to the exact vertex factors, with a dense LU of 8·N² bytes: 3 000
     /// takes 72 MB; 10 001 (10 000 products) 800 MB and about 4 s a try.
-    #[arg(long, value_name = "N", default_value_t = 3000)]
+    #[arg(long, value_name = "N", default_value_t = plenty_core::lp::crossover::CrossoverSettings::default().dense_limit)]
     pub crossover_limit: usize,
     /// The table that a CSV or Parquet --output holds (JSON holds all).
     #[arg(long, value_enum, default_value_t = PlanTableArg::Products)]
@@ -371,7 +371,7 @@ pub struct LpArgs {
     /// Largest basis (columns) the crossover factors, with a dense LU of 8·N² bytes: 3 000
     /// takes 72 MB and a tenth of a second; 10 001 (a plan of 10 000 products) 800 MB and about
     /// 4 s a try.
-    #[arg(long, value_name = "N", default_value_t = 3000)]
+    #[arg(long, value_name = "N", default_value_t = plenty_core::lp::crossover::CrossoverSettings::default().dense_limit)]
     pub crossover_limit: usize,
     /// Solver: native (PDLP with crossover) or highs (HiGHS's default method, in a build with
     /// `--features highs`).

@@ -567,25 +567,12 @@ fn read_start(path: &std::path::Path, e: &PlanningEconomy) -> Result<PlanStart> 
     let intensity = table("processes", "intensity")?;
     let products = table("products", "valuation")?;
     let limits = table("limits", "valuation")?;
-    let get =
-        |m: &std::collections::HashMap<String, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
-    Ok(PlanStart {
-        lambda: v["summary"]["lambda"].as_f64().unwrap_or(0.0),
-        intensity: e.processes().map(|p| get(&intensity, p.name())).collect(),
-        product_valuation: e
-            .products()
-            .iter()
-            .map(|p| get(&products, &p.name))
-            .collect(),
-        labour_valuation: e
-            .labour_types()
-            .iter()
-            .map(|l| get(&limits, &format!("labour:{}", l.name)))
-            .collect(),
-        resource_valuation: e
-            .resources()
-            .iter()
-            .map(|r| get(&limits, &format!("resource:{}", r.name)))
-            .collect(),
-    })
+    Ok(PlanStart::by_name(
+        e,
+        v["summary"]["lambda"].as_f64().unwrap_or(0.0),
+        &|n| intensity.get(n).copied(),
+        &|n| products.get(n).copied(),
+        &|n| limits.get(&format!("labour:{n}")).copied(),
+        &|n| limits.get(&format!("resource:{n}")).copied(),
+    ))
 }

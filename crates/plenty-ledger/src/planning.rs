@@ -290,30 +290,16 @@ fn start_from(e: &PlanningEconomy, o: &PlanOutcome) -> PlanStart {
         o.limits
             .iter()
             .find(|l| l.kind == kind && l.name == name)
-            .map_or(0.0, |l| l.valuation)
+            .map(|l| l.valuation)
     };
-    PlanStart {
-        lambda: o.lambda,
-        intensity: e
-            .processes()
-            .map(|p| intensity.get(p.name()).copied().unwrap_or(0.0))
-            .collect(),
-        product_valuation: e
-            .products()
-            .iter()
-            .map(|p| product.get(p.name.as_str()).copied().unwrap_or(0.0))
-            .collect(),
-        labour_valuation: e
-            .labour_types()
-            .iter()
-            .map(|l| limit("labour", &l.name))
-            .collect(),
-        resource_valuation: e
-            .resources()
-            .iter()
-            .map(|r| limit("resource", &r.name))
-            .collect(),
-    }
+    PlanStart::by_name(
+        e,
+        o.lambda,
+        &|n| intensity.get(n).copied(),
+        &|n| product.get(n).copied(),
+        &|n| limit("labour", n),
+        &|n| limit("resource", n),
+    )
 }
 
 fn outcome(e: &PlanningEconomy, inputs: &PlanInputs, p: &Plan) -> PlanOutcome {

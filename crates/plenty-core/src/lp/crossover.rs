@@ -46,8 +46,8 @@ pub struct CrossoverSettings {
     /// Default 1e-9.
     pub feasibility_tolerance: f64,
     /// Bases of more columns than this are not tried: the dense LU costs `2k³/3` operations
-    /// and `8k²` bytes (3 000 columns: 0.12 s and 72 MB on this project's 2 cores, where
-    /// faer's LU ran at about 150 GFlop/s). Default 3 000.
+    /// and `8k²` bytes (3 000 columns: 0.12–0.14 s and 72 MB on this project's 2 cores, where
+    /// faer's LU ran at 130–150 GFlop/s). Default 3 000.
     pub dense_limit: usize,
 }
 

@@ -181,8 +181,9 @@ pub struct PdlpSettings {
     /// The accuracy at which crossovers on the way begin. Default 1e-4.
     pub crossover_start: f64,
     /// Largest basis (columns) a crossover factors: its dense LU takes `8k²` bytes and `2k³/3`
-    /// operations (faer's LU ran at about 150 GFlop/s on this project's 2 cores: 3 000
-    /// columns in 0.12 s and 72 MB, 10 000 in about 4 s and 800 MB). Default 3 000, so that
+    /// operations (faer's LU ran at 130–150 GFlop/s on this project's 2 cores, `examples/
+    /// lu_timing.rs`: 3 000 columns in 0.12–0.14 s and 72 MB; 10 000 took about 4 s and 800 MB
+    /// a try in a crossover). Default 3 000, so that
     /// memory stays close to the size of the data; raise it for exact vertices of larger plans.
     #[serde(default = "default_crossover_limit")]
     pub crossover_limit: usize,
@@ -265,8 +266,8 @@ pub struct Pdlp {
 }
 
 /// Where a PDLP solve stands at one of its termination checks (every
-/// [`PdlpSettings::check_frequency`] iterations): the measures of the better of its candidate
-/// points, as the certificate computes them, against the tolerance it must reach.
+/// [`PdlpSettings::check_frequency`] iterations): the measures of its current iterate, as the
+/// certificate computes them, against the tolerance it must reach.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PdlpProgress {
     /// Iterations so far.
@@ -289,16 +290,19 @@ impl PdlpProgress {
     /// The measure furthest from the tolerance: the primal and dual residuals and the gap, and
     /// the row violation when `row_scaled` (the row-by-row test is on).
     pub fn worst(&self, row_scaled: bool) -> f64 {
-        let w = self
-            .primal_residual
-            .max(self.dual_residual)
-            .max(self.relative_gap);
-        if row_scaled {
-            w.max(self.row_violation)
-        } else {
-            w
-        }
+        let rows = if row_scaled { self.row_violation } else { 0.0 };
+        worst_measure(
+            self.primal_residual,
+            self.dual_residual,
+            self.relative_gap,
+            rows,
+        )
     }
+}
+
+/// The largest of the certificate's three measures and a row violation.
+fn worst_measure(primal: f64, dual: f64, gap: f64, rows: f64) -> f64 {
+    primal.max(dual).max(gap).max(rows)
 }
 
 /// A function that PDLP calls with its [`PdlpProgress`]; a command line draws it, a library
@@ -1300,11 +1304,12 @@ fn run(
             if factors.is_none() {
                 return false;
             }
-            let worst = cert
-                .primal_residual
-                .max(cert.dual_residual)
-                .max(cert.relative_gap)
-                .max(own);
+            let worst = worst_measure(
+                cert.primal_residual,
+                cert.dual_residual,
+                cert.relative_gap,
+                own,
+            );
             if worst > crossover_at {
                 return false;
             }
@@ -1343,24 +1348,20 @@ fn run(
 
     if x0.is_some() || y0.is_some() {
         // A warm start from the optimum of a slightly different LP (the last round's plan)
-        // usually has the new optimum's basis: one crossover then answers exactly.
-        let found = try_crossover(lp, &p, factors, &z, tol, 0, start, &mut stats);
+        // usually has the new optimum's basis: one crossover then answers exactly; failing
+        // that, a start that already passes needs no iteration.
+        let found = try_crossover(lp, &p, factors, &z, tol, 0, start, &mut stats).or_else(|| {
+            accept(evaluate(lp, &p, &z), tol)
+                .then(|| {
+                    let (x, y) = solution(lp, &p, &z);
+                    finish(lp, x, y, LpStatus::Optimal, 0, start)
+                })
+                .filter(|sol| sol.status == LpStatus::Optimal && sol.info.certificate.passes(tol))
+        });
         if let Some(sol) = found {
             stats.primal_weight = omega;
             stats.step_size = eta;
             return Ok((sol, stats, Ray::None));
-        }
-    }
-    if x0.is_some() || y0.is_some() {
-        // A warm start that already passes needs no iteration.
-        if accept(evaluate(lp, &p, &z), tol) {
-            let (x, y) = solution(lp, &p, &z);
-            let sol = finish(lp, x, y, LpStatus::Optimal, 0, start);
-            if sol.status == LpStatus::Optimal && sol.info.certificate.passes(tol) {
-                stats.primal_weight = omega;
-                stats.step_size = eta;
-                return Ok((sol, stats, Ray::None));
-            }
         }
     }
 

@@ -743,6 +743,42 @@ impl PlanStart {
         }
     }
 
+    /// A start matched to `e` by name, from an earlier plan that may be of another economy
+    /// (last round's, from its report or its log entry): each lookup gives the recorded value
+    /// of a process's intensity, a product's valuation, a labour type's valuation or a
+    /// resource's valuation; a name it does not know starts at 0.
+    pub fn by_name(
+        e: &PlanningEconomy,
+        lambda: f64,
+        intensity: &dyn Fn(&str) -> Option<f64>,
+        product: &dyn Fn(&str) -> Option<f64>,
+        labour: &dyn Fn(&str) -> Option<f64>,
+        resource: &dyn Fn(&str) -> Option<f64>,
+    ) -> Self {
+        Self {
+            lambda,
+            intensity: e
+                .processes()
+                .map(|p| intensity(p.name()).unwrap_or(0.0))
+                .collect(),
+            product_valuation: e
+                .products()
+                .iter()
+                .map(|p| product(&p.name).unwrap_or(0.0))
+                .collect(),
+            labour_valuation: e
+                .labour_types()
+                .iter()
+                .map(|l| labour(&l.name).unwrap_or(0.0))
+                .collect(),
+            resource_valuation: e
+                .resources()
+                .iter()
+                .map(|r| resource(&r.name).unwrap_or(0.0))
+                .collect(),
+        }
+    }
+
     /// The LP's primal and dual start, after checking every length against the economy.
     fn vectors(
         &self,
