@@ -815,15 +815,9 @@ fn norm2(a: &[f64]) -> f64 {
 /// Dual proximal step of one row: `argmax_v p_i(v) − (v − w)²/(2σ)` with `w = y − σ(A x̄)_i`.
 #[inline]
 fn dual_prox(w: f64, sigma: f64, lo: f64, hi: f64) -> f64 {
-    let a = w + sigma * lo;
-    if a > 0.0 {
-        return a;
-    }
-    let b = w + sigma * hi;
-    if b < 0.0 {
-        return b;
-    }
-    0.0
+    // Branch-free: with a = w + σ·lo ≤ b = w + σ·hi, the answer is a if a > 0, b if b < 0,
+    // else 0, which is max(a, 0) + min(b, 0) (an infinite bound gives 0 in its term).
+    (w + sigma * lo).max(0.0) + (w + sigma * hi).min(0.0)
 }
 
 /// A point of the scaled problem with its products: `x`, `y`, `Ãx`, `Ãᵀy`.
