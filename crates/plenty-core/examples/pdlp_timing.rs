@@ -48,7 +48,8 @@ fn main() {
         },
         ..Default::default()
     });
-    // Experiment knobs: PDLP_NECESSARY, PDLP_REFLECTION, PDLP_CHECK, PDLP_RUIZ, PDLP_ARTIFICIAL, PDLP_ROWS=1
+    // Experiment knobs: PDLP_NECESSARY, PDLP_SUFFICIENT, PDLP_SMOOTHING, PDLP_PC, PDLP_BOR,
+    // PDLP_REFLECTION, PDLP_CHECK, PDLP_RUIZ, PDLP_ARTIFICIAL, PDLP_ROWS=1
     // (row-scaled feasibility).
     let mut solver = solver;
     let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
@@ -69,6 +70,18 @@ fn main() {
     }
     if env("PDLP_NO_CROSSOVER").is_some() {
         solver.settings.crossover = false;
+    }
+    if let Some(v) = env("PDLP_SMOOTHING") {
+        solver.settings.primal_weight_smoothing = v;
+    }
+    if let Some(v) = env("PDLP_SUFFICIENT") {
+        solver.settings.restart_sufficient = v;
+    }
+    if let Some(v) = env("PDLP_PC") {
+        solver.settings.pock_chambolle = v != 0.0;
+    }
+    if let Some(v) = env("PDLP_BOR") {
+        solver.settings.bound_objective_rescaling = v != 0.0;
     }
     if let Some(v) = env("PDLP_ARTIFICIAL") {
         solver.settings.restart_artificial = v;
