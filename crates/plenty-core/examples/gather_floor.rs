@@ -1,4 +1,4 @@
-//! How fast can one core multiply by the benchmark's sparse matrix, whatever the layout?
+//! How fast can this machine multiply by the benchmark's sparse matrix, whatever the layout?
 //!
 //! ```text
 //! cargo run --release -p plenty-core --example gather_floor --features avx512-example -- [n] [repeats]
@@ -13,7 +13,7 @@
 //! * compressed rows, `z = Aᵀ q` by scatters (no transposed copy);
 //! * both products in one pass, with `p` and the `z` accumulator interleaved so that one cache
 //!   line serves the gather and the scatter of an entry;
-//! * square tiles in coordinate form (16-bit local row and column, as `crate::tiled`) of 4 096,
+//! * square tiles in coordinate form (16-bit local row and column, as `plenty_core::tiled`) of 4 096,
 //!   16 384 and 65 536, whose slices of `p` and `y` stay in the core's cache;
 //! * the gathers and the scatter on a matrix of n = 20 000, whose vectors fit in the cache, for
 //!   contrast.
@@ -237,7 +237,7 @@ fn main() {
     let mut y = vec![0.0; n];
     let per = |s: f64| s * 1e9 / nnz as f64;
     println!("n = {n}, non-zeros = {nnz}, one core, median of {reps}; ns per non-zero");
-    // Fastest `A p` and fastest `Aᵀ q` (tiles serve both, as `crate::tiled` does).
+    // Fastest `A p` and fastest `Aᵀ q` (tiles serve both, as `plenty_core::tiled` does).
     let (mut best_a, mut best_t) = (f64::INFINITY, f64::INFINITY);
     let mut report = |name: &str, s: f64, kind: &str| {
         println!("{name:<44} {:>6.3} ns  ({:.2} ms)", per(s), s * 1e3);
