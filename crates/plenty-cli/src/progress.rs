@@ -17,18 +17,10 @@ pub struct Progress {
 
 /// One short line on a PDLP solve: iterations, and the measure furthest from the tolerance.
 pub fn describe_pdlp(p: &PdlpProgress, row_scaled: bool) -> String {
-    let mut worst = ("primal residual", p.primal_residual);
-    for m in [("dual residual", p.dual_residual), ("gap", p.relative_gap)] {
-        if m.1 > worst.1 {
-            worst = m;
-        }
-    }
-    if row_scaled && p.row_violation > worst.1 {
-        worst = ("row violation", p.row_violation);
-    }
+    let (name, value) = p.furthest(row_scaled);
     format!(
-        "{} iterations, {} {:.1e} (tolerance {:.0e})",
-        p.iterations, worst.0, worst.1, p.tolerance
+        "{} iterations, {name} {value:.1e} (tolerance {:.0e})",
+        p.iterations, p.tolerance
     )
 }
 

@@ -329,10 +329,17 @@ fn issue_3_plenty_lp_solves_an_mps_file_to_its_vertex() {
         plan.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", text(&o).1);
+    // `plenty lp` on the file with these options, writing `out`; it must succeed.
+    let lp = |extra: &[&str], out: &std::path::Path| {
+        let mut args = vec!["lp", mps.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        args.extend(["-o", out.to_str().unwrap()]);
+        let o = plenty(&args);
+        assert!(o.status.success(), "{}", text(&o).1);
+        o
+    };
     let out = d.join("lp.json");
-    let o = plenty(&["lp", mps.to_str().unwrap(), "-o", out.to_str().unwrap()]);
-    let (_, err) = text(&o);
-    assert!(o.status.success(), "{err}");
+    let (_, err) = text(&lp(&[], &out));
     assert!(err.contains("optimal (pdlp+crossover)"), "{err}");
     let v = json_of(&out);
     let s = &v["summary"];
@@ -360,30 +367,14 @@ fn issue_3_plenty_lp_solves_an_mps_file_to_its_vertex() {
     }
     // The rows table as CSV.
     let csv = d.join("rows.csv");
-    let o = plenty(&[
-        "lp",
-        mps.to_str().unwrap(),
-        "--table",
-        "rows",
-        "-o",
-        csv.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    lp(&["--table", "rows"], &csv);
     let body = std::fs::read_to_string(&csv).unwrap();
     let header = body.lines().find(|l| !l.starts_with('#')).unwrap();
     assert_eq!(header, "row,activity,dual,lower,upper", "{body}");
 
     // A basis larger than --crossover-limit is not factored: PDLP's own point, which says why.
     let capped = d.join("capped.json");
-    let o = plenty(&[
-        "lp",
-        mps.to_str().unwrap(),
-        "--crossover-limit",
-        "10",
-        "-o",
-        capped.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    lp(&["--crossover-limit", "10"], &capped);
     let s = &json_of(&capped)["summary"];
     assert_eq!(s["method"], "pdlp", "{s}");
     assert!(

@@ -24,23 +24,35 @@
 //! (`examples/roofline.rs`).
 
 use plenty_core::generate::{generate, GeneratorSettings};
+use plenty_core::matrix::CsrMatrix;
 use std::time::Instant;
 
-struct Csr {
-    ptr: Vec<usize>,
-    idx: Vec<u32>,
-    val: Vec<f64>,
+/// The compressed rows of a generated economy's `A`, borrowed from its [`CsrMatrix`].
+struct Csr<'a> {
+    ptr: &'a [usize],
+    idx: &'a [u32],
+    val: &'a [f64],
     n: usize,
 }
 
-fn economy(n: usize) -> Csr {
-    let e = generate(&GeneratorSettings {
+impl<'a> Csr<'a> {
+    fn of(m: &'a CsrMatrix) -> Self {
+        Csr {
+            ptr: m.row_ptr(),
+            idx: m.col_idx(),
+            val: m.values(),
+            n: m.nrows(),
+        }
+    }
+}
+
+fn economy(n: usize) -> CsrMatrix {
+    generate(&GeneratorSettings {
         n,
         ..Default::default()
     })
-    .expect("generate");
-    let (ptr, idx, val) = e.a.into_parts();
-    Csr { ptr, idx, val, n }
+    .expect("generate")
+    .a
 }
 
 /// Median seconds of `reps` runs of `f`.
@@ -158,12 +170,11 @@ fn scatter(a: &Csr, q: &[f64], z: &mut [f64]) {
     }
 }
 
-/// `y = A p` and `z = Aᵀ q` in one pass; `pz[j] = [p_j, z_j]`.
-fn fused(a: &Csr, q: &[f64], pz: &mut [[f64; 2]], y: &mut [f64]) {
-    for e in pz.iter_mut() {
-        e[1] = 0.0;
-    }
-    for (i, yi) in y.iter_mut().enumerate() {
+/// `y = A p` and `z = Aᵀ q` in one pass over rows `r0..r0 + y.len()`, adding to `z`;
+/// `pz[j] = [p_j, z_j]`.
+fn fused_at(a: &Csr, r0: usize, q: &[f64], pz: &mut [[f64; 2]], y: &mut [f64]) {
+    for (row, yi) in y.iter_mut().enumerate() {
+        let i = r0 + row;
         let qi = q[i];
         let mut acc = 0.0;
         for k in a.ptr[i]..a.ptr[i + 1] {
@@ -231,7 +242,8 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
     let reps: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(7);
-    let a = economy(n);
+    let matrix = economy(n);
+    let a = Csr::of(&matrix);
     let nnz = a.idx.len();
     let p: Vec<f64> = (0..n).map(|j| 1.0 + (j % 7) as f64 * 0.1).collect();
     let mut y = vec![0.0; n];
@@ -285,7 +297,10 @@ fn main() {
         "t",
     );
     let mut pz: Vec<[f64; 2]> = p.iter().map(|&v| [v, 0.0]).collect();
-    let s = time(reps, || fused(&a, &p, &mut pz, &mut y));
+    let s = time(reps, || {
+        pz.iter_mut().for_each(|e| e[1] = 0.0);
+        fused_at(&a, 0, &p, &mut pz, &mut y)
+    });
     report("rows, A p and Aᵀ q in one pass (both)", s, "");
     for block in [4096usize, 16384, 65536] {
         let t = tiles(&a, block.min(n));
@@ -298,15 +313,7 @@ fn main() {
     // each scattering into its own accumulator (summed after, so the bits do not depend on
     // the thread count).
     {
-        let csr = plenty_core::matrix::CsrMatrix::try_from_parts(
-            n,
-            n,
-            a.ptr.clone(),
-            a.idx.clone(),
-            a.val.clone(),
-        )
-        .expect("csr");
-        let tiled = plenty_core::tiled::TiledMatrix::from_csr(&csr);
+        let tiled = plenty_core::tiled::TiledMatrix::from_csr(&matrix);
         let mut z2 = vec![0.0; n];
         let s1 = time(reps, || tiled.mul_vec(&p, &mut y));
         let s2 = time(reps, || tiled.mul_vec_transpose(&p, &mut z2));
@@ -317,29 +324,26 @@ fn main() {
             let (y0, y1) = y.split_at_mut(half);
             rayon::join(|| f(0, y0), || f(half, y1));
         };
+        // A product of `A p` on both cores: printed, and the fastest kept.
+        let mut two_cores = |name: &str, s: f64| {
+            println!(
+                "{name:<44} {:>6.3} ns  ({:.2} ms, two cores)",
+                per(s),
+                s * 1e3
+            );
+            best2_a = best2_a.min(s);
+        };
         let s = time(reps, || {
             halves(&|r0, yb| gather4_at(&a, r0, &p, yb), &mut y)
         });
-        println!(
-            "{:<44} {:>6.3} ns  ({:.2} ms, two cores)",
-            "rows, gather, 4 accumulators",
-            per(s),
-            s * 1e3
-        );
-        best2_a = best2_a.min(s);
+        two_cores("rows, gather, 4 accumulators", s);
         #[cfg(all(target_arch = "x86_64", feature = "avx512-example"))]
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: AVX-512F is present and every index is below n = p.len().
             let s = time(reps, || {
                 halves(&|r0, yb| unsafe { gather_avx512(&a, r0, &p, yb) }, &mut y)
             });
-            println!(
-                "{:<44} {:>6.3} ns  ({:.2} ms, two cores)",
-                "rows, gather, AVX-512 hardware gathers",
-                per(s),
-                s * 1e3
-            );
-            best2_a = best2_a.min(s);
+            two_cores("rows, gather, AVX-512 hardware gathers", s);
         }
         println!(
             "{:<44} {:>6.3} ns  ({:.2} ms A p + {:.2} ms Aᵀ q, two cores)",
@@ -348,31 +352,18 @@ fn main() {
             s1 * 1e3,
             s2 * 1e3
         );
-        let half = n / 2;
         let mut zs = [vec![[0.0f64; 2]; n], vec![[0.0f64; 2]; n]];
         let mut zsum = vec![0.0; n];
         let s = time(reps, || {
             let (y0, y1) = y.split_at_mut(half);
             let (z0, z1) = zs.split_at_mut(1);
-            let run = |rows: std::ops::Range<usize>, yb: &mut [f64], pz: &mut [[f64; 2]]| {
+            let run = |r0: usize, yb: &mut [f64], pz: &mut [[f64; 2]]| {
                 for (e, &v) in pz.iter_mut().zip(&p) {
                     *e = [v, 0.0];
                 }
-                for (k, i) in rows.enumerate() {
-                    let qi = p[i];
-                    let mut acc = 0.0;
-                    for q in a.ptr[i]..a.ptr[i + 1] {
-                        let e = &mut pz[a.idx[q] as usize];
-                        acc += a.val[q] * e[0];
-                        e[1] += a.val[q] * qi;
-                    }
-                    yb[k] = acc;
-                }
+                fused_at(&a, r0, &p, pz, yb);
             };
-            rayon::join(
-                || run(0..half, y0, &mut z0[0]),
-                || run(half..n, y1, &mut z1[0]),
-            );
+            rayon::join(|| run(0, y0, &mut z0[0]), || run(half, y1, &mut z1[0]));
             let (za, zb) = (&zs[0], &zs[1]);
             use rayon::prelude::*;
             zsum.par_chunks_mut(65536).enumerate().for_each(|(c, out)| {
@@ -390,7 +381,8 @@ fn main() {
         );
     }
     // The same kernels on an economy whose vectors fit in the core's cache.
-    let small = economy(20_000);
+    let small_matrix = economy(20_000);
+    let small = Csr::of(&small_matrix);
     let ps = vec![1.0; small.n];
     let mut ys = vec![0.0; small.n];
     let snz = small.idx.len() as f64;

@@ -287,22 +287,28 @@ pub struct PdlpProgress {
 }
 
 impl PdlpProgress {
-    /// The measure furthest from the tolerance: the primal and dual residuals and the gap, and
-    /// the row violation when `row_scaled` (the row-by-row test is on).
-    pub fn worst(&self, row_scaled: bool) -> f64 {
-        let rows = if row_scaled { self.row_violation } else { 0.0 };
-        worst_measure(
-            self.primal_residual,
-            self.dual_residual,
-            self.relative_gap,
-            rows,
-        )
+    /// The measure furthest from the tolerance, with its name: the primal and dual residuals
+    /// and the gap, and the row violation when `row_scaled` (the row-by-row test is on).
+    pub fn furthest(&self, row_scaled: bool) -> (&'static str, f64) {
+        let mut worst = ("primal residual", self.primal_residual);
+        for m in [
+            ("dual residual", self.dual_residual),
+            ("gap", self.relative_gap),
+        ] {
+            if m.1 > worst.1 {
+                worst = m;
+            }
+        }
+        if row_scaled && self.row_violation > worst.1 {
+            worst = ("row violation", self.row_violation);
+        }
+        worst
     }
-}
 
-/// The largest of the certificate's three measures and a row violation.
-fn worst_measure(primal: f64, dual: f64, gap: f64, rows: f64) -> f64 {
-    primal.max(dual).max(gap).max(rows)
+    /// The value of [`PdlpProgress::furthest`].
+    pub fn worst(&self, row_scaled: bool) -> f64 {
+        self.furthest(row_scaled).1
+    }
 }
 
 /// A function that PDLP calls with its [`PdlpProgress`]; a command line draws it, a library
@@ -1298,12 +1304,11 @@ fn run(
             if factors.is_none() {
                 return false;
             }
-            let worst = worst_measure(
-                cert.primal_residual,
-                cert.dual_residual,
-                cert.relative_gap,
-                own,
-            );
+            let worst = cert
+                .primal_residual
+                .max(cert.dual_residual)
+                .max(cert.relative_gap)
+                .max(own);
             if worst > crossover_at {
                 return false;
             }

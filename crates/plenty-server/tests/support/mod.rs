@@ -190,7 +190,6 @@ impl Client {
     }
 }
 
-/// Entries in the log now.
 /// The log as `GET /api/audit/export` gives it to anyone.
 pub async fn export(base: &str) -> String {
     reqwest::get(format!("{base}/api/audit/export"))
@@ -201,6 +200,7 @@ pub async fn export(base: &str) -> String {
         .unwrap()
 }
 
+/// Entries in the log now.
 pub fn entries(s: &Server) -> u64 {
     s.state.log.read(|c| c.seq)
 }
