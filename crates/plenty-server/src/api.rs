@@ -70,6 +70,24 @@ pub enum PlanJob {
     },
 }
 
+impl PlanJob {
+    /// What a reader is told about a round's plan. The in-memory ledger holds a new plan as
+    /// soon as it is applied, a moment before the database has it; until the job that
+    /// recorded it has heard the write is durable, the plan is still "computing" (a reader
+    /// told "done" must find the plan in the exported log). With no job (after a restart),
+    /// a plan in the ledger came from the database.
+    fn reported(job: Option<&PlanJob>, has_plan: bool) -> (Value, bool) {
+        match job {
+            Some(j @ PlanJob::Computing { .. }) => {
+                (serde_json::to_value(j).unwrap_or(Value::Null), false)
+            }
+            _ if has_plan => (json!({"state": "done"}), true),
+            Some(j) => (serde_json::to_value(j).unwrap_or(Value::Null), false),
+            None => (Value::Null, false),
+        }
+    }
+}
+
 /// Shared state of the handlers.
 #[derive(Clone)]
 pub struct AppState {
@@ -859,6 +877,7 @@ fn round_json(
         .unwrap_or_else(|e| e.into_inner())
         .get(&r.id)
         .cloned();
+    let (plan_job, durable) = PlanJob::reported(plan_job.as_ref(), r.plan.is_some());
     json!({
         "id": r.id,
         "title": r.title,
@@ -887,9 +906,9 @@ fn round_json(
             },
             "href": format!("/api/rounds/{}/tally", r.id),
         })),
-        "plan_job": if r.plan.is_some() { json!({"state": "done"}) } else { serde_json::to_value(plan_job).unwrap_or(Value::Null) },
+        "plan_job": plan_job,
         // The plan itself is at /api/rounds/{id}/plan: it can be large, and this is read often.
-        "plan": r.plan.as_ref().map(|p| json!({
+        "plan": r.plan.as_ref().filter(|_| durable).map(|p| json!({
             "status": p.1.status,
             "lambda": p.1.lambda,
             "working_week": p.1.working_week,
@@ -1164,18 +1183,19 @@ pub async fn plan(
 ) -> Result<Json<Value>, ApiError> {
     // Take the shared plan out under the lock; serialise it after.
     let recorded = get_round(&st, id, |_, r| r.plan.clone())?;
-    let (inputs, plan) = match &recorded {
-        Some(p) => (Some(&p.0), Some(&p.1)),
-        None => (None, None),
-    };
     let job = st
         .plans
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .get(&id)
         .cloned();
+    let (state, durable) = PlanJob::reported(job.as_ref(), recorded.is_some());
+    let (inputs, plan) = match recorded.as_ref().filter(|_| durable) {
+        Some(p) => (Some(&p.0), Some(&p.1)),
+        None => (None, None),
+    };
     Ok(Json(json!({
-        "state": if plan.is_some() { json!("done") } else { serde_json::to_value(&job).map(|v| v["state"].clone()).unwrap_or(Value::Null) },
+        "state": state["state"],
         "job": job,
         "inputs": inputs,
         "plan": plan,
@@ -1383,4 +1403,37 @@ pub async fn verify_now(State(st): State<AppState>) -> Result<Json<Value>, ApiEr
 /// `GET /api/health`.
 pub async fn health(State(st): State<AppState>) -> Json<Value> {
     Json(json!({"ok": true, "backend": st.log.store.backend(), "entries": st.log.read(|c| c.seq)}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PlanJob;
+
+    /// The CI failure of stop 8: a reader was told "done" while the plan's log entry was
+    /// still on its way to PostgreSQL, and the export it read next had no plan.
+    #[test]
+    fn issue_4_a_plan_is_reported_done_only_once_durable() {
+        let computing = PlanJob::Computing { since: 0 };
+        let (state, durable) = PlanJob::reported(Some(&computing), true);
+        assert_eq!(state["state"], "computing");
+        assert!(
+            !durable,
+            "applied in memory, not yet acknowledged by the store"
+        );
+        let (state, durable) = PlanJob::reported(Some(&PlanJob::Done), true);
+        assert_eq!(state["state"], "done");
+        assert!(durable);
+        // After a restart there is no job: a plan in the ledger was replayed from the store.
+        let (state, durable) = PlanJob::reported(None, true);
+        assert_eq!(state["state"], "done");
+        assert!(durable);
+        let (state, durable) = PlanJob::reported(None, false);
+        assert!(state.is_null() && !durable);
+        let failed = PlanJob::Failed {
+            message: "no economy".into(),
+        };
+        let (state, durable) = PlanJob::reported(Some(&failed), false);
+        assert_eq!(state["state"], "failed");
+        assert!(!durable);
+    }
 }

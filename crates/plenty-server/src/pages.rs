@@ -576,8 +576,9 @@ pub async fn plan(
         };
         match r {
             None => "<h1>No round yet</h1>".to_string(),
+            // Drawn once durable, as the API reports it (`PlanJob::reported`).
             Some(r) => match &r.plan {
-                Some(p) => {
+                Some(p) if !matches!(job(r.id), Some(crate::api::PlanJob::Computing { .. })) => {
                     let mine = who
                         .0
                         .as_ref()
@@ -587,7 +588,7 @@ pub async fn plan(
                     recorded = Some((r.id, p.clone(), c.ledger.councils.clone(), mine));
                     String::new()
                 }
-                None if r.phase >= Phase::Plan => match job(r.id) {
+                _ if r.phase >= Phase::Plan => match job(r.id) {
                     Some(crate::api::PlanJob::Failed { message }) => format!(
                         "<h1>The plan of round {}</h1><p class=err id=plan-status>The plan could not be computed: {}</p>",
                         r.id,
@@ -598,7 +599,7 @@ pub async fn plan(
                         r.id
                     ),
                 },
-                None => format!(
+                _ => format!(
                     "<h1>The plan of round {}</h1><p id=plan-status>The plan is computed when voting closes (the round is in its {} phase).</p>",
                     r.id,
                     r.phase.name()
