@@ -49,7 +49,7 @@ fn main() {
         ..Default::default()
     });
     // Experiment knobs: PDLP_NECESSARY, PDLP_SUFFICIENT, PDLP_SMOOTHING, PDLP_PC, PDLP_BOR,
-    // PDLP_REFLECTION, PDLP_CHECK, PDLP_RUIZ, PDLP_ARTIFICIAL, PDLP_ROWS=1
+    // PDLP_REFLECTION, PDLP_CHECK, PDLP_RUIZ, PDLP_ARTIFICIAL, PDLP_TRACE, PDLP_ROWS=1
     // (row-scaled feasibility).
     let mut solver = solver;
     let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
@@ -85,6 +85,24 @@ fn main() {
     }
     if let Some(v) = env("PDLP_ARTIFICIAL") {
         solver.settings.restart_artificial = v;
+    }
+    // PDLP_TRACE=k: one line on standard error at the first check after every k iterations.
+    if let Some(every) = env("PDLP_TRACE").map(|v| v.max(1.0) as usize) {
+        let last = std::sync::atomic::AtomicUsize::new(0);
+        solver.observer = plenty_core::lp::pdlp::Observer::new(move |p| {
+            if p.iterations / every > last.load(std::sync::atomic::Ordering::Relaxed) {
+                last.store(p.iterations / every, std::sync::atomic::Ordering::Relaxed);
+                eprintln!(
+                    "{:>8} its {:>8.3} s  primal {:.2e}  dual {:.2e}  gap {:.2e}  rows {:.2e}",
+                    p.iterations,
+                    p.seconds,
+                    p.primal_residual,
+                    p.dual_residual,
+                    p.relative_gap,
+                    p.row_violation
+                );
+            }
+        });
     }
     let (sol, stats) = solver.solve_with_stats(&lp, None, None).expect("solve");
     let c = sol.info.certificate;
