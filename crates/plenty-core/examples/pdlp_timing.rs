@@ -49,7 +49,7 @@ fn main() {
         ..Default::default()
     });
     // Experiment knobs: PDLP_NECESSARY, PDLP_SUFFICIENT, PDLP_SMOOTHING, PDLP_PC, PDLP_BOR,
-    // PDLP_REFLECTION, PDLP_CHECK, PDLP_RUIZ, PDLP_ARTIFICIAL, PDLP_TRACE, PDLP_ROWS=1
+    // PDLP_REFLECTION, PDLP_CHECK, PDLP_RUIZ, PDLP_ARTIFICIAL, PDLP_TRACE, PDLP_XLIMIT (crossover), PDLP_ROWS=1
     // (row-scaled feasibility).
     let mut solver = solver;
     let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
@@ -82,6 +82,9 @@ fn main() {
     }
     if let Some(v) = env("PDLP_BOR") {
         solver.settings.bound_objective_rescaling = v != 0.0;
+    }
+    if let Some(v) = env("PDLP_XLIMIT") {
+        solver.settings.crossover_limit = v as usize;
     }
     if let Some(v) = env("PDLP_ARTIFICIAL") {
         solver.settings.restart_artificial = v;
