@@ -71,20 +71,27 @@ pub enum PlanJob {
 }
 
 impl PlanJob {
-    /// What a reader is told about a round's plan. The in-memory ledger holds a new plan as
-    /// soon as it is applied, a moment before the database has it; until the job that
-    /// recorded it has heard the write is durable, the plan is still "computing" (a reader
-    /// told "done" must find the plan in the exported log). With no job (after a restart),
-    /// a plan in the ledger came from the database.
+    /// Whether a plan in the ledger may be shown. The in-memory ledger holds a new plan as soon
+    /// as it is applied, a moment before the database has it; until the job that recorded it
+    /// has heard the write is durable, the plan is still being computed (a reader shown the
+    /// plan must find it in the exported log). With no job (after a restart), a plan in the
+    /// ledger came from the database.
+    pub(crate) fn shows_recorded_plan(job: Option<&PlanJob>) -> bool {
+        !matches!(job, Some(PlanJob::Computing { .. }))
+    }
+
+    /// What a reader is told about a round's plan: the job's state (`done` once the plan may
+    /// be shown), and whether it may be shown.
     fn reported(job: Option<&PlanJob>, has_plan: bool) -> (Value, bool) {
-        match job {
-            Some(j @ PlanJob::Computing { .. }) => {
-                (serde_json::to_value(j).unwrap_or(Value::Null), false)
-            }
-            _ if has_plan => (json!({"state": "done"}), true),
-            Some(j) => (serde_json::to_value(j).unwrap_or(Value::Null), false),
-            None => (Value::Null, false),
-        }
+        let shown = has_plan && Self::shows_recorded_plan(job);
+        let state = if shown {
+            json!({"state": "done"})
+        } else {
+            job.map_or(Value::Null, |j| {
+                serde_json::to_value(j).unwrap_or(Value::Null)
+            })
+        };
+        (state, shown)
     }
 }
 

@@ -576,35 +576,38 @@ pub async fn plan(
         };
         match r {
             None => "<h1>No round yet</h1>".to_string(),
-            // Drawn once durable, as the API reports it (`PlanJob::reported`).
-            Some(r) => match &r.plan {
-                Some(p) if !matches!(job(r.id), Some(crate::api::PlanJob::Computing { .. })) => {
-                    let mine = who
-                        .0
-                        .as_ref()
-                        .and_then(|me| c.ledger.members.get(&me.member))
-                        .map(|m| m.councils.clone())
-                        .unwrap_or_default();
-                    recorded = Some((r.id, p.clone(), c.ledger.councils.clone(), mine));
-                    String::new()
-                }
-                _ if r.phase >= Phase::Plan => match job(r.id) {
-                    Some(crate::api::PlanJob::Failed { message }) => format!(
-                        "<h1>The plan of round {}</h1><p class=err id=plan-status>The plan could not be computed: {}</p>",
-                        r.id,
-                        esc(&message)
-                    ),
+            Some(r) => {
+                let job = job(r.id);
+                match &r.plan {
+                    // Drawn once durable, as the API reports it.
+                    Some(p) if crate::api::PlanJob::shows_recorded_plan(job.as_ref()) => {
+                        let mine = who
+                            .0
+                            .as_ref()
+                            .and_then(|me| c.ledger.members.get(&me.member))
+                            .map(|m| m.councils.clone())
+                            .unwrap_or_default();
+                        recorded = Some((r.id, p.clone(), c.ledger.councils.clone(), mine));
+                        String::new()
+                    }
+                    _ if r.phase >= Phase::Plan => match job {
+                        Some(crate::api::PlanJob::Failed { message }) => format!(
+                            "<h1>The plan of round {}</h1><p class=err id=plan-status>The plan could not be computed: {}</p>",
+                            r.id,
+                            esc(&message)
+                        ),
+                        _ => format!(
+                            "<h1>The plan of round {}</h1><p id=plan-status data-computing=1>The plan is being computed… this page refreshes itself.</p>",
+                            r.id
+                        ),
+                    },
                     _ => format!(
-                        "<h1>The plan of round {}</h1><p id=plan-status data-computing=1>The plan is being computed… this page refreshes itself.</p>",
-                        r.id
+                        "<h1>The plan of round {}</h1><p id=plan-status>The plan is computed when voting closes (the round is in its {} phase).</p>",
+                        r.id,
+                        r.phase.name()
                     ),
-                },
-                _ => format!(
-                    "<h1>The plan of round {}</h1><p id=plan-status>The plan is computed when voting closes (the round is in its {} phase).</p>",
-                    r.id,
-                    r.phase.name()
-                ),
-            },
+                }
+            }
         }
     });
     let body = match recorded {
