@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """plenty against the figure the engine issue quotes: SciPy BiCGSTAB "about 3.2 s" at n = 10^6.
 
-That figure comes from ../shared/bench/baseline.py (`--part bicgstab`), not from peer.py: its own
+That figure comes from bench/peer/baseline.py (`--part bicgstab`), not from peer.py: its own
 generator and seed, SciPy's BiCGSTAB on `I − A` held as CSC for x and on `(I − A)ᵀ` converted to
 CSR inside the timed region for v. This script runs that very measurement and plenty on the
 very same economy, one after the other:
@@ -28,7 +28,7 @@ import tempfile
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "bench"
+SHARED = ROOT / "bench" / "peer"
 
 
 def main():

@@ -23,7 +23,7 @@ bench/runs/<date>-<host>/raw.jsonl; at the end a Markdown table (medians over --
 saved next to it.
 
 Standard library only. The peers run under the peer venv's python (--peer-python), through
-/work/shared/bench/peer.py (--peer). plenty runs from a private copy of its release binary (so a concurrent
+bench/peer/peer.py (--peer). plenty runs from a private copy of its release binary (so a concurrent
 `cargo build` cannot swap it in the middle of a run).
 """
 import argparse
@@ -48,7 +48,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 DEFAULT_PLENTY = REPO / "target" / "release" / "plenty"
-DEFAULT_PEER = Path("/work/shared/bench/peer.py")
+DEFAULT_PEER = Path(__file__).resolve().parent / "peer" / "peer.py"
 DEFAULT_PEER_PYTHON = REPO / ".venv-peer" / "bin" / "python"
 
 PEER_LABELS = {"bicgstab": "SciPy BiCGSTAB", "jacobi": "SciPy Jacobi", "spsolve": "SciPy spsolve (SuperLU)"}

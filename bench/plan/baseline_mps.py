@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the Kantorovich planning LP of ../shared/bench/baseline.py as an MPS file.
+"""Writes the Kantorovich planning LP of bench/peer/baseline.py as an MPS file.
 
 The very instance of the issue's baseline figures: baseline.py's own generator and seed, and its
 own LP construction (`run_lp`), so HiGHS and plenty are timed on the LP those figures were
@@ -18,7 +18,7 @@ import pathlib
 import sys
 import types
 
-SHARED = pathlib.Path(__file__).resolve().parents[3] / "shared" / "bench"
+SHARED = pathlib.Path(__file__).resolve().parents[1] / "peer"
 
 
 class _Written(Exception):

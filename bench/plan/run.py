@@ -3,7 +3,7 @@
 
 Two kinds of instance (`--instance`):
 
-* `baseline` (default): the planning LP of ../shared/bench/baseline.py, from its own generator
+* `baseline` (default): the planning LP of bench/peer/baseline.py, from its own generator
   and seed, written as MPS by HiGHS (bench/plan/baseline_mps.py): the instance of the issue's
   baseline figures. plenty solves it with `plenty lp` (native PDLP, each row's violation within
   the tolerance times 1 + |its bound|, then a crossover to the exact vertex where the basis is
@@ -12,7 +12,7 @@ Two kinds of instance (`--instance`):
   own generator) with its LP as MPS; `plenty plan` solves the folder (policy iteration when
   labour is the only scarce input, else the native PDLP).
 
-Then HiGHS (highspy, via ../shared/bench/peer.py) solves the same MPS with each chosen solver,
+Then HiGHS (highspy, via bench/peer/peer.py) solves the same MPS with each chosen solver,
 one after the other, each under a time limit. For each solve the table gives the time, λ, the
 largest absolute row violation (HiGHS's `max_primal_infeasibility`; plenty's measured the same
 way on the same file) and the ratio HiGHS / plenty.
@@ -46,7 +46,7 @@ def main():
     p.add_argument("--extra", default="",
                    help="more generator options: `plenty generate-plan` ('--structure local') or baseline_mps.py")
     p.add_argument("--python", default=str(ROOT / ".venv-peer/bin/python"))
-    p.add_argument("--peer", default=str(ROOT.parent / "shared/bench/peer.py"))
+    p.add_argument("--peer", default=str(ROOT / "bench/peer/peer.py"))
     a = p.parse_args()
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "plenty-cli"], cwd=ROOT, check=True)
     plenty = ROOT / "target/release/plenty"

@@ -1,4 +1,4 @@
-//! Times the PDLP solver on the planning-shaped LP of `../shared/bench/baseline.py`
+//! Times the PDLP solver on the planning-shaped LP of `bench/peer/baseline.py`
 //! (`max λ` s.t. `Σ_t (I − A_t) x_t − λ d ≥ 0`, `Σ_t l_t·x_t ≤ L`, `0 ≤ x_t ≤ cap_t`).
 //!
 //! ```text

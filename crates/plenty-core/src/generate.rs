@@ -12,7 +12,7 @@
 //!   sum is below 1, hence `ρ(A) ≤ max_j s_j < 1`: the economy is productive.
 //! * Labour `l_j ~ U(0.1, 1.0)` hours per unit, final demand `d_j ~ U(0, 1)`.
 //!
-//! These are the distributions of `../shared/bench/baseline.py`, so peers are run on the same
+//! These are the distributions of `bench/peer/baseline.py`, so peers are run on the same
 //! kind of instance; the generator itself is plenty's own (xoshiro256**), and a seed gives the
 //! same bits on any machine and any number of threads.
 

@@ -21,8 +21,8 @@ fn fixture(name: &str) -> PathBuf {
     manifest().join("tests/data/formats").join(name)
 }
 
-fn shared_data() -> PathBuf {
-    manifest().join("../../../shared/data")
+fn data_dir() -> PathBuf {
+    manifest().join("../../data")
 }
 
 /// A fresh, empty folder for one test.
@@ -562,8 +562,8 @@ fn peer_reads_our_vectors() {
     let Some(py) = peer_python("peer_reads_our_vectors") else {
         return;
     };
-    let bench = manifest().join("../../../shared/bench");
-    assert!(bench.join("peer.py").exists(), "no ../shared/bench/peer.py");
+    let bench = manifest().join("../../bench/peer");
+    assert!(bench.join("peer.py").exists(), "no bench/peer/peer.py");
     let d = scratch("vec-peer");
     let labels: Vec<String> = ["a", "b, c", "d"].iter().map(|s| s.to_string()).collect();
     let values = [0.1, 1.0 / 3.0, 1e-300];
@@ -708,7 +708,7 @@ fn triplet_errors_name_lines() {
 // pymrio.
 
 fn pymrio_export() -> PathBuf {
-    shared_data().join("pymrio_test")
+    data_dir().join("pymrio_test")
 }
 
 /// Reads `x.csv` of the export by hand, as plain numbers.
@@ -726,7 +726,7 @@ fn pymrio_csv_export_is_read() {
     let dir = pymrio_export();
     assert!(
         dir.exists(),
-        "the shared data folder {} is missing",
+        "the data folder {} is missing",
         dir.display()
     );
     let sys = pymrio::read_pymrio(&dir).unwrap();

@@ -1,5 +1,5 @@
 //! Golden tests: plenty's results against figures published by others (the Eurostat Manual, the
-//! ONS, WIOD, BEA), read from ../shared/data through the import specifications in
+//! ONS, WIOD, BEA), read from the repository's data/ folder through the import specifications in
 //! examples/specs.
 
 #![allow(clippy::needless_range_loop)] // matrix entries read clearest by index
@@ -14,8 +14,8 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn shared() -> PathBuf {
-    root().join("../shared/data")
+fn data() -> PathBuf {
+    root().join("data")
 }
 
 fn load(spec_name: &str) -> spec::LoadedEconomy {
@@ -56,7 +56,7 @@ fn every_method() -> Vec<SolverSettings> {
 fn germany_1995_reproduces_the_eurostat_manual() {
     let loaded = load("germany_1995.toml");
     let e = &loaded.economy;
-    let refs = json(&shared().join("eurostat_manual_examples/reference_values.json"));
+    let refs = json(&data().join("eurostat_manual_examples/reference_values.json"));
     let r = &refs["germany_1995_beutel_table_15_4"];
     assert_eq!(e.n(), 6);
     for settings in every_method() {
@@ -107,7 +107,7 @@ fn germany_1995_reproduces_the_eurostat_manual() {
 /// Reads one of the ONS's own published matrices (row_code,row_label + one column per code).
 fn ons_matrix(file: &str, codes: &[String]) -> Vec<Vec<f64>> {
     let t =
-        plenty_io::table::RawTable::read(&shared().join("uk_ons_ioat_2010").join(file), 1).unwrap();
+        plenty_io::table::RawTable::read(&data().join("uk_ons_ioat_2010").join(file), 1).unwrap();
     let cols: Vec<usize> = codes.iter().map(|c| t.column(c).unwrap()).collect();
     codes
         .iter()
@@ -142,7 +142,7 @@ fn uk_2010_equals_the_ons_published_leontief_inverse_and_effects() {
     );
     // Published output multipliers, employment-cost effects and GVA effects, per product.
     let t = plenty_io::table::RawTable::read(
-        &shared().join("uk_ons_ioat_2010/ons_published_multipliers_and_effects_product.csv"),
+        &data().join("uk_ons_ioat_2010/ons_published_multipliers_and_effects_product.csv"),
         1,
     )
     .unwrap();
@@ -217,7 +217,7 @@ fn wiod_usa_2014_labour_embodied_in_final_demand_equals_hours_worked() {
     }
     // Labour values agree with the folder's independently computed ones (hours per USD).
     let t = plenty_io::table::RawTable::read(
-        &shared().join("wiod2016_usa_aus_clptheory/computed_usa_2014_labour_values_rawhours.csv"),
+        &data().join("wiod2016_usa_aus_clptheory/computed_usa_2014_labour_values_rawhours.csv"),
         1,
     )
     .unwrap();
@@ -249,7 +249,7 @@ fn bea_detail_2017_spectral_radius() {
     // non-zero eigenvalues) and the economy is productive.
     let text = std::fs::read_to_string(root().join("examples/specs/bea_detail_2017.toml"))
         .unwrap()
-        .replace("../../../shared", shared().join("..").to_str().unwrap())
+        .replace("../../data", data().to_str().unwrap())
         .replace("\"industry-technology\"", "\"industry-by-industry\"");
     let dir = std::env::temp_dir().join(format!("plenty-golden-bea-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -294,7 +294,7 @@ fn japan_2011_domestic_inverse_reproduces_gross_output() {
 /// Reads a pymrio CSV export table (2 header lines, 2 index columns, then a 3rd header line of
 /// index names) as rows of numbers.
 fn pymrio_rows(file: &str) -> Vec<Vec<f64>> {
-    let text = std::fs::read_to_string(shared().join("pymrio_test").join(file)).unwrap();
+    let text = std::fs::read_to_string(data().join("pymrio_test").join(file)).unwrap();
     text.lines()
         .skip(3)
         .map(|l| {
@@ -308,10 +308,10 @@ fn pymrio_rows(file: &str) -> Vec<Vec<f64>> {
 
 #[test]
 fn pymrio_test_system_matches_pymrio_calc_all() {
-    let sys = plenty_io::pymrio::read_pymrio(&shared().join("pymrio_test")).unwrap();
+    let sys = plenty_io::pymrio::read_pymrio(&data().join("pymrio_test")).unwrap();
     let e = plenty_io::pymrio::to_economy(&sys).unwrap();
     assert_eq!(e.n(), 48);
-    let refs = json(&shared().join("pymrio_test/reference_numbers.json"));
+    let refs = json(&data().join("pymrio_test/reference_numbers.json"));
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1e-12);
     // x
     let x = e.recorded_output.clone().unwrap();
@@ -382,7 +382,7 @@ fn pymrio_test_system_matches_pymrio_calc_all() {
 fn netherlands_2000_compensation_multipliers_match_iotables() {
     let loaded = load("netherlands_2000.toml");
     let e = &loaded.economy;
-    let refs = json(&shared().join("eurostat_manual_examples/reference_values.json"));
+    let refs = json(&data().join("eurostat_manual_examples/reference_values.json"));
     let r = &refs["netherlands_2000"];
     let solver = LeontiefSolver::new(&e.a, SolverSettings::default()).unwrap();
     let comp = satellite_effects(&solver, e.satellite("compensation").unwrap()).unwrap();
@@ -434,7 +434,7 @@ fn bea_summary_2017_both_technology_assumptions() {
     // negative coefficients on real data: an error that names the commodities.
     let text = std::fs::read_to_string(root().join("examples/specs/bea_summary_2017.toml"))
         .unwrap()
-        .replace("../../../shared", shared().join("..").to_str().unwrap())
+        .replace("../../data", data().to_str().unwrap())
         .replace("\"industry-technology\"", "\"commodity-technology\"");
     let dir = std::env::temp_dir().join(format!("plenty-golden-bea-ct-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -2,7 +2,7 @@
 //! direct prices (DP) and market prices (MP) for Australia 2010, and its uniform profit rates,
 //! reproduced from the WIOD tables through examples/specs/wiod_aus_2010.toml.
 //!
-//! The figures are in ../shared/data/wiod2016_usa_aus_clptheory/reference_values.json, block
+//! The figures are in data/wiod2016_usa_aus_clptheory/reference_values.json, block
 //! "AUS_2010_SI_circulating", copied from the clptheory README (`createdata("AUS", 2010)`, then
 //! `ppstdint1`, `ppnewint1` and `nonregdist`). R prints 7 significant digits; every figure must
 //! match those digits exactly.
@@ -22,12 +22,12 @@ use plenty_io::spec;
 use plenty_io::table::RawTable;
 use std::path::{Path, PathBuf};
 
-fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
 }
 
 fn data(file: &str) -> PathBuf {
-    shared().join("wiod2016_usa_aus_clptheory").join(file)
+    data_dir().join("wiod2016_usa_aus_clptheory").join(file)
 }
 
 fn reference() -> serde_json::Value {

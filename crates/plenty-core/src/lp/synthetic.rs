@@ -1,6 +1,6 @@
 //! Synthetic linear programs for tests and benchmarks, seeded and reproducible bit for bit.
 //!
-//! * [`planning_lp`]: the Kantorovich planning LP of `../shared/bench/baseline.py` on a
+//! * [`planning_lp`]: the Kantorovich planning LP of `bench/peer/baseline.py` on a
 //!   [`generate`](crate::generate)d economy with `T` techniques per product:
 //!
 //!   ```text

@@ -1,6 +1,6 @@
 //! Synthetic planning problems, seeded and documented.
 //!
-//! The distributions follow the `lp` part of `../shared/bench/baseline.py`, so that HiGHS and
+//! The distributions follow the `lp` part of `bench/peer/baseline.py`, so that HiGHS and
 //! plenty can be run side by side on the same kind of instance (the bits differ: plenty uses
 //! its own generator, [`crate::rng::Rng`]):
 //!
