@@ -3,15 +3,21 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// The kinds of INPUT every analysis command accepts, shown by `plenty --help` and by each
+/// subcommand's `--help`.
+pub const INPUT_KINDS: &str = "\
+INPUT is one of:
+  economy.toml        a hand-written economy ([[product]] and [[process]])
+  spec.toml           an import specification for a real table ([table] or [make_use])
+  DIR with A.mtx      written by `plenty generate` or `plenty convert --to mtx` (A.mtx, l.csv, d.csv)
+  DIR with Z.txt      a pymrio folder (pymrio.save_all)
+  A.mtx               Matrix Market coefficients (add --labour l.csv --demand d.csv)
+  triplets.csv        sparse coefficients, header row,col,value
+  A.csv               a labelled square CSV of coefficients (or flows, with --flows-with-output)";
+
 /// plenty: input-output economics and democratic planning.
-///
-/// INPUT is one of: an economy file (.toml with `[[product]]` and `[[process]]`); an import
-/// specification (.toml with `[table]` or `[make_use]`) for a real table; a folder written by
-/// `plenty generate` or `plenty convert --to mtx` (A.mtx, l.csv, d.csv); a pymrio folder
-/// (Z.txt …); a Matrix Market file (.mtx) of coefficients; a labelled CSV matrix of
-/// coefficients; or sparse triplets (.csv with header row,col,value).
 #[derive(Debug, Parser)]
-#[command(name = "plenty", version, about, long_about = None, propagate_version = true)]
+#[command(name = "plenty", version, about, long_about = None, propagate_version = true, after_help = INPUT_KINDS)]
 pub struct Cli {
     /// Options shared by every subcommand.
     #[command(flatten)]
@@ -68,7 +74,9 @@ pub enum Command {
 /// Where the economy comes from and how to solve.
 #[derive(Debug, Args, Clone)]
 pub struct InputArgs {
-    /// The economy (see `plenty --help` for the accepted kinds).
+    /// The economy: an economy or specification .toml, a folder, a .mtx or a .csv (`--help`
+    /// lists the kinds).
+    #[arg(long_help = INPUT_KINDS)]
     pub input: PathBuf,
     /// Hours (or any labour account) per unit of output, one number per product (CSV).
     /// Overrides the input's labour.
@@ -132,6 +140,23 @@ pub struct OutputArgs {
     /// Rows shown on the terminal.
     #[arg(long, default_value_t = 40)]
     pub max_rows: usize,
+    /// Only these result columns, by name (comma-separated), on the terminal and in the file.
+    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
+    pub columns: Vec<String>,
+    /// Where the provenance of --output goes: inside the file (CSV: `#` lines, read with
+    /// pandas' `read_csv(f, comment="#")`), or in STEM.provenance.json beside it, leaving a
+    /// plain CSV.
+    #[arg(long, value_enum, default_value_t = ProvenanceArg::Inline)]
+    pub provenance: ProvenanceArg,
+}
+
+/// `--provenance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProvenanceArg {
+    /// In the file.
+    Inline,
+    /// In a JSON file beside it.
+    Sidecar,
 }
 
 /// `values`, `multipliers`, `coefficients`, `check`.

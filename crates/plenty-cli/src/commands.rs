@@ -7,14 +7,15 @@ use crate::NoAnswer;
 use anyhow::{bail, Context, Result};
 use plenty_core::economy::{output_multipliers, satellite_effects};
 use plenty_core::generate::{generate, GeneratorSettings, Structure};
-use plenty_core::spectral::{offending_components, spectral_radius};
+use plenty_core::spectral::{diagnose, name_list};
 use plenty_core::{
-    Economy, IdentityCheck, LeontiefSolver, Method, Productivity, SolveReport, SolverSettings,
-    SpectralSettings, TechnicalCoefficients,
+    Answer, Economy, IdentityCheck, LeontiefSolver, Method, Productivity, ProductivityProof,
+    RightHandSide, Side, SolveReport, SolverSettings, SpectralSettings, TechnicalCoefficients,
 };
 use plenty_io::hash::hash_inputs;
 use plenty_io::output::{
-    render_table, write_report, Column, Format, Provenance, Report, ResultTable,
+    render_table, write_report, Column, Format, Provenance, ProvenancePlacement, Report,
+    ResultTable, WriteOptions,
 };
 use plenty_io::spec::LoadedEconomy;
 use plenty_io::{mtx, pymrio, triplets, vectors};
@@ -119,18 +120,27 @@ fn labour(e: &Economy) -> Result<Vec<f64>> {
     }
 }
 
-fn require_converged(what: &str, r: &SolveReport) -> Result<()> {
-    if r.status.is_converged() {
-        return Ok(());
-    }
-    Err(NoAnswer(format!(
-        "{what}: the {} solve {} after {} iterations (relative residual {:.3e}); run `plenty check` on the same input to test productivity (ρ(A) < 1) and see which sectors are responsible",
-        r.method, r.status, r.iterations, r.relative_residual
-    ))
-    .into())
+/// Reports answers only when the core vouches for them: the economy is productive, every solve
+/// converged, and no sign is impossible. Otherwise exit 1 with the core's reasons (for an
+/// unproductive economy, `check`'s diagnosis).
+fn vouch(
+    solver: &LeontiefSolver<'_>,
+    answers: &[Answer<'_>],
+    labels: &[String],
+) -> Result<ProductivityProof> {
+    solver
+        .vouch(answers, &SpectralSettings::default())
+        .map_err(|refusal| NoAnswer(refusal.lines(labels).join("\n")).into())
 }
 
 pub(crate) fn emit(report: &Report, out: &OutputArgs, headline: &[String]) -> Result<()> {
+    let selected;
+    let report = if out.columns.is_empty() {
+        report
+    } else {
+        selected = select_columns(report, &out.columns)?;
+        &selected
+    };
     if let Some(path) = &out.output {
         let format = Format::from_path(path).with_context(|| {
             format!(
@@ -138,13 +148,21 @@ pub(crate) fn emit(report: &Report, out: &OutputArgs, headline: &[String]) -> Re
                 path.display()
             )
         })?;
-        write_report(path, format, report, None)?;
+        let options = WriteOptions {
+            provenance: match out.provenance {
+                ProvenanceArg::Inline => ProvenancePlacement::Inline,
+                ProvenanceArg::Sidecar => ProvenancePlacement::Sidecar,
+            },
+        };
+        let written = write_report(path, format, report, &options)?;
         let stderr = std::io::stderr();
         let mut w = stderr.lock();
         for h in headline {
             writeln!(w, "{h}")?;
         }
-        writeln!(w, "wrote {}", path.display())?;
+        for p in written {
+            writeln!(w, "wrote {}", p.display())?;
+        }
         return Ok(());
     }
     let stdout = std::io::stdout();
@@ -152,9 +170,10 @@ pub(crate) fn emit(report: &Report, out: &OutputArgs, headline: &[String]) -> Re
     for h in headline {
         writeln!(w, "{h}")?;
     }
+    let width = terminal_width();
     for t in &report.tables {
         writeln!(w)?;
-        write!(w, "{}", render_table(t, out.max_rows))?;
+        write!(w, "{}", render_table(t, out.max_rows, width))?;
     }
     writeln!(
         w,
@@ -162,6 +181,35 @@ pub(crate) fn emit(report: &Report, out: &OutputArgs, headline: &[String]) -> Re
         report.provenance.input_hash, report.provenance.plenty_version
     )?;
     Ok(())
+}
+
+/// The terminal's width, or 100 characters when standard output is not a terminal.
+fn terminal_width() -> usize {
+    console::Term::stdout()
+        .size_checked()
+        .map_or(100, |(_, cols)| usize::from(cols).max(40))
+}
+
+/// The report with only the named columns in each table that has any of them; a name that no
+/// table has is an error listing the names there are.
+fn select_columns(report: &Report, names: &[String]) -> Result<Report> {
+    let known: Vec<&str> = report
+        .tables
+        .iter()
+        .flat_map(|t| t.columns.iter().map(|c| c.name.as_str()))
+        .collect();
+    if let Some(bad) = names.iter().find(|n| !known.contains(&n.as_str())) {
+        bail!(
+            "--columns: no result column is called {bad:?}; the columns are: {}",
+            known.join(", ")
+        );
+    }
+    let mut out = report.clone();
+    out.tables.retain_mut(|t| {
+        t.columns.retain(|c| names.contains(&c.name));
+        !t.columns.is_empty()
+    });
+    Ok(out)
 }
 
 fn report_json(r: &SolveReport) -> Value {
@@ -211,11 +259,18 @@ fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
     ));
     let (x, v) = solver.solve_both(&d, &l)?;
     let t_solve = t1.elapsed().as_secs_f64();
+    progress.stage("vouching for the answers (productivity, convergence, signs)");
+    let proof = vouch(
+        &solver,
+        &[
+            Answer::of("gross output", Side::Output, &d, &x),
+            Answer::of("labour values", Side::Values, &l, &v),
+        ],
+        &loaded.economy.products,
+    )?;
     drop(solver);
     progress.finish();
     let e = &loaded.economy;
-    require_converged("gross output", &x.report)?;
-    require_converged("labour values", &v.report)?;
     let id = IdentityCheck::new(&v.x, &d, &l, &x.x);
     let labour_name = e
         .labour_satellite()
@@ -253,6 +308,7 @@ fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
             "gross_output_solve": report_json(&x.report),
             "labour_values_solve": report_json(&v.report),
             "identity": {"v_dot_d": id.v_dot_d, "l_dot_x": id.l_dot_x, "relative_difference": id.relative_difference},
+            "productivity": proof,
             "seconds": {"read": t_read, "prepare": t_prepare, "solve_x_and_v": t_solve},
         }),
         tables: vec![ResultTable {
@@ -274,6 +330,7 @@ fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
             "identity: v·d = {:.10e}, l·x = {:.10e}, relative difference {:.2e}",
             id.v_dot_d, id.l_dot_x, id.relative_difference
         ),
+        proof.describe(),
         format!("time: read {t_read:.3} s, prepare {t_prepare:.3} s, solve x and v {t_solve:.3} s"),
     ];
     emit(&report, &args.output, &headline)
@@ -290,7 +347,7 @@ fn multipliers(g: &Global, args: &AnalysisArgs) -> Result<()> {
     let solver = LeontiefSolver::new(&e.a, settings.clone())?;
     progress.stage("output multipliers");
     let om = output_multipliers(&solver)?;
-    require_converged("output multipliers", &om.report)?;
+    let ones = vec![1.0; e.n()];
     let mut columns = vec![Column {
         name: "output_multiplier".into(),
         values: om.x.clone(),
@@ -303,10 +360,27 @@ fn multipliers(g: &Global, args: &AnalysisArgs) -> Result<()> {
         ),
         solve_line("output multipliers", &om.report),
     ];
+    let mut effects = Vec::with_capacity(e.satellites.len());
     for s in &e.satellites {
         progress.stage(&format!("effects of {}", s.name));
-        let eff = satellite_effects(&solver, s)?;
-        require_converged(&format!("satellite {:?}", s.name), &eff.report)?;
+        effects.push((
+            format!("{} effects", s.name),
+            satellite_effects(&solver, s)?,
+        ));
+    }
+    let mut answers = vec![Answer::of("output multipliers", Side::Values, &ones, &om)];
+    for (what, eff) in &effects {
+        answers.push(Answer {
+            what,
+            side: Side::Values,
+            rhs: RightHandSide::Vector(&eff.direct),
+            x: &eff.total,
+            report: &eff.report,
+        });
+    }
+    let proof = vouch(&solver, &answers, &e.products)?;
+    headline.push(proof.describe());
+    for (s, (_, eff)) in e.satellites.iter().zip(effects) {
         headline.push(solve_line(&format!("{} effects", s.name), &eff.report));
         reports.push(json!({ s.name.clone(): report_json(&eff.report) }));
         columns.push(Column {
@@ -329,7 +403,7 @@ fn multipliers(g: &Global, args: &AnalysisArgs) -> Result<()> {
     ));
     let report = Report {
         provenance: provenance(&loaded.inputs, json!({"solver": settings}))?,
-        summary: json!({"economy": economy_summary(&loaded), "solves": reports, "seconds": {"read": t_read, "solve": t_solve}}),
+        summary: json!({"economy": economy_summary(&loaded), "solves": reports, "productivity": proof, "seconds": {"read": t_read, "solve": t_solve}}),
         tables: vec![ResultTable {
             name: "multipliers".into(),
             row_header: "product".into(),
@@ -346,14 +420,41 @@ fn leontief(g: &Global, args: &LeontiefArgs) -> Result<()> {
     let e = &loaded.economy;
     let d = demand(e)?;
     let n = e.n();
-    if (args.inverse || args.diagonal) && n > 5000 {
+    let columns_wanted = args.inverse || args.diagonal;
+    if columns_wanted && n > 5000 {
         bail!("--inverse and --diagonal need one solve per product; this economy has {n} products (at most 5 000). Solve for the demands you need instead");
     }
     progress.stage("preparing the Leontief system");
     let solver = LeontiefSolver::new(&e.a, settings.clone())?;
     progress.stage("solving (I − A) x = d");
     let x = solver.solve_output(&d)?;
-    require_converged("gross output", &x.report)?;
+    let inv = if columns_wanted {
+        progress.stage("columns of (I − A)⁻¹");
+        solver.inverse_columns(&(0..n).collect::<Vec<_>>())?
+    } else {
+        Vec::new()
+    };
+    progress.stage("vouching for the answers (productivity, convergence, signs)");
+    let column_names: Vec<String> = if columns_wanted {
+        e.products
+            .iter()
+            .map(|p| format!("the inverse's column for {p}"))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut answers = vec![Answer::of("gross output", Side::Output, &d, &x)];
+    answers.extend(
+        inv.iter()
+            .enumerate()
+            .map(|(j, c)| Answer::inverse_column(&column_names[j], j, c)),
+    );
+    let proof = vouch(&solver, &answers, &e.products)?;
+    progress.finish();
+    let worst_inverse_residual = inv
+        .iter()
+        .map(|c| c.report.relative_residual)
+        .fold(0.0f64, f64::max);
     let mut columns = vec![
         Column {
             name: "final_demand".into(),
@@ -370,60 +471,55 @@ fn leontief(g: &Global, args: &LeontiefArgs) -> Result<()> {
             values: rec.clone(),
         });
     }
-    let mut tables = Vec::new();
-    let mut worst_inverse_residual = 0.0f64;
-    if args.inverse || args.diagonal {
-        progress.stage("columns of (I − A)⁻¹");
-        let cols: Vec<usize> = (0..n).collect();
-        let inv = solver.inverse_columns(&cols)?;
-        for c in &inv {
-            require_converged("a column of the inverse", &c.report)?;
-            worst_inverse_residual = worst_inverse_residual.max(c.report.relative_residual);
-        }
+    if columns_wanted {
         columns.push(Column {
             name: "leontief_diagonal".into(),
             values: (0..n).map(|j| inv[j].x[j]).collect(),
         });
-        if args.inverse {
-            tables.push(ResultTable {
-                name: "leontief_inverse".into(),
-                row_header: "product".into(),
-                rows: e.products.clone(),
-                columns: (0..n)
-                    .map(|j| Column {
-                        name: e.products[j].clone(),
-                        values: inv[j].x.clone(),
-                    })
-                    .collect(),
-            });
-        }
     }
-    progress.finish();
-    tables.insert(
-        0,
-        ResultTable {
-            name: "gross_output".into(),
+    let gross_output = ResultTable {
+        name: "gross_output".into(),
+        row_header: "product".into(),
+        rows: e.products.clone(),
+        columns,
+    };
+    // The table asked for comes first: it is the one `--output FILE.csv|.parquet` writes to
+    // FILE; the others go beside it (FILE stem + table name), never dropped.
+    let tables = if args.inverse {
+        let inverse = ResultTable {
+            name: "leontief_inverse".into(),
             row_header: "product".into(),
             rows: e.products.clone(),
-            columns,
-        },
-    );
+            columns: inv
+                .into_iter()
+                .zip(&e.products)
+                .map(|(c, p)| Column {
+                    name: p.clone(),
+                    values: c.x,
+                })
+                .collect(),
+        };
+        vec![inverse, gross_output]
+    } else {
+        vec![gross_output]
+    };
     let mut headline = vec![
         format!("{} products", n),
         solve_line("gross output x", &x.report),
     ];
-    if args.inverse || args.diagonal {
+    if columns_wanted {
         headline.push(format!(
             "(I − A)⁻¹ by {} solves with unit vectors; worst relative residual {:.2e}",
             n, worst_inverse_residual
         ));
     }
+    headline.push(proof.describe());
     let report = Report {
         provenance: provenance(
             &loaded.inputs,
             json!({"solver": settings, "inverse": args.inverse, "diagonal": args.diagonal}),
         )?,
-        summary: json!({"economy": economy_summary(&loaded), "gross_output_solve": report_json(&x.report), "inverse_worst_relative_residual": worst_inverse_residual}),
+        summary: json!({"economy": economy_summary(&loaded), "gross_output_solve": report_json(&x.report), "inverse_worst_relative_residual": worst_inverse_residual, "productivity": proof}),
         tables,
     };
     emit(&report, &args.output, &headline)
@@ -473,25 +569,13 @@ fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
     let n = e.n();
     progress.stage("estimating ρ(A) by power iteration");
     let spectral = SpectralSettings::default();
-    let est = spectral_radius(&e.a, &spectral);
+    let diagnosis = diagnose(&e.a, &spectral);
+    let est = &diagnosis.estimate;
     let sums = e.a.column_sums();
     let above: Vec<usize> = (0..n).filter(|&j| sums[j] > 1.0).collect();
-    let mut headline = vec![
-        format!("{n} products, {} non-zero coefficients", e.a.nnz()),
-        format!(
-            "ρ(A) = {:.6} (certain bounds [{:.6}, {:.6}], {} iterations): {}{}",
-            est.rho,
-            est.lower,
-            est.upper,
-            est.iterations,
-            est.productivity,
-            if est.certified {
-                ""
-            } else {
-                " (by the estimate; the bounds straddle 1)"
-            }
-        ),
-    ];
+    let mut headline = vec![format!("{n} products, {} non-zero coefficients", e.a.nnz())];
+    let mut lines = diagnosis.lines(&e.products).into_iter();
+    headline.extend(lines.next());
     if !above.is_empty() {
         headline.push(format!(
             "{} sectors have column sums of A above 1 (this alone does not make the economy unproductive): {}",
@@ -502,23 +586,12 @@ fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
     for note in &loaded.notes {
         headline.push(format!("note: {note}"));
     }
-    let mut offending_json = Vec::new();
-    if est.productivity == Productivity::NotProductive {
-        progress.stage("finding the sectors responsible");
-        for c in offending_components(&e.a, &spectral) {
-            headline.push(format!(
-                "not productive: the cycle among {} has ρ = {:.6} ≥ 1{}",
-                names(e, &c.sectors, 12),
-                c.rho,
-                if c.lower >= 1.0 {
-                    format!(" (certain: its own lower bound is {:.6})", c.lower)
-                } else {
-                    String::new()
-                }
-            ));
-            offending_json.push(json!({"rho": c.rho, "lower_bound": c.lower, "sectors": c.sectors.iter().map(|&k| &e.products[k]).collect::<Vec<_>>()}));
-        }
-    }
+    headline.extend(lines);
+    let offending_json: Vec<Value> = diagnosis
+        .offending
+        .iter()
+        .map(|c| json!({"rho": c.rho, "lower_bound": c.lower, "sectors": c.sectors.iter().map(|&k| &e.products[k]).collect::<Vec<_>>()}))
+        .collect();
     let mut columns = vec![Column {
         name: "column_sum".into(),
         values: sums.clone(),
@@ -597,15 +670,7 @@ fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
 }
 
 fn names(e: &Economy, idx: &[usize], max: usize) -> String {
-    let mut s: Vec<String> = idx
-        .iter()
-        .take(max)
-        .map(|&k| e.products[k].clone())
-        .collect();
-    if idx.len() > max {
-        s.push(format!("… and {} more", idx.len() - max));
-    }
-    s.join(", ")
+    name_list(&e.products, idx, max)
 }
 
 fn generate_cmd(g: &Global, a: &GenerateArgs) -> Result<()> {
@@ -691,7 +756,11 @@ fn write_pymrio_from_economy(e: &Economy, dir: &Path, settings: &SolverSettings)
         None => {
             let solver = LeontiefSolver::new(&e.a, settings.clone())?;
             let s = solver.solve_output(&d)?;
-            require_converged("gross output", &s.report)?;
+            vouch(
+                &solver,
+                &[Answer::of("gross output", Side::Output, &d, &s)],
+                &e.products,
+            )?;
             s.x
         }
     };
@@ -808,7 +877,7 @@ fn convert(g: &Global, a: &ConvertArgs) -> Result<()> {
                         .collect(),
                 }],
             };
-            write_report(&a.out, Format::Csv, &report, None)?;
+            write_report(&a.out, Format::Csv, &report, &WriteOptions::default())?;
         }
         ConvertTo::Pymrio => write_pymrio_from_economy(e, &a.out, &settings)?,
     }

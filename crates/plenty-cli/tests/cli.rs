@@ -233,6 +233,13 @@ fn an_unproductive_economy_is_an_answer_with_the_sectors_named() {
         "{out}"
     );
     assert!(err.contains("ρ(A) = 1.0392"), "{err}");
+    // Issue #10: the verdict and the cycle agree about certainty (the cycle's own lower bound
+    // is a lower bound of ρ(A)).
+    assert!(
+        out.contains("ρ(A) = 1.039230 (certain bounds [1.039230, 1.039230]"),
+        "{out}"
+    );
+    assert!(!out.contains("straddle"), "{out}");
     let o = plenty(&[
         "values",
         "crates/plenty-cli/tests/data/unproductive.toml",
@@ -241,7 +248,260 @@ fn an_unproductive_economy_is_an_answer_with_the_sectors_named() {
     ]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("plenty check"), "{err}");
+    assert!(err.contains("the cycle among steel, coal"), "{err}");
+}
+
+/// Issue #10, 1: every command that solves `(I − A)` refuses an unproductive economy with
+/// `check`'s diagnosis and exit code 1, whatever the method, and prints no table.
+#[test]
+fn issue_10_unproductive_economies_are_refused_by_every_solving_command() {
+    let d = temp("issue-10-unproductive");
+    let unproductive = "crates/plenty-cli/tests/data/unproductive.toml";
+    let pymrio = d.join("pymrio");
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["values", unproductive],
+        vec!["values", unproductive, "--method", "bicgstab"],
+        vec!["values", unproductive, "--method", "jacobi"],
+        vec!["multipliers", unproductive],
+        vec!["leontief", unproductive],
+        vec!["leontief", unproductive, "--inverse"],
+        vec![
+            "convert",
+            unproductive,
+            "--to",
+            "pymrio",
+            "--out",
+            pymrio.to_str().unwrap(),
+        ],
+    ];
+    for args in runs {
+        let o = plenty(&args);
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {out}{err}");
+        assert!(
+            err.contains("the economy is not productive"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("ρ(A) = 1.039230 (certain bounds [1.039230, 1.039230]"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("the cycle among steel, coal has ρ = 1.039230 ≥ 1 (certain"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            !out.contains("labour_value") && !out.contains("gross_output"),
+            "{args:?}: {out}"
+        );
+    }
+    assert!(!pymrio.join("Z.txt").exists());
+
+    // A two-sector labelled CSV with ρ = 0.4 + sqrt(0.7 · 0.8) = 1.148.
+    let a = d.join("A.csv");
+    std::fs::write(&a, "product,iron,coke\niron,0.4,0.7\ncoke,0.8,0.4\n").unwrap();
+    let l = d.join("l.csv");
+    std::fs::write(&l, "1\n2\n").unwrap();
+    for cmd in ["values", "multipliers", "leontief"] {
+        let o = plenty(&[
+            cmd,
+            a.to_str().unwrap(),
+            "--labour",
+            l.to_str().unwrap(),
+            "--demand",
+            l.to_str().unwrap(),
+        ]);
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {out}{err}");
+        assert!(err.contains("ρ(A) = 1.148331"), "{cmd}: {err}");
+        assert!(err.contains("the cycle among iron, coke"), "{cmd}: {err}");
+    }
+
+    // A real table with one flow set to 1e20: the column's coefficient explodes.
+    let spec = std::fs::read_to_string(common::root().join("examples/specs/germany_1995.toml"))
+        .unwrap()
+        .replace("../../data/eurostat_manual_examples/", "");
+    std::fs::write(d.join("germany.toml"), spec).unwrap();
+    let table = std::fs::read_to_string(
+        common::root().join("data/eurostat_manual_examples/Beutel_15_4.csv"),
+    )
+    .unwrap();
+    let mut lines: Vec<String> = table.lines().map(String::from).collect();
+    let row = lines.iter().position(|l| l.starts_with("cpa_c,")).unwrap();
+    let mut cells: Vec<String> = lines[row].split(',').map(String::from).collect();
+    // Manufacturing's use of its own products.
+    cells[6] = "1e20".into();
+    lines[row] = cells.join(",");
+    std::fs::write(d.join("Beutel_15_4.csv"), lines.join("\n") + "\n").unwrap();
+    let o = plenty(&["values", d.join("germany.toml").to_str().unwrap()]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(err.contains("the economy is not productive"), "{err}");
+    assert!(err.contains("manufacturing_group"), "{err}");
+    std::fs::remove_dir_all(&d).ok();
+}
+
+/// Issue #10, 1: a productive economy's answers name how productivity was certified, at the
+/// cost of one product with `A` when the right-hand side is positive.
+#[test]
+fn issue_10_productive_answers_carry_their_certificate() {
+    let d = temp("issue-10-certificate");
+    let j = d.join("v.json");
+    let o = plenty(&[
+        "values",
+        "examples/specs/uk_2010.toml",
+        "-o",
+        j.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let v = json_of(&j);
+    // Some UK products have no final demand and some no compensation of their own: the
+    // answers alone give a bound of 1, and a few products from them settle it.
+    let proof = &v["summary"]["productivity"];
+    assert_eq!(proof["by"], "bounds", "{proof}");
+    assert!(proof["iterations"].as_u64().unwrap() <= 10, "{proof}");
+    let bound = proof["upper_bound"].as_f64().unwrap();
+    assert!(bound < 1.0, "{proof}");
+    // Output multipliers solve against 1 > 0: the answer certifies by itself.
+    let m = d.join("m.json");
+    let o = plenty(&[
+        "multipliers",
+        "examples/specs/uk_2010.toml",
+        "-o",
+        m.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let proof = &json_of(&m)["summary"]["productivity"];
+    assert_eq!(proof["by"], "solution", "{proof}");
+    assert_eq!(proof["answer"], "output multipliers", "{proof}");
+    assert!(proof["upper_bound"].as_f64().unwrap() < 1.0, "{proof}");
+    // The certificate is a bound on ρ(A): check reports ρ itself, which must lie below it.
+    let c = d.join("check.json");
+    let o = plenty(&[
+        "check",
+        "examples/specs/uk_2010.toml",
+        "-o",
+        c.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let rho = json_of(&c)["summary"]["spectral_radius"]["rho"]
+        .as_f64()
+        .unwrap();
+    assert!(rho <= bound, "ρ = {rho}, certified bound {bound}");
+    std::fs::remove_dir_all(&d).ok();
+}
+
+/// Issue #10, 2: `leontief --inverse` writes the whole inverse, wide, in every format, and the
+/// gross-output table beside it rather than dropping either.
+#[test]
+fn issue_10_the_whole_inverse_is_written_in_every_format() {
+    let d = temp("issue-10-inverse");
+    let spec = "examples/specs/germany_1995.toml";
+    let json = d.join("L.json");
+    let o = plenty(&["leontief", spec, "--inverse", "-o", json.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let reference = json_of(&json)["tables"]["leontief_inverse"].clone();
+    let products: Vec<String> = reference["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(products.len(), 6);
+    let entry = |i: usize, j: usize| reference["columns"][&products[j]][i].as_f64().unwrap();
+    // The published diagonal of the Eurostat Manual's table 15.4 (4 digits).
+    assert_eq!((entry(0, 0) * 1e4).round() / 1e4, 1.0339);
+
+    let csv = d.join("L.csv");
+    let o = plenty(&["leontief", spec, "--inverse", "-o", csv.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("L.gross_output.csv"), "{err}");
+    let text_csv = std::fs::read_to_string(&csv).unwrap();
+    let rows: Vec<Vec<String>> = text_csv
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    assert_eq!(rows.len(), 7, "{text_csv}");
+    assert_eq!(rows[0][1..], products[..]);
+    for i in 0..6 {
+        for j in 0..6 {
+            assert_eq!(rows[i + 1][j + 1].parse::<f64>().unwrap(), entry(i, j));
+        }
+    }
+    let beside = std::fs::read_to_string(d.join("L.gross_output.csv")).unwrap();
+    assert!(beside.contains("gross_output"), "{beside}");
+
+    let pq = d.join("L.parquet");
+    let o = plenty(&["leontief", spec, "--inverse", "-o", pq.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let (table, _) = plenty_io::output::read_parquet(&pq).unwrap();
+    assert_eq!(table.columns.len(), 6);
+    for (j, c) in table.columns.iter().enumerate() {
+        assert_eq!(c.name, products[j]);
+        for i in 0..6 {
+            assert_eq!(c.values[i], entry(i, j));
+        }
+    }
+    let (gross, _) = plenty_io::output::read_parquet(&d.join("L.gross_output.parquet")).unwrap();
+    assert!(gross.columns.iter().any(|c| c.name == "gross_output"));
+    std::fs::remove_dir_all(&d).ok();
+}
+
+/// Issue #10, smaller things: a plain CSV with the provenance beside it, chosen columns, and
+/// terminal tables that fit their width.
+#[test]
+fn issue_10_sidecar_provenance_chosen_columns_and_stacked_tables() {
+    let d = temp("issue-10-output");
+    let csv = d.join("m.csv");
+    let o = plenty(&[
+        "multipliers",
+        "examples/specs/uk_2010.toml",
+        "-o",
+        csv.to_str().unwrap(),
+        "--provenance",
+        "sidecar",
+        "--columns",
+        "output_multiplier,gva_effect",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let body = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        body.starts_with("product,output_multiplier,gva_effect\n"),
+        "{body}"
+    );
+    assert_eq!(body.lines().count(), 128);
+    let side = json_of(&d.join("m.provenance.json"));
+    assert_eq!(side["provenance"]["input_hash"].as_str().unwrap().len(), 64);
+    assert_eq!(side["files"][0], csv.to_str().unwrap());
+
+    let o = plenty(&[
+        "multipliers",
+        "examples/specs/uk_2010.toml",
+        "--columns",
+        "gva_typo",
+    ]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no result column is called \"gva_typo\""),
+        "{err}"
+    );
+    assert!(err.contains("gva_type_i"), "{err}");
+
+    // Not a terminal: 100 characters, so the seven multiplier columns are stacked.
+    let o = plenty(&[
+        "multipliers",
+        "examples/specs/uk_2010.toml",
+        "--max-rows",
+        "3",
+    ]);
+    let (out, _) = text(&o);
+    assert!(o.status.success());
+    assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
+    assert_eq!(out.matches("\nproduct ").count(), 2, "{out}");
+    std::fs::remove_dir_all(&d).ok();
 }
 
 #[test]

@@ -64,9 +64,12 @@ impl LinearOperator for DenseMatrix {
 }
 
 /// Which system: `(I − A) x = b` or `(I − A)ᵀ x = b`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Side {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    /// `(I − A) x = b`: gross output for a final demand, or a column of the inverse.
     Output,
+    /// `(I − A)ᵀ x = b`, i.e. `x = b (I − A)⁻¹`: labour values, satellite effects, multipliers.
     Values,
 }
 

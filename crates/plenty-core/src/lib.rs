@@ -51,6 +51,7 @@ pub mod lp;
 pub mod make_use;
 pub mod matrix;
 pub mod plan;
+pub mod productivity;
 pub mod rng;
 pub mod solve;
 pub mod spectral;
@@ -61,9 +62,11 @@ pub use economy::{
     CoefficientError, Economy, FinalDemand, IdentityCheck, Satellite, SatelliteEffects,
 };
 pub use error::{ModelError, SolveError};
+pub use iterative::Side;
 pub use matrix::{CsrMatrix, DenseMatrix, TechnicalCoefficients};
+pub use productivity::{Answer, ProductivityProof, Refusal, RightHandSide};
 pub use solve::{LeontiefSolver, Method, SolveReport, SolveStatus, Solved, SolverSettings};
-pub use spectral::{Productivity, SpectralEstimate, SpectralSettings};
+pub use spectral::{Diagnosis, Productivity, SpectralEstimate, SpectralSettings};
 
 /// The version of this crate, recorded in every output so a result names the code that made it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

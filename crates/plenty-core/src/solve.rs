@@ -438,9 +438,30 @@ impl<'a> LeontiefSolver<'a> {
         }
     }
 
+    /// The settings in force.
+    pub fn settings(&self) -> &SolverSettings {
+        &self.settings
+    }
+
+    /// The coefficients in compressed rows (a copy unless they are sparse and kept), for
+    /// diagnoses that need the graph of `A`.
+    pub(crate) fn coefficients_csr(&self) -> std::borrow::Cow<'_, crate::matrix::CsrMatrix> {
+        use std::borrow::Cow;
+        match self.coefficients() {
+            Some(TechnicalCoefficients::Sparse(s)) => Cow::Borrowed(s),
+            Some(TechnicalCoefficients::Dense(d)) => Cow::Owned(d.to_csr()),
+            None => Cow::Owned(
+                self.tiled
+                    .get()
+                    .expect("tiles built when the matrix was consumed")
+                    .to_csr(),
+            ),
+        }
+    }
+
     /// The operator the iterations (and residual checks) use: the dense matrix itself, or the
     /// tiles of a sparse one.
-    fn operator(&self) -> &dyn LinearOperator {
+    pub(crate) fn operator(&self) -> &dyn LinearOperator {
         match self.coefficients() {
             Some(TechnicalCoefficients::Dense(d)) => d,
             Some(TechnicalCoefficients::Sparse(s)) => {

@@ -101,16 +101,31 @@ pub struct OffendingComponent {
 /// Estimates `ρ(A)`.
 pub fn spectral_radius(a: &TechnicalCoefficients, settings: &SpectralSettings) -> SpectralEstimate {
     let n = a.n();
-    power_iteration(n, settings, |x, y| a.mul_vec(x, y))
+    power_iteration(n, settings, PowerStart::Ones, |x, y| a.mul_vec(x, y))
 }
 
-fn power_iteration(
+/// Where the power iteration starts, and when it may stop.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PowerStart<'v> {
+    /// From the all-ones vector, to the full estimate (converged bounds or a steady estimate).
+    Ones,
+    /// From a positive vector (a Leontief solution is close to the Perron vector's cone), and
+    /// stop as soon as the bounds certify the verdict: the full estimate only when they
+    /// straddle 1.
+    UntilCertain(&'v [f64]),
+}
+
+pub(crate) fn power_iteration(
     n: usize,
     settings: &SpectralSettings,
+    start: PowerStart<'_>,
     mul: impl Fn(&[f64], &mut [f64]),
 ) -> SpectralEstimate {
     let alpha = settings.shift;
-    let mut x = vec![1.0; n];
+    let (mut x, stop_when_certain) = match start {
+        PowerStart::Ones => (vec![1.0; n], false),
+        PowerStart::UntilCertain(v) => (v.to_vec(), true),
+    };
     let mut y = vec![0.0; n];
     let (mut lower, mut upper) = (0.0f64, f64::INFINITY);
     let mut estimate = f64::NAN;
@@ -131,6 +146,9 @@ fn power_iteration(
         upper = upper.min(hi);
         let previous = estimate;
         estimate = kernels::sum(&y) / kernels::sum(&x);
+        if stop_when_certain && (upper < 1.0 || lower >= 1.0) {
+            break;
+        }
         if upper - lower <= settings.tolerance * upper.max(f64::MIN_POSITIVE) {
             converged = true;
             break;
@@ -244,15 +262,121 @@ pub fn strongly_connected_components(a: &CsrMatrix) -> Vec<Vec<usize>> {
     components
 }
 
+/// The productivity diagnosis: `ρ(A)` with its certified bounds and, when the economy is not
+/// productive, the groups of sectors responsible. `plenty check` prints it, and so does every
+/// command whose solve is refused because the economy cannot deliver its final demand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    /// The estimate of `ρ(A)`. When a responsible group's own lower bound is at least 1, the
+    /// economy's lower bound is raised to it (`ρ(A) ≥ ρ(block)`) and the verdict is certain.
+    pub estimate: SpectralEstimate,
+    /// The strongly connected groups with `ρ ≥ 1`, largest first (empty when productive).
+    pub offending: Vec<OffendingComponent>,
+}
+
+impl Diagnosis {
+    /// The diagnosis in words, one line each, naming sectors by `labels` (at most 12 per group).
+    pub fn lines(&self, labels: &[String]) -> Vec<String> {
+        let e = &self.estimate;
+        let mut out = vec![format!(
+            "ρ(A) = {:.6} (certain bounds [{:.6}, {:.6}], {} iterations): {}{}",
+            e.rho,
+            e.lower,
+            e.upper,
+            e.iterations,
+            e.productivity,
+            if e.certified {
+                ""
+            } else {
+                " (by the estimate; the bounds straddle 1)"
+            }
+        )];
+        for c in &self.offending {
+            out.push(format!(
+                "not productive: the cycle among {} has ρ = {:.6} ≥ 1{}",
+                name_list(labels, &c.sectors, 12),
+                c.rho,
+                if c.lower >= 1.0 {
+                    format!(" (certain: its own lower bound is {:.6})", c.lower)
+                } else {
+                    " (by the estimate)".to_string()
+                }
+            ));
+        }
+        out
+    }
+}
+
+/// `a, b, c … and k more`: at most `max` labels of the given indices.
+pub fn name_list(labels: &[String], idx: &[usize], max: usize) -> String {
+    let mut s: Vec<String> = idx
+        .iter()
+        .take(max)
+        .map(|&k| labels.get(k).cloned().unwrap_or_else(|| format!("#{k}")))
+        .collect();
+    if idx.len() > max {
+        s.push(format!("… and {} more", idx.len() - max));
+    }
+    s.join(", ")
+}
+
+/// The full diagnosis of `A`: the estimate of `ρ(A)`, and the responsible groups when it is
+/// at least 1.
+pub fn diagnose(a: &TechnicalCoefficients, settings: &SpectralSettings) -> Diagnosis {
+    diagnose_with(
+        a.n(),
+        settings,
+        |x, y| a.mul_vec(x, y),
+        || match a {
+            TechnicalCoefficients::Sparse(s) => std::borrow::Cow::Borrowed(s),
+            TechnicalCoefficients::Dense(d) => std::borrow::Cow::Owned(d.to_csr()),
+        },
+    )
+}
+
+/// [`diagnose`] for a matrix known only by its product and, when needed, its compressed rows.
+pub(crate) fn diagnose_with<'m>(
+    n: usize,
+    settings: &SpectralSettings,
+    mul: impl Fn(&[f64], &mut [f64]),
+    csr: impl FnOnce() -> std::borrow::Cow<'m, CsrMatrix>,
+) -> Diagnosis {
+    let mut estimate = power_iteration(n, settings, PowerStart::Ones, mul);
+    let offending = if estimate.productivity == Productivity::NotProductive {
+        offending_in(&csr(), settings)
+    } else {
+        Vec::new()
+    };
+    // ρ(A) ≥ ρ(block) ≥ the block's own lower bound: a group that is certainly unproductive
+    // makes the whole verdict certain, so the two lines never disagree about certainty.
+    if let Some(best) = offending.iter().map(|c| c.lower).reduce(f64::max) {
+        if best > estimate.lower {
+            estimate.lower = best;
+            estimate.rho = estimate.rho.max(best);
+        }
+        if estimate.lower >= 1.0 {
+            estimate.certified = true;
+            estimate.productivity = Productivity::NotProductive;
+        }
+    }
+    Diagnosis {
+        estimate,
+        offending,
+    }
+}
+
 /// The groups of sectors responsible for `ρ(A) ≥ 1`: every strongly connected component whose
 /// own block has spectral radius at least `1 −` [`BOUNDARY`], largest `ρ` first.
 pub fn offending_components(
     a: &TechnicalCoefficients,
     settings: &SpectralSettings,
 ) -> Vec<OffendingComponent> {
-    let csr = a.to_csr();
+    offending_in(&a.to_csr(), settings)
+}
+
+fn offending_in(csr: &CsrMatrix, settings: &SpectralSettings) -> Vec<OffendingComponent> {
     let mut out = Vec::new();
-    for comp in strongly_connected_components(&csr) {
+    for comp in strongly_connected_components(csr) {
         let m = comp.len();
         let self_loop = m == 1 && csr.row(comp[0]).any(|(c, v)| c == comp[0] && v > 0.0);
         if m == 1 && !self_loop {
@@ -271,7 +395,7 @@ pub fn offending_components(
             }
         }
         let block = CsrMatrix::try_from_triplets(m, m, triplets).expect("sub-block is valid");
-        let est = power_iteration(m, settings, |x, y| block.mul_vec(x, y));
+        let est = power_iteration(m, settings, PowerStart::Ones, |x, y| block.mul_vec(x, y));
         if est.rho >= 1.0 - BOUNDARY {
             out.push(OffendingComponent {
                 sectors: comp,

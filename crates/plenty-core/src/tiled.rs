@@ -250,6 +250,24 @@ impl TiledMatrix {
         z
     }
 
+    /// The matrix back in compressed rows (a copy; for the rare diagnosis that needs the graph of
+    /// `A`, such as the sectors responsible for `ρ(A) ≥ 1`).
+    pub fn to_csr(&self) -> CsrMatrix {
+        let mut triplets = Vec::with_capacity(self.nnz());
+        for r in 0..self.nb {
+            for c in 0..self.nb {
+                let (idx, val) = self.tile(r, c);
+                for (&k, &v) in idx.iter().zip(val) {
+                    let i = r * self.block + (k >> 16) as usize;
+                    let j = c * self.block + (k & 0xFFFF) as usize;
+                    triplets.push((i as u32, j as u32, v));
+                }
+            }
+        }
+        CsrMatrix::try_from_triplets(self.n, self.n, triplets)
+            .expect("the entries of a valid matrix")
+    }
+
     /// The diagonal.
     pub fn diagonal(&self) -> Vec<f64> {
         let mut d = vec![0.0; self.n];

@@ -2,7 +2,10 @@
 //! the settings and the hashes of the inputs.
 //!
 //! * CSV: `# key: value` provenance lines, then a header and one line per row. Readers that
-//!   skip `#` comments (pandas `comment="#"`, plenty's own) read it as a plain table.
+//!   skip `#` comments (pandas `read_csv(f, comment="#")`, plenty's own) read it as a plain
+//!   table; with [`ProvenancePlacement::Sidecar`] the provenance goes to a JSON file beside it
+//!   and the CSV starts with its header. One table per file: a report's further tables go
+//!   beside the first ([`companion_path`]).
 //! * JSON: `{"provenance": …, "summary": …, "tables": {name: {"row_header", "rows", "columns"}}}`.
 //! * Parquet: one row-label column and one `f64` column per result column; the provenance and
 //!   summary are in the file's key-value metadata (`plenty.provenance`, `plenty.summary`).
@@ -85,13 +88,49 @@ impl Format {
     }
 }
 
-/// Writes a report. CSV and Parquet hold one table: the first, unless `table` names another.
+/// Where the provenance of a CSV, JSON or Parquet output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProvenancePlacement {
+    /// Inside the file: `#` lines at the top of a CSV (read it with pandas'
+    /// `read_csv(f, comment="#")`), the `provenance` key of JSON, Parquet's key-value metadata.
+    #[default]
+    Inline,
+    /// Also in `STEM.provenance.json` beside the output (with the summary and the files
+    /// written), and CSV files start with their header line, for tools that know no comments.
+    Sidecar,
+}
+
+/// How to write a report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Where the provenance goes. Default: inline.
+    pub provenance: ProvenancePlacement,
+}
+
+/// The file beside `path` for a table other than the first: `out.csv` and table `gross_output`
+/// give `out.gross_output.csv`.
+pub fn companion_path(path: &Path, table: &str) -> std::path::PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}.{table}.{}", ext.to_string_lossy()),
+        None => format!("{stem}.{table}"),
+    };
+    path.with_file_name(name)
+}
+
+/// Writes a report and returns every file written. JSON holds every table. CSV and Parquet hold
+/// one table per file: the first table goes to `path`, every other one beside it
+/// ([`companion_path`]), so no table is ever dropped.
 pub fn write_report(
     path: &Path,
     format: Format,
     report: &Report,
-    table: Option<&str>,
-) -> Result<()> {
+    options: &WriteOptions,
+) -> Result<Vec<std::path::PathBuf>> {
+    let mut written = Vec::new();
     match format {
         Format::Json => {
             let f = std::fs::File::create(path).map_err(|e| IoError::os(path, &e))?;
@@ -101,35 +140,48 @@ pub fn write_report(
                 .map_err(|e| IoError::file(path, e.to_string()))?;
             w.write_all(b"\n")
                 .and_then(|_| w.flush())
-                .map_err(|e| IoError::os(path, &e))
+                .map_err(|e| IoError::os(path, &e))?;
+            written.push(path.to_path_buf());
         }
-        Format::Csv => {
-            let t = pick(report, table, path)?;
-            let f = std::fs::File::create(path).map_err(|e| IoError::os(path, &e))?;
-            let mut w = std::io::BufWriter::new(f);
-            write_csv(&mut w, report, t).map_err(|e| IoError::os(path, &e))
-        }
-        Format::Parquet => {
-            let t = pick(report, table, path)?;
-            write_parquet(path, report, t)
+        Format::Csv | Format::Parquet => {
+            if report.tables.is_empty() {
+                return Err(IoError::file(
+                    path,
+                    "this command produced no table to write; use a .json output",
+                ));
+            }
+            for (k, t) in report.tables.iter().enumerate() {
+                let target = if k == 0 {
+                    path.to_path_buf()
+                } else {
+                    companion_path(path, &t.name)
+                };
+                if format == Format::Csv {
+                    let f = std::fs::File::create(&target).map_err(|e| IoError::os(&target, &e))?;
+                    let mut w = std::io::BufWriter::new(f);
+                    let inline = options.provenance == ProvenancePlacement::Inline;
+                    write_csv(&mut w, inline.then_some(report), t)
+                        .map_err(|e| IoError::os(&target, &e))?;
+                } else {
+                    write_parquet(&target, report, t)?;
+                }
+                written.push(target);
+            }
         }
     }
-}
-
-fn pick<'a>(report: &'a Report, table: Option<&str>, path: &Path) -> Result<&'a ResultTable> {
-    match table {
-        None => report.tables.first().ok_or_else(|| {
-            IoError::file(
-                path,
-                "this command produced no table to write; use a .json output",
-            )
-        }),
-        Some(name) => report
-            .tables
-            .iter()
-            .find(|t| t.name == name)
-            .ok_or_else(|| IoError::file(path, format!("no table called {name:?}"))),
+    if options.provenance == ProvenancePlacement::Sidecar {
+        let sidecar = companion_path(path, "provenance").with_extension("json");
+        let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        let text = serde_json::to_string_pretty(&serde_json::json!({
+            "provenance": report.provenance,
+            "summary": report.summary,
+            "files": files,
+        }))
+        .map_err(|e| IoError::file(&sidecar, e.to_string()))?;
+        std::fs::write(&sidecar, text + "\n").map_err(|e| IoError::os(&sidecar, &e))?;
+        written.push(sidecar);
     }
+    Ok(written)
 }
 
 /// The JSON form of a report, serialised as a stream: `{"provenance", "summary", "tables":
@@ -226,10 +278,16 @@ fn num(v: f64) -> serde_json::Value {
     serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
-/// Writes provenance comment lines and one table as CSV.
-pub fn write_csv(w: &mut impl Write, report: &Report, t: &ResultTable) -> std::io::Result<()> {
-    for line in provenance_lines(&report.provenance) {
-        writeln!(w, "# {line}")?;
+/// Writes one table as CSV, after `#` provenance lines when a report is given.
+pub fn write_csv(
+    w: &mut impl Write,
+    provenance_of: Option<&Report>,
+    t: &ResultTable,
+) -> std::io::Result<()> {
+    if let Some(report) = provenance_of {
+        for line in provenance_lines(&report.provenance) {
+            writeln!(w, "# {line}")?;
+        }
     }
     let mut out = csv::Writer::from_writer(w);
     let mut header = vec![t.row_header.clone()];
@@ -367,47 +425,62 @@ pub fn read_parquet(path: &Path) -> Result<(ResultTable, Vec<(String, String)>)>
 }
 
 /// Renders a table for a terminal: aligned columns, at most `max_rows` rows (with a note on how
-/// many were left out).
-pub fn render_table(t: &ResultTable, max_rows: usize) -> String {
+/// many were left out), every column in one number format ([`ColumnFormat`]). A table wider
+/// than `width` characters is stacked: the columns are cut into groups that fit, each printed
+/// under the row labels.
+pub fn render_table(t: &ResultTable, max_rows: usize, width: usize) -> String {
     let shown = t.rows.len().min(max_rows);
-    let mut cells: Vec<Vec<String>> = Vec::with_capacity(shown + 1);
-    let mut header = vec![t.row_header.clone()];
-    header.extend(t.columns.iter().map(|c| c.name.clone()));
-    cells.push(header);
-    for i in 0..shown {
-        let mut row = vec![truncate(&t.rows[i], 40)];
-        row.extend(t.columns.iter().map(|c| fmt_num(c.values[i])));
-        cells.push(row);
-    }
-    let ncols = cells[0].len();
-    let widths: Vec<usize> = (0..ncols)
-        .map(|j| {
-            cells
-                .iter()
-                .map(|r| r[j].chars().count())
-                .max()
-                .unwrap_or(0)
+    let labels: Vec<String> = std::iter::once(t.row_header.clone())
+        .chain(t.rows[..shown].iter().map(|r| truncate(r, 40)))
+        .collect();
+    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    // Each column's cells (header first) and width.
+    let columns: Vec<(Vec<String>, usize)> = t
+        .columns
+        .iter()
+        .map(|c| {
+            let format = ColumnFormat::for_values(&c.values[..shown]);
+            let cells: Vec<String> = std::iter::once(c.name.clone())
+                .chain(c.values[..shown].iter().map(|&v| format.render(v)))
+                .collect();
+            let w = cells.iter().map(|x| x.chars().count()).max().unwrap_or(0);
+            (cells, w)
         })
         .collect();
-    let mut out = String::new();
-    for (k, row) in cells.iter().enumerate() {
-        let mut line = String::new();
-        for (j, cell) in row.iter().enumerate() {
-            let pad = widths[j] - cell.chars().count();
-            if j == 0 {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad));
-            } else {
-                line.push_str("  ");
-                line.push_str(&" ".repeat(pad));
-                line.push_str(cell);
-            }
+    // Groups of consecutive columns that fit beside the labels (at least one per group).
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    let mut used = label_width;
+    for (j, (_, w)) in columns.iter().enumerate() {
+        if j > start && used + 2 + w > width {
+            groups.push(start..j);
+            start = j;
+            used = label_width;
         }
-        out.push_str(line.trim_end());
-        out.push('\n');
-        if k == 0 {
-            out.push_str(&"─".repeat(widths.iter().sum::<usize>() + 2 * (ncols - 1)));
+        used += 2 + w;
+    }
+    groups.push(start..columns.len());
+    let mut out = String::new();
+    for (g, range) in groups.iter().enumerate() {
+        if g > 0 {
             out.push('\n');
+        }
+        let total = label_width
+            + columns[range.clone()]
+                .iter()
+                .map(|(_, w)| 2 + w)
+                .sum::<usize>();
+        for (k, label) in labels.iter().enumerate() {
+            let mut line = format!("{label:<label_width$}");
+            for (cells, w) in &columns[range.clone()] {
+                line.push_str(&format!("  {:>w$}", cells[k]));
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+            if k == 0 {
+                out.push_str(&"─".repeat(total));
+                out.push('\n');
+            }
         }
     }
     if shown < t.rows.len() {
@@ -417,6 +490,52 @@ pub fn render_table(t: &ResultTable, max_rows: usize) -> String {
         ));
     }
     out
+}
+
+/// One number format for a whole column, so that its digits line up: fixed decimals chosen for
+/// six significant digits on the column's largest magnitude, or scientific notation when the
+/// column spans magnitudes that fixed decimals would show with fewer than three significant
+/// digits (or beyond 10⁹).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnFormat {
+    /// This many decimals.
+    Fixed(usize),
+    /// `d.ddddde±x`.
+    Scientific,
+}
+
+impl ColumnFormat {
+    /// The format for these values (NaN is ignored).
+    pub fn for_values(values: &[f64]) -> Self {
+        let magnitudes = values.iter().filter(|v| v.is_finite()).map(|v| v.abs());
+        let largest = magnitudes.clone().fold(0.0f64, f64::max);
+        let smallest = magnitudes
+            .filter(|&a| a > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        if largest == 0.0 {
+            return ColumnFormat::Fixed(0);
+        }
+        if largest >= 1e9 {
+            return ColumnFormat::Scientific;
+        }
+        let decimals = (5 - largest.log10().floor() as i32).clamp(0, 9) as usize;
+        // The smallest non-zero value keeps at least three significant digits.
+        if smallest < 10f64.powi(2 - decimals as i32) {
+            return ColumnFormat::Scientific;
+        }
+        ColumnFormat::Fixed(decimals)
+    }
+
+    /// One value in this format (NaN as a dash).
+    pub fn render(self, v: f64) -> String {
+        if v.is_nan() {
+            return "—".into();
+        }
+        match self {
+            ColumnFormat::Fixed(d) => format!("{v:.d$}"),
+            ColumnFormat::Scientific => format!("{v:.5e}"),
+        }
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -444,5 +563,72 @@ pub fn fmt_num(v: f64) -> String {
             (5 - a.log10().floor() as i32).clamp(0, 9) as usize
         };
         format!("{v:.digits$}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(columns: Vec<(&str, Vec<f64>)>) -> ResultTable {
+        let n = columns[0].1.len();
+        ResultTable {
+            name: "t".into(),
+            row_header: "product".into(),
+            rows: (0..n).map(|i| format!("p{i}")).collect(),
+            columns: columns
+                .into_iter()
+                .map(|(name, values)| Column {
+                    name: name.into(),
+                    values,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn issue_10_one_number_format_per_column() {
+        assert_eq!(
+            ColumnFormat::for_values(&[0.0249601, 0.00776417]),
+            ColumnFormat::Fixed(7)
+        );
+        assert_eq!(
+            ColumnFormat::for_values(&[15219.0, 619342.0]),
+            ColumnFormat::Fixed(0)
+        );
+        // Fixed decimals would show 1e-6 with one digit: the whole column is scientific.
+        assert_eq!(
+            ColumnFormat::for_values(&[1.5, 1e-6]),
+            ColumnFormat::Scientific
+        );
+        assert_eq!(ColumnFormat::for_values(&[2e10]), ColumnFormat::Scientific);
+        assert_eq!(
+            ColumnFormat::for_values(&[f64::NAN, 0.0]),
+            ColumnFormat::Fixed(0)
+        );
+        let out = render_table(&table(vec![("v", vec![0.0249601, 0.00776417])]), 10, 80);
+        assert!(
+            out.contains("0.0249601") && out.contains("0.0077642"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn issue_10_wide_tables_are_stacked_to_the_width() {
+        let t = table(
+            (0..12)
+                .map(|k| ("a_rather_long_column_name", vec![k as f64, 1.0]))
+                .collect(),
+        );
+        let out = render_table(&t, 10, 80);
+        assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+        // Every column is shown once, and every block repeats the row labels.
+        assert_eq!(out.matches("a_rather_long_column_name").count(), 12);
+        let blocks = out.matches("product").count();
+        assert!(blocks >= 4, "{out}");
+        assert_eq!(
+            out.matches("\np1 ").count() + usize::from(out.starts_with("p1 ")),
+            blocks
+        );
     }
 }
