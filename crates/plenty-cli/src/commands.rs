@@ -5,7 +5,7 @@ use crate::input;
 use crate::progress::Progress;
 use crate::NoAnswer;
 use anyhow::{bail, Context, Result};
-use plenty_core::economy::{output_multipliers, satellite_effects};
+use plenty_core::economy::{output_multipliers, satellite_effects, BalanceCheck};
 use plenty_core::generate::{generate, GeneratorSettings, Structure};
 use plenty_core::spectral::{diagnose, name_list};
 use plenty_core::{
@@ -603,26 +603,15 @@ fn check(g: &Global, args: &AnalysisArgs) -> Result<()> {
             progress.stage("recomputing gross output from final demand");
             let solver = LeontiefSolver::new(&e.a, settings.clone())?;
             let x = solver.solve_output(&e.total_final_demand())?;
-            let rel: Vec<f64> =
-                x.x.iter()
-                    .zip(rec)
-                    .map(|(a, b)| {
-                        if *b != 0.0 {
-                            (a - b) / b
-                        } else if *a == 0.0 {
-                            0.0
-                        } else {
-                            f64::INFINITY
-                        }
-                    })
-                    .collect();
-            let off: Vec<usize> = (0..n).filter(|&i| rel[i].abs() > 0.01).collect();
+            let check = BalanceCheck::new(&x.x, rec);
+            let off = &check.off;
             headline.push(if off.is_empty() {
-                format!("balance: gross output recomputed from final demand matches the recorded output within 1% for every sector (worst {:.2e})", rel.iter().fold(0.0f64, |m, v| m.max(v.abs())))
+                format!("balance: gross output recomputed from final demand matches the recorded output within 1% for every sector (worst {:.2e})", check.worst)
             } else {
-                format!("balance: {} sectors' recomputed output is more than 1% off the recorded output: {}", off.len(), names(e, &off, 10))
+                format!("balance: {} sectors' recomputed output is more than 1% off the recorded output: {}", off.len(), names(e, off, 10))
             });
             balance = json!({"sectors_over_1_percent": off.iter().map(|&k| &e.products[k]).collect::<Vec<_>>(), "solve": report_json(&x.report)});
+            let rel = check.relative_difference;
             columns.push(Column {
                 name: "recorded_output".into(),
                 values: rec.clone(),

@@ -68,7 +68,7 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
     progress.finish();
     let c = sol.info.certificate;
     let activity = lp.row_activity(&sol.x);
-    let violation = max_row_violation(&lp, &activity);
+    let violation = lp.max_row_violation(&activity);
     let summary = json!({
         "status": sol.status,
         "objective": sol.objective,
@@ -147,16 +147,6 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
         .into());
     }
     emit(&report, &a.output, &headline)
-}
-
-/// The largest absolute violation of a row bound by the row activities `A x`: the measure HiGHS
-/// reports as `max_primal_infeasibility` (before its own scaling), so that two solvers' answers
-/// can be compared on the same footing.
-fn max_row_violation(lp: &LinearProgram, ax: &[f64]) -> f64 {
-    ax.iter()
-        .zip(lp.row_lower.iter().zip(&lp.row_upper))
-        .map(|(a, (lo, hi))| (lo - a).max(a - hi).max(0.0))
-        .fold(0.0, f64::max)
 }
 
 fn col(name: &str, values: Vec<f64>) -> Column {

@@ -11,34 +11,17 @@ use crate::progress::Progress;
 use crate::NoAnswer;
 use anyhow::{bail, Context, Result};
 use plenty_core::generate::Structure;
-use plenty_core::lp::pdlp::{Pdlp, PdlpSettings};
-use plenty_core::lp::{LpSettings, LpStatus};
+use plenty_core::lp::pdlp::PdlpSettings;
+use plenty_core::lp::LpSettings;
 use plenty_core::plan::{
-    generate_plan as generate_economy, non_substitution_applies, solve_harmony, solve_harmony_warm,
-    solve_lambda, solve_lambda_warm, solve_policy, HarmonyPlan, HarmonySettings, KantorovichLp,
-    Plan, PlanGeneratorSettings, PlanStart, PlanningEconomy, PolicyPlan, PolicySettings,
+    generate_plan as generate_economy, solve_plan, KantorovichLp, LpSolver, Objective, Plan,
+    PlanGeneratorSettings, PlanMethod, PlanReport, PlanRequest, PlanSolution, PlanStart,
+    PlanningEconomy,
 };
 use plenty_io::output::{Column, Report, ResultTable};
 use plenty_io::planning_file::{load_planning, write_planning_folder};
 use serde_json::{json, Value};
 use std::path::PathBuf;
-
-/// The result of one solve, whichever way it was made.
-enum Solved {
-    Lambda(Plan),
-    Policy(PolicyPlan),
-    Harmony(HarmonyPlan),
-}
-
-impl Solved {
-    fn plan(&self) -> &Plan {
-        match self {
-            Solved::Lambda(p) => p,
-            Solved::Policy(p) => &p.plan,
-            Solved::Harmony(h) => &h.plan,
-        }
-    }
-}
 
 /// `plenty plan`.
 pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
@@ -78,82 +61,39 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         let k = KantorovichLp::build(e)?;
         plenty_io::mps::write_mps(path, &k.lp)?;
     }
-    let native = Pdlp::new(PdlpSettings {
-        lp: lp_settings.clone(),
-        crossover_limit: a.crossover_limit,
-        ..Default::default()
-    });
-    let row_scaled = native.settings.row_scaled_feasibility;
-    let native = native.with_observer(progress.pdlp_observer(row_scaled));
-    let policy_settings = PolicySettings {
-        tolerance: a.tolerance,
-        ..Default::default()
-    };
     let start = match &a.warm_start {
         None => None,
-        Some(path) => {
-            if a.objective != ObjectiveArg::Lambda
-                || !matches!(a.backend, BackendArg::Auto | BackendArg::Native)
-            {
-                bail!("--warm-start starts the native LP solver: use it with --objective lambda and --backend auto or native");
-            }
-            Some(read_start(path, e)?)
-        }
+        Some(path) => Some(read_start(path, e)?),
     };
-    let harmony_settings = HarmonySettings {
-        lp: lp_settings.clone(),
-        gap_tolerance: a.tolerance,
-        ..Default::default()
+    let highs = match a.backend {
+        BackendArg::Highs => Some(crate::highs::backend()?),
+        _ => None,
     };
-    let applies = non_substitution_applies(e);
-    let solved = match (a.objective, a.backend, &start) {
-        // Checked above: a start comes only with λ and the native solver.
-        (_, _, Some(start)) => {
-            progress.stage("solving the LP from the warm start");
-            Solved::Lambda(solve_lambda_warm(e, &native, &lp_settings, start)?)
-        }
-        (ObjectiveArg::Harmony, BackendArg::Highs, None) => {
-            let highs = crate::highs::backend()?;
-            progress.stage("maximising harmony with HiGHS (a sequence of LPs)");
-            Solved::Harmony(solve_harmony(e, highs.as_ref(), &harmony_settings)?)
-        }
-        (ObjectiveArg::Lambda, BackendArg::Highs, None) => {
-            let highs = crate::highs::backend()?;
-            progress.stage("solving the LP with HiGHS");
-            Solved::Lambda(solve_lambda(e, highs.as_ref(), &lp_settings)?)
-        }
-        (ObjectiveArg::Harmony, BackendArg::Policy, None) => {
-            bail!("--objective harmony needs an LP solver; use --backend native or auto")
-        }
-        (ObjectiveArg::Harmony, _, None) => {
-            progress.stage("maximising harmony (a sequence of LPs)");
-            Solved::Harmony(solve_harmony_warm(e, &native, &harmony_settings)?)
-        }
-        (ObjectiveArg::Lambda, BackendArg::Policy, None) => {
-            if let Err(why) = &applies {
-                bail!("--backend policy: {why}; use --backend native");
-            }
-            progress.stage("policy iteration");
-            Solved::Policy(solve_policy(e, &policy_settings)?)
-        }
-        (ObjectiveArg::Lambda, BackendArg::Auto, None) if applies.is_ok() => {
-            progress.stage("policy iteration");
-            let p = solve_policy(e, &policy_settings)?;
-            if matches!(
-                p.plan.status,
-                LpStatus::NumericalTrouble | LpStatus::IterationLimit
-            ) {
-                progress.stage("solving the LP (policy iteration did not finish)");
-                Solved::Lambda(solve_lambda(e, &native, &lp_settings)?)
-            } else {
-                Solved::Policy(p)
-            }
-        }
-        (ObjectiveArg::Lambda, _, None) => {
-            progress.stage("solving the LP");
-            Solved::Lambda(solve_lambda(e, &native, &lp_settings)?)
-        }
+    let request = PlanRequest {
+        objective: match a.objective {
+            ObjectiveArg::Lambda => Objective::Lambda,
+            ObjectiveArg::Harmony => Objective::Harmony,
+        },
+        method: match a.backend {
+            BackendArg::Auto => PlanMethod::Auto,
+            BackendArg::Policy => PlanMethod::Policy,
+            BackendArg::Native | BackendArg::Highs => PlanMethod::Lp,
+        },
+        limits: lp_settings.clone(),
+        crossover_limit: Some(a.crossover_limit),
+        lp_solver: match &highs {
+            Some(h) => LpSolver::External(h.as_ref()),
+            None => LpSolver::Native,
+        },
+        start,
+        observer: progress.pdlp_observer(PdlpSettings::default().row_scaled_feasibility),
     };
+    progress.stage(match (request.objective, request.method) {
+        (Objective::Harmony, _) => "maximising harmony (a sequence of LPs)",
+        (_, PlanMethod::Lp) => "solving the LP",
+        _ => "solving: policy iteration where it applies, else the LP",
+    });
+    let solved = solve_plan(e, &request)?;
     progress.finish();
     let t_solve = t1.elapsed().as_secs_f64();
     let plan = solved.plan();
@@ -188,30 +128,11 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         tables,
     };
     let headline = headline(e, &solved, loaded.name.as_deref());
-    if plan.status != LpStatus::Optimal {
+    if let Some(reason) = solved.no_plan_reason() {
         if a.output.output.is_some() {
             emit(&report, &a.output, &[])?;
         }
-        let mut msg = format!("no optimal plan: {}", plan.status);
-        if let Some(ex) = &plan.explanation {
-            msg.push('\n');
-            msg.push_str(&ex.to_string());
-        } else if matches!(
-            plan.status,
-            LpStatus::IterationLimit | LpStatus::TimeLimit | LpStatus::NumericalTrouble
-        ) {
-            msg.push_str(&format!(
-                " after {} iterations (certificate: primal residual {:.2e}, dual residual {:.2e}, gap {:.2e}); raise --max-iterations or --time-limit, or loosen --tolerance",
-                plan.iterations,
-                plan.certificate.primal_residual,
-                plan.certificate.dual_residual,
-                plan.certificate.relative_gap
-            ));
-        }
-        for n in &plan.notes {
-            msg.push_str(&format!("\nnote: {n}"));
-        }
-        return Err(NoAnswer(msg).into());
+        return Err(NoAnswer(reason).into());
     }
     emit(&report, &a.output, &headline)
 }
@@ -231,7 +152,7 @@ fn col(name: &str, values: Vec<f64>) -> Column {
     }
 }
 
-fn products_table(e: &PlanningEconomy, s: &Solved) -> ResultTable {
+fn products_table(e: &PlanningEconomy, s: &PlanReport) -> ResultTable {
     let p = s.plan();
     let mut columns = vec![
         col("target", e.targets()),
@@ -242,11 +163,11 @@ fn products_table(e: &PlanningEconomy, s: &Solved) -> ResultTable {
         col("valuation", p.product_valuation.clone()),
         col("binds", p.product_binds.iter().map(|b| flag(*b)).collect()),
     ];
-    match s {
-        Solved::Policy(pp) if !pp.labour_values.is_empty() => {
+    match &s.solution {
+        PlanSolution::Policy(pp) if !pp.labour_values.is_empty() => {
             columns.push(col("labour_value", pp.labour_values.clone()));
         }
-        Solved::Harmony(h) => {
+        PlanSolution::Harmony(h) => {
             columns.push(col("fulfilment", h.fulfilment.clone()));
             columns.push(col(
                 "weight",
@@ -318,29 +239,7 @@ fn limits_table(e: &PlanningEconomy, p: &Plan) -> ResultTable {
     }
 }
 
-fn binding(e: &PlanningEconomy, p: &Plan) -> Vec<String> {
-    let mut out = Vec::new();
-    for (h, l) in e.labour_types().iter().enumerate() {
-        if p.labour_binds[h] {
-            out.push(format!("labour {:?}", l.name));
-        }
-    }
-    for (q, r) in e.resources().iter().enumerate() {
-        if p.resource_binds[q] {
-            out.push(format!("resource {:?}", r.name));
-        }
-    }
-    let caps = p.at_capacity.iter().filter(|b| **b).count();
-    if caps > 0 {
-        out.push(format!(
-            "{caps} process capacit{}",
-            if caps == 1 { "y" } else { "ies" }
-        ));
-    }
-    out
-}
-
-fn summary(e: &PlanningEconomy, s: &Solved, name: Option<&str>) -> Value {
+fn summary(e: &PlanningEconomy, s: &PlanReport, name: Option<&str>) -> Value {
     let p = s.plan();
     let num = |v: f64| if v.is_finite() { json!(v) } else { Value::Null };
     let mut v = json!({
@@ -363,12 +262,13 @@ fn summary(e: &PlanningEconomy, s: &Solved, name: Option<&str>) -> Value {
             "primal_objective": num(p.certificate.primal_objective),
             "dual_objective": num(p.certificate.dual_objective),
         },
-        "binding": binding(e, p),
+        "binding": s.binding,
+        "strategy": s.strategy,
         "explanation": p.explanation,
         "notes": p.notes,
     });
-    match s {
-        Solved::Policy(pp) => {
+    match &s.solution {
+        PlanSolution::Policy(pp) => {
             v["policy_iteration"] = json!({
                 "rounds": pp.rounds,
                 "switches": pp.switches,
@@ -377,7 +277,7 @@ fn summary(e: &PlanningEconomy, s: &Solved, name: Option<&str>) -> Value {
                 "technique": pp.technique.iter().enumerate().map(|(i, &j)| (e.products()[i].name.clone(), Value::from(e.process_names()[j].clone()))).collect::<serde_json::Map<_, _>>(),
             });
         }
-        Solved::Harmony(h) => {
+        PlanSolution::Harmony(h) => {
             v["harmony"] = json!({
                 "harmony": num(h.harmony),
                 "upper_bound": num(h.upper_bound),
@@ -389,7 +289,7 @@ fn summary(e: &PlanningEconomy, s: &Solved, name: Option<&str>) -> Value {
                 "lambda_ratio": h.lambda_ratio(),
             });
         }
-        Solved::Lambda(_) => {}
+        PlanSolution::Lambda(_) => {}
     }
     v
 }
@@ -398,7 +298,7 @@ fn g6(v: f64) -> String {
     plenty_io::output::fmt_num(v)
 }
 
-fn headline(e: &PlanningEconomy, s: &Solved, name: Option<&str>) -> Vec<String> {
+fn headline(e: &PlanningEconomy, s: &PlanReport, name: Option<&str>) -> Vec<String> {
     let p = s.plan();
     let mut out = vec![format!(
         "{}{} products, {} processes, {} labour type{}, {} resource{}",
@@ -418,8 +318,8 @@ fn headline(e: &PlanningEconomy, s: &Solved, name: Option<&str>) -> Vec<String> 
         if p.iterations == 1 { "" } else { "s" },
         p.seconds
     ));
-    match s {
-        Solved::Harmony(h) => {
+    match &s.solution {
+        PlanSolution::Harmony(h) => {
             out.push(format!(
                 "harmony {} (no plan exceeds {}; relative gap {:.1e}) after {} LPs",
                 g6(h.harmony),
@@ -442,7 +342,7 @@ fn headline(e: &PlanningEconomy, s: &Solved, name: Option<&str>) -> Vec<String> 
             g6(p.lambda)
         )),
     }
-    if let Solved::Policy(pp) = s {
+    if let PlanSolution::Policy(pp) = &s.solution {
         out.push(format!(
             "techniques chosen in {} round{} (switches per round {:?}); one bundle takes {} hours",
             pp.rounds,
@@ -455,13 +355,17 @@ fn headline(e: &PlanningEconomy, s: &Solved, name: Option<&str>) -> Vec<String> 
         "certificate: primal residual {:.2e}, dual residual {:.2e}, relative gap {:.2e}",
         p.certificate.primal_residual, p.certificate.dual_residual, p.certificate.relative_gap
     ));
-    let b = binding(e, p);
+    let shown: Vec<&str> = s.binding.iter().take(10).map(String::as_str).collect();
     out.push(format!(
-        "binding: {}",
-        if b.is_empty() {
+        "binding: {}{}",
+        if shown.is_empty() {
             "nothing".to_string()
         } else {
-            b.join(", ")
+            shown.join(", ")
+        },
+        match s.binding.len().saturating_sub(10) {
+            0 => String::new(),
+            more => format!(" … and {more} more (all of them in --output FILE.json)"),
         }
     ));
     for n in &p.notes {

@@ -54,7 +54,7 @@ fn a_feasible_plan_on_the_terminal() {
     assert!(o.status.success(), "{err}");
     assert!(out.contains("λ = 55.0000"), "{out}");
     assert!(
-        out.contains("binding: labour \"labour\", resource \"land\""),
+        out.contains("binding: all 100 hours of labour labour, the land limit of 40 ha"),
         "{out}"
     );
     assert!(out.contains("certificate: primal residual"), "{out}");
@@ -564,6 +564,104 @@ fn issue_3_warm_start_from_an_earlier_plan() {
     ]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("--objective lambda"), "{err}");
+    assert!(
+        err.contains("a warm start starts the native LP solver: use it with the λ objective"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Issue #11: `plenty plan` and the participatory service plan through one entry point in the
+/// core, so the same economy and tolerance give the same bits (λ, every intensity and
+/// valuation) and the same words for what binds: by policy iteration (grain), and by the LP
+/// solver (valley: two labour types, resources, a capacity, joint production).
+#[test]
+fn issue_11_plenty_plan_and_the_service_give_the_same_bits() {
+    let d = temp("issue-11-same-bits");
+    for name in ["grain", "valley", "workshop"] {
+        let file = root().join(format!("examples/plans/{name}.toml"));
+        let json = d.join(format!("{name}.json"));
+        let o = plenty(&["plan", file.to_str().unwrap(), "-o", json.to_str().unwrap()]);
+        assert!(o.status.success(), "{name}: {}", text(&o).1);
+        let cli = json_of(&json);
+
+        let text_file = std::fs::read_to_string(&file).unwrap();
+        let economy = plenty_ledger::planning::parse_economy(&text_file).unwrap();
+        let named =
+            |names: Vec<String>, values: Vec<f64>| -> std::collections::BTreeMap<String, f64> {
+                names.into_iter().zip(values).collect()
+            };
+        let inputs = plenty_ledger::PlanInputs {
+            economy_sha256: String::new(),
+            targets: named(
+                economy.products().iter().map(|p| p.name.clone()).collect(),
+                economy.targets(),
+            ),
+            labour_hours: named(
+                economy
+                    .labour_types()
+                    .iter()
+                    .map(|l| l.name.clone())
+                    .collect(),
+                economy.labour_types().iter().map(|l| l.hours).collect(),
+            ),
+            resource_limits: named(
+                economy.resources().iter().map(|r| r.name.clone()).collect(),
+                economy.resources().iter().map(|r| r.limit).collect(),
+            ),
+            split: [1.0, 0.0, 0.0],
+            projects: Vec::new(),
+            project_hours: 0.0,
+            common_fund_hours: 0.0,
+            members: 1,
+            weeks_per_period: 1.0,
+            // `plenty plan`'s default tolerance.
+            tolerance: 1e-6,
+            code_version: String::new(),
+            warm_start: None,
+        };
+        let service = plenty_ledger::compute_plan(&economy, &inputs, None).unwrap();
+        assert_eq!(service.status, "optimal", "{name}");
+        let summary = &cli["summary"];
+        assert_eq!(summary["method"], service.method.as_str(), "{name}");
+        assert_eq!(
+            summary["lambda"].as_f64().unwrap().to_bits(),
+            service.lambda.to_bits(),
+            "{name}: λ {} against {}",
+            summary["lambda"],
+            service.lambda
+        );
+        let intensity = cli["tables"]["processes"]["columns"]["intensity"]
+            .as_array()
+            .unwrap();
+        assert_eq!(intensity.len(), service.processes.len());
+        for (c, s) in intensity.iter().zip(&service.processes) {
+            assert_eq!(
+                c.as_f64().unwrap().to_bits(),
+                s.intensity.to_bits(),
+                "{name}: {}",
+                s.name
+            );
+        }
+        let valuation = cli["tables"]["products"]["columns"]["valuation"]
+            .as_array()
+            .unwrap();
+        for (c, s) in valuation.iter().zip(&service.products) {
+            assert_eq!(
+                c.as_f64().unwrap().to_bits(),
+                s.valuation.to_bits(),
+                "{name}: {}",
+                s.name
+            );
+        }
+        let binding: Vec<String> = summary["binding"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(binding, service.binding, "{name}");
+        assert!(!binding.is_empty(), "{name}");
+    }
+    std::fs::remove_dir_all(&d).ok();
 }

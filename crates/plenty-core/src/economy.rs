@@ -300,6 +300,53 @@ pub fn output_multipliers(solver: &LeontiefSolver<'_>) -> Result<crate::Solved, 
     solver.solve_values(&vec![1.0; solver.n()])
 }
 
+/// How far gross output recomputed from final demand, `x = (I − A)⁻¹ d`, is from the output the
+/// table records (useeior's validation: a table whose flows, final demand and output do not
+/// add up shows here). Sectors more than [`BalanceCheck::TOLERANCE`] off are listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BalanceCheck {
+    /// `(recomputed − recorded) / recorded` per sector (0 when both are 0, infinite when only
+    /// the recorded output is 0).
+    pub relative_difference: Vec<f64>,
+    /// Sectors whose `|relative difference|` exceeds the tolerance.
+    pub off: Vec<usize>,
+    /// The largest `|relative difference|`.
+    pub worst: f64,
+}
+
+impl BalanceCheck {
+    /// 1%, useeior's threshold.
+    pub const TOLERANCE: f64 = 0.01;
+
+    /// Compares recomputed with recorded output.
+    pub fn new(recomputed: &[f64], recorded: &[f64]) -> Self {
+        let relative_difference: Vec<f64> = recomputed
+            .iter()
+            .zip(recorded)
+            .map(|(a, b)| {
+                if *b != 0.0 {
+                    (a - b) / b
+                } else if *a == 0.0 {
+                    0.0
+                } else {
+                    f64::INFINITY
+                }
+            })
+            .collect();
+        let off = (0..relative_difference.len())
+            .filter(|&i| relative_difference[i].abs() > Self::TOLERANCE)
+            .collect();
+        let worst = relative_difference
+            .iter()
+            .fold(0.0f64, |m, v| m.max(v.abs()));
+        Self {
+            relative_difference,
+            off,
+            worst,
+        }
+    }
+}
+
 /// The textbook identity `v · d = l · x`: labour embodied in final demand equals the labour
 /// that producing the gross output takes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

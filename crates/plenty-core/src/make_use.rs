@@ -18,7 +18,6 @@
 
 use crate::error::ModelError;
 use crate::matrix::DenseMatrix;
-use faer::linalg::solvers::Solve;
 use serde::{Deserialize, Serialize};
 
 /// Which technology assumption turns supply and use into a symmetric table.
@@ -156,10 +155,9 @@ pub fn symmetric_table(
                     0.0
                 }
             });
-            crate::solve::fix_faer_parallelism();
-            let lu = ct.partial_piv_lu();
+            let lu = crate::solve::DenseLu::factor(ct);
             let mut rhs = faer::Mat::<f64>::from_fn(ni, nc, |i, c| b.get(c, i));
-            lu.solve_in_place(rhs.as_mut());
+            lu.solve_in_place(rhs.as_mut(), crate::iterative::Side::Output);
             let a = DenseMatrix::from_fn(nc, nc, |r, c| rhs[(c, r)]);
             if let Some(k) = a.as_slice().iter().position(|v| !v.is_finite()) {
                 return Err(ModelError::Invalid(format!(
@@ -195,8 +193,15 @@ pub fn symmetric_table(
 fn matmul(x: &DenseMatrix, y: &DenseMatrix) -> DenseMatrix {
     let fx = faer::Mat::<f64>::from_fn(x.nrows(), x.ncols(), |i, j| x.get(i, j));
     let fy = faer::Mat::<f64>::from_fn(y.nrows(), y.ncols(), |i, j| y.get(i, j));
-    crate::solve::fix_faer_parallelism();
-    let p = &fx * &fy;
+    let mut p = faer::Mat::<f64>::zeros(x.nrows(), y.ncols());
+    faer::linalg::matmul::matmul(
+        p.as_mut(),
+        faer::Accum::Replace,
+        fx.as_ref(),
+        fy.as_ref(),
+        1.0,
+        crate::solve::faer_par(),
+    );
     DenseMatrix::from_fn(p.nrows(), p.ncols(), |i, j| p[(i, j)])
 }
 

@@ -153,11 +153,13 @@ pub struct Solved {
 /// many threads there are).
 const FAER_TASKS: usize = 4;
 
-/// faer splits a factorisation or product into as many tasks as its parallelism setting says,
-/// and the rounding depends on the split. A fixed task count, whatever the number of threads,
-/// keeps every dense result the same bits on every machine.
-pub(crate) fn fix_faer_parallelism() {
-    faer::set_global_parallelism(faer::Par::rayon(FAER_TASKS));
+/// The parallelism every faer call of the core is given explicitly (never through faer's
+/// global setting, which would be state shared with the caller). faer splits a factorisation
+/// or product into as many tasks as this says, and the rounding depends on the split: a fixed
+/// task count, whatever the number of threads, keeps every dense result the same bits on every
+/// machine.
+pub(crate) fn faer_par() -> faer::Par {
+    faer::Par::rayon(FAER_TASKS)
 }
 
 /// The LU factors of a square matrix `M` with partial pivoting, `P M = L U` (here `M = I − A`,
@@ -174,8 +176,7 @@ impl DenseLu {
     pub(crate) fn factor(mut m: faer::Mat<f64>) -> Self {
         use faer::dyn_stack::{MemBuffer, MemStack};
         use faer::linalg::lu::partial_pivoting::factor;
-        fix_faer_parallelism();
-        let par = faer::get_global_parallelism();
+        let par = faer_par();
         let n = m.nrows();
         let mut fwd = vec![0usize; n];
         let mut bwd = vec![0usize; n];
@@ -200,8 +201,7 @@ impl DenseLu {
     pub(crate) fn solve_in_place(&self, rhs: faer::MatMut<'_, f64>, side: Side) {
         use faer::dyn_stack::{MemBuffer, MemStack};
         use faer::linalg::lu::partial_pivoting::solve;
-        fix_faer_parallelism();
-        let par = faer::get_global_parallelism();
+        let par = faer_par();
         let n = self.lu.nrows();
         let k = rhs.ncols();
         let perm = faer::perm::PermRef::new_checked(&self.fwd, &self.bwd, n);

@@ -24,12 +24,8 @@
 //! counts as an answer: the plan must pass the same certificate.
 
 use crate::chain::{canonical_json, sha256_hex};
-use plenty_core::lp::pdlp::{Pdlp, PdlpSettings};
 use plenty_core::lp::{LpSettings, LpStatus};
-use plenty_core::plan::{
-    non_substitution_applies, solve_lambda, solve_lambda_warm, solve_policy, Plan, PlanStart,
-    PlanningEconomy, PolicySettings,
-};
+use plenty_core::plan::{solve_plan, PlanReport, PlanRequest, PlanStart, PlanningEconomy};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -158,10 +154,39 @@ pub struct PlanOutcome {
     pub binding: Vec<String>,
     /// Why there is no plan, when there is none.
     pub explanation: Option<String>,
-    /// Primal residual, dual residual, relative gap of the certificate.
-    pub certificate: [f64; 3],
+    /// The certificate's measures.
+    pub certificate: CertificateMeasures,
     /// Iterations of the solver.
     pub iterations: usize,
+}
+
+/// A plan's certificate as the log records it: three numbers, written as the JSON array
+/// `[primal_residual, dual_residual, relative_gap]` (the form logs have always had).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CertificateMeasures {
+    /// Relative primal residual.
+    pub primal_residual: f64,
+    /// Relative dual residual.
+    pub dual_residual: f64,
+    /// Relative duality gap.
+    pub relative_gap: f64,
+}
+
+impl Serialize for CertificateMeasures {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        [self.primal_residual, self.dual_residual, self.relative_gap].serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for CertificateMeasures {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let [primal_residual, dual_residual, relative_gap] = <[f64; 3]>::deserialize(d)?;
+        Ok(Self {
+            primal_residual,
+            dual_residual,
+            relative_gap,
+        })
+    }
 }
 
 /// Errors in the inputs of a plan (the economy does not parse, a name is unknown).
@@ -244,33 +269,20 @@ pub fn compute_plan(
         e.set_resource_limit(k, *r)
             .map_err(|x| PlanInputError::Unknown(x.to_string()))?;
     }
-    let lp = LpSettings {
-        tolerance: inputs.tolerance,
-        max_iterations: 2_000_000,
-        time_limit: None,
+    // The service's request: no time limit and a fixed iteration budget, so that the bits
+    // follow from the log alone; everything else (method, fallbacks, what binds) is decided by
+    // the core's one planning entry point, as for `plenty plan`.
+    let request = PlanRequest {
+        limits: LpSettings {
+            tolerance: inputs.tolerance,
+            max_iterations: 2_000_000,
+            time_limit: None,
+        },
+        start: start.map(|o| start_from(&e, o)),
+        ..Default::default()
     };
-    let plan: Plan = if non_substitution_applies(&e).is_ok() {
-        let p = solve_policy(
-            &e,
-            &PolicySettings {
-                tolerance: inputs.tolerance,
-                ..Default::default()
-            },
-        )
-        .map_err(|x| PlanInputError::Solver(x.to_string()))?;
-        p.plan
-    } else {
-        let native = Pdlp::new(PdlpSettings {
-            lp: lp.clone(),
-            ..Default::default()
-        });
-        match start {
-            Some(o) => solve_lambda_warm(&e, &native, &lp, &start_from(&e, o)),
-            None => solve_lambda(&e, &native, &lp),
-        }
-        .map_err(|x| PlanInputError::Solver(x.to_string()))?
-    };
-    Ok(outcome(&e, inputs, &plan))
+    let report = solve_plan(&e, &request).map_err(|x| PlanInputError::Solver(x.to_string()))?;
+    Ok(outcome(&e, inputs, &report))
 }
 
 /// The solver's start from a recorded plan, matched to this economy by name: a process,
@@ -302,7 +314,8 @@ fn start_from(e: &PlanningEconomy, o: &PlanOutcome) -> PlanStart {
     )
 }
 
-fn outcome(e: &PlanningEconomy, inputs: &PlanInputs, p: &Plan) -> PlanOutcome {
+fn outcome(e: &PlanningEconomy, inputs: &PlanInputs, report: &PlanReport) -> PlanOutcome {
+    let p = report.plan();
     let optimal = p.status == LpStatus::Optimal;
     let d = e.targets();
     let d0 = e.committed();
@@ -350,51 +363,27 @@ fn outcome(e: &PlanningEconomy, inputs: &PlanInputs, p: &Plan) -> PlanOutcome {
         })
         .collect();
     let mut limits = Vec::new();
-    let mut binding = Vec::new();
     for (h, l) in e.labour_types().iter().enumerate() {
-        let binds = p.labour_binds.get(h).copied().unwrap_or(false);
-        if binds && optimal {
-            binding.push(format!("all {} hours of {} labour", fmt(l.hours), l.name));
-        }
         limits.push(LimitLine {
             name: l.name.clone(),
             kind: "labour".into(),
             available: l.hours.is_finite().then_some(l.hours),
             used: finite(p.labour_used.get(h).copied().unwrap_or(0.0)),
-            binds,
+            binds: p.labour_binds.get(h).copied().unwrap_or(false),
             valuation: finite(p.labour_valuation.get(h).copied().unwrap_or(0.0)),
         });
     }
     for (q, r) in e.resources().iter().enumerate() {
-        let binds = p.resource_binds.get(q).copied().unwrap_or(false);
-        if binds && optimal {
-            binding.push(format!(
-                "the {} limit of {} {}",
-                r.name,
-                fmt(r.limit),
-                r.unit.as_deref().unwrap_or("")
-            ));
-        }
         limits.push(LimitLine {
             name: r.name.clone(),
             kind: "resource".into(),
             available: r.limit.is_finite().then_some(r.limit),
             used: finite(p.resource_used.get(q).copied().unwrap_or(0.0)),
-            binds,
+            binds: p.resource_binds.get(q).copied().unwrap_or(false),
             valuation: finite(p.resource_valuation.get(q).copied().unwrap_or(0.0)),
         });
     }
-    if optimal {
-        for pr in e.processes() {
-            if p.at_capacity.get(pr.index()).copied().unwrap_or(false) {
-                binding.push(format!(
-                    "the capacity of {} ({})",
-                    pr.name(),
-                    fmt(pr.capacity())
-                ));
-            }
-        }
-    }
+    let binding = report.binding.clone();
     let plan_hours: f64 = finite(p.labour_used.iter().sum());
     let total = plan_hours + inputs.project_hours + inputs.common_fund_hours;
     let working_week = if inputs.members > 0 && inputs.weeks_per_period > 0.0 {
@@ -415,11 +404,11 @@ fn outcome(e: &PlanningEconomy, inputs: &PlanInputs, p: &Plan) -> PlanOutcome {
         working_week,
         binding,
         explanation: p.explanation.as_ref().map(|x| x.to_string()),
-        certificate: [
-            finite(p.certificate.primal_residual),
-            finite(p.certificate.dual_residual),
-            finite(p.certificate.relative_gap),
-        ],
+        certificate: CertificateMeasures {
+            primal_residual: finite(p.certificate.primal_residual),
+            dual_residual: finite(p.certificate.dual_residual),
+            relative_gap: finite(p.certificate.relative_gap),
+        },
         iterations: p.iterations,
     }
 }
@@ -432,13 +421,5 @@ fn finite(x: f64) -> f64 {
         x
     } else {
         0.0
-    }
-}
-
-fn fmt(x: f64) -> String {
-    if x == x.round() && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.4}")
     }
 }

@@ -549,7 +549,7 @@ fn plan_body(
     let _ = write!(
         b,
         "<h2>What your votes changed</h2><div id=effect data-round={}><p class=muted>Sign in to see what your ballot changed.</p></div><p class=muted>Certificate: primal residual {:.1e}, dual residual {:.1e}, gap {:.1e}; {} iterations{}.</p>",
-        round, p.certificate[0], p.certificate[1], p.certificate[2], p.iterations, started
+        round, p.certificate.primal_residual, p.certificate.dual_residual, p.certificate.relative_gap, p.iterations, started
     );
     b
 }

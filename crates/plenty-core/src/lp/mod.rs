@@ -171,6 +171,17 @@ impl LinearProgram {
         ax
     }
 
+    /// The largest absolute violation of a row bound by the row activities `A x`: the measure
+    /// HiGHS reports as `max_primal_infeasibility` (before its own scaling), so that two
+    /// solvers' answers can be compared on the same footing.
+    pub fn max_row_violation(&self, activity: &[f64]) -> f64 {
+        activity
+            .iter()
+            .zip(self.row_lower.iter().zip(&self.row_upper))
+            .map(|(a, (lo, hi))| (lo - a).max(a - hi).max(0.0))
+            .fold(0.0, f64::max)
+    }
+
     /// `Aᵀ y` (length `ncols`).
     pub fn column_activity(&self, y: &[f64]) -> Vec<f64> {
         let mut out = vec![0.0; self.ncols()];

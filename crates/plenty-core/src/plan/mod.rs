@@ -33,6 +33,7 @@
 //! * [`harmony`](mod@harmony): Cockshott's harmony objective, solved by a certified sequence of LPs
 //!   ([`solve_harmony`]).
 //! * [`generate`]: seeded synthetic planning problems ([`generate_plan`]).
+//! * [`request`]: the one way to plan, [`solve_plan`]: which method, its fallbacks, what binds.
 
 pub mod economy;
 pub mod explain;
@@ -40,6 +41,7 @@ pub mod generate;
 pub mod harmony;
 pub mod kantorovich;
 pub mod policy;
+pub mod request;
 
 pub use economy::{
     LabourType, PlanError, PlanningEconomy, PlanningEconomyBuilder, ProcessRef, ProcessSpec,
@@ -54,3 +56,7 @@ pub use kantorovich::{
     judge, solve_lambda, solve_lambda_warm, KantorovichLp, Plan, PlanStart, WarmStart,
 };
 pub use policy::{non_substitution_applies, solve_policy, PolicyPlan, PolicySettings};
+pub use request::{
+    binding, solve_plan, LpSolver, Objective, PlanMethod, PlanReport, PlanRequest, PlanSolution,
+    StrategyStep,
+};
