@@ -15,7 +15,6 @@ use crate::hash::InputFile;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Where a result came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -324,12 +323,14 @@ pub fn provenance_lines(p: &Provenance) -> Vec<String> {
     v
 }
 
+#[cfg(feature = "parquet")]
 fn write_parquet(path: &Path, report: &Report, t: &ResultTable) -> Result<()> {
     use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
     use arrow_schema::{DataType, Field, Schema};
     use parquet::arrow::ArrowWriter;
     use parquet::file::metadata::KeyValue;
     use parquet::file::properties::WriterProperties;
+    use std::sync::Arc;
 
     let mut fields = vec![Field::new(&t.row_header, DataType::Utf8, false)];
     let mut arrays: Vec<ArrayRef> = vec![Arc::new(StringArray::from(t.rows.clone()))];
@@ -363,8 +364,18 @@ fn write_parquet(path: &Path, report: &Report, t: &ResultTable) -> Result<()> {
     Ok(())
 }
 
+/// Without the `parquet` feature a Parquet output is refused, naming the feature.
+#[cfg(not(feature = "parquet"))]
+fn write_parquet(path: &Path, _report: &Report, _t: &ResultTable) -> Result<()> {
+    Err(IoError::file(
+        path,
+        "this build of plenty-io has no Parquet writer (the `parquet` feature); write .csv or .json",
+    ))
+}
+
 /// Reads a Parquet file written by [`write_report`] back into a table and its metadata (used by
 /// tests and by anyone checking an output's provenance).
+#[cfg(feature = "parquet")]
 pub fn read_parquet(path: &Path) -> Result<(ResultTable, Vec<(String, String)>)> {
     use arrow_array::{Array, Float64Array, StringArray};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;

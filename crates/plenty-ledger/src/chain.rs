@@ -38,7 +38,14 @@ pub fn canonical_json<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 /// SHA-256 of bytes, as lowercase hex (the same digest that names every input of plenty).
-pub use plenty_io::hash::hash_bytes as sha256_hex;
+/// SHA-256 of bytes, as 64 lowercase hexadecimal digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 /// The hash of an entry from its parts.
 pub fn entry_hash(seq: u64, at: u64, prev: &str, event: &Event) -> String {
