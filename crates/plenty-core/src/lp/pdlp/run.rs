@@ -27,7 +27,7 @@ pub(super) fn run(
         return Ok(r.empty());
     }
     if x0.is_some() || y0.is_some() {
-        if let Some(done) = r.from_warm_start() {
+        if let Some(done) = r.answer_at_warm_start() {
             return Ok(done);
         }
     }
@@ -281,7 +281,7 @@ impl<'a> Run<'a> {
     /// A warm start from the optimum of a slightly different LP (the last round's plan)
     /// usually has the new optimum's basis: one crossover then answers exactly; failing that, a
     /// start that already passes needs no iteration.
-    fn from_warm_start(&mut self) -> Option<Outcome> {
+    fn answer_at_warm_start(&mut self) -> Option<Outcome> {
         let found = self.crossover(Candidate::Iterate).or_else(|| {
             self.accept(evaluate(self.lp, &self.p, &self.z), self.tol)
                 .then(|| {
