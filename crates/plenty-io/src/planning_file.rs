@@ -284,21 +284,61 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// its name.
 pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Option<String>)> {
     let file: PlanningFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
-    let at = |span: Range<usize>, msg: String| -> IoError {
-        let (line, col) = line_col(text, span.start);
-        IoError::at_cell(path, line, col, None, msg)
-    };
+    let at = Locator { path, text };
     if file.product.is_empty() {
         return Err(IoError::file(
             path,
             "the economy has no [[product]] entries; add at least one",
         ));
     }
-    // A number: finite and ≥ 0 (or > 0); `limit` allows +inf for "no limit".
-    let number = |v: &Spanned<f64>, what: &str, positive: bool, limit: bool| -> Result<f64> {
+    let products = Products::read(&at, &file)?;
+    let labour = read_labour(&at, &file)?;
+    let resources = Resources::read(&at, &file)?;
+    let mut b = PlanningEconomyBuilder::new();
+    for p in products.list.iter().cloned() {
+        b.add_product(p);
+    }
+    for l in labour.iter().cloned() {
+        b.add_labour(l);
+    }
+    for r in resources.list.iter().cloned() {
+        b.add_resource(r);
+    }
+    let processes = Processes {
+        at: &at,
+        file: &file,
+        products: &products,
+        labour: &labour,
+        resources: &resources,
+    };
+    let mut namer = ProcessNamer::new(&file);
+    for (k, p) in file.process.iter().enumerate() {
+        let (name, name_span) = namer.name(&at, k, p)?;
+        let spec = processes.spec(k, name)?;
+        b.add_process(spec)
+            .map_err(|err| at.error(name_span, err.to_string()))?;
+    }
+    let economy = b.build().map_err(|e| IoError::file(path, e.to_string()))?;
+    Ok((economy, file.name))
+}
+
+/// Turns a span of the planning file into an error with its line and column, and checks numbers.
+struct Locator<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    fn error(&self, span: Range<usize>, msg: String) -> IoError {
+        let (line, col) = line_col(self.text, span.start);
+        IoError::at_cell(self.path, line, col, None, msg)
+    }
+
+    /// A number: finite and ≥ 0 (or > 0 when `positive`); `limit` allows +inf for "no limit".
+    fn number(&self, v: &Spanned<f64>, what: &str, positive: bool, limit: bool) -> Result<f64> {
         let x = *v.get_ref();
         if x.is_nan() || (x.is_infinite() && !(limit && x > 0.0)) {
-            return Err(at(
+            return Err(self.error(
                 v.span(),
                 format!(
                     "{what} is {x}; it must be a finite number{}",
@@ -311,7 +351,7 @@ pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Optio
             ));
         }
         if x < 0.0 || (positive && x == 0.0) {
-            return Err(at(
+            return Err(self.error(
                 v.span(),
                 format!(
                     "{what} is {x}; it must be {}",
@@ -320,83 +360,101 @@ pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Optio
             ));
         }
         Ok(x)
-    };
-
-    // Products.
-    let mut product_index: HashMap<String, usize> = HashMap::new();
-    let mut products = Vec::with_capacity(file.product.len());
-    for p in &file.product {
-        let e = p.get_ref();
-        let name = e.name.get_ref();
-        if name.is_empty() {
-            return Err(at(e.name.span(), "a product needs a name".into()));
-        }
-        if product_index.insert(name.clone(), products.len()).is_some() {
-            return Err(at(
-                e.name.span(),
-                format!("the product {name:?} is defined twice"),
-            ));
-        }
-        let target = match (&e.target, &e.final_demand) {
-            (Some(_), Some(f)) => {
-                return Err(at(
-                    f.span(),
-                    format!("product {name:?} gives both target and final_demand; keep one (they mean the same here)"),
-                ))
-            }
-            (Some(t), None) | (None, Some(t)) => number(t, &format!("the target of {name:?}"), false, false)?,
-            (None, None) => 0.0,
-        };
-        products.push(Product {
-            name: name.clone(),
-            unit: e.unit.clone(),
-            target,
-            committed: match &e.committed {
-                Some(v) => number(v, &format!("the committed need of {name:?}"), false, false)?,
-                None => 0.0,
-            },
-            weight: match &e.weight {
-                Some(v) => number(v, &format!("the weight of {name:?}"), false, false)?,
-                None => 1.0,
-            },
-        });
     }
-    let product_names: Vec<String> = products.iter().map(|p| p.name.clone()).collect();
-    let find_product = |s: &Spanned<String>, what: &str| -> Result<usize> {
-        product_index.get(s.get_ref()).copied().ok_or_else(|| {
-            at(
+
+    /// A quantity that is zero or more.
+    fn amount(&self, v: &Spanned<f64>, what: &str) -> Result<f64> {
+        self.number(v, what, false, false)
+    }
+}
+
+/// The `[[product]]` entries, with `[targets]` and `[committed]` applied.
+struct Products {
+    list: Vec<Product>,
+    index: HashMap<String, usize>,
+    names: Vec<String>,
+}
+
+impl Products {
+    fn read(at: &Locator<'_>, file: &PlanningFile) -> Result<Self> {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut list = Vec::with_capacity(file.product.len());
+        for p in &file.product {
+            let e = p.get_ref();
+            let name = e.name.get_ref();
+            if name.is_empty() {
+                return Err(at.error(e.name.span(), "a product needs a name".into()));
+            }
+            if index.insert(name.clone(), list.len()).is_some() {
+                return Err(at.error(
+                    e.name.span(),
+                    format!("the product {name:?} is defined twice"),
+                ));
+            }
+            let target = match (&e.target, &e.final_demand) {
+                (Some(_), Some(f)) => {
+                    return Err(at.error(
+                        f.span(),
+                        format!("product {name:?} gives both target and final_demand; keep one (they mean the same here)"),
+                    ))
+                }
+                (Some(t), None) | (None, Some(t)) => at.amount(t, &format!("the target of {name:?}"))?,
+                (None, None) => 0.0,
+            };
+            list.push(Product {
+                name: name.clone(),
+                unit: e.unit.clone(),
+                target,
+                committed: match &e.committed {
+                    Some(v) => at.amount(v, &format!("the committed need of {name:?}"))?,
+                    None => 0.0,
+                },
+                weight: match &e.weight {
+                    Some(v) => at.amount(v, &format!("the weight of {name:?}"))?,
+                    None => 1.0,
+                },
+            });
+        }
+        let names = list.iter().map(|p| p.name.clone()).collect();
+        let mut products = Self { list, index, names };
+        products.apply_tables(at, file)?;
+        Ok(products)
+    }
+
+    /// The product a name refers to, or an error with a suggestion.
+    fn find(&self, at: &Locator<'_>, s: &Spanned<String>, what: &str) -> Result<usize> {
+        self.index.get(s.get_ref()).copied().ok_or_else(|| {
+            at.error(
                 s.span(),
                 format!(
                     "{what} {:?} is not a [[product]]{}",
                     s.get_ref(),
-                    suggest(s.get_ref(), product_names.iter().map(String::as_str))
+                    suggest(s.get_ref(), self.names.iter().map(String::as_str))
                 ),
             )
         })
-    };
-    for (table, what, set_target) in [
-        (&file.targets, "target", true),
-        (&file.committed, "committed need", false),
-    ] {
-        if let Some(map) = table {
+    }
+
+    /// `[targets]` and `[committed]`: each product's value may be given there or in its entry,
+    /// not both.
+    fn apply_tables(&mut self, at: &Locator<'_>, file: &PlanningFile) -> Result<()> {
+        for (table, what, set_target) in [
+            (&file.targets, "target", true),
+            (&file.committed, "committed need", false),
+        ] {
+            let Some(map) = table else { continue };
             for (k, v) in map {
-                let i = find_product(
-                    k,
-                    &format!(
-                        "[{}] names a product:",
-                        if set_target { "targets" } else { "committed" }
-                    ),
-                )?;
-                let x = number(v, &format!("the {what} of {:?}", k.get_ref()), false, false)?;
-                let p = &mut products[i];
+                let section = if set_target { "targets" } else { "committed" };
+                let i = self.find(at, k, &format!("[{section}] names a product:"))?;
+                let x = at.amount(v, &format!("the {what} of {:?}", k.get_ref()))?;
+                let entry = file.product[i].get_ref();
                 let given = if set_target {
-                    let f = &file.product[i].get_ref();
-                    f.target.is_some() || f.final_demand.is_some()
+                    entry.target.is_some() || entry.final_demand.is_some()
                 } else {
-                    file.product[i].get_ref().committed.is_some()
+                    entry.committed.is_some()
                 };
                 if given {
-                    return Err(at(
+                    return Err(at.error(
                         k.span(),
                         format!(
                             "the {what} of {:?} is also given in its [[product]] entry; keep one",
@@ -405,45 +463,46 @@ pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Optio
                     ));
                 }
                 if set_target {
-                    p.target = x;
+                    self.list[i].target = x;
                 } else {
-                    p.committed = x;
+                    self.list[i].committed = x;
                 }
             }
         }
+        Ok(())
     }
+}
 
-    // Labour types.
+/// The labour types: `[labour]` (one), `[[labour]]` (several), or one unlimited type called
+/// "labour" when the file declares none.
+fn read_labour(at: &Locator<'_>, file: &PlanningFile) -> Result<Vec<LabourType>> {
     let mut labour: Vec<LabourType> = Vec::new();
-    let mut labour_spans: Vec<Option<Range<usize>>> = Vec::new();
-    let mut add_labour =
-        |e: &LabourEntry, default_name: Option<&str>, span: Range<usize>| -> Result<()> {
-            let name = match (&e.name, default_name) {
-                (Some(n), _) => n.get_ref().clone(),
-                (None, Some(d)) => d.to_string(),
-                (None, None) => {
-                    return Err(at(span, "a [[labour]] entry needs a name".into()));
-                }
-            };
-            if labour.iter().any(|l| l.name == name) {
-                let s = e.name.as_ref().map_or(span, |n| n.span());
-                return Err(at(s, format!("the labour type {name:?} is defined twice")));
+    let mut add = |e: &LabourEntry, default_name: Option<&str>, span: Range<usize>| -> Result<()> {
+        let name = match (&e.name, default_name) {
+            (Some(n), _) => n.get_ref().clone(),
+            (None, Some(d)) => d.to_string(),
+            (None, None) => {
+                return Err(at.error(span, "a [[labour]] entry needs a name".into()));
             }
-            let hours = match &e.hours {
-                Some(h) => number(
-                    h,
-                    &format!("the hours of labour type {name:?}"),
-                    false,
-                    true,
-                )?,
-                None => UNLIMITED,
-            };
-            labour.push(LabourType { name, hours });
-            labour_spans.push(e.name.as_ref().map(|n| n.span()));
-            Ok(())
         };
+        if labour.iter().any(|l| l.name == name) {
+            let s = e.name.as_ref().map_or(span, |n| n.span());
+            return Err(at.error(s, format!("the labour type {name:?} is defined twice")));
+        }
+        let hours = match &e.hours {
+            Some(h) => at.number(
+                h,
+                &format!("the hours of labour type {name:?}"),
+                false,
+                true,
+            )?,
+            None => UNLIMITED,
+        };
+        labour.push(LabourType { name, hours });
+        Ok(())
+    };
     match &file.labour {
-        None => add_labour(
+        None => add(
             &LabourEntry {
                 name: None,
                 unit: None,
@@ -453,114 +512,147 @@ pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Optio
             0..0,
         )?,
         Some(decl) => match decl.get_ref() {
-            LabourDecl::One(e) => add_labour(e, Some("labour"), decl.span())?,
+            LabourDecl::One(e) => add(e, Some("labour"), decl.span())?,
             LabourDecl::Many(v) => {
                 if v.is_empty() {
-                    return Err(at(
+                    return Err(at.error(
                         decl.span(),
                         "[[labour]] is empty; declare at least one labour type".into(),
                     ));
                 }
                 for e in v {
-                    add_labour(e.get_ref(), None, e.span())?;
+                    add(e.get_ref(), None, e.span())?;
                 }
             }
         },
     }
-    let _ = labour_spans;
-    let labour_names: Vec<String> = labour.iter().map(|l| l.name.clone()).collect();
+    Ok(labour)
+}
 
-    // Resources: declared ones, then satellite accounts not declared.
-    let mut resources: Vec<Resource> = Vec::new();
-    for r in &file.resource {
-        let e = r.get_ref();
-        let name = e.name.get_ref();
-        if name.is_empty() {
-            return Err(at(e.name.span(), "a resource needs a name".into()));
+/// The resources: the declared `[[resource]]` entries, then (unlimited) every satellite
+/// account a process names that is not declared.
+struct Resources {
+    list: Vec<Resource>,
+    names: Vec<String>,
+    declared: usize,
+}
+
+impl Resources {
+    fn read(at: &Locator<'_>, file: &PlanningFile) -> Result<Self> {
+        let mut list: Vec<Resource> = Vec::new();
+        for r in &file.resource {
+            let e = r.get_ref();
+            let name = e.name.get_ref();
+            if name.is_empty() {
+                return Err(at.error(e.name.span(), "a resource needs a name".into()));
+            }
+            if list.iter().any(|x| &x.name == name) {
+                return Err(at.error(
+                    e.name.span(),
+                    format!("the resource {name:?} is defined twice"),
+                ));
+            }
+            list.push(Resource {
+                name: name.clone(),
+                unit: e.unit.clone(),
+                limit: match &e.limit {
+                    Some(v) => {
+                        at.number(v, &format!("the limit of resource {name:?}"), false, true)?
+                    }
+                    None => UNLIMITED,
+                },
+            });
         }
-        if resources.iter().any(|x| &x.name == name) {
-            return Err(at(
-                e.name.span(),
-                format!("the resource {name:?} is defined twice"),
-            ));
-        }
-        resources.push(Resource {
-            name: name.clone(),
-            unit: e.unit.clone(),
-            limit: match &e.limit {
-                Some(v) => number(v, &format!("the limit of resource {name:?}"), false, true)?,
-                None => UNLIMITED,
-            },
-        });
-    }
-    let declared = resources.len();
-    for p in &file.process {
-        for k in p.get_ref().satellites.keys() {
-            if !resources.iter().any(|r| &r.name == k.get_ref()) {
-                resources.push(Resource {
-                    name: k.get_ref().clone(),
-                    unit: None,
-                    limit: UNLIMITED,
-                });
+        let declared = list.len();
+        for p in &file.process {
+            for k in p.get_ref().satellites.keys() {
+                if !list.iter().any(|r| &r.name == k.get_ref()) {
+                    list.push(Resource {
+                        name: k.get_ref().clone(),
+                        unit: None,
+                        limit: UNLIMITED,
+                    });
+                }
             }
         }
+        let names = list.iter().map(|r| r.name.clone()).collect();
+        Ok(Self {
+            list,
+            names,
+            declared,
+        })
     }
-    let resource_names: Vec<String> = resources.iter().map(|r| r.name.clone()).collect();
-    let find_resource = |s: &Spanned<String>| -> Result<usize> {
-        resource_names[..declared]
+
+    /// A declared resource by name, or an error saying how to declare it.
+    fn find_declared(&self, at: &Locator<'_>, s: &Spanned<String>) -> Result<usize> {
+        let declared = &self.names[..self.declared];
+        declared
             .iter()
             .position(|r| r == s.get_ref())
             .ok_or_else(|| {
-                at(
+                at.error(
                     s.span(),
                     format!(
                         "{:?} is not a [[resource]]{}",
                         s.get_ref(),
-                        if declared == 0 {
+                        if self.declared == 0 {
                             "; declare it with [[resource]] name = … limit = …".to_string()
                         } else {
-                            suggest(
-                                s.get_ref(),
-                                resource_names[..declared].iter().map(String::as_str),
-                            )
+                            suggest(s.get_ref(), declared.iter().map(String::as_str))
                         }
                     ),
                 )
             })
-    };
+    }
+}
 
-    let mut b = PlanningEconomyBuilder::new();
-    for p in products {
-        b.add_product(p);
-    }
-    for l in labour.iter().cloned() {
-        b.add_labour(l);
-    }
-    for r in resources {
-        b.add_resource(r);
-    }
+/// The `[[process]]` entries, read against the products, labour types and resources.
+struct Processes<'a> {
+    at: &'a Locator<'a>,
+    file: &'a PlanningFile,
+    products: &'a Products,
+    labour: &'a [LabourType],
+    resources: &'a Resources,
+}
 
-    // Names of unnamed processes: the product's name if it is the only unnamed technique of
-    // that product, else "product#k".
-    let mut unnamed_count: HashMap<String, usize> = HashMap::new();
-    for p in &file.process {
-        let e = p.get_ref();
-        if e.name.is_none() {
-            if let Some(prod) = &e.product {
+/// Names processes in file order. An unnamed process takes its product's name if it is that
+/// product's only unnamed technique, else "product#k"; names must be unique.
+struct ProcessNamer {
+    unnamed_count: HashMap<String, usize>,
+    unnamed_seen: HashMap<String, usize>,
+    seen: HashMap<String, Range<usize>>,
+}
+
+impl ProcessNamer {
+    fn new(file: &PlanningFile) -> Self {
+        let mut unnamed_count: HashMap<String, usize> = HashMap::new();
+        for p in &file.process {
+            let e = p.get_ref();
+            if let (None, Some(prod)) = (&e.name, &e.product) {
                 *unnamed_count.entry(prod.get_ref().clone()).or_default() += 1;
             }
         }
+        Self {
+            unnamed_count,
+            unnamed_seen: HashMap::new(),
+            seen: HashMap::new(),
+        }
     }
-    let mut unnamed_seen: HashMap<String, usize> = HashMap::new();
-    let mut process_names: HashMap<String, Range<usize>> = HashMap::new();
-    for (k, p) in file.process.iter().enumerate() {
+
+    /// Process `k`'s name and the span naming it.
+    fn name(
+        &mut self,
+        at: &Locator<'_>,
+        k: usize,
+        p: &Spanned<ProcessEntry>,
+    ) -> Result<(String, Range<usize>)> {
         let e = p.get_ref();
         let name = match (&e.name, &e.product) {
             (Some(n), _) => n.get_ref().clone(),
             (None, Some(prod)) => {
                 let pn = prod.get_ref();
-                if unnamed_count.get(pn).copied().unwrap_or(0) > 1 {
-                    let c = unnamed_seen.entry(pn.clone()).or_default();
+                if self.unnamed_count.get(pn).copied().unwrap_or(0) > 1 {
+                    let c = self.unnamed_seen.entry(pn.clone()).or_default();
                     *c += 1;
                     format!("{pn}#{c}")
                 } else {
@@ -571,13 +663,10 @@ pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Optio
         };
         let name_span = e.name.as_ref().map_or(p.span(), |n| n.span());
         if name.is_empty() {
-            return Err(at(name_span, "a process needs a name".into()));
+            return Err(at.error(name_span, "a process needs a name".into()));
         }
-        if process_names
-            .insert(name.clone(), name_span.clone())
-            .is_some()
-        {
-            return Err(at(
+        if self.seen.insert(name.clone(), name_span.clone()).is_some() {
+            return Err(at.error(
                 name_span,
                 format!(
                     "the process {name:?} is defined twice{}",
@@ -589,131 +678,160 @@ pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Optio
                 ),
             ));
         }
-        let outputs: Vec<(usize, f64)> = match (&e.product, &e.outputs) {
-            (Some(_), Some(o)) => {
-                return Err(at(
-                    o.span(),
-                    format!("process {name:?} gives both product and outputs; use product = … for one output or outputs = {{ … }} for several"),
-                ))
+        Ok((name, name_span))
+    }
+}
+
+impl Processes<'_> {
+    /// Process `k` as the builder takes it.
+    fn spec(&self, k: usize, name: String) -> Result<ProcessSpec> {
+        let p = &self.file.process[k];
+        let e = p.get_ref();
+        let name_span = e.name.as_ref().map_or(p.span(), |n| n.span());
+        // Checked in this order, so that a file with several mistakes is told about the same
+        // one first as before.
+        let outputs = self.outputs(e, &name, name_span)?;
+        let mut inputs = Vec::new();
+        for (key, q) in &e.inputs {
+            let i = self.products.find(self.at, key, "the input")?;
+            let what = format!("the input of {:?} to process {name:?}", key.get_ref());
+            inputs.push((i, self.at.amount(q, &what)?));
+        }
+        let labour = self.labour_use(e, &name)?;
+        let resources = self.resource_use(e, &name)?;
+        let capacity = match &e.capacity {
+            Some(c) => {
+                let what = format!("the capacity of process {name:?}");
+                self.at.number(c, &what, false, true)?
             }
+            None => UNLIMITED,
+        };
+        Ok(ProcessSpec {
+            name,
+            outputs,
+            inputs,
+            labour,
+            resources,
+            capacity,
+        })
+    }
+
+    /// What the process makes: `product = …` (with `output = …`, default 1) or
+    /// `outputs = { … }` (joint production).
+    fn outputs(
+        &self,
+        e: &ProcessEntry,
+        name: &str,
+        name_span: Range<usize>,
+    ) -> Result<Vec<(usize, f64)>> {
+        let at = self.at;
+        match (&e.product, &e.outputs) {
+            (Some(_), Some(o)) => Err(at.error(
+                o.span(),
+                format!("process {name:?} gives both product and outputs; use product = … for one output or outputs = {{ … }} for several"),
+            )),
             (Some(prod), None) => {
-                let i = find_product(prod, "the process's product")?;
+                let i = self.products.find(at, prod, "the process's product")?;
                 let out = match &e.output {
-                    Some(o) => number(o, &format!("the output of process {name:?}"), true, false)?,
+                    Some(o) => at.number(o, &format!("the output of process {name:?}"), true, false)?,
                     None => 1.0,
                 };
-                vec![(i, out)]
+                Ok(vec![(i, out)])
             }
             (None, Some(o)) => {
                 if let Some(out) = &e.output {
-                    return Err(at(out.span(), format!("process {name:?}: output = … goes with product = …; with outputs = {{ … }} give each amount there")));
+                    return Err(at.error(out.span(), format!("process {name:?}: output = … goes with product = …; with outputs = {{ … }} give each amount there")));
                 }
                 let mut v = Vec::new();
                 for (k, q) in o.get_ref() {
-                    let i = find_product(k, "the output")?;
-                    v.push((i, number(q, &format!("the output of {:?} by process {name:?}", k.get_ref()), false, false)?));
+                    let i = self.products.find(at, k, "the output")?;
+                    let what = format!("the output of {:?} by process {name:?}", k.get_ref());
+                    v.push((i, at.amount(q, &what)?));
                 }
                 if !v.iter().any(|(_, q)| *q > 0.0) {
-                    return Err(at(o.span(), format!("process {name:?} has no output; a technique must make at least one product")));
+                    return Err(at.error(o.span(), format!("process {name:?} has no output; a technique must make at least one product")));
                 }
-                v
+                Ok(v)
             }
-            (None, None) => {
-                return Err(at(
-                    name_span,
-                    format!("process {name:?} has no output: give product = \"…\" (one output) or outputs = {{ … }} (joint production)"),
-                ))
-            }
-        };
-        let mut inputs = Vec::new();
-        for (k, q) in &e.inputs {
-            let i = find_product(k, "the input")?;
-            inputs.push((
-                i,
-                number(
-                    q,
-                    &format!("the input of {:?} to process {name:?}", k.get_ref()),
-                    false,
-                    false,
-                )?,
-            ));
+            (None, None) => Err(at.error(
+                name_span,
+                format!("process {name:?} has no output: give product = \"…\" (one output) or outputs = {{ … }} (joint production)"),
+            )),
         }
-        let mut lab = Vec::new();
-        match &e.labour {
-            None => {}
-            Some(l) => match l.get_ref() {
-                LabourUse::Hours(h) => {
-                    if labour.len() != 1 {
-                        return Err(at(
-                            l.span(),
-                            format!(
-                                "process {name:?}: labour = {h} does not say which of the {} labour types ({}); write labour = {{ type = hours }}",
-                                labour.len(),
-                                labour_names.join(", ")
-                            ),
-                        ));
-                    }
-                    let v = Spanned::new(l.span(), *h);
-                    lab.push((
-                        0,
-                        number(&v, &format!("the labour of process {name:?}"), false, false)?,
+    }
+
+    /// Hours per labour type: `labour = h` (one labour type) or `labour = { type = h }`.
+    fn labour_use(&self, e: &ProcessEntry, name: &str) -> Result<Vec<(usize, f64)>> {
+        let at = self.at;
+        let Some(l) = &e.labour else {
+            return Ok(Vec::new());
+        };
+        let labour_names: Vec<&str> = self.labour.iter().map(|l| l.name.as_str()).collect();
+        match l.get_ref() {
+            LabourUse::Hours(h) => {
+                if labour_names.len() != 1 {
+                    return Err(at.error(
+                        l.span(),
+                        format!(
+                            "process {name:?}: labour = {h} does not say which of the {} labour types ({}); write labour = {{ type = hours }}",
+                            labour_names.len(),
+                            labour_names.join(", ")
+                        ),
                     ));
                 }
-                LabourUse::ByType(map) => {
-                    for (k, q) in map {
-                        let h = labour_names
-                            .iter()
-                            .position(|n| n == k.get_ref())
-                            .ok_or_else(|| {
-                                at(
-                                    k.span(),
-                                    format!(
-                                        "{:?} is not a labour type{}",
-                                        k.get_ref(),
-                                        if file.labour.is_none() {
-                                            "; declare it with [[labour]] name = …".to_string()
-                                        } else {
-                                            suggest(
-                                                k.get_ref(),
-                                                labour_names.iter().map(String::as_str),
-                                            )
-                                        }
-                                    ),
-                                )
-                            })?;
-                        lab.push((
-                            h,
-                            number(
-                                q,
-                                &format!("the hours of {:?} in process {name:?}", k.get_ref()),
-                                false,
-                                false,
-                            )?,
-                        ));
-                    }
+                let v = Spanned::new(l.span(), *h);
+                Ok(vec![(
+                    0,
+                    at.amount(&v, &format!("the labour of process {name:?}"))?,
+                )])
+            }
+            LabourUse::ByType(map) => {
+                let mut lab = Vec::new();
+                for (k, q) in map {
+                    let h = labour_names
+                        .iter()
+                        .position(|n| *n == k.get_ref())
+                        .ok_or_else(|| {
+                            at.error(
+                                k.span(),
+                                format!(
+                                    "{:?} is not a labour type{}",
+                                    k.get_ref(),
+                                    if self.file.labour.is_none() {
+                                        "; declare it with [[labour]] name = …".to_string()
+                                    } else {
+                                        suggest(k.get_ref(), labour_names.iter().copied())
+                                    }
+                                ),
+                            )
+                        })?;
+                    let what = format!("the hours of {:?} in process {name:?}", k.get_ref());
+                    lab.push((h, at.amount(q, &what)?));
                 }
-            },
+                Ok(lab)
+            }
         }
+    }
+
+    /// Use of declared resources (`resources = { … }`) and of satellite accounts
+    /// (`satellites = { … }`), each resource in one of them only.
+    fn resource_use(&self, e: &ProcessEntry, name: &str) -> Result<Vec<(usize, f64)>> {
+        let at = self.at;
         let mut res = Vec::new();
         for (k, q) in &e.resources {
-            let r = find_resource(k)?;
-            res.push((
-                r,
-                number(
-                    q,
-                    &format!("the use of {:?} by process {name:?}", k.get_ref()),
-                    false,
-                    false,
-                )?,
-            ));
+            let r = self.resources.find_declared(at, k)?;
+            let what = format!("the use of {:?} by process {name:?}", k.get_ref());
+            res.push((r, at.amount(q, &what)?));
         }
         for (k, q) in &e.satellites {
-            let r = resource_names
+            let r = self
+                .resources
+                .names
                 .iter()
                 .position(|n| n == k.get_ref())
-                .expect("added above");
+                .expect("every satellite account is a resource (Resources::read)");
             if res.iter().any(|(x, _)| *x == r) {
-                return Err(at(
+                return Err(at.error(
                     k.span(),
                     format!(
                         "process {name:?} gives {:?} in both resources and satellites; keep one",
@@ -721,32 +839,11 @@ pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Optio
                     ),
                 ));
             }
-            res.push((
-                r,
-                number(
-                    q,
-                    &format!("satellite {:?} of process {name:?}", k.get_ref()),
-                    false,
-                    false,
-                )?,
-            ));
+            let what = format!("satellite {:?} of process {name:?}", k.get_ref());
+            res.push((r, at.amount(q, &what)?));
         }
-        let capacity = match &e.capacity {
-            Some(c) => number(c, &format!("the capacity of process {name:?}"), false, true)?,
-            None => UNLIMITED,
-        };
-        b.add_process(ProcessSpec {
-            name: name.clone(),
-            outputs,
-            inputs,
-            labour: lab,
-            resources: res,
-            capacity,
-        })
-        .map_err(|err| at(name_span.clone(), err.to_string()))?;
+        Ok(res)
     }
-    let economy = b.build().map_err(|e| IoError::file(path, e.to_string()))?;
-    Ok((economy, file.name))
 }
 
 /// Writes an economy as a planning folder (see the [module](self) documentation).
