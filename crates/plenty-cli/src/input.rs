@@ -66,6 +66,21 @@ pub fn load(args: &InputArgs) -> Result<LoadedEconomy> {
         }
         e.final_demand.retain(|f| args.category.contains(&f.name));
     }
+    // Warnings (something is probably wrong) are shown by every command that loads an
+    // economy; --strict makes them errors (exit code 2). Notes (quirks handled) are not.
+    for w in &loaded.warnings {
+        eprintln!("plenty: warning: {w}");
+    }
+    if args.strict && !loaded.warnings.is_empty() {
+        bail!(
+            "{} about the input (above); --strict makes warnings errors",
+            if loaded.warnings.len() == 1 {
+                "1 warning".to_string()
+            } else {
+                format!("{} warnings", loaded.warnings.len())
+            }
+        );
+    }
     Ok(loaded)
 }
 
@@ -99,6 +114,7 @@ fn plain(economy: Economy, inputs: Vec<PathBuf>) -> LoadedEconomy {
         economy,
         inputs,
         notes: Vec::new(),
+        warnings: Vec::new(),
         unit: None,
     }
 }
@@ -219,6 +235,7 @@ fn load_labelled_matrix(path: &Path, raw: RawTable, args: &InputArgs) -> Result<
         economy: e,
         inputs,
         notes: Vec::new(),
+        warnings: Vec::new(),
         unit: None,
     })
 }
@@ -280,6 +297,7 @@ fn load_matrix_folder(dir: &Path) -> Result<LoadedEconomy> {
         economy: e,
         inputs,
         notes: Vec::new(),
+        warnings: Vec::new(),
         unit: None,
     })
 }

@@ -724,11 +724,7 @@ fn x_column(path: &Path) -> Vec<f64> {
 #[test]
 fn pymrio_csv_export_is_read() {
     let dir = pymrio_export();
-    assert!(
-        dir.exists(),
-        "the data folder {} is missing",
-        dir.display()
-    );
+    assert!(dir.exists(), "the data folder {} is missing", dir.display());
     let sys = pymrio::read_pymrio(&dir).unwrap();
     assert_eq!(sys, pymrio::read_pymrio_csv_export(&dir).unwrap());
     assert_eq!(sys.regions_sectors.len(), 48);
