@@ -191,6 +191,18 @@ fn load_labelled_matrix(path: &Path, raw: RawTable, args: &InputArgs) -> Result<
         );
     }
     let labels: Vec<String> = raw.rows.iter().map(|r| r.cells[0].clone()).collect();
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in &raw.rows {
+        if let Some(first) = seen.insert(r.cells[0].as_str(), r.line) {
+            bail!(
+                "{}:{}: the row label {:?} is given twice, on lines {first} and {}; every product needs its own row and column",
+                path.display(),
+                r.line,
+                r.cells[0],
+                r.line
+            );
+        }
+    }
     for (j, l) in labels.iter().enumerate() {
         if &raw.header[j + 1] != l {
             bail!(
