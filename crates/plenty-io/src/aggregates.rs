@@ -423,7 +423,7 @@ mod tests {
                 parts: Parts::BasePlus(vec![0, 1])
             }]
         );
-        let f = run(&labels[..1], &[z1.clone()], 0.0, Some(&z1));
+        let f = run(&labels[..1], std::slice::from_ref(&z1), 0.0, Some(&z1));
         assert_eq!(f[0].parts, Parts::Base);
     }
 

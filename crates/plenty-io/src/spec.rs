@@ -1579,7 +1579,8 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
     let rows_all = rows;
     let rows: Vec<usize> = keep.iter().map(|&k| rows_all[k]).collect();
     // Every kept sector has its column (columns_by_label refuses the others).
-    let cols: Vec<usize> = keep.iter().filter_map(|&k| cols[k]).collect();
+    let cols_all = cols;
+    let cols: Vec<usize> = keep.iter().filter_map(|&k| cols_all[k]).collect();
     let n = names.len();
     let row_labels: Vec<String> = rows.iter().map(|&r| sheet.labels[r].clone()).collect();
     let col_labels: Vec<String> = cols.iter().map(|&c| sheet.raw.header[c].clone()).collect();
@@ -1587,6 +1588,9 @@ fn load_symmetric(spec_path: &Path, base: &Path, spec: &ImportSpec) -> Result<Lo
     for &k in &excluded {
         excluded_keys.push(all_names[k].as_str());
         excluded_keys.push(sheet.labels[rows_all[k]].as_str());
+        if let Some(c) = cols_all[k] {
+            excluded_keys.push(sheet.raw.header[c].as_str());
+        }
     }
     excluded_keys.extend(orphan_names.iter().copied());
     let products = Products::new(
@@ -2092,9 +2096,9 @@ fn load_make_use(
         }
     }
     for s in &spec.satellite {
-        let rows: Vec<String> = match (&s.row, &s.rows, &s.file) {
-            (Some(r), None, None) => vec![r.clone()],
-            (None, Some(l), None) => l.clone(),
+        let source = SourceFields::satellite(s).source(spec_path)?;
+        let rows: Vec<String> = match source {
+            Source::TableRows(l) => l.iter().map(|r| r.to_string()).collect(),
             _ => {
                 return Err(IoError::file(
                     spec_path,

@@ -411,6 +411,22 @@ fn issue_10_satellite_file_and_row_reads_the_file_not_the_table() {
         );
     }
     assert!(l.inputs.contains(&d.join("jobs.csv")), "{:?}", l.inputs);
+    // Gross output from a wide file, the same way.
+    std::fs::write(
+        d.join("x_wide.csv"),
+        "what,agriculture_group,manufacturing_group,construction_group,trade_group,business_services_group,other_services_group\n\
+         output,43910,1079446,245606,540063,692487,508918\n",
+    )
+    .unwrap();
+    let spec = spec_copy(&d, "germany_1995.toml", None, |s| {
+        s.replace(
+            "[gross_output]\nrow = \"output_bp\"",
+            "[gross_output]\nfile = \"x_wide.csv\"\nrow = \"output\"",
+        )
+    });
+    let wide = load(&spec);
+    assert_eq!(wide.economy.recorded_output, l.economy.recorded_output);
+    assert!(wide.warnings.is_empty(), "{:?}", wide.warnings);
     // The same for the gross output, and a long file (key, value) with a semicolon delimiter.
     std::fs::write(
         d.join("x.csv"),
