@@ -144,7 +144,8 @@ fn load_path(path: &Path, args: &InputArgs) -> Result<LoadedEconomy> {
     }
     match path.extension().and_then(|e| e.to_str()) {
         Some("toml") => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+            // Invalid UTF-8 is an error at its line, as in every reader.
+            let text = plenty_io::error::read_text(path)?;
             let is_spec = text.lines().any(|l| {
                 let t = l.trim();
                 t == "[table]" || t == "[make_use]"

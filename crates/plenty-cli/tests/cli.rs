@@ -528,3 +528,18 @@ fn issue_10_a_label_twice_in_a_csv_matrix_names_both_lines() {
     assert!(o.status.success(), "{}", text(&o).1);
     std::fs::remove_dir_all(&d).ok();
 }
+
+#[test]
+fn issue_10_a_specification_not_in_utf8_names_the_line_on_the_command_line() {
+    let d = temp("latin1");
+    let p = d.join("spec.toml");
+    std::fs::write(&p, b"# Germany\n# \xe4\n[table]\nfile = \"t.csv\"\n").unwrap();
+    let o = plenty(&["values", p.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("spec.toml:2: this line is not valid UTF-8; save the file as UTF-8 text"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&d).ok();
+}

@@ -365,13 +365,14 @@ pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> IoError {
 }
 
 /// Resolves a selection against labels in file order; errors name the missing label, or the
-/// places (`place(k)`: "line 7", "column 12") of a label found more than once.
+/// places (`place(&[k, …])`: "on lines 4 and 7", "in columns 2 and 5") of a label found more
+/// than once.
 fn select(
     sel: &Selection,
     labels: &[String],
     what: &str,
     err: &dyn Fn(String) -> IoError,
-    place: &dyn Fn(usize) -> String,
+    place: &dyn Fn(&[usize]) -> String,
     hint: &str,
 ) -> Result<Vec<usize>> {
     let find = |l: &str| -> Result<usize> {
@@ -383,9 +384,9 @@ fn select(
                 suggest(l, labels.iter().map(String::as_str))
             ))),
             _ => Err(err(format!(
-                "the {what} {l:?} appears {} times ({}); labels must be unique",
+                "the {what} {l:?} appears {} times, {}; labels must be unique",
                 hits.len(),
-                join_places(hits.iter().map(|&k| place(k)))
+                place(&hits)
             ))),
         }
     };
@@ -412,9 +413,9 @@ fn select(
     }
 }
 
-/// "line 3 and line 9" / "line 3, line 9 and line 12".
-fn join_places(places: impl Iterator<Item = String>) -> String {
-    let v: Vec<String> = places.collect();
+/// "3 and 9" / "3, 9 and 12".
+fn join_numbers(numbers: impl Iterator<Item = usize>) -> String {
+    let v: Vec<String> = numbers.map(|k| k.to_string()).collect();
     match v.len() {
         0 => String::new(),
         1 => v[0].clone(),
@@ -519,7 +520,12 @@ impl Sheet {
             &self.labels,
             what,
             &self.rows_err(),
-            &|k| format!("line {}", self.line(k)),
+            &|ks| {
+                format!(
+                    "on lines {}",
+                    join_numbers(ks.iter().map(|&k| self.line(k)))
+                )
+            },
             &self.raw.delimiter_hint(),
         )?;
         let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -547,7 +553,13 @@ impl Sheet {
             &self.raw.header,
             what,
             &self.header_err(),
-            &|k| format!("column {}", k + 1),
+            &|ks| {
+                format!(
+                    "in columns {} of line {}",
+                    join_numbers(ks.iter().map(|&k| k + 1)),
+                    self.raw.header_line
+                )
+            },
             &self.raw.delimiter_hint(),
         )?;
         let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -710,7 +722,7 @@ fn columns_by_label(
     let missing: Vec<usize> = (0..rows.len())
         .filter(|&k| cols[k].is_none() && !exclude.contains(&sheet.labels[rows[k]]))
         .collect();
-    if !missing.is_empty() && missing.len() == rows.len() {
+    if !missing.is_empty() && cols.iter().all(Option::is_none) {
         return Err(IoError::at_line(
             &raw.path,
             raw.header_line,
@@ -1493,8 +1505,34 @@ fn check_positions(
             ),
         ));
     }
+    // Codes that correspond one position off: the ranges are shifted.
+    let agree = (0..n).filter(|&i| corr(i, i)).count();
+    let after = (0..n.saturating_sub(1)).filter(|&i| corr(i, i + 1)).count();
+    let before = (0..n.saturating_sub(1)).filter(|&i| corr(i + 1, i)).count();
+    if n >= 3 && agree * 2 < n && after.max(before) * 10 >= (n - 1) * 9 {
+        let k = if after >= before {
+            (0..n - 1).find(|&i| corr(i, i + 1))
+        } else {
+            (0..n - 1).find(|&i| corr(i + 1, i))
+        }
+        .unwrap_or(0);
+        // Column c corresponds to row r, but is matched with row c.
+        let (r, c) = if after >= before {
+            (k, k + 1)
+        } else {
+            (k + 1, k)
+        };
+        warnings.push(format!(
+            "{}: [sectors] matches rows and columns by position, but their codes correspond one position off: {} is matched with {}, but corresponds to {}, and so on for {} of {n} pairs. Check the first and last labels of the rows and columns",
+            spec_path.display(),
+            col(c),
+            row(c),
+            row(r),
+            after.max(before)
+        ));
+        return Ok(());
+    }
     if let Some(k) = first_mismatch(&rl, &cl) {
-        let agree = (0..n).filter(|&i| corr(i, i)).count();
         if agree * 10 >= n * 9 {
             warnings.push(format!(
                 "{}: [sectors] matches rows and columns by position, and their codes correspond up to position {k}, but then {} is matched with {} ({} of {n} pairs differ); check that rows and columns list the same sectors in the same order",

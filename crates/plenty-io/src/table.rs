@@ -216,8 +216,9 @@ impl RawTable {
                     path,
                     line,
                     format!(
-                        "this line has {} cells but the header has {width}; every line needs one cell per column",
-                        cells.len()
+                        "this line has {} cell{} but the header has {width}; every line needs one cell per column",
+                        cells.len(),
+                        if cells.len() == 1 { "" } else { "s" }
                     ),
                 ));
             }

@@ -222,6 +222,43 @@ fn issue_10_croatia_rows_and_columns_by_position_name_the_count_and_the_missing_
         &err(&spec),
         &["selects 65 rows", "but 66 columns, \"A01\" … \"TOTAL\""],
     );
+    // As many rows as columns, but one position off: a warning.
+    let spec = spec_copy(&d, "croatia_2010.toml", None, |s| {
+        s.replace(
+            "columns = { first = \"A01\", last = \"U\" }",
+            "columns = { first = \"A02\", last = \"TOTAL\" }",
+        )
+    });
+    assert_contains(
+        &load(&spec).warnings.join("\n"),
+        &["their codes correspond one position off: the column \"A02\" (column 4) is matched with the row \"CPA_A01\" (line 2), but corresponds to the row \"CPA_A02\" (line 3), and so on for 64 of 65 pairs"],
+    );
+    // Two rows in the wrong order: a warning at the first.
+    let spec = spec_copy(&d, "croatia_2010.toml", None, |s| {
+        s.replace(
+            "rows = { first = \"CPA_A01\", last = \"CPA_U\" }",
+            "rows = { first = \"CPA_A01\", last = \"CPA_U\" }\nnames_from_columns = true",
+        )
+        .replace("exclude = [\"CPA_U\"]", "exclude = [\"U\"]")
+    });
+    assert!(load(&spec).warnings.is_empty());
+    let table = d.join("hr_swapped.csv");
+    let text = std::fs::read_to_string(data(
+        "croatia_2010/croatia_2010_siot_1700_product_by_product.csv",
+    ))
+    .unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let g47 = lines
+        .iter()
+        .position(|l| l.starts_with("CPA_G47,"))
+        .unwrap();
+    lines.swap(g47, g47 + 1);
+    std::fs::write(&table, lines.join("\n") + "\n").unwrap();
+    let spec = spec_copy(&d, "croatia_2010.toml", Some((HR_TABLE, &table)), |s| s);
+    assert_contains(
+        &load(&spec).warnings.join("\n"),
+        &["their codes correspond up to position 29, but then the row \"CPA_H49\" (line 31) is matched with the column \"G47\" (column 32) (2 of 65 pairs differ)"],
+    );
 }
 
 #[test]
