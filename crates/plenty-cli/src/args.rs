@@ -96,6 +96,10 @@ pub struct InputArgs {
     /// from this file (one number per product).
     #[arg(long, value_name = "FILE")]
     pub flows_with_output: Option<PathBuf>,
+    /// Treat warnings about the input as errors (exit code 2): an aggregate counted twice, a
+    /// satellite file's values that match no sector, rows and columns that stop lining up.
+    #[arg(long)]
+    pub strict: bool,
     /// Solver settings.
     #[command(flatten)]
     pub solver: SolverArgs,

@@ -96,6 +96,7 @@ fn economy_summary(l: &LoadedEconomy) -> Value {
         "labour": e.labour_satellite().map(|s| &s.name),
         "final_demand_categories": e.final_demand.iter().map(|f| &f.name).collect::<Vec<_>>(),
         "notes": l.notes,
+        "warnings": l.warnings,
     })
 }
 

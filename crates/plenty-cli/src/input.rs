@@ -66,6 +66,21 @@ pub fn load(args: &InputArgs) -> Result<LoadedEconomy> {
         }
         e.final_demand.retain(|f| args.category.contains(&f.name));
     }
+    // Warnings (something is probably wrong) are shown by every command that loads an
+    // economy; --strict makes them errors (exit code 2). Notes (quirks handled) are not.
+    for w in &loaded.warnings {
+        eprintln!("plenty: warning: {w}");
+    }
+    if args.strict && !loaded.warnings.is_empty() {
+        bail!(
+            "{} about the input (above); --strict makes warnings errors",
+            if loaded.warnings.len() == 1 {
+                "1 warning".to_string()
+            } else {
+                format!("{} warnings", loaded.warnings.len())
+            }
+        );
+    }
     Ok(loaded)
 }
 
@@ -99,6 +114,7 @@ fn plain(economy: Economy, inputs: Vec<PathBuf>) -> LoadedEconomy {
         economy,
         inputs,
         notes: Vec::new(),
+        warnings: Vec::new(),
         unit: None,
     }
 }
@@ -128,7 +144,8 @@ fn load_path(path: &Path, args: &InputArgs) -> Result<LoadedEconomy> {
     }
     match path.extension().and_then(|e| e.to_str()) {
         Some("toml") => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+            // Invalid UTF-8 is an error at its line, as in every reader.
+            let text = plenty_io::error::read_text(path)?;
             let is_spec = text.lines().any(|l| {
                 let t = l.trim();
                 t == "[table]" || t == "[make_use]"
@@ -175,6 +192,18 @@ fn load_labelled_matrix(path: &Path, raw: RawTable, args: &InputArgs) -> Result<
         );
     }
     let labels: Vec<String> = raw.rows.iter().map(|r| r.cells[0].clone()).collect();
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in &raw.rows {
+        if let Some(first) = seen.insert(r.cells[0].as_str(), r.line) {
+            bail!(
+                "{}:{}: the row label {:?} is given twice, on lines {first} and {}; every product needs its own row and column",
+                path.display(),
+                r.line,
+                r.cells[0],
+                r.line
+            );
+        }
+    }
     for (j, l) in labels.iter().enumerate() {
         if &raw.header[j + 1] != l {
             bail!(
@@ -219,6 +248,7 @@ fn load_labelled_matrix(path: &Path, raw: RawTable, args: &InputArgs) -> Result<
         economy: e,
         inputs,
         notes: Vec::new(),
+        warnings: Vec::new(),
         unit: None,
     })
 }
@@ -280,6 +310,7 @@ fn load_matrix_folder(dir: &Path) -> Result<LoadedEconomy> {
         economy: e,
         inputs,
         notes: Vec::new(),
+        warnings: Vec::new(),
         unit: None,
     })
 }

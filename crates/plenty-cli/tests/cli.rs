@@ -689,3 +689,117 @@ fn every_format_carries_the_same_economy() {
     }
     std::fs::remove_dir_all(&d).ok();
 }
+
+/// A copy of the Czech specification whose final demand takes the whole block, totals and all
+/// (issue #10: P3 beside P3_S13, P3_S14, P3_S15, and TFU, TU).
+fn czech_with_totals(d: &Path) -> std::path::PathBuf {
+    let root = common::root();
+    let s = std::fs::read_to_string(root.join("examples/specs/czech_2015.toml"))
+        .unwrap()
+        .replace("../../data/", &format!("{}/", root.join("data").display()))
+        .replace(
+            "columns = [\"P3_S14\", \"P3_S15\", \"P3_S13\", \"P51G\", \"P52\", \"P53\", \"P6\"]",
+            "columns = { first = \"P3_S14\", last = \"P53\" }",
+        );
+    let p = d.join("czech_totals.toml");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+#[test]
+fn issue_10_warnings_are_on_stderr_for_every_command_and_strict_makes_them_exit_2() {
+    let d = temp("strict");
+    let spec = czech_with_totals(&d);
+    let spec = spec.to_str().unwrap();
+    let want = "plenty: warning: ";
+    let p3 = "final-demand column \"P3\" equals the sum of \"P3_S14\", \"P3_S15\", \"P3_S13\": it is counted twice";
+    for cmd in ["values", "multipliers", "leontief", "coefficients", "check"] {
+        let o = plenty(&[cmd, spec, "--max-rows", "2"]);
+        let (out, err) = text(&o);
+        assert!(o.status.success(), "{cmd}: {err}");
+        assert!(err.contains(want) && err.contains(p3), "{cmd}: {err}");
+        assert!(
+            !out.contains(want),
+            "{cmd}: warnings belong on standard error: {out}"
+        );
+        let o = plenty(&[cmd, spec, "--max-rows", "2", "--strict"]);
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{cmd} --strict: {out}{err}");
+        assert!(err.contains(p3), "{cmd} --strict: {err}");
+        assert!(
+            err.contains(
+                "plenty: error: 5 warnings about the input (above); --strict makes warnings errors"
+            ),
+            "{cmd} --strict: {err}"
+        );
+        assert!(out.is_empty(), "{cmd} --strict printed results: {out}");
+    }
+    // The JSON summary records them, apart from the notes.
+    let j = d.join("v.json");
+    let o = plenty(&["values", spec, "-o", j.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let v = json_of(&j);
+    let warnings = v["summary"]["economy"]["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 5, "{warnings:?}");
+    assert!(warnings[0].as_str().unwrap().contains(p3), "{warnings:?}");
+    assert!(v["summary"]["economy"]["notes"].is_array());
+    // The specifications as shipped pass --strict.
+    for spec in ["czech_2015", "slovakia_2015", "croatia_2010", "uk_2010"] {
+        let o = plenty(&[
+            "values",
+            &format!("examples/specs/{spec}.toml"),
+            "--strict",
+            "--max-rows",
+            "2",
+        ]);
+        let (_, err) = text(&o);
+        assert!(o.status.success(), "{spec}: {err}");
+        assert!(!err.contains(want), "{spec}: {err}");
+    }
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn issue_10_a_label_twice_in_a_csv_matrix_names_both_lines() {
+    let d = temp("dup-label");
+    let p = d.join("m.csv");
+    std::fs::write(&p, "product,a,b,a\na,0.1,0.2,0\nb,0.3,0.1,0\na,0,0,0.1\n").unwrap();
+    let o = plenty(&["values", p.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("m.csv:4: the row label \"a\" is given twice, on lines 2 and 4"),
+        "{err}"
+    );
+    // A matrix separated by semicolons is read as one with commas.
+    std::fs::write(&p, "product;a;b\na;0.1;0.2\nb;0.3;0.1\n").unwrap();
+    let l = d.join("l.csv");
+    std::fs::write(&l, "1\n1\n").unwrap();
+    let dm = d.join("d.csv");
+    std::fs::write(&dm, "1\n1\n").unwrap();
+    let o = plenty(&[
+        "values",
+        p.to_str().unwrap(),
+        "--labour",
+        l.to_str().unwrap(),
+        "--demand",
+        dm.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn issue_10_a_specification_not_in_utf8_names_the_line_on_the_command_line() {
+    let d = temp("latin1");
+    let p = d.join("spec.toml");
+    std::fs::write(&p, b"# Germany\n# \xe4\n[table]\nfile = \"t.csv\"\n").unwrap();
+    let o = plenty(&["values", p.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("spec.toml:2: this line is not valid UTF-8; save the file as UTF-8 text"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&d).ok();
+}

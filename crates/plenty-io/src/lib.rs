@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod aggregates;
 pub mod economy_file;
 pub mod error;
 pub mod hash;

@@ -2,7 +2,8 @@
 //! numbers so every later error can point at a cell.
 //!
 //! Handled quirks of real tables: a UTF-8 BOM; `#` comment lines; quoted fields; integer cells;
-//! `---`, `...`, `..`, `NA` and empty cells as missing values. Rejected with the cell's position:
+//! `---`, `...`, `..`, `NA` and empty cells as missing values; files separated by semicolons
+//! (recognised from the first line, see [`sniff_delimiter`]). Rejected with the cell's position:
 //! ragged lines, NaN and infinities, text where a number belongs, binary data.
 
 use crate::error::{IoError, Result};
@@ -28,6 +29,8 @@ pub struct RawTable {
     pub header: Vec<String>,
     /// Data lines.
     pub rows: Vec<Row>,
+    /// The delimiter the file was read with.
+    pub delimiter: u8,
 }
 
 /// Calls `f(line, record)` for every non-blank record of a comma-separated text (skipping `#`
@@ -77,13 +80,84 @@ pub fn delimiter_for(path: &Path) -> u8 {
     }
 }
 
+/// The delimiter of a file: tab for `.tsv`, `.txt` and `.tab` (as [`delimiter_for`]); otherwise
+/// a semicolon when the first line that is not blank or a `#` comment holds semicolons but no
+/// comma outside quotes (as spreadsheets write CSV in locales with a decimal comma), a tab when
+/// it holds tabs but neither, else a comma.
+pub fn sniff_delimiter(path: &Path, bytes: &[u8]) -> u8 {
+    let by_name = delimiter_for(path);
+    if by_name != b',' {
+        return by_name;
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = bytes
+        .split(|&b| b == b'\n' || b == b'\r')
+        .find(|l| {
+            let t = l.trim_ascii();
+            !t.is_empty() && !t.starts_with(b"#")
+        })
+        .unwrap_or(&[]);
+    let (mut commas, mut semicolons, mut tabs, mut quoted) = (0, 0, 0, false);
+    for &b in first {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semicolons += 1,
+            b'\t' if !quoted => tabs += 1,
+            _ => {}
+        }
+    }
+    match (commas, semicolons, tabs) {
+        (0, s, _) if s > 0 => b';',
+        (0, 0, t) if t > 0 => b'\t',
+        _ => b',',
+    }
+}
+
+/// The name of a delimiter in messages.
+pub fn delimiter_name(d: u8) -> String {
+    match d {
+        b'\t' => "tab".to_string(),
+        b',' => "comma".to_string(),
+        b';' => "semicolon".to_string(),
+        d => format!("{:?}", d as char),
+    }
+}
+
 impl RawTable {
     /// Reads a file. `header_rows` lines after comments form the header (the last is kept as the
     /// column names; with 2 or more, the others are returned as data-less header rows and
-    /// joined into the names with `|`, which is how pymrio writes multi-index columns).
+    /// joined into the names with `|`, which is how pymrio writes multi-index columns). The
+    /// delimiter is found by [`sniff_delimiter`].
     pub fn read(path: &Path, header_rows: usize) -> Result<Self> {
+        Self::read_with(path, header_rows, None)
+    }
+
+    /// [`RawTable::read`] with a given delimiter (`None`: found by [`sniff_delimiter`]).
+    pub fn read_with(path: &Path, header_rows: usize, delimiter: Option<u8>) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| IoError::os(path, &e))?;
-        Self::parse(path, &bytes, delimiter_for(path), header_rows)
+        let d = delimiter.unwrap_or_else(|| sniff_delimiter(path, &bytes));
+        Self::parse(path, &bytes, d, header_rows)
+    }
+
+    /// A hint for a label or header that is not found: when the header or a label holds the
+    /// semicolons or tabs of another delimiter, the file is probably separated by that one.
+    pub fn delimiter_hint(&self) -> String {
+        let cells = self
+            .header
+            .iter()
+            .chain(self.rows.iter().filter_map(|r| r.cells.first()));
+        for (d, key) in [(b';', "\";\""), (b'\t', "\"\\t\""), (b',', "\",\"")] {
+            if d != self.delimiter && cells.clone().any(|c| c.contains(d as char)) {
+                return format!(
+                    "; the file is read as {}-separated, but its labels hold {}s: if it is {}-separated, set delimiter = {key} in the specification",
+                    delimiter_name(self.delimiter),
+                    delimiter_name(d),
+                    delimiter_name(d),
+                );
+            }
+        }
+        String::new()
     }
 
     /// Parses bytes already read (the `path` is used in messages).
@@ -142,8 +216,9 @@ impl RawTable {
                     path,
                     line,
                     format!(
-                        "this line has {} cells but the header has {width}; every line needs one cell per column",
-                        cells.len()
+                        "this line has {} cell{} but the header has {width}; every line needs one cell per column",
+                        cells.len(),
+                        if cells.len() == 1 { "" } else { "s" }
                     ),
                 ));
             }
@@ -181,6 +256,7 @@ impl RawTable {
             header_line,
             header,
             rows,
+            delimiter,
         })
     }
 
@@ -202,8 +278,9 @@ impl RawTable {
                 &self.path,
                 self.header_line,
                 format!(
-                    "no column is headed {name:?}{}",
-                    suggest(name, self.header.iter().map(String::as_str))
+                    "no column is headed {name:?}{}{}",
+                    suggest(name, self.header.iter().map(String::as_str)),
+                    self.delimiter_hint()
                 ),
             )),
             _ => Err(IoError::at_line(
@@ -341,7 +418,15 @@ pub fn parse_number(text: &str) -> std::result::Result<Option<f64>, String> {
             "{t:?} is {v}; every number must be finite (write an empty cell or --- for a missing value)"
         )),
         Err(_) => {
-            let hint = if t.contains(',') && t.replace(',', "").parse::<f64>().is_ok() {
+            let hint = if t.matches(',').count() == 1 && t.replace(',', ".").parse::<f64>().is_ok()
+            {
+                // "1,5" or "1,234": a decimal comma, or a thousands separator.
+                if t.split(',').nth(1).is_some_and(|f| f.len() == 3) {
+                    " (remove the thousands separators; if the comma is a decimal comma, write a decimal point)"
+                } else {
+                    " (a decimal comma? write a decimal point)"
+                }
+            } else if t.contains(',') && t.replace(',', "").parse::<f64>().is_ok() {
                 " (remove the thousands separators)"
             } else {
                 ""
