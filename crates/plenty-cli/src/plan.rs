@@ -18,8 +18,9 @@ use plenty_core::plan::{
     PlanGeneratorSettings, PlanMethod, PlanReport, PlanRequest, PlanSolution, PlanStart,
     PlanningEconomy,
 };
+use plenty_io::open::open_planning;
 use plenty_io::output::{Column, Report, ResultTable};
-use plenty_io::planning_file::{load_planning, write_planning_folder};
+use plenty_io::planning_file::write_planning_folder;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -27,24 +28,8 @@ use std::path::PathBuf;
 pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
     let progress = Progress::new(g.quiet);
     progress.stage("reading the planning economy");
-    if !a.economy.exists() {
-        bail!("{}: no such file or folder", a.economy.display());
-    }
-    if a.economy.is_file() {
-        let text =
-            std::fs::read_to_string(&a.economy).with_context(|| a.economy.display().to_string())?;
-        if text
-            .lines()
-            .any(|l| matches!(l.trim(), "[table]" | "[make_use]"))
-        {
-            bail!(
-                "{}: this is an import specification of an input-output table; `plenty plan` needs a planning file (.toml with [[product]] and [[process]]) or a planning folder: see examples/plans/README.md",
-                a.economy.display()
-            );
-        }
-    }
     let t0 = std::time::Instant::now();
-    let loaded = load_planning(&a.economy)?;
+    let loaded = open_planning(&a.economy)?;
     let t_read = t0.elapsed().as_secs_f64();
     let t1 = std::time::Instant::now();
     let e = &loaded.economy;

@@ -9,7 +9,8 @@
 //! * Matrix Market ([`mtx`]), sparse triplets ([`triplets`]), vectors ([`vectors`]);
 //! * pymrio folders ([`pymrio`]);
 //! * participatory budgeting elections in the pabulib `.pb` format ([`pabulib`]);
-//! * results as CSV, JSON or Parquet with their provenance ([`output`]).
+//! * results as CSV, JSON or Parquet with their provenance ([`output`]);
+//! * and one way to tell them apart and open them ([`open`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -19,6 +20,7 @@ pub mod error;
 pub mod hash;
 pub mod mps;
 pub mod mtx;
+pub mod open;
 pub mod output;
 pub mod pabulib;
 pub mod planning_file;
