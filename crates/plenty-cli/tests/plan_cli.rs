@@ -7,30 +7,10 @@ use std::process::Command;
 
 mod common;
 use common::{json_of, plenty, root, temp, text};
+use plenty_test_support::{peer_python, relative_difference as rel};
 
 fn lambda_of(path: &Path) -> f64 {
     json_of(path)["summary"]["lambda"].as_f64().unwrap()
-}
-
-fn rel(a: f64, b: f64) -> f64 {
-    (a - b).abs() / a.abs().max(b.abs()).max(1e-300)
-}
-
-/// The peer benchmark's Python with highspy, if installed.
-fn peer_python(test: &str) -> Option<PathBuf> {
-    let p = std::env::var_os("PLENTY_PEER_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join(".venv-peer/bin/python"));
-    if p.exists() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var_os("PLENTY_REQUIRE_PEERS").is_none(),
-        "{test}: PLENTY_REQUIRE_PEERS is set but there is no Python at {}",
-        p.display()
-    );
-    println!("skipped {test}: no Python at {}", p.display());
-    None
 }
 
 /// HiGHS's optimal objective of an MPS file (maximisation).

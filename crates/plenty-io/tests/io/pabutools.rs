@@ -13,40 +13,13 @@ use plenty_core::vote::{
     greedy, method_of_equal_shares, Ballot, Completion, Election, Project, Satisfaction,
 };
 use plenty_io::pabulib::{read_pabulib, write_pabulib, Pabulib, VoteType};
+use plenty_test_support::peer_python_with;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The peer benchmark's Python with pabutools, if installed.
-fn peer_python(test: &str) -> Option<PathBuf> {
-    let p = std::env::var_os("PLENTY_PEER_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest().join("../../.venv-peer/bin/python"));
-    let has_pabutools = p.exists()
-        && Command::new(&p)
-            .args(["-c", "import pabutools"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if has_pabutools {
-        Some(p)
-    } else {
-        // CI installs the peers and sets PLENTY_REQUIRE_PEERS, so a missing peer fails there.
-        assert!(
-            std::env::var_os("PLENTY_REQUIRE_PEERS").is_none(),
-            "{test}: PLENTY_REQUIRE_PEERS is set but there is no Python with pabutools at {}",
-            p.display()
-        );
-        println!(
-            "skipped {test}: no Python with pabutools at {} (install bench/requirements-vote.txt \
-             into .venv-peer)",
-            p.display()
-        );
-        None
-    }
 }
 
 /// The rule names of `pabutools_reference.py`, with plenty's computation of each.
@@ -133,7 +106,7 @@ fn random_election(seed: u64) -> Pabulib {
 
 #[test]
 fn rules_agree_with_pabutools() {
-    let Some(python) = peer_python("rules_agree_with_pabutools") else {
+    let Some(python) = peer_python_with("rules_agree_with_pabutools", &["pabutools"]) else {
         return;
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(manifest().join("tests/data/pabulib"))

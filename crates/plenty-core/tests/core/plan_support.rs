@@ -8,10 +8,7 @@ use plenty_core::lp::{
 };
 use plenty_core::SolveError;
 
-/// `|a − b| ≤ abs + rel · max(|a|, |b|)`.
-pub fn approx_eq(a: f64, b: f64, abs: f64, rel: f64) -> bool {
-    (a - b).abs() <= abs + rel * a.abs().max(b.abs())
-}
+pub use plenty_test_support::approx_eq;
 
 /// Two-phase primal simplex on a dense tableau with Bland's rule (no cycling), for small LPs
 /// in any boxed form. Exact to rounding on the tiny problems of the tests.

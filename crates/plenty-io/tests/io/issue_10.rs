@@ -5,6 +5,7 @@
 //! writes a specification that makes the mistake the issue describes.
 
 use plenty_io::spec::{self, LoadedEconomy};
+use plenty_test_support::scratch;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -13,14 +14,6 @@ fn root() -> PathBuf {
 
 fn data(path: &str) -> PathBuf {
     root().join("data").join(path)
-}
-
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("plenty-io-issue10-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 fn load(spec: &Path) -> LoadedEconomy {

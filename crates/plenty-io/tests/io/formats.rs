@@ -6,9 +6,9 @@
 use plenty_core::{CsrMatrix, DenseMatrix};
 use plenty_io::pymrio::{self, Extension, PymrioSystem};
 use plenty_io::{mtx, triplets, vectors};
+use plenty_test_support::{peer_python, scratch, scratch_file as file_with};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
@@ -23,43 +23,6 @@ fn fixture(name: &str) -> PathBuf {
 
 fn data_dir() -> PathBuf {
     manifest().join("../../data")
-}
-
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("plenty-io-formats-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// Writes `content` to a file in a fresh folder and returns its path.
-fn file_with(test: &str, name: &str, content: &[u8]) -> PathBuf {
-    let p = scratch(test).join(name);
-    std::fs::write(&p, content).unwrap();
-    p
-}
-
-/// The peer benchmark's Python, if installed.
-fn peer_python(test: &str) -> Option<PathBuf> {
-    let p = std::env::var_os("PLENTY_PEER_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest().join("../../.venv-peer/bin/python"));
-    if p.exists() {
-        Some(p)
-    } else {
-        // CI installs the peers and sets PLENTY_REQUIRE_PEERS, so a missing peer fails there.
-        assert!(
-            std::env::var_os("PLENTY_REQUIRE_PEERS").is_none(),
-            "{test}: PLENTY_REQUIRE_PEERS is set but there is no Python at {}",
-            p.display()
-        );
-        println!(
-            "skipped {test}: no Python at {} (set up .venv-peer as in bench/README.md)",
-            p.display()
-        );
-        None
-    }
 }
 
 fn run_python(python: &Path, script: &str, args: &[&Path]) -> String {
@@ -409,42 +372,6 @@ fn hex_float(s: &str) -> f64 {
     } else {
         v
     }
-}
-
-/// Generates an economy of 10^6 products with 10^7 non-zeros, writes it and reads it back,
-/// printing the times. Run with
-/// `cargo test --release -p plenty-io --test formats -- --ignored --nocapture big_matrix`;
-/// `PLENTY_BIG_DIR` keeps the file between runs (then only the read is timed).
-#[test]
-#[ignore]
-fn big_matrix_read_time() {
-    let dir = std::env::var("PLENTY_BIG_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| scratch("big"));
-    let path = dir.join("big.mtx");
-    if !path.exists() {
-        let s = plenty_core::generate::GeneratorSettings {
-            n: 1_000_000,
-            k: 10,
-            ..Default::default()
-        };
-        let e = plenty_core::generate::generate(&s).unwrap();
-        let t = Instant::now();
-        mtx::write_matrix(&path, &e.a).unwrap();
-        eprintln!(
-            "write: {:.2} s, {} bytes",
-            t.elapsed().as_secs_f64(),
-            std::fs::metadata(&path).unwrap().len()
-        );
-    }
-    let t = Instant::now();
-    let a = mtx::read_matrix(&path).unwrap();
-    eprintln!(
-        "read: {:.2} s, n = {}, nnz = {}",
-        t.elapsed().as_secs_f64(),
-        a.nrows(),
-        a.nnz()
-    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -840,9 +767,9 @@ fn pymrio_round_trip() {
     let mut sys = small_system();
     pymrio::write_pymrio(&d, &sys).unwrap();
     let back = pymrio::read_pymrio(&d).unwrap();
-    assert_eq!(back.source.as_deref(), Some(d.as_path()));
+    assert_eq!(back.source.as_deref(), Some(&*d));
     // Extensions come back in folder-name order; pymrio names them by folder.
-    sys.source = Some(d.clone());
+    sys.source = Some(d.to_path_buf());
     sys.extensions.sort_by(|a, b| a.name.cmp(&b.name));
     sys.extensions[0].title = Some("emissions".into());
     assert_eq!(back, sys);
@@ -936,7 +863,8 @@ fn pymrio_save_all_is_read() {
     let Some(py) = peer_python("pymrio_save_all_is_read") else {
         return;
     };
-    let d = scratch("pymrio-save-all").join("testmrio");
+    let tmp = scratch("pymrio-save-all");
+    let d = tmp.join("testmrio");
     run_python(
         &py,
         "import sys, pymrio\npymrio.load_test().save_all(sys.argv[1])",
@@ -980,7 +908,8 @@ fn pymrio_loads_what_we_write() {
     } else {
         small_system()
     };
-    let d = scratch("pymrio-write").join("sys");
+    let tmp = scratch("pymrio-write");
+    let d = tmp.join("sys");
     pymrio::write_pymrio(&d, &sys).unwrap();
     let out = run_python(
         &py,

@@ -5,12 +5,12 @@
 //! workspace root, or `$PLENTY_PEER_PYTHON`) and are skipped, with a line saying so, when it is
 //! not installed, unless `PLENTY_REQUIRE_PEERS` is set (as in CI), in which case they fail.
 
-use plenty_core::generate::GeneratorSettings;
 use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings};
-use plenty_core::lp::synthetic::{planning_lp, random_feasible_lp, PlanningLpSettings};
+use plenty_core::lp::synthetic::random_feasible_lp;
 use plenty_core::lp::{LinearProgram, LpSettings, LpStatus, Sense};
 use plenty_core::CsrMatrix;
 use plenty_io::mps::{read_mps, read_mps_as, write_mps, MpsFormat};
+use plenty_test_support::{peer_python, scratch};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -27,18 +27,8 @@ fn netlib(name: &str) -> PathBuf {
     manifest().join("tests/data/lp").join(format!("{name}.mps"))
 }
 
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("plenty-io-mps-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn file_with(test: &str, content: &str) -> PathBuf {
-    let p = scratch(test).join("model.mps");
-    std::fs::write(&p, content).unwrap();
-    p
+fn file_with(test: &str, content: &str) -> plenty_test_support::ScratchFile {
+    plenty_test_support::scratch_file(test, "model.mps", content.as_bytes())
 }
 
 fn err_text(r: plenty_io::Result<LinearProgram>) -> String {
@@ -126,7 +116,8 @@ fn triplets(lp: &LinearProgram) -> Vec<(usize, usize, u64)> {
 #[test]
 fn a_round_trip_preserves_the_lp_with_names_made_safe() {
     let lp = showcase();
-    let p = scratch("round-trip").join("showcase.mps");
+    let tmp = scratch("round-trip");
+    let p = tmp.join("showcase.mps");
     write_mps(&p, &lp).unwrap();
     let back = read_mps(&p).unwrap();
     assert_eq!(back.sense, lp.sense);
@@ -147,7 +138,8 @@ fn a_round_trip_preserves_the_lp_with_names_made_safe() {
 
 #[test]
 fn the_written_text_has_the_sections_highs_reads() {
-    let p = scratch("text").join("showcase.mps");
+    let tmp = scratch("text");
+    let p = tmp.join("showcase.mps");
     write_mps(&p, &showcase()).unwrap();
     let text = std::fs::read_to_string(&p).unwrap();
     assert_contains(
@@ -174,7 +166,8 @@ fn the_written_text_has_the_sections_highs_reads() {
 fn names_that_collide_once_made_safe_are_refused() {
     let mut lp = showcase();
     lp.col_names[1] = "steel_mill".into();
-    let p = scratch("collide").join("x.mps");
+    let tmp = scratch("collide");
+    let p = tmp.join("x.mps");
     let e = write_mps(&p, &lp).unwrap_err().to_string();
     assert_contains(
         &e,
@@ -371,7 +364,8 @@ fn netlib_instances_read_with_their_published_shapes() {
         );
         assert_eq!(lp.sense, Sense::Minimize);
         // Written and read again, the LP is unchanged (netlib has no ranges).
-        let p = scratch(&format!("netlib-{name}")).join("again.mps");
+        let tmp = scratch(&format!("netlib-{name}"));
+        let p = tmp.join("again.mps");
         write_mps(&p, &lp).unwrap();
         let again = read_mps(&p).unwrap();
         assert_eq!(again, lp, "{name}");
@@ -410,28 +404,6 @@ fn netlib_instances_solve_to_their_known_optima() {
 
 // ---------------------------------------------------------------------------------------------
 // HiGHS.
-
-/// The peer benchmark's Python, if installed.
-fn peer_python(test: &str) -> Option<PathBuf> {
-    let p = std::env::var_os("PLENTY_PEER_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest().join("../../.venv-peer/bin/python"));
-    if p.exists() {
-        Some(p)
-    } else {
-        // CI installs the peers and sets PLENTY_REQUIRE_PEERS, so a missing peer fails there.
-        assert!(
-            std::env::var_os("PLENTY_REQUIRE_PEERS").is_none(),
-            "{test}: PLENTY_REQUIRE_PEERS is set but there is no Python at {}",
-            p.display()
-        );
-        println!(
-            "skipped {test}: no Python at {} (set up .venv-peer as in bench/README.md)",
-            p.display()
-        );
-        None
-    }
-}
 
 /// Reads each MPS file with highspy, solves it with the dual simplex, and prints one JSON line
 /// per file: the LP as HiGHS sees it (numbers as Python's shortest round-trip text, which Rust
@@ -614,74 +586,6 @@ fn highs_reads_what_we_write_and_agrees_on_the_optimum() {
             "{name}: PDLP {} vs HiGHS {theirs}",
             ours.objective
         );
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Benchmark helpers (ignored; run by hand in release).
-
-/// Writes the planning LP of `crates/plenty-core/examples/pdlp_timing.rs` as MPS for HiGHS:
-/// `N=10000 OUT=plan.mps cargo test --release -p plenty-io --test mps write_planning_mps --
-/// --ignored`, then `peer.py lp --mps plan.mps --solver pdlp --sense max`.
-#[test]
-#[ignore]
-fn write_planning_mps() {
-    let n: usize = std::env::var("N").map_or(1000, |v| v.parse().unwrap());
-    let techniques: usize = std::env::var("TECH").map_or(2, |v| v.parse().unwrap());
-    let out = std::env::var("OUT").unwrap_or_else(|_| "plan.mps".into());
-    let lp = planning_lp(&PlanningLpSettings {
-        economy: GeneratorSettings {
-            n,
-            ..Default::default()
-        },
-        techniques,
-    })
-    .unwrap();
-    let t = std::time::Instant::now();
-    write_mps(Path::new(&out), &lp).unwrap();
-    let written = t.elapsed().as_secs_f64();
-    let t = std::time::Instant::now();
-    let back = read_mps(Path::new(&out)).unwrap();
-    println!(
-        "{out}: {} rows, {} columns, {} nonzeros; written in {written:.3} s, read in {:.3} s",
-        lp.nrows(),
-        lp.ncols(),
-        lp.columns.nnz(),
-        t.elapsed().as_secs_f64()
-    );
-    assert_eq!(back, lp);
-}
-
-/// Prints iterations and times of both schemes on the netlib instances:
-/// `cargo test --release -p plenty-io --test mps netlib_report -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn netlib_report() {
-    for tolerance in [1e-6, 1e-8] {
-        for (name, _, _, _, optimum) in NETLIB {
-            let lp = read_mps(&netlib(name)).unwrap();
-            for scheme in [PdhgScheme::Halpern, PdhgScheme::Adaptive] {
-                let s = Pdlp::new(PdlpSettings {
-                    scheme,
-                    lp: LpSettings {
-                        tolerance,
-                        max_iterations: 10_000_000,
-                        time_limit: Some(120.0),
-                    },
-                    ..Default::default()
-                });
-                let (sol, st) = s.solve_with_stats(&lp, None, None).unwrap();
-                println!(
-                    "tol {tolerance:.0e} {name:9} {scheme:8?} {:8} iterations {:7} restarts {:3} {:8.4} s  objective {:.10} (rel. error {:.1e})",
-                    sol.status.to_string(),
-                    st.iterations,
-                    st.restarts,
-                    sol.info.seconds,
-                    sol.objective,
-                    (sol.objective - optimum).abs() / optimum.abs()
-                );
-            }
-        }
     }
 }
 

@@ -2,9 +2,7 @@
 //! switch as a limit changes, degenerate, infeasible (with the short limit named), nothing
 //! makes a committed product, unbounded. Each expected number is worked out in the comments.
 
-mod plan_support;
-
-use plan_support::{approx_eq, DenseSimplex};
+use crate::plan_support::{approx_eq, DenseSimplex};
 use plenty_core::lp::{LpSettings, LpStatus};
 use plenty_core::plan::*;
 

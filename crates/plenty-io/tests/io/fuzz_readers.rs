@@ -28,7 +28,6 @@ use proptest::sample::{select, Index};
 use proptest::test_runner::{RngSeed, TestCaseError};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
@@ -48,31 +47,17 @@ fn config(cases: u32) -> ProptestConfig {
 }
 
 /// A fresh folder, removed when dropped.
-struct Scratch(PathBuf);
+struct Scratch(plenty_test_support::Scratch);
 
 impl Scratch {
     fn new() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let d = std::env::temp_dir().join(format!(
-            "plenty-io-fuzz-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        Self(d)
+        Self(plenty_test_support::scratch("io-fuzz"))
     }
 
     fn file(&self, name: &str, content: &[u8]) -> PathBuf {
         let p = self.0.join(name);
         std::fs::write(&p, content).unwrap();
         p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -1732,6 +1717,9 @@ fn read_within_two_gib(test: &str, read: impl FnOnce() -> String) -> String {
         return out;
     }
     let exe = std::env::current_exe().unwrap();
+    // The test's full name in this binary: its module path without the crate's name.
+    let module = module_path!().split_once("::").map_or("", |(_, m)| m);
+    let test = &format!("{module}::{test}");
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg("ulimit -v 2097152 && exec \"$0\" \"$@\"")

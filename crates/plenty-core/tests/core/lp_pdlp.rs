@@ -85,9 +85,7 @@ fn solve_both(lp: &LinearProgram, status: LpStatus) -> Vec<LpSolution> {
 }
 
 fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
-    a.iter()
-        .zip(b)
-        .all(|(x, y)| (x - y).abs() <= tol * (1.0 + y.abs()))
+    plenty_test_support::all_close(a, b, tol, tol)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,9 +5,7 @@
 //! * the chosen techniques do not change with the target assortment (non-substitution);
 //! * with resources and capacities, the LP's valuations satisfy complementary slackness.
 
-mod plan_support;
-
-use plan_support::{approx_eq, DenseSimplex};
+use crate::plan_support::{approx_eq, DenseSimplex};
 use plenty_core::lp::{LpSettings, LpStatus};
 use plenty_core::plan::*;
 use proptest::prelude::*;

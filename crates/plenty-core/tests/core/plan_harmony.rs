@@ -7,9 +7,7 @@
 //! `s_2 = −u/2 = −0.618…` (the golden ratio), harmony `ln u + s_2 − s_2²/2 = −0.597082…`.
 //! Kantorovich's λ* = 20/30; the harmony plan's fulfilment is min(u, 1 + s_2) = 0.381966.
 
-mod plan_support;
-
-use plan_support::{approx_eq, DenseSimplex};
+use crate::plan_support::{approx_eq, DenseSimplex};
 use plenty_core::lp::{LpSettings, LpStatus};
 use plenty_core::plan::*;
 

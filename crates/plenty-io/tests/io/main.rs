@@ -1,0 +1,12 @@
+//! plenty-io's integration tests, in one binary (one link instead of seven): the exchange
+//! formats and their errors, the fuzzed readers' regressions, the published figures of real
+//! tables, the import specifications' checks, MPS files, and the pabulib elections against
+//! pabutools.
+
+mod formats;
+mod fuzz_readers;
+mod golden;
+mod golden_aus;
+mod issue_10;
+mod mps;
+mod pabutools;
