@@ -261,6 +261,7 @@ fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
     let (x, v) = solver.solve_both(&d, &l)?;
     let t_solve = t1.elapsed().as_secs_f64();
     progress.stage("vouching for the answers (productivity, convergence, signs)");
+    let t2 = Instant::now();
     let proof = vouch(
         &solver,
         &[
@@ -269,6 +270,7 @@ fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
         ],
         &loaded.economy.products,
     )?;
+    let t_vouch = t2.elapsed().as_secs_f64();
     drop(solver);
     progress.finish();
     let e = &loaded.economy;
@@ -310,7 +312,7 @@ fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
             "labour_values_solve": report_json(&v.report),
             "identity": {"v_dot_d": id.v_dot_d, "l_dot_x": id.l_dot_x, "relative_difference": id.relative_difference},
             "productivity": proof,
-            "seconds": {"read": t_read, "prepare": t_prepare, "solve_x_and_v": t_solve},
+            "seconds": {"read": t_read, "prepare": t_prepare, "solve_x_and_v": t_solve, "vouch": t_vouch},
         }),
         tables: vec![ResultTable {
             name: "labour_values".into(),
@@ -332,7 +334,7 @@ fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
             id.v_dot_d, id.l_dot_x, id.relative_difference
         ),
         proof.describe(),
-        format!("time: read {t_read:.3} s, prepare {t_prepare:.3} s, solve x and v {t_solve:.3} s"),
+        format!("time: read {t_read:.3} s, prepare {t_prepare:.3} s, solve x and v {t_solve:.3} s, vouch {t_vouch:.3} s"),
     ];
     emit(&report, &args.output, &headline)
 }
