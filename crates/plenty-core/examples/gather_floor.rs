@@ -68,12 +68,12 @@ fn time(reps: usize, mut f: impl FnMut()) -> f64 {
     t[reps / 2]
 }
 
-fn gather4(a: &Csr, p: &[f64], y: &mut [f64]) {
+fn gather4(a: &Csr<'_>, p: &[f64], y: &mut [f64]) {
     gather4_at(a, 0, p, y)
 }
 
 /// Rows `r0..r0 + y.len()`.
-fn gather4_at(a: &Csr, r0: usize, p: &[f64], y: &mut [f64]) {
+fn gather4_at(a: &Csr<'_>, r0: usize, p: &[f64], y: &mut [f64]) {
     for (k, yi) in y.iter_mut().enumerate() {
         let i = r0 + k;
         let (s, e) = (a.ptr[i], a.ptr[i + 1]);
@@ -95,7 +95,7 @@ fn gather4_at(a: &Csr, r0: usize, p: &[f64], y: &mut [f64]) {
     }
 }
 
-fn gather1(a: &Csr, p: &[f64], y: &mut [f64]) {
+fn gather1(a: &Csr<'_>, p: &[f64], y: &mut [f64]) {
     for (i, yi) in y.iter_mut().enumerate() {
         let (s, e) = (a.ptr[i], a.ptr[i + 1]);
         let mut acc = 0.0;
@@ -107,7 +107,7 @@ fn gather1(a: &Csr, p: &[f64], y: &mut [f64]) {
 }
 
 #[cfg(target_arch = "x86_64")]
-fn gather_prefetch(a: &Csr, p: &[f64], y: &mut [f64]) {
+fn gather_prefetch(a: &Csr<'_>, p: &[f64], y: &mut [f64]) {
     use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
     const AHEAD: usize = 64;
     let nnz = a.idx.len();
@@ -132,7 +132,7 @@ fn gather_prefetch(a: &Csr, p: &[f64], y: &mut [f64]) {
 #[cfg(all(target_arch = "x86_64", feature = "avx512-example"))]
 #[allow(clippy::incompatible_msrv)] // the intrinsics need Rust 1.89; hence the feature
 #[target_feature(enable = "avx512f")]
-unsafe fn gather_avx512(a: &Csr, r0: usize, p: &[f64], y: &mut [f64]) {
+unsafe fn gather_avx512(a: &Csr<'_>, r0: usize, p: &[f64], y: &mut [f64]) {
     use std::arch::x86_64::*;
     for (row, yi) in y.iter_mut().enumerate() {
         let i = r0 + row;
@@ -161,7 +161,7 @@ unsafe fn gather_avx512(a: &Csr, r0: usize, p: &[f64], y: &mut [f64]) {
     }
 }
 
-fn scatter(a: &Csr, q: &[f64], z: &mut [f64]) {
+fn scatter(a: &Csr<'_>, q: &[f64], z: &mut [f64]) {
     z.fill(0.0);
     for (i, &qi) in q.iter().enumerate() {
         for k in a.ptr[i]..a.ptr[i + 1] {
@@ -172,7 +172,7 @@ fn scatter(a: &Csr, q: &[f64], z: &mut [f64]) {
 
 /// `y = A p` and `z = Aᵀ q` in one pass over rows `r0..r0 + y.len()`, adding to `z`;
 /// `pz[j] = [p_j, z_j]`.
-fn fused_at(a: &Csr, r0: usize, q: &[f64], pz: &mut [[f64; 2]], y: &mut [f64]) {
+fn fused_at(a: &Csr<'_>, r0: usize, q: &[f64], pz: &mut [[f64; 2]], y: &mut [f64]) {
     for (row, yi) in y.iter_mut().enumerate() {
         let i = r0 + row;
         let qi = q[i];
@@ -187,7 +187,7 @@ fn fused_at(a: &Csr, r0: usize, q: &[f64], pz: &mut [[f64; 2]], y: &mut [f64]) {
 }
 
 /// Tiles in coordinate form: `(ptr over tiles, (row << 16) | col, values)`.
-fn tiles(a: &Csr, block: usize) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
+fn tiles(a: &Csr<'_>, block: usize) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
     let nb = a.n.div_ceil(block);
     let mut ptr = vec![0usize; nb * nb + 1];
     for i in 0..a.n {

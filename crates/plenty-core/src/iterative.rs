@@ -215,7 +215,7 @@ pub(crate) fn bicgstab(
     settings: &SolverSettings,
 ) -> Vec<Solved> {
     let tol = settings.tolerance;
-    let mut sys: Vec<Bicg> = systems.iter().map(|&(s, b)| Bicg::new(s, b)).collect();
+    let mut sys: Vec<Bicg<'_>> = systems.iter().map(|&(s, b)| Bicg::new(s, b)).collect();
     loop {
         while sys.iter().any(Bicg::active) {
             // p = r + β (p − ω v), per active system.
@@ -407,7 +407,7 @@ pub(crate) fn bicgstab(
 }
 
 /// Restarts a system from its current iterate: r = r̂ = b − (I − A) x.
-fn restart(op: &dyn LinearOperator, s: &mut Bicg) {
+fn restart(op: &dyn LinearOperator, s: &mut Bicg<'_>) {
     s.restarts += 1;
     let n = s.b.len();
     let mut ax = vec![0.0; n];
@@ -465,7 +465,7 @@ pub(crate) fn jacobi(
         done: bool,
     }
     let diverging = diag.iter().any(|&a| a >= 1.0);
-    let mut sys: Vec<J> = systems
+    let mut sys: Vec<J<'_>> = systems
         .iter()
         .map(|&(side, b)| {
             let nb = norm2(b);

@@ -117,7 +117,7 @@ impl<'de> Deserialize<'de> for LabourDecl {
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = LabourDecl;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a [labour] table or [[labour]] entries")
             }
             fn visit_map<A: MapAccess<'de>>(
@@ -223,7 +223,7 @@ impl<'de> Deserialize<'de> for LabourUse {
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = LabourUse;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("hours per run (a number) or a table of hours by labour type")
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<LabourUse, E> {
