@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod actions;
 pub mod chain;
 pub mod event;
 pub mod planning;
@@ -19,9 +20,10 @@ pub mod state;
 pub mod tally;
 pub mod verify;
 
+pub use actions::BallotEffectInputs;
 pub use chain::{check_chain, Entry, GENESIS};
 pub use event::*;
 pub use planning::{compute_plan, PlanInputs, PlanOutcome, WarmStartRef};
-pub use state::{Ledger, Rejected, ReplayMode};
-pub use tally::{compute_tally, Tally};
+pub use state::{Economy, Ledger, NeedTotal, RecordedPlan, RejectCode, Rejected, ReplayMode};
+pub use tally::{compute_tally, Approvals, RoundTally};
 pub use verify::{parse_export, verify, verify_and_replay, VerifyReport};

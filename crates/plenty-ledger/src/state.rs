@@ -5,27 +5,81 @@
 
 use crate::event::*;
 use crate::planning::{compute_plan, digest, parse_economy, PlanInputs, PlanOutcome, WarmStartRef};
-use crate::tally::{compute_tally, Tally, TallyInput};
+use crate::tally::{compute_tally, RoundTally, TallyInput};
 use plenty_core::plan::PlanningEconomy;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// Why an event was refused, in a word the service's API answers with (`wrong_phase`,
+/// `unknown_project`, `forbidden`, `invalid`, `not_found`, `conflict`, `mismatch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    /// The round is not in the phase the event needs.
+    WrongPhase,
+    /// A ballot approves a proposal the round does not have.
+    UnknownProject,
+    /// The member may not do this (not a facilitator).
+    Forbidden,
+    /// The event's content is not valid.
+    Invalid,
+    /// Something it names does not exist.
+    NotFound,
+    /// It conflicts with the state (exists already, already counted, a round still open).
+    Conflict,
+    /// A recorded result is not what its inputs give (a forged count or plan).
+    Mismatch,
+}
+
+impl RejectCode {
+    /// Its stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectCode::WrongPhase => "wrong_phase",
+            RejectCode::UnknownProject => "unknown_project",
+            RejectCode::Forbidden => "forbidden",
+            RejectCode::Invalid => "invalid",
+            RejectCode::NotFound => "not_found",
+            RejectCode::Conflict => "conflict",
+            RejectCode::Mismatch => "mismatch",
+        }
+    }
+}
+
+impl std::fmt::Display for RejectCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for RejectCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// Why an event was refused. The service answers with it; `verify` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct Rejected {
-    /// A stable code: `wrong_phase`, `unknown_project`, `forbidden`, `invalid`, `not_found`,
-    /// `conflict`, `mismatch`.
-    pub code: &'static str,
+    /// What kind of refusal.
+    pub code: RejectCode,
     /// What is wrong and what to do about it.
     pub message: String,
 }
 
-fn reject(code: &'static str, message: impl Into<String>) -> Rejected {
-    Rejected {
-        code,
-        message: message.into(),
+impl Rejected {
+    /// A refusal.
+    pub fn new(code: RejectCode, message: impl Into<String>) -> Self {
+        Rejected {
+            code,
+            message: message.into(),
+        }
     }
+}
+
+fn reject(code: RejectCode, message: impl Into<String>) -> Rejected {
+    Rejected::new(code, message)
 }
 
 /// A member as the log knows them.
@@ -86,25 +140,70 @@ pub struct RoundState {
     /// How projects are chosen.
     pub rule: ProjectRule,
     /// When the vote counts.
-    pub quorum: Quorum,
+    pub quorum: RoundQuorum,
     /// The split used without a valid split vote.
-    pub default_split: [f64; 3],
+    pub default_split: Split,
     /// Needs, in order of registration.
     pub needs: Vec<Need>,
     /// Proposals by number.
     pub proposals: BTreeMap<ProposalId, Proposal>,
     /// The ballot of each pseudonym (the last one cast).
-    pub ballots: BTreeMap<Pseudonym, Ballot>,
+    pub ballots: BTreeMap<Pseudonym, RoundBallot>,
     /// Ballots cast, including replaced ones.
     pub ballots_cast: u64,
     /// The count, once voting closed (shared, like the plan: its explanation can be large).
-    pub tally: Option<std::sync::Arc<Tally>>,
+    pub tally: Option<std::sync::Arc<RoundTally>>,
     /// The weights recorded with the count.
-    pub weights: BTreeMap<Pseudonym, [u64; 3]>,
+    pub weights: BTreeMap<Pseudonym, TopicWeights>,
     /// The plan's inputs and outcome, once computed.
     /// Shared, so that readers take it out of the state without copying it (a plan of a big
     /// economy is large, and the state is read under a lock).
-    pub plan: Option<std::sync::Arc<(PlanInputs, PlanOutcome)>>,
+    pub plan: Option<std::sync::Arc<RecordedPlan>>,
+}
+
+/// A round's plan as the log records it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordedPlan {
+    /// What it was computed from.
+    pub inputs: PlanInputs,
+    /// The plan.
+    pub outcome: PlanOutcome,
+}
+
+/// The needs registered for one product in a round, added up.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NeedTotal {
+    /// The sum of the quantities.
+    pub quantity: f64,
+    /// How many registrations.
+    pub registrations: usize,
+}
+
+impl RoundState {
+    /// The needs added up per product, by product name.
+    pub fn needs_by_product(&self) -> BTreeMap<&str, NeedTotal> {
+        let mut out: BTreeMap<&str, NeedTotal> = BTreeMap::new();
+        for n in &self.needs {
+            let t = out.entry(n.product.as_str()).or_insert(NeedTotal {
+                quantity: 0.0,
+                registrations: 0,
+            });
+            t.quantity += n.quantity;
+            t.registrations += 1;
+        }
+        out
+    }
+}
+
+/// The imported economy.
+#[derive(Debug, Clone)]
+pub struct Economy {
+    /// The planning file (TOML), verbatim.
+    pub text: String,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// Its parsed form.
+    pub parsed: PlanningEconomy,
 }
 
 /// How strictly to replay.
@@ -126,7 +225,7 @@ pub struct Ledger {
     /// Members.
     pub members: BTreeMap<MemberId, MemberState>,
     /// The economy: its text, hash and parsed form.
-    pub economy: Option<(String, String, PlanningEconomy)>,
+    pub economy: Option<Economy>,
     /// Delegations: (member, topic) → delegate.
     pub delegations: BTreeMap<(MemberId, Topic), MemberId>,
     /// Rounds.
@@ -144,7 +243,7 @@ pub const MAX_TITLE: usize = 200;
 fn positive(what: &str, x: f64) -> Result<(), Rejected> {
     if !(x.is_finite() && x > 0.0 && x <= MAX_QUANTITY) {
         return Err(reject(
-            "invalid",
+            RejectCode::Invalid,
             format!("{what} must be a number above 0 and at most {MAX_QUANTITY:e}; got {x}"),
         ));
     }
@@ -152,17 +251,18 @@ fn positive(what: &str, x: f64) -> Result<(), Rejected> {
 }
 
 /// Checks a split of hours: three shares, each in `[0, 1]`, summing to 1.
-pub fn check_split(s: &[f64; 3]) -> Result<(), Rejected> {
+pub fn check_split(s: &Split) -> Result<(), Rejected> {
+    let s = s.shares();
     if s.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > 1.0) {
         return Err(reject(
-            "invalid",
+            RejectCode::Invalid,
             "split: each share (consumption, investment, common funds) must be between 0 and 1",
         ));
     }
     let sum: f64 = s.iter().sum();
     if (sum - 1.0).abs() > 1e-9 {
         return Err(reject(
-            "invalid",
+            RejectCode::Invalid,
             format!("split: the three shares must add up to 1; they add up to {sum}"),
         ));
     }
@@ -210,10 +310,10 @@ impl Ledger {
         match self.members.get(&m) {
             Some(s) if s.role == Role::Facilitator => Ok(()),
             Some(_) => Err(reject(
-                "forbidden",
+                RejectCode::Forbidden,
                 format!("member {m} is not a facilitator"),
             )),
-            None => Err(reject("not_found", format!("no member {m}"))),
+            None => Err(reject(RejectCode::NotFound, format!("no member {m}"))),
         }
     }
 
@@ -221,10 +321,10 @@ impl Ledger {
         let round = self
             .rounds
             .get(&r)
-            .ok_or_else(|| reject("not_found", format!("no round {r}")))?;
+            .ok_or_else(|| reject(RejectCode::NotFound, format!("no round {r}")))?;
         if round.phase != phase {
             return Err(reject(
-                "wrong_phase",
+                RejectCode::WrongPhase,
                 format!(
                     "round {r} is in its {} phase; {doing} is only possible in the {} phase",
                     round.phase.name(),
@@ -238,8 +338,8 @@ impl Ledger {
     fn economy(&self) -> Result<&PlanningEconomy, Rejected> {
         self.economy
             .as_ref()
-            .map(|e| &e.2)
-            .ok_or_else(|| reject("conflict", "no economy imported yet"))
+            .map(|e| &e.parsed)
+            .ok_or_else(|| reject(RejectCode::Conflict, "no economy imported yet"))
     }
 
     /// Validates an event and applies it.
@@ -253,7 +353,7 @@ impl Ledger {
     pub fn check(&self, event: &Event) -> Result<(), Rejected> {
         if self.name.is_none() && !matches!(event, Event::FederationFounded { .. }) {
             return Err(reject(
-                "invalid",
+                RejectCode::Invalid,
                 "the first entry must found the federation",
             ));
         }
@@ -263,10 +363,13 @@ impl Ledger {
                 weeks_per_period,
             } => {
                 if self.name.is_some() {
-                    return Err(reject("conflict", "the federation is already founded"));
+                    return Err(reject(
+                        RejectCode::Conflict,
+                        "the federation is already founded",
+                    ));
                 }
                 if name.trim().is_empty() {
-                    return Err(reject("invalid", "the federation needs a name"));
+                    return Err(reject(RejectCode::Invalid, "the federation needs a name"));
                 }
                 positive("weeks_per_period", *weeks_per_period)?;
             }
@@ -281,16 +384,19 @@ impl Ledger {
                     .any(|p| p.trim().is_empty() || p.len() > MAX_TITLE)
                 {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         "a process name must have 1 to 200 characters",
                     ));
                 }
                 if self.councils.contains_key(council) {
-                    return Err(reject("conflict", format!("council {council} exists")));
+                    return Err(reject(
+                        RejectCode::Conflict,
+                        format!("council {council} exists"),
+                    ));
                 }
                 if name.trim().is_empty() || name.len() > MAX_TITLE {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         "a council needs a name of 1 to 200 characters",
                     ));
                 }
@@ -299,18 +405,20 @@ impl Ledger {
                 member, councils, ..
             } => {
                 if self.members.contains_key(member) {
-                    return Err(reject("conflict", format!("member {member} exists")));
+                    return Err(reject(
+                        RejectCode::Conflict,
+                        format!("member {member} exists"),
+                    ));
                 }
                 if let Some(c) = councils.iter().find(|c| !self.councils.contains_key(c)) {
-                    return Err(reject("not_found", format!("no council {c}")));
+                    return Err(reject(RejectCode::NotFound, format!("no council {c}")));
                 }
             }
             Event::EconomyImported { by, text, sha256 } => {
                 self.facilitator(*by)?;
                 if let Some(r) = self.current_round() {
                     if r.phase != Phase::Needs {
-                        return Err(reject(
-                            "wrong_phase",
+                        return Err(reject(RejectCode::WrongPhase,
                             format!(
                                 "round {} is past its needs phase; import the economy before voting or after the round",
                                 r.id
@@ -321,11 +429,11 @@ impl Ledger {
                 let actual = crate::chain::sha256_hex(text.as_bytes());
                 if &actual != sha256 {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         format!("the economy's recorded hash {sha256} is not its hash {actual}"),
                     ));
                 }
-                parse_economy(text).map_err(|e| reject("invalid", e.to_string()))?;
+                parse_economy(text).map_err(|e| reject(RejectCode::Invalid, e.to_string()))?;
             }
             Event::RoundOpened {
                 round,
@@ -339,22 +447,25 @@ impl Ledger {
                 self.economy()?;
                 if let Some(r) = self.current_round() {
                     return Err(reject(
-                        "conflict",
+                        RejectCode::Conflict,
                         format!("round {} is still open (phase {})", r.id, r.phase.name()),
                     ));
                 }
                 if self.rounds.contains_key(round) || self.rounds.keys().any(|k| k > round) {
-                    return Err(reject("conflict", format!("round {round} exists")));
+                    return Err(reject(
+                        RejectCode::Conflict,
+                        format!("round {round} exists"),
+                    ));
                 }
                 if title.trim().is_empty() || title.len() > MAX_TITLE {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         "a round needs a title of 1 to 200 characters",
                     ));
                 }
                 if !(0.0..=1.0).contains(&quorum.min_turnout) {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         "quorum.min_turnout must be between 0 and 1",
                     ));
                 }
@@ -369,7 +480,7 @@ impl Ledger {
                 self.round_in(*round, Phase::Needs, "registering a need")?;
                 if self.economy()?.product_index(product).is_none() {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         format!("product {product:?} is not in the economy"),
                     ));
                 }
@@ -385,11 +496,14 @@ impl Ledger {
             } => {
                 self.round_in(*round, Phase::Needs, "proposing a project")?;
                 if *proposal <= self.last_proposal {
-                    return Err(reject("conflict", format!("proposal {proposal} exists")));
+                    return Err(reject(
+                        RejectCode::Conflict,
+                        format!("proposal {proposal} exists"),
+                    ));
                 }
                 if title.trim().is_empty() || title.len() > MAX_TITLE {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         "a proposal needs a title of 1 to 200 characters",
                     ));
                 }
@@ -398,13 +512,13 @@ impl Ledger {
                 for (name, q) in resources {
                     if e.resource_index(name).is_none() {
                         return Err(reject(
-                            "invalid",
+                            RejectCode::Invalid,
                             format!("resource {name:?} is not in the economy"),
                         ));
                     }
                     if !(q.is_finite() && *q >= 0.0 && *q <= MAX_QUANTITY) {
                         return Err(reject(
-                            "invalid",
+                            RejectCode::Invalid,
                             format!("resource {name:?}: {q} is not a quantity"),
                         ));
                     }
@@ -415,10 +529,10 @@ impl Ledger {
                 let r = self
                     .rounds
                     .get(round)
-                    .ok_or_else(|| reject("not_found", format!("no round {round}")))?;
+                    .ok_or_else(|| reject(RejectCode::NotFound, format!("no round {round}")))?;
                 if r.phase.next() != Some(*to) {
                     return Err(reject(
-                        "wrong_phase",
+                        RejectCode::WrongPhase,
                         format!(
                             "round {round} is in its {} phase and can only move to the next one",
                             r.phase.name()
@@ -427,7 +541,7 @@ impl Ledger {
                 }
                 if r.phase == Phase::Plan && r.plan.is_none() {
                     return Err(reject(
-                        "conflict",
+                        RejectCode::Conflict,
                         format!("round {round} has no plan yet; wait until it is computed"),
                     ));
                 }
@@ -440,31 +554,37 @@ impl Ledger {
             } => {
                 let r = self.round_in(*round, Phase::Voting, "voting")?;
                 if voter.is_empty() {
-                    return Err(reject("invalid", "a ballot needs a voter pseudonym"));
+                    return Err(reject(
+                        RejectCode::Invalid,
+                        "a ballot needs a voter pseudonym",
+                    ));
                 }
                 let mut seen = std::collections::BTreeSet::new();
                 for p in &ballot.approve {
                     if !r.proposals.contains_key(p) {
                         return Err(reject(
-                            "unknown_project",
+                            RejectCode::UnknownProject,
                             format!("round {round} has no proposal {p}"),
                         ));
                     }
                     if !seen.insert(*p) {
-                        return Err(reject("invalid", format!("proposal {p} is approved twice")));
+                        return Err(reject(
+                            RejectCode::Invalid,
+                            format!("proposal {p} is approved twice"),
+                        ));
                     }
                 }
                 let e = self.economy()?;
                 for (product, s) in &ballot.scores {
                     if e.product_index(product).is_none() {
                         return Err(reject(
-                            "invalid",
+                            RejectCode::Invalid,
                             format!("scores: product {product:?} is not in the economy"),
                         ));
                     }
                     if *s > MAX_SCORE {
                         return Err(reject(
-                            "invalid",
+                            RejectCode::Invalid,
                             format!("scores: {product:?} has {s}; scores go from 0 to {MAX_SCORE}"),
                         ));
                     }
@@ -474,7 +594,7 @@ impl Ledger {
                 }
                 if *replaces != r.ballots.contains_key(voter) {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         "the entry's replaces flag does not match the ballots before it",
                     ));
                 }
@@ -485,19 +605,22 @@ impl Ledger {
                 to,
             } => {
                 if !self.members.contains_key(member) {
-                    return Err(reject("not_found", format!("no member {member}")));
+                    return Err(reject(RejectCode::NotFound, format!("no member {member}")));
                 }
                 if !self.members.contains_key(to) {
-                    return Err(reject("not_found", format!("no member {to}")));
+                    return Err(reject(RejectCode::NotFound, format!("no member {to}")));
                 }
                 if member == to {
-                    return Err(reject("invalid", "a member cannot delegate to themselves"));
+                    return Err(reject(
+                        RejectCode::Invalid,
+                        "a member cannot delegate to themselves",
+                    ));
                 }
             }
             Event::DelegationRevoked { member, topic } => {
                 if !self.delegations.contains_key(&(*member, *topic)) {
                     return Err(reject(
-                        "not_found",
+                        RejectCode::NotFound,
                         format!("member {member} has no delegation on {topic:?}"),
                     ));
                 }
@@ -511,13 +634,13 @@ impl Ledger {
                 let r = self.round_in(*round, Phase::Plan, "recording the count")?;
                 if r.tally.is_some() {
                     return Err(reject(
-                        "conflict",
+                        RejectCode::Conflict,
                         format!("round {round} is already counted; a result cannot be changed"),
                     ));
                 }
                 if *eligible != self.members.len() as u64 {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         format!(
                             "the count says {eligible} members were eligible; the log has {}",
                             self.members.len()
@@ -528,15 +651,15 @@ impl Ledger {
                     || r.ballots.keys().any(|p| !weights.contains_key(p))
                 {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         "the count's weights do not name exactly the round's voters",
                     ));
                 }
-                for t in 0..3 {
-                    let sum: u64 = weights.values().map(|w| w[t]).sum();
-                    if sum > *eligible || weights.values().any(|w| w[t] == 0) {
+                for t in Topic::ALL {
+                    let sum: u64 = weights.values().map(|w| w.get(t)).sum();
+                    if sum > *eligible || weights.values().any(|w| w.get(t) == 0) {
                         return Err(reject(
-                            "mismatch",
+                            RejectCode::Mismatch,
                             "the count's weights are not between 1 and the number of members",
                         ));
                     }
@@ -544,7 +667,7 @@ impl Ledger {
                 let recomputed = compute_tally(&self.tally_input(r, *eligible, weights)?);
                 if &recomputed != tally.as_ref() {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         format!(
                             "the recorded count of round {round} is not the count of its ballots"
                         ),
@@ -561,13 +684,13 @@ impl Ledger {
                 let r = self.round_in(*round, Phase::Plan, "recording the plan")?;
                 if r.plan.is_some() {
                     return Err(reject(
-                        "conflict",
+                        RejectCode::Conflict,
                         format!("round {round} already has its plan; a result cannot be changed"),
                     ));
                 }
                 if r.tally.is_none() {
                     return Err(reject(
-                        "conflict",
+                        RejectCode::Conflict,
                         format!("round {round} is not counted yet"),
                     ));
                 }
@@ -579,8 +702,7 @@ impl Ledger {
                     expected.warm_start = None;
                 }
                 if &expected != inputs.as_ref() {
-                    return Err(reject(
-                        "mismatch",
+                    return Err(reject(RejectCode::Mismatch,
                         format!("the plan of round {round} was not computed from the round's recorded needs, count and economy"),
                     ));
                 }
@@ -588,17 +710,17 @@ impl Ledger {
                     || &digest(result.as_ref()) != result_sha256
                 {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         "the plan's recorded hashes do not match it",
                     ));
                 }
                 if self.mode.recompute_plans {
                     let start = self.plan_start(inputs);
-                    let again = compute_plan(self.economy()?, inputs, start.as_ref().map(|p| &p.1))
-                        .map_err(|e| reject("mismatch", e.to_string()))?;
+                    let again =
+                        compute_plan(self.economy()?, inputs, start.as_ref().map(|p| &p.outcome))
+                            .map_err(|e| reject(RejectCode::Mismatch, e.to_string()))?;
                     if &again != result.as_ref() {
-                        return Err(reject(
-                            "mismatch",
+                        return Err(reject(RejectCode::Mismatch,
                             format!(
                                 "recomputing the plan of round {round} from its inputs gives a different plan (λ {} recorded, {} recomputed)",
                                 result.lambda, again.lambda
@@ -652,7 +774,11 @@ impl Ledger {
             Event::EconomyImported { text, sha256, .. } => {
                 // Checked: it parses.
                 if let Ok(e) = parse_economy(text) {
-                    self.economy = Some((text.clone(), sha256.clone(), e));
+                    self.economy = Some(Economy {
+                        text: text.clone(),
+                        sha256: sha256.clone(),
+                        parsed: e,
+                    });
                 }
             }
             Event::RoundOpened {
@@ -758,10 +884,10 @@ impl Ledger {
                 ..
             } => {
                 if let Some(r) = self.rounds.get_mut(round) {
-                    r.plan = Some(std::sync::Arc::new((
-                        inputs.as_ref().clone(),
-                        result.as_ref().clone(),
-                    )));
+                    r.plan = Some(std::sync::Arc::new(RecordedPlan {
+                        inputs: inputs.as_ref().clone(),
+                        outcome: result.as_ref().clone(),
+                    }));
                 }
             }
         }
@@ -771,7 +897,7 @@ impl Ledger {
     pub fn total_hours(&self) -> f64 {
         self.economy
             .as_ref()
-            .map(|e| e.2.labour_types().iter().map(|l| l.hours).sum())
+            .map(|e| e.parsed.labour_types().iter().map(|l| l.hours).sum())
             .unwrap_or(0.0)
     }
 
@@ -780,7 +906,7 @@ impl Ledger {
         &self,
         r: &RoundState,
         eligible: u64,
-        weights: &BTreeMap<Pseudonym, [u64; 3]>,
+        weights: &BTreeMap<Pseudonym, TopicWeights>,
     ) -> Result<TallyInput, Rejected> {
         let e = self.economy()?;
         Ok(TallyInput {
@@ -794,7 +920,12 @@ impl Ledger {
             ballots: r
                 .ballots
                 .iter()
-                .map(|(p, b)| (weights.get(p).copied().unwrap_or([1, 1, 1]), b.clone()))
+                .map(|(p, b)| {
+                    (
+                        weights.get(p).copied().unwrap_or(TopicWeights::ONE),
+                        b.clone(),
+                    )
+                })
                 .collect(),
         })
     }
@@ -808,7 +939,7 @@ impl Ledger {
         &self,
         round: RoundId,
         pseudonym: impl Fn(MemberId) -> Pseudonym,
-    ) -> BTreeMap<Pseudonym, [u64; 3]> {
+    ) -> BTreeMap<Pseudonym, TopicWeights> {
         let Some(r) = self.rounds.get(&round) else {
             return BTreeMap::new();
         };
@@ -816,9 +947,12 @@ impl Ledger {
         let names: Vec<Pseudonym> = ids.iter().map(|m| pseudonym(*m)).collect();
         let index: BTreeMap<MemberId, usize> =
             ids.iter().enumerate().map(|(k, m)| (*m, k)).collect();
-        let mut out: BTreeMap<Pseudonym, [u64; 3]> =
-            r.ballots.keys().map(|p| (p.clone(), [1, 1, 1])).collect();
-        for (t, topic) in Topic::ALL.iter().enumerate() {
+        let mut out: BTreeMap<Pseudonym, TopicWeights> = r
+            .ballots
+            .keys()
+            .map(|p| (p.clone(), TopicWeights::ONE))
+            .collect();
+        for topic in Topic::ALL.iter() {
             let voted: Vec<bool> = names
                 .iter()
                 .map(|p| {
@@ -839,7 +973,7 @@ impl Ledger {
                 match f {
                     Some(f) if f != k => {
                         if let Some(w) = out.get_mut(&names[f]) {
-                            w[t] += 1;
+                            *w.get_mut(*topic) += 1;
                         }
                     }
                     _ => {}
@@ -877,10 +1011,7 @@ impl Ledger {
 
     /// The recorded plan (inputs and outcome) that `inputs` start from, if they name one that
     /// the log holds.
-    pub fn plan_start(
-        &self,
-        inputs: &PlanInputs,
-    ) -> Option<std::sync::Arc<(PlanInputs, PlanOutcome)>> {
+    pub fn plan_start(&self, inputs: &PlanInputs) -> Option<std::sync::Arc<RecordedPlan>> {
         let w = inputs.warm_start.as_ref()?;
         self.rounds.get(&w.round)?.plan.clone()
     }
@@ -896,15 +1027,21 @@ impl Ledger {
         let r = self
             .rounds
             .get(&round)
-            .ok_or_else(|| reject("not_found", format!("no round {round}")))?;
-        let tally = r
-            .tally
-            .as_ref()
-            .ok_or_else(|| reject("conflict", format!("round {round} is not counted yet")))?;
-        let (_, sha, e) = self
+            .ok_or_else(|| reject(RejectCode::NotFound, format!("no round {round}")))?;
+        let tally = r.tally.as_ref().ok_or_else(|| {
+            reject(
+                RejectCode::Conflict,
+                format!("round {round} is not counted yet"),
+            )
+        })?;
+        let Economy {
+            sha256: sha,
+            parsed: e,
+            ..
+        } = self
             .economy
             .as_ref()
-            .ok_or_else(|| reject("conflict", "no economy imported yet"))?;
+            .ok_or_else(|| reject(RejectCode::Conflict, "no economy imported yet"))?;
         let mut targets: BTreeMap<String, f64> = e
             .products()
             .iter()
@@ -918,7 +1055,7 @@ impl Ledger {
         let labour_hours = e
             .labour_types()
             .iter()
-            .map(|l| (l.name.clone(), l.hours * split[0]))
+            .map(|l| (l.name.clone(), l.hours * split.consumption))
             .collect();
         let mut resource_limits: BTreeMap<String, f64> = e
             .resources()
@@ -942,19 +1079,19 @@ impl Ledger {
             targets,
             labour_hours,
             resource_limits,
-            split,
+            split: split.shares(),
             projects: tally.projects.funded.clone(),
             project_hours,
-            common_fund_hours: self.total_hours() * split[2],
+            common_fund_hours: self.total_hours() * split.common_funds,
             members: self.members.len() as u64,
             weeks_per_period: self.weeks_per_period,
             tolerance,
             code_version: code_version.to_string(),
             warm_start: self.rounds.range(..round).rev().find_map(|(id, r)| {
                 let p = r.plan.as_ref()?;
-                (p.1.status == "optimal").then(|| WarmStartRef {
+                (p.outcome.status == "optimal").then(|| WarmStartRef {
                     round: *id,
-                    result_sha256: digest(&p.1),
+                    result_sha256: digest(&p.outcome),
                 })
             }),
         })

@@ -170,10 +170,11 @@ async fn writer(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<Write>) {
             .flat_map(|w| w.accounts.iter().cloned())
             .collect();
         if let Err(e) = store.append(&entries, &accounts).await {
-            eprintln!(
-                "plenty serve: writing {} log entries to {} failed: {e:#}. Stopping: nothing unacknowledged is lost, and a restart replays the database.",
-                entries.len(),
-                store.backend()
+            tracing::error!(
+                entries = entries.len(),
+                backend = store.backend(),
+                error = %e,
+                "writing log entries failed. Stopping: nothing unacknowledged is lost, and a restart replays the database"
             );
             std::process::exit(3);
         }
