@@ -50,7 +50,7 @@ pub async fn pg_url() -> Option<String> {
     Some(format!("{prefix}/{name}"))
 }
 
-/// A running server.
+/// A running server (stopped when dropped).
 pub struct Server {
     pub base: String,
     pub state: AppState,
@@ -70,6 +70,11 @@ pub async fn start(url: &str, settings: Settings, demo: bool) -> Server {
     if demo {
         plenty_server::demo::load(&state).await.unwrap();
     }
+    serve_state(state, url).await
+}
+
+/// Serves a state on loopback.
+pub async fn serve_state(state: AppState, url: &str) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let task = tokio::spawn(plenty_server::serve(
