@@ -457,23 +457,88 @@ pub enum Event {
     },
 }
 
-impl Event {
-    /// A short name of the event's kind.
-    pub fn kind(&self) -> &'static str {
+/// The kind of an event: its `type` in the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// `federation_founded`.
+    FederationFounded,
+    /// `council_founded`.
+    CouncilFounded,
+    /// `member_joined`.
+    MemberJoined,
+    /// `economy_imported`.
+    EconomyImported,
+    /// `round_opened`.
+    RoundOpened,
+    /// `need_registered`.
+    NeedRegistered,
+    /// `proposal_submitted`.
+    ProposalSubmitted,
+    /// `phase_advanced`.
+    PhaseAdvanced,
+    /// `ballot_cast`.
+    BallotCast,
+    /// `delegation_granted`.
+    DelegationGranted,
+    /// `delegation_revoked`.
+    DelegationRevoked,
+    /// `tally_recorded`.
+    TallyRecorded,
+    /// `plan_recorded`.
+    PlanRecorded,
+}
+
+impl EventKind {
+    /// Its name: the event's `type` in the log.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Event::FederationFounded { .. } => "federation_founded",
-            Event::CouncilFounded { .. } => "council_founded",
-            Event::MemberJoined { .. } => "member_joined",
-            Event::EconomyImported { .. } => "economy_imported",
-            Event::RoundOpened { .. } => "round_opened",
-            Event::NeedRegistered { .. } => "need_registered",
-            Event::ProposalSubmitted { .. } => "proposal_submitted",
-            Event::PhaseAdvanced { .. } => "phase_advanced",
-            Event::BallotCast { .. } => "ballot_cast",
-            Event::DelegationGranted { .. } => "delegation_granted",
-            Event::DelegationRevoked { .. } => "delegation_revoked",
-            Event::TallyRecorded { .. } => "tally_recorded",
-            Event::PlanRecorded { .. } => "plan_recorded",
+            EventKind::FederationFounded => "federation_founded",
+            EventKind::CouncilFounded => "council_founded",
+            EventKind::MemberJoined => "member_joined",
+            EventKind::EconomyImported => "economy_imported",
+            EventKind::RoundOpened => "round_opened",
+            EventKind::NeedRegistered => "need_registered",
+            EventKind::ProposalSubmitted => "proposal_submitted",
+            EventKind::PhaseAdvanced => "phase_advanced",
+            EventKind::BallotCast => "ballot_cast",
+            EventKind::DelegationGranted => "delegation_granted",
+            EventKind::DelegationRevoked => "delegation_revoked",
+            EventKind::TallyRecorded => "tally_recorded",
+            EventKind::PlanRecorded => "plan_recorded",
+        }
+    }
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for EventKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Event {
+    /// The event's kind.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Event::FederationFounded { .. } => EventKind::FederationFounded,
+            Event::CouncilFounded { .. } => EventKind::CouncilFounded,
+            Event::MemberJoined { .. } => EventKind::MemberJoined,
+            Event::EconomyImported { .. } => EventKind::EconomyImported,
+            Event::RoundOpened { .. } => EventKind::RoundOpened,
+            Event::NeedRegistered { .. } => EventKind::NeedRegistered,
+            Event::ProposalSubmitted { .. } => EventKind::ProposalSubmitted,
+            Event::PhaseAdvanced { .. } => EventKind::PhaseAdvanced,
+            Event::BallotCast { .. } => EventKind::BallotCast,
+            Event::DelegationGranted { .. } => EventKind::DelegationGranted,
+            Event::DelegationRevoked { .. } => EventKind::DelegationRevoked,
+            Event::TallyRecorded { .. } => EventKind::TallyRecorded,
+            Event::PlanRecorded { .. } => EventKind::PlanRecorded,
         }
     }
 }

@@ -206,6 +206,43 @@ pub struct Economy {
     pub parsed: PlanningEconomy,
 }
 
+/// What members do in a round, each only in its phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundAction {
+    /// Register a need (needs phase).
+    RegisterNeed,
+    /// Propose a common project (needs phase).
+    Propose,
+    /// Cast a ballot (voting phase).
+    Vote,
+}
+
+impl RoundAction {
+    /// The phase it is possible in.
+    pub fn phase(self) -> Phase {
+        match self {
+            RoundAction::RegisterNeed | RoundAction::Propose => Phase::Needs,
+            RoundAction::Vote => Phase::Voting,
+        }
+    }
+
+    /// What it is, in words.
+    pub fn doing(self) -> &'static str {
+        match self {
+            RoundAction::RegisterNeed => "registering a need",
+            RoundAction::Propose => "proposing a project",
+            RoundAction::Vote => "voting",
+        }
+    }
+}
+
+impl RoundState {
+    /// Whether members can do this in the round now.
+    pub fn open_for(&self, action: RoundAction) -> bool {
+        self.phase == action.phase()
+    }
+}
+
 /// How strictly to replay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReplayMode {
@@ -477,7 +514,11 @@ impl Ledger {
                 product,
                 quantity,
             } => {
-                self.round_in(*round, Phase::Needs, "registering a need")?;
+                self.round_in(
+                    *round,
+                    RoundAction::RegisterNeed.phase(),
+                    RoundAction::RegisterNeed.doing(),
+                )?;
                 if self.economy()?.product_index(product).is_none() {
                     return Err(reject(
                         RejectCode::Invalid,
@@ -494,7 +535,11 @@ impl Ledger {
                 cost_hours,
                 resources,
             } => {
-                self.round_in(*round, Phase::Needs, "proposing a project")?;
+                self.round_in(
+                    *round,
+                    RoundAction::Propose.phase(),
+                    RoundAction::Propose.doing(),
+                )?;
                 if *proposal <= self.last_proposal {
                     return Err(reject(
                         RejectCode::Conflict,
@@ -552,7 +597,8 @@ impl Ledger {
                 ballot,
                 replaces,
             } => {
-                let r = self.round_in(*round, Phase::Voting, "voting")?;
+                let r =
+                    self.round_in(*round, RoundAction::Vote.phase(), RoundAction::Vote.doing())?;
                 if voter.is_empty() {
                     return Err(reject(
                         RejectCode::Invalid,

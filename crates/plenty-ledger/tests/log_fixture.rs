@@ -24,6 +24,13 @@ fn issue_11_a_log_written_by_0_1_0_reads_back_byte_for_byte() {
             e.seq
         );
         assert!(e.hash_is_valid(), "entry {}", e.seq);
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(
+            serde_json::to_value(e.event.kind()).unwrap(),
+            v["event"]["type"],
+            "the kind of entry {} is its type",
+            e.seq
+        );
     }
     assert_eq!(entries.last().unwrap().hash, HEAD);
 }

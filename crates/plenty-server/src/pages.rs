@@ -8,7 +8,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
 use plenty_ledger::planning::PlanOutcome;
 use plenty_ledger::state::RoundState;
-use plenty_ledger::{Ledger, Phase, Role};
+use plenty_ledger::{Ledger, Phase, Role, RoundAction};
 use serde::Deserialize;
 use std::fmt::Write;
 
@@ -215,7 +215,7 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
     if !signed_in {
         b.push_str("<p><a href=/login>Sign in</a> to take part.</p>");
     }
-    if signed_in && r.phase == Phase::Needs {
+    if signed_in && r.open_for(RoundAction::RegisterNeed) {
         let _ = write!(
             b,
             "<h2>Register a need</h2><form id=need-form data-api=/api/v1/rounds/{0}/needs><label>Product <select name=product>{products}</select></label><label>Quantity <input name=quantity type=number step=any min=0 required></label><button type=submit>Register need</button><p class=status role=status></p></form>\
@@ -223,7 +223,7 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
             r.id
         );
     }
-    if signed_in && r.phase == Phase::Voting {
+    if signed_in && r.open_for(RoundAction::Vote) {
         let approvals: String = r
             .proposals
             .values()
@@ -256,7 +256,8 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
         );
     }
     if let Some(c) = &who.0 {
-        if c.role == Role::Facilitator {
+        // Who may run the calendar is the ledger's rule.
+        if l.require_facilitator(c.member).is_ok() {
             if let Some(next) = r.phase.next() {
                 let _ = write!(
                     b,

@@ -239,7 +239,7 @@ impl SqliteStore {
     /// Opens (or creates) the database file and migrates it.
     pub async fn open(path: &str) -> Result<Self> {
         let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
-            .map_err(|e| StoreError::Database(e))?
+            .map_err(StoreError::Database)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
