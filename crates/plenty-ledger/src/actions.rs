@@ -122,14 +122,14 @@ impl Ledger {
     }
 
     /// A facilitator opens a round. What is not given takes its default: the Method of Equal
-    /// Shares, [`RoundQuorum::default`], [`Split::DEFAULT`].
+    /// Shares, [`RoundQuorum::default`], [`HoursSplit::DEFAULT`].
     pub fn open_round(
         &self,
         by: MemberId,
         title: &str,
         rule: Option<ProjectRule>,
         quorum: Option<RoundQuorum>,
-        default_split: Option<Split>,
+        default_split: Option<HoursSplit>,
     ) -> Result<(RoundId, Event), Rejected> {
         self.require_facilitator(by)?;
         let round = self.next_round();

@@ -142,7 +142,7 @@ impl std::str::FromStr for Role {
 /// the API it is the array `[consumption, investment, common_funds]`, as it always was.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(from = "[f64; 3]", into = "[f64; 3]")]
-pub struct Split {
+pub struct HoursSplit {
     /// Share of the hours for what members consume.
     pub consumption: f64,
     /// Share for common projects (the budget of the project vote).
@@ -151,10 +151,10 @@ pub struct Split {
     pub common_funds: f64,
 }
 
-impl Split {
+impl HoursSplit {
     /// The split a round uses when its facilitator names none: 80 % consumption, 15 %
     /// investment, 5 % common funds.
-    pub const DEFAULT: Split = Split {
+    pub const DEFAULT: HoursSplit = HoursSplit {
         consumption: 0.8,
         investment: 0.15,
         common_funds: 0.05,
@@ -166,15 +166,15 @@ impl Split {
     }
 }
 
-impl Default for Split {
+impl Default for HoursSplit {
     fn default() -> Self {
-        Split::DEFAULT
+        HoursSplit::DEFAULT
     }
 }
 
-impl From<[f64; 3]> for Split {
+impl From<[f64; 3]> for HoursSplit {
     fn from([consumption, investment, common_funds]: [f64; 3]) -> Self {
-        Split {
+        HoursSplit {
             consumption,
             investment,
             common_funds,
@@ -182,8 +182,8 @@ impl From<[f64; 3]> for Split {
     }
 }
 
-impl From<Split> for [f64; 3] {
-    fn from(s: Split) -> Self {
+impl From<HoursSplit> for [f64; 3] {
+    fn from(s: HoursSplit) -> Self {
         s.shares()
     }
 }
@@ -299,7 +299,7 @@ pub struct RoundBallot {
     /// Shares of the hours for consumption, investment and common funds, summing to 1
     /// (topic: split).
     #[serde(default)]
-    pub split: Option<Split>,
+    pub split: Option<HoursSplit>,
 }
 
 /// Highest priority score.
@@ -361,7 +361,7 @@ pub enum Event {
         /// When the vote counts.
         quorum: RoundQuorum,
         /// The split used when the split vote has no quorum or no ballots.
-        default_split: Split,
+        default_split: HoursSplit,
     },
     /// A member registers a need: it adds to the product's target.
     NeedRegistered {

@@ -25,7 +25,7 @@ pub use chain::{check_chain, Entry, GENESIS};
 pub use event::*;
 pub use planning::{compute_plan, PlanInputs, PlanOutcome, WarmStartRef};
 pub use state::{
-    Economy, Ledger, NeedTotal, RecordedPlan, RejectCode, Rejected, ReplayMode, RoundAction,
+    ImportedEconomy, Ledger, NeedTotal, RecordedPlan, RejectCode, Rejected, ReplayMode, RoundAction,
 };
 pub use tally::{compute_tally, Approvals, RoundTally};
 pub use verify::{parse_export, verify, verify_and_replay, VerifyReport};

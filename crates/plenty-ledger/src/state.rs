@@ -142,7 +142,7 @@ pub struct RoundState {
     /// When the vote counts.
     pub quorum: RoundQuorum,
     /// The split used without a valid split vote.
-    pub default_split: Split,
+    pub default_split: HoursSplit,
     /// Needs, in order of registration.
     pub needs: Vec<Need>,
     /// Proposals by number.
@@ -197,7 +197,7 @@ impl RoundState {
 
 /// The imported economy.
 #[derive(Debug, Clone)]
-pub struct Economy {
+pub struct ImportedEconomy {
     /// The planning file (TOML), verbatim.
     pub text: String,
     /// Its SHA-256.
@@ -262,7 +262,7 @@ pub struct Ledger {
     /// Members.
     pub members: BTreeMap<MemberId, MemberState>,
     /// The economy: its text, hash and parsed form.
-    pub economy: Option<Economy>,
+    pub economy: Option<ImportedEconomy>,
     /// Delegations: (member, topic) → delegate.
     pub delegations: BTreeMap<(MemberId, Topic), MemberId>,
     /// Rounds.
@@ -288,7 +288,7 @@ fn positive(what: &str, x: f64) -> Result<(), Rejected> {
 }
 
 /// Checks a split of hours: three shares, each in `[0, 1]`, summing to 1.
-pub fn check_split(s: &Split) -> Result<(), Rejected> {
+pub fn check_split(s: &HoursSplit) -> Result<(), Rejected> {
     let s = s.shares();
     if s.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > 1.0) {
         return Err(reject(
@@ -820,7 +820,7 @@ impl Ledger {
             Event::EconomyImported { text, sha256, .. } => {
                 // Checked: it parses.
                 if let Ok(e) = parse_economy(text) {
-                    self.economy = Some(Economy {
+                    self.economy = Some(ImportedEconomy {
                         text: text.clone(),
                         sha256: sha256.clone(),
                         parsed: e,
@@ -1080,7 +1080,7 @@ impl Ledger {
                 format!("round {round} is not counted yet"),
             )
         })?;
-        let Economy {
+        let ImportedEconomy {
             sha256: sha,
             parsed: e,
             ..

@@ -14,7 +14,7 @@
 //! The count is a pure function of [`TallyInput`], so anyone can recompute it from the log.
 
 use crate::event::{
-    ProjectRule, ProposalId, RoundBallot, RoundQuorum, Split, Topic, TopicWeights, MAX_SCORE,
+    HoursSplit, ProjectRule, ProposalId, RoundBallot, RoundQuorum, Topic, TopicWeights, MAX_SCORE,
 };
 use crate::state::Proposal;
 use num_bigint::BigInt;
@@ -37,7 +37,7 @@ pub struct TallyInput {
     /// The quorum.
     pub quorum: RoundQuorum,
     /// The split without a valid vote.
-    pub default_split: Split,
+    pub default_split: HoursSplit,
     /// Hours of the plan period.
     pub total_hours: f64,
     /// The proposals, by increasing number.
@@ -123,7 +123,7 @@ impl From<Approvals> for (ProposalId, u64) {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SplitResult {
     /// Consumption, investment, common funds.
-    pub shares: Split,
+    pub shares: HoursSplit,
     /// Weight of the ballots that voted on it.
     pub weight: u64,
     /// Whether the default was used (no quorum or no split ballots).

@@ -92,7 +92,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<bool> {
             min_turnout: 0.4,
             min_ballots: 2,
         },
-        default_split: Split::DEFAULT,
+        default_split: HoursSplit::DEFAULT,
     });
     let p = |m: u64| st.pseudonym(1, m);
     events.push(Event::ProposalSubmitted {

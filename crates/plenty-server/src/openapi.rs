@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 
 /// What an operation answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
+pub enum ResponseKind {
     /// JSON of a response type, by its [`Described::NAME`], with this status.
     Json(u16, &'static str),
     /// Text of a media type.
@@ -34,7 +34,7 @@ pub struct Operation {
     /// The request body's schema, if it takes one.
     pub request: Option<&'static str>,
     /// What it answers.
-    pub answer: Answer,
+    pub answer: ResponseKind,
 }
 
 const fn op(
@@ -43,7 +43,7 @@ const fn op(
     summary: &'static str,
     auth: bool,
     request: Option<&'static str>,
-    answer: Answer,
+    answer: ResponseKind,
 ) -> Operation {
     Operation {
         method,
@@ -55,7 +55,7 @@ const fn op(
     }
 }
 
-use Answer::{Json as J, Text};
+use ResponseKind::{Json as J, Text};
 
 /// Every operation.
 pub const OPERATIONS: &[Operation] = &[

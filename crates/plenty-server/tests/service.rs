@@ -581,7 +581,7 @@ async fn issue_11_answers_have_the_described_fields() {
             .iter()
             .find(|o| o.method == method && o.path == template)
             .unwrap_or_else(|| panic!("{method} {template} is not described"));
-        let plenty_server::openapi::Answer::Json(code, schema) = op.answer else {
+        let plenty_server::openapi::ResponseKind::Json(code, schema) = op.answer else {
             panic!("{method} {template} answers text");
         };
         assert_eq!(status.as_u16(), code, "{method} {path}: {body}");
@@ -764,7 +764,8 @@ async fn issue_11_answers_have_the_described_fields() {
     check("post", "/api/v1/login", "/login", st, &j);
     // Every JSON operation but the description itself was checked.
     for o in plenty_server::openapi::OPERATIONS {
-        if matches!(o.answer, plenty_server::openapi::Answer::Json(..)) && o.path != "/openapi.json"
+        if matches!(o.answer, plenty_server::openapi::ResponseKind::Json(..))
+            && o.path != "/openapi.json"
         {
             assert!(
                 checked.contains(&format!("{} {}", o.method, o.path)),

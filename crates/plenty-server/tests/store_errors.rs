@@ -7,7 +7,7 @@ mod support;
 use async_trait::async_trait;
 use plenty_ledger::{Entry, MemberId};
 use plenty_server::api::Settings;
-use plenty_server::store::{self, Account, Invitation, Result, Session, Store, StoreError};
+use plenty_server::store::{self, Account, Invitation, Session, Store, StoreError, StoreResult};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::sync::Arc;
@@ -22,45 +22,45 @@ impl Store for Faulty {
     fn backend(&self) -> &'static str {
         self.0.backend()
     }
-    async fn append(&self, entries: &[Entry], accounts: &[Account]) -> Result<()> {
+    async fn append(&self, entries: &[Entry], accounts: &[Account]) -> StoreResult<()> {
         self.0.append(entries, accounts).await
     }
-    async fn log(&self) -> Result<Vec<Entry>> {
+    async fn log(&self) -> StoreResult<Vec<Entry>> {
         self.0.log().await
     }
-    async fn secret(&self) -> Result<Vec<u8>> {
+    async fn secret(&self) -> StoreResult<Vec<u8>> {
         self.0.secret().await
     }
-    async fn account_by_email(&self, email: &str) -> Result<Option<Account>> {
+    async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>> {
         self.0.account_by_email(email).await
     }
-    async fn account(&self, _member: MemberId) -> Result<Option<Account>> {
+    async fn account(&self, _member: MemberId) -> StoreResult<Option<Account>> {
         Err(StoreError::Corrupt(
             "the accounts table is not readable".into(),
         ))
     }
-    async fn create_session(&self, s: &Session) -> Result<()> {
+    async fn create_session(&self, s: &Session) -> StoreResult<()> {
         self.0.create_session(s).await
     }
-    async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
         self.0.session(token_hash).await
     }
-    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         self.0.delete_session(token_hash).await
     }
-    async fn create_api_token(&self, _token_hash: &str, _member: MemberId) -> Result<()> {
+    async fn create_api_token(&self, _token_hash: &str, _member: MemberId) -> StoreResult<()> {
         Err(StoreError::Conflict("this token exists".into()))
     }
-    async fn api_token(&self, token_hash: &str) -> Result<Option<MemberId>> {
+    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<MemberId>> {
         self.0.api_token(token_hash).await
     }
-    async fn create_invitation(&self, _code_hash: &str, _inv: &Invitation) -> Result<()> {
+    async fn create_invitation(&self, _code_hash: &str, _inv: &Invitation) -> StoreResult<()> {
         Err(StoreError::NotFound("the invitations table".into()))
     }
-    async fn take_invitation(&self, code_hash: &str) -> Result<Invitation> {
+    async fn take_invitation(&self, code_hash: &str) -> StoreResult<Invitation> {
         self.0.take_invitation(code_hash).await
     }
-    async fn schema_version(&self) -> Result<i64> {
+    async fn schema_version(&self) -> StoreResult<i64> {
         self.0.schema_version().await
     }
 }

@@ -12,8 +12,8 @@ use plenty_ledger::planning::{compute_plan, PlanInputs, PlanOutcome};
 use plenty_ledger::state::RoundState;
 use plenty_ledger::tally::{Approvals, PriorityResult, QuorumResult, SplitResult};
 use plenty_ledger::{
-    compute_tally, Event, Ledger, Phase, ProjectRule, ProposalId, RejectCode, Rejected,
-    RoundBallot, RoundId, RoundQuorum, RoundTally, Split, TopicWeights,
+    compute_tally, Event, HoursSplit, Ledger, Phase, ProjectRule, ProposalId, RejectCode, Rejected,
+    RoundBallot, RoundId, RoundQuorum, RoundTally, TopicWeights,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -44,7 +44,7 @@ pub struct NewRound {
     #[serde(default)]
     quorum: Option<RoundQuorum>,
     #[serde(default)]
-    default_split: Option<Split>,
+    default_split: Option<HoursSplit>,
 }
 
 /// A round opened.
@@ -160,7 +160,7 @@ pub struct RoundView {
     /// When the vote counts.
     pub quorum: RoundQuorum,
     /// The split without a valid vote.
-    pub default_split: Split,
+    pub default_split: HoursSplit,
     /// Needs per product.
     pub needs: Vec<NeedView>,
     /// Proposals.
@@ -195,7 +195,7 @@ impl Described for RoundView {
             phase: Phase::Plan,
             rule: ProjectRule::EqualShares,
             quorum: RoundQuorum::default(),
-            default_split: Split::DEFAULT,
+            default_split: HoursSplit::DEFAULT,
             needs: vec![NeedView {
                 product: "bread".into(),
                 quantity: 2.5,
@@ -242,7 +242,7 @@ fn example_ballot() -> RoundBallot {
     RoundBallot {
         approve: vec![1],
         scores: [("bread".to_string(), 4)].into_iter().collect(),
-        split: Some(Split::DEFAULT),
+        split: Some(HoursSplit::DEFAULT),
     }
 }
 
@@ -252,7 +252,7 @@ fn example_tally() -> RoundTally {
         eligible: 3,
         rule: ProjectRule::EqualShares,
         quorum: RoundQuorum::default(),
-        default_split: Split::DEFAULT,
+        default_split: HoursSplit::DEFAULT,
         total_hours: 12000.0,
         proposals: vec![plenty_ledger::state::Proposal {
             id: 1,
@@ -668,7 +668,7 @@ pub struct Outcome {
     /// Funded proposals.
     pub funded: Vec<ProposalId>,
     /// The split of hours.
-    pub split: Split,
+    pub split: HoursSplit,
     /// Whether the quorum was met.
     pub quorum_met: bool,
 }
@@ -731,7 +731,7 @@ impl Described for BallotEffect {
                 with_your_ballot: Outcome::of(&t),
                 without_your_ballot: Outcome {
                     funded: vec![],
-                    split: Split::DEFAULT,
+                    split: HoursSplit::DEFAULT,
                     quorum_met: false,
                 },
                 changed: Changed {

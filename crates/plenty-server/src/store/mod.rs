@@ -61,7 +61,7 @@ impl From<sqlx::Error> for StoreError {
 }
 
 /// The store's result.
-pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+pub type StoreResult<T, E = StoreError> = std::result::Result<T, E>;
 
 /// A member's sign-in record (private: never in the log).
 #[derive(Debug, Clone)]
@@ -107,7 +107,7 @@ impl Invitation {
     }
 
     /// From its stored columns.
-    fn from_columns(councils: &str, role: &str) -> Result<Invitation> {
+    fn from_columns(councils: &str, role: &str) -> StoreResult<Invitation> {
         Ok(Invitation {
             councils: councils
                 .split(',')
@@ -116,7 +116,7 @@ impl Invitation {
                     s.parse()
                         .map_err(|_| StoreError::Corrupt(format!("invitation council {s:?}")))
                 })
-                .collect::<Result<_>>()?,
+                .collect::<StoreResult<_>>()?,
             role: role
                 .parse()
                 .map_err(|e: String| StoreError::Corrupt(format!("invitation role: {e}")))?,
@@ -132,32 +132,32 @@ pub trait Store: Send + Sync {
     /// Appends log entries (and, when a member joins by sign-up, their account) in one
     /// transaction; returns once durable. A position or e-mail that exists is a
     /// [`StoreError::Conflict`], and nothing is written.
-    async fn append(&self, entries: &[Entry], accounts: &[Account]) -> Result<()>;
+    async fn append(&self, entries: &[Entry], accounts: &[Account]) -> StoreResult<()>;
     /// The whole log, in order.
-    async fn log(&self) -> Result<Vec<Entry>>;
+    async fn log(&self) -> StoreResult<Vec<Entry>>;
     /// The service's secret key, created on first use.
-    async fn secret(&self) -> Result<Vec<u8>>;
+    async fn secret(&self) -> StoreResult<Vec<u8>>;
     /// An account by e-mail.
-    async fn account_by_email(&self, email: &str) -> Result<Option<Account>>;
+    async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>>;
     /// An account by member.
-    async fn account(&self, member: MemberId) -> Result<Option<Account>>;
+    async fn account(&self, member: MemberId) -> StoreResult<Option<Account>>;
     /// Stores a session.
-    async fn create_session(&self, s: &Session) -> Result<()>;
+    async fn create_session(&self, s: &Session) -> StoreResult<()>;
     /// A session by token hash.
-    async fn session(&self, token_hash: &str) -> Result<Option<Session>>;
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>>;
     /// Ends a session (nothing to do if it has ended).
-    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Stores an API token.
-    async fn create_api_token(&self, token_hash: &str, member: MemberId) -> Result<()>;
+    async fn create_api_token(&self, token_hash: &str, member: MemberId) -> StoreResult<()>;
     /// The member of an API token.
-    async fn api_token(&self, token_hash: &str) -> Result<Option<MemberId>>;
+    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<MemberId>>;
     /// Stores an invitation.
-    async fn create_invitation(&self, code_hash: &str, inv: &Invitation) -> Result<()>;
+    async fn create_invitation(&self, code_hash: &str, inv: &Invitation) -> StoreResult<()>;
     /// Uses an invitation up: returns it once; after that, or for an unknown code,
     /// [`StoreError::NotFound`].
-    async fn take_invitation(&self, code_hash: &str) -> Result<Invitation>;
+    async fn take_invitation(&self, code_hash: &str) -> StoreResult<Invitation>;
     /// The schema version the database is at.
-    async fn schema_version(&self) -> Result<i64>;
+    async fn schema_version(&self) -> StoreResult<i64>;
 }
 
 /// Changing the log behind the service's back, for the tests that show it is found. Not part
@@ -167,12 +167,12 @@ pub trait Store: Send + Sync {
 #[async_trait]
 pub trait TamperForTests: Send + Sync {
     /// Overwrites a log entry's event text.
-    async fn tamper(&self, seq: u64, event_json: &str) -> Result<()>;
+    async fn tamper(&self, seq: u64, event_json: &str) -> StoreResult<()>;
 }
 
 /// Opens the store named by a URL for tampering (see [`TamperForTests`]).
 #[cfg(any(test, feature = "test-support"))]
-pub async fn open_for_tampering(url: &str) -> Result<Box<dyn TamperForTests>> {
+pub async fn open_for_tampering(url: &str) -> StoreResult<Box<dyn TamperForTests>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Box::new(PgStore::open(url).await?))
     } else {
@@ -181,7 +181,7 @@ pub async fn open_for_tampering(url: &str) -> Result<Box<dyn TamperForTests>> {
     }
 }
 
-fn entry_from(seq: i64, at: i64, prev: String, event: String, hash: String) -> Result<Entry> {
+fn entry_from(seq: i64, at: i64, prev: String, event: String, hash: String) -> StoreResult<Entry> {
     let event = serde_json::from_str(&event).map_err(|e| {
         StoreError::Corrupt(format!(
             "log entry {seq}: its event is not valid JSON of an event: {e}"
@@ -197,7 +197,7 @@ fn entry_from(seq: i64, at: i64, prev: String, event: String, hash: String) -> R
 }
 
 /// An account from a row of `accounts` (either backend).
-fn account_from<R: Row>(r: &R) -> Result<Account>
+fn account_from<R: Row>(r: &R) -> StoreResult<Account>
 where
     for<'a> &'a str: sqlx::ColumnIndex<R>,
     for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
@@ -211,7 +211,7 @@ where
     })
 }
 
-fn new_secret() -> Result<String> {
+fn new_secret() -> StoreResult<String> {
     let mut b = [0u8; 32];
     getrandom::fill(&mut b)
         .map_err(|e| StoreError::Database(sqlx::Error::Protocol(format!("no randomness: {e}"))))?;
@@ -221,7 +221,7 @@ fn new_secret() -> Result<String> {
 /// Opens the store named by a URL: `postgres://…` or `postgresql://…` for PostgreSQL,
 /// `sqlite://path` or a plain path for SQLite (created if missing). Brings its schema to the
 /// latest version.
-pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>> {
+pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(std::sync::Arc::new(PgStore::open(url).await?))
     } else {
@@ -237,7 +237,7 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (or creates) the database file and migrates it.
-    pub async fn open(path: &str) -> Result<Self> {
+    pub async fn open(path: &str) -> StoreResult<Self> {
         let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
             .map_err(StoreError::Database)?
             .create_if_missing(true)
@@ -265,7 +265,7 @@ pub struct PgStore {
 
 impl PgStore {
     /// Connects and migrates the database.
-    pub async fn open(url: &str) -> Result<Self> {
+    pub async fn open(url: &str) -> StoreResult<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .connect(url)
@@ -290,7 +290,7 @@ macro_rules! store_impl {
                 $name
             }
 
-            async fn append(&self, entries: &[Entry], accounts: &[Account]) -> Result<()> {
+            async fn append(&self, entries: &[Entry], accounts: &[Account]) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
                 for a in accounts {
                     sqlx::query($p(
@@ -321,7 +321,7 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn log(&self) -> Result<Vec<Entry>> {
+            async fn log(&self) -> StoreResult<Vec<Entry>> {
                 let rows = sqlx::query("SELECT seq, at, prev, event, hash FROM log_entries ORDER BY seq")
                     .fetch_all(&self.pool)
                     .await?;
@@ -338,7 +338,7 @@ macro_rules! store_impl {
                     .collect()
             }
 
-            async fn secret(&self) -> Result<Vec<u8>> {
+            async fn secret(&self) -> StoreResult<Vec<u8>> {
                 let candidate = new_secret()?;
                 // Insert if missing, then read: two processes starting at once agree.
                 sqlx::query($p(
@@ -354,7 +354,7 @@ macro_rules! store_impl {
                 hex::decode(v).map_err(|_| StoreError::Corrupt("the stored secret is not hex".into()))
             }
 
-            async fn account_by_email(&self, email: &str) -> Result<Option<Account>> {
+            async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>> {
                 let row = sqlx::query($p(
                     "SELECT member, email, password_hash, name FROM accounts WHERE email = ?",
                 ))
@@ -364,7 +364,7 @@ macro_rules! store_impl {
                 row.map(|r| account_from(&r)).transpose()
             }
 
-            async fn account(&self, member: MemberId) -> Result<Option<Account>> {
+            async fn account(&self, member: MemberId) -> StoreResult<Option<Account>> {
                 let row = sqlx::query($p(
                     "SELECT member, email, password_hash, name FROM accounts WHERE member = ?",
                 ))
@@ -374,7 +374,7 @@ macro_rules! store_impl {
                 row.map(|r| account_from(&r)).transpose()
             }
 
-            async fn create_session(&self, s: &Session) -> Result<()> {
+            async fn create_session(&self, s: &Session) -> StoreResult<()> {
                 sqlx::query($p(
                     "INSERT INTO sessions (token_hash, member, expires) VALUES (?, ?, ?)",
                 ))
@@ -386,14 +386,14 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+            async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
                 let row = sqlx::query($p(
                     "SELECT token_hash, member, expires FROM sessions WHERE token_hash = ?",
                 ))
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await?;
-                row.map(|r| -> Result<Session> {
+                row.map(|r| -> StoreResult<Session> {
                     Ok(Session {
                         token_hash: r.try_get("token_hash")?,
                         member: r.try_get::<i64, _>("member")? as u64,
@@ -403,7 +403,7 @@ macro_rules! store_impl {
                 .transpose()
             }
 
-            async fn delete_session(&self, token_hash: &str) -> Result<()> {
+            async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
                 sqlx::query($p("DELETE FROM sessions WHERE token_hash = ?"))
                     .bind(token_hash)
                     .execute(&self.pool)
@@ -411,7 +411,7 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn create_api_token(&self, token_hash: &str, member: MemberId) -> Result<()> {
+            async fn create_api_token(&self, token_hash: &str, member: MemberId) -> StoreResult<()> {
                 sqlx::query($p("INSERT INTO api_tokens (token_hash, member) VALUES (?, ?)"))
                     .bind(token_hash)
                     .bind(member as i64)
@@ -420,16 +420,16 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn api_token(&self, token_hash: &str) -> Result<Option<MemberId>> {
+            async fn api_token(&self, token_hash: &str) -> StoreResult<Option<MemberId>> {
                 let row = sqlx::query($p("SELECT member FROM api_tokens WHERE token_hash = ?"))
                     .bind(token_hash)
                     .fetch_optional(&self.pool)
                     .await?;
-                row.map(|r| -> Result<u64> { Ok(r.try_get::<i64, _>("member")? as u64) })
+                row.map(|r| -> StoreResult<u64> { Ok(r.try_get::<i64, _>("member")? as u64) })
                     .transpose()
             }
 
-            async fn create_invitation(&self, code_hash: &str, inv: &Invitation) -> Result<()> {
+            async fn create_invitation(&self, code_hash: &str, inv: &Invitation) -> StoreResult<()> {
                 sqlx::query($p(
                     "INSERT INTO invitations (code_hash, councils, role, used) VALUES (?, ?, ?, 0)",
                 ))
@@ -441,7 +441,7 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn take_invitation(&self, code_hash: &str) -> Result<Invitation> {
+            async fn take_invitation(&self, code_hash: &str) -> StoreResult<Invitation> {
                 // One statement marks it used and tells whether it was unused: an invitation
                 // cannot be taken twice, even by two requests at once.
                 let done = sqlx::query($p(
@@ -464,7 +464,7 @@ macro_rules! store_impl {
                 Invitation::from_columns(&councils, &role)
             }
 
-            async fn schema_version(&self) -> Result<i64> {
+            async fn schema_version(&self) -> StoreResult<i64> {
                 let row = sqlx::query("SELECT max(version) AS v FROM schema_migrations")
                     .fetch_one(&self.pool)
                     .await?;
@@ -475,7 +475,7 @@ macro_rules! store_impl {
         #[cfg(any(test, feature = "test-support"))]
         #[async_trait]
         impl TamperForTests for $ty {
-            async fn tamper(&self, seq: u64, event_json: &str) -> Result<()> {
+            async fn tamper(&self, seq: u64, event_json: &str) -> StoreResult<()> {
                 sqlx::query($p("UPDATE log_entries SET event = ? WHERE seq = ?"))
                     .bind(event_json)
                     .bind(seq as i64)
