@@ -162,7 +162,7 @@ pub fn audit(a: &AuditArgs) -> Result<()> {
                     );
                     Ok(())
                 }
-                Some((seq, why)) => Err(NoAnswer(format!(
+                Some(plenty_ledger::BadEntry { seq, reason: why }) => Err(NoAnswer(format!(
                     "the log does NOT verify: the first bad entry is {seq}: {why}"
                 ))
                 .into()),

@@ -25,7 +25,8 @@ pub use chain::{check_chain, Entry, GENESIS};
 pub use event::*;
 pub use planning::{compute_plan, PlanInputs, PlanOutcome, WarmStartRef};
 pub use state::{
-    ImportedEconomy, Ledger, NeedTotal, RecordedPlan, RejectCode, Rejected, ReplayMode, RoundAction,
+    ImportedEconomy, Ledger, NeedTotal, RecordedPlan, RejectCode, Rejected, ReplayMode,
+    RoundAction, RoundElection,
 };
 pub use tally::{compute_tally, Approvals, RoundTally};
-pub use verify::{parse_export, verify, verify_and_replay, VerifyReport};
+pub use verify::{parse_export, verify, verify_and_replay, BadEntry, VerifyReport};

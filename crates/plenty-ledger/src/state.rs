@@ -243,6 +243,20 @@ impl RoundState {
     }
 }
 
+/// The project vote of a counted round as a participatory budgeting election
+/// ([`Ledger::round_election`]).
+#[derive(Debug, Clone)]
+pub struct RoundElection {
+    /// The election: the budget, the proposals, one weighted approval ballot per voter.
+    pub election: plenty_core::vote::Election,
+    /// The pseudonyms of the ballots, in the election's order.
+    pub voters: Vec<Pseudonym>,
+    /// The completion the count used.
+    pub completion: plenty_core::vote::Completion,
+    /// The round's project rule.
+    pub rule: ProjectRule,
+}
+
 /// How strictly to replay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReplayMode {
@@ -1031,14 +1045,7 @@ impl Ledger {
 
     /// The project vote of a counted round as a participatory budgeting election, with the
     /// ballots' pseudonyms and the completion the count used (for `election.pb`).
-    pub fn round_election(
-        &self,
-        round: RoundId,
-    ) -> Option<(
-        plenty_core::vote::Election,
-        Vec<Pseudonym>,
-        plenty_core::vote::Completion,
-    )> {
+    pub fn round_election(&self, round: RoundId) -> Option<RoundElection> {
         let r = self.rounds.get(&round)?;
         let tally = r.tally.as_ref()?;
         let input = self
@@ -1052,7 +1059,12 @@ impl Ledger {
             .map(|(p, _)| p.clone())
             .collect();
         let completion = crate::tally::completion_for(&election);
-        Some((election, voters, completion))
+        Some(RoundElection {
+            election,
+            voters,
+            completion,
+            rule: r.rule,
+        })
     }
 
     /// The recorded plan (inputs and outcome) that `inputs` start from, if they name one that

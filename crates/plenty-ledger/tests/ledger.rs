@@ -224,7 +224,7 @@ fn issue_4_a_forged_count_is_found_even_when_rehashed() {
         tally.projects.funded = vec![2];
     }
     let r = verify(&seal(&events), false);
-    let (seq, why) = r.first_bad.unwrap();
+    let BadEntry { seq, reason: why } = r.first_bad.unwrap();
     assert_eq!(seq, k as u64 + 1);
     assert!(why.contains("not the count of its ballots"), "{why}");
 }
@@ -239,7 +239,7 @@ fn issue_4_inflated_weights_are_found() {
         }
     }
     let r = verify(&seal(&events), false);
-    assert_eq!(r.first_bad.unwrap().0, k as u64 + 1);
+    assert_eq!(r.first_bad.unwrap().seq, k as u64 + 1);
 }
 
 #[test]
@@ -257,7 +257,7 @@ fn issue_4_a_forged_plan_is_found_by_recomputing_it() {
     }
     // The rules alone cannot see it; recomputing the plan bit for bit does.
     assert!(verify(&seal(&events), false).ok());
-    let (seq, why) = verify(&seal(&events), true).first_bad.unwrap();
+    let BadEntry { seq, reason: why } = verify(&seal(&events), true).first_bad.unwrap();
     assert_eq!(seq, k as u64 + 1);
     assert!(why.contains("different plan"), "{why}");
 }
@@ -275,7 +275,7 @@ fn issue_4_plan_inputs_that_ignore_the_vote_are_found() {
         inputs.labour_hours.insert("farm".into(), 6000.0);
         *inputs_sha256 = digest(inputs.as_ref());
     }
-    let (seq, why) = verify(&seal(&events), false).first_bad.unwrap();
+    let BadEntry { seq, reason: why } = verify(&seal(&events), false).first_bad.unwrap();
     assert_eq!(seq, k as u64 + 1);
     assert!(
         why.contains("not computed from the round's recorded"),
@@ -296,7 +296,7 @@ fn issue_4_a_ballot_slipped_in_after_the_close_is_found() {
             replaces: false,
         },
     );
-    let (seq, why) = verify(&seal(&events), false).first_bad.unwrap();
+    let BadEntry { seq, reason: why } = verify(&seal(&events), false).first_bad.unwrap();
     assert_eq!(seq, k as u64 + 1);
     assert!(why.contains("voting"), "{why}");
 }
@@ -307,7 +307,7 @@ fn issue_4_a_deleted_ballot_breaks_the_chain() {
     let mut entries = seal(&events);
     let k = position(&events, "ballot_cast");
     entries.remove(k);
-    assert_eq!(verify(&entries, false).first_bad.unwrap().0, k as u64 + 2);
+    assert_eq!(verify(&entries, false).first_bad.unwrap().seq, k as u64 + 2);
 }
 
 #[test]
@@ -519,5 +519,5 @@ fn issue_3_a_round_starts_from_the_last_rounds_plan_and_verifies() {
     let n = events.len();
     events[n - 1] = plan_event(2, forged, warm);
     let r = verify(&seal(&events), true);
-    assert_eq!(r.first_bad.as_ref().map(|b| b.0), Some(n as u64), "{r:?}");
+    assert_eq!(r.first_bad.as_ref().map(|b| b.seq), Some(n as u64), "{r:?}");
 }

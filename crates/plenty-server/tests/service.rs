@@ -479,7 +479,7 @@ async fn tampering_is_detected(url: &str) {
         .unwrap();
     let report = plenty_ledger::verify(&store.log().await.unwrap(), false);
     assert_eq!(
-        report.first_bad.as_ref().map(|b| b.0),
+        report.first_bad.as_ref().map(|b| b.seq),
         Some(log[k].seq),
         "{report:?}"
     );

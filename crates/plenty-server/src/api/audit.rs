@@ -69,7 +69,10 @@ impl Described for Verified {
                     head: Some("d960…".into()),
                     tallies_checked: 0,
                     plans_checked: 0,
-                    first_bad: Some((10, "its hash does not match its contents".into())),
+                    first_bad: Some(plenty_ledger::BadEntry {
+                        seq: 10,
+                        reason: "its hash does not match its contents".into(),
+                    }),
                 },
             },
         ]

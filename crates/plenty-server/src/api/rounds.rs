@@ -809,10 +809,12 @@ pub async fn election_pb(
     State(st): State<AppState>,
     Path(id): Path<RoundId>,
 ) -> Result<Response, ApiError> {
-    let (election, voters, completion, rule) = get_round(&st, id, |l, r| {
-        l.round_election(id).map(|(e, v, c)| (e, v, c, r.rule))
-    })?
-    .ok_or_else(ApiError::not_counted)?;
+    let plenty_ledger::RoundElection {
+        election,
+        voters,
+        completion,
+        rule,
+    } = get_round(&st, id, |l, _| l.round_election(id))?.ok_or_else(ApiError::not_counted)?;
     let mut meta = vec![
         (
             "description".to_string(),
