@@ -7,6 +7,11 @@
 //! plan not computed from its round's inputs is refused, whether the service is about to write
 //! it or an auditor is reading an export ([`verify()`]).
 //!
+//! What a request to the service becomes — closing a vote and counting it
+//! ([`Ledger::close_round`]), who may do what, the number a new council gets — is decided here
+//! too ([`actions`]): the service's handlers only parse, append what the ledger returns, and
+//! answer.
+//!
 //! Pure: no I/O, no clocks, no randomness. The service supplies times and pseudonyms.
 
 #![forbid(unsafe_code)]

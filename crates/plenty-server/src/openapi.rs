@@ -305,6 +305,7 @@ pub fn response_examples() -> Vec<(&'static str, Vec<Value>)> {
         examples::<d::Delegated>(),
         examples::<d::Revoked>(),
         examples::<au::Verified>(),
+        examples::<api::ErrorBody>(),
     ]
 }
 
@@ -391,7 +392,6 @@ fn request_schemas() -> Value {
             "split": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 3, "maxItems": 3, "description": "consumption, investment, common funds"}}},
         "Advance": {"type": "object", "required": ["to"], "additionalProperties": false, "properties": {"to": {"enum": ["voting", "plan", "follow_up"]}}},
         "Delegation": {"type": "object", "required": ["topic", "to"], "additionalProperties": false, "properties": {"topic": {"enum": ["projects", "priorities", "split"]}, "to": int}},
-        "Error": {"type": "object", "required": ["error", "message"], "properties": {"error": s, "message": s}},
         "OpenApi": {"type": "object", "required": ["openapi", "info", "paths", "components"], "description": "an OpenAPI 3.1 document"},
     })
 }

@@ -730,6 +730,15 @@ async fn issue_11_answers_have_the_described_fields() {
     );
     let (st, j) = fac.post("/api/v1/rounds", json!({"title": "next"})).await;
     assert_eq!(st, StatusCode::CONFLICT, "round 1 is still open: {j}");
+    // Errors have the fields of the described error.
+    let error = &doc["components"]["schemas"]["Error"];
+    for f in j.as_object().unwrap().keys() {
+        assert!(error["properties"][f].is_object(), "{f} in {j}");
+    }
+    for r in error["required"].as_array().unwrap() {
+        assert!(j.get(r.as_str().unwrap()).is_some(), "{r} in {j}");
+    }
+    assert_eq!(j["error"], "conflict");
     let (st, j) = fac
         .post("/api/v1/rounds/1/advance", json!({"to": "follow_up"}))
         .await;

@@ -217,6 +217,17 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+impl Described for ErrorBody {
+    const NAME: &'static str = "Error";
+    fn examples() -> Vec<Self> {
+        vec![ErrorBody {
+            error: ErrorCode::WrongPhase,
+            message: "round 1 is in its needs phase; voting is only possible in the voting phase"
+                .into(),
+        }]
+    }
+}
+
 /// An API error.
 #[derive(Debug)]
 pub struct ApiError {

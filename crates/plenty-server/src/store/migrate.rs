@@ -10,6 +10,10 @@
 //! 3. refuses a database whose version is newer than this binary knows (a newer plenty made
 //!    it; an older one must not write to it);
 //! 4. runs every migration not yet applied, in order, and records it; all in one transaction.
+//!
+//! To change the schema, add `NNNN_what.sql` for both backends and its entry to [`SQLITE`] and
+//! [`POSTGRES`] (a test checks that the lists and the files agree); never edit a migration
+//! that has been released.
 
 use super::StoreError;
 use sqlx::{PgPool, Row, SqlitePool};
@@ -186,6 +190,33 @@ mod tests {
             sql: "",
         },
     ];
+
+    /// The lists name exactly the files of `migrations/`, in order, with their contents.
+    #[test]
+    fn issue_11_the_lists_are_the_files() {
+        for (dir, list) in [("sqlite", SQLITE), ("postgres", POSTGRES)] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(dir);
+            let mut files: Vec<_> = std::fs::read_dir(&path)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            files.sort();
+            let named: Vec<String> = list
+                .iter()
+                .map(|m| format!("{:04}_{}.sql", m.version, m.name))
+                .collect();
+            assert_eq!(files, named, "{dir}");
+            for m in list {
+                let text =
+                    std::fs::read_to_string(path.join(format!("{:04}_{}.sql", m.version, m.name)))
+                        .unwrap();
+                assert_eq!(text, m.sql);
+            }
+            assert!(list.windows(2).all(|w| w[0].version < w[1].version));
+        }
+    }
 
     #[test]
     fn a_fresh_database_runs_everything() {
