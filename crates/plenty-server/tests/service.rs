@@ -565,6 +565,36 @@ async fn issue_4_openapi_describes_every_route() {
     }
 }
 
+/// The pages use the API's current paths, each of them described (issue #11).
+#[test]
+fn issue_11_the_pages_use_described_paths() {
+    let src = include_str!("../src/pages.rs");
+    let described: std::collections::BTreeSet<String> = plenty_server::openapi::OPERATIONS
+        .iter()
+        .map(|o| format!("{}{}", plenty_server::api::PREFIX, o.path))
+        .collect();
+    let mut used = 0;
+    for (k, _) in src.match_indices("/api/") {
+        let path: String = src[k..]
+            .chars()
+            .take_while(|c| !matches!(c, ' ' | '>' | '\'' | '"' | '\\' | '`' | ')'))
+            .collect();
+        assert!(path.starts_with("/api/v1/"), "{path}: not a current path");
+        if path.ends_with('/') {
+            // Built in the script: `'/api/v1/rounds/' + id + '/effect'`.
+            assert!(
+                described.contains(&format!("{path}{{id}}/effect")),
+                "{path}"
+            );
+            continue;
+        }
+        let path = path.replace("{0}", "{id}").replace("{}", "{id}");
+        assert!(described.contains(&path), "{path} is not described");
+        used += 1;
+    }
+    assert!(used >= 8, "{used}");
+}
+
 /// What the API answers has the fields its description says (issue #11): a round from needs
 /// to plan, each answer checked against the response schema of its operation (every field
 /// described, every required field there).
