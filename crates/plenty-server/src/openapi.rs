@@ -336,7 +336,7 @@ pub fn schema_of(values: &[&Value]) -> Value {
             if of.len() == present.len() {
                 required.push(json!(k));
             }
-            let p = if FREE_FORM.contains(&k.as_str()) {
+            let p = if FREE_FORM.contains(&k.as_str()) && of.iter().all(|v| v.is_object()) {
                 json!({"type": "object", "additionalProperties": true})
             } else {
                 schema_of(&of)
@@ -404,6 +404,9 @@ pub fn document() -> Value {
         let refs: Vec<&Value> = values.iter().collect();
         schemas[*name] = schema_of(&refs);
     }
+    // The plan is large and its fields are the log's: described there.
+    schemas["Plan"]["properties"]["inputs"] = json!({"description": "what the plan was computed from: `inputs` of the round's `plan_recorded` log entry (null until the plan is recorded)"});
+    schemas["Plan"]["properties"]["plan"] = json!({"description": "the plan: `result` of the round's `plan_recorded` log entry (null until the plan is recorded)"});
     let mut paths = Map::new();
     for o in OPERATIONS {
         let answer = match o.answer {

@@ -595,6 +595,53 @@ fn issue_11_the_pages_use_described_paths() {
     assert!(used >= 8, "{used}");
 }
 
+/// Whether a value fits a schema as the description makes them: its JSON type is one the
+/// schema allows (null only where an example had it), every field of an object is described
+/// and every required one is there, and so, recursively, for fields and items.
+fn fits(schema: &Value, v: &Value, at: &str) -> Result<(), String> {
+    if let Some(t) = schema.get("type") {
+        let types: Vec<&str> = match t {
+            Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect(),
+            Value::String(s) => vec![s.as_str()],
+            _ => vec![],
+        };
+        let ok = match v {
+            Value::Null => types.contains(&"null"),
+            Value::Bool(_) => types.contains(&"boolean"),
+            Value::Number(n) => {
+                types.contains(&"number")
+                    || (types.contains(&"integer") && (n.is_u64() || n.is_i64()))
+            }
+            Value::String(_) => types.contains(&"string"),
+            Value::Array(_) => types.contains(&"array"),
+            Value::Object(_) => types.contains(&"object"),
+        };
+        if !ok {
+            return Err(format!("{at}: {v} is not of type {t}"));
+        }
+    }
+    if let (Some(props), Some(o)) = (schema.get("properties"), v.as_object()) {
+        for (k, x) in o {
+            let p = props
+                .get(k)
+                .ok_or_else(|| format!("{at}.{k} is not described"))?;
+            fits(p, x, &format!("{at}.{k}"))?;
+        }
+        for r in schema["required"].as_array().into_iter().flatten() {
+            let r = r.as_str().unwrap();
+            if !o.contains_key(r) {
+                return Err(format!("{at}.{r} is described as always there"));
+            }
+        }
+    }
+    if let (Some(items), Some(a)) = (schema.get("items"), v.as_array()) {
+        for (k, x) in a.iter().enumerate() {
+            fits(items, x, &format!("{at}[{k}]"))?;
+        }
+    }
+    Ok(())
+}
+
 /// What the API answers has the fields its description says (issue #11): a round from needs
 /// to plan, each answer checked against the response schema of its operation (every field
 /// described, every required field there).
@@ -616,6 +663,9 @@ async fn issue_11_answers_have_the_described_fields() {
         };
         assert_eq!(status.as_u16(), code, "{method} {path}: {body}");
         let schema = &doc["components"]["schemas"][schema];
+        if let Err(e) = fits(schema, body, &format!("{method} {path}")) {
+            panic!("{e}: {body}");
+        }
         let fields = body.as_object().unwrap_or_else(|| panic!("{path}: {body}"));
         for f in fields.keys() {
             assert!(
@@ -762,6 +812,7 @@ async fn issue_11_answers_have_the_described_fields() {
     assert_eq!(st, StatusCode::CONFLICT, "round 1 is still open: {j}");
     // Errors have the fields of the described error.
     let error = &doc["components"]["schemas"]["Error"];
+    fits(error, &j, "error").unwrap();
     for f in j.as_object().unwrap().keys() {
         assert!(error["properties"][f].is_object(), "{f} in {j}");
     }

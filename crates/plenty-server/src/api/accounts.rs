@@ -336,18 +336,30 @@ pub struct Me {
 impl Described for Me {
     const NAME: &'static str = "Me";
     fn examples() -> Vec<Self> {
-        vec![Me {
-            member: 5,
-            name: Some("Di".into()),
-            role: Role::Member,
-            councils: vec![2, 3],
-            delegations: [("projects".to_string(), 2)].into_iter().collect(),
-            csrf_token: Some("1767225600000.6f1c…".into()),
-            receipt: Some(Receipt {
-                round: 1,
-                pseudonym: "99724d9c7eff3fc2fe000c0b326bf3da".into(),
-            }),
-        }]
+        vec![
+            Me {
+                member: 5,
+                name: Some("Di".into()),
+                role: Role::Member,
+                councils: vec![2, 3],
+                delegations: [("projects".to_string(), 2)].into_iter().collect(),
+                csrf_token: Some("1767225600000.6f1c…".into()),
+                receipt: Some(Receipt {
+                    round: 1,
+                    pseudonym: "99724d9c7eff3fc2fe000c0b326bf3da".into(),
+                }),
+            },
+            // Signed in by API token (no CSRF token), before any round, without an account row.
+            Me {
+                member: 7,
+                name: None,
+                role: Role::Facilitator,
+                councils: vec![],
+                delegations: BTreeMap::new(),
+                csrf_token: None,
+                receipt: None,
+            },
+        ]
     }
 }
 

@@ -111,43 +111,71 @@ pub struct FederationView {
 impl Described for FederationView {
     const NAME: &'static str = "Federation";
     fn examples() -> Vec<Self> {
-        vec![FederationView {
-            name: Some("Valley federation".into()),
-            weeks_per_period: 52.0,
-            members: 5,
-            councils: vec![CouncilView {
-                id: 1,
-                name: "Mill and bakery".into(),
-                kind: CouncilKind::Workplace,
-                processes: vec!["mill".into()],
-            }],
-            economy: Some(EconomyView {
-                sha256: "3f9a…".into(),
-                products: vec![ProductView {
-                    name: "bread".into(),
-                    unit: Some("t".into()),
-                    target: 3.0,
-                    committed: 20.0,
+        vec![
+            FederationView {
+                name: Some("Valley federation".into()),
+                weeks_per_period: 52.0,
+                members: 5,
+                councils: vec![CouncilView {
+                    id: 1,
+                    name: "Mill and bakery".into(),
+                    kind: CouncilKind::Workplace,
+                    processes: vec!["mill".into()],
                 }],
-                processes: vec!["mill".into()],
-                labour: vec![LabourView {
-                    name: "work".into(),
-                    hours: 6000.0,
+                economy: Some(EconomyView {
+                    sha256: "3f9a…".into(),
+                    products: vec![
+                        ProductView {
+                            name: "bread".into(),
+                            unit: Some("t".into()),
+                            target: 3.0,
+                            committed: 20.0,
+                        },
+                        ProductView {
+                            name: "care".into(),
+                            unit: None,
+                            target: 0.0,
+                            committed: 0.0,
+                        },
+                    ],
+                    processes: vec!["mill".into()],
+                    labour: vec![LabourView {
+                        name: "work".into(),
+                        hours: 6000.0,
+                    }],
+                    resources: vec![
+                        ResourceView {
+                            name: "land".into(),
+                            unit: Some("ha".into()),
+                            limit: Some(40.0),
+                        },
+                        ResourceView {
+                            name: "water".into(),
+                            unit: None,
+                            limit: None,
+                        },
+                    ],
+                }),
+                rounds: vec![RoundListed {
+                    id: 1,
+                    title: "Plan for the coming year".into(),
+                    phase: Phase::Needs,
                 }],
-                resources: vec![ResourceView {
-                    name: "land".into(),
-                    unit: Some("ha".into()),
-                    limit: Some(40.0),
-                }],
-            }),
-            rounds: vec![RoundListed {
-                id: 1,
-                title: "Plan for the coming year".into(),
-                phase: Phase::Needs,
-            }],
-            entries: 15,
-            head: "e98f…".into(),
-        }]
+                entries: 15,
+                head: "e98f…".into(),
+            },
+            // A federation not yet founded.
+            FederationView {
+                name: None,
+                weeks_per_period: 52.0,
+                members: 0,
+                councils: vec![],
+                economy: None,
+                rounds: vec![],
+                entries: 0,
+                head: plenty_ledger::GENESIS.into(),
+            },
+        ]
     }
 }
 

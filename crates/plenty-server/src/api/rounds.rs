@@ -189,52 +189,74 @@ impl Described for RoundView {
     const NAME: &'static str = "Round";
     fn examples() -> Vec<Self> {
         let t = example_tally();
-        vec![RoundView {
-            id: 1,
-            title: "Plan for the coming year".into(),
-            phase: Phase::Plan,
-            rule: ProjectRule::EqualShares,
-            quorum: RoundQuorum::default(),
-            default_split: HoursSplit::DEFAULT,
-            needs: vec![NeedView {
-                product: "bread".into(),
-                quantity: 2.5,
-                registrations: 2,
-            }],
-            proposals: vec![ProposalView {
+        vec![
+            RoundView {
                 id: 1,
-                title: "A clinic in the valley".into(),
-                cost_hours: 900.0,
-                resources: [("land".to_string(), 2.0)].into_iter().collect(),
-                mine: false,
-            }],
-            ballots: 3,
-            ballots_cast: 4,
-            eligible: 5,
-            total_hours: 12000.0,
-            tally: Some(TallySummary {
-                quorum: t.quorum.clone(),
-                split: t.split.clone(),
-                priorities: t.priorities.clone(),
-                projects: ProjectsSummary {
-                    rule: t.projects.rule,
-                    budget_hours: t.projects.budget_hours,
-                    funded: t.projects.funded.clone(),
-                    spent_hours: t.projects.spent_hours,
-                    approvals: t.projects.approvals.clone(),
-                },
-                href: "/api/v1/rounds/1/tally".into(),
-            }),
-            plan_job: Some(PlanJob::Done),
-            plan: Some(PlanSummary {
-                status: "optimal".into(),
-                lambda: 1.25,
-                working_week: 31.5,
-                href: "/api/v1/rounds/1/plan".into(),
-            }),
-            my_pseudonym: Some("4c9c7285c8b794beb5861bc2a48ce3ed".into()),
-            my_ballot: Some(example_ballot()),
-        }]
+                title: "Plan for the coming year".into(),
+                phase: Phase::Plan,
+                rule: ProjectRule::EqualShares,
+                quorum: RoundQuorum::default(),
+                default_split: HoursSplit::DEFAULT,
+                needs: vec![NeedView {
+                    product: "bread".into(),
+                    quantity: 2.5,
+                    registrations: 2,
+                }],
+                proposals: vec![ProposalView {
+                    id: 1,
+                    title: "A clinic in the valley".into(),
+                    cost_hours: 900.0,
+                    resources: [("land".to_string(), 2.0)].into_iter().collect(),
+                    mine: false,
+                }],
+                ballots: 3,
+                ballots_cast: 4,
+                eligible: 5,
+                total_hours: 12000.0,
+                tally: Some(TallySummary {
+                    quorum: t.quorum.clone(),
+                    split: t.split.clone(),
+                    priorities: t.priorities.clone(),
+                    projects: ProjectsSummary {
+                        rule: t.projects.rule,
+                        budget_hours: t.projects.budget_hours,
+                        funded: t.projects.funded.clone(),
+                        spent_hours: t.projects.spent_hours,
+                        approvals: t.projects.approvals.clone(),
+                    },
+                    href: "/api/v1/rounds/1/tally".into(),
+                }),
+                plan_job: Some(PlanJob::Done),
+                plan: Some(PlanSummary {
+                    status: "optimal".into(),
+                    lambda: 1.25,
+                    working_week: 31.5,
+                    href: "/api/v1/rounds/1/plan".into(),
+                }),
+                my_pseudonym: Some("4c9c7285c8b794beb5861bc2a48ce3ed".into()),
+                my_ballot: Some(example_ballot()),
+            },
+            // As an anonymous reader sees a round that is still open.
+            RoundView {
+                id: 2,
+                title: "The next year".into(),
+                phase: Phase::Needs,
+                rule: ProjectRule::GreedyApproval,
+                quorum: RoundQuorum::default(),
+                default_split: HoursSplit::DEFAULT,
+                needs: vec![],
+                proposals: vec![],
+                ballots: 0,
+                ballots_cast: 0,
+                eligible: 5,
+                total_hours: 12000.0,
+                tally: None,
+                plan_job: None,
+                plan: None,
+                my_pseudonym: None,
+                my_ballot: None,
+            },
+        ]
     }
 }
 
@@ -623,15 +645,32 @@ pub struct PlanView<I = PlanInputs, P = PlanOutcome> {
 
 impl Described for PlanView {
     const NAME: &'static str = "Plan";
+    /// The plan's inputs and outcome are as in the log's `plan_recorded` entries.
     fn examples() -> Vec<Self> {
-        vec![PlanView {
-            state: Some("computing"),
-            job: Some(PlanJob::Computing {
-                since: 1_767_225_600_000,
-            }),
-            inputs: None,
-            plan: None,
-        }]
+        vec![
+            PlanView {
+                state: Some("computing"),
+                job: Some(PlanJob::Computing {
+                    since: 1_767_225_600_000,
+                }),
+                inputs: None,
+                plan: None,
+            },
+            PlanView {
+                state: Some("failed"),
+                job: Some(PlanJob::Failed {
+                    message: "no economy".into(),
+                }),
+                inputs: None,
+                plan: None,
+            },
+            PlanView {
+                state: None,
+                job: None,
+                inputs: None,
+                plan: None,
+            },
+        ]
     }
 }
 
@@ -730,7 +769,7 @@ impl Described for BallotEffect {
                 weight: Some(TopicWeights::ONE),
                 with_your_ballot: Outcome::of(&t),
                 without_your_ballot: Outcome {
-                    funded: vec![],
+                    funded: vec![2],
                     split: HoursSplit::DEFAULT,
                     quorum_met: false,
                 },
@@ -738,6 +777,17 @@ impl Described for BallotEffect {
                     funded: true,
                     split: false,
                     quorum: true,
+                },
+            },
+            BallotEffect::Voted {
+                voted: true,
+                weight: None,
+                with_your_ballot: Outcome::of(&t),
+                without_your_ballot: Outcome::of(&t),
+                changed: Changed {
+                    funded: false,
+                    split: false,
+                    quorum: false,
                 },
             },
             BallotEffect::NotVoted {
