@@ -79,7 +79,10 @@ pub fn router(st: api::AppState) -> Router {
         .route("/audit", get(pages::audit))
         .route("/static/app.js", get(pages::script))
         .nest(api::PREFIX, api::routes())
-        .nest(api::LEGACY_PREFIX, api::routes())
+        .nest(
+            api::LEGACY_PREFIX,
+            api::routes().layer(axum::middleware::map_response(api::deprecated)),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(st)
 }

@@ -544,6 +544,17 @@ async fn issue_4_openapi_describes_every_route() {
         "the served description has exactly the routes"
     );
     let fac = Client::demo(&s.base, "facilitator").await;
+    // The old paths answer the same, marked deprecated; the current ones are not.
+    let old = reqwest::get(format!("{}/api/rounds/1", s.base))
+        .await
+        .unwrap();
+    assert_eq!(old.headers()["deprecation"], "true");
+    let old: Value = old.json().await.unwrap();
+    let new = reqwest::get(format!("{}/api/v1/rounds/1", s.base))
+        .await
+        .unwrap();
+    assert!(new.headers().get("deprecation").is_none());
+    assert_eq!(old, new.json::<Value>().await.unwrap());
     for o in plenty_server::openapi::OPERATIONS {
         let (method, path) = (o.method, format!("/api/v1{}", o.path));
         assert!(doc["paths"][&path][method].is_object(), "{method} {path}");

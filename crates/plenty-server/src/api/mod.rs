@@ -55,6 +55,18 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", axum::routing::get(crate::openapi::spec))
 }
 
+/// Marks an answer on a path of [`LEGACY_PREFIX`] as deprecated (RFC 9745's `Deprecation`
+/// header) and names its successor, the same path under [`PREFIX`].
+pub async fn deprecated(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    h.insert("deprecation", HeaderValue::from_static("true"));
+    h.insert(
+        "link",
+        HeaderValue::from_static("</api/v1>; rel=\"successor-version\""),
+    );
+    r
+}
+
 /// Settings of the service.
 #[derive(Debug, Clone)]
 pub struct Settings {
