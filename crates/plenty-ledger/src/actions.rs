@@ -32,7 +32,7 @@ impl Ledger {
             Some(s) if s.role == Role::Facilitator => Ok(()),
             Some(_) => Err(Rejected::new(
                 RejectCode::Forbidden,
-                "only a facilitator can do this",
+                format!("member {member} is not a facilitator; only a facilitator can do this"),
             )),
             None => Err(Rejected::new(
                 RejectCode::NotFound,

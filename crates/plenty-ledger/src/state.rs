@@ -357,22 +357,8 @@ impl Ledger {
         self.rounds.values().next_back()
     }
 
-    fn facilitator(&self, m: MemberId) -> Result<(), Rejected> {
-        match self.members.get(&m) {
-            Some(s) if s.role == Role::Facilitator => Ok(()),
-            Some(_) => Err(reject(
-                RejectCode::Forbidden,
-                format!("member {m} is not a facilitator"),
-            )),
-            None => Err(reject(RejectCode::NotFound, format!("no member {m}"))),
-        }
-    }
-
     fn round_in(&self, r: RoundId, phase: Phase, doing: &str) -> Result<&RoundState, Rejected> {
-        let round = self
-            .rounds
-            .get(&r)
-            .ok_or_else(|| reject(RejectCode::NotFound, format!("no round {r}")))?;
+        let round = self.round(r)?;
         if round.phase != phase {
             return Err(reject(
                 RejectCode::WrongPhase,
@@ -466,7 +452,7 @@ impl Ledger {
                 }
             }
             Event::EconomyImported { by, text, sha256 } => {
-                self.facilitator(*by)?;
+                self.require_facilitator(*by)?;
                 if let Some(r) = self.current_round() {
                     if r.phase != Phase::Needs {
                         return Err(reject(RejectCode::WrongPhase,
@@ -494,7 +480,7 @@ impl Ledger {
                 quorum,
                 default_split,
             } => {
-                self.facilitator(*by)?;
+                self.require_facilitator(*by)?;
                 self.economy()?;
                 if let Some(r) = self.current_round() {
                     return Err(reject(
@@ -584,7 +570,7 @@ impl Ledger {
                 }
             }
             Event::PhaseAdvanced { round, to, by } => {
-                self.facilitator(*by)?;
+                self.require_facilitator(*by)?;
                 let r = self
                     .rounds
                     .get(round)
