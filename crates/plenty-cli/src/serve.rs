@@ -80,7 +80,42 @@ pub fn serve(a: &ServeArgs) -> Result<()> {
         secure_cookies: !a.insecure_cookies,
         ..Default::default()
     };
-    runtime()?.block_on(plenty_server::serve(&a.db, &a.listen, settings, a.demo))
+    // The service logs with `tracing`; its lines go to standard error. Standard output keeps
+    // the lines a person (or a script) reads: the demo's accounts and the address.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+        .try_init();
+    runtime()?.block_on(async {
+        let st = plenty_server::state(&a.db, settings).await?;
+        if a.demo {
+            if plenty_server::demo::load(&st).await? {
+                println!("plenty serve: demo federation loaded. Sign in as one of:");
+                for (email, name, _, _) in plenty_server::demo::ACCOUNTS {
+                    println!("  {email:<26} {name}");
+                }
+                println!("  password for all: {}", plenty_server::demo::PASSWORD);
+            } else {
+                println!("plenty serve: the log is not empty; the demo is not loaded again");
+            }
+        }
+        let listener = tokio::net::TcpListener::bind(&a.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", a.listen))?;
+        let local = listener.local_addr()?;
+        println!(
+            "plenty serve: listening on http://{local} ({} store, {} log entries)",
+            st.log.store.backend(),
+            st.log.read(|c| c.seq)
+        );
+        plenty_server::serve(listener, st, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+        Ok(())
+    })
 }
 
 /// `plenty audit`.
@@ -127,7 +162,7 @@ pub fn audit(a: &AuditArgs) -> Result<()> {
                     );
                     Ok(())
                 }
-                Some((seq, why)) => Err(NoAnswer(format!(
+                Some(plenty_ledger::BadEntry { seq, reason: why }) => Err(NoAnswer(format!(
                     "the log does NOT verify: the first bad entry is {seq}: {why}"
                 ))
                 .into()),

@@ -589,7 +589,7 @@ fn issue_11_plenty_plan_and_the_service_give_the_same_bits() {
                 economy.resources().iter().map(|r| r.name.clone()).collect(),
                 economy.resources().iter().map(|r| r.limit).collect(),
             ),
-            split: [1.0, 0.0, 0.0],
+            split: [1.0, 0.0, 0.0].into(),
             projects: Vec::new(),
             project_hours: 0.0,
             common_fund_hours: 0.0,

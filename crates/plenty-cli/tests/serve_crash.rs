@@ -544,7 +544,12 @@ fn issue_4_sigkill_loses_no_acknowledged_vote() {
         ev["ballot"]["scores"] = json!({"bread": 5});
         ev["ballot"]["split"] = json!([0.0, 0.0, 1.0]);
         assert_ne!(ev, serde_json::to_value(&e.event).unwrap());
-        store.tamper(e.seq, &ev.to_string()).await.unwrap();
+        plenty_server::store::open_for_tampering(dbs)
+            .await
+            .unwrap()
+            .tamper(e.seq, &ev.to_string())
+            .await
+            .unwrap();
         e.seq
     });
     drop(rt);

@@ -93,6 +93,167 @@ pub enum Topic {
 impl Topic {
     /// All topics, in order.
     pub const ALL: [Topic; 3] = [Topic::Projects, Topic::Priorities, Topic::Split];
+
+    /// Its name as in the API and the log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Topic::Projects => "projects",
+            Topic::Priorities => "priorities",
+            Topic::Split => "split",
+        }
+    }
+}
+
+impl std::str::FromStr for Topic {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Topic::ALL
+            .into_iter()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| format!("unknown topic {s:?}; use projects, priorities or split"))
+    }
+}
+
+impl Role {
+    /// Its name as in the API and the log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Facilitator => "facilitator",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "member" => Ok(Role::Member),
+            "facilitator" => Ok(Role::Facilitator),
+            _ => Err(format!("unknown role {s:?}; use member or facilitator")),
+        }
+    }
+}
+
+/// The split of a plan period's hours between consumption, investment (common projects) and
+/// common funds: three shares that sum to 1 ([`crate::state::check_split`]). In the log and
+/// the API it is the array `[consumption, investment, common_funds]`, as it always was.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(from = "[f64; 3]", into = "[f64; 3]")]
+pub struct HoursSplit {
+    /// Share of the hours for what members consume.
+    pub consumption: f64,
+    /// Share for common projects (the budget of the project vote).
+    pub investment: f64,
+    /// Share for common funds.
+    pub common_funds: f64,
+}
+
+impl HoursSplit {
+    /// The split a round uses when its facilitator names none: 80 % consumption, 15 %
+    /// investment, 5 % common funds.
+    pub const DEFAULT: HoursSplit = HoursSplit {
+        consumption: 0.8,
+        investment: 0.15,
+        common_funds: 0.05,
+    };
+
+    /// The three shares in their order (consumption, investment, common funds).
+    pub fn shares(self) -> [f64; 3] {
+        [self.consumption, self.investment, self.common_funds]
+    }
+}
+
+impl Default for HoursSplit {
+    fn default() -> Self {
+        HoursSplit::DEFAULT
+    }
+}
+
+impl From<[f64; 3]> for HoursSplit {
+    fn from([consumption, investment, common_funds]: [f64; 3]) -> Self {
+        HoursSplit {
+            consumption,
+            investment,
+            common_funds,
+        }
+    }
+}
+
+impl From<HoursSplit> for [f64; 3] {
+    fn from(s: HoursSplit) -> Self {
+        s.shares()
+    }
+}
+
+/// The weight of one ballot on each topic: 1 for its voter plus the members who delegated that
+/// topic to them (directly or along a chain). In the log it is the array
+/// `[projects, priorities, split]` (the order of [`Topic::ALL`]), as it always was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "[u64; 3]", into = "[u64; 3]")]
+pub struct TopicWeights {
+    /// Weight on the project vote.
+    pub projects: u64,
+    /// Weight on the priorities.
+    pub priorities: u64,
+    /// Weight on the split of hours.
+    pub split: u64,
+}
+
+impl TopicWeights {
+    /// A ballot that carries only its voter.
+    pub const ONE: TopicWeights = TopicWeights {
+        projects: 1,
+        priorities: 1,
+        split: 1,
+    };
+
+    /// The weight on one topic.
+    pub fn get(&self, topic: Topic) -> u64 {
+        match topic {
+            Topic::Projects => self.projects,
+            Topic::Priorities => self.priorities,
+            Topic::Split => self.split,
+        }
+    }
+
+    /// The weight on one topic, to change.
+    pub fn get_mut(&mut self, topic: Topic) -> &mut u64 {
+        match topic {
+            Topic::Projects => &mut self.projects,
+            Topic::Priorities => &mut self.priorities,
+            Topic::Split => &mut self.split,
+        }
+    }
+
+    /// The largest weight over the topics: how many members the ballot represents.
+    pub fn max(&self) -> u64 {
+        self.projects.max(self.priorities).max(self.split)
+    }
+}
+
+impl From<[u64; 3]> for TopicWeights {
+    fn from([projects, priorities, split]: [u64; 3]) -> Self {
+        TopicWeights {
+            projects,
+            priorities,
+            split,
+        }
+    }
+}
+
+impl From<TopicWeights> for [u64; 3] {
+    fn from(w: TopicWeights) -> Self {
+        [w.projects, w.priorities, w.split]
+    }
+}
+
+impl PartialEq<[u64; 3]> for TopicWeights {
+    fn eq(&self, other: &[u64; 3]) -> bool {
+        <[u64; 3]>::from(*self) == *other
+    }
 }
 
 /// How common projects are chosen from the investment budget.
@@ -106,27 +267,29 @@ pub enum ProjectRule {
     GreedyApproval,
 }
 
-/// When a round's vote counts.
+/// When a round's vote counts (the rule's exact form is [`plenty_core::vote::Quorum`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Quorum {
+pub struct RoundQuorum {
     /// Share of eligible members (with delegated votes) who must take part, in `[0, 1]`.
     pub min_turnout: f64,
     /// At least this many ballots.
     pub min_ballots: u64,
 }
 
-impl Default for Quorum {
+impl Default for RoundQuorum {
     fn default() -> Self {
-        Quorum {
+        RoundQuorum {
             min_turnout: 0.25,
             min_ballots: 1,
         }
     }
 }
 
-/// One member's ballot in a round. Every part is optional: an empty part abstains on its topic.
+/// One member's ballot in a round (the weighted ballot of an election, as the count sees it,
+/// is [`plenty_core::vote::Ballot`]). Every part is optional: an empty part abstains on its
+/// topic.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Ballot {
+pub struct RoundBallot {
     /// Proposals approved (topic: projects).
     #[serde(default)]
     pub approve: Vec<ProposalId>,
@@ -136,7 +299,7 @@ pub struct Ballot {
     /// Shares of the hours for consumption, investment and common funds, summing to 1
     /// (topic: split).
     #[serde(default)]
-    pub split: Option<[f64; 3]>,
+    pub split: Option<HoursSplit>,
 }
 
 /// Highest priority score.
@@ -196,9 +359,9 @@ pub enum Event {
         /// How projects are chosen.
         rule: ProjectRule,
         /// When the vote counts.
-        quorum: Quorum,
+        quorum: RoundQuorum,
         /// The split used when the split vote has no quorum or no ballots.
-        default_split: [f64; 3],
+        default_split: HoursSplit,
     },
     /// A member registers a need: it adds to the product's target.
     NeedRegistered {
@@ -244,7 +407,7 @@ pub enum Event {
         /// The voter's round pseudonym.
         voter: Pseudonym,
         /// The ballot.
-        ballot: Ballot,
+        ballot: RoundBallot,
         /// Whether it replaces an earlier ballot.
         replaces: bool,
     },
@@ -274,9 +437,9 @@ pub enum Event {
         eligible: u64,
         /// The weight of each ballot per topic (1 plus the votes delegated to its voter),
         /// by pseudonym; the order of [`Topic::ALL`].
-        weights: BTreeMap<Pseudonym, [u64; 3]>,
+        weights: BTreeMap<Pseudonym, TopicWeights>,
         /// The result.
-        tally: Box<crate::tally::Tally>,
+        tally: Box<crate::tally::RoundTally>,
     },
     /// The plan computed from the round's inputs. `plenty audit verify` recomputes it bit for
     /// bit.
@@ -294,23 +457,88 @@ pub enum Event {
     },
 }
 
-impl Event {
-    /// A short name of the event's kind.
-    pub fn kind(&self) -> &'static str {
+/// The kind of an event: its `type` in the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// `federation_founded`.
+    FederationFounded,
+    /// `council_founded`.
+    CouncilFounded,
+    /// `member_joined`.
+    MemberJoined,
+    /// `economy_imported`.
+    EconomyImported,
+    /// `round_opened`.
+    RoundOpened,
+    /// `need_registered`.
+    NeedRegistered,
+    /// `proposal_submitted`.
+    ProposalSubmitted,
+    /// `phase_advanced`.
+    PhaseAdvanced,
+    /// `ballot_cast`.
+    BallotCast,
+    /// `delegation_granted`.
+    DelegationGranted,
+    /// `delegation_revoked`.
+    DelegationRevoked,
+    /// `tally_recorded`.
+    TallyRecorded,
+    /// `plan_recorded`.
+    PlanRecorded,
+}
+
+impl EventKind {
+    /// Its name: the event's `type` in the log.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Event::FederationFounded { .. } => "federation_founded",
-            Event::CouncilFounded { .. } => "council_founded",
-            Event::MemberJoined { .. } => "member_joined",
-            Event::EconomyImported { .. } => "economy_imported",
-            Event::RoundOpened { .. } => "round_opened",
-            Event::NeedRegistered { .. } => "need_registered",
-            Event::ProposalSubmitted { .. } => "proposal_submitted",
-            Event::PhaseAdvanced { .. } => "phase_advanced",
-            Event::BallotCast { .. } => "ballot_cast",
-            Event::DelegationGranted { .. } => "delegation_granted",
-            Event::DelegationRevoked { .. } => "delegation_revoked",
-            Event::TallyRecorded { .. } => "tally_recorded",
-            Event::PlanRecorded { .. } => "plan_recorded",
+            EventKind::FederationFounded => "federation_founded",
+            EventKind::CouncilFounded => "council_founded",
+            EventKind::MemberJoined => "member_joined",
+            EventKind::EconomyImported => "economy_imported",
+            EventKind::RoundOpened => "round_opened",
+            EventKind::NeedRegistered => "need_registered",
+            EventKind::ProposalSubmitted => "proposal_submitted",
+            EventKind::PhaseAdvanced => "phase_advanced",
+            EventKind::BallotCast => "ballot_cast",
+            EventKind::DelegationGranted => "delegation_granted",
+            EventKind::DelegationRevoked => "delegation_revoked",
+            EventKind::TallyRecorded => "tally_recorded",
+            EventKind::PlanRecorded => "plan_recorded",
+        }
+    }
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for EventKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Event {
+    /// The event's kind.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Event::FederationFounded { .. } => EventKind::FederationFounded,
+            Event::CouncilFounded { .. } => EventKind::CouncilFounded,
+            Event::MemberJoined { .. } => EventKind::MemberJoined,
+            Event::EconomyImported { .. } => EventKind::EconomyImported,
+            Event::RoundOpened { .. } => EventKind::RoundOpened,
+            Event::NeedRegistered { .. } => EventKind::NeedRegistered,
+            Event::ProposalSubmitted { .. } => EventKind::ProposalSubmitted,
+            Event::PhaseAdvanced { .. } => EventKind::PhaseAdvanced,
+            Event::BallotCast { .. } => EventKind::BallotCast,
+            Event::DelegationGranted { .. } => EventKind::DelegationGranted,
+            Event::DelegationRevoked { .. } => EventKind::DelegationRevoked,
+            Event::TallyRecorded { .. } => EventKind::TallyRecorded,
+            Event::PlanRecorded { .. } => EventKind::PlanRecorded,
         }
     }
 }

@@ -7,11 +7,17 @@
 //! plan not computed from its round's inputs is refused, whether the service is about to write
 //! it or an auditor is reading an export ([`verify()`]).
 //!
+//! What a request to the service becomes — closing a vote and counting it
+//! ([`Ledger::close_round`]), who may do what, the number a new council gets — is decided here
+//! too ([`actions`]): the service's handlers only parse, append what the ledger returns, and
+//! answer.
+//!
 //! Pure: no I/O, no clocks, no randomness. The service supplies times and pseudonyms.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod actions;
 pub mod chain;
 pub mod event;
 pub mod planning;
@@ -19,9 +25,13 @@ pub mod state;
 pub mod tally;
 pub mod verify;
 
+pub use actions::BallotEffectInputs;
 pub use chain::{check_chain, Entry, GENESIS};
 pub use event::*;
 pub use planning::{compute_plan, PlanInputs, PlanOutcome, WarmStartRef};
-pub use state::{Ledger, Rejected, ReplayMode};
-pub use tally::{compute_tally, Tally};
-pub use verify::{parse_export, verify, verify_and_replay, VerifyReport};
+pub use state::{
+    ImportedEconomy, Ledger, NeedTotal, RecordedPlan, RejectCode, Rejected, ReplayMode,
+    RoundAction, RoundElection,
+};
+pub use tally::{compute_tally, Approvals, RoundTally};
+pub use verify::{parse_export, verify, verify_and_replay, BadEntry, VerifyReport};

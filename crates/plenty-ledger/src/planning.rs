@@ -42,7 +42,7 @@ pub struct PlanInputs {
     /// Resource limits left for the plan after the funded projects.
     pub resource_limits: BTreeMap<String, f64>,
     /// The split of hours: consumption, investment, common funds.
-    pub split: [f64; 3],
+    pub split: crate::event::HoursSplit,
     /// Funded projects.
     pub projects: Vec<u64>,
     /// Hours of the funded projects.

@@ -5,27 +5,81 @@
 
 use crate::event::*;
 use crate::planning::{compute_plan, digest, parse_economy, PlanInputs, PlanOutcome, WarmStartRef};
-use crate::tally::{compute_tally, Tally, TallyInput};
+use crate::tally::{compute_tally, RoundTally, TallyInput};
 use plenty_core::plan::PlanningEconomy;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// Why an event was refused, in a word the service's API answers with (`wrong_phase`,
+/// `unknown_project`, `forbidden`, `invalid`, `not_found`, `conflict`, `mismatch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    /// The round is not in the phase the event needs.
+    WrongPhase,
+    /// A ballot approves a proposal the round does not have.
+    UnknownProject,
+    /// The member may not do this (not a facilitator).
+    Forbidden,
+    /// The event's content is not valid.
+    Invalid,
+    /// Something it names does not exist.
+    NotFound,
+    /// It conflicts with the state (exists already, already counted, a round still open).
+    Conflict,
+    /// A recorded result is not what its inputs give (a forged count or plan).
+    Mismatch,
+}
+
+impl RejectCode {
+    /// Its stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectCode::WrongPhase => "wrong_phase",
+            RejectCode::UnknownProject => "unknown_project",
+            RejectCode::Forbidden => "forbidden",
+            RejectCode::Invalid => "invalid",
+            RejectCode::NotFound => "not_found",
+            RejectCode::Conflict => "conflict",
+            RejectCode::Mismatch => "mismatch",
+        }
+    }
+}
+
+impl std::fmt::Display for RejectCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for RejectCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// Why an event was refused. The service answers with it; `verify` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct Rejected {
-    /// A stable code: `wrong_phase`, `unknown_project`, `forbidden`, `invalid`, `not_found`,
-    /// `conflict`, `mismatch`.
-    pub code: &'static str,
+    /// What kind of refusal.
+    pub code: RejectCode,
     /// What is wrong and what to do about it.
     pub message: String,
 }
 
-fn reject(code: &'static str, message: impl Into<String>) -> Rejected {
-    Rejected {
-        code,
-        message: message.into(),
+impl Rejected {
+    /// A refusal.
+    pub fn new(code: RejectCode, message: impl Into<String>) -> Self {
+        Rejected {
+            code,
+            message: message.into(),
+        }
     }
+}
+
+fn reject(code: RejectCode, message: impl Into<String>) -> Rejected {
+    Rejected::new(code, message)
 }
 
 /// A member as the log knows them.
@@ -86,25 +140,121 @@ pub struct RoundState {
     /// How projects are chosen.
     pub rule: ProjectRule,
     /// When the vote counts.
-    pub quorum: Quorum,
+    pub quorum: RoundQuorum,
     /// The split used without a valid split vote.
-    pub default_split: [f64; 3],
+    pub default_split: HoursSplit,
     /// Needs, in order of registration.
     pub needs: Vec<Need>,
     /// Proposals by number.
     pub proposals: BTreeMap<ProposalId, Proposal>,
     /// The ballot of each pseudonym (the last one cast).
-    pub ballots: BTreeMap<Pseudonym, Ballot>,
+    pub ballots: BTreeMap<Pseudonym, RoundBallot>,
     /// Ballots cast, including replaced ones.
     pub ballots_cast: u64,
     /// The count, once voting closed (shared, like the plan: its explanation can be large).
-    pub tally: Option<std::sync::Arc<Tally>>,
+    pub tally: Option<std::sync::Arc<RoundTally>>,
     /// The weights recorded with the count.
-    pub weights: BTreeMap<Pseudonym, [u64; 3]>,
+    pub weights: BTreeMap<Pseudonym, TopicWeights>,
     /// The plan's inputs and outcome, once computed.
     /// Shared, so that readers take it out of the state without copying it (a plan of a big
     /// economy is large, and the state is read under a lock).
-    pub plan: Option<std::sync::Arc<(PlanInputs, PlanOutcome)>>,
+    pub plan: Option<std::sync::Arc<RecordedPlan>>,
+}
+
+/// A round's plan as the log records it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordedPlan {
+    /// What it was computed from.
+    pub inputs: PlanInputs,
+    /// The plan.
+    pub outcome: PlanOutcome,
+}
+
+/// The needs registered for one product in a round, added up.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NeedTotal {
+    /// The sum of the quantities.
+    pub quantity: f64,
+    /// How many registrations.
+    pub registrations: usize,
+}
+
+impl RoundState {
+    /// The needs added up per product, by product name.
+    pub fn needs_by_product(&self) -> BTreeMap<&str, NeedTotal> {
+        let mut out: BTreeMap<&str, NeedTotal> = BTreeMap::new();
+        for n in &self.needs {
+            let t = out.entry(n.product.as_str()).or_insert(NeedTotal {
+                quantity: 0.0,
+                registrations: 0,
+            });
+            t.quantity += n.quantity;
+            t.registrations += 1;
+        }
+        out
+    }
+}
+
+/// The imported economy.
+#[derive(Debug, Clone)]
+pub struct ImportedEconomy {
+    /// The planning file (TOML), verbatim.
+    pub text: String,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// Its parsed form.
+    pub parsed: PlanningEconomy,
+}
+
+/// What members do in a round, each only in its phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundAction {
+    /// Register a need (needs phase).
+    RegisterNeed,
+    /// Propose a common project (needs phase).
+    Propose,
+    /// Cast a ballot (voting phase).
+    Vote,
+}
+
+impl RoundAction {
+    /// The phase it is possible in.
+    pub fn phase(self) -> Phase {
+        match self {
+            RoundAction::RegisterNeed | RoundAction::Propose => Phase::Needs,
+            RoundAction::Vote => Phase::Voting,
+        }
+    }
+
+    /// What it is, in words.
+    pub fn doing(self) -> &'static str {
+        match self {
+            RoundAction::RegisterNeed => "registering a need",
+            RoundAction::Propose => "proposing a project",
+            RoundAction::Vote => "voting",
+        }
+    }
+}
+
+impl RoundState {
+    /// Whether members can do this in the round now.
+    pub fn open_for(&self, action: RoundAction) -> bool {
+        self.phase == action.phase()
+    }
+}
+
+/// The project vote of a counted round as a participatory budgeting election
+/// ([`Ledger::round_election`]).
+#[derive(Debug, Clone)]
+pub struct RoundElection {
+    /// The election: the budget, the proposals, one weighted approval ballot per voter.
+    pub election: plenty_core::vote::Election,
+    /// The pseudonyms of the ballots, in the election's order.
+    pub voters: Vec<Pseudonym>,
+    /// The completion the count used.
+    pub completion: plenty_core::vote::Completion,
+    /// The round's project rule.
+    pub rule: ProjectRule,
 }
 
 /// How strictly to replay.
@@ -126,7 +276,7 @@ pub struct Ledger {
     /// Members.
     pub members: BTreeMap<MemberId, MemberState>,
     /// The economy: its text, hash and parsed form.
-    pub economy: Option<(String, String, PlanningEconomy)>,
+    pub economy: Option<ImportedEconomy>,
     /// Delegations: (member, topic) → delegate.
     pub delegations: BTreeMap<(MemberId, Topic), MemberId>,
     /// Rounds.
@@ -144,7 +294,7 @@ pub const MAX_TITLE: usize = 200;
 fn positive(what: &str, x: f64) -> Result<(), Rejected> {
     if !(x.is_finite() && x > 0.0 && x <= MAX_QUANTITY) {
         return Err(reject(
-            "invalid",
+            RejectCode::Invalid,
             format!("{what} must be a number above 0 and at most {MAX_QUANTITY:e}; got {x}"),
         ));
     }
@@ -152,17 +302,18 @@ fn positive(what: &str, x: f64) -> Result<(), Rejected> {
 }
 
 /// Checks a split of hours: three shares, each in `[0, 1]`, summing to 1.
-pub fn check_split(s: &[f64; 3]) -> Result<(), Rejected> {
+pub fn check_split(s: &HoursSplit) -> Result<(), Rejected> {
+    let s = s.shares();
     if s.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > 1.0) {
         return Err(reject(
-            "invalid",
+            RejectCode::Invalid,
             "split: each share (consumption, investment, common funds) must be between 0 and 1",
         ));
     }
     let sum: f64 = s.iter().sum();
     if (sum - 1.0).abs() > 1e-9 {
         return Err(reject(
-            "invalid",
+            RejectCode::Invalid,
             format!("split: the three shares must add up to 1; they add up to {sum}"),
         ));
     }
@@ -206,25 +357,11 @@ impl Ledger {
         self.rounds.values().next_back()
     }
 
-    fn facilitator(&self, m: MemberId) -> Result<(), Rejected> {
-        match self.members.get(&m) {
-            Some(s) if s.role == Role::Facilitator => Ok(()),
-            Some(_) => Err(reject(
-                "forbidden",
-                format!("member {m} is not a facilitator"),
-            )),
-            None => Err(reject("not_found", format!("no member {m}"))),
-        }
-    }
-
     fn round_in(&self, r: RoundId, phase: Phase, doing: &str) -> Result<&RoundState, Rejected> {
-        let round = self
-            .rounds
-            .get(&r)
-            .ok_or_else(|| reject("not_found", format!("no round {r}")))?;
+        let round = self.round(r)?;
         if round.phase != phase {
             return Err(reject(
-                "wrong_phase",
+                RejectCode::WrongPhase,
                 format!(
                     "round {r} is in its {} phase; {doing} is only possible in the {} phase",
                     round.phase.name(),
@@ -238,8 +375,8 @@ impl Ledger {
     fn economy(&self) -> Result<&PlanningEconomy, Rejected> {
         self.economy
             .as_ref()
-            .map(|e| &e.2)
-            .ok_or_else(|| reject("conflict", "no economy imported yet"))
+            .map(|e| &e.parsed)
+            .ok_or_else(|| reject(RejectCode::Conflict, "no economy imported yet"))
     }
 
     /// Validates an event and applies it.
@@ -253,7 +390,7 @@ impl Ledger {
     pub fn check(&self, event: &Event) -> Result<(), Rejected> {
         if self.name.is_none() && !matches!(event, Event::FederationFounded { .. }) {
             return Err(reject(
-                "invalid",
+                RejectCode::Invalid,
                 "the first entry must found the federation",
             ));
         }
@@ -263,10 +400,13 @@ impl Ledger {
                 weeks_per_period,
             } => {
                 if self.name.is_some() {
-                    return Err(reject("conflict", "the federation is already founded"));
+                    return Err(reject(
+                        RejectCode::Conflict,
+                        "the federation is already founded",
+                    ));
                 }
                 if name.trim().is_empty() {
-                    return Err(reject("invalid", "the federation needs a name"));
+                    return Err(reject(RejectCode::Invalid, "the federation needs a name"));
                 }
                 positive("weeks_per_period", *weeks_per_period)?;
             }
@@ -281,16 +421,19 @@ impl Ledger {
                     .any(|p| p.trim().is_empty() || p.len() > MAX_TITLE)
                 {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         "a process name must have 1 to 200 characters",
                     ));
                 }
                 if self.councils.contains_key(council) {
-                    return Err(reject("conflict", format!("council {council} exists")));
+                    return Err(reject(
+                        RejectCode::Conflict,
+                        format!("council {council} exists"),
+                    ));
                 }
                 if name.trim().is_empty() || name.len() > MAX_TITLE {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         "a council needs a name of 1 to 200 characters",
                     ));
                 }
@@ -299,18 +442,20 @@ impl Ledger {
                 member, councils, ..
             } => {
                 if self.members.contains_key(member) {
-                    return Err(reject("conflict", format!("member {member} exists")));
+                    return Err(reject(
+                        RejectCode::Conflict,
+                        format!("member {member} exists"),
+                    ));
                 }
                 if let Some(c) = councils.iter().find(|c| !self.councils.contains_key(c)) {
-                    return Err(reject("not_found", format!("no council {c}")));
+                    return Err(reject(RejectCode::NotFound, format!("no council {c}")));
                 }
             }
             Event::EconomyImported { by, text, sha256 } => {
-                self.facilitator(*by)?;
+                self.require_facilitator(*by)?;
                 if let Some(r) = self.current_round() {
                     if r.phase != Phase::Needs {
-                        return Err(reject(
-                            "wrong_phase",
+                        return Err(reject(RejectCode::WrongPhase,
                             format!(
                                 "round {} is past its needs phase; import the economy before voting or after the round",
                                 r.id
@@ -321,11 +466,11 @@ impl Ledger {
                 let actual = crate::chain::sha256_hex(text.as_bytes());
                 if &actual != sha256 {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         format!("the economy's recorded hash {sha256} is not its hash {actual}"),
                     ));
                 }
-                parse_economy(text).map_err(|e| reject("invalid", e.to_string()))?;
+                parse_economy(text).map_err(|e| reject(RejectCode::Invalid, e.to_string()))?;
             }
             Event::RoundOpened {
                 round,
@@ -335,26 +480,29 @@ impl Ledger {
                 quorum,
                 default_split,
             } => {
-                self.facilitator(*by)?;
+                self.require_facilitator(*by)?;
                 self.economy()?;
                 if let Some(r) = self.current_round() {
                     return Err(reject(
-                        "conflict",
+                        RejectCode::Conflict,
                         format!("round {} is still open (phase {})", r.id, r.phase.name()),
                     ));
                 }
                 if self.rounds.contains_key(round) || self.rounds.keys().any(|k| k > round) {
-                    return Err(reject("conflict", format!("round {round} exists")));
+                    return Err(reject(
+                        RejectCode::Conflict,
+                        format!("round {round} exists"),
+                    ));
                 }
                 if title.trim().is_empty() || title.len() > MAX_TITLE {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         "a round needs a title of 1 to 200 characters",
                     ));
                 }
                 if !(0.0..=1.0).contains(&quorum.min_turnout) {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         "quorum.min_turnout must be between 0 and 1",
                     ));
                 }
@@ -366,10 +514,14 @@ impl Ledger {
                 product,
                 quantity,
             } => {
-                self.round_in(*round, Phase::Needs, "registering a need")?;
+                self.round_in(
+                    *round,
+                    RoundAction::RegisterNeed.phase(),
+                    RoundAction::RegisterNeed.doing(),
+                )?;
                 if self.economy()?.product_index(product).is_none() {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         format!("product {product:?} is not in the economy"),
                     ));
                 }
@@ -383,13 +535,20 @@ impl Ledger {
                 cost_hours,
                 resources,
             } => {
-                self.round_in(*round, Phase::Needs, "proposing a project")?;
+                self.round_in(
+                    *round,
+                    RoundAction::Propose.phase(),
+                    RoundAction::Propose.doing(),
+                )?;
                 if *proposal <= self.last_proposal {
-                    return Err(reject("conflict", format!("proposal {proposal} exists")));
+                    return Err(reject(
+                        RejectCode::Conflict,
+                        format!("proposal {proposal} exists"),
+                    ));
                 }
                 if title.trim().is_empty() || title.len() > MAX_TITLE {
                     return Err(reject(
-                        "invalid",
+                        RejectCode::Invalid,
                         "a proposal needs a title of 1 to 200 characters",
                     ));
                 }
@@ -398,27 +557,27 @@ impl Ledger {
                 for (name, q) in resources {
                     if e.resource_index(name).is_none() {
                         return Err(reject(
-                            "invalid",
+                            RejectCode::Invalid,
                             format!("resource {name:?} is not in the economy"),
                         ));
                     }
                     if !(q.is_finite() && *q >= 0.0 && *q <= MAX_QUANTITY) {
                         return Err(reject(
-                            "invalid",
+                            RejectCode::Invalid,
                             format!("resource {name:?}: {q} is not a quantity"),
                         ));
                     }
                 }
             }
             Event::PhaseAdvanced { round, to, by } => {
-                self.facilitator(*by)?;
+                self.require_facilitator(*by)?;
                 let r = self
                     .rounds
                     .get(round)
-                    .ok_or_else(|| reject("not_found", format!("no round {round}")))?;
+                    .ok_or_else(|| reject(RejectCode::NotFound, format!("no round {round}")))?;
                 if r.phase.next() != Some(*to) {
                     return Err(reject(
-                        "wrong_phase",
+                        RejectCode::WrongPhase,
                         format!(
                             "round {round} is in its {} phase and can only move to the next one",
                             r.phase.name()
@@ -427,7 +586,7 @@ impl Ledger {
                 }
                 if r.phase == Phase::Plan && r.plan.is_none() {
                     return Err(reject(
-                        "conflict",
+                        RejectCode::Conflict,
                         format!("round {round} has no plan yet; wait until it is computed"),
                     ));
                 }
@@ -438,33 +597,40 @@ impl Ledger {
                 ballot,
                 replaces,
             } => {
-                let r = self.round_in(*round, Phase::Voting, "voting")?;
+                let r =
+                    self.round_in(*round, RoundAction::Vote.phase(), RoundAction::Vote.doing())?;
                 if voter.is_empty() {
-                    return Err(reject("invalid", "a ballot needs a voter pseudonym"));
+                    return Err(reject(
+                        RejectCode::Invalid,
+                        "a ballot needs a voter pseudonym",
+                    ));
                 }
                 let mut seen = std::collections::BTreeSet::new();
                 for p in &ballot.approve {
                     if !r.proposals.contains_key(p) {
                         return Err(reject(
-                            "unknown_project",
+                            RejectCode::UnknownProject,
                             format!("round {round} has no proposal {p}"),
                         ));
                     }
                     if !seen.insert(*p) {
-                        return Err(reject("invalid", format!("proposal {p} is approved twice")));
+                        return Err(reject(
+                            RejectCode::Invalid,
+                            format!("proposal {p} is approved twice"),
+                        ));
                     }
                 }
                 let e = self.economy()?;
                 for (product, s) in &ballot.scores {
                     if e.product_index(product).is_none() {
                         return Err(reject(
-                            "invalid",
+                            RejectCode::Invalid,
                             format!("scores: product {product:?} is not in the economy"),
                         ));
                     }
                     if *s > MAX_SCORE {
                         return Err(reject(
-                            "invalid",
+                            RejectCode::Invalid,
                             format!("scores: {product:?} has {s}; scores go from 0 to {MAX_SCORE}"),
                         ));
                     }
@@ -474,7 +640,7 @@ impl Ledger {
                 }
                 if *replaces != r.ballots.contains_key(voter) {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         "the entry's replaces flag does not match the ballots before it",
                     ));
                 }
@@ -485,19 +651,22 @@ impl Ledger {
                 to,
             } => {
                 if !self.members.contains_key(member) {
-                    return Err(reject("not_found", format!("no member {member}")));
+                    return Err(reject(RejectCode::NotFound, format!("no member {member}")));
                 }
                 if !self.members.contains_key(to) {
-                    return Err(reject("not_found", format!("no member {to}")));
+                    return Err(reject(RejectCode::NotFound, format!("no member {to}")));
                 }
                 if member == to {
-                    return Err(reject("invalid", "a member cannot delegate to themselves"));
+                    return Err(reject(
+                        RejectCode::Invalid,
+                        "a member cannot delegate to themselves",
+                    ));
                 }
             }
             Event::DelegationRevoked { member, topic } => {
                 if !self.delegations.contains_key(&(*member, *topic)) {
                     return Err(reject(
-                        "not_found",
+                        RejectCode::NotFound,
                         format!("member {member} has no delegation on {topic:?}"),
                     ));
                 }
@@ -511,13 +680,13 @@ impl Ledger {
                 let r = self.round_in(*round, Phase::Plan, "recording the count")?;
                 if r.tally.is_some() {
                     return Err(reject(
-                        "conflict",
+                        RejectCode::Conflict,
                         format!("round {round} is already counted; a result cannot be changed"),
                     ));
                 }
                 if *eligible != self.members.len() as u64 {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         format!(
                             "the count says {eligible} members were eligible; the log has {}",
                             self.members.len()
@@ -528,15 +697,15 @@ impl Ledger {
                     || r.ballots.keys().any(|p| !weights.contains_key(p))
                 {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         "the count's weights do not name exactly the round's voters",
                     ));
                 }
-                for t in 0..3 {
-                    let sum: u64 = weights.values().map(|w| w[t]).sum();
-                    if sum > *eligible || weights.values().any(|w| w[t] == 0) {
+                for t in Topic::ALL {
+                    let sum: u64 = weights.values().map(|w| w.get(t)).sum();
+                    if sum > *eligible || weights.values().any(|w| w.get(t) == 0) {
                         return Err(reject(
-                            "mismatch",
+                            RejectCode::Mismatch,
                             "the count's weights are not between 1 and the number of members",
                         ));
                     }
@@ -544,7 +713,7 @@ impl Ledger {
                 let recomputed = compute_tally(&self.tally_input(r, *eligible, weights)?);
                 if &recomputed != tally.as_ref() {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         format!(
                             "the recorded count of round {round} is not the count of its ballots"
                         ),
@@ -561,13 +730,13 @@ impl Ledger {
                 let r = self.round_in(*round, Phase::Plan, "recording the plan")?;
                 if r.plan.is_some() {
                     return Err(reject(
-                        "conflict",
+                        RejectCode::Conflict,
                         format!("round {round} already has its plan; a result cannot be changed"),
                     ));
                 }
                 if r.tally.is_none() {
                     return Err(reject(
-                        "conflict",
+                        RejectCode::Conflict,
                         format!("round {round} is not counted yet"),
                     ));
                 }
@@ -579,8 +748,7 @@ impl Ledger {
                     expected.warm_start = None;
                 }
                 if &expected != inputs.as_ref() {
-                    return Err(reject(
-                        "mismatch",
+                    return Err(reject(RejectCode::Mismatch,
                         format!("the plan of round {round} was not computed from the round's recorded needs, count and economy"),
                     ));
                 }
@@ -588,17 +756,17 @@ impl Ledger {
                     || &digest(result.as_ref()) != result_sha256
                 {
                     return Err(reject(
-                        "mismatch",
+                        RejectCode::Mismatch,
                         "the plan's recorded hashes do not match it",
                     ));
                 }
                 if self.mode.recompute_plans {
                     let start = self.plan_start(inputs);
-                    let again = compute_plan(self.economy()?, inputs, start.as_ref().map(|p| &p.1))
-                        .map_err(|e| reject("mismatch", e.to_string()))?;
+                    let again =
+                        compute_plan(self.economy()?, inputs, start.as_ref().map(|p| &p.outcome))
+                            .map_err(|e| reject(RejectCode::Mismatch, e.to_string()))?;
                     if &again != result.as_ref() {
-                        return Err(reject(
-                            "mismatch",
+                        return Err(reject(RejectCode::Mismatch,
                             format!(
                                 "recomputing the plan of round {round} from its inputs gives a different plan (λ {} recorded, {} recomputed)",
                                 result.lambda, again.lambda
@@ -652,7 +820,11 @@ impl Ledger {
             Event::EconomyImported { text, sha256, .. } => {
                 // Checked: it parses.
                 if let Ok(e) = parse_economy(text) {
-                    self.economy = Some((text.clone(), sha256.clone(), e));
+                    self.economy = Some(ImportedEconomy {
+                        text: text.clone(),
+                        sha256: sha256.clone(),
+                        parsed: e,
+                    });
                 }
             }
             Event::RoundOpened {
@@ -758,10 +930,10 @@ impl Ledger {
                 ..
             } => {
                 if let Some(r) = self.rounds.get_mut(round) {
-                    r.plan = Some(std::sync::Arc::new((
-                        inputs.as_ref().clone(),
-                        result.as_ref().clone(),
-                    )));
+                    r.plan = Some(std::sync::Arc::new(RecordedPlan {
+                        inputs: inputs.as_ref().clone(),
+                        outcome: result.as_ref().clone(),
+                    }));
                 }
             }
         }
@@ -771,7 +943,7 @@ impl Ledger {
     pub fn total_hours(&self) -> f64 {
         self.economy
             .as_ref()
-            .map(|e| e.2.labour_types().iter().map(|l| l.hours).sum())
+            .map(|e| e.parsed.labour_types().iter().map(|l| l.hours).sum())
             .unwrap_or(0.0)
     }
 
@@ -780,7 +952,7 @@ impl Ledger {
         &self,
         r: &RoundState,
         eligible: u64,
-        weights: &BTreeMap<Pseudonym, [u64; 3]>,
+        weights: &BTreeMap<Pseudonym, TopicWeights>,
     ) -> Result<TallyInput, Rejected> {
         let e = self.economy()?;
         Ok(TallyInput {
@@ -794,7 +966,12 @@ impl Ledger {
             ballots: r
                 .ballots
                 .iter()
-                .map(|(p, b)| (weights.get(p).copied().unwrap_or([1, 1, 1]), b.clone()))
+                .map(|(p, b)| {
+                    (
+                        weights.get(p).copied().unwrap_or(TopicWeights::ONE),
+                        b.clone(),
+                    )
+                })
                 .collect(),
         })
     }
@@ -808,7 +985,7 @@ impl Ledger {
         &self,
         round: RoundId,
         pseudonym: impl Fn(MemberId) -> Pseudonym,
-    ) -> BTreeMap<Pseudonym, [u64; 3]> {
+    ) -> BTreeMap<Pseudonym, TopicWeights> {
         let Some(r) = self.rounds.get(&round) else {
             return BTreeMap::new();
         };
@@ -816,9 +993,12 @@ impl Ledger {
         let names: Vec<Pseudonym> = ids.iter().map(|m| pseudonym(*m)).collect();
         let index: BTreeMap<MemberId, usize> =
             ids.iter().enumerate().map(|(k, m)| (*m, k)).collect();
-        let mut out: BTreeMap<Pseudonym, [u64; 3]> =
-            r.ballots.keys().map(|p| (p.clone(), [1, 1, 1])).collect();
-        for (t, topic) in Topic::ALL.iter().enumerate() {
+        let mut out: BTreeMap<Pseudonym, TopicWeights> = r
+            .ballots
+            .keys()
+            .map(|p| (p.clone(), TopicWeights::ONE))
+            .collect();
+        for topic in Topic::ALL.iter() {
             let voted: Vec<bool> = names
                 .iter()
                 .map(|p| {
@@ -839,7 +1019,7 @@ impl Ledger {
                 match f {
                     Some(f) if f != k => {
                         if let Some(w) = out.get_mut(&names[f]) {
-                            w[t] += 1;
+                            *w.get_mut(*topic) += 1;
                         }
                     }
                     _ => {}
@@ -851,14 +1031,7 @@ impl Ledger {
 
     /// The project vote of a counted round as a participatory budgeting election, with the
     /// ballots' pseudonyms and the completion the count used (for `election.pb`).
-    pub fn round_election(
-        &self,
-        round: RoundId,
-    ) -> Option<(
-        plenty_core::vote::Election,
-        Vec<Pseudonym>,
-        plenty_core::vote::Completion,
-    )> {
+    pub fn round_election(&self, round: RoundId) -> Option<RoundElection> {
         let r = self.rounds.get(&round)?;
         let tally = r.tally.as_ref()?;
         let input = self
@@ -872,15 +1045,17 @@ impl Ledger {
             .map(|(p, _)| p.clone())
             .collect();
         let completion = crate::tally::completion_for(&election);
-        Some((election, voters, completion))
+        Some(RoundElection {
+            election,
+            voters,
+            completion,
+            rule: r.rule,
+        })
     }
 
     /// The recorded plan (inputs and outcome) that `inputs` start from, if they name one that
     /// the log holds.
-    pub fn plan_start(
-        &self,
-        inputs: &PlanInputs,
-    ) -> Option<std::sync::Arc<(PlanInputs, PlanOutcome)>> {
+    pub fn plan_start(&self, inputs: &PlanInputs) -> Option<std::sync::Arc<RecordedPlan>> {
         let w = inputs.warm_start.as_ref()?;
         self.rounds.get(&w.round)?.plan.clone()
     }
@@ -896,15 +1071,21 @@ impl Ledger {
         let r = self
             .rounds
             .get(&round)
-            .ok_or_else(|| reject("not_found", format!("no round {round}")))?;
-        let tally = r
-            .tally
-            .as_ref()
-            .ok_or_else(|| reject("conflict", format!("round {round} is not counted yet")))?;
-        let (_, sha, e) = self
+            .ok_or_else(|| reject(RejectCode::NotFound, format!("no round {round}")))?;
+        let tally = r.tally.as_ref().ok_or_else(|| {
+            reject(
+                RejectCode::Conflict,
+                format!("round {round} is not counted yet"),
+            )
+        })?;
+        let ImportedEconomy {
+            sha256: sha,
+            parsed: e,
+            ..
+        } = self
             .economy
             .as_ref()
-            .ok_or_else(|| reject("conflict", "no economy imported yet"))?;
+            .ok_or_else(|| reject(RejectCode::Conflict, "no economy imported yet"))?;
         let mut targets: BTreeMap<String, f64> = e
             .products()
             .iter()
@@ -918,7 +1099,7 @@ impl Ledger {
         let labour_hours = e
             .labour_types()
             .iter()
-            .map(|l| (l.name.clone(), l.hours * split[0]))
+            .map(|l| (l.name.clone(), l.hours * split.consumption))
             .collect();
         let mut resource_limits: BTreeMap<String, f64> = e
             .resources()
@@ -945,16 +1126,16 @@ impl Ledger {
             split,
             projects: tally.projects.funded.clone(),
             project_hours,
-            common_fund_hours: self.total_hours() * split[2],
+            common_fund_hours: self.total_hours() * split.common_funds,
             members: self.members.len() as u64,
             weeks_per_period: self.weeks_per_period,
             tolerance,
             code_version: code_version.to_string(),
             warm_start: self.rounds.range(..round).rev().find_map(|(id, r)| {
                 let p = r.plan.as_ref()?;
-                (p.1.status == "optimal").then(|| WarmStartRef {
+                (p.outcome.status == "optimal").then(|| WarmStartRef {
                     round: *id,
-                    result_sha256: digest(&p.1),
+                    result_sha256: digest(&p.outcome),
                 })
             }),
         })

@@ -13,7 +13,9 @@
 //!
 //! The count is a pure function of [`TallyInput`], so anyone can recompute it from the log.
 
-use crate::event::{Ballot, ProjectRule, Quorum, Topic, MAX_SCORE};
+use crate::event::{
+    HoursSplit, ProjectRule, ProposalId, RoundBallot, RoundQuorum, Topic, TopicWeights, MAX_SCORE,
+};
 use crate::state::Proposal;
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -33,9 +35,9 @@ pub struct TallyInput {
     /// The project rule.
     pub rule: ProjectRule,
     /// The quorum.
-    pub quorum: Quorum,
+    pub quorum: RoundQuorum,
     /// The split without a valid vote.
-    pub default_split: [f64; 3],
+    pub default_split: HoursSplit,
     /// Hours of the plan period.
     pub total_hours: f64,
     /// The proposals, by increasing number.
@@ -43,7 +45,7 @@ pub struct TallyInput {
     /// Product names.
     pub products: Vec<String>,
     /// Each ballot with its weights per topic.
-    pub ballots: Vec<([u64; 3], Ballot)>,
+    pub ballots: Vec<(TopicWeights, RoundBallot)>,
 }
 
 /// Whether the quorum was met.
@@ -72,18 +74,56 @@ pub struct ProjectResult {
     pub funded: Vec<u64>,
     /// Their hours.
     pub spent_hours: f64,
-    /// Weighted approvals per proposal: (proposal, approvals), by proposal. (A list, not a
-    /// map: JSON map keys are strings, and the log's events must read back exactly.)
-    pub approvals: Vec<(u64, u64)>,
+    /// Weighted approvals per proposal, by proposal. (A list, not a map: JSON map keys are
+    /// strings, and the log's events must read back exactly.)
+    pub approvals: Vec<Approvals>,
     /// Round by round, as the rule explains itself (exact rationals as strings).
     pub explanation: serde_json::Value,
+}
+
+impl ProjectResult {
+    /// The weighted approvals of a proposal (0 if it has none).
+    pub fn approvals_of(&self, proposal: ProposalId) -> u64 {
+        self.approvals
+            .iter()
+            .find(|a| a.proposal == proposal)
+            .map_or(0, |a| a.weight)
+    }
+
+    /// Whether a proposal is funded.
+    pub fn is_funded(&self, proposal: ProposalId) -> bool {
+        self.funded.contains(&proposal)
+    }
+}
+
+/// The weighted approvals of one proposal. In the log it is the pair `[proposal, weight]`, as
+/// it always was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "(ProposalId, u64)", into = "(ProposalId, u64)")]
+pub struct Approvals {
+    /// The proposal.
+    pub proposal: ProposalId,
+    /// The weight of the ballots that approve it.
+    pub weight: u64,
+}
+
+impl From<(ProposalId, u64)> for Approvals {
+    fn from((proposal, weight): (ProposalId, u64)) -> Self {
+        Approvals { proposal, weight }
+    }
+}
+
+impl From<Approvals> for (ProposalId, u64) {
+    fn from(a: Approvals) -> Self {
+        (a.proposal, a.weight)
+    }
 }
 
 /// The split vote.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SplitResult {
     /// Consumption, investment, common funds.
-    pub shares: [f64; 3],
+    pub shares: HoursSplit,
     /// Weight of the ballots that voted on it.
     pub weight: u64,
     /// Whether the default was used (no quorum or no split ballots).
@@ -101,9 +141,9 @@ pub struct PriorityResult {
     pub mean: f64,
 }
 
-/// The count of a round.
+/// The count of a round (each rule it applies is in [`plenty_core::vote`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tally {
+pub struct RoundTally {
     /// Quorum.
     pub quorum: QuorumResult,
     /// Projects.
@@ -116,7 +156,7 @@ pub struct Tally {
 
 /// Whether a ballot says something on a topic (an empty part abstains, and a member who
 /// abstains on a topic follows their delegation there).
-pub fn votes_on(b: &Ballot, topic: Topic) -> bool {
+pub fn votes_on(b: &RoundBallot, topic: Topic) -> bool {
     match topic {
         Topic::Projects => !b.approve.is_empty(),
         Topic::Priorities => !b.scores.is_empty(),
@@ -189,7 +229,7 @@ pub fn project_election(input: &TallyInput, budget_hours: f64) -> Election {
             .iter()
             .filter(|(_, b)| votes_on(b, Topic::Projects))
             .map(|(w, b)| vote::Ballot {
-                weight: w[Topic::Projects as usize],
+                weight: w.projects,
                 kind: BallotKind::Approval(
                     b.approve
                         .iter()
@@ -219,12 +259,11 @@ pub fn completion_for(election: &Election) -> Completion {
 }
 
 /// Counts a round.
-pub fn compute_tally(input: &TallyInput) -> Tally {
-    let topic_weight = |w: &[u64; 3], t: Topic| w[t as usize];
-    let counted: Vec<&([u64; 3], Ballot)> = input.ballots.iter().collect();
+pub fn compute_tally(input: &TallyInput) -> RoundTally {
+    let counted: Vec<&(TopicWeights, RoundBallot)> = input.ballots.iter().collect();
     let represented: u64 = counted
         .iter()
-        .map(|(w, _)| *w.iter().max().unwrap_or(&1))
+        .map(|(w, _)| w.max())
         .sum::<u64>()
         .min(input.eligible);
     let quorum = check_quorum(
@@ -253,11 +292,11 @@ pub fn compute_tally(input: &TallyInput) -> Tally {
     // Split.
     let split_ballots: Vec<(u64, Vec<f64>)> = counted
         .iter()
-        .filter_map(|(w, b)| b.split.map(|s| (topic_weight(w, Topic::Split), s.to_vec())))
+        .filter_map(|(w, b)| b.split.map(|s| (w.split, s.shares().to_vec())))
         .collect();
     let split = match (met, split_of_hours(&split_ballots)) {
         (true, Ok(s)) if !split_ballots.is_empty() && s.shares.len() == 3 => SplitResult {
-            shares: [s.shares[0], s.shares[1], s.shares[2]],
+            shares: [s.shares[0], s.shares[1], s.shares[2]].into(),
             weight: split_ballots.iter().map(|(w, _)| w).sum(),
             default_used: false,
         },
@@ -269,9 +308,9 @@ pub fn compute_tally(input: &TallyInput) -> Tally {
     };
 
     // Projects.
-    let budget_hours = input.total_hours * split.shares[1];
+    let budget_hours = input.total_hours * split.shares.investment;
     let election = project_election(input, budget_hours);
-    let approvals: Vec<(u64, u64)> = input
+    let approvals: Vec<Approvals> = input
         .proposals
         .iter()
         .enumerate()
@@ -282,7 +321,10 @@ pub fn compute_tally(input: &TallyInput) -> Tally {
                 .filter(|b| b.supports(k))
                 .map(|b| b.weight)
                 .sum();
-            (p.id, a)
+            Approvals {
+                proposal: p.id,
+                weight: a,
+            }
         })
         .collect();
     let (funded_idx, explanation): (Vec<usize>, serde_json::Value) = if !met
@@ -335,7 +377,7 @@ pub fn compute_tally(input: &TallyInput) -> Tally {
         if !votes_on(b, Topic::Priorities) {
             continue;
         }
-        let w = topic_weight(w, Topic::Priorities);
+        let w = w.priorities;
         weight += w;
         for (p, s) in &b.scores {
             if let Some(t) = totals.get_mut(p.as_str()) {
@@ -363,7 +405,7 @@ pub fn compute_tally(input: &TallyInput) -> Tally {
             .then_with(|| a.product.cmp(&b.product))
     });
 
-    Tally {
+    RoundTally {
         quorum,
         projects,
         split,

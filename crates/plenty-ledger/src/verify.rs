@@ -3,7 +3,7 @@
 
 use crate::chain::{check_chain, Entry};
 use crate::state::{Ledger, ReplayMode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What verification found.
 #[derive(Debug, Clone, Serialize)]
@@ -17,7 +17,30 @@ pub struct VerifyReport {
     /// Plans recomputed bit for bit and found equal.
     pub plans_checked: usize,
     /// The first bad entry: its position and what is wrong.
-    pub first_bad: Option<(u64, String)>,
+    pub first_bad: Option<BadEntry>,
+}
+
+/// The first entry of a log that does not verify. In JSON it is the pair `[seq, reason]`, as
+/// it always was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "(u64, String)", into = "(u64, String)")]
+pub struct BadEntry {
+    /// Its position.
+    pub seq: u64,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl From<(u64, String)> for BadEntry {
+    fn from((seq, reason): (u64, String)) -> Self {
+        BadEntry { seq, reason }
+    }
+}
+
+impl From<BadEntry> for (u64, String) {
+    fn from(b: BadEntry) -> Self {
+        (b.seq, b.reason)
+    }
 }
 
 impl VerifyReport {
@@ -45,15 +68,18 @@ pub fn verify_and_replay(entries: &[Entry], recompute_plans: bool) -> (VerifyRep
         first_bad: None,
     };
     if let Err(b) = check_chain(entries) {
-        report.first_bad = Some((b.seq, b.reason));
+        report.first_bad = Some(BadEntry {
+            seq: b.seq,
+            reason: b.reason,
+        });
         return (report, ledger);
     }
     for e in entries {
         if let Err(r) = ledger.apply(&e.event) {
-            report.first_bad = Some((
-                e.seq,
-                format!("{} entry breaks a rule: {}", e.event.kind(), r.message),
-            ));
+            report.first_bad = Some(BadEntry {
+                seq: e.seq,
+                reason: format!("{} entry breaks a rule: {}", e.event.kind(), r.message),
+            });
             return (report, ledger);
         }
         match &e.event {

@@ -79,8 +79,8 @@ fn a_round() -> Vec<Event> {
             title: "r".into(),
             by: 1,
             rule: ProjectRule::EqualShares,
-            quorum: Quorum::default(),
-            default_split: [0.8, 0.15, 0.05],
+            quorum: RoundQuorum::default(),
+            default_split: [0.8, 0.15, 0.05].into(),
         },
     );
     for (k, (t, h)) in [("clinic", 900.0), ("rail", 700.0), ("roofs", 400.0)]
@@ -138,10 +138,10 @@ fn a_round() -> Vec<Event> {
             Event::BallotCast {
                 round: 1,
                 voter: pseudonym(m),
-                ballot: Ballot {
+                ballot: RoundBallot {
                     approve: approve.to_vec(),
                     scores: BTreeMap::new(),
-                    split: Some(split),
+                    split: Some(split.into()),
                 },
                 replaces,
             },
@@ -177,7 +177,7 @@ fn a_round() -> Vec<Event> {
         inputs.warm_start, None,
         "the first round has no plan to start from"
     );
-    let result = compute_plan(&l.economy.as_ref().unwrap().2, &inputs, None).unwrap();
+    let result = compute_plan(&l.economy.as_ref().unwrap().parsed, &inputs, None).unwrap();
     assert_eq!(result.status, "optimal");
     push(
         &mut l,
@@ -224,7 +224,7 @@ fn issue_4_a_forged_count_is_found_even_when_rehashed() {
         tally.projects.funded = vec![2];
     }
     let r = verify(&seal(&events), false);
-    let (seq, why) = r.first_bad.unwrap();
+    let BadEntry { seq, reason: why } = r.first_bad.unwrap();
     assert_eq!(seq, k as u64 + 1);
     assert!(why.contains("not the count of its ballots"), "{why}");
 }
@@ -235,11 +235,11 @@ fn issue_4_inflated_weights_are_found() {
     let k = position(&events, "tally_recorded");
     if let Event::TallyRecorded { weights, .. } = &mut events[k] {
         for w in weights.values_mut() {
-            w[0] = 3;
+            w.projects = 3;
         }
     }
     let r = verify(&seal(&events), false);
-    assert_eq!(r.first_bad.unwrap().0, k as u64 + 1);
+    assert_eq!(r.first_bad.unwrap().seq, k as u64 + 1);
 }
 
 #[test]
@@ -257,7 +257,7 @@ fn issue_4_a_forged_plan_is_found_by_recomputing_it() {
     }
     // The rules alone cannot see it; recomputing the plan bit for bit does.
     assert!(verify(&seal(&events), false).ok());
-    let (seq, why) = verify(&seal(&events), true).first_bad.unwrap();
+    let BadEntry { seq, reason: why } = verify(&seal(&events), true).first_bad.unwrap();
     assert_eq!(seq, k as u64 + 1);
     assert!(why.contains("different plan"), "{why}");
 }
@@ -275,7 +275,7 @@ fn issue_4_plan_inputs_that_ignore_the_vote_are_found() {
         inputs.labour_hours.insert("farm".into(), 6000.0);
         *inputs_sha256 = digest(inputs.as_ref());
     }
-    let (seq, why) = verify(&seal(&events), false).first_bad.unwrap();
+    let BadEntry { seq, reason: why } = verify(&seal(&events), false).first_bad.unwrap();
     assert_eq!(seq, k as u64 + 1);
     assert!(
         why.contains("not computed from the round's recorded"),
@@ -292,11 +292,11 @@ fn issue_4_a_ballot_slipped_in_after_the_close_is_found() {
         Event::BallotCast {
             round: 1,
             voter: pseudonym(6),
-            ballot: Ballot::default(),
+            ballot: RoundBallot::default(),
             replaces: false,
         },
     );
-    let (seq, why) = verify(&seal(&events), false).first_bad.unwrap();
+    let BadEntry { seq, reason: why } = verify(&seal(&events), false).first_bad.unwrap();
     assert_eq!(seq, k as u64 + 1);
     assert!(why.contains("voting"), "{why}");
 }
@@ -307,7 +307,7 @@ fn issue_4_a_deleted_ballot_breaks_the_chain() {
     let mut entries = seal(&events);
     let k = position(&events, "ballot_cast");
     entries.remove(k);
-    assert_eq!(verify(&entries, false).first_bad.unwrap().0, k as u64 + 2);
+    assert_eq!(verify(&entries, false).first_bad.unwrap().seq, k as u64 + 2);
 }
 
 #[test]
@@ -354,7 +354,7 @@ fn issue_4_plans_are_the_same_bits_on_any_thread_count() {
             .map(|l| (l.name.clone(), l.hours * 0.9))
             .collect(),
         resource_limits: BTreeMap::new(),
-        split: [0.9, 0.05, 0.05],
+        split: [0.9, 0.05, 0.05].into(),
         projects: vec![],
         project_hours: 0.0,
         common_fund_hours: 0.0,
@@ -406,8 +406,8 @@ fn a_second_round() -> (Ledger, Vec<Event>) {
             title: "r2".into(),
             by: 1,
             rule: ProjectRule::EqualShares,
-            quorum: Quorum::default(),
-            default_split: [0.8, 0.15, 0.05],
+            quorum: RoundQuorum::default(),
+            default_split: [0.8, 0.15, 0.05].into(),
         },
     );
     push(
@@ -468,23 +468,23 @@ fn issue_3_a_round_starts_from_the_last_rounds_plan_and_verifies() {
         .clone()
         .expect("round 1's plan is the start");
     assert_eq!(start.round, 1);
-    assert_eq!(start.result_sha256, digest(&first.1));
-    let economy = &l.economy.as_ref().unwrap().2;
+    assert_eq!(start.result_sha256, digest(&first.outcome));
+    let economy = &l.economy.as_ref().unwrap().parsed;
 
     // The start must be the plan it names.
     assert!(compute_plan(economy, &inputs, None).is_err());
     assert!(compute_plan(
         economy,
         &inputs,
-        Some(&l.rounds[&1].plan.as_ref().unwrap().1)
+        Some(&l.rounds[&1].plan.as_ref().unwrap().outcome)
     )
     .is_ok());
-    let mut other = first.1.clone();
+    let mut other = first.outcome.clone();
     other.lambda += 1.0;
     let wrong = compute_plan(economy, &inputs, Some(&other)).unwrap_err();
     assert!(wrong.to_string().contains("round 1"), "{wrong}");
 
-    let warm = compute_plan(economy, &inputs, Some(&first.1)).unwrap();
+    let warm = compute_plan(economy, &inputs, Some(&first.outcome)).unwrap();
     let mut cold_inputs = inputs.clone();
     cold_inputs.warm_start = None;
     let cold = compute_plan(economy, &cold_inputs, None).unwrap();
@@ -519,5 +519,5 @@ fn issue_3_a_round_starts_from_the_last_rounds_plan_and_verifies() {
     let n = events.len();
     events[n - 1] = plan_event(2, forged, warm);
     let r = verify(&seal(&events), true);
-    assert_eq!(r.first_bad.as_ref().map(|b| b.0), Some(n as u64), "{r:?}");
+    assert_eq!(r.first_bad.as_ref().map(|b| b.seq), Some(n as u64), "{r:?}");
 }

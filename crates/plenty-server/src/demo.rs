@@ -1,7 +1,8 @@
 //! The demo federation (`plenty serve --demo`): a valley with three councils, a facilitator
 //! and four members, the valley economy of `examples/plans/valley.toml`, and a round open for
-//! needs with two proposed projects. Loaded only into an empty log; its accounts and passwords
-//! are printed, and are for trying the service, not for real use.
+//! needs with two proposed projects. Loaded only into an empty log; its accounts and password
+//! ([`ACCOUNTS`], [`PASSWORD`]) are for trying the service, not for real use (`plenty serve
+//! --demo` prints them).
 
 use crate::api::AppState;
 use crate::auth;
@@ -28,11 +29,12 @@ pub const ACCOUNTS: &[(&str, &str, &[u64], Role)] = &[
     ("di@demo.plenty", "Di", &[2, 3], Role::Member),
 ];
 
-/// Loads the demo into an empty log; does nothing if the log has entries.
-pub async fn load(st: &AppState) -> anyhow::Result<()> {
+/// Loads the demo into an empty log; does nothing if the log has entries. Returns whether
+/// it loaded it.
+pub async fn load(st: &AppState) -> anyhow::Result<bool> {
     if st.log.read(|c| c.seq) > 0 {
-        println!("plenty serve: the log is not empty; the demo is not loaded again");
-        return Ok(());
+        tracing::info!("the log is not empty; the demo is not loaded again");
+        return Ok(false);
     }
     let mut accounts = Vec::new();
     let mut events = vec![
@@ -86,13 +88,13 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
         title: "Plan for the coming year".into(),
         by: 1,
         rule: ProjectRule::EqualShares,
-        quorum: Quorum {
+        quorum: RoundQuorum {
             min_turnout: 0.4,
             min_ballots: 2,
         },
-        default_split: [0.8, 0.15, 0.05],
+        default_split: HoursSplit::DEFAULT,
     });
-    let p = |m: u64| auth::pseudonym(&st.secret, 1, m);
+    let p = |m: u64| st.pseudonym(1, m);
     events.push(Event::ProposalSubmitted {
         round: 1,
         proposal: 1,
@@ -127,10 +129,6 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
         .append_with(accounts, move |_| Ok((events, ())))
         .await
         .map_err(|e| anyhow::anyhow!("loading the demo: {e:?}"))?;
-    println!("plenty serve: demo federation loaded. Sign in as one of:");
-    for (email, name, _, _) in ACCOUNTS {
-        println!("  {email:<26} {name}");
-    }
-    println!("  password for all: {PASSWORD}");
-    Ok(())
+    tracing::info!("demo federation loaded");
+    Ok(true)
 }

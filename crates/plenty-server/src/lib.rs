@@ -2,25 +2,28 @@
 //! the plan; every decision is an entry of a hash-chained log ([`plenty_ledger`]) kept in
 //! SQLite or PostgreSQL ([`store`]).
 //!
-//! Layers: [`store`] (storage trait, two backends) → [`core`] (the replayed ledger and the
-//! group-commit writer) → [`api`] (JSON handlers, authentication) and [`pages`] (HTML with SVG
-//! plots) → [`router`].
+//! Layers: [`store`] (storage trait, two backends, schema migrations) → [`log`] (the replayed
+//! ledger and the group-commit writer) → [`api`] (one JSON router per feature, under
+//! `/api/v1`) and [`pages`] (HTML with SVG plots) → [`router`] → [`serve`].
+//!
+//! The library logs with `tracing`; `plenty serve` installs a subscriber that prints it.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod api;
 pub mod auth;
-pub mod core;
 pub mod demo;
+pub mod log;
 pub mod openapi;
 pub mod pages;
 pub mod store;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::routing::get;
 use axum::Router;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 /// Largest request body accepted, bytes (an economy file is the largest thing sent).
@@ -29,8 +32,16 @@ pub const MAX_BODY: usize = 2 * 1024 * 1024;
 /// Opens the store, replays the log, resumes unfinished plans, and returns the state.
 pub async fn state(url: &str, settings: api::Settings) -> anyhow::Result<api::AppState> {
     let store = store::open(url).await?;
+    state_with_store(store, settings).await
+}
+
+/// As [`state`], over a store already open.
+pub async fn state_with_store(
+    store: Arc<dyn store::Store>,
+    settings: api::Settings,
+) -> anyhow::Result<api::AppState> {
     let secret = store.secret().await?;
-    let log = core::Log::open(store).await?;
+    let log = log::Log::open(store).await?;
     let st = api::AppState {
         log,
         secret: Arc::new(secret),
@@ -50,12 +61,14 @@ pub async fn state(url: &str, settings: api::Settings) -> anyhow::Result<api::Ap
             .collect()
     });
     for id in pending {
+        tracing::info!(round = id, "resuming the plan of a counted round");
         api::spawn_plan(st.clone(), id);
     }
     Ok(st)
 }
 
-/// The routes: pages, the JSON API and its OpenAPI description.
+/// The routes: pages, and the JSON API with its OpenAPI description under
+/// [`api::PREFIX`] (`/api/v1`) and, as aliases, under [`api::LEGACY_PREFIX`] (`/api`).
 pub fn router(st: api::AppState) -> Router {
     Router::new()
         .route("/", get(pages::home))
@@ -65,58 +78,31 @@ pub fn router(st: api::AppState) -> Router {
         .route("/plan", get(pages::plan))
         .route("/audit", get(pages::audit))
         .route("/static/app.js", get(pages::script))
-        .route("/api/openapi.json", get(openapi::spec))
-        .route("/api/health", get(api::health))
-        .route("/api/signup", post(api::signup))
-        .route("/api/login", post(api::login))
-        .route("/api/logout", post(api::logout))
-        .route("/api/me", get(api::me))
-        .route("/api/tokens", post(api::create_token))
-        .route("/api/invitations", post(api::invite))
-        .route("/api/federation", get(api::federation))
-        .route("/api/councils", post(api::create_council))
-        .route("/api/economy", post(api::import_economy))
-        .route("/api/rounds", post(api::open_round))
-        .route("/api/rounds/current", get(api::current_round))
-        .route("/api/rounds/{id}", get(api::round))
-        .route("/api/rounds/{id}/needs", post(api::register_need))
-        .route("/api/rounds/{id}/proposals", post(api::submit_proposal))
-        .route("/api/rounds/{id}/ballot", post(api::cast_ballot))
-        .route("/api/rounds/{id}/advance", post(api::advance))
-        .route("/api/rounds/{id}/plan", get(api::plan))
-        .route("/api/rounds/{id}/effect", get(api::my_effect))
-        .route("/api/rounds/{id}/tally", get(api::tally))
-        .route("/api/rounds/{id}/election.pb", get(api::election_pb))
-        .route("/api/delegations", post(api::delegate))
-        .route("/api/delegations/{topic}", delete(api::revoke))
-        .route("/api/audit/export", get(api::export))
-        .route("/api/audit/verify", get(api::verify_now))
+        .nest(api::PREFIX, api::routes())
+        .nest(
+            api::LEGACY_PREFIX,
+            api::routes().layer(axum::middleware::map_response(api::deprecated)),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(st)
 }
 
-/// Serves on `addr` until Ctrl-C; prints the address once listening.
+/// Serves the service on a bound listener until `shutdown` completes, then finishes the
+/// requests under way.
 pub async fn serve(
-    url: &str,
-    addr: &str,
-    settings: api::Settings,
-    demo: bool,
-) -> anyhow::Result<()> {
-    let st = state(url, settings).await?;
-    if demo {
-        demo::load(&st).await?;
+    listener: tokio::net::TcpListener,
+    st: api::AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    if let Ok(local) = listener.local_addr() {
+        tracing::info!(
+            address = %local,
+            backend = st.log.store.backend(),
+            entries = st.log.read(|c| c.seq),
+            "listening"
+        );
     }
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let local = listener.local_addr()?;
-    println!(
-        "plenty serve: listening on http://{local} ({} store, {} log entries)",
-        st.log.store.backend(),
-        st.log.read(|c| c.seq)
-    );
     axum::serve(listener, router(st))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-    Ok(())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -1,184 +1,375 @@
-//! The OpenAPI 3.1 description of the JSON API, served at `/api/openapi.json`. A test checks
-//! that every route of the router is described and every described route answers.
+//! The OpenAPI 3.1 description of the JSON API, served at `/api/v1/openapi.json`.
+//!
+//! Paths are under [`PREFIX`]; the same operations answer under `/api` too (the paths of
+//! plenty 0.1.0, kept as aliases). Each operation names its request body's schema (written
+//! here) and its response type; the response schemas and examples are made from the response
+//! types themselves ([`Described::examples`], serialised), so they show exactly the fields the
+//! handlers send. Tests check that every route of the routers is described, that every
+//! described route answers, and that live answers have the described fields.
 
+use crate::api::{self, Described, PREFIX};
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
-/// (method, path, summary, needs sign-in, request schema name).
-pub const OPERATIONS: &[(&str, &str, &str, bool, Option<&str>)] = &[
-    (
+/// What an operation answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseKind {
+    /// JSON of a response type, by its [`Described::NAME`], with this status.
+    Json(u16, &'static str),
+    /// Text of a media type.
+    Text(&'static str),
+}
+
+/// One operation of the API.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// HTTP method, lowercase.
+    pub method: &'static str,
+    /// Path under [`PREFIX`].
+    pub path: &'static str,
+    /// What it does.
+    pub summary: &'static str,
+    /// Whether it needs a signed-in member.
+    pub auth: bool,
+    /// The request body's schema, if it takes one.
+    pub request: Option<&'static str>,
+    /// What it answers.
+    pub answer: ResponseKind,
+}
+
+const fn op(
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    auth: bool,
+    request: Option<&'static str>,
+    answer: ResponseKind,
+) -> Operation {
+    Operation {
+        method,
+        path,
+        summary,
+        auth,
+        request,
+        answer,
+    }
+}
+
+use ResponseKind::{Json as J, Text};
+
+/// Every operation.
+pub const OPERATIONS: &[Operation] = &[
+    op(
         "get",
-        "/api/health",
+        "/health",
         "Liveness, backend and log length",
         false,
         None,
+        J(200, "Health"),
     ),
-    (
+    op(
         "post",
-        "/api/signup",
+        "/signup",
         "Join (open sign-up or with an invitation)",
         false,
         Some("SignUp"),
+        J(201, "Joined"),
     ),
-    (
+    op(
         "post",
-        "/api/login",
+        "/login",
         "Sign in: sets the session cookie, returns a CSRF token",
         false,
         Some("SignIn"),
+        J(200, "SignedIn"),
     ),
-    ("post", "/api/logout", "Sign out", true, None),
-    (
+    op(
+        "post",
+        "/logout",
+        "Sign out",
+        true,
+        None,
+        J(200, "SignedOut"),
+    ),
+    op(
         "get",
-        "/api/me",
+        "/me",
         "The signed-in member, a fresh CSRF token, the round receipt",
         true,
         None,
+        J(200, "Me"),
     ),
-    (
+    op(
         "post",
-        "/api/tokens",
+        "/tokens",
         "A new API token (shown once)",
         true,
         None,
+        J(201, "TokenIssued"),
     ),
-    (
+    op(
         "post",
-        "/api/invitations",
+        "/invitations",
         "Invite a member (facilitator)",
         true,
         Some("Invitation"),
+        J(201, "InvitationIssued"),
     ),
-    (
+    op(
         "get",
-        "/api/federation",
+        "/federation",
         "Federation, councils, economy, rounds, log head",
         false,
         None,
+        J(200, "Federation"),
     ),
-    (
+    op(
         "post",
-        "/api/councils",
+        "/councils",
         "Found a council (facilitator)",
         true,
         Some("Council"),
+        J(201, "CouncilCreated"),
     ),
-    (
+    op(
         "post",
-        "/api/economy",
+        "/economy",
         "Import the economy: a planning file (facilitator)",
         true,
         Some("Economy"),
+        J(201, "EconomyStored"),
     ),
-    (
+    op(
         "post",
-        "/api/rounds",
+        "/rounds",
         "Open a planning round (facilitator)",
         true,
         Some("Round"),
+        J(201, "RoundCreated"),
     ),
-    (
+    op(
         "get",
-        "/api/rounds/current",
+        "/rounds/current",
         "The latest round",
         false,
         None,
+        J(200, "Round"),
     ),
-    (
+    op(
         "get",
-        "/api/rounds/{id}",
+        "/rounds/{id}",
         "A round: phase, needs, proposals, count, plan",
         false,
         None,
+        J(200, "Round"),
     ),
-    (
+    op(
         "post",
-        "/api/rounds/{id}/needs",
+        "/rounds/{id}/needs",
         "Register a need (needs phase)",
         true,
         Some("Need"),
+        J(201, "NeedRegistered"),
     ),
-    (
+    op(
         "post",
-        "/api/rounds/{id}/proposals",
+        "/rounds/{id}/proposals",
         "Propose a common project (needs phase)",
         true,
         Some("Proposal"),
+        J(201, "ProposalCreated"),
     ),
-    (
+    op(
         "post",
-        "/api/rounds/{id}/ballot",
+        "/rounds/{id}/ballot",
         "Cast a ballot (voting phase); a second one replaces the first",
         true,
         Some("Ballot"),
+        J(200, "BallotReceipt"),
     ),
-    (
+    op(
         "post",
-        "/api/rounds/{id}/advance",
+        "/rounds/{id}/advance",
         "Move to the next phase (facilitator); to `plan` closes and counts the vote",
         true,
         Some("Advance"),
+        J(200, "PhaseChanged"),
     ),
-    (
+    op(
         "get",
-        "/api/rounds/{id}/plan",
+        "/rounds/{id}/plan",
         "The plan, or where its computation stands",
         false,
         None,
+        J(200, "Plan"),
     ),
-    (
+    op(
         "get",
-        "/api/rounds/{id}/effect",
+        "/rounds/{id}/effect",
         "What the caller's ballot changed in the count",
         true,
         None,
+        J(200, "BallotEffect"),
     ),
-    (
+    op(
         "get",
-        "/api/rounds/{id}/election.pb",
+        "/rounds/{id}/election.pb",
         "The counted project vote as a pabulib file, to rerun with pabutools",
         false,
         None,
+        Text("text/plain"),
     ),
-    (
+    op(
         "get",
-        "/api/rounds/{id}/tally",
+        "/rounds/{id}/tally",
         "The whole count, with the rule's round-by-round explanation",
         false,
         None,
+        J(200, "Tally"),
     ),
-    (
+    op(
         "post",
-        "/api/delegations",
+        "/delegations",
         "Delegate a topic to a member (revocable)",
         true,
         Some("Delegation"),
+        J(201, "Delegated"),
     ),
-    (
+    op(
         "delete",
-        "/api/delegations/{topic}",
+        "/delegations/{topic}",
         "Revoke a delegation",
         true,
         None,
+        J(200, "Revoked"),
     ),
-    (
+    op(
         "get",
-        "/api/audit/export",
+        "/audit/export",
         "The whole log as JSON lines (public)",
         false,
         None,
+        Text("application/x-ndjson"),
     ),
-    (
+    op(
         "get",
-        "/api/audit/verify",
+        "/audit/verify",
         "Verify the database's log now",
         false,
         None,
+        J(200, "Verified"),
     ),
-    ("get", "/api/openapi.json", "This description", false, None),
+    op(
+        "get",
+        "/openapi.json",
+        "This description",
+        false,
+        None,
+        J(200, "OpenApi"),
+    ),
 ];
 
-fn schemas() -> Value {
+fn examples<T: Described>() -> (&'static str, Vec<Value>) {
+    (
+        T::NAME,
+        T::examples()
+            .iter()
+            .map(|e| serde_json::to_value(e).expect("response examples serialise"))
+            .collect(),
+    )
+}
+
+/// Every response type: its name and its examples as JSON.
+pub fn response_examples() -> Vec<(&'static str, Vec<Value>)> {
+    use api::{accounts as a, audit as au, delegation as d, federation as f, rounds as r};
+    vec![
+        examples::<au::Health>(),
+        examples::<a::Joined>(),
+        examples::<a::SignedIn>(),
+        examples::<a::SignedOut>(),
+        examples::<a::Me>(),
+        examples::<a::TokenIssued>(),
+        examples::<a::InvitationIssued>(),
+        examples::<f::FederationView>(),
+        examples::<f::CouncilCreated>(),
+        examples::<f::EconomyStored>(),
+        examples::<r::RoundCreated>(),
+        examples::<r::RoundView>(),
+        examples::<r::NeedRegistered>(),
+        examples::<r::ProposalCreated>(),
+        examples::<r::BallotReceipt>(),
+        examples::<r::PhaseChanged>(),
+        examples::<r::PlanView>(),
+        examples::<r::BallotEffect>(),
+        examples::<plenty_ledger::RoundTally>(),
+        examples::<d::Delegated>(),
+        examples::<d::Revoked>(),
+        examples::<au::Verified>(),
+        examples::<api::ErrorBody>(),
+    ]
+}
+
+/// Fields that are maps from names (products, resources, topics) to values, or free-form
+/// JSON: described as such, not by the keys their example happens to have.
+const FREE_FORM: &[&str] = &["resources", "scores", "delegations", "explanation"];
+
+/// A JSON schema that every one of `values` fits: objects by their fields (required when
+/// every example has them), arrays by their items, and `null` allowed where an example has it.
+pub fn schema_of(values: &[&Value]) -> Value {
+    let nullable = values.iter().any(|v| v.is_null());
+    let present: Vec<&Value> = values.iter().copied().filter(|v| !v.is_null()).collect();
+    let mut schema = if present.is_empty() {
+        json!({})
+    } else if present.iter().all(|v| v.is_object()) {
+        let mut keys: Vec<&String> = Vec::new();
+        for v in &present {
+            for k in v.as_object().into_iter().flat_map(|o| o.keys()) {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for k in keys {
+            let of: Vec<&Value> = present.iter().filter_map(|v| v.get(k)).collect();
+            if of.len() == present.len() {
+                required.push(json!(k));
+            }
+            let p = if FREE_FORM.contains(&k.as_str()) && of.iter().all(|v| v.is_object()) {
+                json!({"type": "object", "additionalProperties": true})
+            } else {
+                schema_of(&of)
+            };
+            properties.insert(k.clone(), p);
+        }
+        json!({"type": "object", "properties": properties, "required": required})
+    } else if present.iter().all(|v| v.is_array()) {
+        let items: Vec<&Value> = present
+            .iter()
+            .flat_map(|v| v.as_array().into_iter().flatten())
+            .collect();
+        json!({"type": "array", "items": schema_of(&items)})
+    } else if present.iter().all(|v| v.is_string()) {
+        json!({"type": "string"})
+    } else if present.iter().all(|v| v.is_u64() || v.is_i64()) {
+        json!({"type": "integer"})
+    } else if present.iter().all(|v| v.is_number()) {
+        json!({"type": "number"})
+    } else if present.iter().all(|v| v.is_boolean()) {
+        json!({"type": "boolean"})
+    } else {
+        json!({})
+    };
+    if nullable {
+        if let Some(t) = schema.get("type").cloned() {
+            schema["type"] = json!([t, "null"]);
+        }
+    }
+    schema
+}
+
+fn request_schemas() -> Value {
     let num = json!({"type": "number"});
     let s = json!({"type": "string"});
     let int = json!({"type": "integer", "minimum": 0});
@@ -192,57 +383,84 @@ fn schemas() -> Value {
         "Round": {"type": "object", "required": ["title"], "additionalProperties": false, "properties": {
             "title": s, "rule": {"enum": ["equal_shares", "greedy_approval"]},
             "quorum": {"type": "object", "properties": {"min_turnout": {"type": "number", "minimum": 0, "maximum": 1}, "min_ballots": int}},
-            "default_split": {"type": "array", "items": num, "minItems": 3, "maxItems": 3}}},
+            "default_split": {"type": "array", "items": num, "minItems": 3, "maxItems": 3, "description": "consumption, investment, common funds"}}},
         "Need": {"type": "object", "required": ["product", "quantity"], "additionalProperties": false, "properties": {"product": s, "quantity": {"type": "number", "exclusiveMinimum": 0}}},
         "Proposal": {"type": "object", "required": ["title", "cost_hours"], "additionalProperties": false, "properties": {"title": s, "cost_hours": {"type": "number", "exclusiveMinimum": 0}, "resources": {"type": "object", "additionalProperties": num}}},
         "Ballot": {"type": "object", "properties": {
             "approve": {"type": "array", "items": int},
             "scores": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 5}},
-            "split": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 3, "maxItems": 3}}},
+            "split": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 3, "maxItems": 3, "description": "consumption, investment, common funds"}}},
         "Advance": {"type": "object", "required": ["to"], "additionalProperties": false, "properties": {"to": {"enum": ["voting", "plan", "follow_up"]}}},
         "Delegation": {"type": "object", "required": ["topic", "to"], "additionalProperties": false, "properties": {"topic": {"enum": ["projects", "priorities", "split"]}, "to": int}},
-        "Error": {"type": "object", "required": ["error", "message"], "properties": {"error": s, "message": s}},
+        "OpenApi": {"type": "object", "required": ["openapi", "info", "paths", "components"], "description": "an OpenAPI 3.1 document"},
     })
 }
 
 /// The description.
 pub fn document() -> Value {
-    let mut paths = serde_json::Map::new();
-    for (method, path, summary, auth, body) in OPERATIONS {
-        let mut op = json!({
-            "summary": summary,
-            "responses": {
-                "200": {"description": "done", "content": {"application/json": {}}},
-                "201": {"description": "created", "content": {"application/json": {}}},
-                "default": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    let mut schemas = request_schemas();
+    let examples = response_examples();
+    for (name, values) in &examples {
+        let refs: Vec<&Value> = values.iter().collect();
+        schemas[*name] = schema_of(&refs);
+    }
+    // The plan is large and its fields are the log's: described there.
+    schemas["Plan"]["properties"]["inputs"] = json!({"description": "what the plan was computed from: `inputs` of the round's `plan_recorded` log entry (null until the plan is recorded)"});
+    schemas["Plan"]["properties"]["plan"] = json!({"description": "the plan: `result` of the round's `plan_recorded` log entry (null until the plan is recorded)"});
+    let mut paths = Map::new();
+    for o in OPERATIONS {
+        let answer = match o.answer {
+            J(status, schema) => {
+                let mut content =
+                    json!({"schema": {"$ref": format!("#/components/schemas/{schema}")}});
+                if let Some((_, v)) = examples.iter().find(|(n, _)| *n == schema) {
+                    content["example"] = v[0].clone();
+                }
+                (
+                    status.to_string(),
+                    json!({"description": "done", "content": {"application/json": content}}),
+                )
             }
-        });
-        if *auth {
+            Text(media) => (
+                "200".to_string(),
+                json!({"description": "done", "content": {media: {"schema": {"type": "string"}}}}),
+            ),
+        };
+        let mut responses = Map::new();
+        responses.insert(answer.0, answer.1);
+        responses.insert(
+            "default".into(),
+            json!({"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
+        );
+        let mut op = json!({"summary": o.summary, "responses": responses});
+        if o.auth {
             op["security"] = json!([{"session": [], "csrf": []}, {"token": []}]);
         }
-        if let Some(b) = body {
+        if let Some(b) = o.request {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{b}")}}}});
         }
         let mut params = Vec::new();
-        if path.contains("{id}") {
+        if o.path.contains("{id}") {
             params.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}));
         }
-        if path.contains("{topic}") {
+        if o.path.contains("{topic}") {
             params.push(json!({"name": "topic", "in": "path", "required": true, "schema": {"enum": ["projects", "priorities", "split"]}}));
         }
         if !params.is_empty() {
             op["parameters"] = Value::Array(params);
         }
-        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
-        entry[*method] = op;
+        let entry = paths
+            .entry(format!("{PREFIX}{}", o.path))
+            .or_insert_with(|| json!({}));
+        entry[o.method] = op;
     }
     json!({
         "openapi": "3.1.0",
         "info": {"title": "plenty participatory service", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "Members register needs and proposals, vote, and see the plan; every decision is in a hash-chained log."},
+                 "description": "Members register needs and proposals, vote, and see the plan; every decision is in a hash-chained log. Every path also answers without its /v1 (the paths of plenty 0.1.0, kept as aliases)."},
         "paths": paths,
         "components": {
-            "schemas": schemas(),
+            "schemas": schemas,
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "plenty_session"},
                 "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
@@ -252,7 +470,43 @@ pub fn document() -> Value {
     })
 }
 
-/// `GET /api/openapi.json`.
+/// `GET /openapi.json`.
 pub async fn spec() -> Json<Value> {
     Json(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every operation's response schema is one of the response types, and every response
+    /// type's examples fit its own schema.
+    #[test]
+    fn issue_11_every_answer_is_a_described_type() {
+        let doc = document();
+        let names: Vec<&str> = response_examples().iter().map(|(n, _)| *n).collect();
+        for o in OPERATIONS {
+            if let J(_, schema) = o.answer {
+                assert!(
+                    names.contains(&schema) || schema == "OpenApi",
+                    "{} {}: {schema} is no response type",
+                    o.method,
+                    o.path
+                );
+                assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+            }
+        }
+        for (name, values) in response_examples() {
+            let schema = &doc["components"]["schemas"][name];
+            for v in &values {
+                let fields: Vec<&String> = v.as_object().unwrap().keys().collect();
+                for f in &fields {
+                    assert!(schema["properties"][f.as_str()].is_object(), "{name}.{f}");
+                }
+                for r in schema["required"].as_array().unwrap() {
+                    assert!(v.get(r.as_str().unwrap()).is_some(), "{name}: {r}");
+                }
+            }
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! Web pages: server-rendered HTML with SVG plots, and one small script that sends the forms
-//! to the JSON API (with the CSRF token from `GET /api/me`). Everything a page does, the API
+//! to the JSON API (with the CSRF token from `GET /api/v1/me`). Everything a page does, the API
 //! does.
 
 use crate::api::{AppState, MaybeCaller};
@@ -8,7 +8,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
 use plenty_ledger::planning::PlanOutcome;
 use plenty_ledger::state::RoundState;
-use plenty_ledger::{Ledger, Phase, Role};
+use plenty_ledger::{Ledger, Phase, Role, RoundAction};
 use serde::Deserialize;
 use std::fmt::Write;
 
@@ -120,7 +120,7 @@ pub async fn login(who: MaybeCaller) -> Html<String> {
     layout(
         "Sign in",
         &who,
-        "<h1>Sign in</h1><form id=login-form data-api=/api/login data-next=/round><label>E-mail <input name=email type=email required autocomplete=username></label><label>Password <input name=password type=password required autocomplete=current-password></label><button type=submit>Sign in</button><p class=status role=status></p></form>",
+        "<h1>Sign in</h1><form id=login-form data-api=/api/v1/login data-next=/round><label>E-mail <input name=email type=email required autocomplete=username></label><label>Password <input name=password type=password required autocomplete=current-password></label><button type=submit>Sign in</button><p class=status role=status></p></form>",
     )
 }
 
@@ -141,7 +141,7 @@ pub async fn signup(State(st): State<AppState>, who: MaybeCaller) -> Html<String
     layout(
         "Join",
         &who,
-        &format!("<h1>Join the federation</h1><form id=signup-form data-api=/api/signup data-next=/login><label>Name <input name=name required></label><label>E-mail <input name=email type=email required></label><label>Password (10 characters or more) <input name=password type=password minlength=10 required></label><fieldset><legend>Councils</legend>{councils}</fieldset><label>Invitation code (if you have one) <input name=invitation></label><button type=submit>Join</button><p class=status role=status></p></form>"),
+        &format!("<h1>Join the federation</h1><form id=signup-form data-api=/api/v1/signup data-next=/login><label>Name <input name=name required></label><label>E-mail <input name=email type=email required></label><label>Password (10 characters or more) <input name=password type=password minlength=10 required></label><fieldset><legend>Councils</legend>{councils}</fieldset><label>Invitation code (if you have one) <input name=invitation></label><button type=submit>Join</button><p class=status role=status></p></form>"),
     )
 }
 
@@ -161,7 +161,7 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
             plenty_ledger::ProjectRule::GreedyApproval => "greedy approval",
         }
     );
-    let Some((_, _, e)) = &l.economy else {
+    let Some(e) = l.economy.as_ref().map(|x| &x.parsed) else {
         b.push_str("<p>No economy imported yet.</p>");
         return b;
     };
@@ -172,16 +172,12 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
         .collect();
     // Needs.
     b.push_str("<h2>Needs registered</h2><table><tr><th>product</th><th>registered</th></tr>");
-    let mut needs: std::collections::BTreeMap<&str, f64> = Default::default();
-    for n in &r.needs {
-        *needs.entry(&n.product).or_default() += n.quantity;
-    }
-    for (p, q) in &needs {
+    for (p, t) in r.needs_by_product() {
         let _ = write!(
             b,
             "<tr><td>{}</td><td class=n>{}</td></tr>",
             esc(p),
-            num(*q)
+            num(t.quantity)
         );
     }
     b.push_str("</table>");
@@ -204,13 +200,8 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
             let _ = write!(
                 b,
                 "<td class=n>{}</td><td>{}</td>",
-                t.projects
-                    .approvals
-                    .iter()
-                    .find(|(k, _)| *k == p.id)
-                    .map(|(_, a)| *a)
-                    .unwrap_or(0),
-                if t.projects.funded.contains(&p.id) {
+                t.projects.approvals_of(p.id),
+                if t.projects.is_funded(p.id) {
                     "yes"
                 } else {
                     "no"
@@ -224,15 +215,15 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
     if !signed_in {
         b.push_str("<p><a href=/login>Sign in</a> to take part.</p>");
     }
-    if signed_in && r.phase == Phase::Needs {
+    if signed_in && r.open_for(RoundAction::RegisterNeed) {
         let _ = write!(
             b,
-            "<h2>Register a need</h2><form id=need-form data-api=/api/rounds/{0}/needs><label>Product <select name=product>{products}</select></label><label>Quantity <input name=quantity type=number step=any min=0 required></label><button type=submit>Register need</button><p class=status role=status></p></form>\
-             <h2>Propose a project</h2><form id=proposal-form data-api=/api/rounds/{0}/proposals><label>Title <input name=title required maxlength=200></label><label>Cost in hours <input name=cost_hours type=number step=any min=0 required></label><button type=submit>Propose</button><p class=status role=status></p></form>",
+            "<h2>Register a need</h2><form id=need-form data-api=/api/v1/rounds/{0}/needs><label>Product <select name=product>{products}</select></label><label>Quantity <input name=quantity type=number step=any min=0 required></label><button type=submit>Register need</button><p class=status role=status></p></form>\
+             <h2>Propose a project</h2><form id=proposal-form data-api=/api/v1/rounds/{0}/proposals><label>Title <input name=title required maxlength=200></label><label>Cost in hours <input name=cost_hours type=number step=any min=0 required></label><button type=submit>Propose</button><p class=status role=status></p></form>",
             r.id
         );
     }
-    if signed_in && r.phase == Phase::Voting {
+    if signed_in && r.open_for(RoundAction::Vote) {
         let approvals: String = r
             .proposals
             .values()
@@ -258,18 +249,19 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
             .collect();
         let _ = write!(
             b,
-            "<h2>Your ballot</h2><form id=ballot-form data-api=/api/rounds/{}/ballot><fieldset><legend>Projects you approve</legend>{approvals}</fieldset>\
+            "<h2>Your ballot</h2><form id=ballot-form data-api=/api/v1/rounds/{}/ballot><fieldset><legend>Projects you approve</legend>{approvals}</fieldset>\
              <fieldset><legend>Split of hours (shares summing to 1)</legend><label>Consumption <input name=split0 type=number step=0.01 min=0 max=1 value=0.8></label><label>Investment (common projects) <input name=split1 type=number step=0.01 min=0 max=1 value=0.15></label><label>Common funds <input name=split2 type=number step=0.01 min=0 max=1 value=0.05></label></fieldset>\
              <fieldset><legend>Priorities (0 to 5)</legend>{scores}</fieldset><button type=submit>Cast ballot</button><p class=status role=status></p></form><p class=muted>You can vote again until voting closes: your last ballot counts, and both are in the log.</p>",
             r.id
         );
     }
     if let Some(c) = &who.0 {
-        if c.role == Role::Facilitator {
+        // Who may run the calendar is the ledger's rule.
+        if l.require_facilitator(c.member).is_ok() {
             if let Some(next) = r.phase.next() {
                 let _ = write!(
                     b,
-                    "<h2>Facilitator</h2><form id=advance-form data-api=/api/rounds/{}/advance><input type=hidden name=to value={}><button type=submit>Move to the {} phase</button><p class=status role=status></p></form>",
+                    "<h2>Facilitator</h2><form id=advance-form data-api=/api/v1/rounds/{}/advance><input type=hidden name=to value={}><button type=submit>Move to the {} phase</button><p class=status role=status></p></form>",
                     r.id,
                     next.name(),
                     next.name()
@@ -285,9 +277,9 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
             t.quorum.represented,
             t.quorum.eligible,
             t.quorum.ballots,
-            num(t.split.shares[0]),
-            num(t.split.shares[1]),
-            num(t.split.shares[2]),
+            num(t.split.shares.consumption),
+            num(t.split.shares.investment),
+            num(t.split.shares.common_funds),
             if t.split.default_used { " (the default)" } else { "" },
             num(t.projects.budget_hours),
             if t.projects.funded.is_empty() {
@@ -560,13 +552,7 @@ pub async fn plan(
     who: MaybeCaller,
     Query(q): Query<RoundQuery>,
 ) -> Html<String> {
-    let job = |id: u64| {
-        st.plans
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&id)
-            .cloned()
-    };
+    let job = |id: u64| st.plan_job(id);
     // A recorded plan is taken out under the lock (shared, not copied) and drawn after it.
     let mut recorded = None;
     let body = st.log.read(|c| {
@@ -611,7 +597,9 @@ pub async fn plan(
         }
     });
     let body = match recorded {
-        Some((round, p, councils, mine)) => plan_body(round, &p.0, &p.1, &councils, &mine),
+        Some((round, p, councils, mine)) => {
+            plan_body(round, &p.inputs, &p.outcome, &councils, &mine)
+        }
         None => body,
     };
     layout("Plan", &who, &body)
@@ -624,8 +612,8 @@ pub async fn audit(State(st): State<AppState>, who: MaybeCaller) -> Html<String>
         "Audit",
         &who,
         &format!("<h1>Audit</h1><p>The log has {seq} entries. Its head (the hash of the last entry) is <code id=head>{head}</code>.</p>\
-        <p><a href=/api/audit/export download>Download the log</a> and check it yourself with <code>plenty audit verify plenty-log.jsonl</code>: it checks the hash chain, recomputes every count from the ballots and every plan from its recorded inputs, bit for bit.</p>\
-        <form id=verify-form data-api=/api/audit/verify data-method=GET><button type=submit>Verify the database now</button><p class=status role=status></p></form>\
+        <p><a href=/api/v1/audit/export download>Download the log</a> and check it yourself with <code>plenty audit verify plenty-log.jsonl</code>: it checks the hash chain, recomputes every count from the ballots and every plan from its recorded inputs, bit for bit.</p>\
+        <form id=verify-form data-api=/api/v1/audit/verify data-method=GET><button type=submit>Verify the database now</button><p class=status role=status></p></form>\
         <h2>What the log shows, and what it does not</h2><p>Every ballot is in the log under a pseudonym that changes from round to round, so anyone can recount every vote, but no one without the service's secret key can tell who cast which ballot. Your pseudonym is your receipt: find it in the export to check that your ballot was counted as cast. Names, e-mails and passwords are never in the log.</p>"),
     )
 }
@@ -636,7 +624,7 @@ pub async fn script() -> Response {
 }
 
 const SCRIPT: &str = r#"
-async function csrf(){ const r = await fetch('/api/me'); if(!r.ok) return null; return (await r.json()).csrf_token; }
+async function csrf(){ const r = await fetch('/api/v1/me'); if(!r.ok) return null; return (await r.json()).csrf_token; }
 function body(form){
   const o = {}; const fd = new FormData(form);
   if(form.id==='ballot-form'){
@@ -676,11 +664,11 @@ document.querySelectorAll('form[data-api]').forEach(form=>{
   });
 });
 const lo = document.getElementById('logout');
-if(lo) lo.addEventListener('click', async ev=>{ ev.preventDefault(); const t = await csrf(); await fetch('/api/logout',{method:'POST',headers:{'X-CSRF-Token':t||''}}); location.href='/'; });
+if(lo) lo.addEventListener('click', async ev=>{ ev.preventDefault(); const t = await csrf(); await fetch('/api/v1/logout',{method:'POST',headers:{'X-CSRF-Token':t||''}}); location.href='/'; });
 const ps = document.getElementById('plan-status');
 if(ps && ps.dataset.computing){ setTimeout(()=>location.reload(), 1000); }
 const ef = document.getElementById('effect');
-if(ef){ fetch('/api/rounds/'+ef.dataset.round+'/effect').then(r=>r.ok?r.json():null).then(j=>{
+if(ef){ fetch('/api/v1/rounds/'+ef.dataset.round+'/effect').then(r=>r.ok?r.json():null).then(j=>{
   if(!j) return;
   if(!j.voted){ ef.innerHTML='<p>'+j.note+'</p>'; return; }
   const w=j.with_your_ballot, o=j.without_your_ballot;

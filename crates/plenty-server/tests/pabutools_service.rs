@@ -42,13 +42,14 @@ async fn recount(rule: &str, proposals: &[(&str, f64)], ballots: &[(&str, &[u64]
     let fac = Client::demo(&s.base, "facilitator").await;
     // A second round with the chosen rule: close round 1 first.
     for to in ["voting", "plan"] {
-        fac.post("/api/rounds/1/advance", json!({"to": to})).await;
+        fac.post("/api/v1/rounds/1/advance", json!({"to": to}))
+            .await;
     }
     wait_for_plan(&fac, 1).await;
-    fac.post("/api/rounds/1/advance", json!({"to": "follow_up"}))
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "follow_up"}))
         .await;
     let (st, _) = fac
-        .post("/api/rounds", json!({"title": "projects", "rule": rule, "quorum": {"min_turnout": 0.2, "min_ballots": 1}}))
+        .post("/api/v1/rounds", json!({"title": "projects", "rule": rule, "quorum": {"min_turnout": 0.2, "min_ballots": 1}}))
         .await;
     assert!(st.is_success());
     let ada = Client::demo(&s.base, "ada").await;
@@ -56,7 +57,7 @@ async fn recount(rule: &str, proposals: &[(&str, f64)], ballots: &[(&str, &[u64]
     for (title, hours) in proposals {
         let (_, j) = ada
             .post(
-                "/api/rounds/2/proposals",
+                "/api/v1/rounds/2/proposals",
                 json!({"title": title, "cost_hours": hours}),
             )
             .await;
@@ -64,25 +65,25 @@ async fn recount(rule: &str, proposals: &[(&str, f64)], ballots: &[(&str, &[u64]
     }
     // Di delegates projects to Cy.
     let di = Client::demo(&s.base, "di").await;
-    di.post("/api/delegations", json!({"topic": "projects", "to": 4}))
+    di.post("/api/v1/delegations", json!({"topic": "projects", "to": 4}))
         .await;
-    fac.post("/api/rounds/2/advance", json!({"to": "voting"}))
+    fac.post("/api/v1/rounds/2/advance", json!({"to": "voting"}))
         .await;
     for (who, approve) in ballots {
         let c = Client::demo(&s.base, who).await;
         let approve: Vec<u64> = approve.iter().map(|k| ids[*k as usize]).collect();
         let (st, j) = c
             .post(
-                "/api/rounds/2/ballot",
+                "/api/v1/rounds/2/ballot",
                 json!({"approve": approve, "split": [0.6, 0.35, 0.05]}),
             )
             .await;
         assert!(st.is_success(), "{j}");
     }
-    fac.post("/api/rounds/2/advance", json!({"to": "plan"}))
+    fac.post("/api/v1/rounds/2/advance", json!({"to": "plan"}))
         .await;
     wait_for_plan(&fac, 2).await;
-    let round = fac.get("/api/rounds/2").await.1;
+    let round = fac.get("/api/v1/rounds/2").await.1;
     let funded: Vec<u64> =
         serde_json::from_value(round["tally"]["projects"]["funded"].clone()).unwrap();
     let pb = reqwest::get(format!("{}/api/rounds/2/election.pb", s.base))

@@ -22,36 +22,36 @@ async fn a_round_from_needs_to_a_verified_plan(url: &str) {
     // Needs phase.
     let (st, _) = ada
         .post(
-            "/api/rounds/1/needs",
+            "/api/v1/rounds/1/needs",
             json!({"product": "bread", "quantity": 2.0}),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED);
     let (st, j) = bo
         .post(
-            "/api/rounds/1/proposals",
+            "/api/v1/rounds/1/proposals",
             json!({"title": "A library", "cost_hours": 300.0}),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{j}");
     assert_eq!(j["proposal"], 4);
     // Di delegates the project vote to Ada.
-    let di_me = di.get("/api/me").await.1;
+    let di_me = di.get("/api/v1/me").await.1;
     assert_eq!(di_me["member"], 5);
     let (st, _) = di
-        .post("/api/delegations", json!({"topic": "projects", "to": 2}))
+        .post("/api/v1/delegations", json!({"topic": "projects", "to": 2}))
         .await;
     assert_eq!(st, StatusCode::CREATED);
 
     let (st, _) = fac
-        .post("/api/rounds/1/advance", json!({"to": "voting"}))
+        .post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
         .await;
     assert_eq!(st, StatusCode::OK);
 
     // Voting.
     let (st, a) = ada
         .post(
-            "/api/rounds/1/ballot",
+            "/api/v1/rounds/1/ballot",
             json!({"approve": [1, 3], "split": [0.7, 0.25, 0.05], "scores": {"bread": 5}}),
         )
         .await;
@@ -59,13 +59,13 @@ async fn a_round_from_needs_to_a_verified_plan(url: &str) {
     assert_eq!(a["replaces"], false);
     let (_, b1) = bo
         .post(
-            "/api/rounds/1/ballot",
+            "/api/v1/rounds/1/ballot",
             json!({"approve": [2], "split": [0.8, 0.15, 0.05]}),
         )
         .await;
     let (_, b2) = bo
         .post(
-            "/api/rounds/1/ballot",
+            "/api/v1/rounds/1/ballot",
             json!({"approve": [2, 4], "split": [0.75, 0.2, 0.05]}),
         )
         .await;
@@ -76,12 +76,12 @@ async fn a_round_from_needs_to_a_verified_plan(url: &str) {
     assert_eq!(b2["replaces"], true);
     let (st, _) = cy
         .post(
-            "/api/rounds/1/ballot",
+            "/api/v1/rounds/1/ballot",
             json!({"approve": [1], "split": [0.7, 0.2, 0.1]}),
         )
         .await;
     assert_eq!(st, StatusCode::OK);
-    let round = ada.get("/api/rounds/1").await.1;
+    let round = ada.get("/api/v1/rounds/1").await.1;
     assert_eq!(round["ballots"], 3);
     assert_eq!(
         round["ballots_cast"], 4,
@@ -91,11 +91,11 @@ async fn a_round_from_needs_to_a_verified_plan(url: &str) {
 
     // Close: count and plan.
     let (st, _) = fac
-        .post("/api/rounds/1/advance", json!({"to": "plan"}))
+        .post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
         .await;
     assert_eq!(st, StatusCode::OK);
     let plan = wait_for_plan(&ada, 1).await;
-    let round = ada.get("/api/rounds/1").await.1;
+    let round = ada.get("/api/v1/rounds/1").await.1;
     let tally = &round["tally"];
     assert_eq!(tally["quorum"]["met"], true);
     // Ada's project ballot carries Di's delegated vote.
@@ -138,13 +138,13 @@ async fn a_round_from_needs_to_a_verified_plan(url: &str) {
     assert_eq!(bread, 3.0 + 0.5 + 2.0);
 
     // What Ada's ballot changed.
-    let (st, eff) = ada.get("/api/rounds/1/effect").await;
+    let (st, eff) = ada.get("/api/v1/rounds/1/effect").await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(eff["voted"], true);
 
     // Follow-up, then the export verifies, plans recomputed bit for bit.
     let (st, _) = fac
-        .post("/api/rounds/1/advance", json!({"to": "follow_up"}))
+        .post("/api/v1/rounds/1/advance", json!({"to": "follow_up"}))
         .await;
     assert_eq!(st, StatusCode::OK);
     let log = export(&s.base).await;
@@ -155,23 +155,25 @@ async fn a_round_from_needs_to_a_verified_plan(url: &str) {
     assert!(report.ok(), "{report:?}");
     assert_eq!(report.tallies_checked, 1);
     assert_eq!(report.plans_checked, 1);
-    let (_, v) = ada.get("/api/audit/verify").await;
+    let (_, v) = ada.get("/api/v1/audit/verify").await;
     assert_eq!(v["ok"], true);
 
     // Issue #3: the next round's plan starts from this one's, and still verifies.
     let (st, j) = fac
-        .post("/api/rounds", json!({"title": "The next year"}))
+        .post("/api/v1/rounds", json!({"title": "The next year"}))
         .await;
     assert_eq!(st, StatusCode::CREATED, "{j}");
     let (st, _) = cy
         .post(
-            "/api/rounds/2/needs",
+            "/api/v1/rounds/2/needs",
             json!({"product": "bread", "quantity": 1.0}),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED);
     for to in ["voting", "plan"] {
-        let (st, j) = fac.post("/api/rounds/2/advance", json!({"to": to})).await;
+        let (st, j) = fac
+            .post("/api/v1/rounds/2/advance", json!({"to": to}))
+            .await;
         assert_eq!(st, StatusCode::OK, "{j}");
     }
     let second = wait_for_plan(&ada, 2).await;
@@ -224,7 +226,10 @@ async fn bad_input_changes_nothing(url: &str) {
 
     // Malformed JSON.
     let (st, j) = ada
-        .post_raw("/api/rounds/1/needs", b"{\"product\": \"bread\", ".to_vec())
+        .post_raw(
+            "/api/v1/rounds/1/needs",
+            b"{\"product\": \"bread\", ".to_vec(),
+        )
         .await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
     assert_eq!(j["error"], "invalid");
@@ -235,7 +240,7 @@ async fn bad_input_changes_nothing(url: &str) {
     // Unknown field.
     let (st, j) = ada
         .post(
-            "/api/rounds/1/needs",
+            "/api/v1/rounds/1/needs",
             json!({"product": "bread", "quantity": 1, "qty": 2}),
         )
         .await;
@@ -245,12 +250,12 @@ async fn bad_input_changes_nothing(url: &str) {
         "{{\"text\": \"{}\"}}",
         "x".repeat(plenty_server::MAX_BODY + 10)
     );
-    let (st, j) = fac.post_raw("/api/economy", big.into_bytes()).await;
+    let (st, j) = fac.post_raw("/api/v1/economy", big.into_bytes()).await;
     assert_eq!(st, StatusCode::PAYLOAD_TOO_LARGE, "{j}");
     // Not a product; not a number.
     let (st, j) = ada
         .post(
-            "/api/rounds/1/needs",
+            "/api/v1/rounds/1/needs",
             json!({"product": "caviar", "quantity": 1}),
         )
         .await;
@@ -258,20 +263,20 @@ async fn bad_input_changes_nothing(url: &str) {
     assert!(j["message"].as_str().unwrap().contains("caviar"));
     let (st, _) = ada
         .post(
-            "/api/rounds/1/needs",
+            "/api/v1/rounds/1/needs",
             json!({"product": "bread", "quantity": -1}),
         )
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     // A vote outside its phase.
     let (st, j) = ada
-        .post("/api/rounds/1/ballot", json!({"approve": [1]}))
+        .post("/api/v1/rounds/1/ballot", json!({"approve": [1]}))
         .await;
     assert_eq!(st, StatusCode::CONFLICT);
     assert_eq!(j["error"], "wrong_phase");
     // A member cannot run the calendar.
     let (st, _) = ada
-        .post("/api/rounds/1/advance", json!({"to": "voting"}))
+        .post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     // A forged session.
@@ -279,7 +284,7 @@ async fn bad_input_changes_nothing(url: &str) {
     forged.cookie = Some("plenty_session=00ff00ff".into());
     let (st, j) = forged
         .post(
-            "/api/rounds/1/needs",
+            "/api/v1/rounds/1/needs",
             json!({"product": "bread", "quantity": 1}),
         )
         .await;
@@ -289,7 +294,7 @@ async fn bad_input_changes_nothing(url: &str) {
     no_csrf.csrf = None;
     let (st, j) = no_csrf
         .post(
-            "/api/rounds/1/needs",
+            "/api/v1/rounds/1/needs",
             json!({"product": "bread", "quantity": 1}),
         )
         .await;
@@ -301,7 +306,7 @@ async fn bad_input_changes_nothing(url: &str) {
     crossed.csrf = fac.csrf.clone();
     let (st, _) = crossed
         .post(
-            "/api/rounds/1/needs",
+            "/api/v1/rounds/1/needs",
             json!({"product": "bread", "quantity": 1}),
         )
         .await;
@@ -310,19 +315,19 @@ async fn bad_input_changes_nothing(url: &str) {
 
     // Voting opens; a ballot for an unknown project.
     let (st, _) = fac
-        .post("/api/rounds/1/advance", json!({"to": "voting"}))
+        .post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
         .await;
     assert_eq!(st, StatusCode::OK);
     let before = entries(&s);
     let (st, j) = ada
-        .post("/api/rounds/1/ballot", json!({"approve": [1, 42]}))
+        .post("/api/v1/rounds/1/ballot", json!({"approve": [1, 42]}))
         .await;
     assert_eq!(
         (st, j["error"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_project"))
     );
     let (st, j) = ada
-        .post("/api/rounds/1/ballot", json!({"split": [0.5, 0.5, 0.5]}))
+        .post("/api/v1/rounds/1/ballot", json!({"split": [0.5, 0.5, 0.5]}))
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -330,12 +335,15 @@ async fn bad_input_changes_nothing(url: &str) {
         "{j}"
     );
     let (st, _) = ada
-        .post("/api/rounds/1/ballot", json!({"scores": {"bread": 9}}))
+        .post("/api/v1/rounds/1/ballot", json!({"scores": {"bread": 9}}))
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     // The economy cannot change under a vote.
     let (st, _) = fac
-        .post("/api/economy", json!({"text": plenty_server::demo::VALLEY}))
+        .post(
+            "/api/v1/economy",
+            json!({"text": plenty_server::demo::VALLEY}),
+        )
         .await;
     assert_eq!(st, StatusCode::CONFLICT);
     assert_eq!(entries(&s), before);
@@ -343,7 +351,7 @@ async fn bad_input_changes_nothing(url: &str) {
     // An expired CSRF token.
     tokio::time::sleep(std::time::Duration::from_millis(1700)).await;
     let (st, j) = ada
-        .post("/api/rounds/1/ballot", json!({"approve": [1]}))
+        .post("/api/v1/rounds/1/ballot", json!({"approve": [1]}))
         .await;
     assert_eq!(
         (st, j["error"].as_str()),
@@ -351,48 +359,48 @@ async fn bad_input_changes_nothing(url: &str) {
         "{j}"
     );
     assert_eq!(entries(&s), before);
-    // A fresh token from /api/me works.
+    // A fresh token from /api/v1/me works.
     let mut fresh = ada.clone();
-    fresh.csrf = ada.get("/api/me").await.1["csrf_token"]
+    fresh.csrf = ada.get("/api/v1/me").await.1["csrf_token"]
         .as_str()
         .map(String::from);
     let (st, _) = fresh
         .post(
-            "/api/rounds/1/ballot",
+            "/api/v1/rounds/1/ballot",
             json!({"approve": [1], "split": [0.8, 0.15, 0.05]}),
         )
         .await;
     assert_eq!(st, StatusCode::OK);
     let mut bo = Client::demo(&s.base, "bo").await;
     let (st, _) = bo
-        .post("/api/rounds/1/ballot", json!({"approve": [2]}))
+        .post("/api/v1/rounds/1/ballot", json!({"approve": [2]}))
         .await;
     assert_eq!(st, StatusCode::OK);
 
     // Close the vote; then a facilitator tries to change the closed result.
     let mut fac2 = fac.clone();
-    fac2.csrf = fac.get("/api/me").await.1["csrf_token"]
+    fac2.csrf = fac.get("/api/v1/me").await.1["csrf_token"]
         .as_str()
         .map(String::from);
     let (st, _) = fac2
-        .post("/api/rounds/1/advance", json!({"to": "plan"}))
+        .post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
         .await;
     assert_eq!(st, StatusCode::OK);
     wait_for_plan(&fac2, 1).await;
     let closed = entries(&s);
     let (st, _) = fac2
-        .post("/api/rounds/1/advance", json!({"to": "voting"}))
+        .post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
         .await;
     assert_eq!(st, StatusCode::CONFLICT, "no way back to voting");
     let (st, _) = fac2
-        .post("/api/rounds/1/ballot", json!({"approve": [3]}))
+        .post("/api/v1/rounds/1/ballot", json!({"approve": [3]}))
         .await;
     assert_eq!(st, StatusCode::CONFLICT, "no ballot after the close");
-    bo.csrf = bo.get("/api/me").await.1["csrf_token"]
+    bo.csrf = bo.get("/api/v1/me").await.1["csrf_token"]
         .as_str()
         .map(String::from);
     let (st, _) = bo
-        .post("/api/rounds/1/ballot", json!({"approve": [3]}))
+        .post("/api/v1/rounds/1/ballot", json!({"approve": [3]}))
         .await;
     assert_eq!(st, StatusCode::CONFLICT);
     // The ledger refuses a second count or plan whoever sends it.
@@ -414,7 +422,7 @@ async fn bad_input_changes_nothing(url: &str) {
     for _ in 0..7 {
         let (st, _) = anon
             .post(
-                "/api/login",
+                "/api/v1/login",
                 json!({"email": "ada@demo.plenty", "password": "wrong password"}),
             )
             .await;
@@ -425,7 +433,7 @@ async fn bad_input_changes_nothing(url: &str) {
     // Even the right password waits now.
     let (st, _) = anon
         .post(
-            "/api/login",
+            "/api/v1/login",
             json!({"email": "ada@demo.plenty", "password": plenty_server::demo::PASSWORD}),
         )
         .await;
@@ -463,10 +471,15 @@ async fn tampering_is_detected(url: &str) {
             .replace("hours = 6000", "hours = 60000"),
     );
     drop(s);
-    store.tamper(log[k].seq, &ev.to_string()).await.unwrap();
+    plenty_server::store::open_for_tampering(url)
+        .await
+        .unwrap()
+        .tamper(log[k].seq, &ev.to_string())
+        .await
+        .unwrap();
     let report = plenty_ledger::verify(&store.log().await.unwrap(), false);
     assert_eq!(
-        report.first_bad.as_ref().map(|b| b.0),
+        report.first_bad.as_ref().map(|b| b.seq),
         Some(log[k].seq),
         "{report:?}"
     );
@@ -490,43 +503,378 @@ async fn issue_4_tampering_is_detected_on_postgres() {
     }
 }
 
+/// The routes of the API's feature routers (`.route("…"` in their sources), under
+/// `/api/v1`.
+fn routed() -> std::collections::BTreeSet<String> {
+    [
+        include_str!("../src/api/mod.rs"),
+        include_str!("../src/api/accounts.rs"),
+        include_str!("../src/api/federation.rs"),
+        include_str!("../src/api/rounds.rs"),
+        include_str!("../src/api/delegation.rs"),
+        include_str!("../src/api/audit.rs"),
+    ]
+    .iter()
+    .flat_map(|src| src.split(".route(\"").skip(1))
+    .filter_map(|r| r.split('"').next())
+    .map(|p| format!("{}{p}", plenty_server::api::PREFIX))
+    .collect()
+}
+
 /// Every route of the router is in the OpenAPI description, and every described operation
-/// answers (not 404/405).
+/// answers (not 404/405), under `/api/v1` and under the old `/api` paths alike.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_4_openapi_describes_every_route() {
-    let src = include_str!("../src/lib.rs");
-    let routed: std::collections::BTreeSet<String> = src
-        .split(".route(\"")
-        .skip(1)
-        .filter_map(|r| r.split('"').next())
-        .filter(|p| p.starts_with("/api/"))
-        .map(String::from)
-        .collect();
+    let routed = routed();
     let described: std::collections::BTreeSet<String> = plenty_server::openapi::OPERATIONS
         .iter()
-        .map(|o| o.1.to_string())
+        .map(|o| format!("{}{}", plenty_server::api::PREFIX, o.path))
         .collect();
     assert_eq!(routed, described);
 
     let s = start(&sqlite_url(), Settings::default(), true).await;
     let anon = Client::anonymous(&s.base);
-    let (st, doc) = anon.get("/api/openapi.json").await;
+    let (st, doc) = anon.get("/api/v1/openapi.json").await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
+    let paths: std::collections::BTreeSet<String> =
+        doc["paths"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        paths, routed,
+        "the served description has exactly the routes"
+    );
     let fac = Client::demo(&s.base, "facilitator").await;
-    for (method, path, _, _, _) in plenty_server::openapi::OPERATIONS {
-        assert!(doc["paths"][path][method].is_object(), "{method} {path}");
-        let p = path.replace("{id}", "1").replace("{topic}", "split");
-        let (st, _) = match *method {
-            "get" => fac.get(&p).await,
-            "delete" => fac.delete(&p).await,
-            _ => fac.post(&p, json!({})).await,
+    // The old paths answer the same, marked deprecated; the current ones are not.
+    let old = reqwest::get(format!("{}/api/rounds/1", s.base))
+        .await
+        .unwrap();
+    assert_eq!(old.headers()["deprecation"], "true");
+    let old: Value = old.json().await.unwrap();
+    let new = reqwest::get(format!("{}/api/v1/rounds/1", s.base))
+        .await
+        .unwrap();
+    assert!(new.headers().get("deprecation").is_none());
+    assert_eq!(old, new.json::<Value>().await.unwrap());
+    for o in plenty_server::openapi::OPERATIONS {
+        let (method, path) = (o.method, format!("/api/v1{}", o.path));
+        assert!(doc["paths"][&path][method].is_object(), "{method} {path}");
+        for prefix in ["/api/v1", "/api"] {
+            let p = format!("{prefix}{}", o.path)
+                .replace("{id}", "1")
+                .replace("{topic}", "split");
+            let (st, _) = match method {
+                "get" => fac.get(&p).await,
+                "delete" => fac.delete(&p).await,
+                _ => fac.post(&p, json!({})).await,
+            };
+            assert!(
+                st != StatusCode::NOT_FOUND || p.contains("delegations") || p.contains("effect"),
+                "{method} {p}: {st}"
+            );
+            assert_ne!(st, StatusCode::METHOD_NOT_ALLOWED, "{method} {p}");
+        }
+    }
+}
+
+/// The pages use the API's current paths, each of them described (issue #11).
+#[test]
+fn issue_11_the_pages_use_described_paths() {
+    let src = include_str!("../src/pages.rs");
+    let described: std::collections::BTreeSet<String> = plenty_server::openapi::OPERATIONS
+        .iter()
+        .map(|o| format!("{}{}", plenty_server::api::PREFIX, o.path))
+        .collect();
+    let mut used = 0;
+    for (k, _) in src.match_indices("/api/") {
+        let path: String = src[k..]
+            .chars()
+            .take_while(|c| !matches!(c, ' ' | '>' | '\'' | '"' | '\\' | '`' | ')'))
+            .collect();
+        assert!(path.starts_with("/api/v1/"), "{path}: not a current path");
+        if path.ends_with('/') {
+            // Built in the script: `'/api/v1/rounds/' + id + '/effect'`.
+            assert!(
+                described.contains(&format!("{path}{{id}}/effect")),
+                "{path}"
+            );
+            continue;
+        }
+        let path = path.replace("{0}", "{id}").replace("{}", "{id}");
+        assert!(described.contains(&path), "{path} is not described");
+        used += 1;
+    }
+    assert!(used >= 8, "{used}");
+}
+
+/// Whether a value fits a schema as the description makes them: its JSON type is one the
+/// schema allows (null only where an example had it), every field of an object is described
+/// and every required one is there, and so, recursively, for fields and items.
+fn fits(schema: &Value, v: &Value, at: &str) -> Result<(), String> {
+    if let Some(t) = schema.get("type") {
+        let types: Vec<&str> = match t {
+            Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect(),
+            Value::String(s) => vec![s.as_str()],
+            _ => vec![],
         };
-        assert!(
-            st != StatusCode::NOT_FOUND || p.contains("delegations") || p.contains("effect"),
-            "{method} {p}: {st}"
+        let ok = match v {
+            Value::Null => types.contains(&"null"),
+            Value::Bool(_) => types.contains(&"boolean"),
+            Value::Number(n) => {
+                types.contains(&"number")
+                    || (types.contains(&"integer") && (n.is_u64() || n.is_i64()))
+            }
+            Value::String(_) => types.contains(&"string"),
+            Value::Array(_) => types.contains(&"array"),
+            Value::Object(_) => types.contains(&"object"),
+        };
+        if !ok {
+            return Err(format!("{at}: {v} is not of type {t}"));
+        }
+    }
+    if let (Some(props), Some(o)) = (schema.get("properties"), v.as_object()) {
+        for (k, x) in o {
+            let p = props
+                .get(k)
+                .ok_or_else(|| format!("{at}.{k} is not described"))?;
+            fits(p, x, &format!("{at}.{k}"))?;
+        }
+        for r in schema["required"].as_array().into_iter().flatten() {
+            let r = r.as_str().unwrap();
+            if !o.contains_key(r) {
+                return Err(format!("{at}.{r} is described as always there"));
+            }
+        }
+    }
+    if let (Some(items), Some(a)) = (schema.get("items"), v.as_array()) {
+        for (k, x) in a.iter().enumerate() {
+            fits(items, x, &format!("{at}[{k}]"))?;
+        }
+    }
+    Ok(())
+}
+
+/// What the API answers has the fields its description says (issue #11): a round from needs
+/// to plan, each answer checked against the response schema of its operation (every field
+/// described, every required field there).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_11_answers_have_the_described_fields() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let doc = plenty_server::openapi::document();
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let bo = Client::demo(&s.base, "bo").await;
+    let mut checked = std::collections::BTreeSet::new();
+    let mut check = |method: &str, path: &str, template: &str, status: StatusCode, body: &Value| {
+        let op = plenty_server::openapi::OPERATIONS
+            .iter()
+            .find(|o| o.method == method && o.path == template)
+            .unwrap_or_else(|| panic!("{method} {template} is not described"));
+        let plenty_server::openapi::ResponseKind::Json(code, schema) = op.answer else {
+            panic!("{method} {template} answers text");
+        };
+        assert_eq!(status.as_u16(), code, "{method} {path}: {body}");
+        let schema = &doc["components"]["schemas"][schema];
+        if let Err(e) = fits(schema, body, &format!("{method} {path}")) {
+            panic!("{e}: {body}");
+        }
+        let fields = body.as_object().unwrap_or_else(|| panic!("{path}: {body}"));
+        for f in fields.keys() {
+            assert!(
+                schema["properties"][f].is_object(),
+                "{method} {path}: {f} is not described"
+            );
+        }
+        for r in schema["required"].as_array().unwrap() {
+            assert!(
+                fields.contains_key(r.as_str().unwrap()),
+                "{method} {path}: {r} is described as always there: {body}"
+            );
+        }
+        checked.insert(format!("{method} {template}"));
+    };
+    let (st, j) = ada.get("/api/v1/health").await;
+    check("get", "/api/v1/health", "/health", st, &j);
+    let (st, j) = ada.get("/api/v1/me").await;
+    check("get", "/api/v1/me", "/me", st, &j);
+    let (st, j) = ada.get("/api/v1/federation").await;
+    check("get", "/api/v1/federation", "/federation", st, &j);
+    let (st, j) = fac
+        .post(
+            "/api/v1/councils",
+            json!({"name": "Weavers", "kind": "workplace"}),
+        )
+        .await;
+    check("post", "/api/v1/councils", "/councils", st, &j);
+    let (st, j) = fac
+        .post("/api/v1/invitations", json!({"councils": [1]}))
+        .await;
+    check("post", "/api/v1/invitations", "/invitations", st, &j);
+    let (st, j) = Client::anonymous(&s.base)
+        .post(
+            "/api/v1/signup",
+            json!({"email": "eve@example.org", "password": "a long password", "name": "Eve"}),
+        )
+        .await;
+    check("post", "/api/v1/signup", "/signup", st, &j);
+    let (st, j) = ada.post("/api/v1/tokens", json!({})).await;
+    check("post", "/api/v1/tokens", "/tokens", st, &j);
+    let (st, j) = ada
+        .post(
+            "/api/v1/rounds/1/needs",
+            json!({"product": "bread", "quantity": 1.0}),
+        )
+        .await;
+    check(
+        "post",
+        "/api/v1/rounds/1/needs",
+        "/rounds/{id}/needs",
+        st,
+        &j,
+    );
+    let (st, j) = ada
+        .post(
+            "/api/v1/rounds/1/proposals",
+            json!({"title": "A library", "cost_hours": 300.0}),
+        )
+        .await;
+    check(
+        "post",
+        "/api/v1/rounds/1/proposals",
+        "/rounds/{id}/proposals",
+        st,
+        &j,
+    );
+    let (st, j) = ada
+        .post("/api/v1/delegations", json!({"topic": "split", "to": 3}))
+        .await;
+    check("post", "/api/v1/delegations", "/delegations", st, &j);
+    let (st, j) = ada.delete("/api/v1/delegations/split").await;
+    check(
+        "delete",
+        "/api/v1/delegations/split",
+        "/delegations/{topic}",
+        st,
+        &j,
+    );
+    let (st, j) = fac
+        .post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    check(
+        "post",
+        "/api/v1/rounds/1/advance",
+        "/rounds/{id}/advance",
+        st,
+        &j,
+    );
+    for c in [&ada, &bo] {
+        let (st, j) = c
+            .post(
+                "/api/v1/rounds/1/ballot",
+                json!({"approve": [1, 4], "split": [0.7, 0.25, 0.05], "scores": {"bread": 4}}),
+            )
+            .await;
+        check(
+            "post",
+            "/api/v1/rounds/1/ballot",
+            "/rounds/{id}/ballot",
+            st,
+            &j,
         );
-        assert_ne!(st, StatusCode::METHOD_NOT_ALLOWED, "{method} {p}");
+    }
+    let (st, j) = fac
+        .post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
+        .await;
+    check(
+        "post",
+        "/api/v1/rounds/1/advance",
+        "/rounds/{id}/advance",
+        st,
+        &j,
+    );
+    let plan = wait_for_plan(&ada, 1).await;
+    check(
+        "get",
+        "/api/v1/rounds/1/plan",
+        "/rounds/{id}/plan",
+        StatusCode::OK,
+        &plan,
+    );
+    for (path, template) in [
+        ("/api/v1/rounds/1", "/rounds/{id}"),
+        ("/api/v1/rounds/current", "/rounds/current"),
+        ("/api/v1/rounds/1/tally", "/rounds/{id}/tally"),
+        ("/api/v1/rounds/1/effect", "/rounds/{id}/effect"),
+        ("/api/v1/audit/verify", "/audit/verify"),
+    ] {
+        let (st, j) = ada.get(path).await;
+        check("get", path, template, st, &j);
+    }
+    // Not voted: the other shape of the effect.
+    let (st, j) = fac.get("/api/v1/rounds/1/effect").await;
+    assert_eq!(j["voted"], false);
+    check(
+        "get",
+        "/api/v1/rounds/1/effect",
+        "/rounds/{id}/effect",
+        st,
+        &j,
+    );
+    let (st, j) = fac.post("/api/v1/rounds", json!({"title": "next"})).await;
+    assert_eq!(st, StatusCode::CONFLICT, "round 1 is still open: {j}");
+    // Errors have the fields of the described error.
+    let error = &doc["components"]["schemas"]["Error"];
+    fits(error, &j, "error").unwrap();
+    for f in j.as_object().unwrap().keys() {
+        assert!(error["properties"][f].is_object(), "{f} in {j}");
+    }
+    for r in error["required"].as_array().unwrap() {
+        assert!(j.get(r.as_str().unwrap()).is_some(), "{r} in {j}");
+    }
+    assert_eq!(j["error"], "conflict");
+    let (st, j) = fac
+        .post("/api/v1/rounds/1/advance", json!({"to": "follow_up"}))
+        .await;
+    check(
+        "post",
+        "/api/v1/rounds/1/advance",
+        "/rounds/{id}/advance",
+        st,
+        &j,
+    );
+    let (st, j) = fac.post("/api/v1/rounds", json!({"title": "next"})).await;
+    check("post", "/api/v1/rounds", "/rounds", st, &j);
+    let (st, j) = fac
+        .post(
+            "/api/v1/economy",
+            json!({"text": plenty_server::demo::VALLEY}),
+        )
+        .await;
+    check("post", "/api/v1/economy", "/economy", st, &j);
+    let (st, j) = ada.post("/api/v1/logout", json!({})).await;
+    check("post", "/api/v1/logout", "/logout", st, &j);
+    let anon = Client::anonymous(&s.base);
+    let r = anon
+        .http
+        .post(format!("{}/api/v1/login", s.base))
+        .json(&json!({"email": "bo@demo.plenty", "password": plenty_server::demo::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let st = r.status();
+    let j: Value = r.json().await.unwrap();
+    check("post", "/api/v1/login", "/login", st, &j);
+    // Every JSON operation but the description itself was checked.
+    for o in plenty_server::openapi::OPERATIONS {
+        if matches!(o.answer, plenty_server::openapi::ResponseKind::Json(..))
+            && o.path != "/openapi.json"
+        {
+            assert!(
+                checked.contains(&format!("{} {}", o.method, o.path)),
+                "{} {} was not checked",
+                o.method,
+                o.path
+            );
+        }
     }
 }
 
@@ -541,7 +889,7 @@ async fn issue_4_invitations_roles_and_api_tokens() {
     let anon = Client::anonymous(&s.base);
     let (st, j) = anon
         .post(
-            "/api/signup",
+            "/api/v1/signup",
             json!({"email": "eve@x.org", "password": "long enough pw", "name": "Eve"}),
         )
         .await;
@@ -551,11 +899,13 @@ async fn issue_4_invitations_roles_and_api_tokens() {
     );
     let fac = Client::demo(&s.base, "facilitator").await;
     let ada = Client::demo(&s.base, "ada").await;
-    let (st, _) = ada.post("/api/invitations", json!({"councils": [1]})).await;
+    let (st, _) = ada
+        .post("/api/v1/invitations", json!({"councils": [1]}))
+        .await;
     assert_eq!(st, StatusCode::FORBIDDEN, "members cannot invite");
     let (st, inv) = fac
         .post(
-            "/api/invitations",
+            "/api/v1/invitations",
             json!({"councils": [1, 3], "role": "member"}),
         )
         .await;
@@ -563,33 +913,33 @@ async fn issue_4_invitations_roles_and_api_tokens() {
     let code = inv["invitation"].as_str().unwrap();
     let (st, j) = anon
         .post(
-            "/api/signup",
+            "/api/v1/signup",
             json!({"email": "Eve@X.org", "password": "short", "name": "Eve", "invitation": code}),
         )
         .await;
     assert_eq!(st, StatusCode::BAD_REQUEST, "{j}");
     let (st, j) = anon
-        .post("/api/signup", json!({"email": "Eve@X.org", "password": "long enough pw", "name": "Eve", "invitation": code}))
+        .post("/api/v1/signup", json!({"email": "Eve@X.org", "password": "long enough pw", "name": "Eve", "invitation": code}))
         .await;
     assert_eq!(st, StatusCode::CREATED, "{j}");
     assert_eq!(j["member"], 6);
     let (st, _) = anon
-        .post("/api/signup", json!({"email": "mallory@x.org", "password": "long enough pw", "name": "M", "invitation": code}))
+        .post("/api/v1/signup", json!({"email": "mallory@x.org", "password": "long enough pw", "name": "M", "invitation": code}))
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN, "an invitation is used once");
     // E-mails are case-insensitive; the new member is in the log with the invitation's councils.
     let eve = Client::login(&s.base, "eve@x.org", "long enough pw").await;
-    let me = eve.get("/api/me").await.1;
+    let me = eve.get("/api/v1/me").await.1;
     assert_eq!(me["councils"], json!([1, 3]));
     assert_eq!(me["role"], "member");
     // An API token works without a cookie or CSRF token; a wrong one does not.
-    let (st, t) = eve.post("/api/tokens", json!({})).await;
+    let (st, t) = eve.post("/api/v1/tokens", json!({})).await;
     assert_eq!(st, StatusCode::CREATED);
     let mut bot = Client::anonymous(&s.base);
     bot.bearer = t["token"].as_str().map(String::from);
     let (st, _) = bot
         .post(
-            "/api/rounds/1/needs",
+            "/api/v1/rounds/1/needs",
             json!({"product": "wool", "quantity": 0.1}),
         )
         .await;
@@ -597,15 +947,15 @@ async fn issue_4_invitations_roles_and_api_tokens() {
     bot.bearer = Some("0".repeat(64));
     let (st, _) = bot
         .post(
-            "/api/rounds/1/needs",
+            "/api/v1/rounds/1/needs",
             json!({"product": "wool", "quantity": 0.1}),
         )
         .await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     // Signing out ends the session.
-    let (st, _) = eve.post("/api/logout", json!({})).await;
+    let (st, _) = eve.post("/api/v1/logout", json!({})).await;
     assert_eq!(st, StatusCode::OK);
-    let (st, _) = eve.get("/api/me").await;
+    let (st, _) = eve.get("/api/v1/me").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
 }
 
@@ -619,7 +969,7 @@ async fn issue_4_concurrent_duplicate_sign_ups_make_one_account() {
         let anon = anon.clone();
         async move {
             anon.post(
-                "/api/signup",
+                "/api/v1/signup",
                 json!({"email": "same@x.org", "password": "long enough pw", "name": "S"}),
             )
             .await
@@ -635,7 +985,7 @@ async fn issue_4_concurrent_duplicate_sign_ups_make_one_account() {
     assert!(codes
         .iter()
         .all(|c| *c == StatusCode::CREATED || *c == StatusCode::CONFLICT));
-    let (st, _) = anon.get("/api/health").await;
+    let (st, _) = anon.get("/api/v1/health").await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(s.state.log.read(|c| c.ledger.members.len()), 6);
 }

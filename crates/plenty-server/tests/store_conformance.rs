@@ -4,7 +4,7 @@
 mod support;
 
 use plenty_ledger::{Entry, Event, GENESIS};
-use plenty_server::store::{self, Account, Invitation, Session};
+use plenty_server::store::{self, Account, Invitation, Session, StoreError};
 use support::*;
 
 fn chain(n: u64) -> Vec<Entry> {
@@ -49,13 +49,30 @@ async fn conformance(url: &str) {
     assert_eq!(s.log().await.unwrap(), entries);
     // A duplicate position is refused and leaves the log as it was (append-only).
     assert!(s.append(&entries[4..], &[]).await.is_err());
+    assert!(
+        matches!(
+            s.append(&entries[4..], &[]).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "a position that exists is a conflict"
+    );
     // A duplicate e-mail is refused, with its entries: the transaction is all or nothing.
     let more = chain(6);
     let dup = Account {
         member: 8,
         ..account.clone()
     };
-    assert!(s.append(&more[5..], &[dup]).await.is_err());
+    assert!(s
+        .append(&more[5..], std::slice::from_ref(&dup))
+        .await
+        .is_err());
+    assert!(
+        matches!(
+            s.append(&more[5..], &[dup]).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "an e-mail that exists is a conflict"
+    );
     assert_eq!(s.log().await.unwrap(), entries);
     assert_eq!(
         s.account_by_email("x@y.org").await.unwrap().unwrap().member,
@@ -82,16 +99,46 @@ async fn conformance(url: &str) {
     s.create_invitation(
         "i1",
         &Invitation {
-            councils: "1,2".into(),
-            role: "member".into(),
+            councils: vec![1, 2],
+            role: plenty_ledger::Role::Member,
         },
     )
     .await
     .unwrap();
     let (a, b) = tokio::join!(s.take_invitation("i1"), s.take_invitation("i1"));
-    let taken: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+    let taken: Vec<_> = [a, b]
+        .into_iter()
+        .filter_map(|r| match r {
+            Ok(inv) => Some(inv),
+            Err(StoreError::NotFound(_)) => None,
+            Err(e) => panic!("{e}"),
+        })
+        .collect();
     assert_eq!(taken.len(), 1);
-    assert_eq!(taken[0].councils, "1,2");
+    assert_eq!(taken[0].councils, [1, 2]);
+    assert_eq!(taken[0].role, plenty_ledger::Role::Member);
+    assert!(matches!(
+        s.take_invitation("i1").await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.take_invitation("never issued").await,
+        Err(StoreError::NotFound(_))
+    ));
+    s.create_invitation(
+        "i2",
+        &Invitation {
+            councils: vec![],
+            role: plenty_ledger::Role::Facilitator,
+        },
+    )
+    .await
+    .unwrap();
+    let i2 = s.take_invitation("i2").await.unwrap();
+    assert!(i2.councils.is_empty());
+    assert_eq!(i2.role, plenty_ledger::Role::Facilitator);
+    // The schema is at the latest version.
+    assert_eq!(s.schema_version().await.unwrap(), 1);
     // Reopening finds everything.
     drop(s);
     let s = store::open(url).await.unwrap();

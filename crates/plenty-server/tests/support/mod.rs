@@ -50,12 +50,12 @@ pub async fn pg_url() -> Option<String> {
     Some(format!("{prefix}/{name}"))
 }
 
-/// A running server.
+/// A running server (stopped when dropped).
 pub struct Server {
     pub base: String,
     pub state: AppState,
     pub url: String,
-    task: tokio::task::JoinHandle<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl Drop for Server {
@@ -70,12 +70,18 @@ pub async fn start(url: &str, settings: Settings, demo: bool) -> Server {
     if demo {
         plenty_server::demo::load(&state).await.unwrap();
     }
+    serve_state(state, url).await
+}
+
+/// Serves a state on loopback.
+pub async fn serve_state(state: AppState, url: &str) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = plenty_server::router(state.clone());
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
+    let task = tokio::spawn(plenty_server::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
     Server {
         base: format!("http://{addr}"),
         state,
@@ -110,7 +116,7 @@ impl Client {
         let mut c = Client::anonymous(base);
         let r = c
             .http
-            .post(format!("{base}/api/login"))
+            .post(format!("{base}/api/v1/login"))
             .json(&serde_json::json!({"email": email, "password": password}))
             .send()
             .await
@@ -190,9 +196,9 @@ impl Client {
     }
 }
 
-/// The log as `GET /api/audit/export` gives it to anyone.
+/// The log as `GET /api/v1/audit/export` gives it to anyone.
 pub async fn export(base: &str) -> String {
-    reqwest::get(format!("{base}/api/audit/export"))
+    reqwest::get(format!("{base}/api/v1/audit/export"))
         .await
         .unwrap()
         .text()
@@ -208,7 +214,7 @@ pub fn entries(s: &Server) -> u64 {
 /// Waits until the round's plan is recorded (or fails after 60 s).
 pub async fn wait_for_plan(c: &Client, round: u64) -> Value {
     for _ in 0..600 {
-        let (_, j) = c.get(&format!("/api/rounds/{round}/plan")).await;
+        let (_, j) = c.get(&format!("/api/v1/rounds/{round}/plan")).await;
         if j["state"] == "done" {
             return j;
         }

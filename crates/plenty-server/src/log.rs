@@ -64,7 +64,7 @@ impl Log {
         let entries = store.log().await?;
         // One replay both verifies the log and rebuilds the state.
         let (report, ledger) = plenty_ledger::verify_and_replay(&entries, false);
-        if let Some((seq, why)) = &report.first_bad {
+        if let Some(plenty_ledger::BadEntry { seq, reason: why }) = &report.first_bad {
             anyhow::bail!(
                 "the log in the {} database does not verify at entry {seq}: {why}. It was changed behind the service's back; `plenty audit verify` on an export tells more",
                 store.backend()
@@ -170,10 +170,11 @@ async fn writer(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<Write>) {
             .flat_map(|w| w.accounts.iter().cloned())
             .collect();
         if let Err(e) = store.append(&entries, &accounts).await {
-            eprintln!(
-                "plenty serve: writing {} log entries to {} failed: {e:#}. Stopping: nothing unacknowledged is lost, and a restart replays the database.",
-                entries.len(),
-                store.backend()
+            tracing::error!(
+                entries = entries.len(),
+                backend = store.backend(),
+                error = %e,
+                "writing log entries failed. Stopping: nothing unacknowledged is lost, and a restart replays the database"
             );
             std::process::exit(3);
         }

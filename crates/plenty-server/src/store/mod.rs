@@ -11,10 +11,15 @@
 //!
 //! [`Store::append`] returns only after the rows are durable (SQLite in WAL mode with
 //! `synchronous=FULL`; PostgreSQL's default commit), which is what "acknowledged" means.
+//!
+//! The schema is versioned: [`migrate`] applies the embedded migrations when a store opens.
+//! Errors are typed ([`StoreError`]): the API answers a missing thing with 404 and a
+//! duplicate with 409, and anything else as the service's own failure.
 
-use anyhow::{Context, Result};
+pub mod migrate;
+
 use async_trait::async_trait;
-use plenty_ledger::Entry;
+use plenty_ledger::{CouncilId, Entry, MemberId, Role};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -22,11 +27,47 @@ use sqlx::sqlite::{
 use sqlx::Row;
 use std::str::FromStr;
 
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// What was asked for does not exist (or no longer: an invitation already used).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A row with the same key exists (a log position, an e-mail, a token).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A stored value does not read back (a log entry that is not an event, a secret that is
+    /// not hex): the database was changed by something other than the service.
+    #[error("the stored data is not valid: {0}")]
+    Corrupt(String),
+    /// The database's schema cannot be brought to this version.
+    #[error("schema migration: {0}")]
+    Migration(String),
+    /// The database failed or cannot be reached.
+    #[error("database: {0}")]
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound("no such row".into()),
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict(d.message().to_string())
+            }
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+/// The store's result.
+pub type StoreResult<T, E = StoreError> = std::result::Result<T, E>;
+
 /// A member's sign-in record (private: never in the log).
 #[derive(Debug, Clone)]
 pub struct Account {
     /// The member's number in the log.
-    pub member: u64,
+    pub member: MemberId,
     /// E-mail, lowercased.
     pub email: String,
     /// PHC string of the argon2id hash.
@@ -41,18 +82,46 @@ pub struct Session {
     /// SHA-256 of the cookie's token.
     pub token_hash: String,
     /// Whose.
-    pub member: u64,
+    pub member: MemberId,
     /// Milliseconds since the epoch when it ends.
     pub expires: i64,
 }
 
 /// An invitation to join.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invitation {
-    /// Councils the new member joins (comma-separated numbers).
-    pub councils: String,
-    /// `member` or `facilitator`.
-    pub role: String,
+    /// Councils the new member joins.
+    pub councils: Vec<CouncilId>,
+    /// The new member's role.
+    pub role: Role,
+}
+
+impl Invitation {
+    /// The councils as stored: comma-separated numbers.
+    fn councils_text(&self) -> String {
+        self.councils
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// From its stored columns.
+    fn from_columns(councils: &str, role: &str) -> StoreResult<Invitation> {
+        Ok(Invitation {
+            councils: councils
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse()
+                        .map_err(|_| StoreError::Corrupt(format!("invitation council {s:?}")))
+                })
+                .collect::<StoreResult<_>>()?,
+            role: role
+                .parse()
+                .map_err(|e: String| StoreError::Corrupt(format!("invitation role: {e}")))?,
+        })
+    }
 }
 
 /// The storage the service needs.
@@ -61,47 +130,63 @@ pub trait Store: Send + Sync {
     /// Which backend, for messages.
     fn backend(&self) -> &'static str;
     /// Appends log entries (and, when a member joins by sign-up, their account) in one
-    /// transaction; returns once durable.
-    async fn append(&self, entries: &[Entry], accounts: &[Account]) -> Result<()>;
+    /// transaction; returns once durable. A position or e-mail that exists is a
+    /// [`StoreError::Conflict`], and nothing is written.
+    async fn append(&self, entries: &[Entry], accounts: &[Account]) -> StoreResult<()>;
     /// The whole log, in order.
-    async fn log(&self) -> Result<Vec<Entry>>;
+    async fn log(&self) -> StoreResult<Vec<Entry>>;
     /// The service's secret key, created on first use.
-    async fn secret(&self) -> Result<Vec<u8>>;
+    async fn secret(&self) -> StoreResult<Vec<u8>>;
     /// An account by e-mail.
-    async fn account_by_email(&self, email: &str) -> Result<Option<Account>>;
+    async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>>;
     /// An account by member.
-    async fn account(&self, member: u64) -> Result<Option<Account>>;
+    async fn account(&self, member: MemberId) -> StoreResult<Option<Account>>;
     /// Stores a session.
-    async fn create_session(&self, s: &Session) -> Result<()>;
+    async fn create_session(&self, s: &Session) -> StoreResult<()>;
     /// A session by token hash.
-    async fn session(&self, token_hash: &str) -> Result<Option<Session>>;
-    /// Ends a session.
-    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>>;
+    /// Ends a session (nothing to do if it has ended).
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Stores an API token.
-    async fn create_api_token(&self, token_hash: &str, member: u64) -> Result<()>;
+    async fn create_api_token(&self, token_hash: &str, member: MemberId) -> StoreResult<()>;
     /// The member of an API token.
-    async fn api_token(&self, token_hash: &str) -> Result<Option<u64>>;
+    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<MemberId>>;
     /// Stores an invitation.
-    async fn create_invitation(&self, code_hash: &str, inv: &Invitation) -> Result<()>;
-    /// Uses an invitation up: returns it once, then never again.
-    async fn take_invitation(&self, code_hash: &str) -> Result<Option<Invitation>>;
-    /// Overwrites a log entry's event text. Only for tests of tamper detection: the service
-    /// never calls it.
-    async fn tamper(&self, seq: u64, event_json: &str) -> Result<()>;
+    async fn create_invitation(&self, code_hash: &str, inv: &Invitation) -> StoreResult<()>;
+    /// Uses an invitation up: returns it once; after that, or for an unknown code,
+    /// [`StoreError::NotFound`].
+    async fn take_invitation(&self, code_hash: &str) -> StoreResult<Invitation>;
+    /// The schema version the database is at.
+    async fn schema_version(&self) -> StoreResult<i64>;
 }
 
-const SCHEMA: &[&str] = &[
-    "CREATE TABLE IF NOT EXISTS log_entries (seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, prev TEXT NOT NULL, event TEXT NOT NULL, hash TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS accounts (member BIGINT PRIMARY KEY, email TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, name TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, member BIGINT NOT NULL, expires BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS api_tokens (token_hash TEXT PRIMARY KEY, member BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS invitations (code_hash TEXT PRIMARY KEY, councils TEXT NOT NULL, role TEXT NOT NULL, used BIGINT NOT NULL DEFAULT 0)",
-    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-];
+/// Changing the log behind the service's back, for the tests that show it is found. Not part
+/// of [`Store`]: the service cannot call it, and it exists only with the `test-support`
+/// feature.
+#[cfg(any(test, feature = "test-support"))]
+#[async_trait]
+pub trait TamperForTests: Send + Sync {
+    /// Overwrites a log entry's event text.
+    async fn tamper(&self, seq: u64, event_json: &str) -> StoreResult<()>;
+}
 
-fn entry_from(seq: i64, at: i64, prev: String, event: String, hash: String) -> Result<Entry> {
-    let event = serde_json::from_str(&event)
-        .with_context(|| format!("log entry {seq}: its event is not valid JSON of an event"))?;
+/// Opens the store named by a URL for tampering (see [`TamperForTests`]).
+#[cfg(any(test, feature = "test-support"))]
+pub async fn open_for_tampering(url: &str) -> StoreResult<Box<dyn TamperForTests>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Box::new(PgStore::open(url).await?))
+    } else {
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        Ok(Box::new(SqliteStore::open(path).await?))
+    }
+}
+
+fn entry_from(seq: i64, at: i64, prev: String, event: String, hash: String) -> StoreResult<Entry> {
+    let event = serde_json::from_str(&event).map_err(|e| {
+        StoreError::Corrupt(format!(
+            "log entry {seq}: its event is not valid JSON of an event: {e}"
+        ))
+    })?;
     Ok(Entry {
         seq: seq as u64,
         at: at as u64,
@@ -112,7 +197,7 @@ fn entry_from(seq: i64, at: i64, prev: String, event: String, hash: String) -> R
 }
 
 /// An account from a row of `accounts` (either backend).
-fn account_from<R: Row>(r: &R) -> Result<Account>
+fn account_from<R: Row>(r: &R) -> StoreResult<Account>
 where
     for<'a> &'a str: sqlx::ColumnIndex<R>,
     for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
@@ -126,15 +211,17 @@ where
     })
 }
 
-fn new_secret() -> Result<String> {
+fn new_secret() -> StoreResult<String> {
     let mut b = [0u8; 32];
-    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    getrandom::fill(&mut b)
+        .map_err(|e| StoreError::Database(sqlx::Error::Protocol(format!("no randomness: {e}"))))?;
     Ok(hex::encode(b))
 }
 
 /// Opens the store named by a URL: `postgres://…` or `postgresql://…` for PostgreSQL,
-/// `sqlite://path` or a plain path for SQLite (created if missing).
-pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>> {
+/// `sqlite://path` or a plain path for SQLite (created if missing). Brings its schema to the
+/// latest version.
+pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(std::sync::Arc::new(PgStore::open(url).await?))
     } else {
@@ -149,10 +236,10 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (or creates) the database file.
-    pub async fn open(path: &str) -> Result<Self> {
+    /// Opens (or creates) the database file and migrates it.
+    pub async fn open(path: &str) -> StoreResult<Self> {
         let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
-            .with_context(|| format!("{path}: not a usable SQLite path"))?
+            .map_err(StoreError::Database)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
@@ -161,10 +248,12 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(opts)
             .await
-            .with_context(|| format!("{path}: cannot open the SQLite database"))?;
-        for s in SCHEMA {
-            sqlx::query(*s).execute(&pool).await?;
-        }
+            .map_err(|e| {
+                StoreError::Database(sqlx::Error::Configuration(
+                    format!("{path}: cannot open the SQLite database: {e}").into(),
+                ))
+            })?;
+        migrate::sqlite(&pool, migrate::SQLITE).await?;
         Ok(SqliteStore { pool })
     }
 }
@@ -175,16 +264,18 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Connects and creates the tables if needed.
-    pub async fn open(url: &str) -> Result<Self> {
+    /// Connects and migrates the database.
+    pub async fn open(url: &str) -> StoreResult<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .connect(url)
             .await
-            .context("cannot connect to PostgreSQL")?;
-        for s in SCHEMA {
-            sqlx::query(*s).execute(&pool).await?;
-        }
+            .map_err(|e| {
+                StoreError::Database(sqlx::Error::Configuration(
+                    format!("cannot connect to PostgreSQL: {e}").into(),
+                ))
+            })?;
+        migrate::postgres(&pool, migrate::POSTGRES).await?;
         Ok(PgStore { pool })
     }
 }
@@ -199,7 +290,7 @@ macro_rules! store_impl {
                 $name
             }
 
-            async fn append(&self, entries: &[Entry], accounts: &[Account]) -> Result<()> {
+            async fn append(&self, entries: &[Entry], accounts: &[Account]) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
                 for a in accounts {
                     sqlx::query($p(
@@ -213,7 +304,8 @@ macro_rules! store_impl {
                     .await?;
                 }
                 for e in entries {
-                    let event = serde_json::to_string(&e.event)?;
+                    let event = serde_json::to_string(&e.event)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                     sqlx::query($p(
                         "INSERT INTO log_entries (seq, at, prev, event, hash) VALUES (?, ?, ?, ?, ?)",
                     ))
@@ -229,7 +321,7 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn log(&self) -> Result<Vec<Entry>> {
+            async fn log(&self) -> StoreResult<Vec<Entry>> {
                 let rows = sqlx::query("SELECT seq, at, prev, event, hash FROM log_entries ORDER BY seq")
                     .fetch_all(&self.pool)
                     .await?;
@@ -246,7 +338,7 @@ macro_rules! store_impl {
                     .collect()
             }
 
-            async fn secret(&self) -> Result<Vec<u8>> {
+            async fn secret(&self) -> StoreResult<Vec<u8>> {
                 let candidate = new_secret()?;
                 // Insert if missing, then read: two processes starting at once agree.
                 sqlx::query($p(
@@ -259,10 +351,10 @@ macro_rules! store_impl {
                     .fetch_one(&self.pool)
                     .await?;
                 let v: String = row.try_get("value")?;
-                hex::decode(v).context("the stored secret is not hex")
+                hex::decode(v).map_err(|_| StoreError::Corrupt("the stored secret is not hex".into()))
             }
 
-            async fn account_by_email(&self, email: &str) -> Result<Option<Account>> {
+            async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>> {
                 let row = sqlx::query($p(
                     "SELECT member, email, password_hash, name FROM accounts WHERE email = ?",
                 ))
@@ -272,7 +364,7 @@ macro_rules! store_impl {
                 row.map(|r| account_from(&r)).transpose()
             }
 
-            async fn account(&self, member: u64) -> Result<Option<Account>> {
+            async fn account(&self, member: MemberId) -> StoreResult<Option<Account>> {
                 let row = sqlx::query($p(
                     "SELECT member, email, password_hash, name FROM accounts WHERE member = ?",
                 ))
@@ -282,7 +374,7 @@ macro_rules! store_impl {
                 row.map(|r| account_from(&r)).transpose()
             }
 
-            async fn create_session(&self, s: &Session) -> Result<()> {
+            async fn create_session(&self, s: &Session) -> StoreResult<()> {
                 sqlx::query($p(
                     "INSERT INTO sessions (token_hash, member, expires) VALUES (?, ?, ?)",
                 ))
@@ -294,14 +386,14 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+            async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
                 let row = sqlx::query($p(
                     "SELECT token_hash, member, expires FROM sessions WHERE token_hash = ?",
                 ))
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await?;
-                row.map(|r| -> Result<Session> {
+                row.map(|r| -> StoreResult<Session> {
                     Ok(Session {
                         token_hash: r.try_get("token_hash")?,
                         member: r.try_get::<i64, _>("member")? as u64,
@@ -311,7 +403,7 @@ macro_rules! store_impl {
                 .transpose()
             }
 
-            async fn delete_session(&self, token_hash: &str) -> Result<()> {
+            async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
                 sqlx::query($p("DELETE FROM sessions WHERE token_hash = ?"))
                     .bind(token_hash)
                     .execute(&self.pool)
@@ -319,7 +411,7 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn create_api_token(&self, token_hash: &str, member: u64) -> Result<()> {
+            async fn create_api_token(&self, token_hash: &str, member: MemberId) -> StoreResult<()> {
                 sqlx::query($p("INSERT INTO api_tokens (token_hash, member) VALUES (?, ?)"))
                     .bind(token_hash)
                     .bind(member as i64)
@@ -328,28 +420,28 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn api_token(&self, token_hash: &str) -> Result<Option<u64>> {
+            async fn api_token(&self, token_hash: &str) -> StoreResult<Option<MemberId>> {
                 let row = sqlx::query($p("SELECT member FROM api_tokens WHERE token_hash = ?"))
                     .bind(token_hash)
                     .fetch_optional(&self.pool)
                     .await?;
-                row.map(|r| -> Result<u64> { Ok(r.try_get::<i64, _>("member")? as u64) })
+                row.map(|r| -> StoreResult<u64> { Ok(r.try_get::<i64, _>("member")? as u64) })
                     .transpose()
             }
 
-            async fn create_invitation(&self, code_hash: &str, inv: &Invitation) -> Result<()> {
+            async fn create_invitation(&self, code_hash: &str, inv: &Invitation) -> StoreResult<()> {
                 sqlx::query($p(
                     "INSERT INTO invitations (code_hash, councils, role, used) VALUES (?, ?, ?, 0)",
                 ))
                 .bind(code_hash)
-                .bind(&inv.councils)
-                .bind(&inv.role)
+                .bind(inv.councils_text())
+                .bind(inv.role.name())
                 .execute(&self.pool)
                 .await?;
                 Ok(())
             }
 
-            async fn take_invitation(&self, code_hash: &str) -> Result<Option<Invitation>> {
+            async fn take_invitation(&self, code_hash: &str) -> StoreResult<Invitation> {
                 // One statement marks it used and tells whether it was unused: an invitation
                 // cannot be taken twice, even by two requests at once.
                 let done = sqlx::query($p(
@@ -359,7 +451,7 @@ macro_rules! store_impl {
                 .execute(&self.pool)
                 .await?;
                 if done.rows_affected() != 1 {
-                    return Ok(None);
+                    return Err(StoreError::NotFound("this invitation is unknown or already used".into()));
                 }
                 let row = sqlx::query($p(
                     "SELECT councils, role FROM invitations WHERE code_hash = ?",
@@ -367,13 +459,23 @@ macro_rules! store_impl {
                 .bind(code_hash)
                 .fetch_one(&self.pool)
                 .await?;
-                Ok(Some(Invitation {
-                    councils: row.try_get("councils")?,
-                    role: row.try_get("role")?,
-                }))
+                let councils: String = row.try_get("councils")?;
+                let role: String = row.try_get("role")?;
+                Invitation::from_columns(&councils, &role)
             }
 
-            async fn tamper(&self, seq: u64, event_json: &str) -> Result<()> {
+            async fn schema_version(&self) -> StoreResult<i64> {
+                let row = sqlx::query("SELECT max(version) AS v FROM schema_migrations")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(row.try_get::<Option<i64>, _>("v")?.unwrap_or(0))
+            }
+        }
+
+        #[cfg(any(test, feature = "test-support"))]
+        #[async_trait]
+        impl TamperForTests for $ty {
+            async fn tamper(&self, seq: u64, event_json: &str) -> StoreResult<()> {
                 sqlx::query($p("UPDATE log_entries SET event = ? WHERE seq = ?"))
                     .bind(event_json)
                     .bind(seq as i64)

@@ -1,0 +1,899 @@
+//! Planning rounds: opening one, needs and proposals, ballots, moving through the phases (the
+//! ledger closes and counts the vote), the count, the effect of one's ballot, and the plan.
+
+use super::{
+    now_ms, ApiError, ApiJson, AppState, Caller, Created, Described, MaybeCaller, PlanJob,
+};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use plenty_ledger::planning::{compute_plan, PlanInputs, PlanOutcome};
+use plenty_ledger::state::RoundState;
+use plenty_ledger::tally::{Approvals, PriorityResult, QuorumResult, SplitResult};
+use plenty_ledger::{
+    compute_tally, Event, HoursSplit, Ledger, Phase, ProjectRule, ProposalId, RejectCode, Rejected,
+    RoundBallot, RoundId, RoundQuorum, RoundTally, TopicWeights,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The routes of this feature.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/rounds", post(open_round))
+        .route("/rounds/current", get(current_round))
+        .route("/rounds/{id}", get(round))
+        .route("/rounds/{id}/needs", post(register_need))
+        .route("/rounds/{id}/proposals", post(submit_proposal))
+        .route("/rounds/{id}/ballot", post(cast_ballot))
+        .route("/rounds/{id}/advance", post(advance))
+        .route("/rounds/{id}/plan", get(plan))
+        .route("/rounds/{id}/effect", get(my_effect))
+        .route("/rounds/{id}/tally", get(tally))
+        .route("/rounds/{id}/election.pb", get(election_pb))
+}
+
+/// New round body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewRound {
+    title: String,
+    #[serde(default)]
+    rule: Option<ProjectRule>,
+    #[serde(default)]
+    quorum: Option<RoundQuorum>,
+    #[serde(default)]
+    default_split: Option<HoursSplit>,
+}
+
+/// A round opened.
+#[derive(Debug, Serialize)]
+pub struct RoundCreated {
+    /// Its number.
+    pub round: RoundId,
+}
+
+impl Described for RoundCreated {
+    const NAME: &'static str = "RoundCreated";
+    fn examples() -> Vec<Self> {
+        vec![RoundCreated { round: 2 }]
+    }
+}
+
+/// `POST /rounds` (facilitator).
+pub async fn open_round(
+    State(st): State<AppState>,
+    c: Caller,
+    ApiJson(b): ApiJson<NewRound>,
+) -> Result<Created<RoundCreated>, ApiError> {
+    let round = st
+        .log
+        .append_with(Vec::new(), |l| {
+            let (id, e) = l.open_round(c.member, &b.title, b.rule, b.quorum, b.default_split)?;
+            Ok((vec![e], id))
+        })
+        .await?;
+    Ok(Created(RoundCreated { round }))
+}
+
+/// The needs of a round for one product.
+#[derive(Debug, Serialize)]
+pub struct NeedView {
+    /// The product.
+    pub product: String,
+    /// The quantities added up.
+    pub quantity: f64,
+    /// How many registrations.
+    pub registrations: usize,
+}
+
+/// A proposal.
+#[derive(Debug, Serialize)]
+pub struct ProposalView {
+    /// Its number.
+    pub id: ProposalId,
+    /// What it is.
+    pub title: String,
+    /// Its cost in hours.
+    pub cost_hours: f64,
+    /// Resources it uses.
+    pub resources: BTreeMap<String, f64>,
+    /// Whether the caller proposed it.
+    pub mine: bool,
+}
+
+/// The project vote, without its round-by-round explanation.
+#[derive(Debug, Serialize)]
+pub struct ProjectsSummary {
+    /// The rule.
+    pub rule: ProjectRule,
+    /// The budget in hours.
+    pub budget_hours: f64,
+    /// Funded proposals, in the order funded.
+    pub funded: Vec<ProposalId>,
+    /// Their hours.
+    pub spent_hours: f64,
+    /// Weighted approvals per proposal: `[proposal, weight]`.
+    pub approvals: Vec<Approvals>,
+}
+
+/// The count, without the rule's round-by-round explanation (which is at `…/tally`).
+#[derive(Debug, Serialize)]
+pub struct TallySummary {
+    /// The quorum.
+    pub quorum: QuorumResult,
+    /// The split of hours.
+    pub split: SplitResult,
+    /// The ten highest priorities; all of them (one per product) at `…/tally`.
+    pub priorities: Vec<PriorityResult>,
+    /// The project vote.
+    pub projects: ProjectsSummary,
+    /// Where the whole count is.
+    pub href: String,
+}
+
+/// The plan, in brief (all of it is at `…/plan`: it can be large, and a round is read often).
+#[derive(Debug, Serialize)]
+pub struct PlanSummary {
+    /// The solver's status.
+    pub status: String,
+    /// Plan fulfilment.
+    pub lambda: f64,
+    /// The working week it needs, hours.
+    pub working_week: f64,
+    /// Where the whole plan is.
+    pub href: String,
+}
+
+/// A round.
+#[derive(Debug, Serialize)]
+pub struct RoundView {
+    /// Its number.
+    pub id: RoundId,
+    /// Its title.
+    pub title: String,
+    /// Its phase.
+    pub phase: Phase,
+    /// How projects are chosen.
+    pub rule: ProjectRule,
+    /// When the vote counts.
+    pub quorum: RoundQuorum,
+    /// The split without a valid vote.
+    pub default_split: HoursSplit,
+    /// Needs per product.
+    pub needs: Vec<NeedView>,
+    /// Proposals.
+    pub proposals: Vec<ProposalView>,
+    /// Ballots counted (the last of each voter).
+    pub ballots: usize,
+    /// Ballots cast, replaced ones included.
+    pub ballots_cast: u64,
+    /// Members eligible.
+    pub eligible: usize,
+    /// Hours of the plan period.
+    pub total_hours: f64,
+    /// The count, once voting closed.
+    pub tally: Option<TallySummary>,
+    /// Where the plan's computation stands.
+    pub plan_job: Option<PlanJob>,
+    /// The plan in brief, once recorded.
+    pub plan: Option<PlanSummary>,
+    /// The caller's pseudonym in this round.
+    pub my_pseudonym: Option<String>,
+    /// The caller's ballot.
+    pub my_ballot: Option<RoundBallot>,
+}
+
+impl Described for RoundView {
+    const NAME: &'static str = "Round";
+    fn examples() -> Vec<Self> {
+        let t = example_tally();
+        vec![
+            RoundView {
+                id: 1,
+                title: "Plan for the coming year".into(),
+                phase: Phase::Plan,
+                rule: ProjectRule::EqualShares,
+                quorum: RoundQuorum::default(),
+                default_split: HoursSplit::DEFAULT,
+                needs: vec![NeedView {
+                    product: "bread".into(),
+                    quantity: 2.5,
+                    registrations: 2,
+                }],
+                proposals: vec![ProposalView {
+                    id: 1,
+                    title: "A clinic in the valley".into(),
+                    cost_hours: 900.0,
+                    resources: [("land".to_string(), 2.0)].into_iter().collect(),
+                    mine: false,
+                }],
+                ballots: 3,
+                ballots_cast: 4,
+                eligible: 5,
+                total_hours: 12000.0,
+                tally: Some(TallySummary {
+                    quorum: t.quorum.clone(),
+                    split: t.split.clone(),
+                    priorities: t.priorities.clone(),
+                    projects: ProjectsSummary {
+                        rule: t.projects.rule,
+                        budget_hours: t.projects.budget_hours,
+                        funded: t.projects.funded.clone(),
+                        spent_hours: t.projects.spent_hours,
+                        approvals: t.projects.approvals.clone(),
+                    },
+                    href: "/api/v1/rounds/1/tally".into(),
+                }),
+                plan_job: Some(PlanJob::Done),
+                plan: Some(PlanSummary {
+                    status: "optimal".into(),
+                    lambda: 1.25,
+                    working_week: 31.5,
+                    href: "/api/v1/rounds/1/plan".into(),
+                }),
+                my_pseudonym: Some("4c9c7285c8b794beb5861bc2a48ce3ed".into()),
+                my_ballot: Some(example_ballot()),
+            },
+            // As an anonymous reader sees a round that is still open.
+            RoundView {
+                id: 2,
+                title: "The next year".into(),
+                phase: Phase::Needs,
+                rule: ProjectRule::GreedyApproval,
+                quorum: RoundQuorum::default(),
+                default_split: HoursSplit::DEFAULT,
+                needs: vec![],
+                proposals: vec![],
+                ballots: 0,
+                ballots_cast: 0,
+                eligible: 5,
+                total_hours: 12000.0,
+                tally: None,
+                plan_job: None,
+                plan: None,
+                my_pseudonym: None,
+                my_ballot: None,
+            },
+        ]
+    }
+}
+
+fn example_ballot() -> RoundBallot {
+    RoundBallot {
+        approve: vec![1],
+        scores: [("bread".to_string(), 4)].into_iter().collect(),
+        split: Some(HoursSplit::DEFAULT),
+    }
+}
+
+/// A small count, for the description's examples.
+fn example_tally() -> RoundTally {
+    compute_tally(&plenty_ledger::tally::TallyInput {
+        eligible: 3,
+        rule: ProjectRule::EqualShares,
+        quorum: RoundQuorum::default(),
+        default_split: HoursSplit::DEFAULT,
+        total_hours: 12000.0,
+        proposals: vec![plenty_ledger::state::Proposal {
+            id: 1,
+            title: "A clinic in the valley".into(),
+            cost_hours: 900.0,
+            resources: BTreeMap::new(),
+            by: "4c9c7285c8b794beb5861bc2a48ce3ed".into(),
+        }],
+        products: vec!["bread".into()],
+        ballots: vec![(TopicWeights::ONE, example_ballot())],
+    })
+}
+
+fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) -> RoundView {
+    let my = me.map(|c| st.pseudonym(r.id, c.member));
+    let (plan_job, durable) = PlanJob::reported(st.plan_job(r.id).as_ref(), r.plan.is_some());
+    RoundView {
+        id: r.id,
+        title: r.title.clone(),
+        phase: r.phase,
+        rule: r.rule,
+        quorum: r.quorum,
+        default_split: r.default_split,
+        needs: r
+            .needs_by_product()
+            .into_iter()
+            .map(|(product, t)| NeedView {
+                product: product.to_string(),
+                quantity: t.quantity,
+                registrations: t.registrations,
+            })
+            .collect(),
+        proposals: r
+            .proposals
+            .values()
+            .map(|p| ProposalView {
+                id: p.id,
+                title: p.title.clone(),
+                cost_hours: p.cost_hours,
+                resources: p.resources.clone(),
+                mine: my.as_ref() == Some(&p.by),
+            })
+            .collect(),
+        ballots: r.ballots.len(),
+        ballots_cast: r.ballots_cast,
+        eligible: l.members.len(),
+        total_hours: l.total_hours(),
+        tally: r.tally.as_ref().map(|t| TallySummary {
+            quorum: t.quorum.clone(),
+            split: t.split.clone(),
+            priorities: t.priorities.iter().take(10).cloned().collect(),
+            projects: ProjectsSummary {
+                rule: t.projects.rule,
+                budget_hours: t.projects.budget_hours,
+                funded: t.projects.funded.clone(),
+                spent_hours: t.projects.spent_hours,
+                approvals: t.projects.approvals.clone(),
+            },
+            href: format!("{}/rounds/{}/tally", super::PREFIX, r.id),
+        }),
+        plan_job,
+        plan: r.plan.as_ref().filter(|_| durable).map(|p| PlanSummary {
+            status: p.outcome.status.clone(),
+            lambda: p.outcome.lambda,
+            working_week: p.outcome.working_week,
+            href: format!("{}/rounds/{}/plan", super::PREFIX, r.id),
+        }),
+        my_ballot: my.as_ref().and_then(|p| r.ballots.get(p)).cloned(),
+        my_pseudonym: my,
+    }
+}
+
+/// Reads a round under the lock.
+fn get_round<T>(
+    st: &AppState,
+    id: RoundId,
+    f: impl FnOnce(&Ledger, &RoundState) -> T,
+) -> Result<T, ApiError> {
+    st.log.read(|ch| {
+        let r = ch.ledger.round(id)?;
+        Ok(f(&ch.ledger, r))
+    })
+}
+
+/// `GET /rounds/{id}`.
+pub async fn round(
+    State(st): State<AppState>,
+    MaybeCaller(c): MaybeCaller,
+    Path(id): Path<RoundId>,
+) -> Result<Json<RoundView>, ApiError> {
+    get_round(&st, id, |l, r| Json(round_view(&st, l, r, c.as_ref())))
+}
+
+/// `GET /rounds/current`.
+pub async fn current_round(
+    State(st): State<AppState>,
+    MaybeCaller(c): MaybeCaller,
+) -> Result<Json<RoundView>, ApiError> {
+    st.log.read(|ch| {
+        let r = ch
+            .ledger
+            .latest_round()
+            .ok_or_else(|| Rejected::new(RejectCode::NotFound, "no round yet"))?;
+        Ok(Json(round_view(&st, &ch.ledger, r, c.as_ref())))
+    })
+}
+
+/// Need body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewNeed {
+    product: String,
+    quantity: f64,
+}
+
+/// A need registered.
+#[derive(Debug, Serialize)]
+pub struct NeedRegistered {
+    /// Always true.
+    pub registered: bool,
+}
+
+impl Described for NeedRegistered {
+    const NAME: &'static str = "NeedRegistered";
+    fn examples() -> Vec<Self> {
+        vec![NeedRegistered { registered: true }]
+    }
+}
+
+/// `POST /rounds/{id}/needs`.
+pub async fn register_need(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<RoundId>,
+    ApiJson(b): ApiJson<NewNeed>,
+) -> Result<Created<NeedRegistered>, ApiError> {
+    st.log
+        .append(Event::NeedRegistered {
+            round: id,
+            by: st.pseudonym(id, c.member),
+            product: b.product,
+            quantity: b.quantity,
+        })
+        .await?;
+    Ok(Created(NeedRegistered { registered: true }))
+}
+
+/// Proposal body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewProposal {
+    title: String,
+    cost_hours: f64,
+    #[serde(default)]
+    resources: BTreeMap<String, f64>,
+}
+
+/// A proposal submitted.
+#[derive(Debug, Serialize)]
+pub struct ProposalCreated {
+    /// Its number.
+    pub proposal: ProposalId,
+}
+
+impl Described for ProposalCreated {
+    const NAME: &'static str = "ProposalCreated";
+    fn examples() -> Vec<Self> {
+        vec![ProposalCreated { proposal: 4 }]
+    }
+}
+
+/// `POST /rounds/{id}/proposals`.
+pub async fn submit_proposal(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<RoundId>,
+    ApiJson(b): ApiJson<NewProposal>,
+) -> Result<Created<ProposalCreated>, ApiError> {
+    let by = st.pseudonym(id, c.member);
+    let proposal = st
+        .log
+        .append_with(Vec::new(), |l| {
+            let (pid, e) = l.submit_proposal(id, by, &b.title, b.cost_hours, b.resources);
+            Ok((vec![e], pid))
+        })
+        .await?;
+    Ok(Created(ProposalCreated { proposal }))
+}
+
+/// A ballot accepted.
+#[derive(Debug, Serialize)]
+pub struct BallotReceipt {
+    /// The voter's pseudonym in the round: find the ballot under it in the export.
+    pub receipt: String,
+    /// Whether it replaced an earlier ballot.
+    pub replaces: bool,
+}
+
+impl Described for BallotReceipt {
+    const NAME: &'static str = "BallotReceipt";
+    fn examples() -> Vec<Self> {
+        vec![BallotReceipt {
+            receipt: "4c9c7285c8b794beb5861bc2a48ce3ed".into(),
+            replaces: false,
+        }]
+    }
+}
+
+/// `POST /rounds/{id}/ballot`. A second ballot replaces the first; both are in the log.
+pub async fn cast_ballot(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<RoundId>,
+    ApiJson(b): ApiJson<RoundBallot>,
+) -> Result<Json<BallotReceipt>, ApiError> {
+    let voter = st.pseudonym(id, c.member);
+    let v = voter.clone();
+    let replaces = st
+        .log
+        .append_with(Vec::new(), move |l| {
+            let e = l.cast_ballot(id, v, b);
+            let replaces = matches!(e, Event::BallotCast { replaces: true, .. });
+            Ok((vec![e], replaces))
+        })
+        .await?;
+    Ok(Json(BallotReceipt {
+        receipt: voter,
+        replaces,
+    }))
+}
+
+/// Advance body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Advance {
+    to: Phase,
+}
+
+/// A round moved on.
+#[derive(Debug, Serialize)]
+pub struct PhaseChanged {
+    /// The round.
+    pub round: RoundId,
+    /// Its new phase.
+    pub phase: Phase,
+}
+
+impl Described for PhaseChanged {
+    const NAME: &'static str = "PhaseChanged";
+    fn examples() -> Vec<Self> {
+        vec![PhaseChanged {
+            round: 1,
+            phase: Phase::Voting,
+        }]
+    }
+}
+
+/// `POST /rounds/{id}/advance` (facilitator). Moving to `plan` closes the vote: the ledger
+/// gives the count to record with the phase change ([`Ledger::close_round`]), and the plan
+/// is computed in the background.
+pub async fn advance(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<RoundId>,
+    ApiJson(b): ApiJson<Advance>,
+) -> Result<Json<PhaseChanged>, ApiError> {
+    let secret = st.secret.clone();
+    st.log
+        .append_with(Vec::new(), move |l| {
+            let events = l.advance_round(id, b.to, c.member, |m| {
+                crate::auth::pseudonym(&secret, id, m)
+            })?;
+            Ok((events, ()))
+        })
+        .await?;
+    if b.to == Phase::Plan {
+        spawn_plan(st.clone(), id);
+    }
+    Ok(Json(PhaseChanged {
+        round: id,
+        phase: b.to,
+    }))
+}
+
+/// The threads plans are computed on: all cores but one, so that the service keeps a core
+/// for requests while a big plan computes. (Plans are the same bits on any number of threads.)
+fn plan_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores.saturating_sub(1).max(1))
+            .thread_name(|k| format!("plenty-plan-{k}"))
+            .build()
+            .expect("a thread pool for plans")
+    })
+}
+
+/// Computes a round's plan off the async runtime and records it.
+pub fn spawn_plan(st: AppState, id: RoundId) {
+    {
+        let mut jobs = st.plans.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(jobs.get(&id), Some(PlanJob::Computing { .. })) {
+            return;
+        }
+        jobs.insert(id, PlanJob::Computing { since: now_ms() });
+    }
+    tokio::spawn(async move {
+        let tol = st.settings.plan_tolerance;
+        let prepared = st.log.read(|ch| {
+            let inputs = ch.ledger.plan_inputs(id, tol, env!("CARGO_PKG_VERSION"))?;
+            let e = ch
+                .ledger
+                .economy
+                .as_ref()
+                .map(|x| x.parsed.clone())
+                .ok_or_else(|| Rejected::new(RejectCode::Conflict, "no economy"))?;
+            let start = ch.ledger.plan_start(&inputs);
+            Ok::<_, Rejected>((inputs, e, start))
+        });
+        let result = match prepared {
+            Err(r) => Err(r.message),
+            Ok((inputs, e, start)) => {
+                match tokio::task::spawn_blocking(move || {
+                    plan_pool().install(|| {
+                        compute_plan(&e, &inputs, start.as_ref().map(|p| &p.outcome))
+                            .map(|o| (inputs, o))
+                    })
+                })
+                .await
+                {
+                    Ok(Ok((inputs, outcome))) => st
+                        .log
+                        .append(Ledger::record_plan(id, inputs, outcome))
+                        .await
+                        .map_err(|e| format!("{e:?}")),
+                    Ok(Err(e)) => Err(e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+        };
+        if let Err(message) = &result {
+            tracing::warn!(round = id, %message, "the plan was not recorded");
+        }
+        let mut jobs = st.plans.lock().unwrap_or_else(|e| e.into_inner());
+        jobs.insert(
+            id,
+            match result {
+                Ok(()) => PlanJob::Done,
+                Err(message) => PlanJob::Failed { message },
+            },
+        );
+    });
+}
+
+/// A round's plan, or where its computation stands.
+#[derive(Debug, Serialize)]
+pub struct PlanView<I = PlanInputs, P = PlanOutcome> {
+    /// `computing`, `done` or `failed` (none: no plan yet and no job).
+    pub state: Option<&'static str>,
+    /// The job, if one ran since the service started.
+    pub job: Option<PlanJob>,
+    /// What the plan was computed from (as recorded in the log).
+    pub inputs: Option<I>,
+    /// The plan (as recorded in the log).
+    pub plan: Option<P>,
+}
+
+impl Described for PlanView {
+    const NAME: &'static str = "Plan";
+    /// The plan's inputs and outcome are as in the log's `plan_recorded` entries.
+    fn examples() -> Vec<Self> {
+        vec![
+            PlanView {
+                state: Some("computing"),
+                job: Some(PlanJob::Computing {
+                    since: 1_767_225_600_000,
+                }),
+                inputs: None,
+                plan: None,
+            },
+            PlanView {
+                state: Some("failed"),
+                job: Some(PlanJob::Failed {
+                    message: "no economy".into(),
+                }),
+                inputs: None,
+                plan: None,
+            },
+            PlanView {
+                state: None,
+                job: None,
+                inputs: None,
+                plan: None,
+            },
+        ]
+    }
+}
+
+fn job_state(job: &PlanJob) -> &'static str {
+    match job {
+        PlanJob::Computing { .. } => "computing",
+        PlanJob::Done => "done",
+        PlanJob::Failed { .. } => "failed",
+    }
+}
+
+/// `GET /rounds/{id}/plan`: the plan, or where its computation stands.
+pub async fn plan(
+    State(st): State<AppState>,
+    Path(id): Path<RoundId>,
+) -> Result<Response, ApiError> {
+    // Take the shared plan out under the lock; serialise it after.
+    let recorded = get_round(&st, id, |_, r| r.plan.clone())?;
+    let job = st.plan_job(id);
+    let (state, durable) = PlanJob::reported(job.as_ref(), recorded.is_some());
+    let shown = recorded.as_ref().filter(|_| durable);
+    Ok(Json(PlanView {
+        state: state.as_ref().map(job_state),
+        job,
+        inputs: shown.map(|p| &p.inputs),
+        plan: shown.map(|p| &p.outcome),
+    })
+    .into_response())
+}
+
+/// The count's main results, to compare with and without a ballot.
+#[derive(Debug, Serialize)]
+pub struct Outcome {
+    /// Funded proposals.
+    pub funded: Vec<ProposalId>,
+    /// The split of hours.
+    pub split: HoursSplit,
+    /// Whether the quorum was met.
+    pub quorum_met: bool,
+}
+
+impl Outcome {
+    fn of(t: &RoundTally) -> Self {
+        Outcome {
+            funded: t.projects.funded.clone(),
+            split: t.split.shares,
+            quorum_met: t.quorum.met,
+        }
+    }
+}
+
+/// Which results a ballot changed.
+#[derive(Debug, Serialize)]
+pub struct Changed {
+    /// The funded projects.
+    pub funded: bool,
+    /// The split of hours.
+    pub split: bool,
+    /// Whether the quorum was met.
+    pub quorum: bool,
+}
+
+/// What the caller's ballot changed in the count.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum BallotEffect {
+    /// The caller cast no ballot of their own.
+    NotVoted {
+        /// False.
+        voted: bool,
+        /// Why there is nothing to compare.
+        note: String,
+    },
+    /// The count with and without the caller's ballot.
+    Voted {
+        /// True.
+        voted: bool,
+        /// The ballot's weights per topic (`[projects, priorities, split]`).
+        weight: Option<TopicWeights>,
+        /// The count as recorded.
+        with_your_ballot: Outcome,
+        /// The count without the ballot and the votes delegated to it.
+        without_your_ballot: Outcome,
+        /// What differs.
+        changed: Changed,
+    },
+}
+
+impl Described for BallotEffect {
+    const NAME: &'static str = "BallotEffect";
+    fn examples() -> Vec<Self> {
+        let t = example_tally();
+        vec![
+            BallotEffect::Voted {
+                voted: true,
+                weight: Some(TopicWeights::ONE),
+                with_your_ballot: Outcome::of(&t),
+                without_your_ballot: Outcome {
+                    funded: vec![2],
+                    split: HoursSplit::DEFAULT,
+                    quorum_met: false,
+                },
+                changed: Changed {
+                    funded: true,
+                    split: false,
+                    quorum: true,
+                },
+            },
+            BallotEffect::Voted {
+                voted: true,
+                weight: None,
+                with_your_ballot: Outcome::of(&t),
+                without_your_ballot: Outcome::of(&t),
+                changed: Changed {
+                    funded: false,
+                    split: false,
+                    quorum: false,
+                },
+            },
+            BallotEffect::NotVoted {
+                voted: false,
+                note: NOT_VOTED.into(),
+            },
+        ]
+    }
+}
+
+const NOT_VOTED: &str = "you did not vote in this round (or your vote went through a delegation)";
+
+/// `GET /rounds/{id}/effect`: what the caller's ballot changed. The count is recomputed
+/// without the caller's ballot (and the votes delegated to it), and compared.
+pub async fn my_effect(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<RoundId>,
+) -> Result<Json<BallotEffect>, ApiError> {
+    let me = st.pseudonym(id, c.member);
+    // Under the lock only gather; the recount (the Method of Equal Shares over every ballot)
+    // runs after, off the async runtime.
+    let gathered = st.log.read(|ch| ch.ledger.ballot_effect_inputs(id, &me))?;
+    let Some(g) = gathered else {
+        return Ok(Json(BallotEffect::NotVoted {
+            voted: false,
+            note: NOT_VOTED.into(),
+        }));
+    };
+    let without = g.without;
+    let counter = tokio::task::spawn_blocking(move || compute_tally(&without))
+        .await
+        .map_err(ApiError::internal)?;
+    let (with, without) = (Outcome::of(&g.actual), Outcome::of(&counter));
+    Ok(Json(BallotEffect::Voted {
+        voted: true,
+        weight: g.weight,
+        changed: Changed {
+            funded: with.funded != without.funded,
+            split: with.split != without.split,
+            quorum: with.quorum_met != without.quorum_met,
+        },
+        with_your_ballot: with,
+        without_your_ballot: without,
+    }))
+}
+
+impl Described for RoundTally {
+    const NAME: &'static str = "Tally";
+    fn examples() -> Vec<Self> {
+        vec![example_tally()]
+    }
+}
+
+/// `GET /rounds/{id}/tally`: the whole count, with the rule's round-by-round explanation.
+pub async fn tally(
+    State(st): State<AppState>,
+    Path(id): Path<RoundId>,
+) -> Result<Response, ApiError> {
+    let t = get_round(&st, id, |_, r| r.tally.clone())?.ok_or_else(ApiError::not_counted)?;
+    Ok(Json(t.as_ref()).into_response())
+}
+
+/// `GET /rounds/{id}/election.pb`: the counted project vote as a pabulib file, to rerun
+/// with pabutools or any other implementation. META names the rule and, for the Method of
+/// Equal Shares, the exact per-voter increment of its completion (`plenty_increment`, a
+/// fraction); VOTES carry ballot pseudonyms and weights (delegated votes).
+pub async fn election_pb(
+    State(st): State<AppState>,
+    Path(id): Path<RoundId>,
+) -> Result<Response, ApiError> {
+    let plenty_ledger::RoundElection {
+        election,
+        voters,
+        completion,
+        rule,
+    } = get_round(&st, id, |l, _| l.round_election(id))?.ok_or_else(ApiError::not_counted)?;
+    let mut meta = vec![
+        (
+            "description".to_string(),
+            format!("plenty round {id}: common projects"),
+        ),
+        ("country".to_string(), "plenty".to_string()),
+        ("unit".to_string(), "hours".to_string()),
+    ];
+    match (rule, &completion) {
+        (ProjectRule::EqualShares, plenty_core::vote::Completion::IncrementThenGreedy { step }) => {
+            meta.push(("rule".into(), "equal-shares".into()));
+            meta.push(("plenty_rule".into(), "mes-cost+increment+greedy".into()));
+            meta.push(("plenty_increment".into(), step.to_string()));
+        }
+        (ProjectRule::EqualShares, _) => {
+            meta.push(("rule".into(), "equal-shares".into()));
+            meta.push(("plenty_rule".into(), "mes-cost+greedy".into()));
+        }
+        (ProjectRule::GreedyApproval, _) => {
+            meta.push(("rule".into(), "greedy".into()));
+            meta.push(("plenty_rule".into(), "greedy-cost".into()));
+        }
+    }
+    let pb = plenty_io::pabulib::Pabulib {
+        meta,
+        vote_type: plenty_io::pabulib::VoteType::Approval,
+        election,
+        voter_ids: voters,
+    };
+    let text = plenty_io::pabulib::to_pabulib_string(&pb).map_err(ApiError::internal)?;
+    Ok(([("content-type", "text/plain; charset=utf-8")], text).into_response())
+}
