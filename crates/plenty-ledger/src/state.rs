@@ -78,6 +78,8 @@ impl Rejected {
     }
 }
 
+mod rules;
+
 fn reject(code: RejectCode, message: impl Into<String>) -> Rejected {
     Rejected::new(code, message)
 }
@@ -386,7 +388,8 @@ impl Ledger {
         Ok(())
     }
 
-    /// Checks an event against the rules without applying it.
+    /// Checks an event against the rules without applying it: one rule set per kind of event
+    /// (`state/rules.rs`), the same for the service writing and for `plenty audit verify`.
     pub fn check(&self, event: &Event) -> Result<(), Rejected> {
         if self.name.is_none() && !matches!(event, Event::FederationFounded { .. }) {
             return Err(reject(
@@ -398,79 +401,18 @@ impl Ledger {
             Event::FederationFounded {
                 name,
                 weeks_per_period,
-            } => {
-                if self.name.is_some() {
-                    return Err(reject(
-                        RejectCode::Conflict,
-                        "the federation is already founded",
-                    ));
-                }
-                if name.trim().is_empty() {
-                    return Err(reject(RejectCode::Invalid, "the federation needs a name"));
-                }
-                positive("weeks_per_period", *weeks_per_period)?;
-            }
+            } => self.check_federation_founded(name, *weeks_per_period),
             Event::CouncilFounded {
                 council,
                 name,
                 processes,
                 ..
-            } => {
-                if processes
-                    .iter()
-                    .any(|p| p.trim().is_empty() || p.len() > MAX_TITLE)
-                {
-                    return Err(reject(
-                        RejectCode::Invalid,
-                        "a process name must have 1 to 200 characters",
-                    ));
-                }
-                if self.councils.contains_key(council) {
-                    return Err(reject(
-                        RejectCode::Conflict,
-                        format!("council {council} exists"),
-                    ));
-                }
-                if name.trim().is_empty() || name.len() > MAX_TITLE {
-                    return Err(reject(
-                        RejectCode::Invalid,
-                        "a council needs a name of 1 to 200 characters",
-                    ));
-                }
-            }
+            } => self.check_council_founded(council, name, processes),
             Event::MemberJoined {
                 member, councils, ..
-            } => {
-                if self.members.contains_key(member) {
-                    return Err(reject(
-                        RejectCode::Conflict,
-                        format!("member {member} exists"),
-                    ));
-                }
-                if let Some(c) = councils.iter().find(|c| !self.councils.contains_key(c)) {
-                    return Err(reject(RejectCode::NotFound, format!("no council {c}")));
-                }
-            }
+            } => self.check_member_joined(member, councils),
             Event::EconomyImported { by, text, sha256 } => {
-                self.require_facilitator(*by)?;
-                if let Some(r) = self.current_round() {
-                    if r.phase != Phase::Needs {
-                        return Err(reject(RejectCode::WrongPhase,
-                            format!(
-                                "round {} is past its needs phase; import the economy before voting or after the round",
-                                r.id
-                            ),
-                        ));
-                    }
-                }
-                let actual = crate::chain::sha256_hex(text.as_bytes());
-                if &actual != sha256 {
-                    return Err(reject(
-                        RejectCode::Mismatch,
-                        format!("the economy's recorded hash {sha256} is not its hash {actual}"),
-                    ));
-                }
-                parse_economy(text).map_err(|e| reject(RejectCode::Invalid, e.to_string()))?;
+                self.check_economy_imported(by, text, sha256)
             }
             Event::RoundOpened {
                 round,
@@ -479,54 +421,13 @@ impl Ledger {
                 rule: _,
                 quorum,
                 default_split,
-            } => {
-                self.require_facilitator(*by)?;
-                self.economy()?;
-                if let Some(r) = self.current_round() {
-                    return Err(reject(
-                        RejectCode::Conflict,
-                        format!("round {} is still open (phase {})", r.id, r.phase.name()),
-                    ));
-                }
-                if self.rounds.contains_key(round) || self.rounds.keys().any(|k| k > round) {
-                    return Err(reject(
-                        RejectCode::Conflict,
-                        format!("round {round} exists"),
-                    ));
-                }
-                if title.trim().is_empty() || title.len() > MAX_TITLE {
-                    return Err(reject(
-                        RejectCode::Invalid,
-                        "a round needs a title of 1 to 200 characters",
-                    ));
-                }
-                if !(0.0..=1.0).contains(&quorum.min_turnout) {
-                    return Err(reject(
-                        RejectCode::Invalid,
-                        "quorum.min_turnout must be between 0 and 1",
-                    ));
-                }
-                check_split(default_split)?;
-            }
+            } => self.check_round_opened(round, title, by, quorum, default_split),
             Event::NeedRegistered {
                 round,
                 by: _,
                 product,
                 quantity,
-            } => {
-                self.round_in(
-                    *round,
-                    RoundAction::RegisterNeed.phase(),
-                    RoundAction::RegisterNeed.doing(),
-                )?;
-                if self.economy()?.product_index(product).is_none() {
-                    return Err(reject(
-                        RejectCode::Invalid,
-                        format!("product {product:?} is not in the economy"),
-                    ));
-                }
-                positive("quantity", *quantity)?;
-            }
+            } => self.check_need_registered(round, product, *quantity),
             Event::ProposalSubmitted {
                 round,
                 proposal,
@@ -534,249 +435,36 @@ impl Ledger {
                 title,
                 cost_hours,
                 resources,
-            } => {
-                self.round_in(
-                    *round,
-                    RoundAction::Propose.phase(),
-                    RoundAction::Propose.doing(),
-                )?;
-                if *proposal <= self.last_proposal {
-                    return Err(reject(
-                        RejectCode::Conflict,
-                        format!("proposal {proposal} exists"),
-                    ));
-                }
-                if title.trim().is_empty() || title.len() > MAX_TITLE {
-                    return Err(reject(
-                        RejectCode::Invalid,
-                        "a proposal needs a title of 1 to 200 characters",
-                    ));
-                }
-                positive("cost_hours", *cost_hours)?;
-                let e = self.economy()?;
-                for (name, q) in resources {
-                    if e.resource_index(name).is_none() {
-                        return Err(reject(
-                            RejectCode::Invalid,
-                            format!("resource {name:?} is not in the economy"),
-                        ));
-                    }
-                    if !(q.is_finite() && *q >= 0.0 && *q <= MAX_QUANTITY) {
-                        return Err(reject(
-                            RejectCode::Invalid,
-                            format!("resource {name:?}: {q} is not a quantity"),
-                        ));
-                    }
-                }
-            }
-            Event::PhaseAdvanced { round, to, by } => {
-                self.require_facilitator(*by)?;
-                let r = self
-                    .rounds
-                    .get(round)
-                    .ok_or_else(|| reject(RejectCode::NotFound, format!("no round {round}")))?;
-                if r.phase.next() != Some(*to) {
-                    return Err(reject(
-                        RejectCode::WrongPhase,
-                        format!(
-                            "round {round} is in its {} phase and can only move to the next one",
-                            r.phase.name()
-                        ),
-                    ));
-                }
-                if r.phase == Phase::Plan && r.plan.is_none() {
-                    return Err(reject(
-                        RejectCode::Conflict,
-                        format!("round {round} has no plan yet; wait until it is computed"),
-                    ));
-                }
-            }
+            } => self.check_proposal_submitted(round, proposal, title, *cost_hours, resources),
+            Event::PhaseAdvanced { round, to, by } => self.check_phase_advanced(round, to, by),
             Event::BallotCast {
                 round,
                 voter,
                 ballot,
                 replaces,
-            } => {
-                let r =
-                    self.round_in(*round, RoundAction::Vote.phase(), RoundAction::Vote.doing())?;
-                if voter.is_empty() {
-                    return Err(reject(
-                        RejectCode::Invalid,
-                        "a ballot needs a voter pseudonym",
-                    ));
-                }
-                let mut seen = std::collections::BTreeSet::new();
-                for p in &ballot.approve {
-                    if !r.proposals.contains_key(p) {
-                        return Err(reject(
-                            RejectCode::UnknownProject,
-                            format!("round {round} has no proposal {p}"),
-                        ));
-                    }
-                    if !seen.insert(*p) {
-                        return Err(reject(
-                            RejectCode::Invalid,
-                            format!("proposal {p} is approved twice"),
-                        ));
-                    }
-                }
-                let e = self.economy()?;
-                for (product, s) in &ballot.scores {
-                    if e.product_index(product).is_none() {
-                        return Err(reject(
-                            RejectCode::Invalid,
-                            format!("scores: product {product:?} is not in the economy"),
-                        ));
-                    }
-                    if *s > MAX_SCORE {
-                        return Err(reject(
-                            RejectCode::Invalid,
-                            format!("scores: {product:?} has {s}; scores go from 0 to {MAX_SCORE}"),
-                        ));
-                    }
-                }
-                if let Some(s) = &ballot.split {
-                    check_split(s)?;
-                }
-                if *replaces != r.ballots.contains_key(voter) {
-                    return Err(reject(
-                        RejectCode::Mismatch,
-                        "the entry's replaces flag does not match the ballots before it",
-                    ));
-                }
-            }
+            } => self.check_ballot_cast(round, voter, ballot, *replaces),
             Event::DelegationGranted {
                 member,
                 topic: _,
                 to,
-            } => {
-                if !self.members.contains_key(member) {
-                    return Err(reject(RejectCode::NotFound, format!("no member {member}")));
-                }
-                if !self.members.contains_key(to) {
-                    return Err(reject(RejectCode::NotFound, format!("no member {to}")));
-                }
-                if member == to {
-                    return Err(reject(
-                        RejectCode::Invalid,
-                        "a member cannot delegate to themselves",
-                    ));
-                }
-            }
+            } => self.check_delegation_granted(member, to),
             Event::DelegationRevoked { member, topic } => {
-                if !self.delegations.contains_key(&(*member, *topic)) {
-                    return Err(reject(
-                        RejectCode::NotFound,
-                        format!("member {member} has no delegation on {topic:?}"),
-                    ));
-                }
+                self.check_delegation_revoked(member, topic)
             }
             Event::TallyRecorded {
                 round,
                 eligible,
                 weights,
                 tally,
-            } => {
-                let r = self.round_in(*round, Phase::Plan, "recording the count")?;
-                if r.tally.is_some() {
-                    return Err(reject(
-                        RejectCode::Conflict,
-                        format!("round {round} is already counted; a result cannot be changed"),
-                    ));
-                }
-                if *eligible != self.members.len() as u64 {
-                    return Err(reject(
-                        RejectCode::Mismatch,
-                        format!(
-                            "the count says {eligible} members were eligible; the log has {}",
-                            self.members.len()
-                        ),
-                    ));
-                }
-                if weights.len() != r.ballots.len()
-                    || r.ballots.keys().any(|p| !weights.contains_key(p))
-                {
-                    return Err(reject(
-                        RejectCode::Mismatch,
-                        "the count's weights do not name exactly the round's voters",
-                    ));
-                }
-                for t in Topic::ALL {
-                    let sum: u64 = weights.values().map(|w| w.get(t)).sum();
-                    if sum > *eligible || weights.values().any(|w| w.get(t) == 0) {
-                        return Err(reject(
-                            RejectCode::Mismatch,
-                            "the count's weights are not between 1 and the number of members",
-                        ));
-                    }
-                }
-                let recomputed = compute_tally(&self.tally_input(r, *eligible, weights)?);
-                if &recomputed != tally.as_ref() {
-                    return Err(reject(
-                        RejectCode::Mismatch,
-                        format!(
-                            "the recorded count of round {round} is not the count of its ballots"
-                        ),
-                    ));
-                }
-            }
+            } => self.check_tally_recorded(round, *eligible, weights, tally),
             Event::PlanRecorded {
                 round,
                 inputs,
                 inputs_sha256,
                 result,
                 result_sha256,
-            } => {
-                let r = self.round_in(*round, Phase::Plan, "recording the plan")?;
-                if r.plan.is_some() {
-                    return Err(reject(
-                        RejectCode::Conflict,
-                        format!("round {round} already has its plan; a result cannot be changed"),
-                    ));
-                }
-                if r.tally.is_none() {
-                    return Err(reject(
-                        RejectCode::Conflict,
-                        format!("round {round} is not counted yet"),
-                    ));
-                }
-                let mut expected =
-                    self.plan_inputs(*round, inputs.tolerance, &inputs.code_version)?;
-                // A plan computed without a warm start (logs from before them, a service that
-                // turns them off) is as verifiable as one with the start the log designates.
-                if inputs.warm_start.is_none() {
-                    expected.warm_start = None;
-                }
-                if &expected != inputs.as_ref() {
-                    return Err(reject(RejectCode::Mismatch,
-                        format!("the plan of round {round} was not computed from the round's recorded needs, count and economy"),
-                    ));
-                }
-                if &digest(inputs.as_ref()) != inputs_sha256
-                    || &digest(result.as_ref()) != result_sha256
-                {
-                    return Err(reject(
-                        RejectCode::Mismatch,
-                        "the plan's recorded hashes do not match it",
-                    ));
-                }
-                if self.mode.recompute_plans {
-                    let start = self.plan_start(inputs);
-                    let again =
-                        compute_plan(self.economy()?, inputs, start.as_ref().map(|p| &p.outcome))
-                            .map_err(|e| reject(RejectCode::Mismatch, e.to_string()))?;
-                    if &again != result.as_ref() {
-                        return Err(reject(RejectCode::Mismatch,
-                            format!(
-                                "recomputing the plan of round {round} from its inputs gives a different plan (λ {} recorded, {} recomputed)",
-                                result.lambda, again.lambda
-                            ),
-                        ));
-                    }
-                }
-            }
+            } => self.check_plan_recorded(round, inputs, inputs_sha256, result, result_sha256),
         }
-        Ok(())
     }
 
     /// Applies an event already validated.

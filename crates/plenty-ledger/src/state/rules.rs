@@ -1,0 +1,437 @@
+//! The rules of the log, one check per kind of event. [`Ledger::check`] dispatches here; an
+//! event that passes its check is applied by `Ledger::commit`. The service enforces these rules
+//! when it writes, and `plenty audit verify` when it replays, so no rule exists twice.
+
+use super::*;
+
+impl Ledger {
+    /// The rules of `FederationFounded`.
+    pub(super) fn check_federation_founded(
+        &self,
+        name: &str,
+        weeks_per_period: f64,
+    ) -> Result<(), Rejected> {
+        if self.name.is_some() {
+            return Err(reject(
+                RejectCode::Conflict,
+                "the federation is already founded",
+            ));
+        }
+        if name.trim().is_empty() {
+            return Err(reject(RejectCode::Invalid, "the federation needs a name"));
+        }
+        positive("weeks_per_period", weeks_per_period)?;
+        Ok(())
+    }
+
+    /// The rules of `CouncilFounded`.
+    pub(super) fn check_council_founded(
+        &self,
+        council: &CouncilId,
+        name: &str,
+        processes: &[String],
+    ) -> Result<(), Rejected> {
+        if processes
+            .iter()
+            .any(|p| p.trim().is_empty() || p.len() > MAX_TITLE)
+        {
+            return Err(reject(
+                RejectCode::Invalid,
+                "a process name must have 1 to 200 characters",
+            ));
+        }
+        if self.councils.contains_key(council) {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("council {council} exists"),
+            ));
+        }
+        if name.trim().is_empty() || name.len() > MAX_TITLE {
+            return Err(reject(
+                RejectCode::Invalid,
+                "a council needs a name of 1 to 200 characters",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `MemberJoined`.
+    pub(super) fn check_member_joined(
+        &self,
+        member: &MemberId,
+        councils: &[CouncilId],
+    ) -> Result<(), Rejected> {
+        if self.members.contains_key(member) {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("member {member} exists"),
+            ));
+        }
+        if let Some(c) = councils.iter().find(|c| !self.councils.contains_key(c)) {
+            return Err(reject(RejectCode::NotFound, format!("no council {c}")));
+        }
+        Ok(())
+    }
+
+    /// The rules of `EconomyImported`.
+    pub(super) fn check_economy_imported(
+        &self,
+        by: &MemberId,
+        text: &str,
+        sha256: &str,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(*by)?;
+        if let Some(r) = self.current_round() {
+            if r.phase != Phase::Needs {
+                return Err(reject(RejectCode::WrongPhase,
+                    format!(
+                        "round {} is past its needs phase; import the economy before voting or after the round",
+                        r.id
+                    ),
+                ));
+            }
+        }
+        let actual = crate::chain::sha256_hex(text.as_bytes());
+        if actual != sha256 {
+            return Err(reject(
+                RejectCode::Mismatch,
+                format!("the economy's recorded hash {sha256} is not its hash {actual}"),
+            ));
+        }
+        parse_economy(text).map_err(|e| reject(RejectCode::Invalid, e.to_string()))?;
+        Ok(())
+    }
+
+    /// The rules of `RoundOpened`.
+    pub(super) fn check_round_opened(
+        &self,
+        round: &RoundId,
+        title: &str,
+        by: &MemberId,
+        quorum: &RoundQuorum,
+        default_split: &HoursSplit,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(*by)?;
+        self.economy()?;
+        if let Some(r) = self.current_round() {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("round {} is still open (phase {})", r.id, r.phase.name()),
+            ));
+        }
+        if self.rounds.contains_key(round) || self.rounds.keys().any(|k| k > round) {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("round {round} exists"),
+            ));
+        }
+        if title.trim().is_empty() || title.len() > MAX_TITLE {
+            return Err(reject(
+                RejectCode::Invalid,
+                "a round needs a title of 1 to 200 characters",
+            ));
+        }
+        if !(0.0..=1.0).contains(&quorum.min_turnout) {
+            return Err(reject(
+                RejectCode::Invalid,
+                "quorum.min_turnout must be between 0 and 1",
+            ));
+        }
+        check_split(default_split)?;
+        Ok(())
+    }
+
+    /// The rules of `NeedRegistered`.
+    pub(super) fn check_need_registered(
+        &self,
+        round: &RoundId,
+        product: &str,
+        quantity: f64,
+    ) -> Result<(), Rejected> {
+        self.round_in(
+            *round,
+            RoundAction::RegisterNeed.phase(),
+            RoundAction::RegisterNeed.doing(),
+        )?;
+        if self.economy()?.product_index(product).is_none() {
+            return Err(reject(
+                RejectCode::Invalid,
+                format!("product {product:?} is not in the economy"),
+            ));
+        }
+        positive("quantity", quantity)?;
+        Ok(())
+    }
+
+    /// The rules of `ProposalSubmitted`.
+    pub(super) fn check_proposal_submitted(
+        &self,
+        round: &RoundId,
+        proposal: &ProposalId,
+        title: &str,
+        cost_hours: f64,
+        resources: &BTreeMap<String, f64>,
+    ) -> Result<(), Rejected> {
+        self.round_in(
+            *round,
+            RoundAction::Propose.phase(),
+            RoundAction::Propose.doing(),
+        )?;
+        if *proposal <= self.last_proposal {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("proposal {proposal} exists"),
+            ));
+        }
+        if title.trim().is_empty() || title.len() > MAX_TITLE {
+            return Err(reject(
+                RejectCode::Invalid,
+                "a proposal needs a title of 1 to 200 characters",
+            ));
+        }
+        positive("cost_hours", cost_hours)?;
+        let e = self.economy()?;
+        for (name, q) in resources {
+            if e.resource_index(name).is_none() {
+                return Err(reject(
+                    RejectCode::Invalid,
+                    format!("resource {name:?} is not in the economy"),
+                ));
+            }
+            if !(q.is_finite() && *q >= 0.0 && *q <= MAX_QUANTITY) {
+                return Err(reject(
+                    RejectCode::Invalid,
+                    format!("resource {name:?}: {q} is not a quantity"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The rules of `PhaseAdvanced`.
+    pub(super) fn check_phase_advanced(
+        &self,
+        round: &RoundId,
+        to: &Phase,
+        by: &MemberId,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(*by)?;
+        let r = self
+            .rounds
+            .get(round)
+            .ok_or_else(|| reject(RejectCode::NotFound, format!("no round {round}")))?;
+        if r.phase.next() != Some(*to) {
+            return Err(reject(
+                RejectCode::WrongPhase,
+                format!(
+                    "round {round} is in its {} phase and can only move to the next one",
+                    r.phase.name()
+                ),
+            ));
+        }
+        if r.phase == Phase::Plan && r.plan.is_none() {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("round {round} has no plan yet; wait until it is computed"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `BallotCast`.
+    pub(super) fn check_ballot_cast(
+        &self,
+        round: &RoundId,
+        voter: &Pseudonym,
+        ballot: &RoundBallot,
+        replaces: bool,
+    ) -> Result<(), Rejected> {
+        let r = self.round_in(*round, RoundAction::Vote.phase(), RoundAction::Vote.doing())?;
+        if voter.is_empty() {
+            return Err(reject(
+                RejectCode::Invalid,
+                "a ballot needs a voter pseudonym",
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for p in &ballot.approve {
+            if !r.proposals.contains_key(p) {
+                return Err(reject(
+                    RejectCode::UnknownProject,
+                    format!("round {round} has no proposal {p}"),
+                ));
+            }
+            if !seen.insert(*p) {
+                return Err(reject(
+                    RejectCode::Invalid,
+                    format!("proposal {p} is approved twice"),
+                ));
+            }
+        }
+        let e = self.economy()?;
+        for (product, s) in &ballot.scores {
+            if e.product_index(product).is_none() {
+                return Err(reject(
+                    RejectCode::Invalid,
+                    format!("scores: product {product:?} is not in the economy"),
+                ));
+            }
+            if *s > MAX_SCORE {
+                return Err(reject(
+                    RejectCode::Invalid,
+                    format!("scores: {product:?} has {s}; scores go from 0 to {MAX_SCORE}"),
+                ));
+            }
+        }
+        if let Some(s) = &ballot.split {
+            check_split(s)?;
+        }
+        if replaces != r.ballots.contains_key(voter) {
+            return Err(reject(
+                RejectCode::Mismatch,
+                "the entry's replaces flag does not match the ballots before it",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `DelegationGranted`.
+    pub(super) fn check_delegation_granted(
+        &self,
+        member: &MemberId,
+        to: &MemberId,
+    ) -> Result<(), Rejected> {
+        if !self.members.contains_key(member) {
+            return Err(reject(RejectCode::NotFound, format!("no member {member}")));
+        }
+        if !self.members.contains_key(to) {
+            return Err(reject(RejectCode::NotFound, format!("no member {to}")));
+        }
+        if member == to {
+            return Err(reject(
+                RejectCode::Invalid,
+                "a member cannot delegate to themselves",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `DelegationRevoked`.
+    pub(super) fn check_delegation_revoked(
+        &self,
+        member: &MemberId,
+        topic: &Topic,
+    ) -> Result<(), Rejected> {
+        if !self.delegations.contains_key(&(*member, *topic)) {
+            return Err(reject(
+                RejectCode::NotFound,
+                format!("member {member} has no delegation on {topic:?}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `TallyRecorded`.
+    pub(super) fn check_tally_recorded(
+        &self,
+        round: &RoundId,
+        eligible: u64,
+        weights: &BTreeMap<Pseudonym, TopicWeights>,
+        tally: &crate::tally::RoundTally,
+    ) -> Result<(), Rejected> {
+        let r = self.round_in(*round, Phase::Plan, "recording the count")?;
+        if r.tally.is_some() {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("round {round} is already counted; a result cannot be changed"),
+            ));
+        }
+        if eligible != self.members.len() as u64 {
+            return Err(reject(
+                RejectCode::Mismatch,
+                format!(
+                    "the count says {eligible} members were eligible; the log has {}",
+                    self.members.len()
+                ),
+            ));
+        }
+        if weights.len() != r.ballots.len() || r.ballots.keys().any(|p| !weights.contains_key(p)) {
+            return Err(reject(
+                RejectCode::Mismatch,
+                "the count's weights do not name exactly the round's voters",
+            ));
+        }
+        for t in Topic::ALL {
+            let sum: u64 = weights.values().map(|w| w.get(t)).sum();
+            if sum > eligible || weights.values().any(|w| w.get(t) == 0) {
+                return Err(reject(
+                    RejectCode::Mismatch,
+                    "the count's weights are not between 1 and the number of members",
+                ));
+            }
+        }
+        let recomputed = compute_tally(&self.tally_input(r, eligible, weights)?);
+        if &recomputed != tally {
+            return Err(reject(
+                RejectCode::Mismatch,
+                format!("the recorded count of round {round} is not the count of its ballots"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `PlanRecorded`.
+    pub(super) fn check_plan_recorded(
+        &self,
+        round: &RoundId,
+        inputs: &PlanInputs,
+        inputs_sha256: &str,
+        result: &PlanOutcome,
+        result_sha256: &str,
+    ) -> Result<(), Rejected> {
+        let r = self.round_in(*round, Phase::Plan, "recording the plan")?;
+        if r.plan.is_some() {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("round {round} already has its plan; a result cannot be changed"),
+            ));
+        }
+        if r.tally.is_none() {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("round {round} is not counted yet"),
+            ));
+        }
+        let mut expected = self.plan_inputs(*round, inputs.tolerance, &inputs.code_version)?;
+        // A plan computed without a warm start (logs from before them, a service that
+        // turns them off) is as verifiable as one with the start the log designates.
+        if inputs.warm_start.is_none() {
+            expected.warm_start = None;
+        }
+        if &expected != inputs {
+            return Err(reject(RejectCode::Mismatch,
+                format!("the plan of round {round} was not computed from the round's recorded needs, count and economy"),
+            ));
+        }
+        if digest(inputs) != inputs_sha256 || digest(result) != result_sha256 {
+            return Err(reject(
+                RejectCode::Mismatch,
+                "the plan's recorded hashes do not match it",
+            ));
+        }
+        if self.mode.recompute_plans {
+            let start = self.plan_start(inputs);
+            let again = compute_plan(self.economy()?, inputs, start.as_ref().map(|p| &p.outcome))
+                .map_err(|e| reject(RejectCode::Mismatch, e.to_string()))?;
+            if &again != result {
+                return Err(reject(RejectCode::Mismatch,
+                    format!(
+                        "recomputing the plan of round {round} from its inputs gives a different plan (λ {} recorded, {} recomputed)",
+                        result.lambda, again.lambda
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
