@@ -703,14 +703,10 @@ fn generate_cmd(g: &Global, a: &GenerateArgs) -> Result<()> {
     // The vectors carry no comment lines: the peer benchmark reads them as plain numbers.
     vectors::write_vector(&a.out.join("l.csv"), "l", None, &eco.labour, &[])?;
     vectors::write_vector(&a.out.join("d.csv"), "d", None, &eco.demand, &[])?;
-    let files: Vec<PathBuf> = ["A.mtx", "l.csv", "d.csv"]
-        .iter()
-        .map(|f| a.out.join(f))
-        .collect();
-    let prov = provenance(&files, serde_json::to_value(&settings)?)?;
-    std::fs::write(
-        a.out.join("generator.json"),
-        serde_json::to_string_pretty(&prov)? + "\n",
+    let prov = write_generator_provenance(
+        &a.out,
+        &["A.mtx", "l.csv", "d.csv"],
+        serde_json::to_value(&settings)?,
     )?;
     if a.pymrio {
         progress.stage("writing the pymrio folder");
@@ -737,6 +733,22 @@ fn generate_cmd(g: &Global, a: &GenerateArgs) -> Result<()> {
         prov.input_hash
     );
     Ok(())
+}
+
+/// Records what a generator wrote: `generator.json` in `dir` holds the provenance (the settings
+/// and the hash of every file written), and is returned.
+pub(crate) fn write_generator_provenance(
+    dir: &Path,
+    files: &[&str],
+    settings: Value,
+) -> Result<Provenance> {
+    let files: Vec<PathBuf> = files.iter().map(|f| dir.join(f)).collect();
+    let prov = provenance(&files, settings)?;
+    std::fs::write(
+        dir.join("generator.json"),
+        serde_json::to_string_pretty(&prov)? + "\n",
+    )?;
+    Ok(prov)
 }
 
 /// Writes an economy as a pymrio folder: Z = A diag(x) with x = (I − A)⁻¹ d, Y = the final

@@ -6,7 +6,7 @@
 use crate::args::{
     BackendArg, GeneratePlanArgs, Global, ObjectiveArg, PlanArgs, PlanTableArg, StructureArg,
 };
-use crate::commands::{emit, provenance};
+use crate::commands::{emit, provenance, write_generator_provenance};
 use crate::progress::Progress;
 use crate::NoAnswer;
 use anyhow::{bail, Context, Result};
@@ -392,24 +392,20 @@ pub fn generate_plan(g: &Global, a: &GeneratePlanArgs) -> Result<()> {
     progress.stage("writing plan.mps");
     let k = KantorovichLp::build(&e)?;
     plenty_io::mps::write_mps(&a.out.join("plan.mps"), &k.lp)?;
-    let files: Vec<PathBuf> = [
-        "products.csv",
-        "labour.csv",
-        "resources.csv",
-        "processes.csv",
-        "outputs.mtx",
-        "inputs.mtx",
-        "labour.mtx",
-        "resources.mtx",
-        "plan.mps",
-    ]
-    .iter()
-    .map(|f| a.out.join(f))
-    .collect();
-    let prov = provenance(&files, serde_json::to_value(&settings)?)?;
-    std::fs::write(
-        a.out.join("generator.json"),
-        serde_json::to_string_pretty(&prov)? + "\n",
+    let prov = write_generator_provenance(
+        &a.out,
+        &[
+            "products.csv",
+            "labour.csv",
+            "resources.csv",
+            "processes.csv",
+            "outputs.mtx",
+            "inputs.mtx",
+            "labour.mtx",
+            "resources.mtx",
+            "plan.mps",
+        ],
+        serde_json::to_value(&settings)?,
     )?;
     progress.finish();
     eprintln!(

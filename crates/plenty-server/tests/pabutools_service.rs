@@ -13,31 +13,11 @@ use std::path::PathBuf;
 use std::process::Command;
 use support::*;
 
-fn peer_python() -> Option<PathBuf> {
-    let p = std::env::var_os("PLENTY_PEER_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv-peer/bin/python")
-        });
-    let ok = p.exists()
-        && Command::new(&p)
-            .args(["-c", "import pabutools"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some(p);
-    }
-    assert!(
-        std::env::var_os("PLENTY_REQUIRE_PEERS").is_none(),
-        "PLENTY_REQUIRE_PEERS is set but there is no Python with pabutools at {}",
-        p.display()
-    );
-    println!("skipped: no Python with pabutools at {}", p.display());
-    None
-}
-
 async fn recount(rule: &str, proposals: &[(&str, f64)], ballots: &[(&str, &[u64])]) {
-    let Some(python) = peer_python() else { return };
+    let Some(python) = plenty_test_support::peer_python_with("pabutools_service", &["pabutools"])
+    else {
+        return;
+    };
     let s = start(&sqlite_url(), Settings::default(), true).await;
     let fac = Client::demo(&s.base, "facilitator").await;
     // A second round with the chosen rule: close round 1 first.

@@ -62,6 +62,25 @@ pub fn peer_python_with(test: &str, modules: &[&str]) -> Option<PathBuf> {
     None
 }
 
+/// Runs `python -c script args…` with one BLAS thread and returns its standard output; a
+/// failure shows the script's output and errors.
+pub fn run_python(python: &Path, script: &str, args: &[&Path]) -> String {
+    let out = std::process::Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .env("OPENBLAS_NUM_THREADS", "1")
+        .output()
+        .expect("the peer Python runs");
+    assert!(
+        out.status.success(),
+        "python failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("the peer Python writes UTF-8")
+}
+
 /// A fresh, empty temporary folder whose name starts with `plenty-NAME-`, removed when the
 /// value is dropped. It dereferences to its [`Path`], so `d.join("x")` and `f(&d)` work; keep
 /// it in a variable for as long as the folder is used.

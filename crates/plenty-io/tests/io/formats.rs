@@ -6,9 +6,8 @@
 use plenty_core::{CsrMatrix, DenseMatrix};
 use plenty_io::pymrio::{self, Extension, PymrioSystem};
 use plenty_io::{mtx, triplets, vectors};
-use plenty_test_support::{peer_python, scratch, scratch_file as file_with};
+use plenty_test_support::{peer_python, run_python, scratch, scratch_file as file_with};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
@@ -23,23 +22,6 @@ fn fixture(name: &str) -> PathBuf {
 
 fn data_dir() -> PathBuf {
     manifest().join("../../data")
-}
-
-fn run_python(python: &Path, script: &str, args: &[&Path]) -> String {
-    let out = Command::new(python)
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .env("OPENBLAS_NUM_THREADS", "1")
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "python failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn err_text<T: std::fmt::Debug>(r: plenty_io::Result<T>) -> String {

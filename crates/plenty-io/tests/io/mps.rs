@@ -12,7 +12,6 @@ use plenty_core::CsrMatrix;
 use plenty_io::mps::{read_mps, read_mps_as, write_mps, MpsFormat};
 use plenty_test_support::{peer_python, scratch};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const INF: f64 = f64::INFINITY;
 
@@ -437,21 +436,8 @@ for path in sys.argv[1:]:
 "#;
 
 fn highs(python: &Path, files: &[PathBuf]) -> Vec<serde_json::Value> {
-    let out = Command::new(python)
-        .arg("-c")
-        .arg(HIGHS_SCRIPT)
-        .args(files)
-        .env("OPENBLAS_NUM_THREADS", "1")
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "python failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
+    let args: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    plenty_test_support::run_python(python, HIGHS_SCRIPT, &args)
         .lines()
         .filter(|l| l.starts_with('{'))
         .map(|l| serde_json::from_str(l).unwrap())
