@@ -28,7 +28,9 @@ pub mod verify;
 pub use actions::BallotEffectInputs;
 pub use chain::{check_chain, Entry, GENESIS};
 pub use event::*;
-pub use planning::{compute_plan, PlanInputs, PlanOutcome, WarmStartRef};
+pub use planning::{
+    compute_plan, CertificateMeasures, LimitKind, PlanInputs, PlanOutcome, PlanStatus, WarmStartRef,
+};
 pub use state::{
     ImportedEconomy, Ledger, NeedTotal, RecordedPlan, RejectCode, Rejected, ReplayMode,
     RoundAction, RoundElection,

@@ -110,13 +110,75 @@ pub struct ProcessLine {
     pub makes: BTreeMap<String, f64>,
 }
 
+/// A plan's status as the log records it: the words of [`LpStatus`]'s `Display` (`"optimal"`,
+/// `"infeasible"`, `"iteration limit reached"`, …), the form logs have always had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanStatus(pub LpStatus);
+
+impl PlanStatus {
+    const ALL: [LpStatus; 7] = [
+        LpStatus::Optimal,
+        LpStatus::Infeasible,
+        LpStatus::Unbounded,
+        LpStatus::InfeasibleOrUnbounded,
+        LpStatus::IterationLimit,
+        LpStatus::TimeLimit,
+        LpStatus::NumericalTrouble,
+    ];
+
+    /// Whether the plan is optimal.
+    pub fn is_optimal(self) -> bool {
+        self.0 == LpStatus::Optimal
+    }
+}
+
+impl std::fmt::Display for PlanStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Compares with the words the log holds (`status == "optimal"`).
+impl PartialEq<&str> for PlanStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.0.to_string() == *other
+    }
+}
+
+impl Serialize for PlanStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for PlanStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::ALL
+            .into_iter()
+            .find(|st| st.to_string() == text)
+            .map(PlanStatus)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown plan status {text:?}")))
+    }
+}
+
+/// What a [`LimitLine`] limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LimitKind {
+    /// Hours of a labour type.
+    Labour,
+    /// A resource.
+    Resource,
+}
+
 /// One limit (a labour type or a resource).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LimitLine {
     /// Its name.
     pub name: String,
-    /// `labour` or `resource`.
-    pub kind: String,
+    /// A labour type or a resource (`"labour"` or `"resource"` in the log).
+    pub kind: LimitKind,
     /// Available to the plan (`None`: unlimited).
     pub available: Option<f64>,
     /// Used by the plan.
@@ -130,8 +192,8 @@ pub struct LimitLine {
 /// The plan as members see it. Holds no timings, so that recomputing it gives the same bits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanOutcome {
-    /// `optimal`, `infeasible`, …
-    pub status: String,
+    /// `optimal`, `infeasible`, … (the words of `LpStatus`'s `Display`).
+    pub status: PlanStatus,
     /// The method that solved it.
     pub method: String,
     /// Plan fulfilment: bundles of the target assortment produced on top of committed needs.
@@ -298,7 +360,7 @@ fn start_from(e: &PlanningEconomy, o: &PlanOutcome) -> PlanStart {
         .iter()
         .map(|p| (p.name.as_str(), p.valuation))
         .collect();
-    let limit = |kind: &str, name: &str| {
+    let limit = |kind: LimitKind, name: &str| {
         o.limits
             .iter()
             .find(|l| l.kind == kind && l.name == name)
@@ -309,8 +371,8 @@ fn start_from(e: &PlanningEconomy, o: &PlanOutcome) -> PlanStart {
         o.lambda,
         &|n| intensity.get(n).copied(),
         &|n| product.get(n).copied(),
-        &|n| limit("labour", n),
-        &|n| limit("resource", n),
+        &|n| limit(LimitKind::Labour, n),
+        &|n| limit(LimitKind::Resource, n),
     )
 }
 
@@ -366,7 +428,7 @@ fn outcome(e: &PlanningEconomy, inputs: &PlanInputs, report: &PlanReport) -> Pla
     for (h, l) in e.labour_types().iter().enumerate() {
         limits.push(LimitLine {
             name: l.name.clone(),
-            kind: "labour".into(),
+            kind: LimitKind::Labour,
             available: l.hours.is_finite().then_some(l.hours),
             used: finite(p.labour_used.get(h).copied().unwrap_or(0.0)),
             binds: p.labour_binds.get(h).copied().unwrap_or(false),
@@ -376,7 +438,7 @@ fn outcome(e: &PlanningEconomy, inputs: &PlanInputs, report: &PlanReport) -> Pla
     for (q, r) in e.resources().iter().enumerate() {
         limits.push(LimitLine {
             name: r.name.clone(),
-            kind: "resource".into(),
+            kind: LimitKind::Resource,
             available: r.limit.is_finite().then_some(r.limit),
             used: finite(p.resource_used.get(q).copied().unwrap_or(0.0)),
             binds: p.resource_binds.get(q).copied().unwrap_or(false),
@@ -392,7 +454,7 @@ fn outcome(e: &PlanningEconomy, inputs: &PlanInputs, report: &PlanReport) -> Pla
         0.0
     };
     PlanOutcome {
-        status: p.status.to_string(),
+        status: PlanStatus(p.status),
         method: p.method.clone(),
         lambda: finite(p.lambda),
         products,

@@ -821,7 +821,7 @@ impl Ledger {
             code_version: code_version.to_string(),
             warm_start: self.rounds.range(..round).rev().find_map(|(id, r)| {
                 let p = r.plan.as_ref()?;
-                (p.outcome.status == "optimal").then(|| WarmStartRef {
+                p.outcome.status.is_optimal().then(|| WarmStartRef {
                     round: *id,
                     result_sha256: digest(&p.outcome),
                 })

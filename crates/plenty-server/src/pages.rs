@@ -391,7 +391,7 @@ fn plan_body(
         b,
         "<h1>The plan of round {}</h1><p id=plan-status>Status: <strong>{}</strong> ({}). Plan fulfilment λ = <strong>{}</strong>: the plan makes {} times the target assortment on top of committed needs.</p>",
         round,
-        esc(&p.status),
+        esc(&p.status.to_string()),
         esc(&p.method),
         num(p.lambda),
         num(p.lambda)

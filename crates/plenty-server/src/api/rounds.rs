@@ -337,7 +337,7 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
         }),
         plan_job,
         plan: r.plan.as_ref().filter(|_| durable).map(|p| PlanSummary {
-            status: p.outcome.status.clone(),
+            status: p.outcome.status.to_string(),
             lambda: p.outcome.lambda,
             working_week: p.outcome.working_week,
             href: format!("{}/rounds/{}/plan", super::PREFIX, r.id),
