@@ -769,7 +769,7 @@ async fn main() {
 
     // 5. Baseline of the mix, no plan computing.
     let mix = move |i: usize| {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             Job::Read {
                 round: 2,
                 member: (i * 31) % m,

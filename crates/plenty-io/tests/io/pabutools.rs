@@ -80,7 +80,7 @@ fn random_election(seed: u64) -> Pabulib {
         .fold(BigRational::from_integer(0.into()), |a, p| a + &p.cost);
     // Between 30% and 70% of the total cost, in tenths.
     let budget = total * BigRational::new((3 + pick(5) as i64).into(), 10.into());
-    let weighted = seed % 3 == 0;
+    let weighted = seed.is_multiple_of(3);
     let ballots = (0..n)
         .map(|_| {
             let k = 1 + pick(3);

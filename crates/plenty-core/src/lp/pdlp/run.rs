@@ -384,7 +384,7 @@ impl<'a> Run<'a> {
             );
         }
         self.epoch += 1;
-        if (self.iter - 1) % self.set.check_frequency == 0 {
+        if (self.iter - 1).is_multiple_of(self.set.check_frequency) {
             return self.halpern_check(err);
         }
         None
@@ -506,7 +506,7 @@ impl<'a> Run<'a> {
         std::mem::swap(&mut self.z, &mut self.zh);
         self.eta = eta_next;
         self.epoch += 1;
-        if (self.accepted - 1) % self.set.check_frequency == 0 {
+        if (self.accepted - 1).is_multiple_of(self.set.check_frequency) {
             return self.adaptive_check();
         }
         None
