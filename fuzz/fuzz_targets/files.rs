@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 /// A whole number of 7 or more digits would make the triplet and Matrix Market readers
 /// allocate for it (known: see `triplets_huge_index_is_refused` and
-/// `mtx_huge_declared_size_is_refused` in crates/plenty-io/tests/fuzz_readers.rs).
+/// `mtx_huge_declared_size_is_refused` in crates/plenty-io/tests/io/fuzz_readers.rs).
 fn has_long_number(bytes: &[u8]) -> bool {
     bytes.split(|b| !b.is_ascii_digit()).any(|r| r.len() >= 7)
 }

@@ -7,7 +7,7 @@
 //!
 //! `scheme` is `halpern` (default) or `adaptive`. Prints one JSON line. Set `RAYON_NUM_THREADS`
 //! to fix the thread count. The same LP is written as MPS for HiGHS by the ignored test
-//! `planning_lp_against_highs` of `crates/plenty-io/tests/mps.rs`.
+//! `planning_lp_against_highs` of `crates/plenty-io/tests/io/mps.rs`.
 
 use plenty_core::generate::GeneratorSettings;
 use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings};

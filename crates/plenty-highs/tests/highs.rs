@@ -15,7 +15,7 @@ use std::path::PathBuf;
 const INF: f64 = f64::INFINITY;
 
 /// The known optimal objectives of the netlib instances (netlib's `readme`), as in
-/// `plenty-io/tests/mps.rs`.
+/// `plenty-io/tests/io/mps.rs`.
 const NETLIB: [(&str, f64); 5] = [
     ("afiro", -464.7531428571),
     ("adlittle", 225494.96316),

@@ -1,6 +1,6 @@
 //! The PDLP solver: hand-checkable LPs for each outcome, random LPs against a dense simplex,
 //! warm starts, limits, settings and determinism across thread counts. The netlib instances are
-//! solved in `crates/plenty-io/tests/mps.rs`, next to the MPS reader.
+//! solved in `crates/plenty-io/tests/io/mps.rs`, next to the MPS reader.
 
 use plenty_core::generate::GeneratorSettings;
 use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings};

@@ -2,8 +2,7 @@
 //! 404 `not_found`, a duplicate is 409 `conflict`, and any other failure is 500 `internal`
 //! without its detail. A store that fails on purpose stands behind a real service.
 
-mod support;
-
+use crate::support::*;
 use async_trait::async_trait;
 use plenty_ledger::{Entry, MemberId};
 use plenty_server::api::Settings;
@@ -11,7 +10,6 @@ use plenty_server::store::{self, Account, Invitation, Session, Store, StoreError
 use reqwest::StatusCode;
 use serde_json::json;
 use std::sync::Arc;
-use support::*;
 
 /// SQLite, except that new API tokens collide, invitations go missing, and `/me` cannot read
 /// accounts.

@@ -7,7 +7,7 @@
 
 use plenty_ledger::{parse_export, verify};
 
-const LOG: &str = include_str!("data/log_v0_1_0.jsonl");
+const LOG: &str = include_str!("../data/log_v0_1_0.jsonl");
 
 /// The hash of the fixture's last entry, as written.
 const HEAD: &str = "d960080d57edaf04b842103fc77ebb7f207d4659a6bff36d2aae2c1898b3a56c";

@@ -12,8 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-mod common;
-use common::root;
+use crate::common::root;
 
 /// Kills the server (and removes its directory) however the test ends.
 struct Server {

@@ -6,7 +6,7 @@ use plenty_ledger::planning::{compute_plan, digest};
 use plenty_ledger::*;
 use std::collections::BTreeMap;
 
-const VALLEY: &str = include_str!("../../../examples/plans/valley.toml");
+const VALLEY: &str = include_str!("../../../../examples/plans/valley.toml");
 
 fn pseudonym(m: MemberId) -> String {
     format!("p{m:02}")
@@ -328,7 +328,7 @@ fn issue_4_recomputing_a_plan_is_bit_for_bit() {
 /// plan must be the same bits on any number of threads, or `verify` would fail honest logs.
 /// This checks the whole path of a round's plan (solver choice, solve, outcome); that the
 /// solver's iterates are the same bits when its vectors span several parallel chunks is
-/// checked in `plenty-core/tests/lp_pdlp.rs` (`results_are_bit_identical_on_one_and_three_threads`).
+/// checked in `plenty-core/tests/core/lp_pdlp.rs` (`results_are_bit_identical_on_one_and_three_threads`).
 #[test]
 fn issue_4_plans_are_the_same_bits_on_any_thread_count() {
     use plenty_core::plan::{generate_plan, PlanGeneratorSettings};

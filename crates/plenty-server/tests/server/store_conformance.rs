@@ -1,11 +1,9 @@
 //! One conformance suite for the storage trait, run against both backends: SQLite always,
 //! PostgreSQL when `PLENTY_TEST_POSTGRES` names a server (required in CI) (issue #4).
 
-mod support;
-
+use crate::support::*;
 use plenty_ledger::{Entry, Event, GENESIS};
 use plenty_server::store::{self, Account, Invitation, Session, StoreError};
-use support::*;
 
 fn chain(n: u64) -> Vec<Entry> {
     let mut prev = GENESIS.to_string();

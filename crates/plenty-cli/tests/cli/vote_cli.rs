@@ -1,7 +1,6 @@
 //! `plenty vote`, run as a user would, on the pabulib fixtures of plenty-io.
 
-mod common;
-use common::{plenty, text};
+use crate::common::{plenty, text};
 
 fn fixture(name: &str) -> String {
     format!("crates/plenty-io/tests/data/pabulib/{name}")

@@ -2,8 +2,7 @@
 
 use std::path::Path;
 
-mod common;
-use common::{json_of, plenty, temp, text};
+use crate::common::{json_of, plenty, temp, text};
 
 #[test]
 fn values_on_the_built_in_example() {
@@ -318,12 +317,13 @@ fn issue_10_unproductive_economies_are_refused_by_every_solving_command() {
     }
 
     // A real table with one flow set to 1e20: the column's coefficient explodes.
-    let spec = std::fs::read_to_string(common::root().join("examples/specs/germany_1995.toml"))
-        .unwrap()
-        .replace("../../data/eurostat_manual_examples/", "");
+    let spec =
+        std::fs::read_to_string(crate::common::root().join("examples/specs/germany_1995.toml"))
+            .unwrap()
+            .replace("../../data/eurostat_manual_examples/", "");
     std::fs::write(d.join("germany.toml"), spec).unwrap();
     let table = std::fs::read_to_string(
-        common::root().join("data/eurostat_manual_examples/Beutel_15_4.csv"),
+        crate::common::root().join("data/eurostat_manual_examples/Beutel_15_4.csv"),
     )
     .unwrap();
     let mut lines: Vec<String> = table.lines().map(String::from).collect();
@@ -693,7 +693,7 @@ fn every_format_carries_the_same_economy() {
 /// A copy of the Czech specification whose final demand takes the whole block, totals and all
 /// (issue #10: P3 beside P3_S13, P3_S14, P3_S15, and TFU, TU).
 fn czech_with_totals(d: &Path) -> std::path::PathBuf {
-    let root = common::root();
+    let root = crate::common::root();
     let s = std::fs::read_to_string(root.join("examples/specs/czech_2015.toml"))
         .unwrap()
         .replace("../../data/", &format!("{}/", root.join("data").display()))

@@ -2,12 +2,10 @@
 //! a whole round, the bad inputs and bad actors the issue lists, tamper detection, and the
 //! OpenAPI description against the router.
 
-mod support;
-
+use crate::support::*;
 use plenty_server::api::Settings;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::*;
 
 /// A whole round: needs, proposals, votes (one replaced), delegation, close, count, plan,
 /// effect of a ballot, export, and `verify` with every plan recomputed bit for bit.
@@ -507,12 +505,12 @@ async fn issue_4_tampering_is_detected_on_postgres() {
 /// `/api/v1`.
 fn routed() -> std::collections::BTreeSet<String> {
     [
-        include_str!("../src/api/mod.rs"),
-        include_str!("../src/api/accounts.rs"),
-        include_str!("../src/api/federation.rs"),
-        include_str!("../src/api/rounds.rs"),
-        include_str!("../src/api/delegation.rs"),
-        include_str!("../src/api/audit.rs"),
+        include_str!("../../src/api/mod.rs"),
+        include_str!("../../src/api/accounts.rs"),
+        include_str!("../../src/api/federation.rs"),
+        include_str!("../../src/api/rounds.rs"),
+        include_str!("../../src/api/delegation.rs"),
+        include_str!("../../src/api/audit.rs"),
     ]
     .iter()
     .flat_map(|src| src.split(".route(\"").skip(1))
@@ -579,7 +577,7 @@ async fn issue_4_openapi_describes_every_route() {
 /// The pages use the API's current paths, each of them described (issue #11).
 #[test]
 fn issue_11_the_pages_use_described_paths() {
-    let src = include_str!("../src/pages.rs");
+    let src = include_str!("../../src/pages.rs");
     let described: std::collections::BTreeSet<String> = plenty_server::openapi::OPERATIONS
         .iter()
         .map(|o| format!("{}{}", plenty_server::api::PREFIX, o.path))

@@ -5,13 +5,11 @@
 //! pabutools runs in `.venv-peer` at the workspace root (or `$PLENTY_PEER_PYTHON`). Without it
 //! the test says so and passes, unless `PLENTY_REQUIRE_PEERS` is set (as in CI).
 
-mod support;
-
+use crate::support::*;
 use plenty_server::api::Settings;
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::Command;
-use support::*;
 
 async fn recount(rule: &str, proposals: &[(&str, f64)], ballots: &[(&str, &[u64])]) {
     let Some(python) = plenty_test_support::peer_python_with("pabutools_service", &["pabutools"])

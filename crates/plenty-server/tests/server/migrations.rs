@@ -3,15 +3,13 @@
 //! its log, accounts and key intact, is recorded at version 1, and serves; a database of a
 //! newer schema is refused.
 
-mod support;
-
+use crate::support::*;
 use plenty_server::api::Settings;
 use plenty_server::store::{self, StoreError};
 use reqwest::StatusCode;
-use support::*;
 
 /// The log that plenty 0.1.0's service wrote (see plenty-ledger/tests/log_fixture.rs).
-const LOG: &str = include_str!("../../plenty-ledger/tests/data/log_v0_1_0.jsonl");
+const LOG: &str = include_str!("../../../plenty-ledger/tests/data/log_v0_1_0.jsonl");
 
 /// The statements with which plenty 0.1.0 made its tables, verbatim.
 const SCHEMA_0_1_0: &[&str] = &[

@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod common;
-use common::{json_of, plenty, root, temp, text};
+use crate::common::{json_of, plenty, root, temp, text};
 use plenty_test_support::{peer_python, relative_difference as rel};
 
 fn lambda_of(path: &Path) -> f64 {
@@ -415,7 +414,7 @@ fn issue_3_highs_backend_names_the_build_that_has_it() {
 }
 
 /// Issue #3: with the `highs` feature, HiGHS and the native solver agree on plans and on MPS
-/// files (`cargo test -p plenty-cli --features highs --test plan_cli`).
+/// files (`cargo test -p plenty-cli --features highs --test cli plan_cli`).
 #[cfg(feature = "highs")]
 #[test]
 fn issue_3_highs_backend_agrees_with_the_native_solver() {

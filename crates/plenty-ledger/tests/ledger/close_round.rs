@@ -5,7 +5,7 @@
 
 use plenty_ledger::*;
 
-const LOG: &str = include_str!("data/log_v0_1_0.jsonl");
+const LOG: &str = include_str!("../data/log_v0_1_0.jsonl");
 
 /// The round pseudonyms of the fixture's members (HMAC of its throwaway demo key, which only
 /// the service that wrote it held), by (round, member).

@@ -1,0 +1,11 @@
+//! The `plenty` binary's tests, in one binary (one link instead of six): the analysis commands
+//! run as a user would, plans, votes, the service's audit, a server killed mid-write, and the
+//! pages in a real browser.
+
+mod audit_cli;
+mod browser;
+mod cli;
+mod common;
+mod plan_cli;
+mod serve_crash;
+mod vote_cli;

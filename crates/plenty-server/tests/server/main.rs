@@ -1,0 +1,10 @@
+//! plenty-server's tests, in one binary: the storage conformance suite on SQLite and
+//! PostgreSQL, migrations, store errors through the API, whole rounds over HTTP, and the project
+//! vote recounted by pabutools.
+
+mod migrations;
+mod pabutools_service;
+mod service;
+mod store_conformance;
+mod store_errors;
+mod support;
