@@ -320,16 +320,7 @@ fn read_long(
     let n = products.names.len();
     let sheet = Sheet::read(path, Some(key), 1, src.filter, src.delimiter)?;
     let vc = sheet.raw.column(value)?;
-    let mut first_line: HashMap<&str, usize> = HashMap::new();
-    for (k, l) in sheet.labels.iter().enumerate() {
-        if let Some(prev) = first_line.insert(l.as_str(), sheet.line(k)) {
-            return Err(IoError::at_line(
-                path,
-                sheet.line(k),
-                format!("the key {l:?} appears twice after filtering, on lines {prev} and {}; add a filter so each sector has one line", sheet.line(k)),
-            ));
-        }
-    }
+    one_line_per_key(path, &sheet)?;
     let mut values: Vec<Option<f64>> = vec![None; n];
     let mut unmatched: Vec<Unmatched> = Vec::new();
     let mut from: Vec<Option<usize>> = vec![None; n];
@@ -380,59 +371,33 @@ fn read_long(
     })
 }
 
+/// In a long file, each key has one line (after the filter); a key on two lines is an error
+/// naming both.
+fn one_line_per_key(path: &Path, sheet: &Sheet) -> Result<()> {
+    let mut first_line: HashMap<&str, usize> = HashMap::new();
+    for (k, l) in sheet.labels.iter().enumerate() {
+        if let Some(prev) = first_line.insert(l.as_str(), sheet.line(k)) {
+            return Err(IoError::at_line(
+                path,
+                sheet.line(k),
+                format!("the key {l:?} appears twice after filtering, on lines {prev} and {}; add a filter so each sector has one line", sheet.line(k)),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A wide file: one line per account, one column per sector headed by its key; the values are
 /// the sums of the lines `src.rows`. Several lines are checked for one that adds up others.
 fn read_wide(path: &Path, src: &FileSource, products: &Products, what: &str) -> Result<Read> {
-    let n = products.names.len();
     let sheet = Sheet::read(path, src.labels, 1, src.filter, src.delimiter)?;
     let rows = src
         .rows
         .iter()
         .map(|r| sheet.row_by_label(r))
         .collect::<Result<Vec<_>>>()?;
-    let mut values: Vec<Option<f64>> = vec![None; n];
-    let mut unmatched: Vec<Unmatched> = Vec::new();
-    let mut from: Vec<Option<usize>> = vec![None; n];
-    let mut cols: Vec<usize> = vec![0; n];
-    for (j, h) in sheet.raw.header.iter().enumerate() {
-        if j == sheet.label_col || sheet.filter_cols.contains(&j) {
-            continue;
-        }
-        match products.by_key.get(h.as_str()) {
-            Some(&i) => {
-                if let Some(other) = from[i] {
-                    return Err(IoError::at_line(
-                        path,
-                        sheet.raw.header_line,
-                        format!(
-                            "{what}: the columns {:?} (column {}) and {h:?} (column {}) both name the sector {:?}; keep one",
-                            sheet.raw.header[other],
-                            other + 1,
-                            j + 1,
-                            products.names[i]
-                        ),
-                    ));
-                }
-                from[i] = Some(j);
-                cols[i] = j;
-                let mut acc = 0.0;
-                for &r in &rows {
-                    acc += sheet.raw.required_number(sheet.kept[r], j)?;
-                }
-                values[i] = Some(acc);
-            }
-            None => {
-                if let Some(total) = column_total(&sheet, &rows, j) {
-                    unmatched.push(Unmatched {
-                        key: h.clone(),
-                        place: format!("column {}", j + 1),
-                        value: Some(total),
-                    });
-                }
-            }
-        }
-    }
-    if let Some(i) = (0..n).find(|&i| values[i].is_none()) {
+    let (mut read, cols) = wide_columns(path, &sheet, &rows, products, what)?;
+    if let Some(i) = (0..read.values.len()).find(|&i| read.values[i].is_none()) {
         let s = &products.names[i];
         return Err(IoError::at_line(
             path,
@@ -444,7 +409,6 @@ fn read_wide(path: &Path, src: &FileSource, products: &Products, what: &str) -> 
             ),
         ));
     }
-    let mut warnings = Vec::new();
     if rows.len() > 1 {
         let vectors: Vec<Vec<f64>> = rows
             .iter()
@@ -454,13 +418,68 @@ fn read_wide(path: &Path, src: &FileSource, products: &Products, what: &str) -> 
                     .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?;
-        warnings = sheet.row_aggregate_warnings(path, what, &rows, &cols, &vectors);
+        read.warnings = sheet.row_aggregate_warnings(path, what, &rows, &cols, &vectors);
     }
-    Ok(Read {
+    Ok(read)
+}
+
+/// The columns of a wide file (the label and filter columns aside), in file order: a column
+/// headed by a sector's key gives its value, the sum over `rows`; two columns naming one sector
+/// are an error; another column is a leftover, unless it holds text. Returns the values and
+/// leftovers (no warnings yet), and each sector's column.
+fn wide_columns(
+    path: &Path,
+    sheet: &Sheet,
+    rows: &[usize],
+    products: &Products,
+    what: &str,
+) -> Result<(Read, Vec<usize>)> {
+    let n = products.names.len();
+    let mut values: Vec<Option<f64>> = vec![None; n];
+    let mut unmatched: Vec<Unmatched> = Vec::new();
+    let mut from: Vec<Option<usize>> = vec![None; n];
+    let mut cols: Vec<usize> = vec![0; n];
+    for (j, h) in sheet.raw.header.iter().enumerate() {
+        if j == sheet.label_col || sheet.filter_cols.contains(&j) {
+            continue;
+        }
+        let Some(&i) = products.by_key.get(h.as_str()) else {
+            if let Some(total) = column_total(sheet, rows, j) {
+                unmatched.push(Unmatched {
+                    key: h.clone(),
+                    place: format!("column {}", j + 1),
+                    value: Some(total),
+                });
+            }
+            continue;
+        };
+        if let Some(other) = from[i] {
+            return Err(IoError::at_line(
+                path,
+                sheet.raw.header_line,
+                format!(
+                    "{what}: the columns {:?} (column {}) and {h:?} (column {}) both name the sector {:?}; keep one",
+                    sheet.raw.header[other],
+                    other + 1,
+                    j + 1,
+                    products.names[i]
+                ),
+            ));
+        }
+        from[i] = Some(j);
+        cols[i] = j;
+        let mut acc = 0.0;
+        for &r in rows {
+            acc += sheet.raw.required_number(sheet.kept[r], j)?;
+        }
+        values[i] = Some(acc);
+    }
+    let read = Read {
         values,
         unmatched,
-        warnings,
-    })
+        warnings: Vec::new(),
+    };
+    Ok((read, cols))
 }
 
 /// The sum of column `j` over `rows`, or None when a cell is not a number: a text column (a

@@ -427,7 +427,29 @@ impl<'a> Load<'a> {
             })
             .collect();
         let intermediate: Vec<f64> = (0..n).map(|i| (0..n).map(|j| z.get(i, j)).sum()).collect();
-        for i in 0..n {
+        self.check_absorption(names, &imports, &intermediate, &domestic_fd)?;
+        let (ad, m) = domestic_coefficients(&economy.a, &intermediate, &domestic_fd, &imports)
+            .map_err(|e| model_error(&self.path, e, names))?;
+        economy.a = ad;
+        economy.final_demand = domestic_final_demand(fd, &imp_names, &exp_names, &m);
+        self.notes.push(format!(
+            "competitive-import table: domestic coefficients (I − M)·A with import ratios from {} (largest {:.4})",
+            imp_names.join(", "),
+            m.iter().cloned().fold(0.0, f64::max)
+        ));
+        Ok(())
+    }
+
+    /// Imports cannot exceed what a product's buyers at home absorb (intermediate use plus
+    /// domestic final demand): the import ratio would be above 1.
+    fn check_absorption(
+        &self,
+        names: &[String],
+        imports: &[f64],
+        intermediate: &[f64],
+        domestic_fd: &[f64],
+    ) -> Result<()> {
+        for i in 0..names.len() {
             let absorption = intermediate[i] + domestic_fd[i];
             if imports[i].abs() > absorption {
                 return Err(IoError::file(
@@ -439,30 +461,6 @@ impl<'a> Load<'a> {
                 ));
             }
         }
-        let (ad, m) = domestic_coefficients(&economy.a, &intermediate, &domestic_fd, &imports)
-            .map_err(|e| model_error(&self.path, e, names))?;
-        economy.a = ad;
-        economy.final_demand = fd
-            .iter()
-            .filter(|f| !imp_names.contains(&f.name.as_str()))
-            .map(|f| {
-                let export = exp_names.contains(&f.name.as_str());
-                FinalDemand {
-                    name: f.name.clone(),
-                    values: f
-                        .values
-                        .iter()
-                        .zip(&m)
-                        .map(|(v, m)| if export { *v } else { (1.0 - m) * v })
-                        .collect(),
-                }
-            })
-            .collect();
-        self.notes.push(format!(
-            "competitive-import table: domestic coefficients (I − M)·A with import ratios from {} (largest {:.4})",
-            imp_names.join(", "),
-            m.iter().cloned().fold(0.0, f64::max)
-        ));
         Ok(())
     }
 
@@ -530,4 +528,29 @@ impl<'a> Load<'a> {
             .map(|k| vectors.iter().map(|v| v[k]).sum())
             .collect())
     }
+}
+
+/// Final demand met from domestic production, the import columns left out: (1 − m_i) of
+/// domestic demand, and exports whole (they are made at home).
+fn domestic_final_demand(
+    fd: &[FinalDemand],
+    imp_names: &[&str],
+    exp_names: &[&str],
+    m: &[f64],
+) -> Vec<FinalDemand> {
+    fd.iter()
+        .filter(|f| !imp_names.contains(&f.name.as_str()))
+        .map(|f| {
+            let export = exp_names.contains(&f.name.as_str());
+            FinalDemand {
+                name: f.name.clone(),
+                values: f
+                    .values
+                    .iter()
+                    .zip(m)
+                    .map(|(v, m)| if export { *v } else { (1.0 - m) * v })
+                    .collect(),
+            }
+        })
+        .collect()
 }
