@@ -270,8 +270,8 @@ struct Read {
 /// names no such key.
 pub(super) fn file_values(
     base: &Path,
-    src: &FileSource,
-    products: &Products,
+    src: &FileSource<'_>,
+    products: &Products<'_>,
     what: &str,
     spec_path: &Path,
 ) -> Result<FileValues> {
@@ -311,10 +311,10 @@ pub(super) fn file_values(
 /// A long file: one line per key, `key` naming the column of keys and `value` that of values.
 fn read_long(
     path: &Path,
-    src: &FileSource,
+    src: &FileSource<'_>,
     key: &str,
     value: &str,
-    products: &Products,
+    products: &Products<'_>,
     what: &str,
 ) -> Result<Read> {
     let n = products.names.len();
@@ -389,7 +389,12 @@ fn one_line_per_key(path: &Path, sheet: &Sheet) -> Result<()> {
 
 /// A wide file: one line per account, one column per sector headed by its key; the values are
 /// the sums of the lines `src.rows`. Several lines are checked for one that adds up others.
-fn read_wide(path: &Path, src: &FileSource, products: &Products, what: &str) -> Result<Read> {
+fn read_wide(
+    path: &Path,
+    src: &FileSource<'_>,
+    products: &Products<'_>,
+    what: &str,
+) -> Result<Read> {
     let sheet = Sheet::read(path, src.labels, 1, src.filter, src.delimiter)?;
     let rows = src
         .rows
@@ -431,7 +436,7 @@ fn wide_columns(
     path: &Path,
     sheet: &Sheet,
     rows: &[usize],
-    products: &Products,
+    products: &Products<'_>,
     what: &str,
 ) -> Result<(Read, Vec<usize>)> {
     let n = products.names.len();

@@ -264,7 +264,7 @@ impl<'a> Load<'a> {
         &mut self,
         spec: &ImportSpec,
         block: &SectorBlock,
-        products: &Products,
+        products: &Products<'_>,
         z: &DenseMatrix,
         fd: &[FinalDemand],
     ) -> Result<Vec<f64>> {
@@ -317,7 +317,7 @@ impl<'a> Load<'a> {
         &mut self,
         g: &GrossOutputSection,
         block: &SectorBlock,
-        products: &Products,
+        products: &Products<'_>,
     ) -> Result<Vec<f64>> {
         let sheet = &self.sheet;
         match SourceFields::gross_output(g).source(self.spec_path)? {
@@ -470,7 +470,7 @@ impl<'a> Load<'a> {
         &mut self,
         s: &SatelliteSection,
         block: &SectorBlock,
-        products: &Products,
+        products: &Products<'_>,
         economy: &mut Economy,
     ) -> Result<()> {
         let what = format!("satellite {:?}", s.name);
