@@ -316,9 +316,16 @@ pub enum ObjectiveArg {
 /// Solvers of `plan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BackendArg {
-    /// Policy iteration where it applies, else native.
+    /// Policy iteration where it applies (labour the only scarce input, single-output
+    /// techniques); else the interior-point method where its factor fits (up to 40 million
+    /// non-zeros), PDLP above that or from a warm start; each falls back to the other when it
+    /// does not finish. The report says what ran and why.
     Auto,
-    /// The native LP solver (PDLP).
+    /// plenty's interior-point method (exact to 1e-8 and better; memory grows with its factor).
+    Ipm,
+    /// plenty's PDLP with a crossover to the exact vertex (memory near the LP's size).
+    Pdlp,
+    /// The same as pdlp (the name of earlier versions).
     Native,
     /// Policy iteration (labour the only scarce input, single-output techniques).
     Policy,
@@ -402,9 +409,10 @@ pub struct LpArgs {
     /// 4 s a try.
     #[arg(long, value_name = "N", default_value_t = plenty_core::lp::crossover::CrossoverSettings::default().dense_limit)]
     pub crossover_limit: usize,
-    /// Solver: native (PDLP with crossover) or highs (HiGHS's default method, in a build with
-    /// `--features highs`).
-    #[arg(long, value_enum, default_value_t = LpBackendArg::Native)]
+    /// Solver: auto (the interior-point method where its factor fits, else PDLP; each falls
+    /// back to the other when it does not finish), ipm, pdlp (with crossover), or highs
+    /// (HiGHS's default method, in a build with `--features highs`).
+    #[arg(long, value_enum, default_value_t = LpBackendArg::Auto)]
     pub backend: LpBackendArg,
     /// Iteration limit.
     #[arg(long, default_value_t = 1_000_000)]
@@ -468,7 +476,13 @@ pub enum LpTableArg {
 /// Solvers of `lp`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LpBackendArg {
-    /// The native PDLP solver with crossover.
+    /// The interior-point method where its factor fits, else PDLP; the report says why.
+    Auto,
+    /// plenty's interior-point method.
+    Ipm,
+    /// plenty's PDLP solver with crossover.
+    Pdlp,
+    /// The same as pdlp (the name of earlier versions).
     Native,
     /// HiGHS (a build with `--features highs`).
     Highs,

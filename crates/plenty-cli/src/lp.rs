@@ -11,6 +11,8 @@ use crate::commands::{emit, provenance};
 use crate::progress::Progress;
 use crate::NoAnswer;
 use anyhow::{bail, Context, Result};
+use plenty_core::lp::choose::{solve_auto, ChoiceSettings, LpAttempt};
+use plenty_core::lp::ipm::{Ipm, IpmSettings};
 use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings};
 use plenty_core::lp::{LinearProgram, LpSettings, LpSolution, LpStatus, Sense};
 use plenty_io::output::{Column, Report, ResultTable};
@@ -54,16 +56,36 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
         lp.columns.nnz()
     ));
     let t1 = std::time::Instant::now();
-    // PDLP's own counters; HiGHS has none of them.
-    let (sol, stats) = match a.backend {
-        LpBackendArg::Native => {
-            let (sol, stats) = Pdlp::new(settings.clone())
-                .with_observer(progress.pdlp_observer(settings.row_scaled_feasibility))
-                .solve_with_stats(&lp, None, None)?;
-            (sol, Some(stats))
+    // PDLP's and the interior-point method's own counters (HiGHS has none), and the methods
+    // that ran with the reason for each.
+    let mut pdlp_stats = None;
+    let mut ipm_stats = None;
+    let mut attempts: Vec<LpAttempt> = Vec::new();
+    let pdlp = Pdlp::new(settings.clone())
+        .with_observer(progress.pdlp_observer(settings.row_scaled_feasibility));
+    let sol = match a.backend {
+        LpBackendArg::Native | LpBackendArg::Pdlp => {
+            let (sol, stats) = pdlp.solve_with_stats(&lp, None, None)?;
+            pdlp_stats = Some(stats);
+            sol
         }
-        LpBackendArg::Highs => (crate::highs::backend()?.solve(&lp, &settings.lp)?, None),
+        LpBackendArg::Ipm => {
+            let (sol, stats) = Ipm::new(IpmSettings {
+                lp: settings.lp.clone(),
+                ..Default::default()
+            })
+            .solve_with_stats(&lp)?;
+            ipm_stats = Some(stats);
+            sol
+        }
+        LpBackendArg::Auto => {
+            let (sol, tried) = solve_auto(&lp, &settings.lp, &pdlp, &ChoiceSettings::default())?;
+            attempts = tried;
+            sol
+        }
+        LpBackendArg::Highs => crate::highs::backend()?.solve(&lp, &settings.lp)?,
     };
+    let stats = pdlp_stats;
     let t_solve = t1.elapsed().as_secs_f64();
     progress.finish();
     let c = sol.info.certificate;
@@ -82,6 +104,8 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
             "failure": s.crossover_failure,
         })),
         "certificate": c,
+        "interior_point": ipm_stats,
+        "method_choice": attempts,
         "max_row_violation": violation,
         "rows": lp.nrows(),
         "columns": lp.ncols(),
@@ -106,7 +130,7 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
             }
         },
     };
-    let headline = vec![
+    let mut headline = vec![
         format!(
             "{}: {} ({}), objective {} ({})",
             a.mps.display(),
@@ -128,6 +152,12 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
             t_solve
         ),
     ];
+    for t in &attempts {
+        headline.push(format!(
+            "method: {} ({}): {} in {} iterations",
+            t.method, t.reason, t.status, t.iterations
+        ));
+    }
     if sol.status != LpStatus::Optimal {
         if a.output.output.is_some() {
             emit(&report, &a.output, &[])?;

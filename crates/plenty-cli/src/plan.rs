@@ -62,13 +62,17 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         method: match a.backend {
             BackendArg::Auto => PlanMethod::Auto,
             BackendArg::Policy => PlanMethod::Policy,
-            BackendArg::Native | BackendArg::Highs => PlanMethod::Lp,
+            BackendArg::Ipm | BackendArg::Pdlp | BackendArg::Native | BackendArg::Highs => {
+                PlanMethod::Lp
+            }
         },
         limits: lp_settings.clone(),
         crossover_limit: Some(a.crossover_limit),
-        lp_solver: match &highs {
-            Some(h) => LpSolver::External(h.as_ref()),
-            None => LpSolver::Native,
+        lp_solver: match (&highs, a.backend) {
+            (Some(h), _) => LpSolver::External(h.as_ref()),
+            (None, BackendArg::Ipm) => LpSolver::InteriorPoint,
+            (None, BackendArg::Pdlp | BackendArg::Native) => LpSolver::Pdlp,
+            (None, _) => LpSolver::Auto,
         },
         start,
         observer: progress.pdlp_observer(PdlpSettings::default().row_scaled_feasibility),

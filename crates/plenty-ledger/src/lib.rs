@@ -29,7 +29,8 @@ pub use actions::BallotEffectInputs;
 pub use chain::{check_chain, Entry, GENESIS};
 pub use event::*;
 pub use planning::{
-    compute_plan, CertificateMeasures, LimitKind, PlanInputs, PlanOutcome, PlanStatus, WarmStartRef,
+    compute_plan, CertificateMeasures, LimitKind, PlanInputs, PlanOutcome, PlanStatus,
+    RecordedLpSolver, WarmStartRef,
 };
 pub use state::{
     ImportedEconomy, Ledger, NeedTotal, RecordedPlan, RejectCode, Rejected, ReplayMode,

@@ -25,7 +25,9 @@
 
 use crate::chain::{canonical_json, sha256_hex};
 use plenty_core::lp::{LpSettings, LpStatus};
-use plenty_core::plan::{solve_plan, PlanReport, PlanRequest, PlanStart, PlanningEconomy};
+use plenty_core::plan::{
+    solve_plan, LpSolver, PlanReport, PlanRequest, PlanStart, PlanningEconomy,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -61,6 +63,22 @@ pub struct PlanInputs {
     /// starts (the field is then left out of the canonical JSON, so their hashes still hold).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warm_start: Option<WarmStartRef>,
+    /// How the LP is solved when a plan needs one. Absent in logs written by 0.1.0, whose
+    /// plans PDLP solved: `verify` recomputes those with PDLP, so their bits still hold. New
+    /// plans record [`RecordedLpSolver::Auto`], the core's own choice (deterministic: it
+    /// depends on the LP alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lp_solver: Option<RecordedLpSolver>,
+}
+
+/// The LP solver a plan's inputs name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordedLpSolver {
+    /// The interior-point method where its factor fits, PDLP otherwise (and with a warm start).
+    Auto,
+    /// PDLP.
+    Pdlp,
 }
 
 /// The recorded plan a solve starts from: the latest earlier round whose plan is optimal.
@@ -341,6 +359,10 @@ pub fn compute_plan(
             time_limit: None,
         },
         start: start.map(|o| start_from(&e, o)),
+        lp_solver: match inputs.lp_solver {
+            None | Some(RecordedLpSolver::Pdlp) => LpSolver::Pdlp,
+            Some(RecordedLpSolver::Auto) => LpSolver::Auto,
+        },
         ..Default::default()
     };
     let report = solve_plan(&e, &request).map_err(|x| PlanInputError::Solver(x.to_string()))?;

@@ -4,7 +4,9 @@
 //! (a ballot outside its phase, a forged tally) is caught either way.
 
 use crate::event::*;
-use crate::planning::{compute_plan, digest, parse_economy, PlanInputs, PlanOutcome, WarmStartRef};
+use crate::planning::{
+    compute_plan, digest, parse_economy, PlanInputs, PlanOutcome, RecordedLpSolver, WarmStartRef,
+};
 use crate::tally::{compute_tally, RoundTally, TallyInput};
 use plenty_core::plan::PlanningEconomy;
 use serde::{Deserialize, Serialize};
@@ -826,6 +828,7 @@ impl Ledger {
                     result_sha256: digest(&p.outcome),
                 })
             }),
+            lp_solver: Some(RecordedLpSolver::Auto),
         })
     }
 }

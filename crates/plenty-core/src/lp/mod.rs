@@ -18,7 +18,9 @@
 //! an [`LpInfo`] with the certificate: the primal residual, the dual residual and the relative
 //! duality gap, computed by [`certify`] from the problem and the vectors alone.
 
+pub mod choose;
 pub mod crossover;
+pub mod ipm;
 pub mod pdlp;
 pub mod synthetic;
 

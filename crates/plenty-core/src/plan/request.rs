@@ -13,18 +13,24 @@
 //!   limit), the LP solver takes over.
 //! * **λ** by the LP solver otherwise.
 //!
-//! The LP solver is plenty's own ([`crate::lp::pdlp`]: restarted PDHG with a crossover to the
-//! exact vertex where the basis is small enough), or an external [`LpBackend`] given in the
-//! request (HiGHS, through the `plenty-highs` crate).
+//! The LP solver is chosen by [`crate::lp::choose`]: plenty's interior-point method
+//! ([`crate::lp::ipm`]) where its factorisation fits, PDLP ([`crate::lp::pdlp`]: restarted PDHG
+//! with a crossover to the exact vertex where the basis is small enough) above that or with a
+//! warm start, each falling back to the other when it does not finish. Each method can also be
+//! asked for by name, or an external [`LpBackend`] given (HiGHS, through `plenty-highs`). The
+//! report's `strategy` names every method that ran and why.
 
 use super::economy::PlanningEconomy;
 use super::harmony::{solve_harmony, solve_harmony_warm, HarmonyPlan, HarmonySettings};
-use super::kantorovich::{solve_lambda, solve_lambda_warm, Plan, PlanStart};
+use super::kantorovich::{solve_lambda, solve_lambda_warm, KantorovichLp, Plan, PlanStart};
 use super::policy::{non_substitution_applies, solve_policy, PolicyPlan, PolicySettings};
 use crate::error::SolveError;
+use crate::lp::choose::{choose, solve_auto, ChoiceSettings, LpMethod};
+use crate::lp::ipm::Ipm;
 use crate::lp::pdlp::{Observer, Pdlp, PdlpSettings};
-use crate::lp::{LpBackend, LpSettings, LpStatus};
+use crate::lp::{LinearProgram, LpBackend, LpSettings, LpSolution, LpStatus};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::fmt;
 
 /// What the plan maximises.
@@ -55,9 +61,15 @@ pub enum PlanMethod {
 /// Which LP solver [`solve_plan`] uses when it needs one.
 #[derive(Clone, Copy, Default)]
 pub enum LpSolver<'a> {
-    /// plenty's own: PDLP with a crossover.
+    /// The interior-point method where its factorisation fits, PDLP otherwise, and the other
+    /// one when the first does not finish ([`crate::lp::choose`]); PDLP when a warm start is
+    /// given (the interior-point method takes none).
     #[default]
-    Native,
+    Auto,
+    /// plenty's PDLP, with a crossover to the exact vertex where the basis is small enough.
+    Pdlp,
+    /// plenty's interior-point method.
+    InteriorPoint,
     /// Another backend (HiGHS). It takes no warm start.
     External(&'a dyn LpBackend),
 }
@@ -65,7 +77,9 @@ pub enum LpSolver<'a> {
 impl fmt::Debug for LpSolver<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LpSolver::Native => f.write_str("Native"),
+            LpSolver::Auto => f.write_str("Auto"),
+            LpSolver::Pdlp => f.write_str("Pdlp"),
+            LpSolver::InteriorPoint => f.write_str("InteriorPoint"),
             LpSolver::External(_) => f.write_str("External"),
         }
     }
@@ -103,11 +117,15 @@ pub enum PlanSolution {
     Harmony(HarmonyPlan),
 }
 
-/// One step of the strategy: what was tried and what came of it.
+/// One step of the strategy: what was tried, why, and what came of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategyStep {
-    /// The method: `"policy iteration"`, `"lp"`, `"lp from a warm start"`, `"harmony"`.
+    /// The method: `"policy iteration"`, `"interior point"`, `"PDLP"`, `"PDLP from a warm
+    /// start"`, `"harmony"`, `"external LP solver"`.
     pub method: String,
+    /// Why it ran.
+    #[serde(default)]
+    pub reason: String,
     /// Its outcome.
     pub status: LpStatus,
 }
@@ -183,33 +201,49 @@ pub fn solve_plan(
     if let Some(limit) = request.crossover_limit {
         pdlp_settings.crossover_limit = limit;
     }
-    let native = Pdlp::new(pdlp_settings).with_observer(request.observer.clone());
-    let lp_backend: &dyn LpBackend = match request.lp_solver {
-        LpSolver::Native => &native,
-        LpSolver::External(b) => b,
-    };
-    let mut strategy = Vec::new();
-    let mut step = |method: &str, status: LpStatus| {
-        strategy.push(StrategyStep {
-            method: method.into(),
-            status,
-        })
+    let pdlp = Pdlp::new(pdlp_settings).with_observer(request.observer.clone());
+    let lp = Recorder {
+        solver: request.lp_solver,
+        pdlp: &pdlp,
+        steps: RefCell::new(Vec::new()),
     };
     let applies = non_substitution_applies(e);
     let solution = match (request.objective, request.method, &request.start) {
         (_, _, Some(_))
             if request.objective != Objective::Lambda
                 || request.method == PlanMethod::Policy
-                || matches!(request.lp_solver, LpSolver::External(_)) =>
+                || matches!(
+                    request.lp_solver,
+                    LpSolver::External(_) | LpSolver::InteriorPoint
+                ) =>
         {
             return Err(SolveError::Settings(
-                "a warm start starts the native LP solver: use it with the λ objective, the native solver, and the auto or lp method".into(),
+                "a warm start starts PDLP: use it with the λ objective, the auto or PDLP solver, and the auto or lp method".into(),
             ));
         }
         (_, _, Some(start)) => {
-            let p = solve_lambda_warm(e, &native, &request.limits, start)?;
-            step("lp from a warm start", p.status);
-            PlanSolution::Lambda(p)
+            // A start helps PDLP only; where the interior-point method is chosen, it is faster
+            // from its own start (a dozen or two factorisations) and the start is set aside.
+            let pdlp_chosen = matches!(request.lp_solver, LpSolver::Pdlp)
+                || choose(&KantorovichLp::build(e)?.lp, &ChoiceSettings::default()).method
+                    == LpMethod::Pdlp;
+            if pdlp_chosen {
+                let p = solve_lambda_warm(e, &pdlp, &request.limits, start)?;
+                lp.record(
+                    "PDLP from a warm start",
+                    "an earlier plan is given to start from, and PDLP is the method for this size",
+                    p.status,
+                );
+                PlanSolution::Lambda(p)
+            } else {
+                let p = solve_lambda(e, &lp, &request.limits)?;
+                lp.record(
+                    "warm start set aside",
+                    "the interior-point method is chosen for this size, and it takes no start",
+                    p.status,
+                );
+                PlanSolution::Lambda(p)
+            }
         }
         (Objective::Harmony, PlanMethod::Policy, None) => {
             return Err(SolveError::Settings(
@@ -223,10 +257,15 @@ pub fn solve_plan(
                 ..Default::default()
             };
             let h = match request.lp_solver {
-                LpSolver::Native => solve_harmony_warm(e, &native, &settings)?,
-                LpSolver::External(b) => solve_harmony(e, b, &settings)?,
+                // PDLP starts each of harmony's LPs from the last one's answer.
+                LpSolver::Pdlp => solve_harmony_warm(e, &pdlp, &settings)?,
+                _ => solve_harmony(e, &lp, &settings)?,
             };
-            step("harmony", h.plan.status);
+            lp.record(
+                "harmony",
+                "the harmony objective: a sequence of LPs",
+                h.plan.status,
+            );
             PlanSolution::Harmony(h)
         }
         (Objective::Lambda, PlanMethod::Policy, None) => {
@@ -236,36 +275,91 @@ pub fn solve_plan(
                 )));
             }
             let p = solve_policy(e, &policy_settings(request))?;
-            step("policy iteration", p.plan.status);
+            lp.record("policy iteration", "requested", p.plan.status);
             PlanSolution::Policy(p)
         }
         (Objective::Lambda, PlanMethod::Auto, None) if applies.is_ok() => {
             let p = solve_policy(e, &policy_settings(request))?;
-            step("policy iteration", p.plan.status);
+            lp.record(
+                "policy iteration",
+                "labour is the only scarce input and every technique makes one product: the non-substitution theorem applies",
+                p.plan.status,
+            );
             if matches!(
                 p.plan.status,
                 LpStatus::NumericalTrouble | LpStatus::IterationLimit
             ) {
-                let lp = solve_lambda(e, lp_backend, &request.limits)?;
-                step("lp", lp.status);
-                PlanSolution::Lambda(lp)
+                PlanSolution::Lambda(solve_lambda(e, &lp, &request.limits)?)
             } else {
                 PlanSolution::Policy(p)
             }
         }
         (Objective::Lambda, _, None) => {
-            let p = solve_lambda(e, lp_backend, &request.limits)?;
-            step("lp", p.status);
-            PlanSolution::Lambda(p)
+            PlanSolution::Lambda(solve_lambda(e, &lp, &request.limits)?)
         }
     };
     let mut report = PlanReport {
         solution,
-        strategy,
+        strategy: lp.steps.into_inner(),
         binding: Vec::new(),
     };
     report.binding = binding(e, report.plan());
     Ok(report)
+}
+
+/// The LP solver of a request, recording every method it runs and why.
+struct Recorder<'a> {
+    solver: LpSolver<'a>,
+    pdlp: &'a Pdlp,
+    steps: RefCell<Vec<StrategyStep>>,
+}
+
+impl Recorder<'_> {
+    /// Records a step; a repeat of the last one (harmony's LPs) only updates its outcome.
+    fn record(&self, method: &str, reason: &str, status: LpStatus) {
+        let mut steps = self.steps.borrow_mut();
+        if let Some(last) = steps.last_mut() {
+            if last.method == method && last.reason == reason {
+                last.status = status;
+                return;
+            }
+        }
+        steps.push(StrategyStep {
+            method: method.into(),
+            reason: reason.into(),
+            status,
+        });
+    }
+}
+
+impl LpBackend for Recorder<'_> {
+    fn solve(&self, lp: &LinearProgram, settings: &LpSettings) -> Result<LpSolution, SolveError> {
+        match self.solver {
+            LpSolver::Auto => {
+                let (sol, attempts) =
+                    solve_auto(lp, settings, self.pdlp, &ChoiceSettings::default())?;
+                for a in attempts {
+                    self.record(&a.method.to_string(), &a.reason, a.status);
+                }
+                Ok(sol)
+            }
+            LpSolver::Pdlp => {
+                let sol = self.pdlp.solve(lp, settings)?;
+                self.record("PDLP", "requested", sol.status);
+                Ok(sol)
+            }
+            LpSolver::InteriorPoint => {
+                let sol = Ipm::default().solve(lp, settings)?;
+                self.record("interior point", "requested", sol.status);
+                Ok(sol)
+            }
+            LpSolver::External(b) => {
+                let sol = b.solve(lp, settings)?;
+                self.record("external LP solver", "requested", sol.status);
+                Ok(sol)
+            }
+        }
+    }
 }
 
 fn policy_settings(request: &PlanRequest<'_>) -> PolicySettings {

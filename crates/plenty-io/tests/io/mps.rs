@@ -614,3 +614,33 @@ fn issue_3_netlib_crosses_over_to_the_published_optima() {
         }
     }
 }
+
+/// Issue #12: the interior-point method reaches the published optima of the netlib instances
+/// to 1e-8 relative, and its answer passes the certificate at 1e-8.
+#[test]
+fn issue_12_interior_point_reaches_the_netlib_optima() {
+    use plenty_core::lp::ipm::{Ipm, IpmSettings};
+    for (name, _, _, _, optimum) in NETLIB {
+        let lp = read_mps(&netlib(name)).unwrap();
+        let ipm = Ipm::new(IpmSettings {
+            lp: LpSettings {
+                tolerance: 1e-9,
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+        let (sol, stats) = ipm.solve_with_stats(&lp).unwrap();
+        let err = (sol.objective - optimum).abs() / optimum.abs();
+        println!(
+            "{name}: {} in {} iterations, objective {} ({err:.1e}), certificate {:?}",
+            sol.status, stats.iterations, sol.objective, sol.info.certificate
+        );
+        assert_eq!(sol.status, LpStatus::Optimal, "{name}: {stats:?}");
+        assert!(sol.info.certificate.passes(1e-8), "{name}");
+        assert!(
+            err < 1e-8,
+            "{name}: {} vs {optimum} ({err:.1e})",
+            sol.objective
+        );
+    }
+}

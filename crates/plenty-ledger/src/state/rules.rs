@@ -408,6 +408,11 @@ impl Ledger {
         if inputs.warm_start.is_none() {
             expected.warm_start = None;
         }
+        // Plans recorded by 0.1.0 name no LP solver; they were solved by PDLP, and are
+        // recomputed so.
+        if inputs.lp_solver.is_none() {
+            expected.lp_solver = None;
+        }
         if &expected != inputs {
             return Err(reject(RejectCode::Mismatch,
                 format!("the plan of round {round} was not computed from the round's recorded needs, count and economy"),

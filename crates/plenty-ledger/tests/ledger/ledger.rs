@@ -363,19 +363,40 @@ fn issue_4_plans_are_the_same_bits_on_any_thread_count() {
         tolerance: 1e-6,
         code_version: "test".into(),
         warm_start: None,
+        lp_solver: None,
     };
-    let on = |threads: usize| {
+    let on = |threads: usize, inputs: &PlanInputs| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .unwrap();
-        pool.install(|| compute_plan(&e, &inputs, None).unwrap())
+        pool.install(|| compute_plan(&e, inputs, None).unwrap())
     };
-    let one = on(1);
+    // PDLP (the solver of plans recorded by 0.1.0).
+    let one = on(1, &inputs);
     assert_eq!(one.status, "optimal", "{:?}", one.explanation);
     assert!(one.iterations > 100, "a real iterative solve");
     for threads in [2, 3] {
-        assert_eq!(digest(&on(threads)), digest(&one), "{threads} threads");
+        assert_eq!(
+            digest(&on(threads, &inputs)),
+            digest(&one),
+            "{threads} threads"
+        );
+    }
+    // Issue #12: the core's own choice (the interior-point method here), the same bits too.
+    let auto = PlanInputs {
+        lp_solver: Some(plenty_ledger::RecordedLpSolver::Auto),
+        ..inputs.clone()
+    };
+    let one = on(1, &auto);
+    assert_eq!(one.status, "optimal", "{:?}", one.explanation);
+    assert_eq!(one.method, "ipm");
+    for threads in [2, 3] {
+        assert_eq!(
+            digest(&on(threads, &auto)),
+            digest(&one),
+            "{threads} threads, ipm"
+        );
     }
 }
 
@@ -496,11 +517,20 @@ fn issue_3_a_round_starts_from_the_last_rounds_plan_and_verifies() {
         warm.lambda,
         cold.lambda
     );
+    // Issue #12: at this size the core chooses the interior-point method, which sets the
+    // start aside; with PDLP (the solver of 0.1.0's plans) the start saves iterations.
+    assert_eq!(warm.method, "ipm");
+    let pdlp = |mut i: PlanInputs| {
+        i.lp_solver = Some(plenty_ledger::RecordedLpSolver::Pdlp);
+        i
+    };
+    let warm_pdlp = compute_plan(economy, &pdlp(inputs.clone()), Some(&first.outcome)).unwrap();
+    let cold_pdlp = compute_plan(economy, &pdlp(cold_inputs.clone()), None).unwrap();
     assert!(
-        warm.iterations < cold.iterations,
+        warm_pdlp.iterations < cold_pdlp.iterations,
         "a start one need away from the optimum: {} iterations warm, {} cold",
-        warm.iterations,
-        cold.iterations
+        warm_pdlp.iterations,
+        cold_pdlp.iterations
     );
 
     // Warm and cold plans both verify, the warm one recomputed from the recorded start.

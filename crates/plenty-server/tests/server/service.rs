@@ -181,11 +181,13 @@ async fn a_round_from_needs_to_a_verified_plan(url: &str) {
         "{}",
         second["inputs"]
     );
-    assert!(
-        second["plan"]["iterations"].as_u64().unwrap() < p["iterations"].as_u64().unwrap(),
-        "started from round 1's plan: {} iterations, round 1 took {}",
-        second["plan"]["iterations"],
-        p["iterations"]
+    // Issue #12: at the demo's size the interior-point method plans every round; it sets the
+    // recorded start aside (it takes none), and the plan still verifies from its inputs.
+    assert_eq!(second["plan"]["method"], "ipm", "{second}");
+    assert_eq!(
+        second["inputs"]["lp_solver"], "auto",
+        "{}",
+        second["inputs"]
     );
     let log = export(&s.base).await;
     let report = plenty_ledger::verify(&plenty_ledger::parse_export(&log).unwrap(), true);
