@@ -347,9 +347,19 @@ pub enum PlanTableArg {
 /// `generate-plan`.
 #[derive(Debug, Args, Clone)]
 pub struct GeneratePlanArgs {
+    /// The family: single-year plans with techniques (a planning folder and plan.mps), or
+    /// Cockshott's multi-year plan with capital stocks (plan.mps: the staircase LP).
+    #[arg(long, value_enum, default_value_t = FamilyArg::SingleYear)]
+    pub family: FamilyArg,
     /// Number of products.
     #[arg(long, default_value_t = 1000)]
     pub n: usize,
+    /// Years of a multi-year plan.
+    #[arg(long, default_value_t = 5)]
+    pub years: usize,
+    /// Capital goods per industry in a multi-year plan.
+    #[arg(long, default_value_t = 7)]
+    pub capital_goods: usize,
     /// Techniques per product.
     #[arg(long, default_value_t = 2)]
     pub techniques: usize,
@@ -381,6 +391,16 @@ pub struct GeneratePlanArgs {
     /// The folder to write (the planning folder, plan.mps, generator.json).
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+/// `generate-plan --family`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FamilyArg {
+    /// Kantorovich's single-year plan with choice of technique (--structure random or local).
+    SingleYear,
+    /// Cockshott's multi-year plan: capital stocks, depreciation, investment with a one-year
+    /// lag, max Σ λ_t (--years, --capital-goods; inputs per industry from --k).
+    MultiYear,
 }
 
 /// `lp`.

@@ -4,8 +4,10 @@
 //! explanation; 2 for bad input.
 
 use crate::args::{
-    BackendArg, GeneratePlanArgs, Global, ObjectiveArg, PlanArgs, PlanTableArg, StructureArg,
+    BackendArg, FamilyArg, GeneratePlanArgs, Global, ObjectiveArg, PlanArgs, PlanTableArg,
+    StructureArg,
 };
+use plenty_core::lp::synthetic::{multi_year_lp, MultiYearLpSettings};
 use crate::commands::{emit, provenance, write_generator_provenance};
 use crate::progress::Progress;
 use crate::NoAnswer;
@@ -366,6 +368,9 @@ fn headline(e: &PlanningEconomy, s: &PlanReport, name: Option<&str>) -> Vec<Stri
 /// `plenty generate-plan`.
 pub fn generate_plan(g: &Global, a: &GeneratePlanArgs) -> Result<()> {
     let progress = Progress::new(g.quiet);
+    if a.family == FamilyArg::MultiYear {
+        return generate_multi_year(&progress, a);
+    }
     let settings = PlanGeneratorSettings {
         n: a.n,
         techniques: a.techniques,
@@ -420,6 +425,36 @@ pub fn generate_plan(g: &Global, a: &GeneratePlanArgs) -> Result<()> {
         k.lp.nrows(),
         k.lp.ncols(),
         k.lp.columns.nnz(),
+        prov.input_hash
+    );
+    Ok(())
+}
+
+/// `plenty generate-plan --family multi-year`: Cockshott's N-year LP on a random economy, as
+/// MPS, with its settings in generator.json.
+fn generate_multi_year(progress: &Progress, a: &GeneratePlanArgs) -> Result<()> {
+    let settings = MultiYearLpSettings {
+        n: a.n,
+        years: a.years,
+        inputs: a.k.min(a.n),
+        capital_goods: a.capital_goods.min(a.n),
+        seed: a.seed,
+    };
+    progress.stage("generating the multi-year LP");
+    let lp = multi_year_lp(&settings).map_err(|e| anyhow::anyhow!("generate-plan: {e}"))?;
+    std::fs::create_dir_all(&a.out).with_context(|| a.out.display().to_string())?;
+    progress.stage("writing plan.mps");
+    plenty_io::mps::write_mps(&a.out.join("plan.mps"), &lp)?;
+    let prov = write_generator_provenance(&a.out, &["plan.mps"], serde_json::to_value(&settings)?)?;
+    progress.finish();
+    eprintln!(
+        "wrote {} (a {}-year plan of {} goods; LP {} rows × {} columns, {} non-zeros; input sha256 {})",
+        a.out.display(),
+        a.years,
+        a.n,
+        lp.nrows(),
+        lp.ncols(),
+        lp.columns.nnz(),
         prov.input_hash
     );
     Ok(())

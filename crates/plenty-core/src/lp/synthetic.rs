@@ -260,3 +260,194 @@ pub fn random_feasible_lp(seed: u64, m: usize, n: usize, density: f64) -> Linear
     )
     .expect("a valid LP")
 }
+
+/// Parameters of [`multi_year_lp`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MultiYearLpSettings {
+    /// Goods (and industries). Default 200.
+    pub n: usize,
+    /// Years. Default 5.
+    pub years: usize,
+    /// Produced inputs per industry. Default 5.
+    pub inputs: usize,
+    /// Capital goods per industry (capital cells). Default 7.
+    pub capital_goods: usize,
+    /// Seed. Default 1.
+    pub seed: u64,
+}
+
+impl Default for MultiYearLpSettings {
+    fn default() -> Self {
+        Self {
+            n: 200,
+            years: 5,
+            inputs: 5,
+            capital_goods: 7,
+            seed: 1,
+        }
+    }
+}
+
+/// Cockshott's N-year plan (`nyearplan.java`, see `data/cockshott_5yearplan_toy/README.txt`)
+/// on a seeded random economy: the staircase LP of a multi-year plan.
+///
+/// The economy: `n` goods; industry `i` uses `inputs` random goods with coefficients that sum
+/// to `U(0.3, 0.6)`, `l_i ~ U(0.2, 1)` hours, and `capital_goods` random capital goods `s` with
+/// `b_si ~ U(0.05, 0.6)` units of stock per unit of output, depreciating at `δ_si ~ U(0.03,
+/// 0.15)` a year. The base year produces `x⁰ = (I − A)⁻¹ c⁰` (`c⁰ ~ U(0.5, 1.5)`) at capacity:
+/// `K⁰ = b ⊙ x⁰`; labour `L⁰ = l·x⁰`. Year `t` (1-based) targets `0.8 c⁰ · 1.02ᵗ` and has
+/// `L⁰ · 1.01ᵗ` hours.
+///
+/// ```text
+///   max Σ_t λ_t   subject to, for every year t:
+///     C_jt + Σ_i a_ji x_it + Σ_i A_jit − x_jt ≤ 0        (balance, n rows)
+///     λ_t target_jt − C_jt ≤ 0                         (fulfilment, n rows)
+///     Σ_i l_i x_it ≤ L_t                               (labour, 1 row)
+///     b_si x_it − K_sit ≤ 0                             (capacity, one row per cell)
+///     K_si1 ≤ K⁰_si;  K_sit − (1 − δ_si) K_si,t−1 − A_si,t−1 ≤ 0   (stock, one row per cell)
+///   all variables ≥ 0; investment A in years 1 … T − 1 (no terminal condition).
+/// ```
+///
+/// Columns are ordered year by year (`x`, `C`, `λ`, `K`, `A` of year 1, then year 2, …) and so
+/// are rows: the years are coupled only through the stocks.
+pub fn multi_year_lp(s: &MultiYearLpSettings) -> Result<LinearProgram, String> {
+    let (n, years) = (s.n, s.years);
+    if n == 0 || years == 0 {
+        return Err("n and years must be at least 1".into());
+    }
+    if s.inputs > n || s.capital_goods > n {
+        return Err("inputs and capital_goods must be at most n".into());
+    }
+    let mut rng = Rng::new(s.seed);
+    let pick = |rng: &mut Rng, k: usize| -> Vec<usize> {
+        let mut chosen: Vec<usize> = Vec::with_capacity(k);
+        while chosen.len() < k {
+            let g = rng.below(n);
+            if !chosen.contains(&g) {
+                chosen.push(g);
+            }
+        }
+        chosen.sort_unstable();
+        chosen
+    };
+    // Input coefficients a[i] = [(good, coefficient)], capital cells cells[i] = [(good, b, δ)].
+    let mut a: Vec<Vec<(usize, f64)>> = Vec::with_capacity(n);
+    let mut cells: Vec<Vec<(usize, f64, f64)>> = Vec::with_capacity(n);
+    let mut labour = Vec::with_capacity(n);
+    for _ in 0..n {
+        let goods = pick(&mut rng, s.inputs);
+        let total = rng.range(0.3, 0.6);
+        let w: Vec<f64> = goods.iter().map(|_| rng.range(0.1, 1.0)).collect();
+        let sum: f64 = w.iter().sum();
+        a.push(goods.into_iter().zip(w).map(|(g, w)| (g, total * w / sum)).collect());
+        let caps = pick(&mut rng, s.capital_goods);
+        cells.push(
+            caps.into_iter()
+                .map(|g| (g, rng.range(0.05, 0.6), rng.range(0.03, 0.15)))
+                .collect(),
+        );
+        labour.push(rng.range(0.2, 1.0));
+    }
+    let c0: Vec<f64> = (0..n).map(|_| rng.range(0.5, 1.5)).collect();
+    // x⁰ = (I − A)⁻¹ c⁰ by Jacobi (column sums ≤ 0.6).
+    let mut x0 = c0.clone();
+    for _ in 0..200 {
+        let mut next = c0.clone();
+        for (i, col) in a.iter().enumerate() {
+            for &(g, v) in col {
+                next[g] += v * x0[i];
+            }
+        }
+        x0 = next;
+    }
+    let l0: f64 = labour.iter().zip(&x0).map(|(l, x)| l * x).sum();
+    let ncell: usize = cells.iter().map(Vec::len).sum();
+    // Column layout of year t: x (n), C (n), λ (1), K (ncell), A (ncell, years 1 … T − 1).
+    let year_cols = |t: usize| 2 * n + 1 + ncell + if t + 1 < years { ncell } else { 0 };
+    let col0: Vec<usize> = (0..years)
+        .scan(0usize, |acc, t| {
+            let c = *acc;
+            *acc += year_cols(t);
+            Some(c)
+        })
+        .collect();
+    let ncols = col0[years - 1] + year_cols(years - 1);
+    // Row layout of year t: balance (n), fulfilment (n), labour (1), capacity (ncell), stock
+    // (ncell).
+    let year_rows = 2 * n + 1 + 2 * ncell;
+    let nrows = years * year_rows;
+    let mut triplets: Vec<(u32, u32, f64)> = Vec::new();
+    let mut row_upper = vec![0.0; nrows];
+    let mut c = vec![0.0; ncols];
+    let mut col_names = vec![String::new(); ncols];
+    let mut row_names = vec![String::new(); nrows];
+    for t in 0..years {
+        let (cb, rb) = (col0[t], t * year_rows);
+        let (x, cons, lam, k, inv) = (cb, cb + n, cb + 2 * n, cb + 2 * n + 1, cb + 2 * n + 1 + ncell);
+        let (bal, ful, lab, cap, stock) = (rb, rb + n, rb + 2 * n, rb + 2 * n + 1, rb + 2 * n + 1 + ncell);
+        let mut put = |col: usize, row: usize, v: f64| triplets.push((col as u32, row as u32, v));
+        c[lam] = 1.0;
+        col_names[lam] = format!("lambda_{t}");
+        let growth = 1.02f64.powi(t as i32 + 1);
+        for j in 0..n {
+            col_names[x + j] = format!("x_{t}_{j}");
+            col_names[cons + j] = format!("c_{t}_{j}");
+            row_names[bal + j] = format!("balance_{t}_{j}");
+            row_names[ful + j] = format!("fulfil_{t}_{j}");
+            put(cons + j, bal + j, 1.0);
+            // Output less the industry's use of its own good.
+            let own: f64 = a[j].iter().filter(|(g, _)| *g == j).map(|(_, v)| v).sum();
+            put(x + j, bal + j, own - 1.0);
+            put(lam, ful + j, 0.8 * c0[j] * growth);
+            put(cons + j, ful + j, -1.0);
+        }
+        for (i, col) in a.iter().enumerate() {
+            for &(g, v) in col {
+                if g != i {
+                    put(x + i, bal + g, v);
+                }
+            }
+            put(x + i, lab, labour[i]);
+        }
+        row_names[lab] = format!("labour_{t}");
+        row_upper[lab] = l0 * 1.01f64.powi(t as i32 + 1);
+        let mut cell = 0;
+        for (i, cs) in cells.iter().enumerate() {
+            for &(g, b, d) in cs {
+                col_names[k + cell] = format!("k_{t}_{g}_{i}");
+                row_names[cap + cell] = format!("capacity_{t}_{g}_{i}");
+                row_names[stock + cell] = format!("stock_{t}_{g}_{i}");
+                put(x + i, cap + cell, b);
+                put(k + cell, cap + cell, -1.0);
+                put(k + cell, stock + cell, 1.0);
+                if t == 0 {
+                    row_upper[stock + cell] = b * x0[i];
+                } else {
+                    let (k_prev, inv_prev) = (col0[t - 1] + 2 * n + 1, col0[t - 1] + 2 * n + 1 + ncell);
+                    put(k_prev + cell, stock + cell, -(1.0 - d));
+                    put(inv_prev + cell, stock + cell, -1.0);
+                }
+                if t + 1 < years {
+                    col_names[inv + cell] = format!("invest_{t}_{g}_{i}");
+                    // The investment good g is drawn from year t's balance of good g.
+                    put(inv + cell, bal + g, 1.0);
+                }
+                cell += 1;
+            }
+        }
+    }
+    let columns = CsrMatrix::try_from_triplets(ncols, nrows, triplets).map_err(|e| e.to_string())?;
+    LinearProgram::new(
+        Sense::Maximize,
+        c,
+        vec![0.0; ncols],
+        vec![f64::INFINITY; ncols],
+        vec![f64::NEG_INFINITY; nrows],
+        row_upper,
+        columns,
+        col_names,
+        row_names,
+    )
+    .map_err(|e| e.to_string())
+}
