@@ -81,7 +81,7 @@ fn small_unique(sense: Sense, scale: f64) -> LinearProgram {
 }
 
 fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| (a - b).abs() <= tol)
+    plenty_test_support::all_close(a, b, tol, 0.0)
 }
 
 const ALL: [HighsSolver; 4] = [
