@@ -7,13 +7,13 @@ use crate::args::{
     BackendArg, FamilyArg, GeneratePlanArgs, Global, ObjectiveArg, PlanArgs, PlanTableArg,
     StructureArg,
 };
-use plenty_core::lp::synthetic::{multi_year_lp, MultiYearLpSettings};
 use crate::commands::{emit, provenance, write_generator_provenance};
 use crate::progress::Progress;
 use crate::NoAnswer;
 use anyhow::{bail, Context, Result};
 use plenty_core::generate::Structure;
 use plenty_core::lp::pdlp::PdlpSettings;
+use plenty_core::lp::synthetic::{multi_year_lp, MultiYearLpSettings};
 use plenty_core::lp::LpSettings;
 use plenty_core::plan::{
     generate_plan as generate_economy, solve_plan, KantorovichLp, LpSolver, Objective, Plan,

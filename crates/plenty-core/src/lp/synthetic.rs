@@ -340,7 +340,13 @@ pub fn multi_year_lp(s: &MultiYearLpSettings) -> Result<LinearProgram, String> {
         let total = rng.range(0.3, 0.6);
         let w: Vec<f64> = goods.iter().map(|_| rng.range(0.1, 1.0)).collect();
         let sum: f64 = w.iter().sum();
-        a.push(goods.into_iter().zip(w).map(|(g, w)| (g, total * w / sum)).collect());
+        a.push(
+            goods
+                .into_iter()
+                .zip(w)
+                .map(|(g, w)| (g, total * w / sum))
+                .collect(),
+        );
         let caps = pick(&mut rng, s.capital_goods);
         cells.push(
             caps.into_iter()
@@ -384,8 +390,20 @@ pub fn multi_year_lp(s: &MultiYearLpSettings) -> Result<LinearProgram, String> {
     let mut row_names = vec![String::new(); nrows];
     for t in 0..years {
         let (cb, rb) = (col0[t], t * year_rows);
-        let (x, cons, lam, k, inv) = (cb, cb + n, cb + 2 * n, cb + 2 * n + 1, cb + 2 * n + 1 + ncell);
-        let (bal, ful, lab, cap, stock) = (rb, rb + n, rb + 2 * n, rb + 2 * n + 1, rb + 2 * n + 1 + ncell);
+        let (x, cons, lam, k, inv) = (
+            cb,
+            cb + n,
+            cb + 2 * n,
+            cb + 2 * n + 1,
+            cb + 2 * n + 1 + ncell,
+        );
+        let (bal, ful, lab, cap, stock) = (
+            rb,
+            rb + n,
+            rb + 2 * n,
+            rb + 2 * n + 1,
+            rb + 2 * n + 1 + ncell,
+        );
         let mut put = |col: usize, row: usize, v: f64| triplets.push((col as u32, row as u32, v));
         c[lam] = 1.0;
         col_names[lam] = format!("lambda_{t}");
@@ -424,7 +442,8 @@ pub fn multi_year_lp(s: &MultiYearLpSettings) -> Result<LinearProgram, String> {
                 if t == 0 {
                     row_upper[stock + cell] = b * x0[i];
                 } else {
-                    let (k_prev, inv_prev) = (col0[t - 1] + 2 * n + 1, col0[t - 1] + 2 * n + 1 + ncell);
+                    let (k_prev, inv_prev) =
+                        (col0[t - 1] + 2 * n + 1, col0[t - 1] + 2 * n + 1 + ncell);
                     put(k_prev + cell, stock + cell, -(1.0 - d));
                     put(inv_prev + cell, stock + cell, -1.0);
                 }
@@ -437,7 +456,8 @@ pub fn multi_year_lp(s: &MultiYearLpSettings) -> Result<LinearProgram, String> {
             }
         }
     }
-    let columns = CsrMatrix::try_from_triplets(ncols, nrows, triplets).map_err(|e| e.to_string())?;
+    let columns =
+        CsrMatrix::try_from_triplets(ncols, nrows, triplets).map_err(|e| e.to_string())?;
     LinearProgram::new(
         Sense::Maximize,
         c,

@@ -3,6 +3,7 @@
 //! solved in `crates/plenty-io/tests/io/mps.rs`, next to the MPS reader.
 
 use plenty_core::generate::GeneratorSettings;
+use plenty_core::lp::ipm::{Ipm, IpmSettings};
 use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings};
 use plenty_core::lp::synthetic::{planning_lp, random_feasible_lp, PlanningLpSettings};
 use plenty_core::lp::{certify, LinearProgram, LpBackend, LpSettings, LpSolution, LpStatus, Sense};
@@ -62,17 +63,35 @@ fn solver(scheme: PdhgScheme, tolerance: f64) -> Pdlp {
 
 const SCHEMES: [PdhgScheme; 2] = [PdhgScheme::Halpern, PdhgScheme::Adaptive];
 
-/// Solves with both schemes, asserting the status, and returns the solutions.
+/// The interior-point method at a tolerance.
+fn ipm(tolerance: f64) -> Ipm {
+    Ipm::new(IpmSettings {
+        lp: LpSettings {
+            tolerance,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+}
+
+/// Solves with both PDLP schemes and the interior-point method (issue #12), asserting the
+/// status, and returns the solutions.
 fn solve_both(lp: &LinearProgram, status: LpStatus) -> Vec<LpSolution> {
-    SCHEMES
+    let mut out: Vec<(String, LpSolution)> = SCHEMES
         .iter()
         .map(|&scheme| {
             let s = solver(scheme, 1e-8).solve_warm(lp, None, None).unwrap();
-            assert_eq!(s.status, status, "{scheme:?}: {s:?}");
+            (format!("{scheme:?}"), s)
+        })
+        .collect();
+    out.push(("ipm".into(), ipm(1e-8).solve_with_stats(lp).unwrap().0));
+    out.into_iter()
+        .map(|(who, s)| {
+            assert_eq!(s.status, status, "{who}: {s:?}");
             if status == LpStatus::Optimal {
                 // The returned certificate is certify's, and it passes.
                 assert_eq!(s.info.certificate, certify(lp, &s.x, &s.y));
-                assert!(s.info.certificate.passes(1e-8), "{scheme:?}: {s:?}");
+                assert!(s.info.certificate.passes(1e-8), "{who}: {s:?}");
                 // Reduced costs are c − Aᵀy in the LP's convention.
                 let aty = lp.column_activity(&s.y);
                 for ((z, c), a) in s.reduced_costs.iter().zip(&lp.c).zip(&aty) {
@@ -639,6 +658,15 @@ fn random_lps_match_the_simplex_and_pass_the_certificate() {
                 s.objective
             );
         }
+        // Issue #12: the interior-point method reaches 1e-9 and the simplex's optimum to 1e-8.
+        let (s, _) = ipm(1e-9).solve_with_stats(&p).unwrap();
+        assert_eq!(s.status, LpStatus::Optimal, "seed {seed} ipm: {s:?}");
+        assert!(s.info.certificate.passes(1e-9), "seed {seed} ipm: {s:?}");
+        assert!(
+            (s.objective - reference).abs() <= 1e-8 * (1.0 + reference.abs()),
+            "seed {seed} ipm: {} vs simplex {reference}",
+            s.objective
+        );
         checked += 1;
     }
     assert_eq!(checked, 40);

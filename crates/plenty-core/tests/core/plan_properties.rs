@@ -6,6 +6,7 @@
 //! * with resources and capacities, the LP's valuations satisfy complementary slackness.
 
 use crate::plan_support::{approx_eq, DenseSimplex};
+use plenty_core::lp::ipm::Ipm;
 use plenty_core::lp::{LpSettings, LpStatus};
 use plenty_core::plan::*;
 use proptest::prelude::*;
@@ -229,6 +230,20 @@ proptest! {
                 prop_assert!(ex.is_shortfall(), "{}", ex);
             }
             other => prop_assert!(false, "status {other}"),
+        }
+    }
+
+    /// Issue #12: the interior-point method gives the dense simplex's λ on random planning
+    /// economies with resources and capacities, and the same verdict when there is no plan.
+    #[test]
+    fn interior_point_agrees_with_the_dense_simplex(s in spec(true)) {
+        let e = build(&s, true);
+        let reference = solve_lambda(&e, &DenseSimplex, &lp_settings()).unwrap();
+        let ipm = solve_lambda(&e, &Ipm::default(), &LpSettings { tolerance: 1e-9, ..lp_settings() }).unwrap();
+        prop_assert_eq!(ipm.status, reference.status, "{:?}", ipm.explanation);
+        if reference.status == LpStatus::Optimal {
+            prop_assert!(approx_eq(ipm.lambda, reference.lambda, 1e-12, 1e-8), "{} vs {}", ipm.lambda, reference.lambda);
+            prop_assert!(ipm.certificate.passes(1e-9), "{:?}", ipm.certificate);
         }
     }
 }

@@ -572,6 +572,22 @@ fn highs_reads_what_we_write_and_agrees_on_the_optimum() {
             "{name}: PDLP {} vs HiGHS {theirs}",
             ours.objective
         );
+        // Issue #12: the interior-point method agrees with HiGHS to 1e-8 relative.
+        let (ipm, _) = plenty_core::lp::ipm::Ipm::new(plenty_core::lp::ipm::IpmSettings {
+            lp: LpSettings {
+                tolerance: 1e-9,
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .solve_with_stats(lp)
+        .unwrap();
+        assert_eq!(ipm.status, LpStatus::Optimal, "{name}: {ipm:?}");
+        assert!(
+            (ipm.objective - theirs).abs() <= 1e-8 * theirs.abs().max(1.0),
+            "{name}: interior point {} vs HiGHS {theirs}",
+            ipm.objective
+        );
     }
 }
 

@@ -152,6 +152,11 @@ impl Kkt {
         for (k, &r) in self.kept.iter().enumerate() {
             self.values[self.diag[self.n + k]] = -(h[r] + self.delta);
         }
+        if let Some(k) = self.values.iter().position(|v| !v.is_finite()) {
+            return Err(SolveError::Unsupported(format!(
+                "the KKT matrix has a value that is not finite (entry {k})"
+            )));
+        }
         let size = self.n + self.kept.len();
         let a = SparseColMatRef::new(
             SymbolicSparseColMatRef::new_checked(size, size, &self.col_ptr, None, &self.row_idx),

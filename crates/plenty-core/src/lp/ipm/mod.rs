@@ -113,7 +113,34 @@ impl Ipm {
         lp: &LinearProgram,
     ) -> Result<(LpSolution, IpmStats), SolveError> {
         self.settings.lp.validate()?;
-        Run::new(lp, &self.settings)?.solve()
+        let (mut sol, mut stats) = Run::new(lp, &self.settings)?.solve()?;
+        if sol.status == LpStatus::InfeasibleOrUnbounded {
+            // The dual has no solution: the LP is unbounded if it is feasible, which one more
+            // solve with no objective settles.
+            let mut feasibility = lp.clone();
+            feasibility.c.iter_mut().for_each(|c| *c = 0.0);
+            let (f, fstats) = Run::new(&feasibility, &self.settings)?.solve()?;
+            stats.iterations += fstats.iterations;
+            stats.factor_seconds += fstats.factor_seconds;
+            sol.info.iterations = stats.iterations;
+            match f.status {
+                LpStatus::Optimal => {
+                    // A feasible point; the objective improves without bound from it.
+                    sol = LpSolution::at(
+                        lp,
+                        f.x,
+                        vec![0.0; lp.nrows()],
+                        LpStatus::Unbounded,
+                        stats.iterations,
+                        0.0,
+                        "ipm",
+                    );
+                }
+                LpStatus::Infeasible => sol.status = LpStatus::Infeasible,
+                _ => {}
+            }
+        }
+        Ok((sol, stats))
     }
 }
 
@@ -405,12 +432,23 @@ impl<'a> Run<'a> {
         let rg = qx + bz + self.kappa;
         let mu = self.mu();
 
+        // s/z spans many orders of magnitude near the optimum; it is kept within [1e-30, 1e30]
+        // so that neither it nor its inverse (the eliminated bound rows) overflows.
         let h: Vec<f64> = (0..m)
-            .map(|r| if r < zero { 0.0 } else { self.s[r] / self.z[r] })
+            .map(|r| {
+                if r < zero {
+                    0.0
+                } else {
+                    (self.s[r] / self.z[r]).clamp(1e-30, 1e30)
+                }
+            })
             .collect();
         let t = Instant::now();
-        self.kkt.factor(&self.form, &h)?;
+        let factored = self.kkt.factor(&self.form, &h);
         self.stats.factor_seconds += t.elapsed().as_secs_f64();
+        if factored.is_err() {
+            return Ok(false);
+        }
         let neg_q: Vec<f64> = self.form.q.iter().map(|q| -q).collect();
         let (x1, z1, e1) =
             self.kkt
