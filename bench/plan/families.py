@@ -130,7 +130,8 @@ def table(rows, a):
             x = r.get(k, {})
             if x.get("objective") is None or best is None:
                 return False
-            return abs(x["objective"] - best) <= tol * max(1.0, abs(best)) and \
+            # Agreement to the certificate's scale: 2·tol·(1 + |best|).
+            return abs(x["objective"] - best) <= 2 * tol * (1.0 + abs(best)) and \
                 str(x.get("status")).lower() in ("optimal", "solved")
 
         pl = r["plenty"]
