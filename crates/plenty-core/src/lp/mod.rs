@@ -22,6 +22,7 @@ pub mod choose;
 pub mod crossover;
 pub mod ipm;
 pub mod pdlp;
+pub mod presolve;
 pub mod synthetic;
 
 use crate::error::{ModelError, SolveError};

@@ -660,3 +660,124 @@ fn issue_12_interior_point_reaches_the_netlib_optima() {
         );
     }
 }
+
+/// Harder netlib LPs (badly scaled, degenerate, with fixed columns, singleton and duplicate
+/// rows, dense columns) and the optimum HiGHS 1.16 reaches on the same files; two of them
+/// infeasible. See `tests/data/lp/README.md`.
+const NETLIB_HARDER: [(&str, Option<f64>); 13] = [
+    ("25fv47", Some(5501.84588828675)),
+    ("e226", Some(-11.638929066370553)),
+    ("etamacro", Some(-755.7152333005279)),
+    ("israel", Some(-896644.8218630457)),
+    ("perold", Some(-9380.755278235376)),
+    ("scrs8", Some(904.2969538007912)),
+    ("shell", Some(1208825346.0)),
+    ("stair", Some(-251.26695119296335)),
+    ("standata", Some(1257.6995)),
+    ("standgub", Some(1257.6995)),
+    ("standmps", Some(1406.0175)),
+    ("klein1", None),
+    ("woodinfe", None),
+];
+
+/// Whether `y` proves `lp` infeasible (minimisation form): with no objective, the dual
+/// objective of `(0, y)` is positive while its dual residual is negligible against it.
+fn proves_infeasible(lp: &LinearProgram, y: &[f64]) -> bool {
+    let mut feasibility = lp.clone();
+    feasibility.c.iter_mut().for_each(|c| *c = 0.0);
+    let cert = plenty_core::lp::certify(&feasibility, &vec![0.0; lp.ncols()], y);
+    cert.dual_objective > 0.0 && cert.dual_residual <= 1e-8 * cert.dual_objective
+}
+
+/// Issue #12: the interior-point method, with its presolve, agrees with HiGHS on the harder
+/// netlib LPs to 1e-8 relative, certifies each optimum at 1e-8 on the original LP (not the
+/// reduced one), and proves the infeasible ones infeasible with a Farkas ray.
+#[test]
+fn issue_12_interior_point_solves_the_harder_netlib_lps() {
+    use plenty_core::lp::ipm::{Ipm, IpmSettings};
+    let ipm = Ipm::new(IpmSettings {
+        lp: LpSettings {
+            tolerance: 1e-9,
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let mut presolved = 0;
+    for (name, optimum) in NETLIB_HARDER {
+        let lp = read_mps(&netlib(name)).unwrap();
+        let (sol, stats) = ipm.solve_with_stats(&lp).unwrap();
+        println!(
+            "{name}: {} in {} iterations, objective {}, presolve {:?}",
+            sol.status, stats.iterations, sol.objective, stats.presolve
+        );
+        presolved += usize::from(!stats.presolve.is_empty());
+        match optimum {
+            Some(optimum) => {
+                assert_eq!(sol.status, LpStatus::Optimal, "{name}: {stats:?}");
+                let cert = plenty_core::lp::certify(&lp, &sol.x, &sol.y);
+                assert!(cert.passes(1e-8), "{name}: {cert:?}");
+                let err = (sol.objective - optimum).abs() / optimum.abs();
+                assert!(
+                    err < 1e-8,
+                    "{name}: {} vs {optimum} ({err:.1e})",
+                    sol.objective
+                );
+            }
+            None => {
+                assert_eq!(sol.status, LpStatus::Infeasible, "{name}");
+                assert!(
+                    proves_infeasible(&lp, &sol.y),
+                    "{name}: {:?}",
+                    sol.info.certificate
+                );
+            }
+        }
+    }
+    assert!(
+        presolved >= 10,
+        "presolve reduced only {presolved} of the LPs"
+    );
+}
+
+/// Issue #12: presolve changes nothing but the route. With and without it the interior-point
+/// method reaches the same optimum on LPs full of fixed columns and singleton rows (to 1e-7:
+/// the unreduced LP's certificate at 1e-9 leaves its objective up to 5e-8 from HiGHS's on
+/// scrs8, whose bounds are large), and the postsolved answer certifies on the original LP.
+#[test]
+fn issue_12_presolve_and_postsolve_keep_the_optimum() {
+    use plenty_core::lp::ipm::{Ipm, IpmSettings};
+    for name in ["etamacro", "standata", "scrs8", "25fv47"] {
+        let lp = read_mps(&netlib(name)).unwrap();
+        let solve = |presolve: bool| {
+            Ipm::new(IpmSettings {
+                presolve,
+                lp: LpSettings {
+                    tolerance: 1e-9,
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+            .solve_with_stats(&lp)
+            .unwrap()
+        };
+        let ((with, stats), (without, _)) = (solve(true), solve(false));
+        assert!(stats.presolve.columns_removed() + stats.presolve.rows_removed() > 0);
+        assert!(
+            !stats.presolve_undone,
+            "{name}: the postsolved answer did not certify"
+        );
+        assert!(
+            plenty_core::lp::certify(&lp, &with.x, &with.y).passes(1e-9),
+            "{name}"
+        );
+        assert_eq!(with.x.len(), lp.ncols());
+        assert_eq!(with.y.len(), lp.nrows());
+        let gap = (with.objective - without.objective).abs() / (1.0 + without.objective.abs());
+        assert!(
+            gap < 1e-7,
+            "{name}: {} vs {}",
+            with.objective,
+            without.objective
+        );
+    }
+}

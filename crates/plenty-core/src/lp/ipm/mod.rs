@@ -39,6 +39,7 @@ mod form;
 mod kkt;
 
 use crate::error::SolveError;
+use crate::lp::presolve::{presolve, PresolveOutcome, PresolveStats};
 use crate::lp::{certify, LinearProgram, LpBackend, LpSettings, LpSolution, LpStatus};
 use form::ConeForm;
 use kkt::Kkt;
@@ -62,6 +63,8 @@ pub struct IpmSettings {
     pub infeasibility_tolerance: f64,
     /// Steps of iterative refinement per solve. Default 10.
     pub refinement_steps: usize,
+    /// Presolve before the iterations ([`crate::lp::presolve`]). Default on.
+    pub presolve: bool,
 }
 
 impl Default for IpmSettings {
@@ -73,6 +76,7 @@ impl Default for IpmSettings {
             static_regularization: 1e-8,
             infeasibility_tolerance: 1e-9,
             refinement_steps: 10,
+            presolve: true,
         }
     }
 }
@@ -92,6 +96,11 @@ pub struct IpmStats {
     pub factor_seconds: f64,
     /// Largest relative residual of a refined KKT solve.
     pub worst_solve_residual: f64,
+    /// What presolve removed.
+    pub presolve: PresolveStats,
+    /// True when the reduced LP's answer did not certify on the original LP, or was not an
+    /// optimum, and the original LP was solved instead (the counters add both solves).
+    pub presolve_undone: bool,
 }
 
 /// The interior-point solver. It implements [`LpBackend`].
@@ -107,19 +116,62 @@ impl Ipm {
         Self { settings }
     }
 
-    /// Solves `lp`, also returning the counters.
+    /// Solves `lp`, also returning the counters: presolve, the iterations on the reduced LP,
+    /// postsolve, and the certificate on `lp` itself. An answer of the reduced LP that is not a
+    /// certified optimum of `lp` (an infeasible LP among them: its Farkas ray must refer to
+    /// `lp`'s rows) is settled by solving `lp` unreduced.
     pub fn solve_with_stats(
         &self,
         lp: &LinearProgram,
     ) -> Result<(LpSolution, IpmStats), SolveError> {
         self.settings.lp.validate()?;
-        let (mut sol, mut stats) = Run::new(lp, &self.settings)?.solve()?;
+        if !self.settings.presolve {
+            return self.solve_unreduced(lp, &RowScales::of(lp));
+        }
+        let start = Instant::now();
+        let reduced = match presolve(lp) {
+            PresolveOutcome::Reduced(p) if !p.stats.is_empty() => p,
+            _ => return self.solve_unreduced(lp, &RowScales::of(lp)),
+        };
+        // Rows are judged against the original bounds' magnitudes: a bound shifted by fixed
+        // columns must not loosen the test of its row.
+        let (lower, upper) = reduced.row_scales(lp);
+        let scales = RowScales { lower, upper };
+        let (sol, mut stats) = self.solve_unreduced(&reduced.lp, &scales)?;
+        stats.presolve = reduced.stats.clone();
+        let limited = matches!(sol.status, LpStatus::IterationLimit | LpStatus::TimeLimit);
+        if sol.status == LpStatus::Optimal || limited {
+            let (x, y) = reduced.postsolve(lp, &sol.x, &sol.y);
+            let seconds = start.elapsed().as_secs_f64();
+            let answer = LpSolution::at(lp, x, y, sol.status, sol.info.iterations, seconds, "ipm");
+            let own = RowScales::of(lp);
+            if limited || optimal_to(lp, &answer, self.settings.lp.tolerance, &own) {
+                return Ok((answer, stats));
+            }
+        }
+        let (mut sol, mut again) = self.solve_unreduced(lp, &RowScales::of(lp))?;
+        again.iterations += stats.iterations;
+        again.factor_seconds += stats.factor_seconds;
+        again.presolve = stats.presolve;
+        again.presolve_undone = true;
+        sol.info.iterations = again.iterations;
+        sol.info.seconds = start.elapsed().as_secs_f64();
+        Ok((sol, again))
+    }
+
+    /// Solves `lp` as it is.
+    fn solve_unreduced(
+        &self,
+        lp: &LinearProgram,
+        scales: &RowScales,
+    ) -> Result<(LpSolution, IpmStats), SolveError> {
+        let (mut sol, mut stats) = Run::new(lp, &self.settings, scales)?.solve()?;
         if sol.status == LpStatus::InfeasibleOrUnbounded {
             // The dual has no solution: the LP is unbounded if it is feasible, which one more
             // solve with no objective settles.
             let mut feasibility = lp.clone();
             feasibility.c.iter_mut().for_each(|c| *c = 0.0);
-            let (f, fstats) = Run::new(&feasibility, &self.settings)?.solve()?;
+            let (f, fstats) = Run::new(&feasibility, &self.settings, scales)?.solve()?;
             stats.iterations += fstats.iterations;
             stats.factor_seconds += fstats.factor_seconds;
             sol.info.iterations = stats.iterations;
@@ -161,10 +213,40 @@ pub fn factor_size(lp: &LinearProgram) -> Result<usize, SolveError> {
     Ok(Kkt::new(&form, 0.0)?.factor_nnz())
 }
 
+/// Magnitudes of the row bounds that the per-row test of [`optimal_to`] is relative to.
+struct RowScales {
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+}
+
+impl RowScales {
+    /// The LP's own bounds.
+    fn of(lp: &LinearProgram) -> Self {
+        Self {
+            lower: lp.row_lower.iter().map(|v| v.abs()).collect(),
+            upper: lp.row_upper.iter().map(|v| v.abs()).collect(),
+        }
+    }
+}
+
+/// Whether an answer is optimal to the tolerance: the certificate, and every row within the
+/// tolerance of its own bound (relative to `1 + |bound|`, the bound's magnitude from `scales`).
+fn optimal_to(lp: &LinearProgram, answer: &LpSolution, tol: f64, scales: &RowScales) -> bool {
+    if !answer.info.certificate.passes(tol) {
+        return false;
+    }
+    let ax = lp.row_activity(&answer.x);
+    (0..lp.nrows()).all(|i| {
+        let (lo, hi) = (lp.row_lower[i], lp.row_upper[i]);
+        lo - ax[i] <= tol * (1.0 + scales.lower[i]) && ax[i] - hi <= tol * (1.0 + scales.upper[i])
+    })
+}
+
 /// The state of one solve.
 struct Run<'a> {
     lp: &'a LinearProgram,
     set: &'a IpmSettings,
+    scales: &'a RowScales,
     start: Instant,
     /// The scaled conic form, its row and column scalings and the cost scale:
     /// `Ã = E A D`, `b̃ = E b`, `q̃ = c D q`.
@@ -191,7 +273,11 @@ struct Direction {
 }
 
 impl<'a> Run<'a> {
-    fn new(lp: &'a LinearProgram, set: &'a IpmSettings) -> Result<Self, SolveError> {
+    fn new(
+        lp: &'a LinearProgram,
+        set: &'a IpmSettings,
+        scales: &'a RowScales,
+    ) -> Result<Self, SolveError> {
         let start = Instant::now();
         let mut form = ConeForm::new(lp);
         let (e, d) = equilibrate(&mut form, set.ruiz_iterations);
@@ -210,6 +296,7 @@ impl<'a> Run<'a> {
         Ok(Self {
             lp,
             set,
+            scales,
             start,
             form,
             e,
@@ -285,18 +372,8 @@ impl<'a> Run<'a> {
         (answer, self.stats.clone())
     }
 
-    /// Whether an answer is optimal to the tolerance: the certificate, and every row within
-    /// the tolerance of its own bound (relative to `1 + |bound|`).
     fn passes(&self, answer: &LpSolution) -> bool {
-        let tol = self.set.lp.tolerance;
-        if !answer.info.certificate.passes(tol) {
-            return false;
-        }
-        let ax = self.lp.row_activity(&answer.x);
-        (0..self.lp.nrows()).all(|i| {
-            let (lo, hi) = (self.lp.row_lower[i], self.lp.row_upper[i]);
-            lo - ax[i] <= tol * (1.0 + lo.abs()) && ax[i] - hi <= tol * (1.0 + hi.abs())
-        })
+        optimal_to(self.lp, answer, self.set.lp.tolerance, self.scales)
     }
 
     /// The current iterate as an answer of the LP: `x = D x̃ / τ`, the row duals from
