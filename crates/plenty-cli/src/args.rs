@@ -268,14 +268,16 @@ pub struct PlanArgs {
     /// What to maximise: λ (whole bundles of the target assortment) or harmony.
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Lambda)]
     pub objective: ObjectiveArg,
-    /// Solver: auto (policy iteration when labour is the only scarce input, else native),
-    /// native (the PDLP LP solver), policy (policy iteration only) or highs (HiGHS, in a
-    /// build with `--features highs`).
+    /// Solver: auto (policy iteration when labour is the only scarce input, else the
+    /// interior-point method where its factor fits, else PDLP), ipm, pdlp, policy (policy
+    /// iteration only) or highs (HiGHS, in a build with `--features highs`).
     #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
     pub backend: BackendArg,
-    /// Relative tolerance of the certificate (primal residual, dual residual, gap).
-    #[arg(long, default_value_t = 1e-6)]
-    pub tolerance: f64,
+    /// Relative tolerance of the certificate (primal residual, dual residual, gap). Default
+    /// 1e-6; 1e-9 for a multi-year plan, whose interior-point solve gets there in a few more
+    /// iterations.
+    #[arg(long)]
+    pub tolerance: Option<f64>,
     /// Iteration limit of the LP solver.
     #[arg(long, default_value_t = 1_000_000)]
     pub max_iterations: usize,

@@ -10,6 +10,7 @@ mod highs;
 mod input;
 mod lp;
 mod plan;
+mod plan_years;
 mod progress;
 mod serve;
 mod vote;

@@ -28,6 +28,9 @@ use std::path::PathBuf;
 
 /// `plenty plan`.
 pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
+    if plenty_io::open::detect(&a.economy)? == plenty_io::open::InputKind::MultiYearSpreadsheets {
+        return crate::plan_years::plan_multi_year(g, a);
+    }
     let progress = Progress::new(g.quiet);
     progress.stage("reading the planning economy");
     let t0 = std::time::Instant::now();
@@ -36,7 +39,7 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
     let t1 = std::time::Instant::now();
     let e = &loaded.economy;
     let lp_settings = LpSettings {
-        tolerance: a.tolerance,
+        tolerance: a.tolerance.unwrap_or(1e-6),
         max_iterations: a.max_iterations,
         time_limit: a.time_limit,
     };

@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 mod aggregates;
+pub mod cockshott;
 pub mod economy_file;
 pub mod error;
 pub mod hash;

@@ -9,6 +9,7 @@
 //! | folder with `A.mtx` | [`InputKind::MatrixFolder`] (written by `plenty generate`, `convert --to mtx`) |
 //! | folder with `Z.txt` or `Z.csv` | [`InputKind::PymrioFolder`] |
 //! | folder with `products.csv` and `processes.csv` | [`InputKind::PlanningFolder`] (written by `plenty generate-plan`) |
+//! | folder with `flows.csv`, `cap.csv`, `dep.csv`, `labtarg.csv` | [`InputKind::MultiYearSpreadsheets`] (Cockshott's five-year plan) |
 //! | `.mtx` | [`InputKind::MatrixMarket`] |
 //! | `.csv`, `.tsv`, `.txt` with header `row,col,value` | [`InputKind::Triplets`] |
 //! | other `.csv`, `.tsv`, `.txt` | [`InputKind::LabelledMatrix`] |
@@ -35,6 +36,9 @@ pub enum InputKind {
     PymrioFolder,
     /// A planning folder (`products.csv`, `processes.csv`, matrices).
     PlanningFolder,
+    /// Cockshott's five-year-plan spreadsheets (`flows.csv`, `cap.csv`, `dep.csv`,
+    /// `labtarg.csv`): a multi-year plan ([`crate::cockshott`]).
+    MultiYearSpreadsheets,
     /// A Matrix Market file of coefficients.
     MatrixMarket,
     /// Sparse triplets `row,col,value`.
@@ -66,9 +70,15 @@ pub fn detect(path: &Path) -> Result<InputKind> {
         if is_planning_folder(path) {
             return Ok(InputKind::PlanningFolder);
         }
+        if ["flows.csv", "cap.csv", "dep.csv", "labtarg.csv"]
+            .iter()
+            .all(|f| path.join(f).exists())
+        {
+            return Ok(InputKind::MultiYearSpreadsheets);
+        }
         return Err(IoError::file(
             path,
-            "this folder holds neither A.mtx (a plenty matrix folder), Z.txt (a pymrio folder), nor products.csv and processes.csv (a planning folder)",
+            "this folder holds neither A.mtx (a plenty matrix folder), Z.txt (a pymrio folder), products.csv and processes.csv (a planning folder), nor flows.csv, cap.csv, dep.csv and labtarg.csv (a multi-year plan)",
         ));
     }
     match path.extension().and_then(|e| e.to_str()) {
@@ -122,6 +132,10 @@ pub fn open_economy(path: &Path, options: &OpenOptions) -> Result<LoadedEconomy>
             path,
             "this is a planning folder (written by plenty generate-plan); give it to plenty plan, or give an input-output economy here",
         )),
+        InputKind::MultiYearSpreadsheets => Err(IoError::file(
+            path,
+            "this is a multi-year plan (Cockshott's spreadsheets); give it to plenty plan, or give an input-output economy here",
+        )),
         InputKind::MatrixMarket => {
             let a = mtx::read_matrix(path)?;
             let labels = (0..a.nrows()).map(|i| format!("p{i}")).collect();
@@ -146,6 +160,10 @@ pub fn open_economy(path: &Path, options: &OpenOptions) -> Result<LoadedEconomy>
 pub fn open_planning(path: &Path) -> Result<LoadedPlanning> {
     match detect(path)? {
         InputKind::EconomyFile | InputKind::PlanningFolder => load_planning(path),
+        InputKind::MultiYearSpreadsheets => Err(IoError::file(
+            path,
+            "this is a multi-year plan (Cockshott's spreadsheets): read it with plenty_io::cockshott::read_cockshott_plan; plenty plan does",
+        )),
         InputKind::ImportSpecification => Err(IoError::file(
             path,
             "this is an import specification of an input-output table; planning needs a planning file (.toml with [[product]] and [[process]]) or a planning folder: see examples/plans/README.md",

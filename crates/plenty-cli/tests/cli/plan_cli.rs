@@ -658,3 +658,55 @@ fn issue_11_plenty_plan_and_the_service_give_the_same_bits() {
     }
     std::fs::remove_dir_all(&d).ok();
 }
+
+/// Issue #13: `plenty plan` reads Cockshott's five-year-plan spreadsheets as they are and
+/// reaches his optimum (Σλ = 8.797299129, `data/cockshott_5yearplan_toy/README.txt`), writes
+/// the years and the goods, and the MPS it writes gives HiGHS the same optimum.
+#[test]
+fn issue_13_plenty_plan_reads_cockshotts_spreadsheets() {
+    let dir = temp("issue_13_plenty_plan_reads_cockshotts_spreadsheets");
+    let (json, mps) = (dir.join("toy.json"), dir.join("toy.mps"));
+    let toy = "data/cockshott_5yearplan_toy";
+    let o = plenty(&["plan", toy]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        out.contains("5-year plan of 4 goods: Σλ = 8.79729912"),
+        "{out}"
+    );
+    assert!(out.contains("year 1: λ = 0.500000"), "{out}");
+    let o = plenty(&[
+        "plan",
+        toy,
+        "-q",
+        "-o",
+        json.to_str().unwrap(),
+        "--mps",
+        mps.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let v = json_of(&json);
+    let total = v["summary"]["sum_lambda"].as_f64().unwrap();
+    assert!(rel(total, 8.797299129) < 1e-9, "{total}");
+    let lambdas: Vec<f64> = v["summary"]["lambda"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_f64().unwrap())
+        .collect();
+    assert_eq!(lambdas.len(), 5);
+    assert!(rel(lambdas.iter().sum::<f64>(), total) < 1e-12);
+    assert_eq!(v["tables"]["years"]["rows"].as_array().unwrap().len(), 5);
+    assert_eq!(v["tables"]["goods"]["rows"].as_array().unwrap().len(), 20);
+    if let Some(python) = peer_python("issue_13_plenty_plan_reads_cockshotts_spreadsheets") {
+        assert!(rel(highs_objective(&python, &mps), 8.797299129) < 1e-9);
+    }
+    // An analysis command refuses the folder and says where it belongs.
+    let o = plenty(&["values", toy]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).1.contains("give it to plenty plan"),
+        "{}",
+        text(&o).1
+    );
+}

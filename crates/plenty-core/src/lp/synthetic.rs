@@ -18,6 +18,7 @@
 use super::{LinearProgram, Sense};
 use crate::generate::{generate, GeneratorSettings};
 use crate::matrix::CsrMatrix;
+use crate::plan::multiyear::{multi_year_lp as multi_year_lp_of, CapitalCell, MultiYearEconomy};
 use crate::rng::Rng;
 
 /// Parameters of [`planning_lp`].
@@ -290,7 +291,8 @@ impl Default for MultiYearLpSettings {
 }
 
 /// Cockshott's N-year plan (`nyearplan.java`, see `data/cockshott_5yearplan_toy/README.txt`)
-/// on a seeded random economy: the staircase LP of a multi-year plan.
+/// on a seeded random economy: the staircase LP of a multi-year plan, built by
+/// [`crate::plan::multiyear::multi_year_lp`] like the plan of a real economy.
 ///
 /// The economy: `n` goods; industry `i` uses `inputs` random goods with coefficients that sum
 /// to `U(0.3, 0.6)`, `l_i ~ U(0.2, 1)` hours, and `capital_goods` random capital goods `s` with
@@ -368,106 +370,36 @@ pub fn multi_year_lp(s: &MultiYearLpSettings) -> Result<LinearProgram, String> {
         x0 = next;
     }
     let l0: f64 = labour.iter().zip(&x0).map(|(l, x)| l * x).sum();
-    let ncell: usize = cells.iter().map(Vec::len).sum();
-    // Column layout of year t: x (n), C (n), λ (1), K (ncell), A (ncell, years 1 … T − 1).
-    let year_cols = |t: usize| 2 * n + 1 + ncell + if t + 1 < years { ncell } else { 0 };
-    let col0: Vec<usize> = (0..years)
-        .scan(0usize, |acc, t| {
-            let c = *acc;
-            *acc += year_cols(t);
-            Some(c)
+    let cells = cells
+        .iter()
+        .enumerate()
+        .flat_map(|(i, cs)| {
+            let x0i = x0[i];
+            cs.iter().map(move |&(g, b, d)| CapitalCell {
+                good: g,
+                industry: i,
+                per_unit: b,
+                depreciation: d,
+                initial_stock: b * x0i,
+            })
         })
         .collect();
-    let ncols = col0[years - 1] + year_cols(years - 1);
-    // Row layout of year t: balance (n), fulfilment (n), labour (1), capacity (ncell), stock
-    // (ncell).
-    let year_rows = 2 * n + 1 + 2 * ncell;
-    let nrows = years * year_rows;
-    let mut triplets: Vec<(u32, u32, f64)> = Vec::new();
-    let mut row_upper = vec![0.0; nrows];
-    let mut c = vec![0.0; ncols];
-    let mut col_names = vec![String::new(); ncols];
-    let mut row_names = vec![String::new(); nrows];
-    for t in 0..years {
-        let (cb, rb) = (col0[t], t * year_rows);
-        let (x, cons, lam, k, inv) = (
-            cb,
-            cb + n,
-            cb + 2 * n,
-            cb + 2 * n + 1,
-            cb + 2 * n + 1 + ncell,
-        );
-        let (bal, ful, lab, cap, stock) = (
-            rb,
-            rb + n,
-            rb + 2 * n,
-            rb + 2 * n + 1,
-            rb + 2 * n + 1 + ncell,
-        );
-        let mut put = |col: usize, row: usize, v: f64| triplets.push((col as u32, row as u32, v));
-        c[lam] = 1.0;
-        col_names[lam] = format!("lambda_{t}");
-        let growth = 1.02f64.powi(t as i32 + 1);
-        for j in 0..n {
-            col_names[x + j] = format!("x_{t}_{j}");
-            col_names[cons + j] = format!("c_{t}_{j}");
-            row_names[bal + j] = format!("balance_{t}_{j}");
-            row_names[ful + j] = format!("fulfil_{t}_{j}");
-            put(cons + j, bal + j, 1.0);
-            // Output less the industry's use of its own good.
-            let own: f64 = a[j].iter().filter(|(g, _)| *g == j).map(|(_, v)| v).sum();
-            put(x + j, bal + j, own - 1.0);
-            put(lam, ful + j, 0.8 * c0[j] * growth);
-            put(cons + j, ful + j, -1.0);
-        }
-        for (i, col) in a.iter().enumerate() {
-            for &(g, v) in col {
-                if g != i {
-                    put(x + i, bal + g, v);
-                }
-            }
-            put(x + i, lab, labour[i]);
-        }
-        row_names[lab] = format!("labour_{t}");
-        row_upper[lab] = l0 * 1.01f64.powi(t as i32 + 1);
-        let mut cell = 0;
-        for (i, cs) in cells.iter().enumerate() {
-            for &(g, b, d) in cs {
-                col_names[k + cell] = format!("k_{t}_{g}_{i}");
-                row_names[cap + cell] = format!("capacity_{t}_{g}_{i}");
-                row_names[stock + cell] = format!("stock_{t}_{g}_{i}");
-                put(x + i, cap + cell, b);
-                put(k + cell, cap + cell, -1.0);
-                put(k + cell, stock + cell, 1.0);
-                if t == 0 {
-                    row_upper[stock + cell] = b * x0[i];
-                } else {
-                    let (k_prev, inv_prev) =
-                        (col0[t - 1] + 2 * n + 1, col0[t - 1] + 2 * n + 1 + ncell);
-                    put(k_prev + cell, stock + cell, -(1.0 - d));
-                    put(inv_prev + cell, stock + cell, -1.0);
-                }
-                if t + 1 < years {
-                    col_names[inv + cell] = format!("invest_{t}_{g}_{i}");
-                    // The investment good g is drawn from year t's balance of good g.
-                    put(inv + cell, bal + g, 1.0);
-                }
-                cell += 1;
-            }
-        }
-    }
-    let columns =
-        CsrMatrix::try_from_triplets(ncols, nrows, triplets).map_err(|e| e.to_string())?;
-    LinearProgram::new(
-        Sense::Maximize,
-        c,
-        vec![0.0; ncols],
-        vec![f64::INFINITY; ncols],
-        vec![f64::NEG_INFINITY; nrows],
-        row_upper,
-        columns,
-        col_names,
-        row_names,
-    )
-    .map_err(|e| e.to_string())
+    let economy = MultiYearEconomy {
+        goods: (0..n).map(|j| format!("g{j}")).collect(),
+        inputs: a,
+        labour,
+        cells,
+        targets: (0..years)
+            .map(|t| {
+                let growth = 1.02f64.powi(t as i32 + 1);
+                c0.iter().map(|c| 0.8 * c * growth).collect()
+            })
+            .collect(),
+        labour_available: (0..years)
+            .map(|t| l0 * 1.01f64.powi(t as i32 + 1))
+            .collect(),
+    };
+    multi_year_lp_of(&economy)
+        .map(|m| m.lp)
+        .map_err(|e| e.to_string())
 }

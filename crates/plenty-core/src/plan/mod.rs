@@ -33,6 +33,8 @@
 //! * [`harmony`](mod@harmony): Cockshott's harmony objective, solved by a certified sequence of LPs
 //!   ([`solve_harmony`]).
 //! * [`generate`]: seeded synthetic planning problems ([`generate_plan`]).
+//! * [`multiyear`]: multi-year plans with capital stocks, investment and a construction lag
+//!   (Cockshott's N-year model), as one staircase LP.
 //! * [`request`]: the one way to plan, [`solve_plan`]: which method, its fallbacks, what binds.
 
 pub mod economy;
@@ -40,6 +42,7 @@ pub mod explain;
 pub mod generate;
 pub mod harmony;
 pub mod kantorovich;
+pub mod multiyear;
 pub mod policy;
 pub mod request;
 

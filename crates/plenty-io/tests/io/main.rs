@@ -8,5 +8,6 @@ mod fuzz_readers;
 mod golden;
 mod golden_aus;
 mod issue_10;
+mod issue_13;
 mod mps;
 mod pabutools;

@@ -435,7 +435,7 @@ for path in sys.argv[1:]:
     }))
 "#;
 
-fn highs(python: &Path, files: &[PathBuf]) -> Vec<serde_json::Value> {
+pub(crate) fn highs(python: &Path, files: &[PathBuf]) -> Vec<serde_json::Value> {
     let args: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     plenty_test_support::run_python(python, HIGHS_SCRIPT, &args)
         .lines()
