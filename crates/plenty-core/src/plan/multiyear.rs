@@ -506,6 +506,44 @@ mod tests {
         );
     }
 
+    /// The one-good economy solved on paper. Corn needs half a unit of corn and one unit of
+    /// corn stock per unit (no depreciation, 10 units of stock, labour never short), so a year
+    /// with stock `K` has a surplus of `K/2` to eat or to invest, and each unit invested is one
+    /// more unit of stock from the next year on. With `v_t` the worth in `Σλ` of a unit of stock
+    /// in year `t`: the last year eats its surplus, `v_T = 1/2`; a year invests all when
+    /// `v_{t+1} > 1`, giving `v_t = 3/2 · v_{t+1}`, and eats all when `v_{t+1} < 1`, giving
+    /// `v_t = 1/2 + v_{t+1}`. For `T = 5`: `v = (3.375, 2.25, 1.5, 1, 1/2)`, so the optimum is
+    /// `Σλ = 10 · 3.375 = 33.75`, with nothing eaten in years 1 and 2 (investing is strictly
+    /// better there; later years tie, so only their sum is unique).
+    #[test]
+    fn the_one_good_economy_invests_while_it_pays() {
+        use crate::lp::ipm::{Ipm, IpmSettings};
+        let e = one_good(5);
+        let m = multi_year_lp(&e).unwrap();
+        let (sol, _) = Ipm::new(IpmSettings {
+            lp: LpSettings {
+                tolerance: 1e-10,
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .solve_with_stats(&m.lp)
+        .unwrap();
+        assert_eq!(sol.status, LpStatus::Optimal);
+        let plan = read_plan(&e, &m, &sol);
+        assert!(
+            (plan.total_lambda - 33.75).abs() < 1e-8,
+            "{}",
+            plan.total_lambda
+        );
+        assert!(plan.years[0].lambda.abs() < 1e-7 && plan.years[1].lambda.abs() < 1e-7);
+        // Everything is invested in years 1 and 2: the stock grows by half each time.
+        assert!((plan.years[1].stocks[0] - 15.0).abs() < 1e-6);
+        assert!((plan.years[2].stocks[0] - 22.5).abs() < 1e-6);
+        // The last year invests nothing: there is no terminal condition.
+        assert_eq!(plan.years[4].investment, vec![0.0]);
+    }
+
     #[test]
     fn bad_economies_are_refused_with_the_place() {
         let mut e = one_good(2);
