@@ -273,6 +273,9 @@ pub struct PlanArgs {
     /// iteration only) or highs (HiGHS, in a build with `--features highs`).
     #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
     pub backend: BackendArg,
+    /// Yearly discount rate of `--objective discounted` (0.03 is 3 % a year).
+    #[arg(long, value_name = "RATE", default_value_t = 0.03)]
+    pub discount: f64,
     /// Relative tolerance of the certificate (primal residual, dual residual, gap). Default
     /// 1e-6; 1e-9 for a multi-year plan, whose interior-point solve gets there in a few more
     /// iterations.
@@ -309,10 +312,14 @@ pub struct PlanArgs {
 /// Objectives of `plan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ObjectiveArg {
-    /// Kantorovich: maximise λ.
+    /// Kantorovich: maximise λ (a multi-year plan: Σ_t λ_t, Cockshott's).
     Lambda,
     /// Cockshott: maximise Σ w H(net/target).
     Harmony,
+    /// Multi-year plans: maximise the smallest λ_t (the worst year as good as it can be).
+    MinLambda,
+    /// Multi-year plans: maximise Σ_t λ_t / (1 + rate)^(t−1), the rate from --discount.
+    Discounted,
 }
 
 /// Solvers of `plan`.

@@ -63,6 +63,10 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         objective: match a.objective {
             ObjectiveArg::Lambda => Objective::Lambda,
             ObjectiveArg::Harmony => Objective::Harmony,
+            ObjectiveArg::MinLambda | ObjectiveArg::Discounted => bail!(
+                "--objective {} is for multi-year plans (a folder with flows.csv, cap.csv, dep.csv and labtarg.csv); a single-year plan maximises lambda or harmony",
+                if a.objective == ObjectiveArg::MinLambda { "min-lambda" } else { "discounted" }
+            ),
         },
         method: match a.backend {
             BackendArg::Auto => PlanMethod::Auto,

@@ -8,7 +8,7 @@ use crate::NoAnswer;
 use anyhow::{bail, Context, Result};
 use plenty_core::lp::{LpSettings, LpStatus};
 use plenty_core::plan::multiyear::{
-    multi_year_lp, solve_multi_year, MultiYearEconomy, MultiYearReport,
+    multi_year_lp_with, solve_multi_year, MultiYearEconomy, MultiYearReport, YearsObjective,
 };
 use plenty_io::cockshott::read_cockshott_plan;
 use plenty_io::output::{Column, Report, ResultTable};
@@ -20,11 +20,14 @@ const SHEETS: [&str; 4] = ["cap.csv", "dep.csv", "flows.csv", "labtarg.csv"];
 
 /// `plenty plan DIR` where DIR holds Cockshott's spreadsheets.
 pub fn plan_multi_year(g: &Global, a: &PlanArgs) -> Result<()> {
-    if a.objective != ObjectiveArg::Lambda {
-        bail!(
-            "a multi-year plan maximises Σλ (Cockshott's objective) for now; leave out --objective"
-        );
-    }
+    let objective = match a.objective {
+        ObjectiveArg::Lambda => YearsObjective::SumLambda,
+        ObjectiveArg::MinLambda => YearsObjective::MinLambda,
+        ObjectiveArg::Discounted => YearsObjective::Discounted { rate: a.discount },
+        ObjectiveArg::Harmony => bail!(
+            "harmony is for single-year plans for now; a multi-year plan maximises lambda (Σλ), min-lambda or discounted"
+        ),
+    };
     if a.warm_start.is_some() {
         bail!("--warm-start is for single-year plans; a multi-year plan is solved cold");
     }
@@ -46,15 +49,15 @@ pub fn plan_multi_year(g: &Global, a: &PlanArgs) -> Result<()> {
         .context("--tolerance, --max-iterations or --time-limit")?;
     if let Some(path) = &a.mps {
         progress.stage("writing the LP as MPS");
-        plenty_io::mps::write_mps(path, &multi_year_lp(&economy)?.lp)?;
+        plenty_io::mps::write_mps(path, &multi_year_lp_with(&economy, objective)?.lp)?;
     }
     progress.stage("solving the multi-year LP");
     let t1 = std::time::Instant::now();
-    let (_, r) = solve_multi_year(&economy, &limits)?;
+    let (_, r) = solve_multi_year(&economy, objective, &limits)?;
     progress.finish();
     let t_solve = t1.elapsed().as_secs_f64();
     let inputs: Vec<PathBuf> = SHEETS.iter().map(|f| a.economy.join(f)).collect();
-    let settings = json!({"objective": "sum-lambda", "backend": "auto", "lp": limits});
+    let settings = json!({"objective": objective, "backend": "auto", "lp": limits});
     let report = Report {
         provenance: provenance(&inputs, settings)?,
         summary: {
@@ -137,6 +140,8 @@ fn summary(e: &MultiYearEconomy, r: &MultiYearReport) -> Value {
     json!({
         "economy": {"goods": e.goods, "years": e.years(), "capital_cells": e.cells.len()},
         "status": r.status,
+        "objective": r.objective,
+        "objective_value": num(r.objective_value),
         "sum_lambda": num(r.plan.total_lambda),
         "lambda": r.plan.years.iter().map(|y| num(y.lambda)).collect::<Vec<_>>(),
         "binding": r.plan.years.iter().map(|y| &y.binding).collect::<Vec<_>>(),
@@ -158,8 +163,15 @@ fn headline(e: &MultiYearEconomy, r: &MultiYearReport) -> Vec<String> {
         .last()
         .map(|a| a.method.to_string())
         .unwrap_or_default();
+    let goal = match r.objective {
+        YearsObjective::SumLambda => String::new(),
+        YearsObjective::MinLambda => format!("; smallest λ = {:.9}", r.objective_value),
+        YearsObjective::Discounted { rate } => {
+            format!("; discounted at {rate}: {:.9}", r.objective_value)
+        }
+    };
     let mut lines = vec![format!(
-        "{}-year plan of {} goods: Σλ = {:.9} ({method}, {})",
+        "{}-year plan of {} goods: Σλ = {:.9}{goal} ({method}, {})",
         e.years(),
         e.n(),
         r.plan.total_lambda,

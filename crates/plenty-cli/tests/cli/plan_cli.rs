@@ -701,6 +701,55 @@ fn issue_13_plenty_plan_reads_cockshotts_spreadsheets() {
     if let Some(python) = peer_python("issue_13_plenty_plan_reads_cockshotts_spreadsheets") {
         assert!(rel(highs_objective(&python, &mps), 8.797299129) < 1e-9);
     }
+    // The worst year as good as it can be: year 1's capital caps it at λ = 1/2, which the Σλ
+    // optimum already reaches, so the second stage gets back to that optimum.
+    let o = plenty(&[
+        "plan",
+        toy,
+        "-q",
+        "--objective",
+        "min-lambda",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let v = json_of(&json);
+    assert!(rel(v["summary"]["objective_value"].as_f64().unwrap(), 0.5) < 1e-7);
+    assert!(rel(v["summary"]["sum_lambda"].as_f64().unwrap(), 8.797299129) < 1e-8);
+    let o = plenty(&[
+        "plan",
+        toy,
+        "-q",
+        "--objective",
+        "discounted",
+        "--discount",
+        "0.1",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let v = json_of(&json);
+    let (discounted, sum) = (
+        v["summary"]["objective_value"].as_f64().unwrap(),
+        v["summary"]["sum_lambda"].as_f64().unwrap(),
+    );
+    assert!(
+        discounted < sum && sum <= 8.797299129 * (1.0 + 1e-9),
+        "{discounted} {sum}"
+    );
+    // The multi-year objectives are refused for a single-year plan.
+    let o = plenty(&[
+        "plan",
+        "examples/plans/grain.toml",
+        "--objective",
+        "min-lambda",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).1.contains("for multi-year plans"),
+        "{}",
+        text(&o).1
+    );
     // An analysis command refuses the folder and says where it belongs.
     let o = plenty(&["values", toy]);
     assert_eq!(o.status.code(), Some(2));

@@ -205,6 +205,86 @@ pub struct MultiYearLp {
     pub layout: MultiYearLayout,
 }
 
+/// What a multi-year plan maximises. Only the objective's value is unique in general: how the
+/// fulfilment is split over the years may not be.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum YearsObjective {
+    /// `Σ_t λ_t` (Cockshott's).
+    #[default]
+    SumLambda,
+    /// `min_t λ_t`: the worst year as good as it can be (an extra variable `μ ≤ λ_t`); then,
+    /// by [`solve_multi_year`], the greatest `Σ λ_t` with every year at that level.
+    MinLambda,
+    /// `Σ_t λ_t / (1 + rate)^(t−1)`: earlier years count more.
+    Discounted {
+        /// The yearly discount rate (`≥ 0`).
+        rate: f64,
+    },
+}
+
+/// The LP of `economy` under `objective`: [`multi_year_lp`]'s, with the objective changed
+/// (discounted weights on `λ_t`), or with one more column `μ` and rows `μ − λ_t ≤ 0` (the
+/// smallest `λ_t`).
+pub fn multi_year_lp_with(
+    economy: &MultiYearEconomy,
+    objective: YearsObjective,
+) -> Result<MultiYearLp, ModelError> {
+    let mut m = multi_year_lp(economy)?;
+    match objective {
+        YearsObjective::SumLambda => {}
+        YearsObjective::Discounted { rate } => {
+            if !(rate.is_finite() && rate >= 0.0) {
+                return Err(ModelError::Invalid(format!(
+                    "the discount rate is {rate}; give a finite rate of 0 or more (0.03 is 3 % a year)"
+                )));
+            }
+            for t in 0..economy.years() {
+                m.lp.c[m.layout.lambda(t)] = (1.0 + rate).powi(-(t as i32));
+            }
+        }
+        YearsObjective::MinLambda => {
+            let lp = &m.lp;
+            let (ncols, nrows, years) = (lp.ncols(), lp.nrows(), economy.years());
+            let mut triplets: Vec<(u32, u32, f64)> = lp
+                .columns
+                .triplets()
+                .map(|(j, i, v)| (j as u32, i as u32, v))
+                .collect();
+            for t in 0..years {
+                let row = (nrows + t) as u32;
+                triplets.push((ncols as u32, row, 1.0));
+                triplets.push((m.layout.lambda(t) as u32, row, -1.0));
+            }
+            let columns = CsrMatrix::try_from_triplets(ncols + 1, nrows + years, triplets)?;
+            let mut c = vec![0.0; ncols + 1];
+            c[ncols] = 1.0;
+            let extend = |v: &[f64], x: f64, k: usize| {
+                v.iter()
+                    .copied()
+                    .chain(std::iter::repeat_n(x, k))
+                    .collect::<Vec<f64>>()
+            };
+            let mut col_names = lp.col_names.clone();
+            col_names.push("min_lambda".into());
+            let mut row_names = lp.row_names.clone();
+            row_names.extend((0..years).map(|t| format!("min_lambda_{t}")));
+            m.lp = LinearProgram::new(
+                Sense::Maximize,
+                c,
+                extend(&lp.col_lower, 0.0, 1),
+                extend(&lp.col_upper, f64::INFINITY, 1),
+                extend(&lp.row_lower, f64::NEG_INFINITY, years),
+                extend(&lp.row_upper, 0.0, years),
+                columns,
+                col_names,
+                row_names,
+            )?;
+        }
+    }
+    Ok(m)
+}
+
 /// Builds the staircase LP of `economy` (see the [module documentation](self)).
 pub fn multi_year_lp(economy: &MultiYearEconomy) -> Result<MultiYearLp, ModelError> {
     economy.validate()?;
@@ -429,6 +509,10 @@ pub struct MultiYearReport {
     pub certificate: Certificate,
     /// Iterations of the method that answered.
     pub iterations: usize,
+    /// What was maximised, and its optimal value.
+    pub objective: YearsObjective,
+    /// The objective's value (`Σ λ_t`, `min λ_t` or the discounted sum).
+    pub objective_value: f64,
 }
 
 /// Why a multi-year plan could not be computed at all (an infeasible plan is a status, not
@@ -443,25 +527,45 @@ pub enum MultiYearError {
     Solve(#[from] SolveError),
 }
 
-/// Builds and solves the plan of `economy` (maximise `Σ λ_t`) with the method the core chooses
-/// for its LP ([`solve_auto`]).
+/// Builds and solves the plan of `economy` under `objective` with the method the core
+/// chooses for its LP ([`solve_auto`]).
 pub fn solve_multi_year(
     economy: &MultiYearEconomy,
+    objective: YearsObjective,
     limits: &LpSettings,
 ) -> Result<(MultiYearLp, MultiYearReport), MultiYearError> {
-    let mlp = multi_year_lp(economy)?;
-    let (sol, attempts) = solve_auto(
-        &mlp.lp,
-        limits,
-        &Pdlp::default(),
-        &ChoiceSettings::default(),
-    )?;
+    let mlp = multi_year_lp_with(economy, objective)?;
+    let solve =
+        |lp: &LinearProgram| solve_auto(lp, limits, &Pdlp::default(), &ChoiceSettings::default());
+    let (mut sol, mut attempts) = solve(&mlp.lp)?;
+    let objective_value = sol.objective;
+    let mut mlp = mlp;
+    if objective == YearsObjective::MinLambda && sol.status == LpStatus::Optimal {
+        // The smallest λ alone leaves the other years wherever the solver stops. A second LP
+        // keeps every year at that level (less the tolerance) and maximises Σλ on top.
+        let mu = mlp.lp.ncols() - 1;
+        let mut second = mlp.clone();
+        second.lp.col_lower[mu] =
+            objective_value - limits.tolerance * (1.0 + objective_value.abs());
+        second.lp.c[mu] = 0.0;
+        for t in 0..economy.years() {
+            second.lp.c[second.layout.lambda(t)] = 1.0;
+        }
+        let (then, more) = solve(&second.lp)?;
+        attempts.extend(more);
+        if then.status == LpStatus::Optimal {
+            sol = then;
+            mlp = second;
+        }
+    }
     let report = MultiYearReport {
         status: sol.status,
         plan: read_plan(economy, &mlp, &sol),
         attempts,
         certificate: sol.info.certificate,
         iterations: sol.info.iterations,
+        objective,
+        objective_value,
     };
     Ok((mlp, report))
 }
@@ -542,6 +646,33 @@ mod tests {
         assert!((plan.years[2].stocks[0] - 22.5).abs() < 1e-6);
         // The last year invests nothing: there is no terminal condition.
         assert_eq!(plan.years[4].investment, vec![0.0]);
+    }
+
+    /// The same economy with the other objectives. The smallest λ: year 1 can eat at most its
+    /// surplus, 5, and eating the whole surplus every year gives 5 in every year, so
+    /// `max min_t λ_t = 5`. Discounting at 100 % a year makes a unit eaten in
+    /// year 1 worth more than the 0.5 + 0.25 + … that investing it returns: nothing is invested.
+    #[test]
+    fn other_objectives_change_the_path() {
+        use crate::lp::ipm::{Ipm, IpmSettings};
+        let e = one_good(5);
+        let solve = |objective| {
+            let m = multi_year_lp_with(&e, objective).unwrap();
+            let (sol, _) = Ipm::new(IpmSettings::default())
+                .solve_with_stats(&m.lp)
+                .unwrap();
+            assert_eq!(sol.status, LpStatus::Optimal);
+            (read_plan(&e, &m, &sol), sol.objective)
+        };
+        let (plan, mu) = solve(YearsObjective::MinLambda);
+        assert!((mu - 5.0).abs() < 1e-6, "{mu}");
+        assert!(plan.years.iter().all(|y| y.lambda >= mu - 1e-6));
+        assert!(plan.total_lambda <= 33.75 + 1e-6);
+        let (plan, _) = solve(YearsObjective::Discounted { rate: 1.0 });
+        for y in &plan.years {
+            assert!((y.lambda - 5.0).abs() < 1e-5, "{:?}", plan.years);
+        }
+        assert!(multi_year_lp_with(&e, YearsObjective::Discounted { rate: -1.0 }).is_err());
     }
 
     #[test]
