@@ -889,3 +889,21 @@ fn convert(g: &Global, a: &ConvertArgs) -> Result<()> {
     eprintln!("wrote {}", a.out.display());
     Ok(())
 }
+
+/// A certificate in a JSON summary (non-finite measures as null).
+pub(crate) fn certificate_json(c: &plenty_core::lp::Certificate) -> serde_json::Value {
+    let num = |v: f64| {
+        if v.is_finite() {
+            serde_json::json!(v)
+        } else {
+            serde_json::Value::Null
+        }
+    };
+    serde_json::json!({
+        "primal_residual": num(c.primal_residual),
+        "dual_residual": num(c.dual_residual),
+        "relative_gap": num(c.relative_gap),
+        "primal_objective": num(c.primal_objective),
+        "dual_objective": num(c.dual_objective),
+    })
+}

@@ -179,24 +179,17 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
     emit(&report, &a.output, &headline)
 }
 
-fn col(name: &str, values: Vec<f64>) -> Column {
-    Column {
-        name: name.into(),
-        values,
-    }
-}
-
 fn columns_table(lp: &LinearProgram, sol: &LpSolution) -> ResultTable {
     ResultTable {
         name: "columns".into(),
         row_header: "column".into(),
         rows: lp.col_names.clone(),
         columns: vec![
-            col("value", sol.x.clone()),
-            col("reduced_cost", sol.reduced_costs.clone()),
-            col("cost", lp.c.clone()),
-            col("lower", lp.col_lower.clone()),
-            col("upper", lp.col_upper.clone()),
+            Column::new("value", sol.x.clone()),
+            Column::new("reduced_cost", sol.reduced_costs.clone()),
+            Column::new("cost", lp.c.clone()),
+            Column::new("lower", lp.col_lower.clone()),
+            Column::new("upper", lp.col_upper.clone()),
         ],
     }
 }
@@ -207,10 +200,10 @@ fn rows_table(lp: &LinearProgram, sol: &LpSolution, activity: Vec<f64>) -> Resul
         row_header: "row".into(),
         rows: lp.row_names.clone(),
         columns: vec![
-            col("activity", activity),
-            col("dual", sol.y.clone()),
-            col("lower", lp.row_lower.clone()),
-            col("upper", lp.row_upper.clone()),
+            Column::new("activity", activity),
+            Column::new("dual", sol.y.clone()),
+            Column::new("lower", lp.row_lower.clone()),
+            Column::new("upper", lp.row_upper.clone()),
         ],
     }
 }

@@ -26,6 +26,19 @@ use plenty_io::planning_file::write_planning_folder;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
+/// The LP limits of `plenty plan`'s options, `default_tolerance` when `--tolerance` is absent.
+pub(crate) fn limits(a: &PlanArgs, default_tolerance: f64) -> Result<LpSettings> {
+    let limits = LpSettings {
+        tolerance: a.tolerance.unwrap_or(default_tolerance),
+        max_iterations: a.max_iterations,
+        time_limit: a.time_limit,
+    };
+    limits
+        .validate()
+        .context("--tolerance, --max-iterations or --time-limit")?;
+    Ok(limits)
+}
+
 /// `plenty plan`.
 pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
     if plenty_io::open::detect(&a.economy)? == plenty_io::open::InputKind::MultiYearSpreadsheets {
@@ -38,14 +51,7 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
     let t_read = t0.elapsed().as_secs_f64();
     let t1 = std::time::Instant::now();
     let e = &loaded.economy;
-    let lp_settings = LpSettings {
-        tolerance: a.tolerance.unwrap_or(1e-6),
-        max_iterations: a.max_iterations,
-        time_limit: a.time_limit,
-    };
-    lp_settings
-        .validate()
-        .context("--tolerance, --max-iterations or --time-limit")?;
+    let lp_settings = limits(a, 1e-6)?;
     if let Some(path) = &a.mps {
         progress.stage("writing the LP as MPS");
         let k = KantorovichLp::build(e)?;
@@ -143,31 +149,24 @@ fn flag(b: bool) -> f64 {
     }
 }
 
-fn col(name: &str, values: Vec<f64>) -> Column {
-    Column {
-        name: name.into(),
-        values,
-    }
-}
-
 fn products_table(e: &PlanningEconomy, s: &PlanReport) -> ResultTable {
     let p = s.plan();
     let mut columns = vec![
-        col("target", e.targets()),
-        col("committed", e.committed()),
-        col("gross_output", p.gross_output.clone()),
-        col("net_output", p.net_output.clone()),
-        col("surplus", p.surplus.clone()),
-        col("valuation", p.product_valuation.clone()),
-        col("binds", p.product_binds.iter().map(|b| flag(*b)).collect()),
+        Column::new("target", e.targets()),
+        Column::new("committed", e.committed()),
+        Column::new("gross_output", p.gross_output.clone()),
+        Column::new("net_output", p.net_output.clone()),
+        Column::new("surplus", p.surplus.clone()),
+        Column::new("valuation", p.product_valuation.clone()),
+        Column::new("binds", p.product_binds.iter().map(|b| flag(*b)).collect()),
     ];
     match &s.solution {
         PlanSolution::Policy(pp) if !pp.labour_values.is_empty() => {
-            columns.push(col("labour_value", pp.labour_values.clone()));
+            columns.push(Column::new("labour_value", pp.labour_values.clone()));
         }
         PlanSolution::Harmony(h) => {
-            columns.push(col("fulfilment", h.fulfilment.clone()));
-            columns.push(col(
+            columns.push(Column::new("fulfilment", h.fulfilment.clone()));
+            columns.push(Column::new(
                 "weight",
                 e.products().iter().map(|p| p.weight).collect(),
             ));
@@ -188,19 +187,19 @@ fn processes_table(e: &PlanningEconomy, p: &Plan) -> ResultTable {
         row_header: "process".into(),
         rows: e.process_names().to_vec(),
         columns: vec![
-            col("intensity", p.intensity.clone()),
-            col(
+            Column::new("intensity", p.intensity.clone()),
+            Column::new(
                 "capacity",
                 e.capacities()
                     .iter()
                     .map(|c| if c.is_finite() { *c } else { f64::NAN })
                     .collect(),
             ),
-            col(
+            Column::new(
                 "at_capacity",
                 p.at_capacity.iter().map(|b| flag(*b)).collect(),
             ),
-            col("profit", p.profit.clone()),
+            Column::new("profit", p.profit.clone()),
         ],
     }
 }
@@ -229,10 +228,10 @@ fn limits_table(e: &PlanningEconomy, p: &Plan) -> ResultTable {
         row_header: "limit".into(),
         rows,
         columns: vec![
-            col("available", avail),
-            col("used", used),
-            col("valuation", val),
-            col("binds", binds),
+            Column::new("available", avail),
+            Column::new("used", used),
+            Column::new("valuation", val),
+            Column::new("binds", binds),
         ],
     }
 }
@@ -253,13 +252,7 @@ fn summary(e: &PlanningEconomy, s: &PlanReport, name: Option<&str>) -> Value {
         "lambda": num(p.lambda),
         "iterations": p.iterations,
         "seconds": p.seconds,
-        "certificate": {
-            "primal_residual": num(p.certificate.primal_residual),
-            "dual_residual": num(p.certificate.dual_residual),
-            "relative_gap": num(p.certificate.relative_gap),
-            "primal_objective": num(p.certificate.primal_objective),
-            "dual_objective": num(p.certificate.dual_objective),
-        },
+        "certificate": crate::commands::certificate_json(&p.certificate),
         "binding": s.binding,
         "strategy": s.strategy,
         "explanation": p.explanation,

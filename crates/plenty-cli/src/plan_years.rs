@@ -5,8 +5,8 @@ use crate::args::{BackendArg, Global, ObjectiveArg, PlanArgs};
 use crate::commands::{emit, provenance};
 use crate::progress::Progress;
 use crate::NoAnswer;
-use anyhow::{bail, Context, Result};
-use plenty_core::lp::{LpSettings, LpStatus};
+use anyhow::{bail, Result};
+use plenty_core::lp::LpStatus;
 use plenty_core::plan::multiyear::{
     multi_year_lp_with, solve_multi_year, MultiYearEconomy, MultiYearReport, YearsObjective,
 };
@@ -39,14 +39,7 @@ pub fn plan_multi_year(g: &Global, a: &PlanArgs) -> Result<()> {
     let t0 = std::time::Instant::now();
     let economy = read_cockshott_plan(&a.economy)?;
     let t_read = t0.elapsed().as_secs_f64();
-    let limits = LpSettings {
-        tolerance: a.tolerance.unwrap_or(1e-9),
-        max_iterations: a.max_iterations,
-        time_limit: a.time_limit,
-    };
-    limits
-        .validate()
-        .context("--tolerance, --max-iterations or --time-limit")?;
+    let limits = crate::plan::limits(a, 1e-9)?;
     if let Some(path) = &a.mps {
         progress.stage("writing the LP as MPS");
         plenty_io::mps::write_mps(path, &multi_year_lp_with(&economy, objective)?.lp)?;
@@ -77,13 +70,6 @@ pub fn plan_multi_year(g: &Global, a: &PlanArgs) -> Result<()> {
     emit(&report, &a.output, &headline)
 }
 
-fn col(name: &str, values: Vec<f64>) -> Column {
-    Column {
-        name: name.into(),
-        values,
-    }
-}
-
 /// One row per year: λ, labour, totals of consumption and investment.
 fn years_table(e: &MultiYearEconomy, r: &MultiYearReport) -> ResultTable {
     let ys = &r.plan.years;
@@ -93,14 +79,14 @@ fn years_table(e: &MultiYearEconomy, r: &MultiYearReport) -> ResultTable {
         row_header: "year".into(),
         rows: (1..=ys.len()).map(|t| format!("year {t}")).collect(),
         columns: vec![
-            col("lambda", ys.iter().map(|y| y.lambda).collect()),
-            col("labour_used", ys.iter().map(|y| y.labour_used).collect()),
-            col("labour_available", e.labour_available.clone()),
-            col(
+            Column::new("lambda", ys.iter().map(|y| y.lambda).collect()),
+            Column::new("labour_used", ys.iter().map(|y| y.labour_used).collect()),
+            Column::new("labour_available", e.labour_available.clone()),
+            Column::new(
                 "consumption",
                 ys.iter().map(|y| sum(&y.consumption)).collect(),
             ),
-            col(
+            Column::new(
                 "investment",
                 ys.iter().map(|y| sum(&y.investment)).collect(),
             ),
@@ -127,10 +113,10 @@ fn goods_table(e: &MultiYearEconomy, r: &MultiYearReport) -> ResultTable {
         row_header: "year and good".into(),
         rows,
         columns: vec![
-            col("output", output),
-            col("consumption", consumption),
-            col("target", target),
-            col("investment", investment),
+            Column::new("output", output),
+            Column::new("consumption", consumption),
+            Column::new("target", target),
+            Column::new("investment", investment),
         ],
     }
 }
@@ -147,13 +133,7 @@ fn summary(e: &MultiYearEconomy, r: &MultiYearReport) -> Value {
         "binding": r.plan.years.iter().map(|y| &y.binding).collect::<Vec<_>>(),
         "iterations": r.iterations,
         "strategy": r.attempts,
-        "certificate": {
-            "primal_residual": num(r.certificate.primal_residual),
-            "dual_residual": num(r.certificate.dual_residual),
-            "relative_gap": num(r.certificate.relative_gap),
-            "primal_objective": num(r.certificate.primal_objective),
-            "dual_objective": num(r.certificate.dual_objective),
-        },
+        "certificate": crate::commands::certificate_json(&r.certificate),
     })
 }
 

@@ -40,6 +40,16 @@ pub struct Column {
     pub values: Vec<f64>,
 }
 
+impl Column {
+    /// A column named `name` holding `values`.
+    pub fn new(name: &str, values: Vec<f64>) -> Self {
+        Self {
+            name: name.into(),
+            values,
+        }
+    }
+}
+
 /// A labelled table of results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultTable {

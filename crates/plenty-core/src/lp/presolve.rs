@@ -217,6 +217,16 @@ struct State<'a> {
     stats: PresolveStats,
 }
 
+/// Bounds that cross by rounding only (checked with [`exceeds`] first) meet in the middle.
+fn meet(lo: f64, hi: f64) -> (f64, f64) {
+    if lo > hi {
+        let mid = 0.5 * (lo + hi);
+        (mid, mid)
+    } else {
+        (lo, hi)
+    }
+}
+
 fn exceeds(a: f64, b: f64) -> bool {
     a - b > FEASIBILITY_SLACK * (1.0 + a.abs().min(b.abs()))
 }
@@ -344,13 +354,7 @@ impl<'a> State<'a> {
                 self.lp.col_names[j], self.col_lo[j], self.col_hi[j]
             ));
         }
-        // Bounds that cross by rounding only meet in the middle.
-        let (new_lo, new_hi) = if new_lo > new_hi {
-            let mid = 0.5 * (new_lo + new_hi);
-            (mid, mid)
-        } else {
-            (new_lo, new_hi)
-        };
+        let (new_lo, new_hi) = meet(new_lo, new_hi);
         self.col_lo[j] = new_lo;
         self.col_hi[j] = new_hi;
         self.row_alive[i] = false;
@@ -421,12 +425,7 @@ impl<'a> State<'a> {
                 self.lp.row_names[r], self.lp.row_names[i]
             ));
         }
-        let (new_lo, new_hi) = if new_lo > new_hi {
-            let mid = 0.5 * (new_lo + new_hi);
-            (mid, mid)
-        } else {
-            (new_lo, new_hi)
-        };
+        let (new_lo, new_hi) = meet(new_lo, new_hi);
         self.row_lo[r] = new_lo;
         self.row_hi[r] = new_hi;
         self.row_alive[i] = false;
