@@ -301,9 +301,23 @@ pub struct PlanArgs {
     /// takes 72 MB; 10 001 (10 000 products) 800 MB and about 4 s a try.
     #[arg(long, value_name = "N", default_value_t = plenty_core::lp::crossover::CrossoverSettings::default().dense_limit)]
     pub crossover_limit: usize,
-    /// The table that a CSV or Parquet --output holds (JSON holds all).
+    /// The table that a CSV or Parquet --output holds (JSON holds all). A multi-year plan's
+    /// are years (the default there), goods and capital.
     #[arg(long, value_enum, default_value_t = PlanTableArg::Products)]
     pub table: PlanTableArg,
+    /// Multi-year plans: re-plan after the first year from what actually happened (a TOML
+    /// file: [delivered] shares per technique, [[capital_lost]], horizon = "roll" or "keep"),
+    /// starting from the plan; the report shows what changed.
+    #[arg(long, value_name = "FILE", conflicts_with = "compare")]
+    pub replan: Option<PathBuf>,
+    /// Multi-year plans: compare the variants of a TOML file ([[variant]] with name,
+    /// objective, discount, growth, terminal, terminal_growth, targets_required) side by side.
+    #[arg(long, value_name = "FILE")]
+    pub compare: Option<PathBuf>,
+    /// Multi-year plans: draw consumption, investment and capital over the years into this
+    /// folder (plan.svg and plan.png).
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
     /// Output.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -351,6 +365,12 @@ pub enum PlanTableArg {
     Processes,
     /// One row per labour type and resource.
     Limits,
+    /// Multi-year plans: one row per year.
+    Years,
+    /// Multi-year plans: one row per year and good.
+    Goods,
+    /// Multi-year plans: one row per year and capital cell.
+    Capital,
 }
 
 /// `generate-plan`.

@@ -41,8 +41,15 @@ pub(crate) fn limits(a: &PlanArgs, default_tolerance: f64) -> Result<LpSettings>
 
 /// `plenty plan`.
 pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
-    if plenty_io::open::detect(&a.economy)? == plenty_io::open::InputKind::MultiYearSpreadsheets {
+    use plenty_io::open::InputKind;
+    if matches!(
+        plenty_io::open::detect(&a.economy)?,
+        InputKind::MultiYearSpreadsheets | InputKind::MultiYearFile
+    ) {
         return crate::plan_years::plan_multi_year(g, a);
+    }
+    if a.replan.is_some() || a.compare.is_some() || a.plots.is_some() {
+        bail!("--replan, --compare and --plots are for multi-year plans (a planning file with [years], or Cockshott's spreadsheets)");
     }
     let progress = Progress::new(g.quiet);
     progress.stage("reading the planning economy");
@@ -110,6 +117,9 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         PlanTableArg::Products => 0,
         PlanTableArg::Processes => 1,
         PlanTableArg::Limits => 2,
+        PlanTableArg::Years | PlanTableArg::Goods | PlanTableArg::Capital => {
+            bail!("--table years, goods and capital are a multi-year plan's; this plan has products, processes and limits")
+        }
     };
     let chosen = tables.remove(first);
     tables.insert(0, chosen);

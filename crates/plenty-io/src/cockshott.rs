@@ -164,10 +164,11 @@ pub fn read_cockshott_plan(dir: &Path) -> Result<MultiYearEconomy> {
             if stocks[s][i] > 0.0 {
                 cells.push(CapitalCell {
                     good: s,
-                    industry: i,
+                    process: i,
                     per_unit: stocks[s][i] / output[i],
                     depreciation: rates[s][i],
                     initial_stock: stocks[s][i],
+                    lag: 1,
                 });
             }
         }
@@ -184,14 +185,8 @@ pub fn read_cockshott_plan(dir: &Path) -> Result<MultiYearEconomy> {
     }
     let targets = lt.rows.iter().map(|(_, _, v)| v[..n].to_vec()).collect();
     let labour_available = lt.rows.iter().map(|(_, _, v)| v[n]).collect();
-    let economy = MultiYearEconomy {
-        goods,
-        inputs,
-        labour,
-        cells,
-        targets,
-        labour_available,
-    };
+    let economy =
+        MultiYearEconomy::leontief(goods, inputs, labour, cells, targets, labour_available);
     economy
         .validate()
         .map_err(|e| IoError::file(dir, e.to_string()))?;

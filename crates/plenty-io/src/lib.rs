@@ -21,6 +21,7 @@ pub mod error;
 pub mod hash;
 pub mod mps;
 pub mod mtx;
+pub mod multiyear_file;
 pub mod open;
 pub mod output;
 pub mod pabulib;

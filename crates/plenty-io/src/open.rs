@@ -10,6 +10,7 @@
 //! | folder with `Z.txt` or `Z.csv` | [`InputKind::PymrioFolder`] |
 //! | folder with `products.csv` and `processes.csv` | [`InputKind::PlanningFolder`] (written by `plenty generate-plan`) |
 //! | folder with `flows.csv`, `cap.csv`, `dep.csv`, `labtarg.csv` | [`InputKind::MultiYearSpreadsheets`] (Cockshott's five-year plan) |
+//! | `.toml` with a `[years]` table | [`InputKind::MultiYearFile`] (a multi-year plan) |
 //! | `.mtx` | [`InputKind::MatrixMarket`] |
 //! | `.csv`, `.tsv`, `.txt` with header `row,col,value` | [`InputKind::Triplets`] |
 //! | other `.csv`, `.tsv`, `.txt` | [`InputKind::LabelledMatrix`] |
@@ -39,6 +40,8 @@ pub enum InputKind {
     /// Cockshott's five-year-plan spreadsheets (`flows.csv`, `cap.csv`, `dep.csv`,
     /// `labtarg.csv`): a multi-year plan ([`crate::cockshott`]).
     MultiYearSpreadsheets,
+    /// A planning file with a `[years]` table: a multi-year plan ([`crate::multiyear_file`]).
+    MultiYearFile,
     /// A Matrix Market file of coefficients.
     MatrixMarket,
     /// Sparse triplets `row,col,value`.
@@ -90,6 +93,8 @@ pub fn detect(path: &Path) -> Result<InputKind> {
                 .any(|l| matches!(l.trim(), "[table]" | "[make_use]"));
             Ok(if is_spec {
                 InputKind::ImportSpecification
+            } else if crate::multiyear_file::is_multi_year(&text) {
+                InputKind::MultiYearFile
             } else {
                 InputKind::EconomyFile
             })
@@ -132,9 +137,9 @@ pub fn open_economy(path: &Path, options: &OpenOptions) -> Result<LoadedEconomy>
             path,
             "this is a planning folder (written by plenty generate-plan); give it to plenty plan, or give an input-output economy here",
         )),
-        InputKind::MultiYearSpreadsheets => Err(IoError::file(
+        InputKind::MultiYearSpreadsheets | InputKind::MultiYearFile => Err(IoError::file(
             path,
-            "this is a multi-year plan (Cockshott's spreadsheets); give it to plenty plan, or give an input-output economy here",
+            "this is a multi-year plan; give it to plenty plan, or give an input-output economy here",
         )),
         InputKind::MatrixMarket => {
             let a = mtx::read_matrix(path)?;
@@ -160,9 +165,9 @@ pub fn open_economy(path: &Path, options: &OpenOptions) -> Result<LoadedEconomy>
 pub fn open_planning(path: &Path) -> Result<LoadedPlanning> {
     match detect(path)? {
         InputKind::EconomyFile | InputKind::PlanningFolder => load_planning(path),
-        InputKind::MultiYearSpreadsheets => Err(IoError::file(
+        InputKind::MultiYearSpreadsheets | InputKind::MultiYearFile => Err(IoError::file(
             path,
-            "this is a multi-year plan (Cockshott's spreadsheets): read it with plenty_io::cockshott::read_cockshott_plan; plenty plan does",
+            "this is a multi-year plan: read it with plenty_io::cockshott::read_cockshott_plan or plenty_io::multiyear_file::load_multi_year; plenty plan does",
         )),
         InputKind::ImportSpecification => Err(IoError::file(
             path,

@@ -101,6 +101,11 @@ pub struct PlanningFile {
     pub targets: Option<Amounts>,
     /// `[committed]`: committed needs by product name.
     pub committed: Option<Amounts>,
+    /// `[years]`: a multi-year plan ([`crate::multiyear_file`]).
+    pub years: Option<Spanned<crate::multiyear_file::YearsEntry>>,
+    /// `[[capital]]` entries of a multi-year plan.
+    #[serde(default)]
+    pub capital: Vec<Spanned<crate::multiyear_file::CapitalEntry>>,
 }
 
 /// `[labour]` or `[[labour]]`.
@@ -284,6 +289,15 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// its name.
 pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Option<String>)> {
     let file: PlanningFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+    parse_planning_file(path, text, &file)
+}
+
+/// The economy of an already parsed planning file (the technology of a multi-year file too).
+pub(crate) fn parse_planning_file(
+    path: &Path,
+    text: &str,
+    file: &PlanningFile,
+) -> Result<(PlanningEconomy, Option<String>)> {
     let at = Locator { path, text };
     if file.product.is_empty() {
         return Err(IoError::file(
@@ -291,9 +305,9 @@ pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Optio
             "the economy has no [[product]] entries; add at least one",
         ));
     }
-    let products = Products::read(&at, &file)?;
-    let labour = read_labour(&at, &file)?;
-    let resources = Resources::read(&at, &file)?;
+    let products = Products::read(&at, file)?;
+    let labour = read_labour(&at, file)?;
+    let resources = Resources::read(&at, file)?;
     let mut b = PlanningEconomyBuilder::new();
     for p in products.list.iter().cloned() {
         b.add_product(p);
@@ -306,12 +320,12 @@ pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Optio
     }
     let processes = Processes {
         at: &at,
-        file: &file,
+        file,
         products: &products,
         labour: &labour,
         resources: &resources,
     };
-    let mut namer = ProcessNamer::new(&file);
+    let mut namer = ProcessNamer::new(file);
     for (k, p) in file.process.iter().enumerate() {
         let (name, name_span) = namer.name(&at, k, p)?;
         let spec = processes.spec(k, name)?;
@@ -319,23 +333,29 @@ pub fn parse_planning(path: &Path, text: &str) -> Result<(PlanningEconomy, Optio
             .map_err(|err| at.error(name_span, err.to_string()))?;
     }
     let economy = b.build().map_err(|e| IoError::file(path, e.to_string()))?;
-    Ok((economy, file.name))
+    Ok((economy, file.name.clone()))
 }
 
 /// Turns a span of the planning file into an error with its line and column, and checks numbers.
-struct Locator<'a> {
-    path: &'a Path,
-    text: &'a str,
+pub(crate) struct Locator<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) text: &'a str,
 }
 
 impl Locator<'_> {
-    fn error(&self, span: Range<usize>, msg: String) -> IoError {
+    pub(crate) fn error(&self, span: Range<usize>, msg: String) -> IoError {
         let (line, col) = line_col(self.text, span.start);
         IoError::at_cell(self.path, line, col, None, msg)
     }
 
     /// A number: finite and ≥ 0 (or > 0 when `positive`); `limit` allows +inf for "no limit".
-    fn number(&self, v: &Spanned<f64>, what: &str, positive: bool, limit: bool) -> Result<f64> {
+    pub(crate) fn number(
+        &self,
+        v: &Spanned<f64>,
+        what: &str,
+        positive: bool,
+        limit: bool,
+    ) -> Result<f64> {
         let x = *v.get_ref();
         if x.is_nan() || (x.is_infinite() && !(limit && x > 0.0)) {
             return Err(self.error(
@@ -363,7 +383,7 @@ impl Locator<'_> {
     }
 
     /// A quantity that is zero or more.
-    fn amount(&self, v: &Spanned<f64>, what: &str) -> Result<f64> {
+    pub(crate) fn amount(&self, v: &Spanned<f64>, what: &str) -> Result<f64> {
         self.number(v, what, false, false)
     }
 }

@@ -759,3 +759,133 @@ fn issue_13_plenty_plan_reads_cockshotts_spreadsheets() {
         text(&o).1
     );
 }
+
+/// Issue #13: a five-year plan written as a planning file with `[years]` and `[[capital]]`:
+/// the plan with its years, goods and capital tables (CSV and Parquet with provenance), the
+/// MPS file agreeing with HiGHS, variants compared with plots, a re-plan after a bad
+/// harvest, and an infeasible growth target explained.
+#[test]
+fn issue_13_a_five_year_plan_file_plans_compares_and_replans() {
+    let dir = temp("issue_13_a_five_year_plan_file_plans_compares_and_replans");
+    let file = "examples/plans/five_year.toml";
+    let (json, mps, csv) = (
+        dir.join("plan.json"),
+        dir.join("plan.mps"),
+        dir.join("capital.csv"),
+    );
+    let o = plenty(&[
+        "plan",
+        file,
+        "-q",
+        "-o",
+        json.to_str().unwrap(),
+        "--mps",
+        mps.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let v = json_of(&json);
+    assert_eq!(v["summary"]["status"], "optimal");
+    let total = v["summary"]["sum_lambda"].as_f64().unwrap();
+    let years = &v["tables"]["years"];
+    assert_eq!(years["rows"][0], "2027");
+    assert_eq!(v["tables"]["capital"]["rows"].as_array().unwrap().len(), 25);
+    // Nobody works more than the hours there are: 6 people, 46 weeks.
+    let week = years["columns"]["working_week_hours"].as_array().unwrap();
+    let available = years["columns"]["labour_available"].as_array().unwrap();
+    for (w, h) in week.iter().zip(available) {
+        assert!(w.as_f64().unwrap() <= h.as_f64().unwrap() / 6.0 / 46.0 * (1.0 + 1e-9));
+    }
+    if let Some(python) = peer_python("issue_13_a_five_year_plan_file_plans_compares_and_replans") {
+        let highs = highs_objective(&python, &mps);
+        assert!(rel(highs, total) < 1e-7, "HiGHS {highs} vs {total}");
+    }
+    let o = plenty(&[
+        "plan",
+        file,
+        "-q",
+        "--table",
+        "capital",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        written.contains("stock,capacity_used,invested,valuation"),
+        "{written}"
+    );
+
+    // Variants side by side, with plots.
+    let plots = dir.join("plots");
+    let o = plenty(&[
+        "plan",
+        file,
+        "--compare",
+        "examples/plans/five_year_variants.toml",
+        "--plots",
+        plots.to_str().unwrap(),
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let v = json_of(&json);
+    let t = &v["tables"]["variants"];
+    assert_eq!(t["rows"][0], "balanced");
+    let min = t["columns"]["min_lambda"].as_array().unwrap();
+    let sum = t["columns"]["sum_lambda"].as_array().unwrap();
+    let f = |x: &serde_json::Value| x.as_f64().unwrap();
+    // The balanced plan has the best worst year; Cockshott's the greatest sum.
+    assert!(
+        min.iter().all(|m| f(m) <= f(&min[0]) * (1.0 + 1e-7)),
+        "{min:?}"
+    );
+    assert!(
+        sum.iter().all(|s| f(s) <= f(&sum[1]) * (1.0 + 1e-7)),
+        "{sum:?}"
+    );
+    assert!(rel(f(&sum[1]), total) < 1e-8);
+    let svg = std::fs::read_to_string(plots.join("plan.svg")).unwrap();
+    assert!(svg.contains("heavy industry first") && svg.contains("<svg"));
+    let png = std::fs::read(plots.join("plan.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+
+    // A bad harvest and a flood: the re-plan starts a year later and says what changed.
+    let o = plenty(&[
+        "plan",
+        file,
+        "--replan",
+        "examples/plans/bad_harvest.toml",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    let (_, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("grain delivered 70.0 % of its planned output"),
+        "{err}"
+    );
+    assert!(err.contains("2028: λ"), "{err}");
+    let v = json_of(&json);
+    assert_eq!(v["tables"]["years"]["rows"][0], "2028");
+    assert_eq!(v["tables"]["changes"]["rows"].as_array().unwrap().len(), 5);
+
+    // A growth target the valley cannot meet, explained by year.
+    let text_of = std::fs::read_to_string(root().join(file)).unwrap();
+    let greedy = dir.join("greedy.toml");
+    std::fs::write(
+        &greedy,
+        text_of.replace("growth = 0.03 ", "growth = 0.6 ").replace(
+            "terminal = \"at-least-start\"",
+            "terminal = \"at-least-start\"\ntargets_required = true",
+        ),
+    )
+    .unwrap();
+    let o = plenty(&["plan", greedy.to_str().unwrap()]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(out.contains("short: year "), "{out}");
+    assert!(
+        err.contains("no optimal multi-year plan: infeasible"),
+        "{err}"
+    );
+}

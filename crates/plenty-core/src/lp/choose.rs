@@ -119,6 +119,18 @@ pub fn solve_auto(
     pdlp: &Pdlp,
     choice: &ChoiceSettings,
 ) -> Result<(LpSolution, Vec<LpAttempt>), SolveError> {
+    solve_auto_from(lp, settings, pdlp, choice, None)
+}
+
+/// [`solve_auto`] with a start `(x0, y0)` for PDLP (the interior-point method starts from its
+/// own central point whatever it is given: a warm start does not help it).
+pub fn solve_auto_from(
+    lp: &LinearProgram,
+    settings: &LpSettings,
+    pdlp: &Pdlp,
+    choice: &ChoiceSettings,
+    start: Option<(&[f64], &[f64])>,
+) -> Result<(LpSolution, Vec<LpAttempt>), SolveError> {
     let first = choose(lp, choice);
     let run = |method: LpMethod| -> Result<LpSolution, SolveError> {
         match method {
@@ -128,7 +140,7 @@ pub fn solve_auto(
                     lp: settings.clone(),
                     ..pdlp.settings.clone()
                 })
-                .solve_warm(lp, None, None),
+                .solve_warm(lp, start.map(|s| s.0), start.map(|s| s.1)),
         }
     };
     let sol = run(first.method)?;

@@ -314,6 +314,14 @@ impl Default for MultiYearLpSettings {
 /// Columns are ordered year by year (`x`, `C`, `λ`, `K`, `A` of year 1, then year 2, …) and so
 /// are rows: the years are coupled only through the stocks.
 pub fn multi_year_lp(s: &MultiYearLpSettings) -> Result<LinearProgram, String> {
+    let economy = multi_year_economy(s)?;
+    multi_year_lp_of(&economy)
+        .map(|m| m.lp)
+        .map_err(|e| e.to_string())
+}
+
+/// The economy behind [`multi_year_lp`] (to plan it with every objective, or to re-plan it).
+pub fn multi_year_economy(s: &MultiYearLpSettings) -> Result<MultiYearEconomy, String> {
     let (n, years) = (s.n, s.years);
     if n == 0 || years == 0 {
         return Err("n and years must be at least 1".into());
@@ -377,29 +385,27 @@ pub fn multi_year_lp(s: &MultiYearLpSettings) -> Result<LinearProgram, String> {
             let x0i = x0[i];
             cs.iter().map(move |&(g, b, d)| CapitalCell {
                 good: g,
-                industry: i,
+                process: i,
                 per_unit: b,
                 depreciation: d,
                 initial_stock: b * x0i,
+                lag: 1,
             })
         })
         .collect();
-    let economy = MultiYearEconomy {
-        goods: (0..n).map(|j| format!("g{j}")).collect(),
-        inputs: a,
+    Ok(MultiYearEconomy::leontief(
+        (0..n).map(|j| format!("g{j}")).collect(),
+        a,
         labour,
         cells,
-        targets: (0..years)
+        (0..years)
             .map(|t| {
                 let growth = 1.02f64.powi(t as i32 + 1);
                 c0.iter().map(|c| 0.8 * c * growth).collect()
             })
             .collect(),
-        labour_available: (0..years)
+        (0..years)
             .map(|t| l0 * 1.01f64.powi(t as i32 + 1))
             .collect(),
-    };
-    multi_year_lp_of(&economy)
-        .map(|m| m.lp)
-        .map_err(|e| e.to_string())
+    ))
 }

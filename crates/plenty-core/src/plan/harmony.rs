@@ -73,6 +73,25 @@ pub fn harmony_gradient(s: f64) -> f64 {
     }
 }
 
+/// The envelope of `H`'s tangents at the sorted points `breaks` (the first is −1, where the
+/// envelope equals `H`), as `(H(breaks[0]), [(width, slope)])`: the envelope rises by `slope`
+/// per unit of deviation over each piece, in order; the last piece is unbounded (`width = ∞`).
+pub(crate) fn tangent_segments(breaks: &[f64]) -> (f64, Vec<(f64, f64)>) {
+    let mut from = breaks[0];
+    let mut pieces = Vec::with_capacity(breaks.len());
+    for pair in breaks.windows(2) {
+        let (g0, g1) = (harmony_gradient(pair[0]), harmony_gradient(pair[1]));
+        // Where the tangents at pair[0] and pair[1] cross.
+        let cross = (harmony(pair[1]) - harmony(pair[0]) + g0 * pair[0] - g1 * pair[1]) / (g0 - g1);
+        let to = cross.clamp(from, pair[1]);
+        pieces.push((to - from, g0));
+        from = to;
+    }
+    let last = breaks[breaks.len() - 1];
+    pieces.push((f64::INFINITY, harmony_gradient(last)));
+    (harmony(breaks[0]), pieces)
+}
+
 /// Settings of the harmony solve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -514,34 +533,18 @@ fn harmony_lp(
         let first = parts.c.len();
         let (w, d) = (products[i].weight, products[i].target);
         let b = &breaks[k];
-        // The envelope starts at the first tangent point, σ_1 = −1, where it equals H.
-        offset += w * harmony(b[0]);
-        let mut from = b[0];
-        for (c, pair) in b.windows(2).enumerate() {
-            let (g0, g1) = (harmony_gradient(pair[0]), harmony_gradient(pair[1]));
-            // Where the tangents at pair[0] and pair[1] cross.
-            let cross =
-                (harmony(pair[1]) - harmony(pair[0]) + g0 * pair[0] - g1 * pair[1]) / (g0 - g1);
-            let to = cross.clamp(from, pair[1]);
+        let (start, pieces) = tangent_segments(b);
+        offset += w * start;
+        for (c, &(width, slope)) in pieces.iter().enumerate() {
             parts.add_col(
                 "take",
                 &format!("{}#{c}", products[i].name),
-                w * g0 / d,
+                w * slope / d,
                 0.0,
-                d * (to - from),
+                d * width,
                 [(i, -1.0)],
             );
-            from = to;
         }
-        let last = *b.last().expect("tangent points");
-        parts.add_col(
-            "take",
-            &format!("{}#{}", products[i].name, b.len() - 1),
-            w * harmony_gradient(last) / d,
-            0.0,
-            f64::INFINITY,
-            [(i, -1.0)],
-        );
         segments.push(first..parts.c.len());
     }
     let row_div = parts.row_div.clone();

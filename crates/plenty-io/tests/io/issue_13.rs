@@ -3,9 +3,11 @@
 
 use plenty_core::lp::ipm::{Ipm, IpmSettings};
 use plenty_core::lp::pdlp::{Pdlp, PdlpSettings};
-use plenty_core::lp::synthetic::{multi_year_lp as generated, MultiYearLpSettings};
+use plenty_core::lp::synthetic::{multi_year_economy, MultiYearLpSettings};
 use plenty_core::lp::{LpBackend, LpSettings, LpSolution, LpStatus};
-use plenty_core::plan::multiyear::{multi_year_lp, read_plan, MultiYearEconomy, MultiYearLp};
+use plenty_core::plan::multiyear::{
+    multi_year_lp, read_plan, MultiYearEconomy, MultiYearLp, TerminalCondition,
+};
 use plenty_io::cockshott::read_cockshott_plan;
 use plenty_test_support::{data_dir, peer_python, scratch};
 
@@ -43,7 +45,7 @@ fn check_invariants(e: &MultiYearEconomy, m: &MultiYearLp, sol: &LpSolution, tol
             e.labour_available[t]
         );
         for (c, cell) in e.cells.iter().enumerate() {
-            let need = cell.per_unit * year.output[cell.industry];
+            let need = cell.per_unit * year.activity[cell.process];
             assert!(
                 need <= year.stocks[c] + tol * (1.0 + need),
                 "year {t}, cell {c}"
@@ -51,10 +53,13 @@ fn check_invariants(e: &MultiYearEconomy, m: &MultiYearLp, sol: &LpSolution, tol
             let allowed = if t == 0 {
                 cell.initial_stock
             } else {
-                // Investment in year t − 1 becomes capacity in year t (a one-year lag).
+                // Investment in year t − lag becomes capacity in year t.
                 let prev = &plan.years[t - 1];
-                let inv_col = m.layout.lambda(t - 1) + 1 + e.cells.len() + c;
-                (1.0 - cell.depreciation) * prev.stocks[c] + sol.x[inv_col]
+                let landed = t
+                    .checked_sub(cell.lag)
+                    .and_then(|s| m.layout.investment(s, c))
+                    .map_or(0.0, |col| sol.x[col]);
+                (1.0 - cell.depreciation) * prev.stocks[c] + landed
             };
             assert!(
                 year.stocks[c] <= allowed + tol * (1.0 + allowed),
@@ -72,8 +77,12 @@ fn issue_13_cockshott_toy_reaches_the_published_optimum() {
     assert_eq!(e.goods, ["iron", "coal", "corn", "bread"]);
     assert_eq!(e.years(), 5);
     // a = F / X⁰: 1 unit of coal into coal's 6 units of output (flows.csv); l = L⁰ / X⁰.
-    assert!(e.inputs[1].contains(&(1, 1.0 / 6.0)), "{:?}", e.inputs[1]);
-    assert_eq!(e.labour[2], 2.0 / 10.0);
+    assert!(
+        e.processes[1].inputs.contains(&(1, 1.0 / 6.0)),
+        "{:?}",
+        e.processes[1].inputs
+    );
+    assert_eq!(e.processes[2].labour, 2.0 / 10.0);
     // Cells with stock: iron and coal in every industry, corn in corn's (cap.csv).
     assert_eq!(e.cells.len(), 9);
     let m = multi_year_lp(&e).unwrap();
@@ -127,7 +136,9 @@ fn issue_13_bad_spreadsheets_name_the_cell() {
 }
 
 /// Issue #13: on generated instances of Cockshott's model, plenty's Σλ agrees with HiGHS's
-/// to 1e-7 relative (only Σλ: its split over the years is not unique).
+/// to 1e-7 relative (only Σλ: its split over the years is not unique), with Cockshott's
+/// one-year lags and no terminal condition, and with plenty's two-year lags and terminal
+/// conditions.
 #[test]
 fn issue_13_generated_plans_agree_with_highs() {
     let Some(python) = peer_python("issue_13_generated_plans_agree_with_highs") else {
@@ -136,17 +147,31 @@ fn issue_13_generated_plans_agree_with_highs() {
     let dir = scratch("issue_13_generated_plans_agree_with_highs");
     let mut files = Vec::new();
     let mut ours = Vec::new();
-    for (n, years, seed) in [(20, 5, 1), (40, 3, 2), (60, 6, 3)] {
-        let lp = generated(&MultiYearLpSettings {
+    // Cockshott's model, then plenty's own: lags of two years and terminal conditions.
+    for (n, years, seed) in [(20, 5, 1), (40, 3, 2), (60, 6, 3), (30, 5, 4), (30, 5, 5)] {
+        let mut e = multi_year_economy(&MultiYearLpSettings {
             n,
             years,
             seed,
             ..Default::default()
         })
         .unwrap();
-        let sol = ipm(&lp);
+        if seed >= 4 {
+            for cell in e.cells.iter_mut().step_by(3) {
+                cell.lag = 2;
+            }
+            e.terminal = if seed == 4 {
+                TerminalCondition::AtLeastStart
+            } else {
+                TerminalCondition::Growing { rate: 0.02 }
+            };
+        }
+        let m = multi_year_lp(&e).unwrap();
+        let sol = ipm(&m.lp);
+        check_invariants(&e, &m, &sol, 1e-7);
+        let lp = m.lp;
         assert_eq!(sol.status, LpStatus::Optimal, "n = {n}");
-        let path = dir.join(format!("my_{n}_{years}.mps"));
+        let path = dir.join(format!("my_{n}_{years}_{seed}.mps"));
         plenty_io::mps::write_mps(&path, &lp).unwrap();
         files.push(path);
         ours.push(sol.objective);
@@ -169,6 +194,6 @@ fn issue_13_generated_plans_agree_with_highs() {
         );
     }
     // The toy, by HiGHS on plenty's MPS file, is the README's optimum.
-    let toy = theirs[3]["objective"].as_f64().unwrap();
+    let toy = theirs[5]["objective"].as_f64().unwrap();
     assert!((toy - TOY_OPTIMUM).abs() < 1e-8, "{toy}");
 }
