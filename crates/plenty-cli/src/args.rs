@@ -306,11 +306,11 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = PlanTableArg::Products)]
     pub table: PlanTableArg,
     /// Multi-year plans: re-plan after the first year from what actually happened (a TOML
-    /// file: [delivered] shares per technique, [[capital_lost]], horizon = "roll" or "keep"),
+    /// file: `[delivered]` shares per technique, `[[capital_lost]]`, horizon = "roll" or "keep"),
     /// starting from the plan; the report shows what changed.
     #[arg(long, value_name = "FILE", conflicts_with = "compare")]
     pub replan: Option<PathBuf>,
-    /// Multi-year plans: compare the variants of a TOML file ([[variant]] with name,
+    /// Multi-year plans: compare the variants of a TOML file (`[[variant]]` with name,
     /// objective, discount, growth, terminal, terminal_growth, targets_required) side by side.
     #[arg(long, value_name = "FILE")]
     pub compare: Option<PathBuf>,

@@ -24,7 +24,7 @@ pub enum YearsObjective {
         rate: f64,
     },
     /// Cockshott's harmony summed over goods and years, `Σ_t Σ_j w H(z_jt / d_jt − 1)` with
-    /// `z_jt` the consumption above the committed needs (see [`crate::plan::harmony`]):
+    /// `z_jt` the consumption above the committed needs (see [`crate::plan::harmony`](mod@crate::plan::harmony)):
     /// shortfalls hurt more than surpluses help, in every year.
     Harmony,
 }
