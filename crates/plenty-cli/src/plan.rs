@@ -13,7 +13,7 @@ use crate::NoAnswer;
 use anyhow::{bail, Context, Result};
 use plenty_core::generate::Structure;
 use plenty_core::lp::pdlp::PdlpSettings;
-use plenty_core::lp::synthetic::{multi_year_lp, MultiYearLpSettings};
+use plenty_core::lp::synthetic::{multi_year_economy_with_base, MultiYearLpSettings};
 use plenty_core::lp::LpSettings;
 use plenty_core::plan::{
     generate_plan as generate_economy, solve_plan, KantorovichLp, LpSolver, Objective, Plan,
@@ -440,8 +440,9 @@ pub fn generate_plan(g: &Global, a: &GeneratePlanArgs) -> Result<()> {
     Ok(())
 }
 
-/// `plenty generate-plan --family multi-year`: Cockshott's N-year LP on a random economy, as
-/// MPS, with its settings in generator.json.
+/// `plenty generate-plan --family multi-year`: Cockshott's N-year model on a random economy, as
+/// his four spreadsheets (for `plenty plan`) and its LP as MPS (built from the spreadsheets as
+/// read back, so both are the same plan), with its settings in generator.json.
 fn generate_multi_year(progress: &Progress, a: &GeneratePlanArgs) -> Result<()> {
     let settings = MultiYearLpSettings {
         n: a.n,
@@ -450,12 +451,20 @@ fn generate_multi_year(progress: &Progress, a: &GeneratePlanArgs) -> Result<()> 
         capital_goods: a.capital_goods.min(a.n),
         seed: a.seed,
     };
-    progress.stage("generating the multi-year LP");
-    let lp = multi_year_lp(&settings).map_err(|e| anyhow::anyhow!("generate-plan: {e}"))?;
+    progress.stage("generating the multi-year economy");
+    let (economy, x0) = multi_year_economy_with_base(&settings)
+        .map_err(|e| anyhow::anyhow!("generate-plan: {e}"))?;
     std::fs::create_dir_all(&a.out).with_context(|| a.out.display().to_string())?;
-    progress.stage("writing plan.mps");
+    progress.stage("writing the spreadsheets and plan.mps");
+    plenty_io::cockshott::write_cockshott_plan(&a.out, &economy, &x0)?;
+    let read_back = plenty_io::cockshott::read_cockshott_plan(&a.out)?;
+    let lp = plenty_core::plan::multiyear::multi_year_lp(&read_back)?.lp;
     plenty_io::mps::write_mps(&a.out.join("plan.mps"), &lp)?;
-    let prov = write_generator_provenance(&a.out, &["plan.mps"], serde_json::to_value(&settings)?)?;
+    let prov = write_generator_provenance(
+        &a.out,
+        &["cap.csv", "dep.csv", "flows.csv", "labtarg.csv", "plan.mps"],
+        serde_json::to_value(&settings)?,
+    )?;
     progress.finish();
     eprintln!(
         "wrote {} (a {}-year plan of {} goods; LP {} rows × {} columns, {} non-zeros; input sha256 {})",

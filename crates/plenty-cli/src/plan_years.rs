@@ -443,6 +443,7 @@ fn summary(e: &MultiYearEconomy, r: &MultiYearReport) -> Value {
         "consumption_index": nums(&s.consumption_index),
         "share_invested": nums(&s.share_invested),
         "capital_index": nums(&s.capital_index),
+        "labour_idle": num(s.labour_idle),
         "stocks_after": nums(&r.plan.stocks_after),
         "binding": s.binding,
         "harmony": r.harmony,

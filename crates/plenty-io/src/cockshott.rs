@@ -192,3 +192,79 @@ pub fn read_cockshott_plan(dir: &Path) -> Result<MultiYearEconomy> {
         .map_err(|e| IoError::file(dir, e.to_string()))?;
     Ok(economy)
 }
+
+/// Writes a Leontief-form multi-year economy (one technique per good, making one unit of it, no
+/// resources, committed needs, lags over a year or terminal condition) as Cockshott's four
+/// spreadsheets, with a base-year output `x⁰` (positive) to turn coefficients into flows:
+/// `F_ji = a_ji x⁰_i`, `L⁰_i = l_i x⁰_i`, `K⁰_si` as given (`b_si` must equal `K⁰_si / x⁰_i`,
+/// as in every economy read from such spreadsheets). Read back with [`read_cockshott_plan`].
+pub fn write_cockshott_plan(dir: &Path, e: &MultiYearEconomy, x0: &[f64]) -> Result<()> {
+    use crate::mtx::format_f64;
+    use plenty_core::plan::multiyear::TerminalCondition;
+    let n = e.n();
+    let leontief = e.processes.len() == n
+        && e.processes
+            .iter()
+            .enumerate()
+            .all(|(i, p)| p.outputs == [(i, 1.0)])
+        && e.resources.is_empty()
+        && e.committed.iter().all(|d| *d == 0.0)
+        && e.cells.iter().all(|c| c.lag == 1)
+        && e.terminal == TerminalCondition::None
+        && x0.len() == n
+        && x0.iter().all(|x| *x > 0.0 && x.is_finite());
+    if !leontief {
+        return Err(IoError::file(dir, "only an economy of one technique per good, with no resources, committed needs, longer lags or terminal condition, and a positive base-year output, fits Cockshott's spreadsheets"));
+    }
+    std::fs::create_dir_all(dir).map_err(|err| IoError::os(dir, &err))?;
+    let heading = format!("headings,{}\n", e.goods.join(","));
+    let row = |name: &str, values: &[f64]| -> String {
+        let cells: Vec<String> = values.iter().map(|v| format_f64(*v)).collect();
+        format!("{name},{}\n", cells.join(","))
+    };
+    let square = |f: &dyn Fn(&CapitalCell) -> f64| -> String {
+        let mut m = vec![vec![0.0; n]; n];
+        for c in &e.cells {
+            m[c.good][c.process] = f(c);
+        }
+        let mut s = heading.clone();
+        for (good, values) in m.iter().enumerate() {
+            s += &row(&e.goods[good], values);
+        }
+        s
+    };
+    let mut f = vec![vec![0.0; n]; n];
+    for (i, p) in e.processes.iter().enumerate() {
+        for &(j, a) in &p.inputs {
+            f[j][i] += a * x0[i];
+        }
+    }
+    let mut flows = heading.clone();
+    for (j, values) in f.iter().enumerate() {
+        flows += &row(&e.goods[j], values);
+    }
+    let hours: Vec<f64> = e
+        .processes
+        .iter()
+        .zip(x0)
+        .map(|(p, x)| p.labour * x)
+        .collect();
+    flows += &row("labour", &hours);
+    flows += &row("output", x0);
+    let mut labtarg = format!("headings,{},labour\n", e.goods.join(","));
+    for (t, targets) in e.targets.iter().enumerate() {
+        let mut values = targets.clone();
+        values.push(e.labour_available[t]);
+        labtarg += &row(&format!("year{}", t + 1), &values);
+    }
+    for (name, text) in [
+        ("flows.csv", flows),
+        ("cap.csv", square(&|c| c.initial_stock)),
+        ("dep.csv", square(&|c| c.depreciation)),
+        ("labtarg.csv", labtarg),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|err| IoError::os(&path, &err))?;
+    }
+    Ok(())
+}

@@ -322,6 +322,14 @@ pub fn multi_year_lp(s: &MultiYearLpSettings) -> Result<LinearProgram, String> {
 
 /// The economy behind [`multi_year_lp`] (to plan it with every objective, or to re-plan it).
 pub fn multi_year_economy(s: &MultiYearLpSettings) -> Result<MultiYearEconomy, String> {
+    multi_year_economy_with_base(s).map(|(e, _)| e)
+}
+
+/// [`multi_year_economy`] with its base-year output `x⁰` (to write it as Cockshott's
+/// spreadsheets, whose flows are `a x⁰`).
+pub fn multi_year_economy_with_base(
+    s: &MultiYearLpSettings,
+) -> Result<(MultiYearEconomy, Vec<f64>), String> {
     let (n, years) = (s.n, s.years);
     if n == 0 || years == 0 {
         return Err("n and years must be at least 1".into());
@@ -393,7 +401,7 @@ pub fn multi_year_economy(s: &MultiYearLpSettings) -> Result<MultiYearEconomy, S
             })
         })
         .collect();
-    Ok(MultiYearEconomy::leontief(
+    let economy = MultiYearEconomy::leontief(
         (0..n).map(|j| format!("g{j}")).collect(),
         a,
         labour,
@@ -407,5 +415,6 @@ pub fn multi_year_economy(s: &MultiYearLpSettings) -> Result<MultiYearEconomy, S
         (0..years)
             .map(|t| l0 * 1.01f64.powi(t as i32 + 1))
             .collect(),
-    ))
+    );
+    Ok((economy, x0))
 }

@@ -197,3 +197,82 @@ fn issue_13_generated_plans_agree_with_highs() {
     let toy = theirs[5]["objective"].as_f64().unwrap();
     assert!((toy - TOY_OPTIMUM).abs() < 1e-8, "{toy}");
 }
+
+/// Issue #13: a generated economy written as Cockshott's spreadsheets reads back as the same
+/// plan (`generate-plan --family multi-year` relies on it).
+#[test]
+fn issue_13_spreadsheets_round_trip_a_generated_economy() {
+    let (e, x0) = plenty_core::lp::synthetic::multi_year_economy_with_base(&MultiYearLpSettings {
+        n: 30,
+        years: 4,
+        seed: 7,
+        ..Default::default()
+    })
+    .unwrap();
+    let dir = scratch("issue_13_spreadsheets_round_trip_a_generated_economy");
+    plenty_io::cockshott::write_cockshott_plan(&dir, &e, &x0).unwrap();
+    let back = read_cockshott_plan(&dir).unwrap();
+    assert_eq!(back.goods, e.goods);
+    assert_eq!(back.cells.len(), e.cells.len());
+    let a = ipm(&multi_year_lp(&e).unwrap().lp).objective;
+    let b = ipm(&multi_year_lp(&back).unwrap().lp).objective;
+    assert!((a - b).abs() <= 1e-9 * a.abs(), "{a} vs {b}");
+    // A planning file's economy with resources does not fit the spreadsheets.
+    let mut other = e.clone();
+    other.terminal = TerminalCondition::AtLeastStart;
+    assert!(plenty_io::cockshott::write_cockshott_plan(&dir, &other, &x0).is_err());
+}
+
+/// Issue #13: the multi-year planning file's errors name the line and column.
+#[test]
+fn issue_13_multi_year_files_name_the_bad_entry() {
+    use plenty_io::multiyear_file::parse_multi_year;
+    let good = std::fs::read_to_string(
+        plenty_test_support::workspace_root().join("examples/plans/five_year.toml"),
+    )
+    .unwrap();
+    let path = std::path::Path::new("five_year.toml");
+    let loaded = parse_multi_year(path, &good).unwrap();
+    assert_eq!(loaded.first_year, 2027);
+    assert_eq!(loaded.economy.years(), 5);
+    assert_eq!(loaded.economy.terminal, TerminalCondition::AtLeastStart);
+    let machines = loaded.economy.cells.iter().find(|c| c.lag == 2).unwrap();
+    assert_eq!(loaded.economy.goods[machines.good], "machines");
+    // Targets grow 3 % a year from the products' targets.
+    let bread = loaded
+        .economy
+        .goods
+        .iter()
+        .position(|g| g == "bread")
+        .unwrap();
+    assert!((loaded.economy.targets[2][bread] - 40.0 * 1.03f64.powi(2)).abs() < 1e-12);
+    for (from, to, expect) in [
+        (
+            "good = \"machines\"\nper_unit = 0.5",
+            "good = \"machnes\"\nper_unit = 0.5",
+            "did you mean",
+        ),
+        ("lag = 2 ", "lag = 0 ", "give whole years"),
+        (
+            "terminal = \"at-least-start\"",
+            "terminal = \"forever\"",
+            "\"at-least-start\"",
+        ),
+        ("count = 5", "count = 0", "count is 0"),
+        (
+            "depreciation = 0.1\n\n[[capital]]\nprocess = \"bread\"",
+            "depreciation = 1.1\n\n[[capital]]\nprocess = \"bread\"",
+            "between 0 and 1",
+        ),
+    ] {
+        assert!(good.contains(from), "{from}");
+        let bad = good.replacen(from, to, 1);
+        let err = parse_multi_year(path, &bad).unwrap_err().to_string();
+        assert!(
+            err.contains(expect) && err.contains("five_year.toml:"),
+            "{err}"
+        );
+        let line = err.split(':').nth(1).unwrap().parse::<usize>().unwrap();
+        assert!(line > 1, "{err}");
+    }
+}

@@ -74,6 +74,8 @@ pub struct PlanSummary {
     pub capital_index: Vec<f64>,
     /// Hours of labour used in each year.
     pub labour_used: Vec<f64>,
+    /// The share of all the plan's hours left idle, `1 − Σ_t used / Σ_t available`.
+    pub labour_idle: f64,
     /// What binds in each year (see [`PlanYear::binding`]).
     pub binding: Vec<Vec<String>>,
 }
@@ -273,6 +275,15 @@ fn summarise(e: &MultiYearEconomy, years: &[PlanYear]) -> PlanSummary {
         consumption_growth,
         share_invested,
         labour_used: years.iter().map(|y| y.labour_used).collect(),
+        labour_idle: {
+            let available: f64 = e.labour_available.iter().sum();
+            let used: f64 = years.iter().map(|y| y.labour_used).sum();
+            if available > 0.0 {
+                1.0 - used / available
+            } else {
+                f64::NAN
+            }
+        },
         binding: years.iter().map(|y| y.binding.clone()).collect(),
     }
 }
