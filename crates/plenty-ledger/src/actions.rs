@@ -6,7 +6,7 @@
 //! [`Ledger::apply`] checks every event again before it is written.
 
 use crate::event::*;
-use crate::planning::{digest, PlanInputs, PlanOutcome};
+use crate::planning::{digest, PlanInputs, PlanOutcome, YearsPlan};
 use crate::state::{Ledger, RejectCode, Rejected, RoundState};
 use crate::tally::{compute_tally, RoundTally, TallyInput};
 use std::collections::BTreeMap;
@@ -243,12 +243,24 @@ impl Ledger {
 
     /// The event that records a round's plan, with the digests of its inputs and outcome.
     pub fn record_plan(round: RoundId, inputs: PlanInputs, outcome: PlanOutcome) -> Event {
+        Ledger::record_plan_years(round, inputs, outcome, None)
+    }
+
+    /// The event that records a round's plan, with, for a multi-year round, the plan year by
+    /// year ([`crate::planning::YearsPlan`], which carries its own digests).
+    pub fn record_plan_years(
+        round: RoundId,
+        inputs: PlanInputs,
+        outcome: PlanOutcome,
+        years: Option<YearsPlan>,
+    ) -> Event {
         Event::PlanRecorded {
             round,
             inputs_sha256: digest(&inputs),
             result_sha256: digest(&outcome),
             inputs: Box::new(inputs),
             result: Box::new(outcome),
+            years: years.map(Box::new),
         }
     }
 

@@ -300,6 +300,13 @@ pub struct RoundBallot {
     /// (topic: split).
     #[serde(default)]
     pub split: Option<HoursSplit>,
+    /// The weight on the present, in a multi-year round: the yearly discount rate, in
+    /// `[0, 0.2]`, the plan should maximise discounted fulfilment at (topic: split, the
+    /// trade-off between now and later; the plan uses the median rate). Absent in a
+    /// single-year round, and left out of the log when absent, so older ballots keep their
+    /// hashes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_rate: Option<f64>,
 }
 
 /// Highest priority score.
@@ -373,6 +380,11 @@ pub enum Event {
         product: String,
         /// How much, in the product's unit.
         quantity: f64,
+        /// In a multi-year round, the year it is for (its number, as the planning file's
+        /// `[years] first` counts them); absent: every year of the plan (and always in a
+        /// single-year round, whose entries leave the field out).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        year: Option<i64>,
     },
     /// A member proposes a common project, costed in hours (and resources).
     ProposalSubmitted {
@@ -454,6 +466,10 @@ pub enum Event {
         result: Box<crate::planning::PlanOutcome>,
         /// SHA-256 of the canonical JSON of `result`.
         result_sha256: String,
+        /// In a multi-year round, the plan year by year (its own inputs, outcome and digests);
+        /// absent in single-year rounds, whose entries leave the field out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        years: Option<Box<crate::planning::YearsPlan>>,
     },
 }
 

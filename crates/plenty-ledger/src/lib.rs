@@ -29,12 +29,13 @@ pub use actions::BallotEffectInputs;
 pub use chain::{check_chain, Entry, GENESIS};
 pub use event::*;
 pub use planning::{
-    compute_plan, CertificateMeasures, LimitKind, PlanInputs, PlanOutcome, PlanStatus,
-    RecordedLpSolver, WarmStartRef,
+    compute_plan, compute_years_plan, CertificateMeasures, ImportedYears, LimitKind, PlanInputs,
+    PlanOutcome, PlanStatus, RecordedLpSolver, WarmStartRef, YearsInputs, YearsOutcome, YearsPlan,
+    DEFAULT_DISCOUNT_RATE, MAX_DISCOUNT_RATE,
 };
 pub use state::{
-    ImportedEconomy, Ledger, NeedTotal, RecordedPlan, RejectCode, Rejected, ReplayMode,
+    ImportedEconomy, Ledger, NeedTotal, PlanWork, RecordedPlan, RejectCode, Rejected, ReplayMode,
     RoundAction, RoundElection,
 };
-pub use tally::{compute_tally, Approvals, RoundTally};
+pub use tally::{compute_tally, discount_rate, Approvals, DiscountResult, RateBallot, RoundTally};
 pub use verify::{parse_export, verify, verify_and_replay, BadEntry, VerifyReport};

@@ -25,6 +25,7 @@
 
 use crate::chain::{canonical_json, sha256_hex};
 use plenty_core::lp::{LpSettings, LpStatus};
+use plenty_core::plan::multiyear::{solve_multi_year, MultiYearEconomy, YearsObjective};
 use plenty_core::plan::{
     solve_plan, LpSolver, PlanReport, PlanRequest, PlanStart, PlanningEconomy,
 };
@@ -506,4 +507,352 @@ fn finite(x: f64) -> f64 {
     } else {
         0.0
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multi-year rounds (issue #13).
+
+/// The published discount rate of a multi-year round without a valid rate vote (no quorum, or
+/// no ballot gives a rate): 3 % a year.
+pub const DEFAULT_DISCOUNT_RATE: f64 = 0.03;
+/// The highest discount rate a ballot may give: 20 % a year.
+pub const MAX_DISCOUNT_RATE: f64 = 0.2;
+
+/// The multi-year side of an imported planning file (one with a `[years]` table): the economy
+/// of `plenty_core::plan::multiyear` and the number of its first year.
+#[derive(Debug, Clone)]
+pub struct ImportedYears {
+    /// The multi-year economy as the file gives it (targets, labour and resources per year).
+    pub economy: MultiYearEconomy,
+    /// The number of the first year (`[years] first`, default 1).
+    pub first_year: i64,
+}
+
+impl ImportedYears {
+    /// How many years the plan has.
+    pub fn count(&self) -> usize {
+        self.economy.years()
+    }
+
+    /// The number of the last year.
+    pub fn last_year(&self) -> i64 {
+        self.first_year + self.count() as i64 - 1
+    }
+
+    /// The position (0-based) of a year given by its number, if it is one of the plan's.
+    pub fn index_of(&self, year: i64) -> Option<usize> {
+        (self.first_year..=self.last_year())
+            .contains(&year)
+            .then(|| (year - self.first_year) as usize)
+    }
+
+    /// The plan's years in words: `2027 to 2031`.
+    pub fn span(&self) -> String {
+        if self.count() == 1 {
+            format!("{}", self.first_year)
+        } else {
+            format!("{} to {}", self.first_year, self.last_year())
+        }
+    }
+}
+
+/// Reads the multi-year side of a planning file: `None` for a single-year file (no `[years]`
+/// table), an error if its `[years]` or `[[capital]]` do not parse.
+pub fn parse_years(text: &str) -> Result<Option<ImportedYears>, PlanInputError> {
+    if !plenty_io::multiyear_file::is_multi_year(text) {
+        return Ok(None);
+    }
+    plenty_io::multiyear_file::parse_multi_year(Path::new("economy.toml"), text)
+        .map(|l| {
+            Some(ImportedYears {
+                economy: l.economy,
+                first_year: l.first_year,
+            })
+        })
+        .map_err(|e| PlanInputError::Economy(e.to_string()))
+}
+
+/// What a multi-year plan is computed from, beside [`PlanInputs`] (which holds the split,
+/// the funded projects, the members, the tolerance and the first year's figures).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YearsInputs {
+    /// The number of the first year.
+    pub first_year: i64,
+    /// Targets per year and product: the file's targets for the year plus the needs registered
+    /// for that year or for every year.
+    pub targets: Vec<BTreeMap<String, f64>>,
+    /// Hours given to the plan in each year: the year's hours times the consumption share.
+    pub labour_hours: Vec<f64>,
+    /// Resource limits per year (limited resources only); the first year's are reduced by
+    /// what the funded projects use.
+    pub resource_limits: Vec<BTreeMap<String, f64>>,
+    /// Hours for common projects in each year: the funded projects' hours in the first year,
+    /// the investment share of the year's hours (held for the common projects of the rounds to
+    /// come) in the later ones.
+    pub project_hours: Vec<f64>,
+    /// Hours set aside as common funds in each year.
+    pub common_fund_hours: Vec<f64>,
+    /// The yearly discount rate the plan maximises `Σ_t λ_t / (1 + r)^(t−1)` with: the count's
+    /// median rate ([`crate::tally::DiscountResult`]).
+    pub discount_rate: f64,
+}
+
+/// One year of a multi-year plan as members see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YearLine {
+    /// Its number.
+    pub year: i64,
+    /// Plan fulfilment `λ_t`.
+    pub lambda: f64,
+    /// Consumption as a share of the first year's targets, averaged over the goods (`None`:
+    /// nothing is targeted).
+    pub consumption_index: Option<f64>,
+    /// Share of final output invested, valued in labour hours (`None`: nothing final has
+    /// value).
+    pub share_invested: Option<f64>,
+    /// The capital stock as a share of the stock at the start, averaged over the cells
+    /// (`None`: no cell starts with a stock).
+    pub capital_index: Option<f64>,
+    /// Hours the plan uses.
+    pub labour_used: f64,
+    /// Hours given to the plan.
+    pub labour_available: f64,
+    /// The working week: (plan hours + project hours + common-fund hours) / (members × weeks).
+    pub working_week: f64,
+    /// What binds, in the economy's words.
+    pub binding: Vec<String>,
+}
+
+/// One good over the years.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoodYears {
+    /// The good.
+    pub name: String,
+    /// Its unit.
+    pub unit: String,
+    /// Target per year (on top of committed needs).
+    pub target: Vec<f64>,
+    /// Consumption per year.
+    pub consumption: Vec<f64>,
+    /// Gross output per year.
+    pub output: Vec<f64>,
+    /// Investment drawn from the good per year.
+    pub investment: Vec<f64>,
+}
+
+/// A multi-year plan as members see it. Holds no timings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YearsOutcome {
+    /// The number of the first year.
+    pub first_year: i64,
+    /// The discount rate maximised with.
+    pub discount_rate: f64,
+    /// The objective's value, `Σ_t λ_t / (1 + r)^(t−1)`.
+    pub objective_value: f64,
+    /// `Σ_t λ_t`.
+    pub total_lambda: f64,
+    /// The years, in order.
+    pub years: Vec<YearLine>,
+    /// The goods, year by year.
+    pub goods: Vec<GoodYears>,
+    /// For an infeasible plan: what falls short, year by year, in words.
+    pub shortfalls: Vec<String>,
+}
+
+/// The multi-year part of a `plan_recorded` entry: its inputs and outcome with their digests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YearsPlan {
+    /// What the years were computed from.
+    pub inputs: YearsInputs,
+    /// SHA-256 of the canonical JSON of `inputs`.
+    pub inputs_sha256: String,
+    /// The plan year by year.
+    pub result: YearsOutcome,
+    /// SHA-256 of the canonical JSON of `result`.
+    pub result_sha256: String,
+}
+
+impl YearsPlan {
+    /// The record of a multi-year plan, with its digests.
+    pub fn new(inputs: YearsInputs, result: YearsOutcome) -> Self {
+        YearsPlan {
+            inputs_sha256: digest(&inputs),
+            result_sha256: digest(&result),
+            inputs,
+            result,
+        }
+    }
+}
+
+fn optional(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// Computes a multi-year round's plan: the economy of the file with the year-by-year targets,
+/// hours and resource limits of `years`, solved for the greatest discounted fulfilment
+/// `Σ_t λ_t / (1 + r)^(t−1)` at the count's rate (`YearsObjective::Discounted`) by the core's
+/// own method choice, with no time limit and a fixed iteration budget (so the bits follow from
+/// the log). Gives the plan in the single-year shape (λ is `Σ_t λ_t`; hours, working week and
+/// what binds are the first year's; products, processes and limits are left empty: they are
+/// in the years) and the years.
+pub fn compute_years_plan(
+    economy: &PlanningEconomy,
+    imported: &ImportedYears,
+    inputs: &PlanInputs,
+    years: &YearsInputs,
+) -> Result<(PlanOutcome, YearsOutcome), PlanInputError> {
+    let mut m = imported.economy.clone();
+    let count = m.years();
+    if years.targets.len() != count
+        || years.labour_hours.len() != count
+        || years.resource_limits.len() != count
+        || years.project_hours.len() != count
+        || years.common_fund_hours.len() != count
+    {
+        return Err(PlanInputError::Unknown(format!(
+            "the plan's inputs do not give one value per year for the {count} years of the economy"
+        )));
+    }
+    for (t, targets) in years.targets.iter().enumerate() {
+        let mut d = vec![0.0; m.n()];
+        for (name, q) in targets {
+            let j = m
+                .goods
+                .iter()
+                .position(|g| g == name)
+                .ok_or_else(|| PlanInputError::Unknown(format!("unknown product {name:?}")))?;
+            d[j] = *q;
+        }
+        m.targets[t] = d;
+    }
+    m.labour_available = years.labour_hours.clone();
+    if !m.resources.is_empty() {
+        m.resource_limits = years
+            .resource_limits
+            .iter()
+            .map(|limits| {
+                m.resources
+                    .iter()
+                    .map(|name| limits.get(name).copied())
+                    .collect()
+            })
+            .collect();
+    }
+    if let Some(name) = years
+        .resource_limits
+        .iter()
+        .flat_map(|l| l.keys())
+        .find(|name| !m.resources.contains(name))
+    {
+        return Err(PlanInputError::Unknown(format!(
+            "unknown resource {name:?}"
+        )));
+    }
+    let limits = LpSettings {
+        tolerance: inputs.tolerance,
+        max_iterations: 2_000_000,
+        time_limit: None,
+    };
+    let rate = years.discount_rate;
+    let solved = solve_multi_year(&m, YearsObjective::Discounted { rate }, &limits)
+        .map_err(|x| PlanInputError::Solver(x.to_string()))?;
+    let report = &solved.report;
+    let plan = &report.plan;
+    let s = &plan.summary;
+    let week = |t: usize, used: f64| {
+        let total = used + years.project_hours[t] + years.common_fund_hours[t];
+        if inputs.members > 0 && inputs.weeks_per_period > 0.0 {
+            finite(total / (inputs.members as f64 * inputs.weeks_per_period))
+        } else {
+            0.0
+        }
+    };
+    let lines: Vec<YearLine> = plan
+        .years
+        .iter()
+        .enumerate()
+        .map(|(t, y)| YearLine {
+            year: imported.first_year + t as i64,
+            lambda: finite(y.lambda),
+            consumption_index: s.consumption_index.get(t).copied().and_then(optional),
+            share_invested: s.share_invested.get(t).copied().and_then(optional),
+            capital_index: s.capital_index.get(t).copied().and_then(optional),
+            labour_used: finite(y.labour_used),
+            labour_available: years.labour_hours[t],
+            working_week: week(t, finite(y.labour_used)),
+            binding: y.binding.clone(),
+        })
+        .collect();
+    let units: BTreeMap<&str, String> = economy
+        .products()
+        .iter()
+        .map(|p| (p.name.as_str(), p.unit.clone().unwrap_or_default()))
+        .collect();
+    let per_year = |f: &dyn Fn(&plenty_core::plan::multiyear::PlanYear) -> f64| -> Vec<f64> {
+        plan.years.iter().map(|y| finite(f(y))).collect()
+    };
+    let goods = m
+        .goods
+        .iter()
+        .enumerate()
+        .map(|(j, name)| GoodYears {
+            name: name.clone(),
+            unit: units.get(name.as_str()).cloned().unwrap_or_default(),
+            target: (0..count).map(|t| m.targets[t][j]).collect(),
+            consumption: per_year(&|y| y.consumption.get(j).copied().unwrap_or(0.0)),
+            output: per_year(&|y| y.output.get(j).copied().unwrap_or(0.0)),
+            investment: per_year(&|y| y.investment.get(j).copied().unwrap_or(0.0)),
+        })
+        .collect();
+    let years_outcome = YearsOutcome {
+        first_year: imported.first_year,
+        discount_rate: rate,
+        objective_value: finite(report.objective_value),
+        total_lambda: finite(plan.total_lambda),
+        years: lines,
+        goods,
+        shortfalls: report.shortfalls.iter().map(|x| x.to_string()).collect(),
+    };
+    let method = report
+        .attempts
+        .iter()
+        .rev()
+        .find(|a| a.status == report.status)
+        .or(report.attempts.last())
+        .map(|a| a.method.to_string())
+        .unwrap_or_default();
+    let first = years_outcome.years.first();
+    let status = PlanStatus(report.status);
+    let explanation = (!status.is_optimal()).then(|| {
+        if report.shortfalls.is_empty() {
+            format!("the multi-year plan is {}", report.status)
+        } else {
+            format!(
+                "the multi-year plan is {}: {}",
+                report.status,
+                years_outcome.shortfalls.join("; ")
+            )
+        }
+    });
+    let outcome = PlanOutcome {
+        status,
+        method,
+        lambda: years_outcome.total_lambda,
+        products: Vec::new(),
+        processes: Vec::new(),
+        limits: Vec::new(),
+        plan_hours: first.map_or(0.0, |y| y.labour_used),
+        project_hours: years.project_hours[0],
+        common_fund_hours: years.common_fund_hours[0],
+        working_week: first.map_or(0.0, |y| y.working_week),
+        binding: first.map(|y| y.binding.clone()).unwrap_or_default(),
+        explanation,
+        certificate: CertificateMeasures {
+            primal_residual: finite(report.certificate.primal_residual),
+            dual_residual: finite(report.certificate.dual_residual),
+            relative_gap: finite(report.certificate.relative_gap),
+        },
+        iterations: report.iterations,
+    };
+    Ok((outcome, years_outcome))
 }

@@ -5,12 +5,15 @@
 
 use crate::event::*;
 use crate::planning::{
-    compute_plan, digest, parse_economy, PlanInputs, PlanOutcome, RecordedLpSolver, WarmStartRef,
+    compute_plan, compute_years_plan, digest, parse_economy, parse_years, ImportedYears,
+    PlanInputError, PlanInputs, PlanOutcome, RecordedLpSolver, WarmStartRef, YearsInputs,
+    YearsPlan, MAX_DISCOUNT_RATE,
 };
 use crate::tally::{compute_tally, RoundTally, TallyInput};
 use plenty_core::plan::PlanningEconomy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Why an event was refused, in a word the service's API answers with (`wrong_phase`,
 /// `unknown_project`, `forbidden`, `invalid`, `not_found`, `conflict`, `mismatch`).
@@ -130,6 +133,8 @@ pub struct Need {
     pub product: String,
     /// Quantity.
     pub quantity: f64,
+    /// The year it is for, in a multi-year round (`None`: every year).
+    pub year: Option<i64>,
 }
 
 /// A planning round.
@@ -172,6 +177,8 @@ pub struct RecordedPlan {
     pub inputs: PlanInputs,
     /// The plan.
     pub outcome: PlanOutcome,
+    /// In a multi-year round, the plan year by year.
+    pub years: Option<YearsPlan>,
 }
 
 /// The needs registered for one product in a round, added up.
@@ -197,6 +204,23 @@ impl RoundState {
         }
         out
     }
+
+    /// The needs added up per product and year (`None`: every year), by product name, then
+    /// year.
+    pub fn needs_by_product_and_year(&self) -> BTreeMap<(&str, Option<i64>), NeedTotal> {
+        let mut out: BTreeMap<(&str, Option<i64>), NeedTotal> = BTreeMap::new();
+        for n in &self.needs {
+            let t = out
+                .entry((n.product.as_str(), n.year))
+                .or_insert(NeedTotal {
+                    quantity: 0.0,
+                    registrations: 0,
+                });
+            t.quantity += n.quantity;
+            t.registrations += 1;
+        }
+        out
+    }
 }
 
 /// The imported economy.
@@ -208,6 +232,8 @@ pub struct ImportedEconomy {
     pub sha256: String,
     /// Its parsed form.
     pub parsed: PlanningEconomy,
+    /// For a multi-year planning file (one with `[years]`), its years.
+    pub years: Option<Arc<ImportedYears>>,
 }
 
 /// What members do in a round, each only in its phase.
@@ -429,7 +455,8 @@ impl Ledger {
                 by: _,
                 product,
                 quantity,
-            } => self.check_need_registered(round, product, *quantity),
+                year,
+            } => self.check_need_registered(round, product, *quantity, *year),
             Event::ProposalSubmitted {
                 round,
                 proposal,
@@ -465,7 +492,15 @@ impl Ledger {
                 inputs_sha256,
                 result,
                 result_sha256,
-            } => self.check_plan_recorded(round, inputs, inputs_sha256, result, result_sha256),
+                years,
+            } => self.check_plan_recorded(
+                round,
+                inputs,
+                inputs_sha256,
+                result,
+                result_sha256,
+                years.as_deref(),
+            ),
         }
     }
 
@@ -514,6 +549,7 @@ impl Ledger {
                         text: text.clone(),
                         sha256: sha256.clone(),
                         parsed: e,
+                        years: parse_years(text).ok().flatten().map(Arc::new),
                     });
                 }
             }
@@ -549,12 +585,14 @@ impl Ledger {
                 by,
                 product,
                 quantity,
+                year,
             } => {
                 if let Some(r) = self.rounds.get_mut(round) {
                     r.needs.push(Need {
                         by: by.clone(),
                         product: product.clone(),
                         quantity: *quantity,
+                        year: *year,
                     });
                 }
             }
@@ -617,12 +655,14 @@ impl Ledger {
                 round,
                 inputs,
                 result,
+                years,
                 ..
             } => {
                 if let Some(r) = self.rounds.get_mut(round) {
                     r.plan = Some(std::sync::Arc::new(RecordedPlan {
                         inputs: inputs.as_ref().clone(),
                         outcome: result.as_ref().clone(),
+                        years: years.as_deref().cloned(),
                     }));
                 }
             }
@@ -663,7 +703,14 @@ impl Ledger {
                     )
                 })
                 .collect(),
+            multi_year: self.economy_years().is_some(),
         })
+    }
+
+    /// The years of the imported economy, when it is a multi-year plan (its rounds are
+    /// multi-year rounds).
+    pub fn economy_years(&self) -> Option<&Arc<ImportedYears>> {
+        self.economy.as_ref().and_then(|e| e.years.as_ref())
     }
 
     /// Whose ballot each member follows per topic, and the resulting weight of each ballot.
@@ -751,38 +798,63 @@ impl Ledger {
     }
 
     /// The inputs of a round's plan, as the log determines them. The warm start is the plan
-    /// of the latest earlier round whose plan is optimal.
+    /// of the latest earlier single-year round whose plan is optimal.
     pub fn plan_inputs(
         &self,
         round: RoundId,
         tolerance: f64,
         code_version: &str,
     ) -> Result<PlanInputs, Rejected> {
+        let tally = self.round_tally(round)?;
+        self.plan_inputs_with(round, &tally, tolerance, code_version)
+    }
+
+    fn round_tally(&self, round: RoundId) -> Result<Arc<RoundTally>, Rejected> {
         let r = self
             .rounds
             .get(&round)
             .ok_or_else(|| reject(RejectCode::NotFound, format!("no round {round}")))?;
-        let tally = r.tally.as_ref().ok_or_else(|| {
+        r.tally.clone().ok_or_else(|| {
             reject(
                 RejectCode::Conflict,
                 format!("round {round} is not counted yet"),
             )
-        })?;
+        })
+    }
+
+    /// [`Ledger::plan_inputs`] from a given count of the round (the recorded one, or a recount
+    /// without one ballot, to show what that ballot changed). In a multi-year round these are
+    /// the first year's figures; [`Ledger::years_inputs_with`] gives every year.
+    pub fn plan_inputs_with(
+        &self,
+        round: RoundId,
+        tally: &RoundTally,
+        tolerance: f64,
+        code_version: &str,
+    ) -> Result<PlanInputs, Rejected> {
+        let r = self.round(round)?;
         let ImportedEconomy {
             sha256: sha,
             parsed: e,
+            years,
             ..
         } = self
             .economy
             .as_ref()
             .ok_or_else(|| reject(RejectCode::Conflict, "no economy imported yet"))?;
+        let first_year = years.as_ref().map(|y| y.first_year);
         let mut targets: BTreeMap<String, f64> = e
             .products()
             .iter()
             .filter(|p| p.target > 0.0)
             .map(|p| (p.name.clone(), p.target))
             .collect();
-        for n in &r.needs {
+        // Needs for every year, and (in a multi-year round) those for the first year.
+        for n in r
+            .needs
+            .iter()
+            .filter(|n| n.year.is_none() || n.year == first_year)
+        {
             *targets.entry(n.product.clone()).or_insert(0.0) += n.quantity;
         }
         let split = tally.split.shares;
@@ -797,17 +869,7 @@ impl Ledger {
             .filter(|q| q.limit.is_finite())
             .map(|q| (q.name.clone(), q.limit))
             .collect();
-        let mut project_hours = 0.0;
-        for id in &tally.projects.funded {
-            if let Some(p) = r.proposals.get(id) {
-                project_hours += p.cost_hours;
-                for (name, q) in &p.resources {
-                    if let Some(l) = resource_limits.get_mut(name) {
-                        *l = (*l - q).max(0.0);
-                    }
-                }
-            }
-        }
+        let project_hours = self.fund_projects(r, tally, &mut resource_limits);
         Ok(PlanInputs {
             economy_sha256: sha.clone(),
             targets,
@@ -821,14 +883,250 @@ impl Ledger {
             weeks_per_period: self.weeks_per_period,
             tolerance,
             code_version: code_version.to_string(),
-            warm_start: self.rounds.range(..round).rev().find_map(|(id, r)| {
-                let p = r.plan.as_ref()?;
-                p.outcome.status.is_optimal().then(|| WarmStartRef {
-                    round: *id,
-                    result_sha256: digest(&p.outcome),
+            // A multi-year plan starts from nothing; a single-year plan from the latest
+            // earlier single-year plan that is optimal.
+            warm_start: if years.is_some() {
+                None
+            } else {
+                self.rounds.range(..round).rev().find_map(|(id, r)| {
+                    let p = r.plan.as_ref()?;
+                    (p.outcome.status.is_optimal() && p.years.is_none()).then(|| WarmStartRef {
+                        round: *id,
+                        result_sha256: digest(&p.outcome),
+                    })
                 })
-            }),
+            },
             lp_solver: Some(RecordedLpSolver::Auto),
         })
+    }
+
+    /// The hours of the funded projects; takes the resources they use off `limits`.
+    fn fund_projects(
+        &self,
+        r: &RoundState,
+        tally: &RoundTally,
+        limits: &mut BTreeMap<String, f64>,
+    ) -> f64 {
+        let mut project_hours = 0.0;
+        for id in &tally.projects.funded {
+            if let Some(p) = r.proposals.get(id) {
+                project_hours += p.cost_hours;
+                for (name, q) in &p.resources {
+                    if let Some(l) = limits.get_mut(name) {
+                        *l = (*l - q).max(0.0);
+                    }
+                }
+            }
+        }
+        project_hours
+    }
+
+    /// The year-by-year inputs of a multi-year round's plan from a count of the round (`None`
+    /// for a single-year round). Year `t` gets the file's targets for `t` plus the needs for
+    /// `t` and for every year; the hours of year `t` times the consumption share; the file's
+    /// resource limits for `t` (the first year's less what the funded projects use); the funded
+    /// projects' hours in the first year and the investment share of the hours in the later
+    /// ones; the common-fund share of every year's hours; and the count's discount rate.
+    pub fn years_inputs_with(
+        &self,
+        round: RoundId,
+        tally: &RoundTally,
+    ) -> Result<Option<YearsInputs>, Rejected> {
+        let r = self.round(round)?;
+        let Some(y) = self.economy_years() else {
+            return Ok(None);
+        };
+        let m = &y.economy;
+        let split = tally.split.shares;
+        let mut targets: Vec<BTreeMap<String, f64>> = m
+            .targets
+            .iter()
+            .map(|d| {
+                m.goods
+                    .iter()
+                    .zip(d)
+                    .filter(|(_, q)| **q > 0.0)
+                    .map(|(g, q)| (g.clone(), *q))
+                    .collect()
+            })
+            .collect();
+        for n in &r.needs {
+            let years: Vec<usize> = match n.year {
+                None => (0..y.count()).collect(),
+                Some(year) => vec![y.index_of(year).ok_or_else(|| {
+                    reject(
+                        RejectCode::Invalid,
+                        format!(
+                            "a need is for year {year}, which is not a year of round {round}'s plan: its years are {}",
+                            y.span()
+                        ),
+                    )
+                })?],
+            };
+            for t in years {
+                *targets[t].entry(n.product.clone()).or_insert(0.0) += n.quantity;
+            }
+        }
+        let mut resource_limits: Vec<BTreeMap<String, f64>> = (0..y.count())
+            .map(|t| {
+                m.resources
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(q, name)| {
+                        m.resource_limit(t, q)
+                            .filter(|l| l.is_finite())
+                            .map(|l| (name.clone(), l))
+                    })
+                    .collect()
+            })
+            .collect();
+        let funded = self.fund_projects(r, tally, &mut resource_limits[0]);
+        let project_hours = (0..y.count())
+            .map(|t| {
+                if t == 0 {
+                    funded
+                } else {
+                    m.labour_available[t] * split.investment
+                }
+            })
+            .collect();
+        let discount_rate = tally
+            .discount
+            .as_ref()
+            .map_or(crate::planning::DEFAULT_DISCOUNT_RATE, |d| d.rate);
+        Ok(Some(YearsInputs {
+            first_year: y.first_year,
+            targets,
+            labour_hours: m
+                .labour_available
+                .iter()
+                .map(|h| h * split.consumption)
+                .collect(),
+            resource_limits,
+            project_hours,
+            common_fund_hours: m
+                .labour_available
+                .iter()
+                .map(|h| h * split.common_funds)
+                .collect(),
+            discount_rate,
+        }))
+    }
+
+    /// Everything a round's plan is computed from, taken out of the state so that the
+    /// (possibly long) computation runs without it: [`PlanWork::compute`].
+    pub fn plan_work(
+        &self,
+        round: RoundId,
+        tolerance: f64,
+        code_version: &str,
+    ) -> Result<PlanWork, Rejected> {
+        let tally = self.round_tally(round)?;
+        self.plan_work_with(round, &tally, tolerance, code_version)
+    }
+
+    /// [`Ledger::plan_work`] from a given count of the round.
+    pub fn plan_work_with(
+        &self,
+        round: RoundId,
+        tally: &RoundTally,
+        tolerance: f64,
+        code_version: &str,
+    ) -> Result<PlanWork, Rejected> {
+        let inputs = self.plan_inputs_with(round, tally, tolerance, code_version)?;
+        let years = self.years_inputs_with(round, tally)?;
+        let economy = self
+            .economy
+            .as_ref()
+            .ok_or_else(|| reject(RejectCode::Conflict, "no economy imported yet"))?;
+        Ok(PlanWork {
+            round,
+            start: self.plan_start(&inputs),
+            inputs,
+            years,
+            economy: economy.parsed.clone(),
+            multi_year: economy.years.clone(),
+        })
+    }
+}
+
+/// A round's plan to compute ([`Ledger::plan_work`]).
+#[derive(Debug, Clone)]
+pub struct PlanWork {
+    /// The round.
+    pub round: RoundId,
+    /// Its inputs.
+    pub inputs: PlanInputs,
+    /// For a multi-year round, its year-by-year inputs.
+    years: Option<YearsInputs>,
+    /// The economy.
+    economy: PlanningEconomy,
+    multi_year: Option<Arc<ImportedYears>>,
+    /// The recorded plan the solve starts from.
+    start: Option<Arc<RecordedPlan>>,
+}
+
+impl PlanWork {
+    /// Whether the plan is a multi-year plan.
+    pub fn is_multi_year(&self) -> bool {
+        self.years.is_some()
+    }
+
+    /// The year-by-year inputs, for a multi-year round.
+    pub fn years_inputs(&self) -> Option<&YearsInputs> {
+        self.years.as_ref()
+    }
+
+    /// Computes the plan (deterministic: the same bits from the same inputs).
+    pub fn compute(&self) -> Result<RecordedPlan, PlanInputError> {
+        compute_recorded(
+            &self.economy,
+            self.multi_year.as_deref(),
+            &self.inputs,
+            self.years_inputs(),
+            self.start.as_ref().map(|p| &p.outcome),
+        )
+    }
+
+    /// Computes the plan and gives the event that records it.
+    pub fn compute_event(&self) -> Result<Event, PlanInputError> {
+        let plan = self.compute()?;
+        Ok(Ledger::record_plan_years(
+            self.round,
+            plan.inputs,
+            plan.outcome,
+            plan.years,
+        ))
+    }
+}
+
+/// A plan from its inputs: [`compute_plan`] for a single-year round, [`compute_years_plan`]
+/// for a multi-year one.
+pub(crate) fn compute_recorded(
+    economy: &PlanningEconomy,
+    multi_year: Option<&ImportedYears>,
+    inputs: &PlanInputs,
+    years: Option<&YearsInputs>,
+    start: Option<&PlanOutcome>,
+) -> Result<RecordedPlan, PlanInputError> {
+    match years {
+        None => Ok(RecordedPlan {
+            outcome: compute_plan(economy, inputs, start)?,
+            inputs: inputs.clone(),
+            years: None,
+        }),
+        Some(y) => {
+            let m = multi_year.ok_or_else(|| {
+                PlanInputError::Unknown(
+                    "the plan has years, but the economy is not a multi-year plan".into(),
+                )
+            })?;
+            let (outcome, result) = compute_years_plan(economy, m, inputs, y)?;
+            Ok(RecordedPlan {
+                outcome,
+                inputs: inputs.clone(),
+                years: Some(YearsPlan::new(y.clone(), result)),
+            })
+        }
     }
 }

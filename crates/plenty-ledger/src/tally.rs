@@ -46,6 +46,9 @@ pub struct TallyInput {
     pub products: Vec<String>,
     /// Each ballot with its weights per topic.
     pub ballots: Vec<(TopicWeights, RoundBallot)>,
+    /// Whether the round plans several years (then the count also gives the discount rate,
+    /// [`DiscountResult`]).
+    pub multi_year: bool,
 }
 
 /// Whether the quorum was met.
@@ -152,6 +155,113 @@ pub struct RoundTally {
     pub split: SplitResult,
     /// Priorities, highest mean first.
     pub priorities: Vec<PriorityResult>,
+    /// In a multi-year round, the weight on the present: the discount rate the plan uses.
+    /// Absent in single-year rounds (and left out of their entries, so their hashes hold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<DiscountResult>,
+}
+
+/// One ballot's discount rate and weight in the count.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RateBallot {
+    /// The rate.
+    pub rate: f64,
+    /// The ballot's weight on the split topic (its voter and the votes delegated to them).
+    pub weight: u64,
+}
+
+/// The weight on the present in a multi-year round: the weighted lower median of the
+/// ballots' yearly discount rates.
+///
+/// The rule: sort the rates; the median is the first rate at which the cumulative weight
+/// reaches half the total weight (so with an even number of equal-weight ballots, the lower
+/// of the two middle rates). Without quorum or without any rate, the published default
+/// [`crate::planning::DEFAULT_DISCOUNT_RATE`] applies. The median of one-dimensional ballots
+/// is strategy-proof for single-peaked preferences: no member gets a rate closer to the one
+/// they want by stating another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiscountResult {
+    /// The rate the plan uses.
+    pub rate: f64,
+    /// Whether it is the default (no quorum, or no ballot gives a rate).
+    pub default_used: bool,
+    /// The ballots' rates, sorted (lowest first), each with its weight.
+    pub ballots: Vec<RateBallot>,
+    /// The total weight of those ballots.
+    pub weight: u64,
+    /// Where the median is in `ballots` (0-based), when the vote decides.
+    pub median_at: Option<usize>,
+    /// The count in words.
+    pub explanation: String,
+}
+
+/// The weighted lower median of rate ballots, explained ([`DiscountResult`]). `met`: whether
+/// the vote has quorum.
+pub fn discount_rate(ballots: &[RateBallot], met: bool) -> DiscountResult {
+    let default = crate::planning::DEFAULT_DISCOUNT_RATE;
+    let mut sorted: Vec<RateBallot> = ballots.iter().copied().filter(|b| b.weight > 0).collect();
+    sorted.sort_by(|a, b| a.rate.total_cmp(&b.rate));
+    let weight: u64 = sorted.iter().map(|b| b.weight).sum();
+    let list = sorted
+        .iter()
+        .map(|b| {
+            if b.weight == 1 {
+                format!("{}", b.rate)
+            } else {
+                format!("{} (weight {})", b.rate, b.weight)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !met || sorted.is_empty() {
+        let why = if !met {
+            "no quorum"
+        } else {
+            "no ballot gives a rate"
+        };
+        return DiscountResult {
+            rate: default,
+            default_used: true,
+            weight,
+            median_at: None,
+            explanation: format!("{why}: the published default rate {default} applies"),
+            ballots: sorted,
+        };
+    }
+    let mut cum: u128 = 0;
+    let mut at = sorted.len() - 1;
+    for (k, b) in sorted.iter().enumerate() {
+        cum += u128::from(b.weight);
+        if 2 * cum >= u128::from(weight) {
+            at = k;
+            break;
+        }
+    }
+    let rate = sorted[at].rate;
+    let explanation = format!(
+        "{} ballots of total weight {weight} give the rates {list} (sorted); the cumulative weight reaches half the total ({weight}/2) at the {} of them, so the median rate is {rate}",
+        sorted.len(),
+        ordinal(at + 1),
+    );
+    DiscountResult {
+        rate,
+        default_used: false,
+        ballots: sorted,
+        weight,
+        median_at: Some(at),
+        explanation,
+    }
+}
+
+fn ordinal(k: usize) -> String {
+    let suffix = match (k % 10, k % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{k}{suffix}")
 }
 
 /// Whether a ballot says something on a topic (an empty part abstains, and a member who
@@ -160,7 +270,7 @@ pub fn votes_on(b: &RoundBallot, topic: Topic) -> bool {
     match topic {
         Topic::Projects => !b.approve.is_empty(),
         Topic::Priorities => !b.scores.is_empty(),
-        Topic::Split => b.split.is_some(),
+        Topic::Split => b.split.is_some() || b.discount_rate.is_some(),
     }
 }
 
@@ -405,11 +515,26 @@ pub fn compute_tally(input: &TallyInput) -> RoundTally {
             .then_with(|| a.product.cmp(&b.product))
     });
 
+    // The weight on the present (multi-year rounds).
+    let discount = input.multi_year.then(|| {
+        let rates: Vec<RateBallot> = counted
+            .iter()
+            .filter_map(|(w, b)| {
+                b.discount_rate.map(|rate| RateBallot {
+                    rate,
+                    weight: w.split,
+                })
+            })
+            .collect();
+        discount_rate(&rates, met)
+    });
+
     RoundTally {
         quorum,
         projects,
         split,
         priorities,
+        discount,
     }
 }
 

@@ -124,6 +124,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<bool> {
         by: p(2),
         product: "bread".into(),
         quantity: 0.5,
+        year: None,
     });
     st.log
         .append_with(accounts, move |_| Ok((events, ())))

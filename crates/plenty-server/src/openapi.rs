@@ -384,12 +384,13 @@ fn request_schemas() -> Value {
             "title": s, "rule": {"enum": ["equal_shares", "greedy_approval"]},
             "quorum": {"type": "object", "properties": {"min_turnout": {"type": "number", "minimum": 0, "maximum": 1}, "min_ballots": int}},
             "default_split": {"type": "array", "items": num, "minItems": 3, "maxItems": 3, "description": "consumption, investment, common funds"}}},
-        "Need": {"type": "object", "required": ["product", "quantity"], "additionalProperties": false, "properties": {"product": s, "quantity": {"type": "number", "exclusiveMinimum": 0}}},
+        "Need": {"type": "object", "required": ["product", "quantity"], "additionalProperties": false, "properties": {"product": s, "quantity": {"type": "number", "exclusiveMinimum": 0}, "year": {"type": "integer", "description": "in a multi-year round: the year the need is for, one of the round's `years` (absent: every year)"}}},
         "Proposal": {"type": "object", "required": ["title", "cost_hours"], "additionalProperties": false, "properties": {"title": s, "cost_hours": {"type": "number", "exclusiveMinimum": 0}, "resources": {"type": "object", "additionalProperties": num}}},
         "Ballot": {"type": "object", "properties": {
             "approve": {"type": "array", "items": int},
             "scores": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 5}},
-            "split": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 3, "maxItems": 3, "description": "consumption, investment, common funds"}}},
+            "split": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 3, "maxItems": 3, "description": "consumption, investment, common funds"},
+            "discount_rate": {"type": "number", "minimum": 0, "maximum": 0.2, "description": "in a multi-year round: the weight on the present, a yearly discount rate; the plan uses the median of the ballots' rates (topic: split)"}}},
         "Advance": {"type": "object", "required": ["to"], "additionalProperties": false, "properties": {"to": {"enum": ["voting", "plan", "follow_up"]}}},
         "Delegation": {"type": "object", "required": ["topic", "to"], "additionalProperties": false, "properties": {"topic": {"enum": ["projects", "priorities", "split"]}, "to": int}},
         "OpenApi": {"type": "object", "required": ["openapi", "info", "paths", "components"], "description": "an OpenAPI 3.1 document"},
@@ -407,6 +408,7 @@ pub fn document() -> Value {
     // The plan is large and its fields are the log's: described there.
     schemas["Plan"]["properties"]["inputs"] = json!({"description": "what the plan was computed from: `inputs` of the round's `plan_recorded` log entry (null until the plan is recorded)"});
     schemas["Plan"]["properties"]["plan"] = json!({"description": "the plan: `result` of the round's `plan_recorded` log entry (null until the plan is recorded)"});
+    schemas["Plan"]["properties"]["years"] = json!({"description": "in a multi-year round, the plan year by year: `years` of the round's `plan_recorded` log entry (its `inputs`, `result` and their digests); null in a single-year round and until the plan is recorded"});
     let mut paths = Map::new();
     for o in OPERATIONS {
         let answer = match o.answer {

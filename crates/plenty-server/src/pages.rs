@@ -170,15 +170,37 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
         .iter()
         .map(|p| format!("<option value=\"{0}\">{0}</option>", esc(&p.name)))
         .collect();
-    // Needs.
-    b.push_str("<h2>Needs registered</h2><table><tr><th>product</th><th>registered</th></tr>");
-    for (p, t) in r.needs_by_product() {
+    let years = l.economy_years();
+    if let Some(y) = years {
         let _ = write!(
             b,
-            "<tr><td>{}</td><td class=n>{}</td></tr>",
-            esc(p),
-            num(t.quantity)
+            "<p id=round-years>A multi-year round: the plan covers the years {} ({} years). Needs can be for one year or every year; ballots give the weight on the present.</p>",
+            y.span(),
+            y.count()
         );
+    }
+    // Needs.
+    if years.is_some() {
+        b.push_str("<h2>Needs registered</h2><table id=needs><tr><th>product</th><th>year</th><th>registered</th></tr>");
+        for ((p, year), t) in r.needs_by_product_and_year() {
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td class=n>{}</td></tr>",
+                esc(p),
+                year.map_or("every year".to_string(), |y| y.to_string()),
+                num(t.quantity)
+            );
+        }
+    } else {
+        b.push_str("<h2>Needs registered</h2><table><tr><th>product</th><th>registered</th></tr>");
+        for (p, t) in r.needs_by_product() {
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td class=n>{}</td></tr>",
+                esc(p),
+                num(t.quantity)
+            );
+        }
     }
     b.push_str("</table>");
     // Proposals.
@@ -216,9 +238,19 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
         b.push_str("<p><a href=/login>Sign in</a> to take part.</p>");
     }
     if signed_in && r.open_for(RoundAction::RegisterNeed) {
+        let year_field = years
+            .map(|y| {
+                format!(
+                    "<label>Year <select name=year><option value=\"\">every year</option>{}</select></label>",
+                    (y.first_year..=y.last_year())
+                        .map(|k| format!("<option>{k}</option>"))
+                        .collect::<String>()
+                )
+            })
+            .unwrap_or_default();
         let _ = write!(
             b,
-            "<h2>Register a need</h2><form id=need-form data-api=/api/v1/rounds/{0}/needs><label>Product <select name=product>{products}</select></label><label>Quantity <input name=quantity type=number step=any min=0 required></label><button type=submit>Register need</button><p class=status role=status></p></form>\
+            "<h2>Register a need</h2><form id=need-form data-api=/api/v1/rounds/{0}/needs><label>Product <select name=product>{products}</select></label><label>Quantity <input name=quantity type=number step=any min=0 required></label>{year_field}<button type=submit>Register need</button><p class=status role=status></p></form>\
              <h2>Propose a project</h2><form id=proposal-form data-api=/api/v1/rounds/{0}/proposals><label>Title <input name=title required maxlength=200></label><label>Cost in hours <input name=cost_hours type=number step=any min=0 required></label><button type=submit>Propose</button><p class=status role=status></p></form>",
             r.id
         );
@@ -247,9 +279,18 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
                 )
             })
             .collect();
+        let present = if years.is_some() {
+            format!(
+                "<fieldset><legend>Weight on the present</legend><label>Yearly discount rate, 0 to {max} (0 weighs every year alike; higher rates favour consumption now over investment for later years) <input name=discount_rate type=number step=0.005 min=0 max={max} placeholder={default}></label><p class=muted>The plan maximises λ discounted at the median of the ballots' rates (the lower median for an even number; {default} without ballots).</p></fieldset>",
+                max = plenty_ledger::MAX_DISCOUNT_RATE,
+                default = plenty_ledger::DEFAULT_DISCOUNT_RATE
+            )
+        } else {
+            String::new()
+        };
         let _ = write!(
             b,
-            "<h2>Your ballot</h2><form id=ballot-form data-api=/api/v1/rounds/{}/ballot><fieldset><legend>Projects you approve</legend>{approvals}</fieldset>\
+            "<h2>Your ballot</h2><form id=ballot-form data-api=/api/v1/rounds/{}/ballot><fieldset><legend>Projects you approve</legend>{approvals}</fieldset>{present}\
              <fieldset><legend>Split of hours (shares summing to 1)</legend><label>Consumption <input name=split0 type=number step=0.01 min=0 max=1 value=0.8></label><label>Investment (common projects) <input name=split1 type=number step=0.01 min=0 max=1 value=0.15></label><label>Common funds <input name=split2 type=number step=0.01 min=0 max=1 value=0.05></label></fieldset>\
              <fieldset><legend>Priorities (0 to 5)</legend>{scores}</fieldset><button type=submit>Cast ballot</button><p class=status role=status></p></form><p class=muted>You can vote again until voting closes: your last ballot counts, and both are in the log.</p>",
             r.id
@@ -294,6 +335,15 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
             },
             num(t.projects.spent_hours)
         );
+        if let Some(d) = &t.discount {
+            let _ = write!(
+                b,
+                "<p id=discount>Weight on the present: the plan maximises λ discounted at <strong>{}</strong> a year{}. {}.</p>",
+                d.rate,
+                if d.default_used { " (the default)" } else { " (the median of the ballots)" },
+                esc(&d.explanation)
+            );
+        }
     }
     b
 }
@@ -546,6 +596,162 @@ fn plan_body(
     b
 }
 
+fn opt(x: Option<f64>) -> String {
+    x.map_or("—".into(), num)
+}
+
+/// The plots of a multi-year plan (λ, consumption, investment, capital by year), as inline
+/// SVG drawn by plenty-plot.
+fn years_plots(y: &plenty_ledger::YearsOutcome) -> String {
+    let Ok(first_year) = i32::try_from(y.first_year) else {
+        return String::new();
+    };
+    let series = |name: &str, f: &dyn Fn(&plenty_ledger::planning::YearLine) -> Option<f64>| {
+        vec![plenty_plot::Series {
+            name: name.into(),
+            values: y.years.iter().map(|l| f(l).unwrap_or(f64::NAN)).collect(),
+        }]
+    };
+    let chart = |title: &str, y_label: &str, series| plenty_plot::Chart {
+        title: title.into(),
+        y_label: y_label.into(),
+        first_year,
+        series,
+    };
+    let charts = [
+        chart(
+            "Plan fulfilment λ",
+            "λ",
+            series("plan", &|l| Some(l.lambda)),
+        ),
+        chart(
+            "Consumption (share of the first year's targets)",
+            "consumption index",
+            series("plan", &|l| l.consumption_index),
+        ),
+        chart(
+            "Share of final output invested",
+            "share invested",
+            series("plan", &|l| l.share_invested),
+        ),
+        chart(
+            "Capital stock (share of the stock at the start)",
+            "capital index",
+            series("plan", &|l| l.capital_index),
+        ),
+    ];
+    match plenty_plot::svg_panels(&charts) {
+        // Inline: from the <svg> element on (no XML declaration inside HTML).
+        Ok(svg) => match svg.find("<svg") {
+            Some(k) => format!("<figure id=plot-years>{}</figure>", &svg[k..]),
+            None => String::new(),
+        },
+        Err(e) => format!(
+            "<p class=muted>The plots could not be drawn: {}</p>",
+            esc(&e.to_string())
+        ),
+    }
+}
+
+/// The plan page of a multi-year round: the years side by side, the plots, the goods year by
+/// year, and what the member's ballot changed over the years.
+fn years_body(round: u64, p: &plenty_ledger::RecordedPlan) -> String {
+    let mut b = String::new();
+    let Some(years) = &p.years else {
+        return b;
+    };
+    let y = &years.result;
+    let o = &p.outcome;
+    let span = match (y.years.first(), y.years.last()) {
+        (Some(a), Some(z)) if a.year != z.year => format!("{} to {}", a.year, z.year),
+        (Some(a), _) => a.year.to_string(),
+        _ => String::new(),
+    };
+    let _ = write!(
+        b,
+        "<h1>The plan of round {round}: {span}</h1><p id=plan-status>Status: <strong>{}</strong> ({}). Σλ = <strong>{}</strong> over {} years; the plan maximises λ discounted at <strong>{}</strong> a year (the rate of the count), Σ_t λ_t / (1 + r)^(t−1) = {}.</p>",
+        esc(&o.status.to_string()),
+        esc(&o.method),
+        num(y.total_lambda),
+        y.years.len(),
+        y.discount_rate,
+        num(y.objective_value)
+    );
+    if let Some(x) = &o.explanation {
+        let _ = write!(b, "<p class=err>{}</p>", esc(x));
+    }
+    b.push_str("<h2>The years side by side</h2><table id=years><tr><th>year</th><th>λ</th><th>consumption index</th><th>share invested</th><th>capital index</th><th>hours used</th><th>hours for the plan</th><th>working week</th><th>what binds</th></tr>");
+    for l in &y.years {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
+            l.year,
+            num(l.lambda),
+            opt(l.consumption_index),
+            opt(l.share_invested),
+            opt(l.capital_index),
+            num(l.labour_used),
+            num(l.labour_available),
+            num(l.working_week),
+            if l.binding.is_empty() {
+                "nothing".to_string()
+            } else {
+                l.binding.iter().map(|x| esc(x)).collect::<Vec<_>>().join("; ")
+            }
+        );
+    }
+    b.push_str("</table><p class=muted>λ: bundles of the year's targets consumed on top of committed needs. Consumption index: consumption as a share of the first year's targets, averaged over the goods. Share invested: investment's share of final output, valued in labour hours. Working week: (hours of the plan + common projects + common funds) / (members × weeks).</p>");
+    b.push_str(&years_plots(y));
+    // The goods, year by year.
+    b.push_str("<h2>The goods, year by year</h2><table id=goods><tr><th>good</th><th></th>");
+    for l in &y.years {
+        let _ = write!(b, "<th>{}</th>", l.year);
+    }
+    b.push_str("</tr>");
+    for g in &y.goods {
+        let rows: [(&str, &Vec<f64>); 4] = [
+            ("target", &g.target),
+            ("consumed", &g.consumption),
+            ("produced", &g.output),
+            ("invested", &g.investment),
+        ];
+        for (k, (what, values)) in rows.iter().enumerate() {
+            let name = if k == 0 {
+                format!(
+                    "{}{}",
+                    esc(&g.name),
+                    if g.unit.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", esc(&g.unit))
+                    }
+                )
+            } else {
+                String::new()
+            };
+            let _ = write!(b, "<tr><td>{name}</td><td>{what}</td>");
+            for v in values.iter() {
+                let _ = write!(b, "<td class=n>{}</td>", num(*v));
+            }
+            b.push_str("</tr>");
+        }
+    }
+    b.push_str("</table>");
+    if !y.shortfalls.is_empty() {
+        b.push_str("<h2>What falls short</h2><ul id=shortfalls>");
+        for x in &y.shortfalls {
+            let _ = write!(b, "<li>{}</li>", esc(x));
+        }
+        b.push_str("</ul>");
+    }
+    let _ = write!(
+        b,
+        "<h2>What your ballot changed</h2><div id=effect data-round={}><p class=muted>Sign in to see what your ballot changed: the plan with your ballot against the plan without it, year by year.</p></div><p class=muted>Certificate: primal residual {:.1e}, dual residual {:.1e}, gap {:.1e}; {} iterations.</p>",
+        round, o.certificate.primal_residual, o.certificate.dual_residual, o.certificate.relative_gap, o.iterations
+    );
+    b
+}
+
 /// `GET /plan`.
 pub async fn plan(
     State(st): State<AppState>,
@@ -597,6 +803,7 @@ pub async fn plan(
         }
     });
     let body = match recorded {
+        Some((round, p, _, _)) if p.years.is_some() => years_body(round, &p),
         Some((round, p, councils, mine)) => {
             plan_body(round, &p.inputs, &p.outcome, &councils, &mine)
         }
@@ -630,6 +837,7 @@ function body(form){
   if(form.id==='ballot-form'){
     o.approve = fd.getAll('approve').map(Number);
     o.split = [0,1,2].map(k=>Number(fd.get('split'+k)));
+    const dr = fd.get('discount_rate'); if(dr!==null && dr!=='') o.discount_rate = Number(dr);
     o.scores = {};
     for(const [k,v] of fd.entries()){ if(k.startsWith('score:') && v!=='') o.scores[k.slice(6)] = Number(v); }
     return o;
@@ -637,7 +845,7 @@ function body(form){
   for(const [k,v] of fd.entries()){
     if(k==='councils'){ (o.councils = o.councils||[]).push(Number(v)); continue; }
     if(v==='') continue;
-    o[k] = (k==='quantity'||k==='cost_hours') ? Number(v) : v;
+    o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : v;
   }
   return o;
 }
@@ -672,6 +880,14 @@ if(ef){ fetch('/api/v1/rounds/'+ef.dataset.round+'/effect').then(r=>r.ok?r.json(
   if(!j) return;
   if(!j.voted){ ef.innerHTML='<p>'+j.note+'</p>'; return; }
   const w=j.with_your_ballot, o=j.without_your_ballot;
-  ef.innerHTML = '<p>With your ballot (weight '+(j.weight||[1])[0]+'): projects '+JSON.stringify(w.funded)+', split '+w.split.map(x=>x.toFixed(3)).join(' / ')+'.</p><p>Without it: projects '+JSON.stringify(o.funded)+', split '+o.split.map(x=>x.toFixed(3)).join(' / ')+'.</p><p><strong>'+((j.changed.funded||j.changed.split||j.changed.quorum)?'Your ballot changed the outcome.':'Your ballot did not change the outcome this time.')+'</strong></p>';
+  let html = '<p>With your ballot (weight '+(j.weight||[1])[0]+'): projects '+JSON.stringify(w.funded)+', split '+w.split.map(x=>x.toFixed(3)).join(' / ')+'.</p><p>Without it: projects '+JSON.stringify(o.funded)+', split '+o.split.map(x=>x.toFixed(3)).join(' / ')+'.</p>';
+  let changed = j.changed.funded||j.changed.split||j.changed.quorum;
+  const y = j.years;
+  if(y){
+    changed = changed || y.changed;
+    html += '<p>Discount rate: '+y.rate_with+' with your ballot, '+y.rate_without+' without it. Σλ: '+y.total_lambda_with.toFixed(4)+' with, '+y.total_lambda_without.toFixed(4)+' without.</p><table id=effect-years><tr><th>year</th><th>λ with your ballot</th><th>λ without it</th><th>difference</th></tr>'
+      + y.years.map(r=>'<tr><td>'+r.year+'</td><td class=n>'+r.lambda_with.toFixed(4)+'</td><td class=n>'+r.lambda_without.toFixed(4)+'</td><td class=n>'+(r.lambda_with-r.lambda_without).toFixed(4)+'</td></tr>').join('') + '</table>';
+  }
+  ef.innerHTML = html + '<p><strong>'+(changed?'Your ballot changed the outcome.':'Your ballot did not change the outcome this time.')+'</strong></p>';
 }); }
 "#;

@@ -99,6 +99,36 @@ impl Ledger {
             ));
         }
         parse_economy(text).map_err(|e| reject(RejectCode::Invalid, e.to_string()))?;
+        let years = parse_years(text).map_err(|e| reject(RejectCode::Invalid, e.to_string()))?;
+        // The needs of the round still open must keep meaning what they meant: a need for a
+        // year stays a need for one of the plan's years.
+        if let Some(r) = self.current_round() {
+            for n in &r.needs {
+                let Some(year) = n.year else { continue };
+                match &years {
+                    None => {
+                        return Err(reject(
+                            RejectCode::Conflict,
+                            format!(
+                                "round {} has a need for year {year}, and this economy plans a single year; import a multi-year economy (with [years]) that has that year",
+                                r.id
+                            ),
+                        ))
+                    }
+                    Some(y) if y.index_of(year).is_none() => {
+                        return Err(reject(
+                            RejectCode::Conflict,
+                            format!(
+                                "round {} has a need for year {year}, which is not a year of this economy's plan: its years are {}",
+                                r.id,
+                                y.span()
+                            ),
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
         Ok(())
     }
 
@@ -147,6 +177,7 @@ impl Ledger {
         round: &RoundId,
         product: &str,
         quantity: f64,
+        year: Option<i64>,
     ) -> Result<(), Rejected> {
         self.round_in(
             *round,
@@ -160,6 +191,26 @@ impl Ledger {
             ));
         }
         positive("quantity", quantity)?;
+        if let Some(year) = year {
+            match self.economy_years() {
+                None => {
+                    return Err(reject(
+                        RejectCode::Invalid,
+                        format!("round {round} plans a single year; a need for year {year} is only possible in a multi-year round (leave the year out)"),
+                    ))
+                }
+                Some(y) if y.index_of(year).is_none() => {
+                    return Err(reject(
+                        RejectCode::Invalid,
+                        format!(
+                            "year {year} is not a year of round {round}'s plan: its years are {} (or leave the year out for every year)",
+                            y.span()
+                        ),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
         Ok(())
     }
 
@@ -286,6 +337,20 @@ impl Ledger {
         if let Some(s) = &ballot.split {
             check_split(s)?;
         }
+        if let Some(rate) = ballot.discount_rate {
+            if self.economy_years().is_none() {
+                return Err(reject(
+                    RejectCode::Invalid,
+                    format!("round {round} plans a single year; a discount rate is only possible in a multi-year round"),
+                ));
+            }
+            if !(rate.is_finite() && (0.0..=MAX_DISCOUNT_RATE).contains(&rate)) {
+                return Err(reject(
+                    RejectCode::Invalid,
+                    format!("discount_rate is {rate}; give a yearly rate from 0 to {MAX_DISCOUNT_RATE} (0.03 is 3 % a year)"),
+                ));
+            }
+        }
         if replaces != r.ballots.contains_key(voter) {
             return Err(reject(
                 RejectCode::Mismatch,
@@ -388,6 +453,7 @@ impl Ledger {
         inputs_sha256: &str,
         result: &PlanOutcome,
         result_sha256: &str,
+        years: Option<&YearsPlan>,
     ) -> Result<(), Rejected> {
         let r = self.round_in(*round, Phase::Plan, "recording the plan")?;
         if r.plan.is_some() {
@@ -424,17 +490,70 @@ impl Ledger {
                 "the plan's recorded hashes do not match it",
             ));
         }
+        let tally = r.tally.clone().ok_or_else(|| {
+            reject(
+                RejectCode::Conflict,
+                format!("round {round} is not counted yet"),
+            )
+        })?;
+        let expected_years = self.years_inputs_with(*round, &tally)?;
+        match (&expected_years, years) {
+            (None, None) => {}
+            (Some(_), None) => {
+                return Err(reject(
+                    RejectCode::Mismatch,
+                    format!(
+                        "round {round} plans several years, and its recorded plan has no years"
+                    ),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(reject(
+                    RejectCode::Mismatch,
+                    format!("round {round} plans a single year, and its recorded plan has years"),
+                ))
+            }
+            (Some(expected), Some(y)) => {
+                if expected != &y.inputs {
+                    return Err(reject(RejectCode::Mismatch,
+                        format!("the multi-year plan of round {round} was not computed from the round's recorded needs, count and economy"),
+                    ));
+                }
+                if digest(&y.inputs) != y.inputs_sha256 || digest(&y.result) != y.result_sha256 {
+                    return Err(reject(
+                        RejectCode::Mismatch,
+                        "the multi-year plan's recorded hashes do not match it",
+                    ));
+                }
+            }
+        }
         if self.mode.recompute_plans {
             let start = self.plan_start(inputs);
-            let again = compute_plan(self.economy()?, inputs, start.as_ref().map(|p| &p.outcome))
-                .map_err(|e| reject(RejectCode::Mismatch, e.to_string()))?;
-            if &again != result {
+            let again = compute_recorded(
+                self.economy()?,
+                self.economy_years().map(|y| y.as_ref()),
+                inputs,
+                expected_years.as_ref(),
+                start.as_ref().map(|p| &p.outcome),
+            )
+            .map_err(|e| reject(RejectCode::Mismatch, e.to_string()))?;
+            if &again.outcome != result {
                 return Err(reject(RejectCode::Mismatch,
                     format!(
                         "recomputing the plan of round {round} from its inputs gives a different plan (λ {} recorded, {} recomputed)",
-                        result.lambda, again.lambda
+                        result.lambda, again.outcome.lambda
                     ),
                 ));
+            }
+            if let (Some(y), Some(again)) = (years, &again.years) {
+                if y.result != again.result {
+                    return Err(reject(RejectCode::Mismatch,
+                        format!(
+                            "recomputing the multi-year plan of round {round} from its inputs gives a different plan (Σλ {} recorded, {} recomputed)",
+                            y.result.total_lambda, again.result.total_lambda
+                        ),
+                    ));
+                }
             }
         }
         Ok(())

@@ -106,6 +106,7 @@ fn a_round() -> Vec<Event> {
             by: pseudonym(3),
             product: "bread".into(),
             quantity: 1.5,
+            year: None,
         },
     );
     push(
@@ -142,6 +143,7 @@ fn a_round() -> Vec<Event> {
                     approve: approve.to_vec(),
                     scores: BTreeMap::new(),
                     split: Some(split.into()),
+                    discount_rate: None,
                 },
                 replaces,
             },
@@ -187,6 +189,7 @@ fn a_round() -> Vec<Event> {
             result_sha256: digest(&result),
             inputs: Box::new(inputs),
             result: Box::new(result),
+            years: None,
         },
     );
     events
@@ -438,6 +441,7 @@ fn a_second_round() -> (Ledger, Vec<Event>) {
             by: pseudonym(4),
             product: "bread".into(),
             quantity: 2.0,
+            year: None,
         },
     );
     for to in [Phase::Voting, Phase::Plan] {
@@ -472,6 +476,7 @@ fn plan_event(round: RoundId, inputs: PlanInputs, result: PlanOutcome) -> Event 
         result_sha256: digest(&result),
         inputs: Box::new(inputs),
         result: Box::new(result),
+        years: None,
     }
 }
 

@@ -4,3 +4,4 @@
 mod close_round;
 mod ledger;
 mod log_fixture;
+mod years;

@@ -8,12 +8,12 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use plenty_ledger::planning::{compute_plan, PlanInputs, PlanOutcome};
+use plenty_ledger::planning::{PlanInputs, PlanOutcome, YearsPlan};
 use plenty_ledger::state::RoundState;
 use plenty_ledger::tally::{Approvals, PriorityResult, QuorumResult, SplitResult};
 use plenty_ledger::{
-    compute_tally, Event, HoursSplit, Ledger, Phase, ProjectRule, ProposalId, RejectCode, Rejected,
-    RoundBallot, RoundId, RoundQuorum, RoundTally, TopicWeights,
+    compute_tally, DiscountResult, Event, HoursSplit, Ledger, Phase, ProjectRule, ProposalId,
+    RejectCode, Rejected, RoundBallot, RoundId, RoundQuorum, RoundTally, TopicWeights,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -86,6 +86,9 @@ pub struct NeedView {
     pub quantity: f64,
     /// How many registrations.
     pub registrations: usize,
+    /// In a multi-year round, the year they are for (absent: every year).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i64>,
 }
 
 /// A proposal.
@@ -129,6 +132,9 @@ pub struct TallySummary {
     pub priorities: Vec<PriorityResult>,
     /// The project vote.
     pub projects: ProjectsSummary,
+    /// In a multi-year round, the weight on the present: the median discount rate, with the
+    /// sorted rates it is the median of (null in a single-year round).
+    pub discount: Option<DiscountResult>,
     /// Where the whole count is.
     pub href: String,
 }
@@ -161,7 +167,10 @@ pub struct RoundView {
     pub quorum: RoundQuorum,
     /// The split without a valid vote.
     pub default_split: HoursSplit,
-    /// Needs per product.
+    /// In a multi-year round, the plan's years (null in a single-year round): needs may name
+    /// one of them, and ballots give a discount rate.
+    pub years: Option<Vec<i64>>,
+    /// Needs per product (and, in a multi-year round, per year).
     pub needs: Vec<NeedView>,
     /// Proposals.
     pub proposals: Vec<ProposalView>,
@@ -188,54 +197,15 @@ pub struct RoundView {
 impl Described for RoundView {
     const NAME: &'static str = "Round";
     fn examples() -> Vec<Self> {
-        let t = example_tally();
+        let single = |t: RoundTally| {
+            let mut v = Self::counted(t);
+            v.years = None;
+            v.needs.truncate(1);
+            v
+        };
         vec![
-            RoundView {
-                id: 1,
-                title: "Plan for the coming year".into(),
-                phase: Phase::Plan,
-                rule: ProjectRule::EqualShares,
-                quorum: RoundQuorum::default(),
-                default_split: HoursSplit::DEFAULT,
-                needs: vec![NeedView {
-                    product: "bread".into(),
-                    quantity: 2.5,
-                    registrations: 2,
-                }],
-                proposals: vec![ProposalView {
-                    id: 1,
-                    title: "A clinic in the valley".into(),
-                    cost_hours: 900.0,
-                    resources: [("land".to_string(), 2.0)].into_iter().collect(),
-                    mine: false,
-                }],
-                ballots: 3,
-                ballots_cast: 4,
-                eligible: 5,
-                total_hours: 12000.0,
-                tally: Some(TallySummary {
-                    quorum: t.quorum.clone(),
-                    split: t.split.clone(),
-                    priorities: t.priorities.clone(),
-                    projects: ProjectsSummary {
-                        rule: t.projects.rule,
-                        budget_hours: t.projects.budget_hours,
-                        funded: t.projects.funded.clone(),
-                        spent_hours: t.projects.spent_hours,
-                        approvals: t.projects.approvals.clone(),
-                    },
-                    href: "/api/v1/rounds/1/tally".into(),
-                }),
-                plan_job: Some(PlanJob::Done),
-                plan: Some(PlanSummary {
-                    status: "optimal".into(),
-                    lambda: 1.25,
-                    working_week: 31.5,
-                    href: "/api/v1/rounds/1/plan".into(),
-                }),
-                my_pseudonym: Some("4c9c7285c8b794beb5861bc2a48ce3ed".into()),
-                my_ballot: Some(example_ballot()),
-            },
+            Self::counted(example_tally_years()),
+            single(example_tally()),
             // As an anonymous reader sees a round that is still open.
             RoundView {
                 id: 2,
@@ -244,6 +214,7 @@ impl Described for RoundView {
                 rule: ProjectRule::GreedyApproval,
                 quorum: RoundQuorum::default(),
                 default_split: HoursSplit::DEFAULT,
+                years: None,
                 needs: vec![],
                 proposals: vec![],
                 ballots: 0,
@@ -260,16 +231,105 @@ impl Described for RoundView {
     }
 }
 
+impl RoundView {
+    /// A counted round, for the examples.
+    fn counted(t: RoundTally) -> Self {
+        RoundView {
+            id: 1,
+            title: "Plan for the coming year".into(),
+            phase: Phase::Plan,
+            rule: ProjectRule::EqualShares,
+            quorum: RoundQuorum::default(),
+            default_split: HoursSplit::DEFAULT,
+            years: Some((2027..=2031).collect()),
+            needs: vec![
+                NeedView {
+                    product: "bread".into(),
+                    quantity: 2.5,
+                    registrations: 2,
+                    year: None,
+                },
+                NeedView {
+                    product: "cloth".into(),
+                    quantity: 40.0,
+                    registrations: 1,
+                    year: Some(2028),
+                },
+            ],
+            proposals: vec![ProposalView {
+                id: 1,
+                title: "A clinic in the valley".into(),
+                cost_hours: 900.0,
+                resources: [("land".to_string(), 2.0)].into_iter().collect(),
+                mine: false,
+            }],
+            ballots: 3,
+            ballots_cast: 4,
+            eligible: 5,
+            total_hours: 12000.0,
+            tally: Some(TallySummary {
+                quorum: t.quorum.clone(),
+                split: t.split.clone(),
+                priorities: t.priorities.clone(),
+                projects: ProjectsSummary {
+                    rule: t.projects.rule,
+                    budget_hours: t.projects.budget_hours,
+                    funded: t.projects.funded.clone(),
+                    spent_hours: t.projects.spent_hours,
+                    approvals: t.projects.approvals.clone(),
+                },
+                discount: t.discount.clone(),
+                href: "/api/v1/rounds/1/tally".into(),
+            }),
+            plan_job: Some(PlanJob::Done),
+            plan: Some(PlanSummary {
+                status: "optimal".into(),
+                lambda: 1.25,
+                working_week: 31.5,
+                href: "/api/v1/rounds/1/plan".into(),
+            }),
+            my_pseudonym: Some("4c9c7285c8b794beb5861bc2a48ce3ed".into()),
+            my_ballot: Some(if t.discount.is_some() {
+                example_ballot_years()
+            } else {
+                example_ballot()
+            }),
+        }
+    }
+}
+
 fn example_ballot() -> RoundBallot {
     RoundBallot {
         approve: vec![1],
         scores: [("bread".to_string(), 4)].into_iter().collect(),
         split: Some(HoursSplit::DEFAULT),
+        discount_rate: None,
+    }
+}
+
+fn example_ballot_years() -> RoundBallot {
+    RoundBallot {
+        discount_rate: Some(0.02),
+        ..example_ballot()
     }
 }
 
 /// A small count, for the description's examples.
 fn example_tally() -> RoundTally {
+    example_count(false)
+}
+
+/// A small count of a multi-year round, for the description's examples.
+fn example_tally_years() -> RoundTally {
+    example_count(true)
+}
+
+fn example_count(multi_year: bool) -> RoundTally {
+    let ballot = if multi_year {
+        example_ballot_years()
+    } else {
+        example_ballot()
+    };
     compute_tally(&plenty_ledger::tally::TallyInput {
         eligible: 3,
         rule: ProjectRule::EqualShares,
@@ -284,7 +344,8 @@ fn example_tally() -> RoundTally {
             by: "4c9c7285c8b794beb5861bc2a48ce3ed".into(),
         }],
         products: vec!["bread".into()],
-        ballots: vec![(TopicWeights::ONE, example_ballot())],
+        ballots: vec![(TopicWeights::ONE, ballot)],
+        multi_year,
     })
 }
 
@@ -298,13 +359,17 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
         rule: r.rule,
         quorum: r.quorum,
         default_split: r.default_split,
+        years: l
+            .economy_years()
+            .map(|y| (y.first_year..=y.last_year()).collect()),
         needs: r
-            .needs_by_product()
+            .needs_by_product_and_year()
             .into_iter()
-            .map(|(product, t)| NeedView {
+            .map(|((product, year), t)| NeedView {
                 product: product.to_string(),
                 quantity: t.quantity,
                 registrations: t.registrations,
+                year,
             })
             .collect(),
         proposals: r
@@ -333,6 +398,7 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
                 spent_hours: t.projects.spent_hours,
                 approvals: t.projects.approvals.clone(),
             },
+            discount: t.discount.clone(),
             href: format!("{}/rounds/{}/tally", super::PREFIX, r.id),
         }),
         plan_job,
@@ -388,6 +454,9 @@ pub async fn current_round(
 pub struct NewNeed {
     product: String,
     quantity: f64,
+    /// In a multi-year round, the year the need is for (absent: every year).
+    #[serde(default)]
+    year: Option<i64>,
 }
 
 /// A need registered.
@@ -417,6 +486,7 @@ pub async fn register_need(
             by: st.pseudonym(id, c.member),
             product: b.product,
             quantity: b.quantity,
+            year: b.year,
         })
         .await?;
     Ok(Created(NeedRegistered { registered: true }))
@@ -584,33 +654,19 @@ pub fn spawn_plan(st: AppState, id: RoundId) {
     }
     tokio::spawn(async move {
         let tol = st.settings.plan_tolerance;
-        let prepared = st.log.read(|ch| {
-            let inputs = ch.ledger.plan_inputs(id, tol, env!("CARGO_PKG_VERSION"))?;
-            let e = ch
-                .ledger
-                .economy
-                .as_ref()
-                .map(|x| x.parsed.clone())
-                .ok_or_else(|| Rejected::new(RejectCode::Conflict, "no economy"))?;
-            let start = ch.ledger.plan_start(&inputs);
-            Ok::<_, Rejected>((inputs, e, start))
-        });
+        // The ledger says what the plan is computed from (and how: one year or several).
+        let prepared = st
+            .log
+            .read(|ch| ch.ledger.plan_work(id, tol, env!("CARGO_PKG_VERSION")));
         let result = match prepared {
             Err(r) => Err(r.message),
-            Ok((inputs, e, start)) => {
+            Ok(work) => {
                 match tokio::task::spawn_blocking(move || {
-                    plan_pool().install(|| {
-                        compute_plan(&e, &inputs, start.as_ref().map(|p| &p.outcome))
-                            .map(|o| (inputs, o))
-                    })
+                    plan_pool().install(|| work.compute_event())
                 })
                 .await
                 {
-                    Ok(Ok((inputs, outcome))) => st
-                        .log
-                        .append(Ledger::record_plan(id, inputs, outcome))
-                        .await
-                        .map_err(|e| format!("{e:?}")),
+                    Ok(Ok(event)) => st.log.append(event).await.map_err(|e| format!("{e:?}")),
                     Ok(Err(e)) => Err(e.to_string()),
                     Err(e) => Err(e.to_string()),
                 }
@@ -632,7 +688,7 @@ pub fn spawn_plan(st: AppState, id: RoundId) {
 
 /// A round's plan, or where its computation stands.
 #[derive(Debug, Serialize)]
-pub struct PlanView<I = PlanInputs, P = PlanOutcome> {
+pub struct PlanView<I = PlanInputs, P = PlanOutcome, Y = YearsPlan> {
     /// `computing`, `done` or `failed` (none: no plan yet and no job).
     pub state: Option<&'static str>,
     /// The job, if one ran since the service started.
@@ -641,6 +697,9 @@ pub struct PlanView<I = PlanInputs, P = PlanOutcome> {
     pub inputs: Option<I>,
     /// The plan (as recorded in the log).
     pub plan: Option<P>,
+    /// In a multi-year round, the plan year by year with its inputs (as recorded in the log);
+    /// null in a single-year round.
+    pub years: Option<Y>,
 }
 
 impl Described for PlanView {
@@ -655,6 +714,7 @@ impl Described for PlanView {
                 }),
                 inputs: None,
                 plan: None,
+                years: None,
             },
             PlanView {
                 state: Some("failed"),
@@ -663,12 +723,14 @@ impl Described for PlanView {
                 }),
                 inputs: None,
                 plan: None,
+                years: None,
             },
             PlanView {
                 state: None,
                 job: None,
                 inputs: None,
                 plan: None,
+                years: None,
             },
         ]
     }
@@ -697,6 +759,7 @@ pub async fn plan(
         job,
         inputs: shown.map(|p| &p.inputs),
         plan: shown.map(|p| &p.outcome),
+        years: shown.and_then(|p| p.years.as_ref()),
     })
     .into_response())
 }
@@ -756,7 +819,40 @@ pub enum BallotEffect {
         without_your_ballot: Outcome,
         /// What differs.
         changed: Changed,
+        /// In a multi-year round whose plan is recorded: the plan with the ballot against the
+        /// plan without it, year by year.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        years: Option<YearsEffect>,
     },
+}
+
+/// One year of a multi-year plan, with and without a ballot.
+#[derive(Debug, Serialize)]
+pub struct YearEffect {
+    /// The year.
+    pub year: i64,
+    /// `λ` of the plan as recorded.
+    pub lambda_with: f64,
+    /// `λ` of the plan without the ballot.
+    pub lambda_without: f64,
+}
+
+/// What a ballot changed in a multi-year plan: the plan recomputed from the count without the
+/// ballot (the ledger gives its inputs, [`Ledger::plan_work_with`]), year by year.
+#[derive(Debug, Serialize)]
+pub struct YearsEffect {
+    /// The discount rate the plan uses (the count's median).
+    pub rate_with: f64,
+    /// The discount rate without the ballot.
+    pub rate_without: f64,
+    /// `Σλ` of the plan as recorded.
+    pub total_lambda_with: f64,
+    /// `Σλ` without the ballot.
+    pub total_lambda_without: f64,
+    /// Whether the plan's inputs differ without the ballot (if not, neither does the plan).
+    pub changed: bool,
+    /// The years.
+    pub years: Vec<YearEffect>,
 }
 
 impl Described for BallotEffect {
@@ -778,6 +874,37 @@ impl Described for BallotEffect {
                     split: false,
                     quorum: true,
                 },
+                years: None,
+            },
+            BallotEffect::Voted {
+                voted: true,
+                weight: Some(TopicWeights::ONE),
+                with_your_ballot: Outcome::of(&t),
+                without_your_ballot: Outcome::of(&t),
+                changed: Changed {
+                    funded: false,
+                    split: false,
+                    quorum: false,
+                },
+                years: Some(YearsEffect {
+                    rate_with: 0.02,
+                    rate_without: 0.05,
+                    total_lambda_with: 5.4,
+                    total_lambda_without: 5.3,
+                    changed: true,
+                    years: vec![
+                        YearEffect {
+                            year: 2027,
+                            lambda_with: 1.0,
+                            lambda_without: 1.05,
+                        },
+                        YearEffect {
+                            year: 2028,
+                            lambda_with: 1.1,
+                            lambda_without: 1.02,
+                        },
+                    ],
+                }),
             },
             BallotEffect::Voted {
                 voted: true,
@@ -789,6 +916,7 @@ impl Described for BallotEffect {
                     split: false,
                     quorum: false,
                 },
+                years: None,
             },
             BallotEffect::NotVoted {
                 voted: false,
@@ -821,6 +949,7 @@ pub async fn my_effect(
     let counter = tokio::task::spawn_blocking(move || compute_tally(&without))
         .await
         .map_err(ApiError::internal)?;
+    let years = years_effect(&st, id, &counter).await?;
     let (with, without) = (Outcome::of(&g.actual), Outcome::of(&counter));
     Ok(Json(BallotEffect::Voted {
         voted: true,
@@ -832,13 +961,89 @@ pub async fn my_effect(
         },
         with_your_ballot: with,
         without_your_ballot: without,
+        years,
+    }))
+}
+
+/// In a multi-year round with a recorded plan: that plan against the plan of the count
+/// without the caller's ballot (`counter`), year by year. The ledger gives the inputs of the
+/// plan without the ballot; when they are the recorded plan's, so is the plan, and nothing is
+/// recomputed.
+async fn years_effect(
+    st: &AppState,
+    id: RoundId,
+    counter: &RoundTally,
+) -> Result<Option<YearsEffect>, ApiError> {
+    let gathered = st.log.read(|ch| {
+        let r = ch.ledger.round(id)?;
+        let Some(recorded) = r.plan.clone() else {
+            return Ok(None);
+        };
+        let Some(years) = recorded.years.as_ref() else {
+            return Ok(None);
+        };
+        let same_economy = ch
+            .ledger
+            .economy
+            .as_ref()
+            .is_some_and(|e| e.sha256 == recorded.inputs.economy_sha256);
+        if !same_economy {
+            // The economy was replaced since (for a later round): the plan without the ballot
+            // cannot be computed from the economy this plan was.
+            return Ok(None);
+        }
+        let work = ch.ledger.plan_work_with(
+            id,
+            counter,
+            recorded.inputs.tolerance,
+            &recorded.inputs.code_version,
+        )?;
+        let unchanged =
+            work.inputs == recorded.inputs && work.years_inputs() == Some(&years.inputs);
+        Ok::<_, Rejected>(Some((recorded, work, unchanged)))
+    })?;
+    let Some((recorded, work, unchanged)) = gathered else {
+        return Ok(None);
+    };
+    let Some(with) = recorded.years.as_ref() else {
+        return Ok(None);
+    };
+    let without = if unchanged {
+        with.result.clone()
+    } else {
+        let plan = tokio::task::spawn_blocking(move || plan_pool().install(|| work.compute()))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)?;
+        match plan.years {
+            Some(y) => y.result,
+            None => return Ok(None),
+        }
+    };
+    Ok(Some(YearsEffect {
+        rate_with: with.result.discount_rate,
+        rate_without: without.discount_rate,
+        total_lambda_with: with.result.total_lambda,
+        total_lambda_without: without.total_lambda,
+        changed: !unchanged,
+        years: with
+            .result
+            .years
+            .iter()
+            .zip(&without.years)
+            .map(|(a, b)| YearEffect {
+                year: a.year,
+                lambda_with: a.lambda,
+                lambda_without: b.lambda,
+            })
+            .collect(),
     }))
 }
 
 impl Described for RoundTally {
     const NAME: &'static str = "Tally";
     fn examples() -> Vec<Self> {
-        vec![example_tally()]
+        vec![example_tally(), example_tally_years()]
     }
 }
 

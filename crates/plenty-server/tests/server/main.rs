@@ -8,3 +8,4 @@ mod service;
 mod store_conformance;
 mod store_errors;
 mod support;
+mod years;
