@@ -504,10 +504,11 @@ fn headline(e: &MultiYearEconomy, r: &MultiYearReport, first_year: i64) -> Vec<S
         ));
     }
     for (t, y) in r.plan.years.iter().enumerate() {
-        let binds = if y.binding.is_empty() {
-            "nothing".to_string()
-        } else {
-            y.binding.join(", ")
+        // The headline names a few; the JSON summary and the tables hold them all.
+        let binds = match y.binding.len() {
+            0 => "nothing".to_string(),
+            k if k <= 6 => y.binding.join(", "),
+            k => format!("{} and {} more", y.binding[..6].join(", "), k - 6),
         };
         let week = y
             .working_week

@@ -344,13 +344,13 @@ fn terminal_rows(e: &MultiYearEconomy, b: &mut Builder, layout: &mut MultiYearLa
     }
 }
 
-/// The LP of `economy` under `objective`; for harmony, with the envelope of `H`'s tangents at
-/// `breaks` (sorted points, the first −1) for every targeted good.
+/// The LP of `economy` under `objective` (for harmony, the first envelope: the tangents of
+/// `H` at the same points for every good and year).
 pub fn multi_year_lp_with(
     economy: &MultiYearEconomy,
     objective: YearsObjective,
 ) -> Result<MultiYearLp, ModelError> {
-    multi_year_lp_shaped(economy, objective, &default_breaks())
+    multi_year_lp_shaped(economy, objective, &[])
 }
 
 /// The tangent points harmony's envelope starts from.
@@ -358,10 +358,13 @@ pub(crate) fn default_breaks() -> Vec<f64> {
     vec![-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0]
 }
 
+/// The LP of `economy` under `objective`; for harmony, with the envelope of `H`'s tangents at
+/// `breaks[t · n + j]` (sorted points, the first −1) for good `j` in year `t`, or at
+/// [`default_breaks`] for all when `breaks` is empty.
 pub(crate) fn multi_year_lp_shaped(
     economy: &MultiYearEconomy,
     objective: YearsObjective,
-    breaks: &[f64],
+    breaks: &[Vec<f64>],
 ) -> Result<MultiYearLp, ModelError> {
     let m = multi_year_lp(economy)?;
     match objective {
@@ -433,9 +436,10 @@ fn with_min_lambda(m: MultiYearLp) -> Result<MultiYearLp, ModelError> {
 fn with_harmony(
     e: &MultiYearEconomy,
     m: MultiYearLp,
-    breaks: &[f64],
+    breaks: &[Vec<f64>],
 ) -> Result<MultiYearLp, ModelError> {
-    let (offset_per_weight, segments) = tangent_segments(breaks);
+    let default = default_breaks();
+    let mut offset = 0.0;
     let (mut out, ranges) = extend(m, |b, layout| {
         b.c.iter_mut().for_each(|c| *c = 0.0);
         let mut ranges = Vec::with_capacity(layout.years);
@@ -445,6 +449,9 @@ fn with_harmony(
                 let d = e.targets[t][j];
                 let first = b.c.len();
                 if d > 0.0 {
+                    let points = breaks.get(t * layout.n + j).unwrap_or(&default);
+                    let (start, segments) = tangent_segments(points);
+                    offset += start;
                     let r = b.row(format!("harmony_{t}_{}", e.goods[j]), -e.committed_of(j));
                     b.put(layout.consumption(t, j), r, -1.0);
                     for (k, &(width, slope)) in segments.iter().enumerate() {
@@ -460,9 +467,6 @@ fn with_harmony(
         ranges
     })?;
     out.layout.segments = ranges;
-    let targeted: usize = (0..e.years())
-        .map(|t| e.targets[t].iter().filter(|d| **d > 0.0).count())
-        .sum();
-    out.lp.offset = offset_per_weight * targeted as f64;
+    out.lp.offset = offset;
     Ok(out)
 }

@@ -106,10 +106,7 @@ pub enum MultiYearError {
 /// Relative gap at which the rounds of a harmony plan stop.
 const HARMONY_GAP: f64 = 1e-6;
 /// Most envelope LPs of a harmony plan.
-const HARMONY_ROUNDS: usize = 12;
-/// Most tangent points added in one round (the points are shared by every good and year, so
-/// each one adds a column per good and year).
-const TANGENTS_PER_ROUND: usize = 6;
+const HARMONY_ROUNDS: usize = 20;
 
 fn solve_lp(
     lp: &LinearProgram,
@@ -206,8 +203,9 @@ pub fn solve_multi_year_from(
     })
 }
 
-/// `Σ_t Σ_j H(z_jt / d_jt − 1)` of a plan, with `z` the consumption above the committed needs.
-fn plan_harmony(e: &MultiYearEconomy, plan: &MultiYearPlan) -> (f64, Vec<f64>) {
+/// `Σ_t Σ_j H(z_jt / d_jt − 1)` of a plan, with `z` the consumption above the committed needs,
+/// and each targeted deviation `s_jt` with its index `t · n + j`.
+fn plan_harmony(e: &MultiYearEconomy, plan: &MultiYearPlan) -> (f64, Vec<(usize, f64)>) {
     let mut total = 0.0;
     let mut deviations = Vec::new();
     for (t, year) in plan.years.iter().enumerate() {
@@ -216,7 +214,7 @@ fn plan_harmony(e: &MultiYearEconomy, plan: &MultiYearPlan) -> (f64, Vec<f64>) {
             if d > 0.0 {
                 let s = (year.consumption[j] - e.committed_of(j)) / d - 1.0;
                 total += harmony(s);
-                deviations.push(s);
+                deviations.push((t * e.n() + j, s));
             }
         }
     }
@@ -232,13 +230,14 @@ fn envelope(breaks: &[f64], s: f64) -> f64 {
 }
 
 /// Harmony by Kelley's cutting planes: each round solves the envelope LP (its optimum bounds
-/// the greatest harmony from above, the plan's true harmony from below) and adds tangents where
-/// the envelope overestimates `H` most, until the gap closes.
+/// the greatest harmony from above, the plan's true harmony from below) and adds, for every
+/// good and year where the envelope overestimates `H`, the tangent at the plan's deviation,
+/// until the gap closes.
 fn solve_harmony_years(
     e: &MultiYearEconomy,
     limits: &LpSettings,
 ) -> Result<SolvedYears, MultiYearError> {
-    let mut breaks = default_breaks();
+    let mut breaks = vec![default_breaks(); e.years() * e.n()];
     let mut attempts = Vec::new();
     let mut iterations = 0;
     let mut rounds = 0;
@@ -252,20 +251,13 @@ fn solve_harmony_years(
         let (value, deviations) = plan_harmony(e, &plan);
         let upper = sol.objective;
         let gap = (upper - value) / (1.0 + value.abs());
-        let mut worst: Vec<(f64, f64)> = deviations
-            .iter()
-            .map(|&s| (envelope(&breaks, s) - harmony(s), s))
-            .filter(|(over, _)| *over > HARMONY_GAP)
-            .collect();
-        worst.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.total_cmp(&b.1)));
         let mut added = 0;
-        for (_, s) in worst {
-            if added == TANGENTS_PER_ROUND {
-                break;
-            }
-            if s > -1.0 && breaks.iter().all(|p| (p - s).abs() > 1e-6) {
-                breaks.push(s);
-                breaks.sort_by(f64::total_cmp);
+        for &(k, s) in &deviations {
+            let points = &mut breaks[k];
+            let over = envelope(points, s) - harmony(s);
+            if over > 1e-12 && s > -1.0 && points.iter().all(|p| (p - s).abs() > 1e-9) {
+                points.push(s);
+                points.sort_by(f64::total_cmp);
                 added += 1;
             }
         }
@@ -279,7 +271,11 @@ fn solve_harmony_years(
                 upper_bound: upper,
                 gap,
                 rounds,
-                tangents: breaks.len() - added,
+                tangents: deviations
+                    .iter()
+                    .map(|(k, _)| breaks[*k].len())
+                    .sum::<usize>()
+                    - added,
             });
             let report = MultiYearReport {
                 status: sol.status,
