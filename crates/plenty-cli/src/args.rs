@@ -340,7 +340,7 @@ pub enum ObjectiveArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BackendArg {
     /// Policy iteration where it applies (labour the only scarce input, single-output
-    /// techniques); else the interior-point method where its factor fits (up to 40 million
+    /// techniques); else the interior-point method where its factor fits (up to 60 million
     /// non-zeros), PDLP above that or from a warm start; each falls back to the other when it
     /// does not finish. The report says what ran and why.
     Auto,

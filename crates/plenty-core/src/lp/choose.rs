@@ -51,7 +51,7 @@ pub struct ChoiceSettings {
     /// Above this many non-zeros in `A`, PDLP without a look at the factor (the ordering itself
     /// would take long). Default 5 000 000.
     pub max_nonzeros_for_factor: usize,
-    /// The largest interior-point factor, in non-zeros of `L`. Default 40 000 000 (320 MB).
+    /// The largest interior-point factor, in non-zeros of `L`. Default 60 000 000 (480 MB): above about that, PDLP has been faster on the generated families (bench/RESULTS.md).
     pub max_factor_nonzeros: usize,
 }
 
@@ -59,7 +59,7 @@ impl Default for ChoiceSettings {
     fn default() -> Self {
         Self {
             max_nonzeros_for_factor: 5_000_000,
-            max_factor_nonzeros: 40_000_000,
+            max_factor_nonzeros: 60_000_000,
         }
     }
 }
