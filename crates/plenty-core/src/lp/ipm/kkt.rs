@@ -63,9 +63,20 @@ pub(super) struct Kkt {
     mem: MemBuffer,
 }
 
-impl Kkt {
-    /// The pattern of `K` for `form`, with its symbolic factorisation.
-    pub(super) fn new(form: &ConeForm, delta: f64) -> Result<Self, SolveError> {
+/// The pattern of `K` (upper triangle by columns, with the starting values) and its symbolic
+/// factorisation.
+struct Pattern {
+    kept: Vec<usize>,
+    position: Vec<usize>,
+    col_ptr: Vec<usize>,
+    row_idx: Vec<usize>,
+    values: Vec<f64>,
+    diag: Vec<usize>,
+    symbolic: SymbolicCholesky<usize>,
+}
+
+impl Pattern {
+    fn of(form: &ConeForm, delta: f64) -> Result<Self, SolveError> {
         let (n, m) = (form.n, form.m());
         let kept: Vec<usize> = (0..m).filter(|&r| form.bound_of(r).is_none()).collect();
         let mut position = vec![usize::MAX; m];
@@ -103,6 +114,39 @@ impl Kkt {
             CholeskySymbolicParams::default(),
         )
         .map_err(|e| SolveError::Unsupported(format!("the KKT system cannot be ordered: {e:?}")))?;
+        Ok(Self {
+            kept,
+            position,
+            col_ptr,
+            row_idx,
+            values,
+            diag,
+            symbolic,
+        })
+    }
+}
+
+impl Kkt {
+    /// Non-zeros the factor of `K` for `form` would have, from the symbolic analysis alone
+    /// (nothing of the size of the factor is allocated: the method chooser asks this of LPs
+    /// whose factor would not fit in memory).
+    pub(super) fn factor_nnz_of(form: &ConeForm) -> Result<usize, SolveError> {
+        Ok(Pattern::of(form, 0.0)?.symbolic.len_val())
+    }
+
+    /// The pattern of `K` for `form`, with its symbolic factorisation.
+    pub(super) fn new(form: &ConeForm, delta: f64) -> Result<Self, SolveError> {
+        let (n, m) = (form.n, form.m());
+        let Pattern {
+            kept,
+            position,
+            col_ptr,
+            row_idx,
+            values,
+            diag,
+            symbolic,
+        } = Pattern::of(form, delta)?;
+        let size = n + kept.len();
         let par = crate::solve::faer_par();
         let factor = vec![0.0; symbolic.len_val()];
         let mem = MemBuffer::new(

@@ -210,7 +210,7 @@ impl LpBackend for Ipm {
 /// its memory (8 bytes each), known from the symbolic analysis alone.
 pub fn factor_size(lp: &LinearProgram) -> Result<usize, SolveError> {
     let form = ConeForm::new(lp);
-    Ok(Kkt::new(&form, 0.0)?.factor_nnz())
+    Kkt::factor_nnz_of(&form)
 }
 
 /// Magnitudes of the row bounds that the per-row test of [`optimal_to`] is relative to.
