@@ -75,7 +75,7 @@ fn main() {
         .collect();
     // Position of each variable in AMD's order, then a stable sort by year.
     for (label, reverse) in [("years in order", false), ("years reversed", true)] {
-        let mut order: Vec<usize> = fwd.iter().copied().collect();
+        let mut order: Vec<usize> = fwd.to_vec();
         order.sort_by_key(|&v| {
             if reverse {
                 usize::MAX - stage[v]
