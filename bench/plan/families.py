@@ -53,6 +53,20 @@ def timed(cmd, timeout, env=None):
     return p, time.perf_counter() - t0, None
 
 
+def start_run(part):
+    """Builds plenty (release), and returns its binary, the peer script, today's record file
+    under bench/plan/runs and the run's header record (date, command, machine, version)."""
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "plenty-cli"], cwd=ROOT, check=True)
+    plenty = str(ROOT / "target/release/plenty")
+    runs = ROOT / "bench/plan/runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    out_path = runs / f"{datetime.date.today().isoformat()}.jsonl"
+    header = {"part": part, "date": datetime.datetime.now().isoformat(timespec="seconds"),
+              "command": " ".join(sys.argv), "machine": machine(),
+              "plenty": subprocess.run([plenty, "--version"], capture_output=True, text=True).stdout.strip()}
+    return plenty, str(ROOT / "bench/peer/peer.py"), out_path, header
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--families", default="random,local,multi-year")
@@ -64,16 +78,8 @@ def main():
     ap.add_argument("--seed", default="1")
     ap.add_argument("--python", default=str(ROOT / ".venv-peer/bin/python"))
     a = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "plenty-cli"], cwd=ROOT, check=True)
-    plenty = str(ROOT / "target/release/plenty")
-    peer = str(ROOT / "bench/peer/peer.py")
-    runs = ROOT / "bench/plan/runs"
-    runs.mkdir(parents=True, exist_ok=True)
-    out_path = runs / f"{datetime.date.today().isoformat()}.jsonl"
+    plenty, peer, out_path, header = start_run("families-run")
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
-    header = {"part": "families-run", "date": datetime.datetime.now().isoformat(timespec="seconds"),
-              "command": " ".join(sys.argv), "machine": machine(),
-              "plenty": subprocess.run([plenty, "--version"], capture_output=True, text=True).stdout.strip()}
     rows = []
     work = pathlib.Path(tempfile.mkdtemp(prefix="plenty-families-"))
     with open(out_path, "a") as log:

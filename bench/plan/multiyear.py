@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from families import ROOT, machine, timed  # noqa: E402
+from families import ROOT, machine, start_run, timed  # noqa: E402
 
 
 def plenty_json(plenty, args, out, timeout):
@@ -49,15 +49,7 @@ def main():
     ap.add_argument("--seed", default="1")
     ap.add_argument("--python", default=str(ROOT / ".venv-peer/bin/python"))
     a = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "plenty-cli"], cwd=ROOT, check=True)
-    plenty = str(ROOT / "target/release/plenty")
-    peer = str(ROOT / "bench/peer/peer.py")
-    runs = ROOT / "bench/plan/runs"
-    runs.mkdir(parents=True, exist_ok=True)
-    out_path = runs / f"{datetime.date.today().isoformat()}.jsonl"
-    header = {"part": "multiyear-run", "date": datetime.datetime.now().isoformat(timespec="seconds"),
-              "command": " ".join(sys.argv), "machine": machine(),
-              "plenty": subprocess.run([plenty, "--version"], capture_output=True, text=True).stdout.strip()}
+    plenty, peer, out_path, header = start_run("multiyear-run")
     work = pathlib.Path(tempfile.mkdtemp(prefix="plenty-multiyear-"))
     rows = []
     with open(out_path, "a") as log:

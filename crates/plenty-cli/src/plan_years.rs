@@ -85,10 +85,10 @@ pub fn plan_multi_year(g: &Global, a: &PlanArgs) -> Result<()> {
         let reports = compare_variants(economy, objective, &variants, &limits)?;
         progress.finish();
         if let Some(dir) = &a.plots {
-            let named: Vec<(&str, &MultiYearReport)> = variants
+            let named: Vec<(&str, &MultiYearReport, usize)> = variants
                 .iter()
-                .map(|v| v.name.as_str())
                 .zip(&reports)
+                .map(|(v, r)| (v.name.as_str(), r, 0))
                 .collect();
             write_plots(dir, loaded.first_year, &named)?;
         }
@@ -152,9 +152,10 @@ pub fn plan_multi_year(g: &Global, a: &PlanArgs) -> Result<()> {
     progress.finish();
     if let Some(dir) = &a.plots {
         if a.replan.is_some() {
-            write_plots_shifted(dir, loaded.first_year, &solved.report, &shown)?;
+            let both = [("plan", &solved.report, 0), ("re-plan", &shown, 1)];
+            write_plots(dir, loaded.first_year, &both)?;
         } else {
-            write_plots(dir, loaded.first_year, &[("plan", &solved.report)])?;
+            write_plots(dir, loaded.first_year, &[("plan", &solved.report, 0)])?;
         }
     }
     let mut tables = vec![
@@ -530,13 +531,28 @@ fn headline(e: &MultiYearEconomy, r: &MultiYearReport, first_year: i64) -> Vec<S
 
 /// Consumption, investment and capital over the years, one line per plan: `plan.svg` and
 /// `plan.png` in `dir`.
-fn write_plots(dir: &Path, first_year: i64, plans: &[(&str, &MultiYearReport)]) -> Result<()> {
-    let series = |f: &dyn Fn(&MultiYearReport) -> Vec<f64>| -> Vec<Series> {
+fn write_plots(
+    dir: &Path,
+    first_year: i64,
+    plans: &[(&str, &MultiYearReport, usize)],
+) -> Result<()> {
+    // Each plan starts `late` years after the first (a re-plan: one); all run to the last year.
+    let span = plans
+        .iter()
+        .map(|(_, r, late)| late + r.plan.years.len())
+        .max()
+        .unwrap_or(0);
+    let series = |f: &dyn Fn(&MultiYearReport) -> &Vec<f64>| -> Vec<Series> {
         plans
             .iter()
-            .map(|(name, r)| Series {
-                name: (*name).to_string(),
-                values: f(r),
+            .map(|(name, r, late)| {
+                let mut values = vec![f64::NAN; *late];
+                values.extend(f(r));
+                values.resize(span, f64::NAN);
+                Series {
+                    name: (*name).to_string(),
+                    values,
+                }
             })
             .collect()
     };
@@ -544,43 +560,9 @@ fn write_plots(dir: &Path, first_year: i64, plans: &[(&str, &MultiYearReport)]) 
         dir,
         first_year,
         [
-            series(&|r| r.plan.summary.consumption_index.clone()),
-            series(&|r| r.plan.summary.share_invested.clone()),
-            series(&|r| r.plan.summary.capital_index.clone()),
-        ],
-    )
-}
-
-/// The plan and its re-plan, the re-plan starting a year later.
-fn write_plots_shifted(
-    dir: &Path,
-    first_year: i64,
-    plan: &MultiYearReport,
-    again: &MultiYearReport,
-) -> Result<()> {
-    let pair = |f: &dyn Fn(&MultiYearReport) -> Vec<f64>| -> Vec<Series> {
-        let mut shifted = vec![f64::NAN];
-        shifted.extend(f(again));
-        let mut old = f(plan);
-        old.resize(shifted.len(), f64::NAN);
-        vec![
-            Series {
-                name: "plan".into(),
-                values: old,
-            },
-            Series {
-                name: "re-plan".into(),
-                values: shifted,
-            },
-        ]
-    };
-    draw(
-        dir,
-        first_year,
-        [
-            pair(&|r| r.plan.summary.consumption_index.clone()),
-            pair(&|r| r.plan.summary.share_invested.clone()),
-            pair(&|r| r.plan.summary.capital_index.clone()),
+            series(&|r| &r.plan.summary.consumption_index),
+            series(&|r| &r.plan.summary.share_invested),
+            series(&|r| &r.plan.summary.capital_index),
         ],
     )
 }

@@ -223,22 +223,16 @@ pub fn parse_multi_year(path: &Path, text: &str) -> Result<LoadedYears> {
         Some(w) => per_year(&at, w, t_count, "[years] workers")?,
         None => Vec::new(),
     };
-    let terminal = match y
-        .terminal
-        .as_ref()
-        .map(|s| (s.get_ref().as_str(), s.span()))
-    {
-        None | Some(("none", _)) => TerminalCondition::None,
-        Some(("at-least-start", _)) => TerminalCondition::AtLeastStart,
-        Some(("growing", _)) => TerminalCondition::Growing {
-            rate: match &y.terminal_growth {
-                Some(g) => at.amount(g, "[years] terminal_growth")?,
-                None => f64::NAN,
-            },
-        },
-        Some((other, span)) => {
-            return Err(at.error(span, format!("[years] terminal is {other:?}; give \"none\", \"at-least-start\" or \"growing\"")));
-        }
+    // "growing" without a rate goes on at the targets' own rate, known once the economy is.
+    let terminal = match &y.terminal {
+        None => TerminalCondition::None,
+        Some(name) => terminal_of(
+            &at,
+            name,
+            y.terminal_growth.as_ref(),
+            "[years] ",
+            Ok(f64::NAN),
+        )?,
     };
     let cells = read_capital(&at, &file, e)?;
     let mut economy = MultiYearEconomy {
@@ -287,6 +281,36 @@ pub fn parse_multi_year(path: &Path, text: &str) -> Result<LoadedYears> {
         economy,
         name,
         first_year: y.first.unwrap_or(1),
+    })
+}
+
+/// A terminal condition by name (`none`, `at-least-start`, `growing`); `growing` takes its
+/// rate from `growth`, else from `missing` (a rate, or the error to give).
+fn terminal_of(
+    at: &Locator<'_>,
+    name: &Spanned<String>,
+    growth: Option<&Spanned<f64>>,
+    prefix: &str,
+    missing: std::result::Result<f64, &str>,
+) -> Result<TerminalCondition> {
+    Ok(match name.get_ref().as_str() {
+        "none" => TerminalCondition::None,
+        "at-least-start" => TerminalCondition::AtLeastStart,
+        "growing" => TerminalCondition::Growing {
+            rate: match (growth, missing) {
+                (Some(g), _) => at.amount(g, &format!("{prefix}terminal_growth"))?,
+                (None, Ok(rate)) => rate,
+                (None, Err(why)) => return Err(at.error(name.span(), why.into())),
+            },
+        },
+        other => {
+            return Err(at.error(
+                name.span(),
+                format!(
+                "{prefix}terminal is {other:?}; give \"none\", \"at-least-start\" or \"growing\""
+            ),
+            ))
+        }
     })
 }
 
@@ -613,19 +637,15 @@ pub fn load_variants(path: &Path) -> Result<Vec<Variant>> {
                     return Err(at.error(span, format!("objective is {other:?}; give lambda, min-lambda, discounted or harmony")));
                 }
             };
-            let terminal = match v.terminal.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+            let terminal = match &v.terminal {
                 None => None,
-                Some(("none", _)) => Some(TerminalCondition::None),
-                Some(("at-least-start", _)) => Some(TerminalCondition::AtLeastStart),
-                Some(("growing", span)) => Some(TerminalCondition::Growing {
-                    rate: match &v.terminal_growth {
-                        Some(g) => at.amount(g, "terminal_growth")?,
-                        None => return Err(at.error(span, "terminal = \"growing\" in a variant needs terminal_growth".into())),
-                    },
-                }),
-                Some((other, span)) => {
-                    return Err(at.error(span, format!("terminal is {other:?}; give \"none\", \"at-least-start\" or \"growing\"")));
-                }
+                Some(name) => Some(terminal_of(
+                    &at,
+                    name,
+                    v.terminal_growth.as_ref(),
+                    "",
+                    Err("terminal = \"growing\" in a variant needs terminal_growth"),
+                )?),
             };
             Ok(Variant {
                 name: v.name.clone(),

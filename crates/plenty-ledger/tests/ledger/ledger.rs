@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 
 const VALLEY: &str = include_str!("../../../../examples/plans/valley.toml");
 
-fn pseudonym(m: MemberId) -> String {
+pub(crate) fn pseudonym(m: MemberId) -> String {
     format!("p{m:02}")
 }
 
 /// Seals events into a chain.
-fn seal(events: &[Event]) -> Vec<Entry> {
+pub(crate) fn seal(events: &[Event]) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut prev = GENESIS.to_string();
     for (k, e) in events.iter().enumerate() {

@@ -11,20 +11,7 @@ use std::path::Path;
 const FIVE_YEAR: &str = include_str!("../../../../examples/plans/five_year.toml");
 const VALLEY: &str = include_str!("../../../../examples/plans/valley.toml");
 
-fn pseudonym(m: MemberId) -> String {
-    format!("p{m:02}")
-}
-
-fn seal(events: &[Event]) -> Vec<Entry> {
-    let mut out = Vec::new();
-    let mut prev = GENESIS.to_string();
-    for (k, e) in events.iter().enumerate() {
-        let entry = Entry::seal(k as u64 + 1, 1_700_000_000_000 + k as u64, &prev, e.clone());
-        prev = entry.hash.clone();
-        out.push(entry);
-    }
-    out
-}
+use crate::ledger::{pseudonym, seal};
 
 struct Log {
     ledger: Ledger,

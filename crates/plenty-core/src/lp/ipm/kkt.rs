@@ -43,16 +43,8 @@ pub(super) struct Kkt {
     n: usize,
     /// Rows of the conic form.
     m: usize,
-    /// Constraint rows (those kept in `K`), in order, and each conic row's position among
-    /// them (`usize::MAX` for a bound row).
-    kept: Vec<usize>,
-    position: Vec<usize>,
-    col_ptr: Vec<usize>,
-    row_idx: Vec<usize>,
-    values: Vec<f64>,
-    /// Position of each diagonal entry of `K` in `values`.
-    diag: Vec<usize>,
-    symbolic: SymbolicCholesky<usize>,
+    /// The pattern of `K`, its current values and its symbolic factorisation.
+    pattern: Pattern,
     signs: Vec<i8>,
     factor: Vec<f64>,
     /// `H` of the last factorisation (all conic rows) and the eliminated `D`.
@@ -66,11 +58,14 @@ pub(super) struct Kkt {
 /// The pattern of `K` (upper triangle by columns, with the starting values) and its symbolic
 /// factorisation.
 struct Pattern {
+    /// Constraint rows (those kept in `K`), in order, and each conic row's position among
+    /// them (`usize::MAX` for a bound row).
     kept: Vec<usize>,
     position: Vec<usize>,
     col_ptr: Vec<usize>,
     row_idx: Vec<usize>,
     values: Vec<f64>,
+    /// Position of each diagonal entry of `K` in `values`.
     diag: Vec<usize>,
     symbolic: SymbolicCholesky<usize>,
 }
@@ -137,17 +132,10 @@ impl Kkt {
     /// The pattern of `K` for `form`, with its symbolic factorisation.
     pub(super) fn new(form: &ConeForm, delta: f64) -> Result<Self, SolveError> {
         let (n, m) = (form.n, form.m());
-        let Pattern {
-            kept,
-            position,
-            col_ptr,
-            row_idx,
-            values,
-            diag,
-            symbolic,
-        } = Pattern::of(form, delta)?;
-        let size = n + kept.len();
+        let pattern = Pattern::of(form, delta)?;
+        let size = n + pattern.kept.len();
         let par = crate::solve::faer_par();
+        let symbolic = &pattern.symbolic;
         let factor = vec![0.0; symbolic.len_val()];
         let mem = MemBuffer::new(
             symbolic
@@ -158,13 +146,7 @@ impl Kkt {
         Ok(Self {
             n,
             m,
-            kept,
-            position,
-            col_ptr,
-            row_idx,
-            values,
-            diag,
-            symbolic,
+            pattern,
             signs,
             factor,
             h: vec![0.0; m],
@@ -177,7 +159,7 @@ impl Kkt {
 
     /// Non-zeros of the factor `L`.
     pub(super) fn factor_nnz(&self) -> usize {
-        self.symbolic.len_val()
+        self.pattern.symbolic.len_val()
     }
 
     /// Factors `K` with the diagonal `H` (one entry per row of the conic form; positive on the
@@ -191,22 +173,29 @@ impl Kkt {
             }
         }
         for j in 0..self.n {
-            self.values[self.diag[j]] = self.d[j] + self.delta;
+            self.pattern.values[self.pattern.diag[j]] = self.d[j] + self.delta;
         }
-        for (k, &r) in self.kept.iter().enumerate() {
-            self.values[self.diag[self.n + k]] = -(h[r] + self.delta);
+        for (k, &r) in self.pattern.kept.iter().enumerate() {
+            self.pattern.values[self.pattern.diag[self.n + k]] = -(h[r] + self.delta);
         }
-        if let Some(k) = self.values.iter().position(|v| !v.is_finite()) {
+        if let Some(k) = self.pattern.values.iter().position(|v| !v.is_finite()) {
             return Err(SolveError::Unsupported(format!(
                 "the KKT matrix has a value that is not finite (entry {k})"
             )));
         }
-        let size = self.n + self.kept.len();
+        let size = self.n + self.pattern.kept.len();
         let a = SparseColMatRef::new(
-            SymbolicSparseColMatRef::new_checked(size, size, &self.col_ptr, None, &self.row_idx),
-            &self.values,
+            SymbolicSparseColMatRef::new_checked(
+                size,
+                size,
+                &self.pattern.col_ptr,
+                None,
+                &self.pattern.row_idx,
+            ),
+            &self.pattern.values,
         );
-        self.symbolic
+        self.pattern
+            .symbolic
             .factorize_numeric_ldlt(
                 &mut self.factor,
                 a,
@@ -242,7 +231,7 @@ impl Kkt {
                 rhs[j] += sign * rz[r] / self.h[r];
             }
         }
-        rhs.extend(self.kept.iter().map(|&r| rz[r]));
+        rhs.extend(self.pattern.kept.iter().map(|&r| rz[r]));
         let norm_rhs = rhs.iter().fold(0.0f64, |s, v| s.max(v.abs())).max(1e-300);
         let mut sol = self.apply_inverse(&rhs);
         let mut res = self.residual(form, &rhs, &sol);
@@ -271,7 +260,7 @@ impl Kkt {
         for r in 0..self.m {
             match form.bound_of(r) {
                 Some((j, sign)) => dz[r] = (sign * sol[j] - rz[r]) / self.h[r],
-                None => dz[r] = sol[n + self.position[r]],
+                None => dz[r] = sol[n + self.pattern.position[r]],
             }
         }
         sol.truncate(n);
@@ -280,7 +269,7 @@ impl Kkt {
 
     fn apply_inverse(&mut self, rhs: &[f64]) -> Vec<f64> {
         let mut x = faer::Mat::<f64>::from_fn(rhs.len(), 1, |i, _| rhs[i]);
-        let ldlt = LdltRef::<usize, f64>::new(&self.symbolic, &self.factor);
+        let ldlt = LdltRef::<usize, f64>::new(&self.pattern.symbolic, &self.factor);
         ldlt.solve_in_place_with_conj(Conj::No, x.as_mut(), self.par, MemStack::new(&mut self.mem));
         (0..rhs.len()).map(|i| x[(i, 0)]).collect()
     }
@@ -293,7 +282,7 @@ impl Kkt {
         for j in 0..n {
             out[j] -= self.d[j] * x[j];
         }
-        for (k, &r) in self.kept.iter().enumerate() {
+        for (k, &r) in self.pattern.kept.iter().enumerate() {
             let mut ax = 0.0;
             for (j, a) in form.row(r) {
                 ax += a * x[j];

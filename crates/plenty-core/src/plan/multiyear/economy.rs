@@ -259,24 +259,16 @@ impl MultiYearEconomy {
                 ));
             }
         }
-        let by_year = |name: &str, len: usize, width: usize| {
+        // Per-year vectors are either empty (not given) or one entry per year.
+        let by_year = |name: &str, len: usize| {
             if len != 0 && len != years {
                 return bad(format!("{name}: {years} years expected, {len} given"));
             }
-            let _ = width;
             Ok(())
         };
-        by_year(
-            "resource limits",
-            self.resource_limits.len(),
-            self.resources.len(),
-        )?;
-        by_year(
-            "investment under way",
-            self.in_construction.len(),
-            self.cells.len(),
-        )?;
-        by_year("workers", self.workers.len(), 1)?;
+        by_year("resource limits", self.resource_limits.len())?;
+        by_year("investment under way", self.in_construction.len())?;
+        by_year("workers", self.workers.len())?;
         for (t, row) in self.resource_limits.iter().enumerate() {
             if row.len() != self.resources.len() || !row.iter().flatten().all(|v| amount(*v)) {
                 return bad(format!(

@@ -115,9 +115,9 @@ pub struct MultiYearLp {
 
 /// Columns, bounds and rows as they are added.
 #[derive(Default)]
-struct Builder {
+pub(super) struct Builder {
     triplets: Vec<(u32, u32, f64)>,
-    c: Vec<f64>,
+    pub(super) c: Vec<f64>,
     col_lower: Vec<f64>,
     col_upper: Vec<f64>,
     col_names: Vec<String>,
@@ -126,7 +126,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn col(&mut self, name: String, lower: f64, upper: f64) -> usize {
+    pub(super) fn col(&mut self, name: String, lower: f64, upper: f64) -> usize {
         self.c.push(0.0);
         self.col_lower.push(lower);
         self.col_upper.push(upper);
@@ -139,7 +139,7 @@ impl Builder {
         self.row_names.push(name);
         self.row_upper.len() - 1
     }
-    fn put(&mut self, col: usize, row: usize, v: f64) {
+    pub(super) fn put(&mut self, col: usize, row: usize, v: f64) {
         if v != 0.0 {
             self.triplets.push((col as u32, row as u32, v));
         }
@@ -387,7 +387,7 @@ pub(crate) fn multi_year_lp_shaped(
 }
 
 /// Rebuilds `m` with the extra columns and rows `add` appends (the LP's own are kept).
-fn extend<R>(
+pub(super) fn extend<R>(
     m: MultiYearLp,
     add: impl FnOnce(&mut Builder, &MultiYearLayout) -> R,
 ) -> Result<(MultiYearLp, R), ModelError> {

@@ -2,7 +2,7 @@
 //! rounds of harmony, and infeasible paths explained.
 
 use super::economy::MultiYearEconomy;
-use super::model::{default_breaks, multi_year_lp_shaped, MultiYearLp, YearsObjective};
+use super::model::{default_breaks, extend, multi_year_lp_shaped, MultiYearLp, YearsObjective};
 use super::report::{read_plan, MultiYearPlan};
 use crate::error::{ModelError, SolveError};
 use crate::lp::choose::{solve_auto, solve_auto_from, ChoiceSettings, LpAttempt};
@@ -347,39 +347,16 @@ fn explain_years(
             rows.push((r, None, what, f64::NAN, cell.initial_stock));
         }
     }
-    let lp = &mlp.lp;
-    let (ncols, nrows) = (lp.ncols(), lp.nrows());
-    let mut triplets: Vec<(u32, u32, f64)> = lp
-        .columns
-        .triplets()
-        .map(|(j, i, v)| (j as u32, i as u32, v))
-        .collect();
-    let mut c = vec![0.0; ncols];
-    let mut col_names = lp.col_names.clone();
-    for (k, (row, _, what, _, scale)) in rows.iter().enumerate() {
-        triplets.push(((ncols + k) as u32, *row as u32, -1.0));
-        c.push(if *scale > 0.0 { -1.0 / scale } else { -1e6 });
-        col_names.push(format!("short_{k}_{what}"));
-    }
-    let total = ncols + rows.len();
-    let extend = |v: &[f64], x: f64| {
-        v.iter()
-            .copied()
-            .chain(std::iter::repeat_n(x, rows.len()))
-            .collect::<Vec<_>>()
-    };
-    let elastic = LinearProgram::new(
-        crate::lp::Sense::Maximize,
-        c,
-        extend(&lp.col_lower, 0.0),
-        extend(&lp.col_upper, f64::INFINITY),
-        lp.row_lower.clone(),
-        lp.row_upper.clone(),
-        crate::matrix::CsrMatrix::try_from_triplets(total, nrows, triplets)?,
-        col_names,
-        lp.row_names.clone(),
-    )?;
-    let (sol, _) = solve_lp(&elastic, limits)?;
+    let ncols = mlp.lp.ncols();
+    let (elastic, ()) = extend(mlp.clone(), |b, _| {
+        b.c.iter_mut().for_each(|c| *c = 0.0);
+        for (k, (row, _, what, _, scale)) in rows.iter().enumerate() {
+            let col = b.col(format!("short_{k}_{what}"), 0.0, f64::INFINITY);
+            b.c[col] = if *scale > 0.0 { -1.0 / scale } else { -1e6 };
+            b.put(col, *row, -1.0);
+        }
+    })?;
+    let (sol, _) = solve_lp(&elastic.lp, limits)?;
     if sol.status != LpStatus::Optimal {
         return Ok(vec![YearShortfall {
             year: None,
