@@ -122,7 +122,8 @@ impl Ledger {
     }
 
     /// A facilitator opens a round. What is not given takes its default: the Method of Equal
-    /// Shares, [`RoundQuorum::default`], [`HoursSplit::DEFAULT`].
+    /// Shares, [`RoundQuorum::default`], [`HoursSplit::DEFAULT`], and
+    /// [`crate::needs::MemberLimits::default`] (every new round has limits).
     pub fn open_round(
         &self,
         by: MemberId,
@@ -130,6 +131,7 @@ impl Ledger {
         rule: Option<ProjectRule>,
         quorum: Option<RoundQuorum>,
         default_split: Option<HoursSplit>,
+        limits: Option<crate::needs::MemberLimits>,
     ) -> Result<(RoundId, Event), Rejected> {
         self.require_facilitator(by)?;
         let round = self.next_round();
@@ -142,6 +144,7 @@ impl Ledger {
                 rule: rule.unwrap_or(ProjectRule::EqualShares),
                 quorum: quorum.unwrap_or_default(),
                 default_split: default_split.unwrap_or_default(),
+                limits: Some(limits.unwrap_or_default()),
             },
         ))
     }

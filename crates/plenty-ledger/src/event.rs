@@ -369,6 +369,10 @@ pub enum Event {
         quorum: RoundQuorum,
         /// The split used when the split vote has no quorum or no ballots.
         default_split: HoursSplit,
+        /// Each member's limits and the need cap ([`crate::needs`]). Absent in rounds opened
+        /// before the rule (their needs add up as registered), and left out of their entries.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limits: Option<crate::needs::MemberLimits>,
     },
     /// A member registers a need: it adds to the product's target.
     NeedRegistered {
@@ -408,6 +412,17 @@ pub enum Event {
         round: RoundId,
         /// The new phase.
         to: Phase,
+        /// Who did it.
+        by: MemberId,
+    },
+    /// A facilitator abandons a round that cannot go on (its plan cannot be computed, its
+    /// economy changed under it): the round is closed without a plan, with the reason on
+    /// record, and a new round may open. Nothing of the round is deleted.
+    RoundAbandoned {
+        /// The round.
+        round: RoundId,
+        /// Why, in the facilitator's words.
+        reason: String,
         /// Who did it.
         by: MemberId,
     },
@@ -493,6 +508,8 @@ pub enum EventKind {
     ProposalSubmitted,
     /// `phase_advanced`.
     PhaseAdvanced,
+    /// `round_abandoned`.
+    RoundAbandoned,
     /// `ballot_cast`.
     BallotCast,
     /// `delegation_granted`.
@@ -517,6 +534,7 @@ impl EventKind {
             EventKind::NeedRegistered => "need_registered",
             EventKind::ProposalSubmitted => "proposal_submitted",
             EventKind::PhaseAdvanced => "phase_advanced",
+            EventKind::RoundAbandoned => "round_abandoned",
             EventKind::BallotCast => "ballot_cast",
             EventKind::DelegationGranted => "delegation_granted",
             EventKind::DelegationRevoked => "delegation_revoked",
@@ -550,6 +568,7 @@ impl Event {
             Event::NeedRegistered { .. } => EventKind::NeedRegistered,
             Event::ProposalSubmitted { .. } => EventKind::ProposalSubmitted,
             Event::PhaseAdvanced { .. } => EventKind::PhaseAdvanced,
+            Event::RoundAbandoned { .. } => EventKind::RoundAbandoned,
             Event::BallotCast { .. } => EventKind::BallotCast,
             Event::DelegationGranted { .. } => EventKind::DelegationGranted,
             Event::DelegationRevoked { .. } => EventKind::DelegationRevoked,

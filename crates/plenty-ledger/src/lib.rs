@@ -20,6 +20,7 @@
 pub mod actions;
 pub mod chain;
 pub mod event;
+pub mod needs;
 pub mod planning;
 pub mod state;
 pub mod tally;
@@ -28,6 +29,7 @@ pub mod verify;
 pub use actions::BallotEffectInputs;
 pub use chain::{check_chain, Entry, GENESIS};
 pub use event::*;
+pub use needs::{count_needs, CappedNeed, CountedNeeds, MemberLimits};
 pub use planning::{
     compute_plan, compute_years_plan, CertificateMeasures, ImportedYears, LimitKind, PlanInputs,
     PlanOutcome, PlanStatus, RecordedLpSolver, WarmStartRef, YearsInputs, YearsOutcome, YearsPlan,

@@ -164,6 +164,11 @@ pub struct RoundState {
     pub tally: Option<std::sync::Arc<RoundTally>>,
     /// The weights recorded with the count.
     pub weights: BTreeMap<Pseudonym, TopicWeights>,
+    /// Each member's limits and the need cap (`None` in rounds opened before the rule).
+    pub limits: Option<crate::needs::MemberLimits>,
+    /// Why the round was abandoned, if it was (it is then in its follow-up phase, without a
+    /// plan).
+    pub abandoned: Option<String>,
     /// The plan's inputs and outcome, once computed.
     /// Shared, so that readers take it out of the state without copying it (a plan of a big
     /// economy is large, and the state is read under a lock).
@@ -320,6 +325,11 @@ pub struct Ledger {
 pub const MAX_QUANTITY: f64 = 1e12;
 /// Longest title.
 pub const MAX_TITLE: usize = 200;
+/// Longest reason for abandoning a round, in characters.
+pub const MAX_REASON: usize = 1000;
+/// The highest turnout a facilitator may require for a vote to count (issue #14: a quorum of
+/// 1 lets one abstention sink every vote).
+pub const MAX_MIN_TURNOUT: f64 = 2.0 / 3.0;
 
 fn positive(what: &str, x: f64) -> Result<(), Rejected> {
     if !(x.is_finite() && x > 0.0 && x <= MAX_QUANTITY) {
@@ -449,23 +459,27 @@ impl Ledger {
                 rule: _,
                 quorum,
                 default_split,
-            } => self.check_round_opened(round, title, by, quorum, default_split),
+                limits,
+            } => self.check_round_opened(round, title, by, quorum, default_split, limits.as_ref()),
             Event::NeedRegistered {
                 round,
-                by: _,
+                by,
                 product,
                 quantity,
                 year,
-            } => self.check_need_registered(round, product, *quantity, *year),
+            } => self.check_need_registered(round, by, product, *quantity, *year),
             Event::ProposalSubmitted {
                 round,
                 proposal,
-                by: _,
+                by,
                 title,
                 cost_hours,
                 resources,
-            } => self.check_proposal_submitted(round, proposal, title, *cost_hours, resources),
+            } => self.check_proposal_submitted(round, proposal, by, title, *cost_hours, resources),
             Event::PhaseAdvanced { round, to, by } => self.check_phase_advanced(round, to, by),
+            Event::RoundAbandoned { round, reason, by } => {
+                self.check_round_abandoned(round, reason, by)
+            }
             Event::BallotCast {
                 round,
                 voter,
@@ -559,6 +573,7 @@ impl Ledger {
                 rule,
                 quorum,
                 default_split,
+                limits,
                 ..
             } => {
                 self.rounds.insert(
@@ -576,6 +591,8 @@ impl Ledger {
                         ballots_cast: 0,
                         tally: None,
                         weights: BTreeMap::new(),
+                        abandoned: None,
+                        limits: *limits,
                         plan: None,
                     },
                 );
@@ -621,6 +638,12 @@ impl Ledger {
             Event::PhaseAdvanced { round, to, .. } => {
                 if let Some(r) = self.rounds.get_mut(round) {
                     r.phase = *to;
+                }
+            }
+            Event::RoundAbandoned { round, reason, .. } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.phase = Phase::FollowUp;
+                    r.abandoned = Some(reason.clone());
                 }
             }
             Event::BallotCast {
@@ -849,13 +872,12 @@ impl Ledger {
             .filter(|p| p.target > 0.0)
             .map(|p| (p.name.clone(), p.target))
             .collect();
-        // Needs for every year, and (in a multi-year round) those for the first year.
-        for n in r
-            .needs
-            .iter()
-            .filter(|n| n.year.is_none() || n.year == first_year)
-        {
-            *targets.entry(n.product.clone()).or_insert(0.0) += n.quantity;
+        // Needs for every year, and (in a multi-year round) those for the first year, as they
+        // count (capped per member in rounds with limits).
+        for ((product, year), q) in self.counted_needs(r)?.totals {
+            if year.is_none() || year == first_year {
+                *targets.entry(product).or_insert(0.0) += q;
+            }
         }
         let split = tally.split.shares;
         let labour_hours = e
@@ -898,6 +920,42 @@ impl Ledger {
             },
             lp_solver: Some(RecordedLpSolver::Auto),
         })
+    }
+
+    /// A round's needs as they count towards the targets ([`crate::needs`]): capped per
+    /// member at `F · max(baseline per member, median of the others)` in rounds with limits,
+    /// added up as registered in older ones. The baseline is the file's target (in a
+    /// multi-year round, the year's; for a need of every year, the first year's).
+    pub fn counted_needs(&self, r: &RoundState) -> Result<crate::needs::CountedNeeds, Rejected> {
+        let e = self
+            .economy
+            .as_ref()
+            .ok_or_else(|| reject(RejectCode::Conflict, "no economy imported yet"))?;
+        let baseline = |product: &str, year: Option<i64>| -> f64 {
+            match &e.years {
+                None => e
+                    .parsed
+                    .products()
+                    .iter()
+                    .find(|p| p.name == product)
+                    .map_or(0.0, |p| p.target),
+                Some(y) => {
+                    let m = &y.economy;
+                    let t = year.and_then(|year| y.index_of(year)).unwrap_or(0);
+                    m.goods
+                        .iter()
+                        .position(|g| g == product)
+                        .and_then(|k| m.targets.get(t).map(|d| d[k]))
+                        .unwrap_or(0.0)
+                }
+            }
+        };
+        Ok(crate::needs::count_needs(
+            &r.needs,
+            r.limits.as_ref(),
+            self.members.len() as u64,
+            baseline,
+        ))
     }
 
     /// The hours of the funded projects; takes the resources they use off `limits`.
@@ -950,8 +1008,8 @@ impl Ledger {
                     .collect()
             })
             .collect();
-        for n in &r.needs {
-            let years: Vec<usize> = match n.year {
+        for ((product, year), q) in self.counted_needs(r)?.totals {
+            let years: Vec<usize> = match year {
                 None => (0..y.count()).collect(),
                 Some(year) => vec![y.index_of(year).ok_or_else(|| {
                     reject(
@@ -964,7 +1022,7 @@ impl Ledger {
                 })?],
             };
             for t in years {
-                *targets[t].entry(n.product.clone()).or_insert(0.0) += n.quantity;
+                *targets[t].entry(product.clone()).or_insert(0.0) += q;
             }
         }
         let mut resource_limits: Vec<BTreeMap<String, f64>> = (0..y.count())

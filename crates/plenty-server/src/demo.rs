@@ -93,6 +93,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<bool> {
             min_ballots: 2,
         },
         default_split: HoursSplit::DEFAULT,
+        limits: Some(plenty_ledger::MemberLimits::default()),
     });
     let p = |m: u64| st.pseudonym(1, m);
     events.push(Event::ProposalSubmitted {

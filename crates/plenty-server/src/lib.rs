@@ -56,7 +56,7 @@ pub async fn state_with_store(
         c.ledger
             .rounds
             .values()
-            .filter(|r| r.tally.is_some() && r.plan.is_none())
+            .filter(|r| r.tally.is_some() && r.plan.is_none() && r.abandoned.is_none())
             .map(|r| r.id)
             .collect()
     });

@@ -203,6 +203,9 @@ fn round_body(l: &Ledger, r: &RoundState, who: &MaybeCaller) -> String {
         }
     }
     b.push_str("</table>");
+    if let Ok(counted) = l.counted_needs(r) {
+        b.push_str(&capped_needs_html(&counted.capped));
+    }
     // Proposals.
     b.push_str("<h2>Proposed common projects</h2><table id=proposals><tr><th>#</th><th>project</th><th>hours</th>");
     if let Some(t) = &r.tally {
@@ -427,6 +430,30 @@ pub fn bar_chart(id: &str, title: &str, rows: &[(String, Vec<f64>)], series: &[&
     }
     s.push_str("</svg></figure>");
     s
+}
+
+/// The needs that counted for less than was registered, and why (issue #14: the plan page
+/// says when a need was capped).
+fn capped_needs_html(capped: &[plenty_ledger::CappedNeed]) -> String {
+    if capped.is_empty() {
+        return String::new();
+    }
+    let mut b = String::from(
+        "<h2>Needs capped</h2><p class=muted>No member's need can dominate the plan: each member's need for a product counts up to ten times the larger of the baseline per member and the median of the other members' needs (the round's published rule).</p><table id=needs-capped><tr><th>product</th><th>year</th><th>one member registered</th><th>counted</th><th>why</th></tr>",
+    );
+    for c in capped {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
+            esc(&c.product),
+            c.year.map_or("every year".to_string(), |y| y.to_string()),
+            num(c.registered),
+            num(c.counted),
+            esc(&c.why)
+        );
+    }
+    b.push_str("</table>");
+    b
 }
 
 fn plan_body(
@@ -780,7 +807,10 @@ pub async fn plan(
                             .map(|m| m.councils.clone())
                             .unwrap_or_default();
                         recorded = Some((r.id, p.clone(), c.ledger.councils.clone(), mine));
-                        String::new()
+                        c.ledger
+                            .counted_needs(r)
+                            .map(|n| capped_needs_html(&n.capped))
+                            .unwrap_or_default()
                     }
                     _ if r.phase >= Phase::Plan => match job {
                         Some(crate::api::PlanJob::Failed { message }) => format!(
@@ -803,9 +833,9 @@ pub async fn plan(
         }
     });
     let body = match recorded {
-        Some((round, p, _, _)) if p.years.is_some() => years_body(round, &p),
+        Some((round, p, _, _)) if p.years.is_some() => years_body(round, &p) + &body,
         Some((round, p, councils, mine)) => {
-            plan_body(round, &p.inputs, &p.outcome, &councils, &mine)
+            plan_body(round, &p.inputs, &p.outcome, &councils, &mine) + &body
         }
         None => body,
     };

@@ -24,22 +24,22 @@ use std::time::{Duration, Instant};
 
 const MEMBERS: usize = 40;
 const THREADS: usize = 8;
-const PASSWORD: &str = "crash-test-password";
-const DEMO_PASSWORD: &str = "plenty-demo-password";
+pub(crate) const PASSWORD: &str = "crash-test-password";
+pub(crate) const DEMO_PASSWORD: &str = "plenty-demo-password";
 
 // ---------------------------------------------------------------- a tiny HTTP/1.1 client
 
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: String,
 }
 
 impl Reply {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -47,7 +47,7 @@ impl Reply {
     }
 }
 
-fn http(
+pub(crate) fn http(
     port: u16,
     method: &str,
     path: &str,
@@ -135,27 +135,27 @@ fn http(
     })
 }
 
-fn bearer(token: &str) -> String {
+pub(crate) fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
 // ---------------------------------------------------------------- the server process
 
-struct Server {
-    child: Child,
-    port: u16,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
 }
 
 impl Server {
     fn start(db: &Path, demo: bool) -> Server {
+        Server::start_with(db.to_str().unwrap(), demo, &[])
+    }
+
+    /// Starts `plenty serve` on a database (a path or URL) with extra environment variables.
+    pub(crate) fn start_with(db: &str, demo: bool, env: &[(&str, &str)]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_plenty"));
-        cmd.args([
-            "serve",
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ]);
+        cmd.args(["serve", "--db", db, "--listen", "127.0.0.1:0"]);
+        cmd.envs(env.iter().copied());
         if demo {
             cmd.arg("--demo");
         }
@@ -200,13 +200,21 @@ impl Server {
     }
 
     /// SIGKILL: no shutdown code runs.
-    fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         self.child.kill().expect("SIGKILL");
         self.child.wait().unwrap();
     }
 }
 
-fn temp_dir() -> PathBuf {
+impl Drop for Server {
+    /// A test that fails leaves no server behind (killing one already killed is harmless).
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn temp_dir() -> PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -217,7 +225,7 @@ fn temp_dir() -> PathBuf {
 }
 
 /// Signs in and returns an API token.
-fn token_for(port: u16, email: &str, password: &str) -> String {
+pub(crate) fn token_for(port: u16, email: &str, password: &str) -> String {
     let r = http(
         port,
         "POST",
@@ -267,7 +275,7 @@ fn sign_up(port: u16, k: usize) -> String {
 
 /// The `n`-th ballot a voter sends: distinct from its neighbours, with exactly representable
 /// shares (so the ballot read back compares equal, not just close).
-fn ballot(n: usize) -> Value {
+pub(crate) fn ballot(n: usize) -> Value {
     let a = 0.5 + (n % 64) as f64 / 1024.0;
     let approve: Vec<u64> = (1..=3u64).filter(|p| (n >> (p - 1)) & 1 == 1).collect();
     json!({

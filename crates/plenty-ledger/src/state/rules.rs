@@ -98,7 +98,8 @@ impl Ledger {
                 format!("the economy's recorded hash {sha256} is not its hash {actual}"),
             ));
         }
-        parse_economy(text).map_err(|e| reject(RejectCode::Invalid, e.to_string()))?;
+        let economy =
+            parse_economy(text).map_err(|e| reject(RejectCode::Invalid, e.to_string()))?;
         let years = parse_years(text).map_err(|e| reject(RejectCode::Invalid, e.to_string()))?;
         // The needs of the round still open must keep meaning what they meant: a need for a
         // year stays a need for one of the plan's years.
@@ -129,6 +130,38 @@ impl Ledger {
                 }
             }
         }
+        // The needs and proposals of the round still open must keep pointing at something
+        // (issue #14: a re-import that dropped a product left every later step refused).
+        if let Some(r) = self.current_round() {
+            if let Some(n) = r
+                .needs
+                .iter()
+                .find(|n| economy.product_index(&n.product).is_none())
+            {
+                return Err(reject(
+                    RejectCode::Conflict,
+                    format!(
+                        "round {} has needs for product {:?}, which this economy does not have; keep the product in the economy, or abandon the round first",
+                        r.id, n.product
+                    ),
+                ));
+            }
+            for p in r.proposals.values() {
+                if let Some(name) = p
+                    .resources
+                    .keys()
+                    .find(|name| economy.resource_index(name).is_none())
+                {
+                    return Err(reject(
+                        RejectCode::Conflict,
+                        format!(
+                            "proposal {} of round {} uses resource {name:?}, which this economy does not have; keep the resource in the economy, or abandon the round first",
+                            p.id, r.id
+                        ),
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -140,9 +173,13 @@ impl Ledger {
         by: &MemberId,
         quorum: &RoundQuorum,
         default_split: &HoursSplit,
+        limits: Option<&crate::needs::MemberLimits>,
     ) -> Result<(), Rejected> {
         self.require_facilitator(*by)?;
         self.economy()?;
+        if let Some(l) = limits {
+            l.check().map_err(|m| reject(RejectCode::Invalid, m))?;
+        }
         if let Some(r) = self.current_round() {
             return Err(reject(
                 RejectCode::Conflict,
@@ -161,10 +198,30 @@ impl Ledger {
                 "a round needs a title of 1 to 200 characters",
             ));
         }
-        if !(0.0..=1.0).contains(&quorum.min_turnout) {
+        // Rounds opened with limits (every round since issue #14) have a bounded quorum;
+        // older rounds keep the bounds they were opened under, so old logs verify.
+        let max_turnout = if limits.is_some() {
+            MAX_MIN_TURNOUT
+        } else {
+            1.0
+        };
+        if !(0.0..=max_turnout).contains(&quorum.min_turnout) {
             return Err(reject(
                 RejectCode::Invalid,
-                "quorum.min_turnout must be between 0 and 1",
+                format!(
+                    "quorum.min_turnout must be between 0 and {max_turnout}: a higher quorum lets a few abstentions sink the vote"
+                ),
+            ));
+        }
+        let members = self.members.len() as u64;
+        if limits.is_some() && quorum.min_ballots > members.max(1) {
+            return Err(reject(
+                RejectCode::Invalid,
+                format!(
+                    "quorum.min_ballots is {}, but the federation has {members} members: at most {}",
+                    quorum.min_ballots,
+                    members.max(1)
+                ),
             ));
         }
         check_split(default_split)?;
@@ -175,15 +232,27 @@ impl Ledger {
     pub(super) fn check_need_registered(
         &self,
         round: &RoundId,
+        by: &Pseudonym,
         product: &str,
         quantity: f64,
         year: Option<i64>,
     ) -> Result<(), Rejected> {
-        self.round_in(
+        let r = self.round_in(
             *round,
             RoundAction::RegisterNeed.phase(),
             RoundAction::RegisterNeed.doing(),
         )?;
+        if let Some(l) = &r.limits {
+            let mine = r.needs.iter().filter(|n| &n.by == by).count();
+            if mine >= l.needs_per_member as usize {
+                return Err(reject(
+                    RejectCode::Conflict,
+                    format!(
+                        "you have registered {mine} needs in round {round}, its limit per member; a need for more of a product can be registered as one larger need"
+                    ),
+                ));
+            }
+        }
         if self.economy()?.product_index(product).is_none() {
             return Err(reject(
                 RejectCode::Invalid,
@@ -219,15 +288,25 @@ impl Ledger {
         &self,
         round: &RoundId,
         proposal: &ProposalId,
+        by: &Pseudonym,
         title: &str,
         cost_hours: f64,
         resources: &BTreeMap<String, f64>,
     ) -> Result<(), Rejected> {
-        self.round_in(
+        let r = self.round_in(
             *round,
             RoundAction::Propose.phase(),
             RoundAction::Propose.doing(),
         )?;
+        if let Some(l) = &r.limits {
+            let mine = r.proposals.values().filter(|p| &p.by == by).count();
+            if mine >= l.proposals_per_member as usize {
+                return Err(reject(
+                    RejectCode::Conflict,
+                    format!("you have submitted {mine} proposals in round {round}, its limit per member"),
+                ));
+            }
+        }
         if *proposal <= self.last_proposal {
             return Err(reject(
                 RejectCode::Conflict,
@@ -255,6 +334,34 @@ impl Ledger {
                     format!("resource {name:?}: {q} is not a quantity"),
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// The rules of `RoundAbandoned`: a facilitator, a round not yet over, and a reason.
+    pub(super) fn check_round_abandoned(
+        &self,
+        round: &RoundId,
+        reason: &str,
+        by: &MemberId,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(*by)?;
+        let r = self
+            .rounds
+            .get(round)
+            .ok_or_else(|| reject(RejectCode::NotFound, format!("no round {round}")))?;
+        if r.phase == Phase::FollowUp {
+            return Err(reject(
+                RejectCode::WrongPhase,
+                format!("round {round} is over already; there is nothing to abandon"),
+            ));
+        }
+        let n = reason.trim().chars().count();
+        if n == 0 || n > MAX_REASON {
+            return Err(reject(
+                RejectCode::Invalid,
+                format!("give the reason for abandoning the round, in 1 to {MAX_REASON} characters: it is kept in the log for every member to read"),
+            ));
         }
         Ok(())
     }

@@ -81,6 +81,7 @@ fn a_round() -> Vec<Event> {
             rule: ProjectRule::EqualShares,
             quorum: RoundQuorum::default(),
             default_split: [0.8, 0.15, 0.05].into(),
+            limits: None,
         },
     );
     for (k, (t, h)) in [("clinic", 900.0), ("rail", 700.0), ("roofs", 400.0)]
@@ -432,6 +433,7 @@ fn a_second_round() -> (Ledger, Vec<Event>) {
             rule: ProjectRule::EqualShares,
             quorum: RoundQuorum::default(),
             default_split: [0.8, 0.15, 0.05].into(),
+            limits: None,
         },
     );
     push(

@@ -2,6 +2,7 @@
 //! and the log written by 0.1.0.
 
 mod close_round;
+mod issue_14;
 mod ledger;
 mod log_fixture;
 mod years;

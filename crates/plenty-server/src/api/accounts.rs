@@ -5,7 +5,6 @@ use super::{
     now_ms, ApiError, ApiJson, AppState, Caller, Created, Described, ErrorCode, SESSION_COOKIE,
 };
 use crate::auth;
-use crate::log::AppendError;
 use crate::store::{Account, Invitation, Session, StoreError};
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
@@ -161,11 +160,7 @@ pub async fn signup(
             Ok((vec![l.join(member, councils, role)?], ()))
         })
         .await
-        .map_err(|e| match e {
-            // The unique e-mail index refuses a duplicate sign-up racing this one.
-            AppendError::Storage => ApiError::internal("storage"),
-            other => other.into(),
-        })?;
+        .map_err(ApiError::from)?;
     Ok(Created(Joined { member }))
 }
 

@@ -22,7 +22,7 @@ pub mod federation;
 pub mod rounds;
 
 use crate::auth::{self, CsrfError};
-use crate::log::{AppendError, Log};
+use crate::log::{AppendError, Log, StorageFailure};
 use crate::store::StoreError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -202,6 +202,9 @@ pub enum ErrorCode {
     UnknownProject,
     /// A recorded result does not match its inputs.
     Mismatch,
+    /// The database could not save the request (unreachable, full, or refusing it); nothing
+    /// of it was saved, or it could not be confirmed. Try again later.
+    Unavailable,
     /// The service failed.
     Internal,
 }
@@ -286,6 +289,45 @@ impl ApiError {
         )
     }
 
+    /// A request the database did not save (see [`crate::log`]): 503 with `Retry-After`
+    /// when it could not be reached, 507 when it is full, 500 when it refused the rows.
+    pub(crate) fn storage(f: &StorageFailure) -> Self {
+        let (status, message) = match f {
+            StorageFailure::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database cannot be reached, so this request was not saved (or could not be \
+                 confirmed as saved); try again in a moment. A ballot sent again replaces the first"
+                    .to_string(),
+            ),
+            StorageFailure::Dropped(why) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "this request was not saved: a request before it failed to save, and without it this one is refused ({why}); send it again"
+                ),
+            ),
+            full if full.is_full() => (
+                StatusCode::INSUFFICIENT_STORAGE,
+                "the service's disk is full, so this request was not saved; tell the operator, \
+                 and try again once space is freed"
+                    .to_string(),
+            ),
+            StorageFailure::Refused(why) => {
+                tracing::error!(reason = %why, "the database refused a request's rows");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the database refused to save this request, so nothing of it was saved; \
+                     the operator's log has the reason"
+                        .to_string(),
+                )
+            }
+        };
+        let mut e = Self::new(status, ErrorCode::Unavailable, message);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            e.retry_after = Some(2);
+        }
+        e
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -308,7 +350,7 @@ impl From<AppendError> for ApiError {
     fn from(e: AppendError) -> Self {
         match e {
             AppendError::Rejected(r) => r.into(),
-            AppendError::Storage => ApiError::internal("storage"),
+            AppendError::Storage(f) => ApiError::storage(&f),
         }
     }
 }
@@ -318,6 +360,16 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, m),
             StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, m),
+            // The database cannot be reached (restarting, network): the client may try again.
+            StoreError::Database(e) if StorageFailure::is_unreachable(&e) => {
+                tracing::warn!(error = %e, "the database cannot be reached");
+                ApiError::storage(&StorageFailure::Unavailable)
+            }
+            StoreError::Database(sqlx::Error::Database(d))
+                if StorageFailure::Refused(d.message().to_string()).is_full() =>
+            {
+                ApiError::storage(&StorageFailure::Refused(d.message().to_string()))
+            }
             other => ApiError::internal(other),
         }
     }
@@ -418,8 +470,7 @@ async fn caller_of(parts: &Parts, st: &AppState) -> Result<Caller, ApiError> {
             .log
             .store
             .api_token(&auth::token_hash(t.trim()))
-            .await
-            .map_err(ApiError::internal)?
+            .await?
             .ok_or_else(|| ApiError::unauthorized("unknown API token"))?;
         let role = role_of(member).ok_or_else(|| ApiError::internal("token of no member"))?;
         return Ok(Caller {
@@ -438,8 +489,7 @@ async fn caller_of(parts: &Parts, st: &AppState) -> Result<Caller, ApiError> {
         .log
         .store
         .session(&hash)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .filter(|s| s.expires > now_ms())
         .ok_or_else(|| {
             ApiError::unauthorized(

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/rounds/{id}/proposals", post(submit_proposal))
         .route("/rounds/{id}/ballot", post(cast_ballot))
         .route("/rounds/{id}/advance", post(advance))
+        .route("/rounds/{id}/abandon", post(abandon))
         .route("/rounds/{id}/plan", get(plan))
         .route("/rounds/{id}/effect", get(my_effect))
         .route("/rounds/{id}/tally", get(tally))
@@ -45,6 +46,9 @@ pub struct NewRound {
     quorum: Option<RoundQuorum>,
     #[serde(default)]
     default_split: Option<HoursSplit>,
+    /// Each member's limits and the need cap (defaults: [`plenty_ledger::MemberLimits`]).
+    #[serde(default)]
+    limits: Option<plenty_ledger::MemberLimits>,
 }
 
 /// A round opened.
@@ -70,7 +74,14 @@ pub async fn open_round(
     let round = st
         .log
         .append_with(Vec::new(), |l| {
-            let (id, e) = l.open_round(c.member, &b.title, b.rule, b.quorum, b.default_split)?;
+            let (id, e) = l.open_round(
+                c.member,
+                &b.title,
+                b.rule,
+                b.quorum,
+                b.default_split,
+                b.limits,
+            )?;
             Ok((vec![e], id))
         })
         .await?;
@@ -170,8 +181,13 @@ pub struct RoundView {
     /// In a multi-year round, the plan's years (null in a single-year round): needs may name
     /// one of them, and ballots give a discount rate.
     pub years: Option<Vec<i64>>,
-    /// Needs per product (and, in a multi-year round, per year).
+    /// Needs per product (and, in a multi-year round, per year), as registered.
     pub needs: Vec<NeedView>,
+    /// Each member's limits and the need cap (null in rounds opened before them).
+    pub limits: Option<plenty_ledger::MemberLimits>,
+    /// The needs that count for less than was registered, with the cap and why (the members
+    /// are not named).
+    pub needs_capped: Vec<plenty_ledger::CappedNeed>,
     /// Proposals.
     pub proposals: Vec<ProposalView>,
     /// Ballots counted (the last of each voter).
@@ -216,6 +232,8 @@ impl Described for RoundView {
                 default_split: HoursSplit::DEFAULT,
                 years: None,
                 needs: vec![],
+                limits: Some(plenty_ledger::MemberLimits::default()),
+                needs_capped: vec![],
                 proposals: vec![],
                 ballots: 0,
                 ballots_cast: 0,
@@ -256,6 +274,14 @@ impl RoundView {
                     year: Some(2028),
                 },
             ],
+            limits: Some(plenty_ledger::MemberLimits::default()),
+            needs_capped: vec![plenty_ledger::CappedNeed {
+                product: "cloth".into(),
+                year: Some(2028),
+                registered: 40.0,
+                counted: 0.0,
+                why: "no other member registered this product and the economy has no baseline target for it: a need counts when the baseline or another member backs it".into(),
+            }],
             proposals: vec![ProposalView {
                 id: 1,
                 title: "A clinic in the valley".into(),
@@ -372,6 +398,8 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
                 year,
             })
             .collect(),
+        limits: r.limits,
+        needs_capped: l.counted_needs(r).map(|n| n.capped).unwrap_or_default(),
         proposals: r
             .proposals
             .values()
@@ -626,6 +654,37 @@ pub async fn advance(
     Ok(Json(PhaseChanged {
         round: id,
         phase: b.to,
+    }))
+}
+
+/// Abandon body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Abandon {
+    /// Why the round cannot go on; kept in the log for every member to read.
+    reason: String,
+}
+
+/// `POST /rounds/{id}/abandon` (facilitator): closes a round that cannot go on, without a
+/// plan, with its reason on record; a new round may then open (issue #14: a round whose plan
+/// could not be computed left every later step refused).
+pub async fn abandon(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<RoundId>,
+    ApiJson(b): ApiJson<Abandon>,
+) -> Result<Json<PhaseChanged>, ApiError> {
+    let reason = b.reason.trim().to_string();
+    st.log
+        .append(Event::RoundAbandoned {
+            round: id,
+            reason,
+            by: c.member,
+        })
+        .await?;
+    Ok(Json(PhaseChanged {
+        round: id,
+        phase: Phase::FollowUp,
     }))
 }
 

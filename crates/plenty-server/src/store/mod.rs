@@ -233,6 +233,10 @@ pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
 /// SQLite, one file, WAL.
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The one connection that writes: SQLite has one writer at a time, and a transaction
+    /// whose commit failed (a full disk) is rolled back when its connection is next used,
+    /// which with one write connection is the next write, not never.
+    writes: SqlitePool,
 }
 
 impl SqliteStore {
@@ -244,6 +248,8 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(std::time::Duration::from_secs(10));
+        let opts = sqlite_test_limits(opts);
+        let opts_for_writes = opts.clone();
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts)
@@ -254,7 +260,40 @@ impl SqliteStore {
                 ))
             })?;
         migrate::sqlite(&pool, migrate::SQLITE).await?;
-        Ok(SqliteStore { pool })
+        let writes = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts_for_writes)
+            .await?;
+        Ok(SqliteStore { pool, writes })
+    }
+}
+
+/// Fault injection for the disk-full test where no small filesystem can be mounted: with the
+/// `test-support` feature, `PLENTY_FAULT_SQLITE_MAX_PAGES=N` caps the database at N pages
+/// (SQLite's `max_page_count`), past which SQLite answers `SQLITE_FULL` exactly as on a full
+/// disk.
+#[cfg(feature = "test-support")]
+fn sqlite_test_limits(opts: SqliteConnectOptions) -> SqliteConnectOptions {
+    match std::env::var("PLENTY_FAULT_SQLITE_MAX_PAGES") {
+        Ok(n) => opts.pragma("max_page_count", n),
+        Err(_) => opts,
+    }
+}
+
+#[cfg(not(feature = "test-support"))]
+fn sqlite_test_limits(opts: SqliteConnectOptions) -> SqliteConnectOptions {
+    opts
+}
+
+impl SqliteStore {
+    fn write_pool(&self) -> &SqlitePool {
+        &self.writes
+    }
+}
+
+impl PgStore {
+    fn write_pool(&self) -> &PgPool {
+        &self.pool
     }
 }
 
@@ -268,6 +307,9 @@ impl PgStore {
     pub async fn open(url: &str) -> StoreResult<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(8)
+            // A write waits this long for a connection when the server is down, then fails
+            // with "not saved" instead of holding its request for the default 30 s.
+            .acquire_timeout(std::time::Duration::from_secs(5))
             .connect(url)
             .await
             .map_err(|e| {
@@ -284,14 +326,13 @@ impl PgStore {
 /// writes the trait once for both.
 macro_rules! store_impl {
     ($ty:ty, $name:expr, $p:expr, $db:ty) => {
-        #[async_trait]
-        impl Store for $ty {
-            fn backend(&self) -> &'static str {
-                $name
-            }
-
-            async fn append(&self, entries: &[Entry], accounts: &[Account]) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+        impl $ty {
+            /// The rows of one append, inside its transaction.
+            async fn insert(
+                tx: &mut sqlx::pool::PoolConnection<$db>,
+                entries: &[Entry],
+                accounts: &[Account],
+            ) -> StoreResult<()> {
                 for a in accounts {
                     sqlx::query($p(
                         "INSERT INTO accounts (member, email, password_hash, name) VALUES (?, ?, ?, ?)",
@@ -300,7 +341,7 @@ macro_rules! store_impl {
                     .bind(&a.email)
                     .bind(&a.password_hash)
                     .bind(&a.name)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 }
                 for e in entries {
@@ -314,11 +355,37 @@ macro_rules! store_impl {
                     .bind(&e.prev)
                     .bind(event)
                     .bind(&e.hash)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 }
-                tx.commit().await?;
                 Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl Store for $ty {
+            fn backend(&self) -> &'static str {
+                $name
+            }
+
+            async fn append(&self, entries: &[Entry], accounts: &[Account]) -> StoreResult<()> {
+                // The transaction is ours, not sqlx's: a COMMIT that fails (SQLite out of
+                // space) can leave the transaction open, and sqlx's would then take the next
+                // write for a nested one (a savepoint, "released" into a transaction that never
+                // commits: acknowledged, and lost). Here every failure ends in ROLLBACK, and a
+                // connection in doubt is closed rather than reused.
+                let mut conn = self.write_pool().acquire().await?;
+                sqlx::query("BEGIN").execute(&mut *conn).await?;
+                let written = async {
+                    Self::insert(&mut conn, entries, accounts).await?;
+                    sqlx::query("COMMIT").execute(&mut *conn).await?;
+                    Ok(())
+                }
+                .await;
+                if written.is_err() && sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                    conn.close_on_drop();
+                }
+                written
             }
 
             async fn log(&self) -> StoreResult<Vec<Entry>> {

@@ -1,0 +1,191 @@
+//! Issue 14, findings 7 and 9: a federation that cannot get stuck, and a member who cannot
+//! sink the plan. Each attack of the security review, replayed on the ledger's rules.
+
+use super::ledger::{pseudonym, seal};
+use plenty_ledger::*;
+
+const VALLEY: &str = include_str!("../../../../examples/plans/valley.toml");
+
+fn import(text: &str) -> Event {
+    Event::EconomyImported {
+        by: 1,
+        text: text.into(),
+        sha256: chain::sha256_hex(text.as_bytes()),
+    }
+}
+
+/// A federation of four (member 1 facilitates) with the valley economy and round 1 open, the
+/// way the service opens rounds now (with limits).
+fn federation() -> (Ledger, Vec<Event>) {
+    let mut l = Ledger::default();
+    let mut events = vec![
+        Event::FederationFounded {
+            name: "test".into(),
+            weeks_per_period: 52.0,
+        },
+        Event::CouncilFounded {
+            council: 1,
+            name: "mill".into(),
+            kind: CouncilKind::Workplace,
+            processes: vec!["mill".into()],
+        },
+    ];
+    for m in 1..=4 {
+        events.push(Event::MemberJoined {
+            member: m,
+            councils: vec![1],
+            role: if m == 1 {
+                Role::Facilitator
+            } else {
+                Role::Member
+            },
+        });
+    }
+    events.push(import(VALLEY));
+    for e in &events {
+        l.apply(e).unwrap_or_else(|r| panic!("{e:?}: {r}"));
+    }
+    let (_, open) = l.open_round(1, "r", None, None, None, None).unwrap();
+    l.apply(&open).unwrap();
+    events.push(open);
+    (l, events)
+}
+
+fn need(by: MemberId, product: &str, quantity: f64) -> Event {
+    Event::NeedRegistered {
+        round: 1,
+        by: pseudonym(by),
+        product: product.into(),
+        quantity,
+        year: None,
+    }
+}
+
+/// Finding 9: a re-import during the needs phase that drops a product members need is
+/// refused (it used to be accepted, and the plan then failed on an unknown product, with every
+/// later step refused).
+#[test]
+fn issue_14_an_import_that_orphans_needs_is_refused() {
+    let (mut l, _) = federation();
+    l.apply(&need(2, "bread", 1.0)).unwrap();
+    let renamed = VALLEY.replace("\"bread\"", "\"loaf\"");
+    let r = l.apply(&import(&renamed)).unwrap_err();
+    assert_eq!(r.code, RejectCode::Conflict);
+    assert!(r.message.contains("\"bread\""), "{}", r.message);
+    // An import that keeps every product needed is fine.
+    let same_products = VALLEY.replace("target = 3", "target = 4");
+    l.apply(&import(&same_products)).unwrap();
+}
+
+/// Finding 9: a round that cannot go on is abandoned by an auditable event; a new round may
+/// open after it, and `verify` accepts the log.
+#[test]
+fn issue_14_a_stuck_round_can_be_abandoned_on_the_record() {
+    let (mut l, mut events) = federation();
+    let abandon = |by, reason: &str| Event::RoundAbandoned {
+        round: 1,
+        reason: reason.into(),
+        by,
+    };
+    assert_eq!(
+        l.apply(&abandon(2, "I want out")).unwrap_err().code,
+        RejectCode::Forbidden
+    );
+    assert_eq!(
+        l.apply(&abandon(1, "  ")).unwrap_err().code,
+        RejectCode::Invalid
+    );
+    let e = abandon(1, "the economy changed under the round");
+    l.apply(&e).unwrap();
+    events.push(e);
+    let r = &l.rounds[&1];
+    assert_eq!(r.phase, Phase::FollowUp);
+    assert_eq!(
+        r.abandoned.as_deref(),
+        Some("the economy changed under the round")
+    );
+    assert_eq!(
+        l.apply(&abandon(1, "again")).unwrap_err().code,
+        RejectCode::WrongPhase
+    );
+    let (id, open) = l.open_round(1, "r2", None, None, None, None).unwrap();
+    assert_eq!(id, 2);
+    l.apply(&open).unwrap();
+    events.push(open);
+    let report = verify(&seal(&events), true);
+    assert!(report.ok(), "{:?}", report.first_bad);
+}
+
+/// Finding 9: the quorum a facilitator may set is bounded.
+#[test]
+fn issue_14_the_quorum_is_bounded() {
+    let (mut l, _) = federation();
+    l.apply(&Event::RoundAbandoned {
+        round: 1,
+        reason: "make room".into(),
+        by: 1,
+    })
+    .unwrap();
+    let open = |q: RoundQuorum| l.open_round(1, "r", None, Some(q), None, None).unwrap().1;
+    let too_high = open(RoundQuorum {
+        min_turnout: 0.9,
+        min_ballots: 1,
+    });
+    let too_many = open(RoundQuorum {
+        min_turnout: 0.25,
+        min_ballots: 5,
+    });
+    let fine = open(RoundQuorum {
+        min_turnout: 2.0 / 3.0,
+        min_ballots: 4,
+    });
+    for e in [too_high, too_many] {
+        assert_eq!(l.apply(&e).unwrap_err().code, RejectCode::Invalid, "{e:?}");
+    }
+    l.apply(&fine).unwrap();
+}
+
+/// Finding 7: one member registers 10¹² bread three times. The need counts up to its cap, the
+/// target stays near what the others asked for, and the plan keeps a real λ.
+#[test]
+fn issue_14_one_member_cannot_sink_the_plan() {
+    let (mut l, _) = federation();
+    for (m, q) in [(2, 0.2), (3, 0.4)] {
+        l.apply(&need(m, "bread", q)).unwrap();
+    }
+    for _ in 0..3 {
+        l.apply(&need(4, "bread", 1e12)).unwrap();
+    }
+    let counted = l.counted_needs(&l.rounds[&1]).unwrap();
+    // Bread's baseline is 3 for four members: 0.75 each; the others' median for member 4 is
+    // 0.2 (lower median of 0.2 and 0.4). Member 4 counts for 10 · 0.75 = 7.5.
+    assert_eq!(counted.capped.len(), 1);
+    assert_eq!(counted.capped[0].registered, 3e12);
+    assert_eq!(counted.capped[0].counted, 7.5);
+    let total = counted.totals[&("bread".to_string(), None)];
+    assert!((total - (0.2 + 0.4 + 7.5)).abs() < 1e-12, "{total}");
+}
+
+/// Finding 7: each member's number of needs and proposals in a round is limited.
+#[test]
+fn issue_14_needs_and_proposals_per_member_are_limited() {
+    let (mut l, _) = federation();
+    let limits = MemberLimits::default();
+    for _ in 0..limits.needs_per_member {
+        l.apply(&need(2, "bread", 0.01)).unwrap();
+    }
+    let r = l.apply(&need(2, "bread", 0.01)).unwrap_err();
+    assert_eq!(r.code, RejectCode::Conflict);
+    assert!(r.message.contains("limit per member"), "{}", r.message);
+    // Another member is not affected.
+    l.apply(&need(3, "bread", 0.01)).unwrap();
+    for k in 0..=limits.proposals_per_member {
+        let (_, e) = l.submit_proposal(1, pseudonym(2), &format!("p{k}"), 10.0, Default::default());
+        let done = l.apply(&e);
+        if k < limits.proposals_per_member {
+            done.unwrap();
+        } else {
+            assert_eq!(done.unwrap_err().code, RejectCode::Conflict);
+        }
+    }
+}
