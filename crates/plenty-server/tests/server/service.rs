@@ -850,6 +850,19 @@ async fn issue_11_answers_have_the_described_fields() {
         )
         .await;
     check("post", "/api/v1/economy", "/economy", st, &j);
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/2/abandon",
+            json!({"reason": "opened to test the description"}),
+        )
+        .await;
+    check(
+        "post",
+        "/api/v1/rounds/2/abandon",
+        "/rounds/{id}/abandon",
+        st,
+        &j,
+    );
     let (st, j) = ada.post("/api/v1/logout", json!({})).await;
     check("post", "/api/v1/logout", "/logout", st, &j);
     let anon = Client::anonymous(&s.base);
