@@ -29,6 +29,25 @@ pub struct ServeArgs {
     /// accept `Secure` cookies on localhost).
     #[arg(long)]
     pub insecure_cookies: bool,
+    /// The file of the secret keys that make ballot pseudonyms and CSRF tokens, kept out of
+    /// the database (created readable by its owner only). Default: beside a SQLite database,
+    /// `DB.secret`; for PostgreSQL, `plenty-secret.key` in the working directory.
+    #[arg(long, env = "PLENTY_SECRET_FILE")]
+    pub secret_file: Option<PathBuf>,
+    /// Add a new secret key for the rounds after the latest one, then serve (the rounds before
+    /// keep theirs; see docs/service.md, "Ballot secrecy").
+    #[arg(long)]
+    pub rotate_secret: bool,
+}
+
+/// Where the secret keys live when `--secret-file` is not given.
+fn default_secret_file(db: &str) -> PathBuf {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        PathBuf::from("plenty-secret.key")
+    } else {
+        let path = db.strip_prefix("sqlite://").unwrap_or(db);
+        PathBuf::from(format!("{path}.secret"))
+    }
 }
 
 /// `plenty audit`.
@@ -78,6 +97,11 @@ pub fn serve(a: &ServeArgs) -> Result<()> {
         open_signup: !a.invitation_only,
         csrf_ttl_ms: (a.csrf_minutes * 60_000.0) as i64,
         secure_cookies: !a.insecure_cookies,
+        secret_file: Some(
+            a.secret_file
+                .clone()
+                .unwrap_or_else(|| default_secret_file(&a.db)),
+        ),
         ..Default::default()
     };
     // The service logs with `tracing`; its lines go to standard error. Standard output keeps
@@ -89,7 +113,20 @@ pub fn serve(a: &ServeArgs) -> Result<()> {
         .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
         .try_init();
     runtime()?.block_on(async {
-        let st = plenty_server::state(&a.db, settings).await?;
+        let path = settings.secret_file.clone();
+        let mut st = plenty_server::state(&a.db, settings).await?;
+        if a.rotate_secret {
+            let next = st.log.read(|c| c.ledger.next_round());
+            let mut secrets = (*st.secrets).clone();
+            if let Some(path) = &path {
+                secrets.rotate(path, next)?;
+                println!(
+                    "plenty serve: a new secret key serves round {next} and the rounds after it"
+                );
+            }
+            st.secret = std::sync::Arc::new(secrets.newest().to_vec());
+            st.secrets = std::sync::Arc::new(secrets);
+        }
         if a.demo {
             if plenty_server::demo::load(&st).await? {
                 println!("plenty serve: demo federation loaded. Sign in as one of:");

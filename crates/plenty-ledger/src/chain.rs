@@ -16,6 +16,23 @@ use serde::{Deserialize, Serialize};
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// The resolution of the time recorded with an entry a member signs by pseudonym (a ballot, a
+/// need, a proposal), milliseconds: a minute. A millisecond time next to named entries (a
+/// sign-up, a delegation) would let a reader of the log link a pseudonym to a member who was
+/// active at that moment (issue #14).
+pub const PSEUDONYMOUS_TIME_RESOLUTION_MS: u64 = 60_000;
+
+/// The time recorded with `event` written at `now_ms`: to the minute (rounded down) for the
+/// entries members sign by pseudonym, to the millisecond for the others.
+pub fn recorded_time(event: &Event, now_ms: u64) -> u64 {
+    match event {
+        Event::BallotCast { .. }
+        | Event::NeedRegistered { .. }
+        | Event::ProposalSubmitted { .. } => now_ms - now_ms % PSEUDONYMOUS_TIME_RESOLUTION_MS,
+        _ => now_ms,
+    }
+}
+
 /// One entry of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {

@@ -67,12 +67,37 @@ fn mac(secret: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     m.finalize().into_bytes().to_vec()
 }
 
-/// A member's pseudonym in a round.
-pub fn pseudonym(secret: &[u8], round: u64, member: u64) -> String {
+/// What a pseudonym signs. Each kind has its own pseudonym, so that a member's needs,
+/// proposals and ballot in a round cannot be linked to one another (issue #14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signing {
+    /// Ballots (the pseudonym a member keeps as their receipt).
+    Ballot,
+    /// Needs.
+    Need,
+    /// Proposals.
+    Proposal,
+}
+
+impl Signing {
+    /// The HMAC's domain. Ballots keep the domain of plenty 0.1 (`round`), so that a round
+    /// under way when the service is upgraded keeps its voters' pseudonyms (a second ballot
+    /// must still replace the first).
+    fn domain(self) -> &'static [u8] {
+        match self {
+            Signing::Ballot => b"round",
+            Signing::Need => b"need",
+            Signing::Proposal => b"proposal",
+        }
+    }
+}
+
+/// A member's pseudonym of one kind in a round: `HMAC(key, kind ‖ round ‖ member)`, 128 bits.
+pub fn pseudonym(secret: &[u8], kind: Signing, round: u64, member: u64) -> String {
     let m = mac(
         secret,
         &[
-            b"round",
+            kind.domain(),
             round.to_string().as_bytes(),
             member.to_string().as_bytes(),
         ],
@@ -217,10 +242,21 @@ mod tests {
     #[test]
     fn pseudonyms_differ_by_round_and_member() {
         let s = b"k";
-        assert_eq!(pseudonym(s, 1, 2), pseudonym(s, 1, 2));
-        assert_ne!(pseudonym(s, 1, 2), pseudonym(s, 2, 2));
-        assert_ne!(pseudonym(s, 1, 2), pseudonym(s, 1, 3));
-        assert_eq!(pseudonym(s, 1, 2).len(), 32);
+        let b = Signing::Ballot;
+        assert_eq!(pseudonym(s, b, 1, 2), pseudonym(s, b, 1, 2));
+        assert_ne!(pseudonym(s, b, 1, 2), pseudonym(s, b, 2, 2));
+        assert_ne!(pseudonym(s, b, 1, 2), pseudonym(s, b, 1, 3));
+        assert_eq!(pseudonym(s, b, 1, 2).len(), 32);
+    }
+
+    /// Issue 14: one pseudonym per round signed a member's needs, proposals and ballot, so
+    /// they could be linked. Each kind now has its own.
+    #[test]
+    fn issue_14_needs_proposals_and_ballots_have_separate_pseudonyms() {
+        let s = b"k";
+        let [b, n, p] =
+            [Signing::Ballot, Signing::Need, Signing::Proposal].map(|k| pseudonym(s, k, 1, 2));
+        assert!(b != n && n != p && b != p);
     }
 
     #[test]

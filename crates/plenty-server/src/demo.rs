@@ -6,6 +6,7 @@
 
 use crate::api::AppState;
 use crate::auth;
+use crate::auth::Signing;
 use crate::store::Account;
 use plenty_ledger::*;
 
@@ -95,11 +96,12 @@ pub async fn load(st: &AppState) -> anyhow::Result<bool> {
         default_split: HoursSplit::DEFAULT,
         limits: Some(plenty_ledger::MemberLimits::default()),
     });
-    let p = |m: u64| st.pseudonym(1, m);
+    let need = |m: u64| st.pseudonym(Signing::Need, 1, m);
+    let proposal = |m: u64| st.pseudonym(Signing::Proposal, 1, m);
     events.push(Event::ProposalSubmitted {
         round: 1,
         proposal: 1,
-        by: p(2),
+        by: proposal(2),
         title: "A clinic in the valley".into(),
         cost_hours: 900.0,
         resources: [("land".to_string(), 2.0)].into_iter().collect(),
@@ -107,7 +109,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<bool> {
     events.push(Event::ProposalSubmitted {
         round: 1,
         proposal: 2,
-        by: p(3),
+        by: proposal(3),
         title: "A rail halt at the mill".into(),
         cost_hours: 700.0,
         resources: Default::default(),
@@ -115,14 +117,14 @@ pub async fn load(st: &AppState) -> anyhow::Result<bool> {
     events.push(Event::ProposalSubmitted {
         round: 1,
         proposal: 3,
-        by: p(4),
+        by: proposal(4),
         title: "Solar roofs for the workshops".into(),
         cost_hours: 400.0,
         resources: Default::default(),
     });
     events.push(Event::NeedRegistered {
         round: 1,
-        by: p(2),
+        by: need(2),
         product: "bread".into(),
         quantity: 0.5,
         year: None,

@@ -14,6 +14,7 @@
 pub mod api;
 pub mod auth;
 pub mod demo;
+pub mod keys;
 pub mod log;
 pub mod openapi;
 pub mod pages;
@@ -40,11 +41,29 @@ pub async fn state_with_store(
     store: Arc<dyn store::Store>,
     settings: api::Settings,
 ) -> anyhow::Result<api::AppState> {
-    let secret = store.secret().await?;
+    let secrets = match &settings.secret_file {
+        None => keys::Secrets::single(store.secret().await?),
+        Some(path) => {
+            // The key plenty 0.1 kept in the database moves into the file, once.
+            let legacy = if path.exists() {
+                None
+            } else {
+                store.legacy_secret().await?
+            };
+            let moved = legacy.is_some();
+            let (secrets, made) = keys::Secrets::open_or_create(path, legacy)?;
+            if made && moved {
+                store.forget_secret().await?;
+                tracing::info!(file = %path.display(), "the secret key moved from the database into its file");
+            }
+            secrets
+        }
+    };
     let log = log::Log::open(store).await?;
     let st = api::AppState {
         log,
-        secret: Arc::new(secret),
+        secret: Arc::new(secrets.newest().to_vec()),
+        secrets: Arc::new(secrets),
         settings: Arc::new(settings),
         limiter: Arc::new(auth::RateLimiter::new(5, 60_000)),
         plans: Arc::new(Mutex::new(HashMap::new())),

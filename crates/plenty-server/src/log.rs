@@ -103,6 +103,7 @@ impl Chain {
         let mut sealed = Vec::with_capacity(events.len());
         for e in events {
             self.seq += 1;
+            let at = plenty_ledger::chain::recorded_time(&e, at);
             let entry = Entry::seal(self.seq, at, &self.head, e);
             self.head = entry.hash.clone();
             sealed.push(entry);

@@ -389,7 +389,7 @@ pub async fn me(State(st): State<AppState>, c: Caller) -> Result<Json<Me>, ApiEr
         csrf_token,
         receipt: round.map(|round| Receipt {
             round,
-            pseudonym: st.pseudonym(round, c.member),
+            pseudonym: st.ballot_pseudonym(round, c.member),
         }),
     }))
 }

@@ -81,6 +81,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Relative accuracy of plans.
     pub plan_tolerance: f64,
+    /// The file of the secret keys ([`crate::keys`]); `None` keeps the key in the database
+    /// (tests, and plenty 0.1's way). `plenty serve` always gives one.
+    pub secret_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -91,6 +94,7 @@ impl Default for Settings {
             session_ttl_ms: 7 * 24 * 3600 * 1000,
             secure_cookies: true,
             plan_tolerance: 1e-7,
+            secret_file: None,
         }
     }
 }
@@ -141,8 +145,10 @@ impl PlanJob {
 pub struct AppState {
     /// The log.
     pub log: Arc<Log>,
-    /// The secret key.
+    /// The newest secret key (CSRF tokens).
     pub secret: Arc<Vec<u8>>,
+    /// Every secret key, by the rounds it serves (pseudonyms).
+    pub secrets: Arc<crate::keys::Secrets>,
     /// Settings.
     pub settings: Arc<Settings>,
     /// Sign-in failures.
@@ -155,9 +161,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// A member's pseudonym in a round.
-    pub fn pseudonym(&self, round: RoundId, member: MemberId) -> String {
-        auth::pseudonym(&self.secret, round, member)
+    /// A member's pseudonym of one kind in a round.
+    pub fn pseudonym(&self, kind: auth::Signing, round: RoundId, member: MemberId) -> String {
+        auth::pseudonym(self.secrets.for_round(round), kind, round, member)
+    }
+
+    /// A member's ballot pseudonym in a round (their receipt).
+    pub fn ballot_pseudonym(&self, round: RoundId, member: MemberId) -> String {
+        self.pseudonym(auth::Signing::Ballot, round, member)
     }
 
     /// The plan job of a round, if one ran since the service started.

@@ -4,6 +4,7 @@
 use super::{
     now_ms, ApiError, ApiJson, AppState, Caller, Created, Described, MaybeCaller, PlanJob,
 };
+use crate::auth::Signing;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -376,7 +377,8 @@ fn example_count(multi_year: bool) -> RoundTally {
 }
 
 fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) -> RoundView {
-    let my = me.map(|c| st.pseudonym(r.id, c.member));
+    let my = me.map(|c| st.ballot_pseudonym(r.id, c.member));
+    let my_proposals = me.map(|c| st.pseudonym(Signing::Proposal, r.id, c.member));
     let (plan_job, durable) = PlanJob::reported(st.plan_job(r.id).as_ref(), r.plan.is_some());
     RoundView {
         id: r.id,
@@ -408,7 +410,7 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
                 title: p.title.clone(),
                 cost_hours: p.cost_hours,
                 resources: p.resources.clone(),
-                mine: my.as_ref() == Some(&p.by),
+                mine: my_proposals.as_ref() == Some(&p.by),
             })
             .collect(),
         ballots: r.ballots.len(),
@@ -511,7 +513,7 @@ pub async fn register_need(
     st.log
         .append(Event::NeedRegistered {
             round: id,
-            by: st.pseudonym(id, c.member),
+            by: st.pseudonym(Signing::Need, id, c.member),
             product: b.product,
             quantity: b.quantity,
             year: b.year,
@@ -551,7 +553,7 @@ pub async fn submit_proposal(
     Path(id): Path<RoundId>,
     ApiJson(b): ApiJson<NewProposal>,
 ) -> Result<Created<ProposalCreated>, ApiError> {
-    let by = st.pseudonym(id, c.member);
+    let by = st.pseudonym(Signing::Proposal, id, c.member);
     let proposal = st
         .log
         .append_with(Vec::new(), |l| {
@@ -588,7 +590,7 @@ pub async fn cast_ballot(
     Path(id): Path<RoundId>,
     ApiJson(b): ApiJson<RoundBallot>,
 ) -> Result<Json<BallotReceipt>, ApiError> {
-    let voter = st.pseudonym(id, c.member);
+    let voter = st.ballot_pseudonym(id, c.member);
     let v = voter.clone();
     let replaces = st
         .log
@@ -639,12 +641,11 @@ pub async fn advance(
     Path(id): Path<RoundId>,
     ApiJson(b): ApiJson<Advance>,
 ) -> Result<Json<PhaseChanged>, ApiError> {
-    let secret = st.secret.clone();
+    let pseudonyms = st.clone();
     st.log
         .append_with(Vec::new(), move |l| {
-            let events = l.advance_round(id, b.to, c.member, |m| {
-                crate::auth::pseudonym(&secret, id, m)
-            })?;
+            let events =
+                l.advance_round(id, b.to, c.member, |m| pseudonyms.ballot_pseudonym(id, m))?;
             Ok((events, ()))
         })
         .await?;
@@ -994,7 +995,7 @@ pub async fn my_effect(
     c: Caller,
     Path(id): Path<RoundId>,
 ) -> Result<Json<BallotEffect>, ApiError> {
-    let me = st.pseudonym(id, c.member);
+    let me = st.ballot_pseudonym(id, c.member);
     // Under the lock only gather; the recount (the Method of Equal Shares over every ballot)
     // runs after, off the async runtime.
     let gathered = st.log.read(|ch| ch.ledger.ballot_effect_inputs(id, &me))?;

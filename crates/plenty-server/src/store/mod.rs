@@ -135,8 +135,12 @@ pub trait Store: Send + Sync {
     async fn append(&self, entries: &[Entry], accounts: &[Account]) -> StoreResult<()>;
     /// The whole log, in order.
     async fn log(&self) -> StoreResult<Vec<Entry>>;
-    /// The service's secret key, created on first use.
+    /// The service's secret key, created on first use (a service without a key file).
     async fn secret(&self) -> StoreResult<Vec<u8>>;
+    /// The secret key kept in the database, if there is one (without creating it).
+    async fn legacy_secret(&self) -> StoreResult<Option<Vec<u8>>>;
+    /// Deletes the secret key from the database, once it lives in its file.
+    async fn forget_secret(&self) -> StoreResult<()>;
     /// An account by e-mail.
     async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>>;
     /// An account by member.
@@ -419,6 +423,25 @@ macro_rules! store_impl {
                     .await?;
                 let v: String = row.try_get("value")?;
                 hex::decode(v).map_err(|_| StoreError::Corrupt("the stored secret is not hex".into()))
+            }
+
+            async fn legacy_secret(&self) -> StoreResult<Option<Vec<u8>>> {
+                let row = sqlx::query("SELECT value FROM settings WHERE key = 'secret'")
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|r| {
+                    let v: String = r.try_get("value")?;
+                    hex::decode(v)
+                        .map_err(|_| StoreError::Corrupt("the stored secret is not hex".into()))
+                })
+                .transpose()
+            }
+
+            async fn forget_secret(&self) -> StoreResult<()> {
+                sqlx::query("DELETE FROM settings WHERE key = 'secret'")
+                    .execute(self.write_pool())
+                    .await?;
+                Ok(())
             }
 
             async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>> {

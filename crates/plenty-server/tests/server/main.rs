@@ -4,6 +4,7 @@
 
 mod migrations;
 mod pabutools_service;
+mod secrecy;
 mod service;
 mod store_conformance;
 mod store_errors;

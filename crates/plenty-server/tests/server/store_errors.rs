@@ -29,6 +29,12 @@ impl Store for Faulty {
     async fn secret(&self) -> StoreResult<Vec<u8>> {
         self.0.secret().await
     }
+    async fn legacy_secret(&self) -> StoreResult<Option<Vec<u8>>> {
+        self.0.legacy_secret().await
+    }
+    async fn forget_secret(&self) -> StoreResult<()> {
+        self.0.forget_secret().await
+    }
     async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>> {
         self.0.account_by_email(email).await
     }
