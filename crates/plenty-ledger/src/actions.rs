@@ -8,7 +8,7 @@
 use crate::event::*;
 use crate::planning::{digest, PlanInputs, PlanOutcome, YearsPlan};
 use crate::state::{Ledger, RejectCode, Rejected, RoundState};
-use crate::tally::{compute_tally, RoundTally, TallyInput};
+use crate::tally::{compute_tally_once, RoundTally, TallyInput};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -203,8 +203,21 @@ impl Ledger {
         Ok(vec![Event::PhaseAdvanced { round, to, by }])
     }
 
+    /// What closing a round's vote would count now ([`Ledger::close_round`]'s input): for a
+    /// service that counts outside its lock, then closes and finds the count remembered
+    /// ([`compute_tally_once`]) unless a ballot came in meanwhile.
+    pub fn closing_count_input(
+        &self,
+        round: RoundId,
+        pseudonym: impl Fn(MemberId) -> Pseudonym,
+    ) -> Result<TallyInput, Rejected> {
+        let r = self.round(round)?;
+        let weights = self.weights(round, pseudonym);
+        self.tally_input(r, self.members.len() as u64, &weights)
+    }
+
     /// The events that close a round's vote: the move to the plan phase, and the count of its
-    /// ballots ([`compute_tally`]) with the weight each ballot carries on each topic (its
+    /// ballots ([`compute_tally_once`]) with the weight each ballot carries on each topic (its
     /// voter and the members whose delegation chain ends at them, [`Ledger::weights`]). Every
     /// member of the federation is eligible. `pseudonym` gives a member's round pseudonym.
     ///
@@ -228,7 +241,7 @@ impl Ledger {
         }
         let weights = self.weights(round, pseudonym);
         let eligible = self.members.len() as u64;
-        let tally = compute_tally(&self.tally_input(r, eligible, &weights)?);
+        let tally = compute_tally_once(&self.tally_input(r, eligible, &weights)?);
         Ok(vec![
             Event::PhaseAdvanced {
                 round,

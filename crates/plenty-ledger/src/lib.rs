@@ -39,5 +39,8 @@ pub use state::{
     ImportedEconomy, Ledger, NeedTotal, PlanWork, RecordedPlan, RejectCode, Rejected, ReplayMode,
     RoundAction, RoundElection,
 };
-pub use tally::{compute_tally, discount_rate, Approvals, DiscountResult, RateBallot, RoundTally};
+pub use tally::{
+    compute_tally, compute_tally_once, discount_rate, Approvals, DiscountResult, RateBallot,
+    RoundTally,
+};
 pub use verify::{parse_export, verify, verify_and_replay, BadEntry, VerifyReport};

@@ -9,7 +9,7 @@ use crate::planning::{
     PlanInputError, PlanInputs, PlanOutcome, RecordedLpSolver, WarmStartRef, YearsInputs,
     YearsPlan, MAX_DISCOUNT_RATE,
 };
-use crate::tally::{compute_tally, RoundTally, TallyInput};
+use crate::tally::{RoundTally, TallyInput};
 use plenty_core::plan::PlanningEconomy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -110,7 +110,7 @@ pub struct CouncilState {
 }
 
 /// A proposal for a common project.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Proposal {
     /// Its number.
     pub id: ProposalId,

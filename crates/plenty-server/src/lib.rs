@@ -68,6 +68,10 @@ pub async fn state_with_store(
         limiter: Arc::new(auth::RateLimiter::new(5, 60_000)),
         plans: Arc::new(Mutex::new(HashMap::new())),
         signups: Arc::new(Mutex::new(Default::default())),
+        heavy: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+        )),
+        verified: Arc::new(tokio::sync::Mutex::new(None)),
     };
     // A round that was counted but whose plan was not recorded (the service stopped while it
     // computed) gets its plan now.

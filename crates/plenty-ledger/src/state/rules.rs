@@ -542,7 +542,7 @@ impl Ledger {
                 ));
             }
         }
-        let recomputed = compute_tally(&self.tally_input(r, eligible, weights)?);
+        let recomputed = crate::tally::compute_tally_once(&self.tally_input(r, eligible, weights)?);
         if &recomputed != tally {
             return Err(reject(
                 RejectCode::Mismatch,

@@ -31,7 +31,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
-use plenty_ledger::{MemberId, RejectCode, Rejected, Role, RoundId};
+use plenty_ledger::{MemberId, RejectCode, Rejected, Role, RoundId, VerifyReport};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -140,6 +140,9 @@ impl PlanJob {
     }
 }
 
+/// The last verification of the log and the head it verified.
+pub type LastVerdict = Option<(String, Arc<VerifyReport>)>;
+
 /// Shared state of the handlers.
 #[derive(Clone)]
 pub struct AppState {
@@ -155,6 +158,13 @@ pub struct AppState {
     pub limiter: Arc<auth::RateLimiter>,
     /// Plan computations.
     pub plans: Arc<Mutex<HashMap<RoundId, PlanJob>>>,
+    /// The work a request may start that costs a count or a whole-log verification
+    /// (`/rounds/{id}/effect`, `/audit/verify`): at most this many at once; more are told to
+    /// come back (429), so that no client can keep the cores busy.
+    pub heavy: Arc<tokio::sync::Semaphore>,
+    /// The last verification of the log, by the head it verified (`/audit/verify` answers from
+    /// it until the log grows).
+    pub verified: Arc<tokio::sync::Mutex<LastVerdict>>,
     /// E-mails being signed up now. A duplicate must be refused before its account reaches
     /// the writer: a failed write stops the service (see [`crate::log`]).
     pub signups: Arc<Mutex<std::collections::HashSet<String>>>,
@@ -169,6 +179,19 @@ impl AppState {
     /// A member's ballot pseudonym in a round (their receipt).
     pub fn ballot_pseudonym(&self, round: RoundId, member: MemberId) -> String {
         self.pseudonym(auth::Signing::Ballot, round, member)
+    }
+
+    /// A permit for heavy work ([`AppState::heavy`]), or 429 with `Retry-After`.
+    pub fn heavy_permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        self.heavy.clone().try_acquire_owned().map_err(|_| {
+            let mut e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                "the service is busy with other counts and verifications; try again in a few seconds",
+            );
+            e.retry_after = Some(2);
+            e
+        })
     }
 
     /// The plan job of a round, if one ran since the service started.

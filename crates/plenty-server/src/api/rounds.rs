@@ -641,6 +641,23 @@ pub async fn advance(
     Path(id): Path<RoundId>,
     ApiJson(b): ApiJson<Advance>,
 ) -> Result<Json<PhaseChanged>, ApiError> {
+    if b.to == Phase::Plan && c.role == plenty_ledger::Role::Facilitator {
+        // Count outside the lock (issue #14: a count of 10⁴ ballots held every other request
+        // back): closing below then finds the count remembered, unless a ballot came in
+        // meanwhile, and only then counts again under the lock.
+        let input = st.log.read(|ch| {
+            (ch.ledger.round(id).ok()?.phase == Phase::Voting).then(|| {
+                ch.ledger
+                    .closing_count_input(id, |m| st.ballot_pseudonym(id, m))
+                    .ok()
+            })?
+        });
+        if let Some(input) = input {
+            tokio::task::spawn_blocking(move || plenty_ledger::compute_tally_once(&input))
+                .await
+                .map_err(ApiError::internal)?;
+        }
+    }
     let pseudonyms = st.clone();
     st.log
         .append_with(Vec::new(), move |l| {
@@ -1006,6 +1023,7 @@ pub async fn my_effect(
         }));
     };
     let without = g.without;
+    let _permit = st.heavy_permit()?;
     let counter = tokio::task::spawn_blocking(move || compute_tally(&without))
         .await
         .map_err(ApiError::internal)?;
