@@ -23,6 +23,7 @@ pub mod event;
 pub mod planning;
 pub mod state;
 pub mod tally;
+pub mod text;
 pub mod verify;
 
 pub use actions::BallotEffectInputs;

@@ -96,6 +96,10 @@ pub struct MemberState {
     pub role: Role,
     /// Their councils.
     pub councils: Vec<CouncilId>,
+    /// Whether they may take part: members who joined by invitation (and every member of a
+    /// log from before open sign-up needed approval) are; an applicant of open sign-up is
+    /// once a facilitator admits them.
+    pub admitted: bool,
 }
 
 /// A council.
@@ -382,6 +386,16 @@ impl Ledger {
             .find(|r| r.phase != Phase::FollowUp)
     }
 
+    /// Members who may vote: the admitted ones (not applicants awaiting a facilitator).
+    pub fn eligible(&self) -> u64 {
+        self.members.values().filter(|m| m.admitted).count() as u64
+    }
+
+    /// Whether `member` is an admitted member.
+    pub fn is_admitted(&self, member: MemberId) -> bool {
+        self.members.get(&member).is_some_and(|m| m.admitted)
+    }
+
     /// The latest round.
     pub fn latest_round(&self) -> Option<&RoundState> {
         self.rounds.values().next_back()
@@ -439,6 +453,12 @@ impl Ledger {
             Event::MemberJoined {
                 member, councils, ..
             } => self.check_member_joined(member, councils),
+            Event::MemberApplied { member } => self.check_member_applied(member),
+            Event::MemberAdmitted {
+                member,
+                councils,
+                by,
+            } => self.check_member_admitted(member, councils, by),
             Event::EconomyImported { by, text, sha256 } => {
                 self.check_economy_imported(by, text, sha256)
             }
@@ -452,19 +472,19 @@ impl Ledger {
             } => self.check_round_opened(round, title, by, quorum, default_split),
             Event::NeedRegistered {
                 round,
-                by: _,
+                by,
                 product,
                 quantity,
                 year,
-            } => self.check_need_registered(round, product, *quantity, *year),
+            } => self.check_need_registered(round, by, product, *quantity, *year),
             Event::ProposalSubmitted {
                 round,
                 proposal,
-                by: _,
+                by,
                 title,
                 cost_hours,
                 resources,
-            } => self.check_proposal_submitted(round, proposal, title, *cost_hours, resources),
+            } => self.check_proposal_submitted(round, proposal, by, title, *cost_hours, resources),
             Event::PhaseAdvanced { round, to, by } => self.check_phase_advanced(round, to, by),
             Event::BallotCast {
                 round,
@@ -539,8 +559,27 @@ impl Ledger {
                     MemberState {
                         role: *role,
                         councils: councils.clone(),
+                        admitted: true,
                     },
                 );
+            }
+            Event::MemberApplied { member } => {
+                self.members.insert(
+                    *member,
+                    MemberState {
+                        role: Role::Member,
+                        councils: Vec::new(),
+                        admitted: false,
+                    },
+                );
+            }
+            Event::MemberAdmitted {
+                member, councils, ..
+            } => {
+                if let Some(m) = self.members.get_mut(member) {
+                    m.admitted = true;
+                    m.councils = councils.clone();
+                }
             }
             Event::EconomyImported { text, sha256, .. } => {
                 // Checked: it parses.
@@ -726,7 +765,13 @@ impl Ledger {
         let Some(r) = self.rounds.get(&round) else {
             return BTreeMap::new();
         };
-        let ids: Vec<MemberId> = self.members.keys().copied().collect();
+        // Applicants cannot vote nor delegate; only admitted members carry weight.
+        let ids: Vec<MemberId> = self
+            .members
+            .iter()
+            .filter(|(_, m)| m.admitted)
+            .map(|(k, _)| *k)
+            .collect();
         let names: Vec<Pseudonym> = ids.iter().map(|m| pseudonym(*m)).collect();
         let index: BTreeMap<MemberId, usize> =
             ids.iter().enumerate().map(|(k, m)| (*m, k)).collect();
@@ -772,7 +817,7 @@ impl Ledger {
         let r = self.rounds.get(&round)?;
         let tally = r.tally.as_ref()?;
         let input = self
-            .tally_input(r, self.members.len() as u64, &r.weights)
+            .tally_input(r, self.eligible(), &r.weights)
             .ok()?;
         let election = crate::tally::project_election(&input, tally.projects.budget_hours);
         let voters = r
@@ -879,7 +924,7 @@ impl Ledger {
             projects: tally.projects.funded.clone(),
             project_hours,
             common_fund_hours: self.total_hours() * split.common_funds,
-            members: self.members.len() as u64,
+            members: self.eligible(),
             weeks_per_period: self.weeks_per_period,
             tolerance,
             code_version: code_version.to_string(),
