@@ -816,9 +816,7 @@ impl Ledger {
     pub fn round_election(&self, round: RoundId) -> Option<RoundElection> {
         let r = self.rounds.get(&round)?;
         let tally = r.tally.as_ref()?;
-        let input = self
-            .tally_input(r, self.eligible(), &r.weights)
-            .ok()?;
+        let input = self.tally_input(r, self.eligible(), &r.weights).ok()?;
         let election = crate::tally::project_election(&input, tally.projects.budget_hours);
         let voters = r
             .ballots

@@ -64,15 +64,30 @@ fn issue_14_applicants_count_only_once_admitted() {
         .unwrap_err();
     assert_eq!(r.code, RejectCode::Forbidden);
     // Only a facilitator admits; into councils that exist.
-    assert_eq!(l.admit(2, 3, vec![1]).unwrap_err().code, RejectCode::Forbidden);
-    assert_eq!(l.admit(1, 3, vec![9]).unwrap_err().code, RejectCode::NotFound);
-    assert_eq!(l.admit(1, 3, vec![1, 1]).unwrap_err().code, RejectCode::Invalid);
+    assert_eq!(
+        l.admit(2, 3, vec![1]).unwrap_err().code,
+        RejectCode::Forbidden
+    );
+    assert_eq!(
+        l.admit(1, 3, vec![9]).unwrap_err().code,
+        RejectCode::NotFound
+    );
+    assert_eq!(
+        l.admit(1, 3, vec![1, 1]).unwrap_err().code,
+        RejectCode::Invalid
+    );
     let e = l.admit(1, 3, vec![1]).unwrap();
     l.apply(&e).unwrap();
     assert_eq!(l.eligible(), 3);
     assert_eq!(l.members[&3].councils, vec![1]);
-    assert_eq!(l.admit(1, 3, vec![1]).unwrap_err().code, RejectCode::Conflict);
-    assert_eq!(l.admit(1, 2, vec![1]).unwrap_err().code, RejectCode::Conflict);
+    assert_eq!(
+        l.admit(1, 3, vec![1]).unwrap_err().code,
+        RejectCode::Conflict
+    );
+    assert_eq!(
+        l.admit(1, 2, vec![1]).unwrap_err().code,
+        RejectCode::Conflict
+    );
     // The events round-trip through the log's JSON and replay alike.
     let mut events = founded().1;
     events.push(Event::MemberApplied { member: 3 });
@@ -131,7 +146,11 @@ fn issue_14_control_characters_are_refused_in_every_event() {
         let report = verify(&seal(&forged), false);
         let first = report.first_bad.expect("the audit refuses it");
         assert_eq!(first.seq, 5, "{what}");
-        assert!(first.reason.contains("contains the control"), "{}", first.reason);
+        assert!(
+            first.reason.contains("contains the control"),
+            "{}",
+            first.reason
+        );
     }
     // A planning file may have line breaks and tabs, not a NUL.
     let (mut l, _) = founded();
