@@ -1,4 +1,4 @@
-//! Passwords, sessions, CSRF tokens, API tokens, pseudonyms and sign-in rate limits.
+//! Passwords, sessions, CSRF tokens, API tokens, pseudonyms, device cookies and sign-in limits.
 //!
 //! * Passwords are hashed with argon2id (the `argon2` crate's defaults, a random salt each).
 //! * A session is a random 256-bit token in an `HttpOnly; Secure; SameSite=Strict` cookie; the
@@ -9,6 +9,9 @@
 //!   hours by default). A forged or expired token is refused and changes nothing.
 //! * API tokens (`Authorization: Bearer …`) are random 256-bit tokens, stored hashed. They are
 //!   not sent by browsers on their own, so they need no CSRF token.
+//! * Sign-ins are slowed down per key ([`Throttle`]: counted before verifying, waits doubling
+//!   after five failures, a bounded table); a browser holding its account's device cookie
+//!   ([`device_cookie`]) is exempt from the account's count, so nobody can lock a member out.
 //! * A member's pseudonym in a round is `HMAC(secret, "round" ‖ round ‖ member)`, truncated to
 //!   128 bits: stable within the round (a second ballot replaces the first), unlinkable across
 //!   rounds and to the member without the secret.

@@ -407,7 +407,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::BytesRejection(_)) => Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::TooLarge,
-                format!("the request body is larger than {} bytes", crate::MAX_BODY),
+                format!(
+                    "the request body is larger than this endpoint accepts ({} bytes for accounts, sign-in and tokens; {} for the others)",
+                    accounts::limits::BODY,
+                    crate::MAX_BODY
+                ),
             )),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
