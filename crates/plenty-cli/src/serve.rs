@@ -214,3 +214,54 @@ pub fn audit(a: &AuditArgs) -> Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::args::{Cli, Command};
+    use clap::Parser;
+
+    fn serve_args(args: &[&str]) -> Result<super::ServeArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["plenty", "serve"].iter().chain(args))?;
+        match cli.command {
+            Command::Serve(a) => Ok(a),
+            _ => unreachable!("plenty serve parses as serve"),
+        }
+    }
+
+    /// Issue #14: admission by invitation unless `--open-signup`; proxies, timeouts and the
+    /// connection limit, with their defaults.
+    #[test]
+    fn issue_14_serve_flags() {
+        let a = serve_args(&[]).unwrap();
+        assert!(!a.open_signup && !a.invitation_only);
+        assert!(a.trusted_proxies.is_empty());
+        assert_eq!(
+            (a.request_timeout, a.idle_timeout, a.max_connections),
+            (30, 60, 512)
+        );
+        let a = serve_args(&[
+            "--open-signup",
+            "--trusted-proxy",
+            "10.0.0.1",
+            "--trusted-proxy",
+            "::1",
+            "--request-timeout",
+            "5",
+            "--idle-timeout",
+            "10",
+            "--max-connections",
+            "3",
+        ])
+        .unwrap();
+        assert!(a.open_signup);
+        assert_eq!(a.trusted_proxies.len(), 2);
+        assert_eq!(
+            (a.request_timeout, a.idle_timeout, a.max_connections),
+            (5, 10, 3)
+        );
+        assert!(serve_args(&["--open-signup", "--invitation-only"]).is_err());
+        assert!(serve_args(&["--trusted-proxy", "proxy.example"]).is_err());
+        assert!(serve_args(&["--max-connections", "0"]).is_err());
+        assert!(serve_args(&["--request-timeout", "0"]).is_err());
+    }
+}
