@@ -89,7 +89,7 @@ pub async fn home(State(st): State<AppState>, who: MaybeCaller) -> Html<String> 
             b,
             "<h1>{}</h1><p>{} members in {} councils. The log has {} entries; its head is <code>{}</code>.</p>",
             esc(l.name.as_deref().unwrap_or("A new federation")),
-            l.members.len(),
+            l.eligible(),
             l.councils.len(),
             c.seq,
             &c.head[..16]

@@ -385,7 +385,7 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
             .collect(),
         ballots: r.ballots.len(),
         ballots_cast: r.ballots_cast,
-        eligible: l.members.len(),
+        eligible: l.eligible() as usize,
         total_hours: l.total_hours(),
         tally: r.tally.as_ref().map(|t| TallySummary {
             quorum: t.quorum.clone(),

@@ -93,6 +93,8 @@ async fn issue_14_one_person_cannot_cast_many_votes() {
         5,
         "applicants are not eligible"
     );
+    assert_eq!(fac.get("/api/v1/rounds/1").await.1["eligible"], 5);
+    assert_eq!(fac.get("/api/v1/federation").await.1["members"], 5);
     fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
         .await;
     for (_, sock) in &socks {
