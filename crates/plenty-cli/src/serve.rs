@@ -19,9 +19,27 @@ pub struct ServeArgs {
     /// log.
     #[arg(long)]
     pub demo: bool,
-    /// Admit members only by invitation.
-    #[arg(long)]
+    /// Admit members only by invitation (the default; kept for scripts that say so).
+    #[arg(long, conflicts_with = "open_signup")]
     pub invitation_only: bool,
+    /// Let anyone sign up without an invitation, as an applicant who can do nothing until a
+    /// facilitator admits them and assigns their councils.
+    #[arg(long)]
+    pub open_signup: bool,
+    /// A reverse proxy whose `X-Forwarded-For` header names the client (repeatable). Without
+    /// one, the header is ignored: sign-in limits count the connection's address.
+    #[arg(long = "trusted-proxy", value_name = "ADDR")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Seconds a request may take before it is answered 503.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout: u64,
+    /// Seconds a connection may stay silent before it is closed (at least the request
+    /// timeout).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout: u64,
+    /// Most connections open at once; more wait.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_connections: u64,
     /// Minutes a CSRF token stays valid.
     #[arg(long, default_value_t = 120.0)]
     pub csrf_minutes: f64,
@@ -93,8 +111,19 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// `plenty serve`.
 pub fn serve(a: &ServeArgs) -> Result<()> {
+    if a.idle_timeout < a.request_timeout {
+        anyhow::bail!(
+            "--idle-timeout ({} s) must be at least --request-timeout ({} s): a connection is idle while its request is computed",
+            a.idle_timeout,
+            a.request_timeout
+        );
+    }
     let settings = plenty_server::api::Settings {
-        open_signup: !a.invitation_only,
+        open_signup: a.open_signup,
+        trusted_proxies: a.trusted_proxies.clone(),
+        request_timeout_ms: a.request_timeout * 1000,
+        idle_timeout_ms: a.idle_timeout * 1000,
+        max_connections: a.max_connections as usize,
         csrf_ttl_ms: (a.csrf_minutes * 60_000.0) as i64,
         secure_cookies: !a.insecure_cookies,
         secret_file: Some(
@@ -220,5 +249,56 @@ pub fn audit(a: &AuditArgs) -> Result<()> {
             println!("{} entries written to {}", entries.len(), output.display());
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::args::{Cli, Command};
+    use clap::Parser;
+
+    fn serve_args(args: &[&str]) -> Result<super::ServeArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["plenty", "serve"].iter().chain(args))?;
+        match cli.command {
+            Command::Serve(a) => Ok(a),
+            _ => unreachable!("plenty serve parses as serve"),
+        }
+    }
+
+    /// Issue #14: admission by invitation unless `--open-signup`; proxies, timeouts and the
+    /// connection limit, with their defaults.
+    #[test]
+    fn issue_14_serve_flags() {
+        let a = serve_args(&[]).unwrap();
+        assert!(!a.open_signup && !a.invitation_only);
+        assert!(a.trusted_proxies.is_empty());
+        assert_eq!(
+            (a.request_timeout, a.idle_timeout, a.max_connections),
+            (30, 60, 512)
+        );
+        let a = serve_args(&[
+            "--open-signup",
+            "--trusted-proxy",
+            "10.0.0.1",
+            "--trusted-proxy",
+            "::1",
+            "--request-timeout",
+            "5",
+            "--idle-timeout",
+            "10",
+            "--max-connections",
+            "3",
+        ])
+        .unwrap();
+        assert!(a.open_signup);
+        assert_eq!(a.trusted_proxies.len(), 2);
+        assert_eq!(
+            (a.request_timeout, a.idle_timeout, a.max_connections),
+            (5, 10, 3)
+        );
+        assert!(serve_args(&["--open-signup", "--invitation-only"]).is_err());
+        assert!(serve_args(&["--trusted-proxy", "proxy.example"]).is_err());
+        assert!(serve_args(&["--max-connections", "0"]).is_err());
+        assert!(serve_args(&["--request-timeout", "0"]).is_err());
     }
 }

@@ -100,6 +100,43 @@ impl Ledger {
         })
     }
 
+    /// Someone applies by open sign-up as `member` (the number the service reserved for their
+    /// account): an applicant until a facilitator admits them ([`Ledger::admit`]).
+    pub fn apply_to_join(&self, member: MemberId) -> Result<Event, Rejected> {
+        if member != self.next_member() {
+            return Err(Rejected::new(
+                RejectCode::Conflict,
+                "another member joined at the same moment; try again",
+            ));
+        }
+        Ok(Event::MemberApplied { member })
+    }
+
+    /// A facilitator admits an applicant into the councils they assign.
+    pub fn admit(
+        &self,
+        by: MemberId,
+        member: MemberId,
+        councils: Vec<CouncilId>,
+    ) -> Result<Event, Rejected> {
+        let event = Event::MemberAdmitted {
+            member,
+            councils,
+            by,
+        };
+        self.check(&event)?;
+        Ok(event)
+    }
+
+    /// Applicants awaiting a facilitator, in order.
+    pub fn applicants(&self) -> Vec<MemberId> {
+        self.members
+            .iter()
+            .filter(|(_, m)| !m.admitted)
+            .map(|(k, _)| *k)
+            .collect()
+    }
+
     /// A facilitator founds a council; returns its number and the event.
     pub fn found_council(
         &self,
@@ -213,7 +250,7 @@ impl Ledger {
     ) -> Result<TallyInput, Rejected> {
         let r = self.round(round)?;
         let weights = self.weights(round, pseudonym);
-        self.tally_input(r, self.members.len() as u64, &weights)
+        self.tally_input(r, self.eligible(), &weights)
     }
 
     /// The events that close a round's vote: the move to the plan phase, and the count of its
@@ -240,7 +277,7 @@ impl Ledger {
             ));
         }
         let weights = self.weights(round, pseudonym);
-        let eligible = self.members.len() as u64;
+        let eligible = self.eligible();
         let tally = compute_tally_once(&self.tally_input(r, eligible, &weights)?);
         Ok(vec![
             Event::PhaseAdvanced {
@@ -298,7 +335,7 @@ impl Ledger {
         let Some(mine) = r.ballots.keys().position(|p| p == voter) else {
             return Ok(None);
         };
-        let mut without = self.tally_input(r, self.members.len() as u64, &r.weights)?;
+        let mut without = self.tally_input(r, self.eligible(), &r.weights)?;
         // The ballots are in the order of their pseudonyms, as `tally_input` lists them.
         without.ballots.remove(mine);
         Ok(Some(BallotEffectInputs {

@@ -346,6 +346,22 @@ pub enum Event {
         /// Their role.
         role: Role,
     },
+    /// Someone signs up without an invitation (open sign-up): an applicant, in no council,
+    /// who may not vote, register needs, propose or delegate, and is not counted among the
+    /// eligible, until a facilitator admits them ([`Event::MemberAdmitted`]).
+    MemberApplied {
+        /// Their number.
+        member: MemberId,
+    },
+    /// A facilitator admits an applicant and assigns their councils.
+    MemberAdmitted {
+        /// The applicant.
+        member: MemberId,
+        /// The councils the facilitator assigns.
+        councils: Vec<CouncilId>,
+        /// The facilitator.
+        by: MemberId,
+    },
     /// A facilitator imports the economy: the planning file's text and its SHA-256.
     EconomyImported {
         /// Who imported it.
@@ -498,6 +514,10 @@ pub enum EventKind {
     CouncilFounded,
     /// `member_joined`.
     MemberJoined,
+    /// `member_applied`.
+    MemberApplied,
+    /// `member_admitted`.
+    MemberAdmitted,
     /// `economy_imported`.
     EconomyImported,
     /// `round_opened`.
@@ -529,6 +549,8 @@ impl EventKind {
             EventKind::FederationFounded => "federation_founded",
             EventKind::CouncilFounded => "council_founded",
             EventKind::MemberJoined => "member_joined",
+            EventKind::MemberApplied => "member_applied",
+            EventKind::MemberAdmitted => "member_admitted",
             EventKind::EconomyImported => "economy_imported",
             EventKind::RoundOpened => "round_opened",
             EventKind::NeedRegistered => "need_registered",
@@ -563,6 +585,8 @@ impl Event {
             Event::FederationFounded { .. } => EventKind::FederationFounded,
             Event::CouncilFounded { .. } => EventKind::CouncilFounded,
             Event::MemberJoined { .. } => EventKind::MemberJoined,
+            Event::MemberApplied { .. } => EventKind::MemberApplied,
+            Event::MemberAdmitted { .. } => EventKind::MemberAdmitted,
             Event::EconomyImported { .. } => EventKind::EconomyImported,
             Event::RoundOpened { .. } => EventKind::RoundOpened,
             Event::NeedRegistered { .. } => EventKind::NeedRegistered,

@@ -24,6 +24,7 @@ pub mod needs;
 pub mod planning;
 pub mod state;
 pub mod tally;
+pub mod text;
 pub mod verify;
 
 pub use actions::BallotEffectInputs;

@@ -96,6 +96,10 @@ pub struct MemberState {
     pub role: Role,
     /// Their councils.
     pub councils: Vec<CouncilId>,
+    /// Whether they may take part: members who joined by invitation (and every member of a
+    /// log from before open sign-up needed approval) are; an applicant of open sign-up is
+    /// once a facilitator admits them.
+    pub admitted: bool,
 }
 
 /// A council.
@@ -392,6 +396,16 @@ impl Ledger {
             .find(|r| r.phase != Phase::FollowUp)
     }
 
+    /// Members who may vote: the admitted ones (not applicants awaiting a facilitator).
+    pub fn eligible(&self) -> u64 {
+        self.members.values().filter(|m| m.admitted).count() as u64
+    }
+
+    /// Whether `member` is an admitted member.
+    pub fn is_admitted(&self, member: MemberId) -> bool {
+        self.members.get(&member).is_some_and(|m| m.admitted)
+    }
+
     /// The latest round.
     pub fn latest_round(&self) -> Option<&RoundState> {
         self.rounds.values().next_back()
@@ -449,6 +463,12 @@ impl Ledger {
             Event::MemberJoined {
                 member, councils, ..
             } => self.check_member_joined(member, councils),
+            Event::MemberApplied { member } => self.check_member_applied(member),
+            Event::MemberAdmitted {
+                member,
+                councils,
+                by,
+            } => self.check_member_admitted(member, councils, by),
             Event::EconomyImported { by, text, sha256 } => {
                 self.check_economy_imported(by, text, sha256)
             }
@@ -553,8 +573,27 @@ impl Ledger {
                     MemberState {
                         role: *role,
                         councils: councils.clone(),
+                        admitted: true,
                     },
                 );
+            }
+            Event::MemberApplied { member } => {
+                self.members.insert(
+                    *member,
+                    MemberState {
+                        role: Role::Member,
+                        councils: Vec::new(),
+                        admitted: false,
+                    },
+                );
+            }
+            Event::MemberAdmitted {
+                member, councils, ..
+            } => {
+                if let Some(m) = self.members.get_mut(member) {
+                    m.admitted = true;
+                    m.councils = councils.clone();
+                }
             }
             Event::EconomyImported { text, sha256, .. } => {
                 // Checked: it parses.
@@ -749,7 +788,13 @@ impl Ledger {
         let Some(r) = self.rounds.get(&round) else {
             return BTreeMap::new();
         };
-        let ids: Vec<MemberId> = self.members.keys().copied().collect();
+        // Applicants cannot vote nor delegate; only admitted members carry weight.
+        let ids: Vec<MemberId> = self
+            .members
+            .iter()
+            .filter(|(_, m)| m.admitted)
+            .map(|(k, _)| *k)
+            .collect();
         let names: Vec<Pseudonym> = ids.iter().map(|m| pseudonym(*m)).collect();
         let index: BTreeMap<MemberId, usize> =
             ids.iter().enumerate().map(|(k, m)| (*m, k)).collect();
@@ -794,9 +839,7 @@ impl Ledger {
     pub fn round_election(&self, round: RoundId) -> Option<RoundElection> {
         let r = self.rounds.get(&round)?;
         let tally = r.tally.as_ref()?;
-        let input = self
-            .tally_input(r, self.members.len() as u64, &r.weights)
-            .ok()?;
+        let input = self.tally_input(r, self.eligible(), &r.weights).ok()?;
         let election = crate::tally::project_election(&input, tally.projects.budget_hours);
         let voters = r
             .ballots
@@ -901,7 +944,7 @@ impl Ledger {
             projects: tally.projects.funded.clone(),
             project_hours,
             common_fund_hours: self.total_hours() * split.common_funds,
-            members: self.members.len() as u64,
+            members: self.eligible(),
             weeks_per_period: self.weeks_per_period,
             tolerance,
             code_version: code_version.to_string(),
@@ -953,7 +996,7 @@ impl Ledger {
         Ok(crate::needs::count_needs(
             &r.needs,
             r.limits.as_ref(),
-            self.members.len() as u64,
+            self.eligible(),
             baseline,
         ))
     }

@@ -1,4 +1,4 @@
-//! Passwords, sessions, CSRF tokens, API tokens, pseudonyms and sign-in rate limits.
+//! Passwords, sessions, CSRF tokens, API tokens, pseudonyms, device cookies and sign-in limits.
 //!
 //! * Passwords are hashed with argon2id (the `argon2` crate's defaults, a random salt each).
 //! * A session is a random 256-bit token in an `HttpOnly; Secure; SameSite=Strict` cookie; the
@@ -9,6 +9,9 @@
 //!   hours by default). A forged or expired token is refused and changes nothing.
 //! * API tokens (`Authorization: Bearer …`) are random 256-bit tokens, stored hashed. They are
 //!   not sent by browsers on their own, so they need no CSRF token.
+//! * Sign-ins are slowed down per key ([`Throttle`]: counted before verifying, waits doubling
+//!   after five failures, a bounded table); a browser holding its account's device cookie
+//!   ([`device_cookie`]) is exempt from the account's count, so nobody can lock a member out.
 //! * A member's pseudonym in a round is `HMAC(secret, "round" ‖ round ‖ member)`, truncated to
 //!   128 bits: stable within the round (a second ballot replaces the first), unlinkable across
 //!   rounds and to the member without the secret.
@@ -158,46 +161,177 @@ pub fn check_csrf(
     Ok(())
 }
 
-/// Failed sign-ins per key (e-mail or address) within a sliding minute.
-pub struct RateLimiter {
-    failures: Mutex<HashMap<String, Vec<i64>>>,
-    /// Failures allowed per window.
-    pub limit: usize,
-    /// The window, milliseconds.
-    pub window_ms: i64,
+/// A device cookie: issued to a browser when its member signs in, it exempts that browser from
+/// the per-account slow-down, so that nobody can slow a member's own devices down by guessing
+/// at their account (OWASP's "device cookies"). `member.nonce.HMAC(secret, "device" ‖ member ‖
+/// nonce)`.
+pub fn device_cookie(secret: &[u8], member: u64) -> String {
+    let nonce = &random_token()[..32];
+    let m = mac(
+        secret,
+        &[b"device", member.to_string().as_bytes(), nonce.as_bytes()],
+    );
+    format!("{member}.{nonce}.{}", hex::encode(m))
 }
 
-impl RateLimiter {
-    /// At most `limit` failures per `window_ms`.
-    pub fn new(limit: usize, window_ms: i64) -> Self {
-        RateLimiter {
-            failures: Mutex::new(HashMap::new()),
-            limit,
-            window_ms,
+/// Whether a device cookie was issued by this service to a browser of `member`.
+pub fn check_device_cookie(secret: &[u8], member: u64, cookie: &str) -> bool {
+    let mut parts = cookie.splitn(3, '.');
+    let (Some(m), Some(nonce), Some(sig)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    if m != member.to_string() || nonce.len() > 64 {
+        return false;
+    }
+    let Ok(sig) = hex::decode(sig) else {
+        return false;
+    };
+    let mut h = HmacSha256::new_from_slice(secret).expect("HMAC takes keys of any length");
+    for p in [b"device".as_slice(), m.as_bytes(), nonce.as_bytes()] {
+        h.update(p);
+        h.update(b"\n");
+    }
+    h.verify_slice(&sig).is_ok()
+}
+
+/// Sign-in attempts of one key (an address or an account).
+#[derive(Debug, Clone, Copy, Default)]
+struct Strikes {
+    /// Failed attempts not yet forgotten.
+    failures: u32,
+    /// Attempts being verified now (counted as failures until they end).
+    in_flight: u32,
+    /// When the last attempt started or failed, ms.
+    last: i64,
+}
+
+/// How sign-ins are slowed down: after `free` failures of a key, each further attempt waits
+/// `base_ms · 2^(failures − free)` (at most `max_ms`) after the last one; attempts are
+/// counted when they start, so concurrent guesses cannot race past the count. A key's
+/// failures are forgotten `forget_ms` after its last attempt. The table holds at most `cap`
+/// keys: when full, forgotten keys go first, then the longest quiet one.
+pub struct Throttle {
+    keys: Mutex<HashMap<String, Strikes>>,
+    /// Failures before any wait.
+    pub free: u32,
+    /// The first wait, ms.
+    pub base_ms: i64,
+    /// The longest wait, ms.
+    pub max_ms: i64,
+    /// Quiet time after which failures are forgotten, ms.
+    pub forget_ms: i64,
+    /// Most keys held.
+    pub cap: usize,
+}
+
+/// One attempt counted by a [`Throttle`]: ends as a failure unless [`Attempt::succeeded`] is
+/// called (a request dropped half-way counts as a failure).
+pub struct Attempt {
+    throttle: std::sync::Arc<Throttle>,
+    key: String,
+    outcome: Option<bool>,
+    /// Whether a success forgets the key's failures (an account: yes; an address: no, or a
+    /// guesser could clear their address by signing in to an account of their own).
+    reset_on_success: bool,
+}
+
+impl Attempt {
+    /// The attempt succeeded.
+    pub fn succeeded(mut self) {
+        self.outcome = Some(true);
+    }
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        let ok = self.outcome == Some(true);
+        let mut keys = self.throttle.keys.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = keys.get_mut(&self.key) {
+            s.in_flight = s.in_flight.saturating_sub(1);
+            if ok && self.reset_on_success {
+                s.failures = 0;
+            } else if !ok {
+                s.failures = s.failures.saturating_add(1);
+            }
+        }
+    }
+}
+
+impl Throttle {
+    /// A throttle with these parameters.
+    pub fn new(free: u32, base_ms: i64, max_ms: i64, forget_ms: i64, cap: usize) -> Self {
+        Throttle {
+            keys: Mutex::new(HashMap::new()),
+            free,
+            base_ms,
+            max_ms,
+            forget_ms,
+            cap,
         }
     }
 
-    /// Seconds to wait if `key` is over its limit.
-    pub fn blocked(&self, key: &str, now_ms: i64) -> Option<i64> {
-        let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let v = f.entry(key.to_string()).or_default();
-        v.retain(|t| now_ms - t < self.window_ms);
-        if v.len() >= self.limit {
-            let oldest = v.iter().min().copied().unwrap_or(now_ms);
-            Some(((oldest + self.window_ms - now_ms) / 1000).max(1))
-        } else {
-            None
+    /// The wait after `strikes` counted attempts (0 while within `free`).
+    pub fn wait_ms(&self, strikes: u32) -> i64 {
+        if strikes < self.free {
+            return 0;
         }
+        let doublings = (strikes - self.free).min(40);
+        self.base_ms
+            .saturating_mul(1i64 << doublings)
+            .min(self.max_ms)
     }
 
-    /// Records a failure.
-    pub fn fail(&self, key: &str, now_ms: i64) {
-        let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        // Bound the memory an attacker can make us use with many keys.
-        if f.len() > 100_000 {
-            f.retain(|_, v| v.iter().any(|t| now_ms - t < self.window_ms));
+    /// Starts an attempt of `key` at `now_ms`, or says how many seconds to wait.
+    pub fn begin(
+        self: &std::sync::Arc<Self>,
+        key: &str,
+        now_ms: i64,
+        reset_on_success: bool,
+    ) -> Result<Attempt, i64> {
+        let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        if !keys.contains_key(key) && keys.len() >= self.cap {
+            keys.retain(|_, s| s.in_flight > 0 || now_ms - s.last < self.forget_ms);
+            if keys.len() >= self.cap {
+                let quiet = keys
+                    .iter()
+                    .filter(|(_, s)| s.in_flight == 0)
+                    .min_by_key(|(_, s)| s.last)
+                    .map(|(k, _)| k.clone());
+                match quiet {
+                    Some(k) => {
+                        keys.remove(&k);
+                    }
+                    // Every key has an attempt under way: refuse rather than grow.
+                    None => return Err(1),
+                }
+            }
         }
-        f.entry(key.to_string()).or_default().push(now_ms);
+        let s = keys.entry(key.to_string()).or_default();
+        if s.in_flight == 0 && now_ms - s.last >= self.forget_ms {
+            s.failures = 0;
+        }
+        let wait = self.wait_ms(s.failures.saturating_add(s.in_flight));
+        if wait > 0 && now_ms < s.last + wait {
+            return Err(((s.last + wait - now_ms + 999) / 1000).max(1));
+        }
+        s.in_flight += 1;
+        s.last = now_ms;
+        Ok(Attempt {
+            throttle: self.clone(),
+            key: key.to_string(),
+            outcome: None,
+            reset_on_success,
+        })
+    }
+
+    /// Keys held now.
+    pub fn len(&self) -> usize {
+        self.keys.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Whether it holds no key.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -260,14 +394,37 @@ mod tests {
     }
 
     #[test]
-    fn the_rate_limit_blocks_after_the_limit() {
-        let r = RateLimiter::new(3, 60_000);
-        for _ in 0..3 {
-            assert!(r.blocked("a", 0).is_none());
-            r.fail("a", 0);
+    fn device_cookies_are_bound_to_their_member() {
+        let c = device_cookie(b"k", 5);
+        assert!(check_device_cookie(b"k", 5, &c));
+        assert!(!check_device_cookie(b"k", 6, &c));
+        assert!(!check_device_cookie(b"other", 5, &c));
+        assert!(!check_device_cookie(b"k", 5, "5.x.00"));
+        assert!(!check_device_cookie(b"k", 5, ""));
+    }
+
+    /// Issue #14, finding 5: attempts are counted when they start, waits double, a success
+    /// of an account forgets its failures, and the table stays bounded.
+    #[test]
+    fn issue_14_the_throttle_counts_before_verifying_and_stays_bounded() {
+        let t = std::sync::Arc::new(Throttle::new(3, 1000, 60_000, 3_600_000, 4));
+        // Five concurrent attempts: three start, two wait.
+        let started: Vec<_> = (0..5).map(|_| t.begin("a", 0, true)).collect();
+        assert_eq!(started.iter().filter(|a| a.is_ok()).count(), 3);
+        drop(started);
+        // Three failures: the next waits 1 s, then 2 s, 4 s …
+        assert_eq!(t.begin("a", 500, true).err(), Some(1));
+        let a = t.begin("a", 1000, true).unwrap();
+        drop(a);
+        assert!(t.begin("a", 2500, true).is_err());
+        let a = t.begin("a", 3000, true).unwrap();
+        a.succeeded();
+        assert!(t.begin("a", 3001, true).is_ok(), "a success forgets");
+        assert_eq!(t.wait_ms(100), 60_000);
+        // Bounded: a full table drops its quietest key.
+        for k in 0..10 {
+            drop(t.begin(&format!("k{k}"), 10_000 + k, true));
         }
-        assert!(r.blocked("a", 1000).is_some());
-        assert!(r.blocked("b", 1000).is_none());
-        assert!(r.blocked("a", 61_000).is_none());
+        assert!(t.len() <= 4);
     }
 }

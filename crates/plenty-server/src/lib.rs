@@ -16,6 +16,7 @@ pub mod auth;
 pub mod demo;
 pub mod keys;
 pub mod log;
+pub mod net;
 pub mod openapi;
 pub mod pages;
 pub mod store;
@@ -60,12 +61,17 @@ pub async fn state_with_store(
         }
     };
     let log = log::Log::open(store).await?;
+    let hashers = settings.hash_concurrency.max(1);
     let st = api::AppState {
         log,
         secret: Arc::new(secrets.newest().to_vec()),
         secrets: Arc::new(secrets),
         settings: Arc::new(settings),
-        limiter: Arc::new(auth::RateLimiter::new(5, 60_000)),
+        // Five free failures, then 1 s, 2 s, 4 s … at most 15 min; forgotten after a quiet
+        // hour; at most 10 000 keys each (a few MB), whatever is sent.
+        address_throttle: Arc::new(auth::Throttle::new(5, 1000, 900_000, 3_600_000, 10_000)),
+        account_throttle: Arc::new(auth::Throttle::new(5, 1000, 900_000, 3_600_000, 10_000)),
+        hashing: Arc::new(tokio::sync::Semaphore::new(hashers)),
         plans: Arc::new(Mutex::new(HashMap::new())),
         signups: Arc::new(Mutex::new(Default::default())),
         heavy: Arc::new(tokio::sync::Semaphore::new(
@@ -107,8 +113,16 @@ pub fn router(st: api::AppState) -> Router {
             api::routes().layer(axum::middleware::map_response(api::deprecated)),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            st.clone(),
+            net::request_timeout,
+        ))
+        .layer(axum::middleware::map_response(net::security_headers))
         .with_state(st)
 }
+
+/// How often expired sessions, API tokens and invitations are deleted.
+pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Serves the service on a bound listener until `shutdown` completes, then finishes the
 /// requests under way.
@@ -125,7 +139,26 @@ pub async fn serve(
             "listening"
         );
     }
-    axum::serve(listener, router(st))
+    // Expired credentials are deleted now and then, for as long as the service runs.
+    let store = st.log.store.clone();
+    let purge = tokio::spawn(async move {
+        let mut every = tokio::time::interval(PURGE_EVERY);
+        loop {
+            every.tick().await;
+            match store.purge_expired(api::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(rows = n, "expired sessions, tokens and invitations deleted")
+                }
+                Err(e) => tracing::warn!(error = %e, "purging expired credentials failed"),
+            }
+        }
+    });
+    let listener = net::Limited::new(listener, &st.settings);
+    let app = router(st).into_make_service_with_connect_info::<net::PeerAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    purge.abort();
+    served
 }

@@ -70,7 +70,7 @@ pub const OPERATIONS: &[Operation] = &[
     op(
         "post",
         "/signup",
-        "Join (open sign-up or with an invitation)",
+        "Join with an invitation, or apply (open sign-up only) and await a facilitator",
         false,
         Some("SignUp"),
         J(201, "Joined"),
@@ -101,19 +101,59 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op(
         "post",
+        "/password",
+        "Change the password; ends the other sessions and revokes every API token",
+        true,
+        Some("NewPassword"),
+        J(200, "PasswordChanged"),
+    ),
+    op(
+        "post",
         "/tokens",
-        "A new API token (shown once)",
+        "A new API token (shown once), with a label and an expiry (body optional)",
+        true,
+        Some("NewToken"),
+        J(201, "TokenIssued"),
+    ),
+    op(
+        "get",
+        "/tokens",
+        "The caller's API tokens (not the tokens themselves)",
         true,
         None,
-        J(201, "TokenIssued"),
+        J(200, "Tokens"),
+    ),
+    op(
+        "delete",
+        "/tokens/{token}",
+        "Revoke one of the caller's API tokens by its id",
+        true,
+        None,
+        J(200, "TokenRevoked"),
     ),
     op(
         "post",
         "/invitations",
-        "Invite a member (facilitator)",
+        "Invite a member (facilitator); the invitation expires",
         true,
         Some("Invitation"),
         J(201, "InvitationIssued"),
+    ),
+    op(
+        "get",
+        "/applicants",
+        "Applicants of open sign-up awaiting admission (facilitator)",
+        true,
+        None,
+        J(200, "Applicants"),
+    ),
+    op(
+        "post",
+        "/applicants/{id}/admit",
+        "Admit an applicant into the councils given (facilitator)",
+        true,
+        Some("Admit"),
+        J(200, "Admitted"),
     ),
     op(
         "get",
@@ -297,7 +337,12 @@ pub fn response_examples() -> Vec<(&'static str, Vec<Value>)> {
         examples::<a::SignedOut>(),
         examples::<a::Me>(),
         examples::<a::TokenIssued>(),
+        examples::<a::Tokens>(),
+        examples::<a::TokenRevoked>(),
+        examples::<a::PasswordChanged>(),
         examples::<a::InvitationIssued>(),
+        examples::<a::Applicants>(),
+        examples::<a::Admitted>(),
         examples::<f::FederationView>(),
         examples::<f::CouncilCreated>(),
         examples::<f::EconomyStored>(),
@@ -383,9 +428,12 @@ fn request_schemas() -> Value {
     let int = json!({"type": "integer", "minimum": 0});
     json!({
         "SignUp": {"type": "object", "required": ["email", "password", "name"], "additionalProperties": false,
-            "properties": {"email": s, "password": {"type": "string", "minLength": 10}, "name": s, "councils": {"type": "array", "items": int}, "invitation": s}},
-        "SignIn": {"type": "object", "required": ["email", "password"], "additionalProperties": false, "properties": {"email": s, "password": s}},
-        "Invitation": {"type": "object", "additionalProperties": false, "properties": {"councils": {"type": "array", "items": int}, "role": {"enum": ["member", "facilitator"]}}},
+            "properties": {"email": {"type": "string", "maxLength": 254}, "password": {"type": "string", "minLength": 10, "maxLength": 1024}, "name": {"type": "string", "minLength": 1, "maxLength": 100}, "invitation": {"type": "string", "maxLength": 128}}},
+        "SignIn": {"type": "object", "required": ["email", "password"], "additionalProperties": false, "properties": {"email": {"type": "string", "maxLength": 254}, "password": {"type": "string", "maxLength": 1024}}},
+        "NewPassword": {"type": "object", "required": ["current", "new"], "additionalProperties": false, "properties": {"current": s, "new": {"type": "string", "minLength": 10, "maxLength": 1024}}},
+        "NewToken": {"type": "object", "additionalProperties": false, "properties": {"label": {"type": "string", "maxLength": 100}, "days": {"type": "integer", "minimum": 1, "maximum": 365}}},
+        "Invitation": {"type": "object", "additionalProperties": false, "properties": {"councils": {"type": "array", "items": int}, "role": {"enum": ["member", "facilitator"]}, "days": {"type": "integer", "minimum": 1, "maximum": 90}}},
+        "Admit": {"type": "object", "required": ["councils"], "additionalProperties": false, "properties": {"councils": {"type": "array", "items": int}}},
         "Council": {"type": "object", "required": ["name", "kind"], "additionalProperties": false, "properties": {"name": s, "kind": {"enum": ["workplace", "consumer"]}, "processes": {"type": "array", "items": s, "description": "for a workplace: the processes of the economy it runs"}}},
         "Economy": {"type": "object", "required": ["text"], "additionalProperties": false, "properties": {"text": {"type": "string", "description": "a planning file (TOML), as in examples/plans"}}},
         "Round": {"type": "object", "required": ["title"], "additionalProperties": false, "properties": {
@@ -396,7 +444,7 @@ fn request_schemas() -> Value {
             "default_split": {"type": "array", "items": num, "minItems": 3, "maxItems": 3, "description": "consumption, investment, common funds"}}},
         "Need": {"type": "object", "required": ["product", "quantity"], "additionalProperties": false, "properties": {"product": s, "quantity": {"type": "number", "exclusiveMinimum": 0}, "year": {"type": "integer", "description": "in a multi-year round: the year the need is for, one of the round's `years` (absent: every year)"}}},
         "Proposal": {"type": "object", "required": ["title", "cost_hours"], "additionalProperties": false, "properties": {"title": s, "cost_hours": {"type": "number", "exclusiveMinimum": 0}, "resources": {"type": "object", "additionalProperties": num}}},
-        "Ballot": {"type": "object", "properties": {
+        "Ballot": {"type": "object", "additionalProperties": false, "properties": {
             "approve": {"type": "array", "items": int},
             "scores": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 5}},
             "split": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 3, "maxItems": 3, "description": "consumption, investment, common funds"},
@@ -455,6 +503,9 @@ pub fn document() -> Value {
         let mut params = Vec::new();
         if o.path.contains("{id}") {
             params.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}));
+        }
+        if o.path.contains("{token}") {
+            params.push(json!({"name": "token", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9a-f]{16}$"}, "description": "the token's id, as GET /tokens lists it"}));
         }
         if o.path.contains("{topic}") {
             params.push(json!({"name": "topic", "in": "path", "required": true, "schema": {"enum": ["projects", "priorities", "split"]}}));

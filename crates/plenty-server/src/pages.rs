@@ -64,7 +64,9 @@ fn layout(title: &str, who: &MaybeCaller, body: &str) -> Html<String> {
         Some(c) => format!(
             "<span class=muted>member {}{}</span> <a href=# id=logout>Sign out</a>",
             c.member,
-            if c.role == Role::Facilitator {
+            if !c.admitted {
+                " (awaiting a facilitator's approval)"
+            } else if c.role == Role::Facilitator {
                 " (facilitator)"
             } else {
                 ""
@@ -87,7 +89,7 @@ pub async fn home(State(st): State<AppState>, who: MaybeCaller) -> Html<String> 
             b,
             "<h1>{}</h1><p>{} members in {} councils. The log has {} entries; its head is <code>{}</code>.</p>",
             esc(l.name.as_deref().unwrap_or("A new federation")),
-            l.members.len(),
+            l.eligible(),
             l.councils.len(),
             c.seq,
             &c.head[..16]
@@ -124,24 +126,18 @@ pub async fn login(who: MaybeCaller) -> Html<String> {
     )
 }
 
-/// `GET /signup`.
+/// `GET /signup`. Councils are not chosen here: an invitation carries them, or the
+/// facilitator who admits an applicant assigns them.
 pub async fn signup(State(st): State<AppState>, who: MaybeCaller) -> Html<String> {
-    let councils = st.log.read(|c| {
-        c.ledger
-            .councils
-            .iter()
-            .map(|(k, co)| {
-                format!(
-                    "<label><input type=checkbox name=councils value={k}> {}</label>",
-                    esc(&co.name)
-                )
-            })
-            .collect::<String>()
-    });
+    let how = if st.settings.open_signup {
+        "<p>Join with the invitation code a facilitator gave you. Without one, you sign up as an applicant: a facilitator admits you and assigns your councils before you can take part.</p>"
+    } else {
+        "<p>This federation admits members by invitation: enter the code a facilitator gave you. It carries your councils.</p>"
+    };
     layout(
         "Join",
         &who,
-        &format!("<h1>Join the federation</h1><form id=signup-form data-api=/api/v1/signup data-next=/login><label>Name <input name=name required></label><label>E-mail <input name=email type=email required></label><label>Password (10 characters or more) <input name=password type=password minlength=10 required></label><fieldset><legend>Councils</legend>{councils}</fieldset><label>Invitation code (if you have one) <input name=invitation></label><button type=submit>Join</button><p class=status role=status></p></form>"),
+        &format!("<h1>Join the federation</h1>{how}<form id=signup-form data-api=/api/v1/signup data-next=/login><label>Name <input name=name required maxlength=100></label><label>E-mail <input name=email type=email required maxlength=254></label><label>Password (10 characters or more) <input name=password type=password minlength=10 maxlength=1024 required></label><label>Invitation code <input name=invitation maxlength=128></label><button type=submit>Join</button><p class=status role=status></p></form>"),
     )
 }
 
@@ -873,7 +869,6 @@ function body(form){
     return o;
   }
   for(const [k,v] of fd.entries()){
-    if(k==='councils'){ (o.councils = o.councils||[]).push(Number(v)); continue; }
     if(v==='') continue;
     o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : v;
   }

@@ -253,15 +253,30 @@ pub(crate) fn token_for(port: u16, email: &str, password: &str) -> String {
     r.json()["token"].as_str().unwrap().to_string()
 }
 
-fn sign_up(port: u16, k: usize) -> String {
+/// An invitation into council 3, issued by the facilitator (admission is by invitation).
+fn invitation(port: u16, facilitator: &str) -> String {
+    let r = http(
+        port,
+        "POST",
+        "/api/invitations",
+        &[("Authorization", &bearer(facilitator))],
+        Some(&json!({"councils": [3]})),
+    )
+    .unwrap();
+    assert_eq!(r.status, 201, "invitation: {}", r.body);
+    r.json()["invitation"].as_str().unwrap().to_string()
+}
+
+fn sign_up(port: u16, k: usize, facilitator: &str) -> String {
     let email = format!("voter{k}@crash.test");
     loop {
+        let code = invitation(port, facilitator);
         let r = http(
             port,
             "POST",
             "/api/signup",
             &[],
-            Some(&json!({"email": email, "password": PASSWORD, "name": format!("Voter {k}"), "councils": [3]})),
+            Some(&json!({"email": email, "password": PASSWORD, "name": format!("Voter {k}"), "invitation": code})),
         )
         .unwrap();
         match r.status {
@@ -453,7 +468,7 @@ fn issue_4_sigkill_loses_no_acknowledged_vote() {
                 if k >= MEMBERS {
                     break;
                 }
-                let email = sign_up(port, k);
+                let email = sign_up(port, k, &facilitator);
                 let t = token_for(port, &email, PASSWORD);
                 tokens.lock().unwrap().push((email, t));
             });
@@ -595,16 +610,19 @@ fn duplicate_sign_ups_at_once_do_not_stop_the_service() {
     let dir = temp_dir();
     let server = Server::start(&dir.join("plenty.sqlite3"), true);
     let port = server.port;
+    let facilitator = token_for(port, "facilitator@demo.plenty", DEMO_PASSWORD);
+    let codes: Vec<String> = (0..6).map(|_| invitation(port, &facilitator)).collect();
     let codes: Vec<u16> = std::thread::scope(|s| {
-        let hs: Vec<_> = (0..6)
-            .map(|_| {
-                s.spawn(|| {
+        let hs: Vec<_> = codes
+            .iter()
+            .map(|code| {
+                s.spawn(move || {
                     http(
                         port,
                         "POST",
                         "/api/signup",
                         &[],
-                        Some(&json!({"email": "twice@crash.test", "password": PASSWORD, "name": "Twice", "councils": [3]})),
+                        Some(&json!({"email": "twice@crash.test", "password": PASSWORD, "name": "Twice", "invitation": code})),
                     )
                     .map(|r| r.status)
                     .unwrap_or(0)

@@ -3,6 +3,7 @@
 //! when it writes, and `plenty audit verify` when it replays, so no rule exists twice.
 
 use super::*;
+use crate::text::{check_document, check_text, MAX_DOCUMENT, MAX_NAME, MAX_PSEUDONYM};
 
 impl Ledger {
     /// The rules of `FederationFounded`.
@@ -20,6 +21,7 @@ impl Ledger {
         if name.trim().is_empty() {
             return Err(reject(RejectCode::Invalid, "the federation needs a name"));
         }
+        check_text("name", name, MAX_NAME)?;
         positive("weeks_per_period", weeks_per_period)?;
         Ok(())
     }
@@ -31,6 +33,9 @@ impl Ledger {
         name: &str,
         processes: &[String],
     ) -> Result<(), Rejected> {
+        for p in processes {
+            check_text("processes", p, MAX_NAME)?;
+        }
         if processes
             .iter()
             .any(|p| p.trim().is_empty() || p.len() > MAX_TITLE)
@@ -52,6 +57,7 @@ impl Ledger {
                 "a council needs a name of 1 to 200 characters",
             ));
         }
+        check_text("name", name, MAX_NAME)?;
         Ok(())
     }
 
@@ -73,6 +79,41 @@ impl Ledger {
         Ok(())
     }
 
+    /// The rules of `MemberApplied`: a new number, like `MemberJoined`.
+    pub(super) fn check_member_applied(&self, member: &MemberId) -> Result<(), Rejected> {
+        self.check_member_joined(member, &[])
+    }
+
+    /// The rules of `MemberAdmitted`: a facilitator admits an applicant, into councils that
+    /// exist, each named once.
+    pub(super) fn check_member_admitted(
+        &self,
+        member: &MemberId,
+        councils: &[CouncilId],
+        by: &MemberId,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(*by)?;
+        match self.members.get(member) {
+            None => return Err(reject(RejectCode::NotFound, format!("no member {member}"))),
+            Some(m) if m.admitted => {
+                return Err(reject(
+                    RejectCode::Conflict,
+                    format!("member {member} is already admitted"),
+                ))
+            }
+            Some(_) => {}
+        }
+        self.require_councils(councils)?;
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(c) = councils.iter().find(|c| !seen.insert(**c)) {
+            return Err(reject(
+                RejectCode::Invalid,
+                format!("council {c} is named twice"),
+            ));
+        }
+        Ok(())
+    }
+
     /// The rules of `EconomyImported`.
     pub(super) fn check_economy_imported(
         &self,
@@ -81,6 +122,8 @@ impl Ledger {
         sha256: &str,
     ) -> Result<(), Rejected> {
         self.require_facilitator(*by)?;
+        check_document("text", text, MAX_DOCUMENT)?;
+        check_text("sha256", sha256, MAX_PSEUDONYM)?;
         if let Some(r) = self.current_round() {
             if r.phase != Phase::Needs {
                 return Err(reject(RejectCode::WrongPhase,
@@ -198,6 +241,7 @@ impl Ledger {
                 "a round needs a title of 1 to 200 characters",
             ));
         }
+        check_text("title", title, MAX_TITLE)?;
         // Rounds opened with limits (every round since issue #14) have a bounded quorum;
         // older rounds keep the bounds they were opened under, so old logs verify.
         let max_turnout = if limits.is_some() {
@@ -213,7 +257,7 @@ impl Ledger {
                 ),
             ));
         }
-        let members = self.members.len() as u64;
+        let members = self.eligible();
         if limits.is_some() && quorum.min_ballots > members.max(1) {
             return Err(reject(
                 RejectCode::Invalid,
@@ -237,6 +281,8 @@ impl Ledger {
         quantity: f64,
         year: Option<i64>,
     ) -> Result<(), Rejected> {
+        check_text("by", by, MAX_PSEUDONYM)?;
+        check_text("product", product, MAX_NAME)?;
         let r = self.round_in(
             *round,
             RoundAction::RegisterNeed.phase(),
@@ -293,6 +339,11 @@ impl Ledger {
         cost_hours: f64,
         resources: &BTreeMap<String, f64>,
     ) -> Result<(), Rejected> {
+        check_text("by", by, MAX_PSEUDONYM)?;
+        check_text("title", title, MAX_TITLE)?;
+        for name in resources.keys() {
+            check_text("resources", name, MAX_NAME)?;
+        }
         let r = self.round_in(
             *round,
             RoundAction::Propose.phase(),
@@ -411,6 +462,10 @@ impl Ledger {
                 "a ballot needs a voter pseudonym",
             ));
         }
+        check_text("voter", voter, MAX_PSEUDONYM)?;
+        for product in ballot.scores.keys() {
+            check_text("scores", product, MAX_NAME)?;
+        }
         let mut seen = std::collections::BTreeSet::new();
         for p in &ballot.approve {
             if !r.proposals.contains_key(p) {
@@ -479,6 +534,12 @@ impl Ledger {
         if !self.members.contains_key(to) {
             return Err(reject(RejectCode::NotFound, format!("no member {to}")));
         }
+        if let Some(m) = [member, to].into_iter().find(|m| !self.is_admitted(**m)) {
+            return Err(reject(
+                RejectCode::Forbidden,
+                format!("member {m} awaits admission by a facilitator; applicants cannot delegate nor be delegated to"),
+            ));
+        }
         if member == to {
             return Err(reject(
                 RejectCode::Invalid,
@@ -518,14 +579,17 @@ impl Ledger {
                 format!("round {round} is already counted; a result cannot be changed"),
             ));
         }
-        if eligible != self.members.len() as u64 {
+        if eligible != self.eligible() {
             return Err(reject(
                 RejectCode::Mismatch,
                 format!(
                     "the count says {eligible} members were eligible; the log has {}",
-                    self.members.len()
+                    self.eligible()
                 ),
             ));
+        }
+        for p in weights.keys() {
+            check_text("weights", p, MAX_PSEUDONYM)?;
         }
         if weights.len() != r.ballots.len() || r.ballots.keys().any(|p| !weights.contains_key(p)) {
             return Err(reject(

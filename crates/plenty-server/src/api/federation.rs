@@ -94,7 +94,7 @@ pub struct FederationView {
     pub name: Option<String>,
     /// Weeks in a plan period.
     pub weeks_per_period: f64,
-    /// How many members.
+    /// How many members (admitted; applicants awaiting a facilitator are not counted).
     pub members: usize,
     /// Its councils.
     pub councils: Vec<CouncilView>,
@@ -220,7 +220,7 @@ pub async fn federation(State(st): State<AppState>) -> Json<FederationView> {
         FederationView {
             name: l.name.clone(),
             weeks_per_period: l.weeks_per_period,
-            members: l.members.len(),
+            members: l.eligible() as usize,
             councils: l
                 .councils
                 .iter()

@@ -12,8 +12,9 @@
 //! is the ledger's ([`plenty_ledger::Ledger`]'s functions in `actions`).
 //!
 //! Errors are JSON: `{"error": code, "message": what is wrong and what to do}` with a fitting
-//! status (400 bad input, 401 not signed in, 403 forbidden or CSRF, 404, 409 wrong phase or
-//! conflict, 413 too large, 422 a rule refused it, 429 too many sign-in failures).
+//! status (400 bad input, 401 not signed in, 403 forbidden, CSRF or awaiting admission, 404,
+//! 409 wrong phase or conflict, 413 too large, 422 a rule refused it, 429 too many sign-in
+//! failures, 503 busy; 429 and 503 with `Retry-After`).
 
 pub mod accounts;
 pub mod audit;
@@ -70,8 +71,27 @@ pub async fn deprecated(mut r: Response) -> Response {
 /// Settings of the service.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Whether anyone may sign up without an invitation (councils chosen at sign-up).
+    /// Whether anyone may sign up without an invitation. Off by default: members are admitted
+    /// by invitation. When on, a sign-up without an invitation makes an applicant, who may
+    /// do nothing until a facilitator admits them and assigns their councils.
     pub open_signup: bool,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (default none: the
+    /// header is ignored and sign-in limits are keyed on the connection's address).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Longest time a request may take, milliseconds (default 30 s); then 503.
+    pub request_timeout_ms: u64,
+    /// A connection on which nothing is read or written for this long is closed,
+    /// milliseconds (default 60 s; at least the request timeout).
+    pub idle_timeout_ms: u64,
+    /// Most connections open at once (default 512); more wait in the listen queue.
+    pub max_connections: usize,
+    /// Most password hashes computed at once (argon2 takes 19 MiB each; default: the
+    /// number of cores, at most 4). Further sign-ins wait up to 10 s, then get 503.
+    pub hash_concurrency: usize,
+    /// How long an API token lasts unless its owner asks for less, days (default 90).
+    pub token_ttl_days: u32,
+    /// How long an invitation lasts unless the facilitator asks for less, days (default 14).
+    pub invitation_ttl_days: u32,
     /// How long a CSRF token is valid, milliseconds.
     pub csrf_ttl_ms: i64,
     /// How long a session lasts, milliseconds.
@@ -89,7 +109,17 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            open_signup: true,
+            open_signup: false,
+            trusted_proxies: Vec::new(),
+            request_timeout_ms: 30_000,
+            idle_timeout_ms: 60_000,
+            max_connections: 512,
+            hash_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+                .clamp(1, 4),
+            token_ttl_days: 90,
+            invitation_ttl_days: 14,
             csrf_ttl_ms: 2 * 3600 * 1000,
             session_ttl_ms: 7 * 24 * 3600 * 1000,
             secure_cookies: true,
@@ -154,8 +184,13 @@ pub struct AppState {
     pub secrets: Arc<crate::keys::Secrets>,
     /// Settings.
     pub settings: Arc<Settings>,
-    /// Sign-in failures.
-    pub limiter: Arc<auth::RateLimiter>,
+    /// Sign-in attempts per client address.
+    pub address_throttle: Arc<auth::Throttle>,
+    /// Sign-in attempts per account (e-mail), from browsers without the account's device
+    /// cookie.
+    pub account_throttle: Arc<auth::Throttle>,
+    /// Permits to compute a password hash (argon2 takes 19 MiB each).
+    pub hashing: Arc<tokio::sync::Semaphore>,
     /// Plan computations.
     pub plans: Arc<Mutex<HashMap<RoundId, PlanJob>>>,
     /// The work a request may start that costs a count or a whole-log verification
@@ -224,8 +259,12 @@ pub enum ErrorCode {
     Forbidden,
     /// The invitation is unknown or used, or one is needed.
     Invitation,
-    /// Too many failed sign-ins.
+    /// Too many failed sign-ins: wait the `Retry-After` seconds.
     RateLimited,
+    /// The caller signed up and awaits admission by a facilitator.
+    Pending,
+    /// The service is busy (hashing passwords, or the request took too long); try again.
+    Busy,
     /// What the request names does not exist.
     NotFound,
     /// It conflicts with what exists.
@@ -283,7 +322,7 @@ pub struct ApiError {
     status: StatusCode,
     code: ErrorCode,
     message: String,
-    retry_after: Option<i64>,
+    pub(crate) retry_after: Option<i64>,
 }
 
 impl ApiError {
@@ -299,6 +338,12 @@ impl ApiError {
 
     pub(crate) fn bad(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, message)
+    }
+
+    pub(crate) fn busy(message: impl Into<String>, retry_after: i64) -> Self {
+        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy, message);
+        e.retry_after = Some(retry_after);
+        e
     }
 
     pub(crate) fn unauthorized(message: impl Into<String>) -> Self {
@@ -448,7 +493,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::BytesRejection(_)) => Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::TooLarge,
-                format!("the request body is larger than {} bytes", crate::MAX_BODY),
+                format!(
+                    "the request body is larger than this endpoint accepts ({} bytes for accounts, sign-in and tokens; {} for the others)",
+                    accounts::limits::BODY,
+                    crate::MAX_BODY
+                ),
             )),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -460,14 +509,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-pub(crate) fn now_ms() -> i64 {
+/// Milliseconds since the epoch.
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -487,30 +537,42 @@ pub struct Caller {
     pub role: Role,
     /// The session's token hash, when signed in by cookie.
     pub session: Option<String>,
+    /// Whether they are an admitted member (not an applicant awaiting a facilitator).
+    pub admitted: bool,
 }
 
 /// Session cookie name.
 pub const SESSION_COOKIE: &str = "plenty_session";
 
 async fn caller_of(parts: &Parts, st: &AppState) -> Result<Caller, ApiError> {
-    let role_of = |m: MemberId| st.log.read(|c| c.ledger.members.get(&m).map(|s| s.role));
+    let role_of = |m: MemberId| {
+        st.log
+            .read(|c| c.ledger.members.get(&m).map(|s| (s.role, s.admitted)))
+    };
     if let Some(h) = parts.headers.get(AUTHORIZATION) {
         let t = h
             .to_str()
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(|| ApiError::unauthorized("Authorization must be `Bearer <token>`"))?;
-        let member = st
+        let t = t.trim();
+        if t.len() > 128 {
+            return Err(ApiError::unauthorized("unknown API token"));
+        }
+        let token = st
             .log
             .store
-            .api_token(&auth::token_hash(t.trim()))
+            .api_token(&auth::token_hash(t))
             .await?
-            .ok_or_else(|| ApiError::unauthorized("unknown API token"))?;
-        let role = role_of(member).ok_or_else(|| ApiError::internal("token of no member"))?;
+            .filter(|k| k.expires > now_ms())
+            .ok_or_else(|| ApiError::unauthorized("unknown, expired or revoked API token"))?;
+        let (role, admitted) =
+            role_of(token.member).ok_or_else(|| ApiError::internal("token of no member"))?;
         return Ok(Caller {
-            member,
+            member: token.member,
             role,
             session: None,
+            admitted,
         });
     }
     let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
@@ -518,6 +580,11 @@ async fn caller_of(parts: &Parts, st: &AppState) -> Result<Caller, ApiError> {
             "sign in first (POST /api/v1/login), or send an API token",
         ));
     };
+    if token.len() > 128 {
+        return Err(ApiError::unauthorized(
+            "this session is not valid (expired, signed out or forged); sign in again",
+        ));
+    }
     let hash = auth::token_hash(&token);
     let s = st
         .log
@@ -558,18 +625,41 @@ async fn caller_of(parts: &Parts, st: &AppState) -> Result<Caller, ApiError> {
             }
         }
     }
-    let role = role_of(s.member).ok_or_else(|| ApiError::internal("session of no member"))?;
+    let (role, admitted) =
+        role_of(s.member).ok_or_else(|| ApiError::internal("session of no member"))?;
     Ok(Caller {
         member: s.member,
         role,
         session: Some(hash),
+        admitted,
     })
 }
 
+/// A signed-in admitted member: an applicant of open sign-up is refused (403 `pending`)
+/// until a facilitator admits them, for everything but [`Applicant`]'s few endpoints.
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
-        caller_of(parts, st).await
+        let c = caller_of(parts, st).await?;
+        if !c.admitted {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::Pending,
+                "your sign-up awaits a facilitator's approval; until then you can only see your account, change your password and sign out",
+            ));
+        }
+        Ok(c)
+    }
+}
+
+/// A signed-in account, admitted or still an applicant: for `/me`, `/logout` and
+/// `/password`.
+pub struct Applicant(pub Caller);
+
+impl FromRequestParts<AppState> for Applicant {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Applicant(caller_of(parts, st).await?))
     }
 }
 

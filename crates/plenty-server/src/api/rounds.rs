@@ -415,7 +415,7 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
             .collect(),
         ballots: r.ballots.len(),
         ballots_cast: r.ballots_cast,
-        eligible: l.members.len(),
+        eligible: l.eligible() as usize,
         total_hours: l.total_hours(),
         tally: r.tally.as_ref().map(|t| TallySummary {
             quorum: t.quorum.clone(),
@@ -583,13 +583,34 @@ impl Described for BallotReceipt {
     }
 }
 
+/// Ballot body: the fields of [`RoundBallot`] and no others, so that a misspelt field (say
+/// `aprove`) is an error, not an abstention (issue #14).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BallotBody {
+    #[serde(default)]
+    approve: Vec<ProposalId>,
+    #[serde(default)]
+    scores: BTreeMap<String, u32>,
+    #[serde(default)]
+    split: Option<HoursSplit>,
+    #[serde(default)]
+    discount_rate: Option<f64>,
+}
+
 /// `POST /rounds/{id}/ballot`. A second ballot replaces the first; both are in the log.
 pub async fn cast_ballot(
     State(st): State<AppState>,
     c: Caller,
     Path(id): Path<RoundId>,
-    ApiJson(b): ApiJson<RoundBallot>,
+    ApiJson(b): ApiJson<BallotBody>,
 ) -> Result<Json<BallotReceipt>, ApiError> {
+    let b = RoundBallot {
+        approve: b.approve,
+        scores: b.scores,
+        split: b.split,
+        discount_rate: b.discount_rate,
+    };
     let voter = st.ballot_pseudonym(id, c.member);
     let v = voter.clone();
     let replaces = st

@@ -87,6 +87,29 @@ pub struct Session {
     pub expires: i64,
 }
 
+/// An API token (the database keeps only the SHA-256 of its secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    /// SHA-256 of the token.
+    pub token_hash: String,
+    /// Whose.
+    pub member: MemberId,
+    /// What its owner calls it.
+    pub label: String,
+    /// Milliseconds since the epoch when it was issued (0: before plenty recorded it).
+    pub created: i64,
+    /// Milliseconds since the epoch when it ends.
+    pub expires: i64,
+}
+
+impl ApiToken {
+    /// Its public name: the first 16 hex digits of its hash, which is how its owner lists and
+    /// revokes it (the token itself is shown once).
+    pub fn id(&self) -> &str {
+        self.token_hash.get(..16).unwrap_or(&self.token_hash)
+    }
+}
+
 /// An invitation to join.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invitation {
@@ -94,6 +117,8 @@ pub struct Invitation {
     pub councils: Vec<CouncilId>,
     /// The new member's role.
     pub role: Role,
+    /// Milliseconds since the epoch when it ends.
+    pub expires: i64,
 }
 
 impl Invitation {
@@ -107,7 +132,7 @@ impl Invitation {
     }
 
     /// From its stored columns.
-    fn from_columns(councils: &str, role: &str) -> StoreResult<Invitation> {
+    fn from_columns(councils: &str, role: &str, expires: i64) -> StoreResult<Invitation> {
         Ok(Invitation {
             councils: councils
                 .split(',')
@@ -120,6 +145,7 @@ impl Invitation {
             role: role
                 .parse()
                 .map_err(|e: String| StoreError::Corrupt(format!("invitation role: {e}")))?,
+            expires,
         })
     }
 }
@@ -151,15 +177,31 @@ pub trait Store: Send + Sync {
     async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>>;
     /// Ends a session (nothing to do if it has ended).
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends every session of a member but `except` (the one changing the password); returns
+    /// how many ended.
+    async fn delete_sessions_of(&self, member: MemberId, except: Option<&str>) -> StoreResult<u64>;
+    /// Replaces a member's password hash.
+    async fn set_password(&self, member: MemberId, password_hash: &str) -> StoreResult<()>;
     /// Stores an API token.
-    async fn create_api_token(&self, token_hash: &str, member: MemberId) -> StoreResult<()>;
-    /// The member of an API token.
-    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<MemberId>>;
+    async fn create_api_token(&self, t: &ApiToken) -> StoreResult<()>;
+    /// An API token by hash (expired or not: the caller checks).
+    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiToken>>;
+    /// A member's API tokens, oldest first.
+    async fn api_tokens_of(&self, member: MemberId) -> StoreResult<Vec<ApiToken>>;
+    /// Revokes a member's token by its [`ApiToken::id`]; whether one was revoked.
+    async fn revoke_api_token(&self, member: MemberId, id: &str) -> StoreResult<bool>;
+    /// Revokes every API token of a member; returns how many.
+    async fn revoke_api_tokens_of(&self, member: MemberId) -> StoreResult<u64>;
     /// Stores an invitation.
     async fn create_invitation(&self, code_hash: &str, inv: &Invitation) -> StoreResult<()>;
-    /// Uses an invitation up: returns it once; after that, or for an unknown code,
-    /// [`StoreError::NotFound`].
-    async fn take_invitation(&self, code_hash: &str) -> StoreResult<Invitation>;
+    /// An invitation that is unused and not expired at `now`, without using it.
+    async fn invitation(&self, code_hash: &str, now: i64) -> StoreResult<Option<Invitation>>;
+    /// Uses an invitation up: returns it once if it has not expired at `now`; after that, or
+    /// for an unknown or expired code, [`StoreError::NotFound`].
+    async fn take_invitation(&self, code_hash: &str, now: i64) -> StoreResult<Invitation>;
+    /// Deletes sessions, API tokens and unused invitations that ended before `now`; returns
+    /// how many rows went.
+    async fn purge_expired(&self, now: i64) -> StoreResult<u64>;
     /// The schema version the database is at.
     async fn schema_version(&self) -> StoreResult<i64>;
 }
@@ -212,6 +254,22 @@ where
         email: r.try_get("email")?,
         password_hash: r.try_get("password_hash")?,
         name: r.try_get("name")?,
+    })
+}
+
+/// An API token from a row of `api_tokens` (either backend).
+fn api_token_from<R: Row>(r: &R) -> StoreResult<ApiToken>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(ApiToken {
+        token_hash: r.try_get("token_hash")?,
+        member: r.try_get::<i64, _>("member")? as u64,
+        label: r.try_get("label")?,
+        created: r.try_get("created")?,
+        expires: r.try_get("expires")?,
     })
 }
 
@@ -501,57 +559,143 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn create_api_token(&self, token_hash: &str, member: MemberId) -> StoreResult<()> {
-                sqlx::query($p("INSERT INTO api_tokens (token_hash, member) VALUES (?, ?)"))
-                    .bind(token_hash)
+            async fn delete_sessions_of(&self, member: MemberId, except: Option<&str>) -> StoreResult<u64> {
+                let done = sqlx::query($p("DELETE FROM sessions WHERE member = ? AND token_hash <> ?"))
+                    .bind(member as i64)
+                    .bind(except.unwrap_or(""))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn set_password(&self, member: MemberId, password_hash: &str) -> StoreResult<()> {
+                let done = sqlx::query($p("UPDATE accounts SET password_hash = ? WHERE member = ?"))
+                    .bind(password_hash)
                     .bind(member as i64)
                     .execute(&self.pool)
                     .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::NotFound(format!("no account of member {member}")));
+                }
                 Ok(())
             }
 
-            async fn api_token(&self, token_hash: &str) -> StoreResult<Option<MemberId>> {
-                let row = sqlx::query($p("SELECT member FROM api_tokens WHERE token_hash = ?"))
-                    .bind(token_hash)
-                    .fetch_optional(&self.pool)
+            async fn create_api_token(&self, t: &ApiToken) -> StoreResult<()> {
+                sqlx::query($p(
+                    "INSERT INTO api_tokens (token_hash, member, label, created, expires) VALUES (?, ?, ?, ?, ?)",
+                ))
+                .bind(&t.token_hash)
+                .bind(t.member as i64)
+                .bind(&t.label)
+                .bind(t.created)
+                .bind(t.expires)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiToken>> {
+                let row = sqlx::query($p(
+                    "SELECT token_hash, member, label, created, expires FROM api_tokens WHERE token_hash = ?",
+                ))
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|r| api_token_from(&r)).transpose()
+            }
+
+            async fn api_tokens_of(&self, member: MemberId) -> StoreResult<Vec<ApiToken>> {
+                let rows = sqlx::query($p(
+                    "SELECT token_hash, member, label, created, expires FROM api_tokens WHERE member = ? ORDER BY created, token_hash",
+                ))
+                .bind(member as i64)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|r| api_token_from(r)).collect()
+            }
+
+            async fn revoke_api_token(&self, member: MemberId, id: &str) -> StoreResult<bool> {
+                let done = sqlx::query($p(
+                    "DELETE FROM api_tokens WHERE member = ? AND substr(token_hash, 1, 16) = ?",
+                ))
+                .bind(member as i64)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn revoke_api_tokens_of(&self, member: MemberId) -> StoreResult<u64> {
+                let done = sqlx::query($p("DELETE FROM api_tokens WHERE member = ?"))
+                    .bind(member as i64)
+                    .execute(&self.pool)
                     .await?;
-                row.map(|r| -> StoreResult<u64> { Ok(r.try_get::<i64, _>("member")? as u64) })
-                    .transpose()
+                Ok(done.rows_affected())
             }
 
             async fn create_invitation(&self, code_hash: &str, inv: &Invitation) -> StoreResult<()> {
                 sqlx::query($p(
-                    "INSERT INTO invitations (code_hash, councils, role, used) VALUES (?, ?, ?, 0)",
+                    "INSERT INTO invitations (code_hash, councils, role, used, expires) VALUES (?, ?, ?, 0, ?)",
                 ))
                 .bind(code_hash)
                 .bind(inv.councils_text())
                 .bind(inv.role.name())
+                .bind(inv.expires)
                 .execute(&self.pool)
                 .await?;
                 Ok(())
             }
 
-            async fn take_invitation(&self, code_hash: &str) -> StoreResult<Invitation> {
+            async fn invitation(&self, code_hash: &str, now: i64) -> StoreResult<Option<Invitation>> {
+                let row = sqlx::query($p(
+                    "SELECT councils, role, expires FROM invitations WHERE code_hash = ? AND used = 0 AND expires > ?",
+                ))
+                .bind(code_hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|r| -> StoreResult<Invitation> {
+                    let councils: String = r.try_get("councils")?;
+                    let role: String = r.try_get("role")?;
+                    Invitation::from_columns(&councils, &role, r.try_get("expires")?)
+                })
+                .transpose()
+            }
+
+            async fn take_invitation(&self, code_hash: &str, now: i64) -> StoreResult<Invitation> {
                 // One statement marks it used and tells whether it was unused: an invitation
                 // cannot be taken twice, even by two requests at once.
                 let done = sqlx::query($p(
-                    "UPDATE invitations SET used = 1 WHERE code_hash = ? AND used = 0",
+                    "UPDATE invitations SET used = 1 WHERE code_hash = ? AND used = 0 AND expires > ?",
                 ))
                 .bind(code_hash)
+                .bind(now)
                 .execute(&self.pool)
                 .await?;
                 if done.rows_affected() != 1 {
-                    return Err(StoreError::NotFound("this invitation is unknown or already used".into()));
+                    return Err(StoreError::NotFound("this invitation is unknown, used or expired".into()));
                 }
                 let row = sqlx::query($p(
-                    "SELECT councils, role FROM invitations WHERE code_hash = ?",
+                    "SELECT councils, role, expires FROM invitations WHERE code_hash = ?",
                 ))
                 .bind(code_hash)
                 .fetch_one(&self.pool)
                 .await?;
                 let councils: String = row.try_get("councils")?;
                 let role: String = row.try_get("role")?;
-                Invitation::from_columns(&councils, &role)
+                Invitation::from_columns(&councils, &role, row.try_get("expires")?)
+            }
+
+            async fn purge_expired(&self, now: i64) -> StoreResult<u64> {
+                let mut n = 0;
+                for q in [
+                    "DELETE FROM sessions WHERE expires <= ?",
+                    "DELETE FROM api_tokens WHERE expires <= ?",
+                    "DELETE FROM invitations WHERE used = 0 AND expires <= ?",
+                ] {
+                    n += sqlx::query($p(q)).bind(now).execute(&self.pool).await?.rows_affected();
+                }
+                Ok(n)
             }
 
             async fn schema_version(&self) -> StoreResult<i64> {

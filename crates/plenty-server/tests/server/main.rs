@@ -2,6 +2,7 @@
 //! PostgreSQL, migrations, store errors through the API, whole rounds over HTTP, and the project
 //! vote recounted by pabutools.
 
+mod accounts;
 mod migrations;
 mod pabutools_service;
 mod secrecy;

@@ -147,20 +147,23 @@ async fn versions(url: &str) -> Vec<(i64, String)> {
 
 async fn a_fresh_database_gets_every_migration(url: &str) {
     let s = store::open(url).await.unwrap();
-    assert_eq!(s.schema_version().await.unwrap(), 1);
+    assert_eq!(s.schema_version().await.unwrap(), 2);
     assert!(s.log().await.unwrap().is_empty());
     drop(s);
-    assert_eq!(versions(url).await, [(1, "init".to_string())]);
+    assert_eq!(
+        versions(url).await,
+        [(1, "init".to_string()), (2, "credentials".to_string())]
+    );
     // Opening again runs nothing.
     let s = store::open(url).await.unwrap();
-    assert_eq!(s.schema_version().await.unwrap(), 1);
+    assert_eq!(s.schema_version().await.unwrap(), 2);
     drop(s);
-    assert_eq!(versions(url).await.len(), 1);
+    assert_eq!(versions(url).await.len(), 2);
 }
 
 async fn a_database_of_0_1_0_opens_and_serves(url: &str) {
     let s = store::open(url).await.unwrap();
-    assert_eq!(s.schema_version().await.unwrap(), 1);
+    assert_eq!(s.schema_version().await.unwrap(), 2);
     let entries = plenty_ledger::parse_export(LOG).unwrap();
     assert_eq!(
         s.log().await.unwrap(),
@@ -177,15 +180,20 @@ async fn a_database_of_0_1_0_opens_and_serves(url: &str) {
         2
     );
     let inv = s
-        .take_invitation(&plenty_server::auth::token_hash("old invitation"))
+        .take_invitation(
+            &plenty_server::auth::token_hash("old invitation"),
+            plenty_server::api::now_ms(),
+        )
         .await
         .unwrap();
+    // Issued before invitations expired: 14 days from the upgrade.
+    assert!(inv.expires > plenty_server::api::now_ms() + 13 * 86_400_000);
     assert_eq!(inv.councils, [1, 3]);
     assert_eq!(inv.role, plenty_ledger::Role::Facilitator);
     drop(s);
     let v = versions(url).await;
-    assert_eq!(v.len(), 1);
-    assert_eq!(v[0].0, 1);
+    assert_eq!(v.len(), 2);
+    assert_eq!((v[0].0, v[1].0), (1, 2));
     assert!(v[0].1.contains("baseline"), "{v:?}");
 
     // The service starts on it: the log replays and verifies, and members sign in.
@@ -207,7 +215,7 @@ async fn a_database_of_0_1_0_opens_and_serves(url: &str) {
     );
     drop(server);
     // Opening again changes nothing.
-    assert_eq!(versions(url).await.len(), 1);
+    assert_eq!(versions(url).await.len(), 2);
 }
 
 async fn a_newer_database_is_refused(url: &str, newer: &str) {

@@ -658,7 +658,12 @@ fn fits(schema: &Value, v: &Value, at: &str) -> Result<(), String> {
 /// described, every required field there).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_11_answers_have_the_described_fields() {
-    let s = start(&sqlite_url(), Settings::default(), true).await;
+    // Open sign-up (an explicit choice since issue #14), to describe the applicant's answers.
+    let settings = Settings {
+        open_signup: true,
+        ..Default::default()
+    };
+    let s = start(&sqlite_url(), settings, true).await;
     let doc = plenty_server::openapi::document();
     let fac = Client::demo(&s.base, "facilitator").await;
     let ada = Client::demo(&s.base, "ada").await;
@@ -716,8 +721,39 @@ async fn issue_11_answers_have_the_described_fields() {
         )
         .await;
     check("post", "/api/v1/signup", "/signup", st, &j);
+    let (st, j) = fac.get("/api/v1/applicants").await;
+    check("get", "/api/v1/applicants", "/applicants", st, &j);
+    let (st, j) = fac
+        .post("/api/v1/applicants/6/admit", json!({"councils": [3]}))
+        .await;
+    check(
+        "post",
+        "/api/v1/applicants/6/admit",
+        "/applicants/{id}/admit",
+        st,
+        &j,
+    );
+    let eve = Client::login(&s.base, "eve@example.org", "a long password").await;
+    let (st, j) = eve
+        .post(
+            "/api/v1/password",
+            json!({"current": "a long password", "new": "another long password"}),
+        )
+        .await;
+    check("post", "/api/v1/password", "/password", st, &j);
     let (st, j) = ada.post("/api/v1/tokens", json!({})).await;
     check("post", "/api/v1/tokens", "/tokens", st, &j);
+    let (st, j) = ada.get("/api/v1/tokens").await;
+    check("get", "/api/v1/tokens", "/tokens", st, &j);
+    let id = j["tokens"][0]["id"].as_str().unwrap().to_string();
+    let (st, j) = ada.delete(&format!("/api/v1/tokens/{id}")).await;
+    check(
+        "delete",
+        &format!("/api/v1/tokens/{id}"),
+        "/tokens/{token}",
+        st,
+        &j,
+    );
     let (st, j) = ada
         .post(
             "/api/v1/rounds/1/needs",
@@ -976,7 +1012,12 @@ async fn issue_4_invitations_roles_and_api_tokens() {
 /// service keeps running (a duplicate that reached the database would stop the writer).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_4_concurrent_duplicate_sign_ups_make_one_account() {
-    let s = start(&sqlite_url(), Settings::default(), true).await;
+    // Open sign-up, chosen explicitly (the default is by invitation since issue #14).
+    let settings = Settings {
+        open_signup: true,
+        ..Default::default()
+    };
+    let s = start(&sqlite_url(), settings, true).await;
     let anon = Client::anonymous(&s.base);
     let tries = (0..20).map(|_| {
         let anon = anon.clone();

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use plenty_ledger::{Entry, Event, GENESIS};
-use plenty_server::store::{self, Account, Invitation, Session, StoreError};
+use plenty_server::store::{self, Account, ApiToken, Invitation, Session, StoreError};
 
 fn chain(n: u64) -> Vec<Entry> {
     let mut prev = GENESIS.to_string();
@@ -89,21 +89,78 @@ async fn conformance(url: &str) {
     assert_eq!((got.member, got.expires), (7, 123));
     s.delete_session("h1").await.unwrap();
     assert!(s.session("h1").await.unwrap().is_none());
-    // API tokens.
-    s.create_api_token("t1", 7).await.unwrap();
-    assert_eq!(s.api_token("t1").await.unwrap(), Some(7));
-    assert_eq!(s.api_token("t2").await.unwrap(), None);
+    // API tokens: listed by member, revoked one by one or all at once.
+    let token = |hash: &str, member, expires| ApiToken {
+        token_hash: hash.into(),
+        member,
+        label: format!("label of {hash}"),
+        created: 1,
+        expires,
+    };
+    s.create_api_token(&token("t1aaaaaaaaaaaaaaaaaa", 7, 1000))
+        .await
+        .unwrap();
+    s.create_api_token(&token("t2bbbbbbbbbbbbbbbbbb", 7, 10))
+        .await
+        .unwrap();
+    s.create_api_token(&token("t3cccccccccccccccccc", 8, 1000))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.api_token("t1aaaaaaaaaaaaaaaaaa").await.unwrap(),
+        Some(token("t1aaaaaaaaaaaaaaaaaa", 7, 1000))
+    );
+    assert_eq!(s.api_token("t9").await.unwrap(), None);
+    assert_eq!(s.api_tokens_of(7).await.unwrap().len(), 2);
+    assert!(!s.revoke_api_token(8, "t1aaaaaaaaaaaaaa").await.unwrap());
+    assert!(s.revoke_api_token(7, "t1aaaaaaaaaaaaaa").await.unwrap());
+    assert_eq!(s.api_tokens_of(7).await.unwrap().len(), 1);
+    assert_eq!(s.revoke_api_tokens_of(8).await.unwrap(), 1);
+    // Sessions of a member end together, but the one named; passwords change.
+    for (h, m) in [("s1", 7), ("s2", 7), ("s3", 8)] {
+        s.create_session(&Session {
+            token_hash: h.into(),
+            member: m,
+            expires: 5,
+        })
+        .await
+        .unwrap();
+    }
+    assert_eq!(s.delete_sessions_of(7, Some("s1")).await.unwrap(), 1);
+    assert!(s.session("s1").await.unwrap().is_some());
+    assert!(s.session("s3").await.unwrap().is_some());
+    s.set_password(7, "new hash").await.unwrap();
+    assert_eq!(
+        s.account(7).await.unwrap().unwrap().password_hash,
+        "new hash"
+    );
+    assert!(matches!(
+        s.set_password(99, "x").await,
+        Err(StoreError::NotFound(_))
+    ));
+    // Purging: sessions (expires 5) and the token t2 (expires 10) end before 20.
+    assert_eq!(s.purge_expired(20).await.unwrap(), 3);
+    assert!(s.session("s1").await.unwrap().is_none());
+    assert!(s.api_tokens_of(7).await.unwrap().is_empty());
     // Invitations are used once, even by two requests at once.
     s.create_invitation(
         "i1",
         &Invitation {
             councils: vec![1, 2],
             role: plenty_ledger::Role::Member,
+            expires: 100,
         },
     )
     .await
     .unwrap();
-    let (a, b) = tokio::join!(s.take_invitation("i1"), s.take_invitation("i1"));
+    // Looking does not use it up; an expired one is not found.
+    assert!(s.invitation("i1", 50).await.unwrap().is_some());
+    assert!(s.invitation("i1", 100).await.unwrap().is_none());
+    assert!(matches!(
+        s.take_invitation("i1", 100).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let (a, b) = tokio::join!(s.take_invitation("i1", 50), s.take_invitation("i1", 50));
     let taken: Vec<_> = [a, b]
         .into_iter()
         .filter_map(|r| match r {
@@ -116,11 +173,11 @@ async fn conformance(url: &str) {
     assert_eq!(taken[0].councils, [1, 2]);
     assert_eq!(taken[0].role, plenty_ledger::Role::Member);
     assert!(matches!(
-        s.take_invitation("i1").await,
+        s.take_invitation("i1", 50).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        s.take_invitation("never issued").await,
+        s.take_invitation("never issued", 50).await,
         Err(StoreError::NotFound(_))
     ));
     s.create_invitation(
@@ -128,15 +185,17 @@ async fn conformance(url: &str) {
         &Invitation {
             councils: vec![],
             role: plenty_ledger::Role::Facilitator,
+            expires: 100,
         },
     )
     .await
     .unwrap();
-    let i2 = s.take_invitation("i2").await.unwrap();
+    assert!(s.invitation("i1", 50).await.unwrap().is_none(), "used");
+    let i2 = s.take_invitation("i2", 50).await.unwrap();
     assert!(i2.councils.is_empty());
     assert_eq!(i2.role, plenty_ledger::Role::Facilitator);
     // The schema is at the latest version.
-    assert_eq!(s.schema_version().await.unwrap(), 1);
+    assert_eq!(s.schema_version().await.unwrap(), 2);
     // Reopening finds everything.
     drop(s);
     let s = store::open(url).await.unwrap();

@@ -6,7 +6,9 @@ use crate::support::*;
 use async_trait::async_trait;
 use plenty_ledger::{Entry, MemberId};
 use plenty_server::api::Settings;
-use plenty_server::store::{self, Account, Invitation, Session, Store, StoreError, StoreResult};
+use plenty_server::store::{
+    self, Account, ApiToken, Invitation, Session, Store, StoreError, StoreResult,
+};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::sync::Arc;
@@ -52,17 +54,38 @@ impl Store for Faulty {
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         self.0.delete_session(token_hash).await
     }
-    async fn create_api_token(&self, _token_hash: &str, _member: MemberId) -> StoreResult<()> {
+    async fn delete_sessions_of(&self, member: MemberId, except: Option<&str>) -> StoreResult<u64> {
+        self.0.delete_sessions_of(member, except).await
+    }
+    async fn set_password(&self, member: MemberId, password_hash: &str) -> StoreResult<()> {
+        self.0.set_password(member, password_hash).await
+    }
+    async fn create_api_token(&self, _t: &ApiToken) -> StoreResult<()> {
         Err(StoreError::Conflict("this token exists".into()))
     }
-    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<MemberId>> {
+    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiToken>> {
         self.0.api_token(token_hash).await
+    }
+    async fn api_tokens_of(&self, member: MemberId) -> StoreResult<Vec<ApiToken>> {
+        self.0.api_tokens_of(member).await
+    }
+    async fn revoke_api_token(&self, member: MemberId, id: &str) -> StoreResult<bool> {
+        self.0.revoke_api_token(member, id).await
+    }
+    async fn revoke_api_tokens_of(&self, member: MemberId) -> StoreResult<u64> {
+        self.0.revoke_api_tokens_of(member).await
     }
     async fn create_invitation(&self, _code_hash: &str, _inv: &Invitation) -> StoreResult<()> {
         Err(StoreError::NotFound("the invitations table".into()))
     }
-    async fn take_invitation(&self, code_hash: &str) -> StoreResult<Invitation> {
-        self.0.take_invitation(code_hash).await
+    async fn invitation(&self, code_hash: &str, now: i64) -> StoreResult<Option<Invitation>> {
+        self.0.invitation(code_hash, now).await
+    }
+    async fn take_invitation(&self, code_hash: &str, now: i64) -> StoreResult<Invitation> {
+        self.0.take_invitation(code_hash, now).await
+    }
+    async fn purge_expired(&self, now: i64) -> StoreResult<u64> {
+        self.0.purge_expired(now).await
     }
     async fn schema_version(&self) -> StoreResult<i64> {
         self.0.schema_version().await
