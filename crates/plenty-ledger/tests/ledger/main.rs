@@ -4,4 +4,5 @@
 mod close_round;
 mod ledger;
 mod log_fixture;
+mod transparency;
 mod years;
