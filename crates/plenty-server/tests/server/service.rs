@@ -513,6 +513,7 @@ fn routed() -> std::collections::BTreeSet<String> {
         include_str!("../../src/api/rounds.rs"),
         include_str!("../../src/api/delegation.rs"),
         include_str!("../../src/api/audit.rs"),
+        include_str!("../../src/api/transparency.rs"),
     ]
     .iter()
     .flat_map(|src| src.split(".route(\"").skip(1))
