@@ -58,7 +58,10 @@ impl Shared {
     fn sign(&self, size: u64) -> Arc<SignedCheckpoint> {
         let (root, head) = {
             let c = self.chain.lock().unwrap_or_else(|e| e.into_inner());
-            let root = c.tree.root(size).expect("the durable size is at most the sealed size");
+            let root = c
+                .tree
+                .root(size)
+                .expect("the durable size is at most the sealed size");
             let head = match size {
                 0 => Hash::default(),
                 n => c.tree.leaf(n - 1).unwrap_or_default(),
@@ -199,7 +202,9 @@ impl Log {
     /// signed after its commit, and the inclusion proof against it.
     pub fn receipt(&self, a: &Appended) -> Option<InclusionReceipt> {
         let &(seq, hash) = a.entries.last()?;
-        let proof = self.inclusion_proof(seq, a.checkpoint.checkpoint.size).ok()?;
+        let proof = self
+            .inclusion_proof(seq, a.checkpoint.checkpoint.size)
+            .ok()?;
         Some(InclusionReceipt {
             seq,
             hash,

@@ -59,9 +59,8 @@ fn create(path: &Path, name: Option<&str>) -> Result<LogSigningKey> {
             format!("plenty-log/{}", &k.verifier().public_hex()[..8])
         }
     };
-    let key = LogSigningKey::from_seed(&name, seed).with_context(|| {
-        format!("--log-name {name}: not a name for the log's key")
-    })?;
+    let key = LogSigningKey::from_seed(&name, seed)
+        .with_context(|| format!("--log-name {name}: not a name for the log's key"))?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -313,8 +313,8 @@ fn examples<T: Described>() -> (&'static str, Vec<Value>) {
 
 /// Every response type: its name and its examples as JSON.
 pub fn response_examples() -> Vec<(&'static str, Vec<Value>)> {
-    use api::{accounts as a, audit as au, delegation as d, federation as f, rounds as r};
     use api::transparency as t;
+    use api::{accounts as a, audit as au, delegation as d, federation as f, rounds as r};
     vec![
         examples::<au::Health>(),
         examples::<a::Joined>(),

@@ -8,10 +8,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use plenty_ledger::InclusionReceipt;
 use plenty_ledger::planning::{PlanInputs, PlanOutcome, YearsPlan};
 use plenty_ledger::state::RoundState;
 use plenty_ledger::tally::{Approvals, PriorityResult, QuorumResult, SplitResult};
+use plenty_ledger::InclusionReceipt;
 use plenty_ledger::{
     compute_tally, DiscountResult, Event, HoursSplit, Ledger, Phase, ProjectRule, ProposalId,
     RejectCode, Rejected, RoundBallot, RoundId, RoundQuorum, RoundTally, TopicWeights,

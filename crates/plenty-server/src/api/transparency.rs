@@ -156,7 +156,10 @@ pub async fn inclusion(
             "`seq={seq}`: entries of a log of {size} are numbered 1 to {size}"
         )));
     }
-    let proof = st.log.inclusion_proof(seq, size).map_err(|e| ApiError::bad(e.to_string()))?;
+    let proof = st
+        .log
+        .inclusion_proof(seq, size)
+        .map_err(|e| ApiError::bad(e.to_string()))?;
     let (hash, root) = st.log.read(|c| {
         (
             c.tree.leaf(seq - 1).unwrap_or_default(),

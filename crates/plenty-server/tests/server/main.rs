@@ -8,4 +8,5 @@ mod service;
 mod store_conformance;
 mod store_errors;
 mod support;
+mod transparency;
 mod years;
