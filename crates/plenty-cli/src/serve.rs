@@ -308,7 +308,10 @@ pub fn audit(a: &AuditArgs) -> Result<()> {
             let expect = plenty_ledger::Expectations {
                 expect_head: expect_head
                     .as_deref()
-                    .map(|h| h.parse().map_err(|e: String| anyhow::anyhow!("--expect-head: {e}")))
+                    .map(|h| {
+                        h.parse()
+                            .map_err(|e: String| anyhow::anyhow!("--expect-head: {e}"))
+                    })
                     .transpose()?,
                 min_size: *min_size,
             };
@@ -351,7 +354,11 @@ pub fn audit(a: &AuditArgs) -> Result<()> {
                 println!(
                     "verified: the log extends the {} checkpoint{} given",
                     report.checkpoints_checked,
-                    if report.checkpoints_checked == 1 { "" } else { "s" }
+                    if report.checkpoints_checked == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
                 );
             }
             if cps.is_empty() && expect == plenty_ledger::Expectations::default() {

@@ -146,7 +146,8 @@ fn key_err(problem: impl Into<String>) -> CheckpointError {
 
 /// Splits `NAME+KEYID+BASE64(0x01 ‖ 32 bytes)` into its name and 32 bytes.
 fn parse_key_parts(text: &str, what: &str) -> Result<(String, [u8; 32]), CheckpointError> {
-    let parts: Vec<&str> = text.trim().split('+').collect();
+    // Base64 has `+` in its alphabet: the third field is the rest of the text.
+    let parts: Vec<&str> = text.trim().splitn(3, '+').collect();
     let [name, id, b64] = parts.as_slice() else {
         return Err(key_err(format!(
             "is not a {what}: a {what} is NAME+KEYID+BASE64, three fields joined by `+`"

@@ -8,4 +8,5 @@ mod cli;
 mod common;
 mod plan_cli;
 mod serve_crash;
+mod transparency_cli;
 mod vote_cli;

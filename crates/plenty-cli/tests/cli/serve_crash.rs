@@ -25,18 +25,18 @@ use std::time::{Duration, Instant};
 const MEMBERS: usize = 40;
 const THREADS: usize = 8;
 const PASSWORD: &str = "crash-test-password";
-const DEMO_PASSWORD: &str = "plenty-demo-password";
+pub(crate) const DEMO_PASSWORD: &str = "plenty-demo-password";
 
 // ---------------------------------------------------------------- a tiny HTTP/1.1 client
 
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Reply {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
     fn header(&self, name: &str) -> Option<&str> {
@@ -47,7 +47,7 @@ impl Reply {
     }
 }
 
-fn http(
+pub(crate) fn http(
     port: u16,
     method: &str,
     path: &str,
@@ -135,19 +135,19 @@ fn http(
     })
 }
 
-fn bearer(token: &str) -> String {
+pub(crate) fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
 // ---------------------------------------------------------------- the server process
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Server {
-    fn start(db: &Path, demo: bool) -> Server {
+    pub(crate) fn start(db: &Path, demo: bool) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_plenty"));
         cmd.args([
             "serve",
@@ -200,13 +200,13 @@ impl Server {
     }
 
     /// SIGKILL: no shutdown code runs.
-    fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         self.child.kill().expect("SIGKILL");
         self.child.wait().unwrap();
     }
 }
 
-fn temp_dir() -> PathBuf {
+pub(crate) fn temp_dir() -> PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -217,7 +217,7 @@ fn temp_dir() -> PathBuf {
 }
 
 /// Signs in and returns an API token.
-fn token_for(port: u16, email: &str, password: &str) -> String {
+pub(crate) fn token_for(port: u16, email: &str, password: &str) -> String {
     let r = http(
         port,
         "POST",
