@@ -553,3 +553,43 @@ fn receipts_extend_to_later_checkpoints_by_consistency_proofs() {
         BreakKind::NotIncluded
     );
 }
+
+/// What the service's hot path adds per entry, at a million entries: one append to the tree,
+/// one inclusion proof, and (per batch) one root and one signature. `cargo test -p
+/// plenty-ledger --test ledger -- --ignored cost_per_entry --nocapture` prints it.
+#[test]
+#[ignore]
+fn cost_per_entry() {
+    let n = 1_000_000u64;
+    let d = leaves(n as usize, 5);
+    let t0 = std::time::Instant::now();
+    let t = MerkleTree::from_leaves(&d);
+    let push = t0.elapsed().as_secs_f64() / n as f64;
+    let t0 = std::time::Instant::now();
+    for k in 0..10_000u64 {
+        let size = n - (k % 1000);
+        std::hint::black_box(
+            t.inclusion_proof(size - 1 - (k * 7919) % 1000, size)
+                .unwrap(),
+        );
+    }
+    let proof = t0.elapsed().as_secs_f64() / 10_000.0;
+    let k = key("plenty-log/bench", 1);
+    let t0 = std::time::Instant::now();
+    for s in 0..1000u64 {
+        let size = n - s;
+        std::hint::black_box(k.sign(Checkpoint {
+            origin: "plenty-log/bench".into(),
+            size,
+            root: t.root(size).unwrap(),
+            head: t.leaf(size - 1).unwrap(),
+        }));
+    }
+    let sign = t0.elapsed().as_secs_f64() / 1000.0;
+    eprintln!(
+        "per entry: append {:.2} µs, inclusion proof {:.2} µs; per batch: root and signature {:.2} µs",
+        push * 1e6,
+        proof * 1e6,
+        sign * 1e6
+    );
+}
