@@ -12,6 +12,11 @@
 //! too ([`actions`]): the service's handlers only parse, append what the ledger returns, and
 //! answer.
 //!
+//! The log is also a Merkle tree ([`merkle`], RFC 9162): the service signs checkpoints of
+//! its size, root and head with a key kept outside its database ([`checkpoint`]), gives every
+//! writer an inclusion receipt ([`receipt`]), and [`verify_against`] fails on a log that does
+//! not extend a checkpoint, so history cannot be rewritten or cut short unseen.
+//!
 //! Pure: no I/O, no clocks, no randomness. The service supplies times and pseudonyms.
 
 #![forbid(unsafe_code)]
@@ -19,9 +24,12 @@
 
 pub mod actions;
 pub mod chain;
+pub mod checkpoint;
 pub mod event;
+pub mod merkle;
 pub mod needs;
 pub mod planning;
+pub mod receipt;
 pub mod state;
 pub mod tally;
 pub mod text;
@@ -29,13 +37,16 @@ pub mod verify;
 
 pub use actions::BallotEffectInputs;
 pub use chain::{check_chain, Entry, GENESIS};
+pub use checkpoint::{Checkpoint, CheckpointError, LogSigningKey, LogVerifier, SignedCheckpoint};
 pub use event::*;
+pub use merkle::{Hash, MerkleTree, ProofError};
 pub use needs::{count_needs, CappedNeed, CountedNeeds, MemberLimits};
 pub use planning::{
     compute_plan, compute_years_plan, CertificateMeasures, ImportedYears, LimitKind, PlanInputs,
     PlanOutcome, PlanStatus, RecordedLpSolver, WarmStartRef, YearsInputs, YearsOutcome, YearsPlan,
     DEFAULT_DISCOUNT_RATE, MAX_DISCOUNT_RATE,
 };
+pub use receipt::{check_consistency, consistency_from_log, InclusionReceipt};
 pub use state::{
     ImportedEconomy, Ledger, NeedTotal, PlanWork, RecordedPlan, RejectCode, Rejected, ReplayMode,
     RoundAction, RoundElection,
@@ -44,4 +55,7 @@ pub use tally::{
     compute_tally, compute_tally_once, discount_rate, Approvals, DiscountResult, RateBallot,
     RoundTally,
 };
-pub use verify::{parse_export, verify, verify_and_replay, BadEntry, VerifyReport};
+pub use verify::{
+    check_checkpoint, parse_export, tree_of, verify, verify_against, verify_and_replay, BadEntry,
+    BreakKind, Expectations, HistoryBreak, VerifyReport,
+};

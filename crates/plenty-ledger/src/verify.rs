@@ -1,7 +1,16 @@
 //! `plenty audit verify`: the chain, every rule, every count and every plan, from an export
-//! alone.
+//! alone; and, given checkpoints the service signed earlier ([`crate::checkpoint`]), that the
+//! export extends each of them ([`verify_against`]).
+//!
+//! The hash chain alone cannot tell a log from a rewritten one: whoever holds the database can
+//! remove an entry and re-seal every entry after it, or cut the log's end off, and the chain is
+//! intact again. What they cannot do is make the shorter or rewritten log have the size, Merkle
+//! root and head of a checkpoint signed before, which members, mailing lists and witnesses
+//! keep outside the service.
 
 use crate::chain::{check_chain, Entry};
+use crate::checkpoint::{LogVerifier, SignedCheckpoint};
+use crate::merkle::{Hash, MerkleTree};
 use crate::state::{Ledger, ReplayMode};
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +27,15 @@ pub struct VerifyReport {
     pub plans_checked: usize,
     /// The first bad entry: its position and what is wrong.
     pub first_bad: Option<BadEntry>,
+    /// The Merkle root of the entries ([`crate::merkle`]): what a checkpoint of this size
+    /// must say.
+    pub root: Hash,
+    /// Checkpoints found consistent with the log ([`verify_against`]).
+    #[serde(default)]
+    pub checkpoints_checked: usize,
+    /// How the log fails to extend a checkpoint or an expectation it was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryBreak>,
 }
 
 /// The first entry of a log that does not verify. In JSON it is the pair `[seq, reason]`, as
@@ -46,7 +64,7 @@ impl From<BadEntry> for (u64, String) {
 impl VerifyReport {
     /// Whether everything verified.
     pub fn ok(&self) -> bool {
-        self.first_bad.is_none()
+        self.first_bad.is_none() && self.history.is_none()
     }
 }
 
@@ -66,6 +84,11 @@ pub fn verify_and_replay(entries: &[Entry], recompute_plans: bool) -> (VerifyRep
         tallies_checked: 0,
         plans_checked: 0,
         first_bad: None,
+        root: tree_of(entries)
+            .root(entries.len() as u64)
+            .unwrap_or_default(),
+        checkpoints_checked: 0,
+        history: None,
     };
     if let Err(b) = check_chain(entries) {
         report.first_bad = Some(BadEntry {
@@ -91,6 +114,184 @@ pub fn verify_and_replay(entries: &[Entry], recompute_plans: bool) -> (VerifyRep
         }
     }
     (report, ledger)
+}
+
+/// The Merkle tree of a log's entry hashes (an entry whose hash is not 64 hexadecimal digits
+/// counts as zeros: the chain check has refused it already).
+pub fn tree_of(entries: &[Entry]) -> MerkleTree {
+    let mut t = MerkleTree::new();
+    for e in entries {
+        t.push(Hash::from_hex(&e.hash).unwrap_or_default());
+    }
+    t
+}
+
+/// What else the log must satisfy: the auditor's own knowledge of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expectations {
+    /// A head the log must contain: some entry's hash (the log then extends the log that
+    /// ended there, as every later entry links to it).
+    pub expect_head: Option<Hash>,
+    /// The fewest entries the log may have.
+    pub min_size: Option<u64>,
+}
+
+/// How a log fails to extend what an auditor holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakKind {
+    /// A checkpoint's signature is not the log's key's.
+    BadSignature,
+    /// The log is shorter than a checkpoint says it was: its end was cut off.
+    Truncated,
+    /// The log's first entries are not the ones a checkpoint signed: history was rewritten.
+    Rewritten,
+    /// A checkpoint's head is not the hash of its last entry.
+    HeadDiffers,
+    /// The expected head is not in the log.
+    HeadMissing,
+    /// The log has fewer entries than expected.
+    TooShort,
+    /// An entry is not in the log at the size a receipt's checkpoint says.
+    NotIncluded,
+    /// Two checkpoints are not of one growing log.
+    Inconsistent,
+}
+
+/// A failure of the log's history: what happened and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryBreak {
+    /// What kind of failure.
+    pub kind: BreakKind,
+    /// Which checkpoint it is about (0-based, in the order given), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<usize>,
+    /// What happened and what to do.
+    pub message: String,
+}
+
+impl std::fmt::Display for HistoryBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for HistoryBreak {}
+
+const DO_NOT_ACCEPT: &str = "Do not accept this log: keep the checkpoint and the export as evidence, and compare with the checkpoints other members, the mailing list and the witnesses hold";
+
+/// As [`verify()`], then checks that the log extends every checkpoint given and meets the
+/// expectations: for a checkpoint of size `s`, the log has at least `s` entries, the Merkle
+/// root of its first `s` is the checkpoint's, and entry `s` has its head; with `key`, every
+/// checkpoint is first checked to be signed by it (without, the checkpoints are taken as
+/// given: the auditor vouches for them). The first failure is in `history`.
+pub fn verify_against(
+    entries: &[Entry],
+    checkpoints: &[SignedCheckpoint],
+    expect: &Expectations,
+    key: Option<&LogVerifier>,
+    recompute_plans: bool,
+) -> VerifyReport {
+    let mut report = verify(entries, recompute_plans);
+    if report.first_bad.is_some() {
+        return report;
+    }
+    let tree = tree_of(entries);
+    for (k, cp) in checkpoints.iter().enumerate() {
+        match check_checkpoint(&tree, cp, key) {
+            Ok(()) => report.checkpoints_checked += 1,
+            Err(mut b) => {
+                b.checkpoint = Some(k);
+                report.history = Some(b);
+                return report;
+            }
+        }
+    }
+    if let Some(min) = expect.min_size {
+        if tree.len() < min {
+            report.history = Some(HistoryBreak {
+                kind: BreakKind::TooShort,
+                checkpoint: None,
+                message: format!(
+                    "the log has {} entries but at least {min} were expected: entries were removed from its end, or this export was taken before. {DO_NOT_ACCEPT}",
+                    tree.len()
+                ),
+            });
+            return report;
+        }
+    }
+    if let Some(head) = &expect.expect_head {
+        if !(0..tree.len()).any(|i| tree.leaf(i).as_ref() == Some(head)) {
+            report.history = Some(HistoryBreak {
+                kind: BreakKind::HeadMissing,
+                checkpoint: None,
+                message: format!(
+                    "no entry of the log has the hash {head} that was expected: the log that ended there was rewritten or cut short (or the hash was mistyped). {DO_NOT_ACCEPT}"
+                ),
+            });
+        }
+    }
+    report
+}
+
+/// Checks that the log of `tree` extends one checkpoint (signed by `key`, when given).
+pub fn check_checkpoint(
+    tree: &MerkleTree,
+    cp: &SignedCheckpoint,
+    key: Option<&LogVerifier>,
+) -> Result<(), HistoryBreak> {
+    let c = &cp.checkpoint;
+    let brk = |kind, message| HistoryBreak {
+        kind,
+        checkpoint: None,
+        message,
+    };
+    if let Some(key) = key {
+        cp.verify(key).map_err(|e| {
+            brk(
+                BreakKind::BadSignature,
+                format!(
+                    "the checkpoint of size {} is not signed by the log's key: {e}",
+                    c.size
+                ),
+            )
+        })?;
+    }
+    let n = tree.len();
+    if n < c.size {
+        return Err(brk(
+            BreakKind::Truncated,
+            format!(
+                "the log has {n} entries but the checkpoint of {}, signed at size {}, says it had {}: entries were removed from its end. {DO_NOT_ACCEPT}",
+                c.origin, c.size, c.size
+            ),
+        ));
+    }
+    let root = tree.root(c.size).unwrap_or_default();
+    if root != c.root {
+        return Err(brk(
+            BreakKind::Rewritten,
+            format!(
+                "the first {} entries of the log have the Merkle root {root}, but the checkpoint of {} signed at that size says {}: entries up to {} were changed, removed or inserted since it was signed, and the later ones re-sealed. {DO_NOT_ACCEPT}",
+                c.size, c.origin, c.root, c.size
+            ),
+        ));
+    }
+    let head = if c.size == 0 {
+        Hash::default()
+    } else {
+        tree.leaf(c.size - 1).unwrap_or_default()
+    };
+    if head != c.head {
+        return Err(brk(
+            BreakKind::HeadDiffers,
+            format!(
+                "entry {} has the hash {head}, but the checkpoint of {} says its head was {}: the checkpoint contradicts itself, so the log's key signed something false. {DO_NOT_ACCEPT}",
+                c.size, c.origin, c.head
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Reads an export: one JSON entry per line. Errors name the line.

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod demo;
 pub mod keys;
 pub mod log;
+pub mod log_key;
 pub mod net;
 pub mod openapi;
 pub mod pages;
@@ -31,13 +32,20 @@ use std::sync::{Arc, Mutex};
 /// Largest request body accepted, bytes (an economy file is the largest thing sent).
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
-/// Opens the store, replays the log, resumes unfinished plans, and returns the state.
-pub async fn state(url: &str, settings: api::Settings) -> anyhow::Result<api::AppState> {
+/// Opens the store, replays the log, loads the log's signing key (from
+/// [`api::Settings::log_key`], by default the file [`log_key::default_path`] names), resumes
+/// unfinished plans, and returns the state.
+pub async fn state(url: &str, mut settings: api::Settings) -> anyhow::Result<api::AppState> {
     let store = store::open(url).await?;
+    if settings.log_key.is_none() {
+        settings.log_key = Some(log_key::default_path(url));
+    }
     state_with_store(store, settings).await
 }
 
-/// As [`state`], over a store already open.
+/// As [`state`], over a store already open. Without [`api::Settings::log_key`] the log's key
+/// is made for this process only (for tests and embedding: checkpoints it signs cannot be
+/// verified after a restart).
 pub async fn state_with_store(
     store: Arc<dyn store::Store>,
     settings: api::Settings,
@@ -60,7 +68,20 @@ pub async fn state_with_store(
             secrets
         }
     };
-    let log = log::Log::open(store).await?;
+    let (path, name) = (settings.log_key.clone(), settings.log_name.clone());
+    let log = log::Log::open(store, move || match path {
+        Some(p) => log_key::load_or_create(&p, name.as_deref()),
+        None => {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+            tracing::warn!("the log's checkpoints are signed with a key of this process only");
+            Ok(plenty_ledger::LogSigningKey::from_seed(
+                name.as_deref().unwrap_or("plenty-log/ephemeral"),
+                seed,
+            )?)
+        }
+    })
+    .await?;
     let hashers = settings.hash_concurrency.max(1);
     let st = api::AppState {
         log,

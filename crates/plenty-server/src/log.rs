@@ -30,9 +30,20 @@
 //! reported as saved. The only fail-stop left is a database whose log no longer extends the
 //! durable state (changed behind the service's back): the service stops rather than guess,
 //! and refuses to start on it until an auditor has looked.
+//!
+//! ## Checkpoints
+//!
+//! The log is also a Merkle tree ([`plenty_ledger::merkle`]): each sealed entry's hash is
+//! appended to it (at most `log₂ n` hashes). After each commit the writer signs one checkpoint
+//! of the durable size with the log's key ([`crate::log_key`], a file outside the database) and
+//! hands it to every request of the batch, which answers with an inclusion receipt against it.
+//! One signature per batch, not per entry, keeps the hot path cheap.
 
 use crate::store::{Account, Store, StoreError};
-use plenty_ledger::{Entry, Event, Ledger, Rejected, GENESIS};
+use plenty_ledger::{
+    Checkpoint, Entry, Event, Hash, InclusionReceipt, Ledger, LogSigningKey, MerkleTree,
+    ProofError, Rejected, SignedCheckpoint, GENESIS,
+};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
@@ -76,17 +87,25 @@ impl StorageFailure {
 struct Write {
     entries: Vec<Entry>,
     accounts: Vec<Account>,
-    done: oneshot::Sender<Result<(), StorageFailure>>,
+    done: oneshot::Sender<Result<Written, StorageFailure>>,
 }
 
+/// What a request hears when its entries are durable: the checkpoint signed after the commit,
+/// and each entry's position and hash.
+type Written = (Arc<SignedCheckpoint>, Vec<(u64, Hash)>);
+
 impl Write {
-    fn answer(self, result: Result<(), StorageFailure>) {
+    fn answer(self, result: Result<Arc<SignedCheckpoint>, StorageFailure>) {
+        let written = result.map(|cp| {
+            let positions = self.entries.iter().map(|e| (e.seq, tree_hash(e))).collect();
+            (cp, positions)
+        });
         // The request may have gone (its client hung up): nothing to tell it.
-        let _ = self.done.send(result);
+        let _ = self.done.send(written);
     }
 }
 
-/// The ledger and the chain's head.
+/// The ledger, the chain's head and the Merkle tree of its entries.
 #[derive(Clone)]
 pub struct Chain {
     /// The replayed state.
@@ -95,6 +114,12 @@ pub struct Chain {
     pub seq: u64,
     /// Hash of the last entry.
     pub head: String,
+    /// The Merkle tree of the entries' hashes (sealed ones: some may not be durable yet).
+    pub tree: MerkleTree,
+}
+
+fn tree_hash(entry: &Entry) -> Hash {
+    Hash::from_hex(&entry.hash).expect("entry hashes are SHA-256 in hex")
 }
 
 impl Chain {
@@ -106,6 +131,7 @@ impl Chain {
             let at = plenty_ledger::chain::recorded_time(&e, at);
             let entry = Entry::seal(self.seq, at, &self.head, e);
             self.head = entry.hash.clone();
+            self.tree.push(tree_hash(&entry));
             sealed.push(entry);
         }
         sealed
@@ -141,17 +167,64 @@ impl Chain {
                 .map_err(|r| format!("entry {} breaks a rule: {}", e.seq, r.message))?;
             self.seq = e.seq;
             self.head = e.hash.clone();
+            self.tree.push(tree_hash(e));
         }
         Ok(())
+    }
+
+    /// The checkpoint of this chain, signed: the writer signs its durable chain.
+    fn sign(&self, key: &LogSigningKey) -> Arc<SignedCheckpoint> {
+        let size = self.seq;
+        let root = self
+            .tree
+            .root(size)
+            .expect("the tree holds every entry of its chain");
+        let head = match size {
+            0 => Hash::default(),
+            n => self.tree.leaf(n - 1).unwrap_or_default(),
+        };
+        Arc::new(key.sign(Checkpoint {
+            origin: key.name().to_string(),
+            size,
+            root,
+            head,
+        }))
+    }
+}
+
+/// What the writer and the handlers share: the chain, the key, the latest checkpoint.
+struct Shared {
+    chain: Mutex<Chain>,
+    key: LogSigningKey,
+    /// Signed at the durable size: every entry it covers is committed.
+    latest: Mutex<Arc<SignedCheckpoint>>,
+}
+
+impl Shared {
+    /// Signs the durable chain's checkpoint and makes it the latest.
+    fn publish(&self, durable: &Chain) -> Arc<SignedCheckpoint> {
+        let cp = durable.sign(&self.key);
+        *self.latest.lock().unwrap_or_else(|e| e.into_inner()) = cp.clone();
+        cp
     }
 }
 
 /// The log, in memory and on disk.
 pub struct Log {
-    chain: Arc<Mutex<Chain>>,
+    shared: Arc<Shared>,
     writer: mpsc::UnboundedSender<Write>,
     /// The store.
     pub store: Arc<dyn Store>,
+}
+
+/// Where an append's entries went: their positions and hashes, and the checkpoint signed
+/// after they were committed (its size includes them).
+#[derive(Debug, Clone)]
+pub struct Appended {
+    /// Position and hash of each entry written, in order.
+    pub entries: Vec<(u64, Hash)>,
+    /// The checkpoint the writer signed after the commit.
+    pub checkpoint: Arc<SignedCheckpoint>,
 }
 
 /// Why an append did not happen.
@@ -175,8 +248,13 @@ fn lock(chain: &Mutex<Chain>) -> std::sync::MutexGuard<'_, Chain> {
 }
 
 impl Log {
-    /// Replays the store's log (checking the chain and every rule) and starts the writer.
-    pub async fn open(store: Arc<dyn Store>) -> anyhow::Result<Arc<Log>> {
+    /// Replays the store's log (checking the chain and every rule), rebuilds its Merkle tree,
+    /// then loads the log's key (`key` is called only once the log verifies), signs a
+    /// checkpoint of the log as it is, and starts the writer.
+    pub async fn open(
+        store: Arc<dyn Store>,
+        key: impl FnOnce() -> anyhow::Result<LogSigningKey>,
+    ) -> anyhow::Result<Arc<Log>> {
         let entries = store.log().await?;
         // One replay both verifies the log and rebuilds the state.
         let (report, ledger) = plenty_ledger::verify_and_replay(&entries, false);
@@ -186,6 +264,7 @@ impl Log {
                 store.backend()
             );
         }
+        let key = key()?;
         let chain = Chain {
             ledger,
             seq: entries.len() as u64,
@@ -193,13 +272,19 @@ impl Log {
                 .last()
                 .map(|e| e.hash.clone())
                 .unwrap_or_else(|| GENESIS.to_string()),
+            tree: plenty_ledger::tree_of(&entries),
         };
         let durable = chain.clone();
-        let chain = Arc::new(Mutex::new(chain));
+        let latest = chain.sign(&key);
+        let shared = Arc::new(Shared {
+            chain: Mutex::new(chain),
+            key,
+            latest: Mutex::new(latest),
+        });
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(writer(store.clone(), chain.clone(), durable, rx));
+        tokio::spawn(writer(store.clone(), shared.clone(), durable, rx));
         Ok(Arc::new(Log {
-            chain,
+            shared,
             writer: tx,
             store,
         }))
@@ -207,7 +292,54 @@ impl Log {
 
     /// Reads the state.
     pub fn read<R>(&self, f: impl FnOnce(&Chain) -> R) -> R {
-        f(&lock(&self.chain))
+        f(&lock(&self.shared.chain))
+    }
+
+    /// The latest checkpoint: signed after the last commit, at the durable size (every entry
+    /// it covers is in the database).
+    pub fn checkpoint(&self) -> Arc<SignedCheckpoint> {
+        self.shared
+            .latest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The log's key (its verifying half is published).
+    pub fn key(&self) -> &LogSigningKey {
+        &self.shared.key
+    }
+
+    /// The inclusion proof of entry `seq` in the tree of `size` entries.
+    pub fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Hash>, ProofError> {
+        if seq == 0 {
+            return Err(ProofError::OutOfRange {
+                what: "seq",
+                value: 0,
+                size,
+            });
+        }
+        self.read(|c| c.tree.inclusion_proof(seq - 1, size))
+    }
+
+    /// The consistency proof from `from` entries to `to`.
+    pub fn consistency_proof(&self, from: u64, to: u64) -> Result<Vec<Hash>, ProofError> {
+        self.read(|c| c.tree.consistency_proof(from, to))
+    }
+
+    /// The receipt of the last entry of an append: its position and hash, the checkpoint
+    /// signed after its commit, and the inclusion proof against it.
+    pub fn receipt(&self, a: &Appended) -> Option<InclusionReceipt> {
+        let &(seq, hash) = a.entries.last()?;
+        let proof = self
+            .inclusion_proof(seq, a.checkpoint.checkpoint.size)
+            .ok()?;
+        Some(InclusionReceipt {
+            seq,
+            hash,
+            checkpoint: (*a.checkpoint).clone(),
+            proof,
+        })
     }
 
     /// Appends events built from the current state, atomically: `build` sees the state and
@@ -219,8 +351,31 @@ impl Log {
         accounts: Vec<Account>,
         build: impl FnOnce(&Ledger) -> Result<(Vec<Event>, T), Rejected>,
     ) -> Result<T, AppendError> {
+        Ok(self.append_sealed(accounts, build).await?.0)
+    }
+
+    /// As [`Log::append_with`], also returning the entries' receipt (of the last entry,
+    /// `None` when `build` returned no event).
+    pub async fn append_with_receipt<T>(
+        &self,
+        accounts: Vec<Account>,
+        build: impl FnOnce(&Ledger) -> Result<(Vec<Event>, T), Rejected>,
+    ) -> Result<(T, Option<InclusionReceipt>), AppendError> {
+        let (out, appended) = self.append_sealed(accounts, build).await?;
+        let receipt = self.receipt(&appended);
+        Ok((out, receipt))
+    }
+
+    /// As [`Log::append_with`], also returning where the entries went (after a failed batch
+    /// the writer may have re-sealed them onto the durable state: the positions are the ones
+    /// written).
+    pub async fn append_sealed<T>(
+        &self,
+        accounts: Vec<Account>,
+        build: impl FnOnce(&Ledger) -> Result<(Vec<Event>, T), Rejected>,
+    ) -> Result<(T, Appended), AppendError> {
         let (rx, out) = {
-            let mut c = lock(&self.chain);
+            let mut c = lock(&self.shared.chain);
             let (events, out) = build(&c.ledger).map_err(AppendError::Rejected)?;
             c.apply_all(&events).map_err(AppendError::Rejected)?;
             let entries = c.seal(events, now_ms());
@@ -236,7 +391,13 @@ impl Log {
             (rx, out)
         };
         match rx.await {
-            Ok(Ok(())) => Ok(out),
+            Ok(Ok((checkpoint, entries))) => Ok((
+                out,
+                Appended {
+                    entries,
+                    checkpoint,
+                },
+            )),
             Ok(Err(f)) => Err(AppendError::Storage(f)),
             Err(_) => Err(AppendError::Storage(StorageFailure::Unavailable)),
         }
@@ -278,7 +439,7 @@ fn after_commit_fault(_: &mut u64, _: &[Entry]) {}
 /// failure, [`recover`].
 async fn writer(
     store: Arc<dyn Store>,
-    chain: Arc<Mutex<Chain>>,
+    shared: Arc<Shared>,
     mut durable: Chain,
     mut rx: mpsc::UnboundedReceiver<Write>,
 ) {
@@ -310,8 +471,9 @@ async fn writer(
             Ok(()) => {
                 after_commit_fault(&mut ballots, &entries);
                 advance(&mut durable, &entries);
+                let checkpoint = shared.publish(&durable);
                 for w in batch {
-                    w.answer(Ok(()));
+                    w.answer(Ok(checkpoint.clone()));
                 }
             }
             Err(e) => {
@@ -321,7 +483,7 @@ async fn writer(
                     error = %e,
                     "writing log entries failed; finding what the database holds and writing the requests one by one"
                 );
-                pending = recover(&*store, &chain, &mut durable, batch, &mut rx).await;
+                pending = recover(&*store, &shared, &mut durable, batch, &mut rx).await;
             }
         }
     }
@@ -353,7 +515,7 @@ fn failure_of(e: &StoreError) -> StorageFailure {
 /// write, re-sealed onto the durable state.
 async fn recover(
     store: &dyn Store,
-    chain: &Mutex<Chain>,
+    shared: &Shared,
     durable: &mut Chain,
     batch: Vec<Write>,
     rx: &mut mpsc::UnboundedReceiver<Write>,
@@ -367,7 +529,13 @@ async fn recover(
             .collect::<Vec<_>>(),
         Err(e) => {
             tracing::warn!(error = %e, "the database cannot be reached; answering every waiting request \"not saved\"");
-            give_up(chain, durable, rest, rx, StorageFailure::Unavailable);
+            give_up(
+                &shared.chain,
+                durable,
+                rest,
+                rx,
+                StorageFailure::Unavailable,
+            );
             return VecDeque::new();
         }
     };
@@ -384,23 +552,24 @@ async fn recover(
             .is_some_and(|last| {
                 last.seq <= durable.seq && newer.iter().any(|e| e.hash == last.hash)
             });
+        let checkpoint = shared.publish(durable);
         if committed {
             for w in rest {
-                w.answer(Ok(()));
+                w.answer(Ok(checkpoint.clone()));
             }
             return VecDeque::new();
         }
     }
     // 2. One request at a time, each re-sealed onto the durable state.
     loop {
-        rest = rebase(chain, durable, rest, rx);
+        rest = rebase(&shared.chain, durable, rest, rx);
         let Some(w) = rest.pop_front() else {
             return rest;
         };
         match store.append(&w.entries, &w.accounts).await {
             Ok(()) => {
                 advance(durable, &w.entries);
-                w.answer(Ok(()));
+                w.answer(Ok(shared.publish(durable)));
                 // The others are sealed onto it: back to batches.
                 return rest;
             }
@@ -408,7 +577,13 @@ async fn recover(
                 StorageFailure::Unavailable => {
                     tracing::warn!(error = %e, "the database cannot be reached; answering every waiting request \"not saved\"");
                     rest.push_front(w);
-                    give_up(chain, durable, rest, rx, StorageFailure::Unavailable);
+                    give_up(
+                        &shared.chain,
+                        durable,
+                        rest,
+                        rx,
+                        StorageFailure::Unavailable,
+                    );
                     return VecDeque::new();
                 }
                 refused => {

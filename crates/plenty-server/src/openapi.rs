@@ -309,6 +309,38 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op(
         "get",
+        "/log/key",
+        "The log's verifying key (Ed25519), to check its checkpoints",
+        false,
+        None,
+        J(200, "LogKey"),
+    ),
+    op(
+        "get",
+        "/log/checkpoint",
+        "The latest signed checkpoint (size, Merkle root, head) at the durable size, as text",
+        false,
+        None,
+        Text("text/plain"),
+    ),
+    op(
+        "get",
+        "/log/proof/inclusion",
+        "The proof that entry `seq` is in the log of `size` entries (default: the latest checkpoint's)",
+        false,
+        None,
+        J(200, "InclusionProof"),
+    ),
+    op(
+        "get",
+        "/log/proof/consistency",
+        "The proof that the log of `to` entries extends the log of `from` entries",
+        false,
+        None,
+        J(200, "ConsistencyProof"),
+    ),
+    op(
+        "get",
         "/openapi.json",
         "This description",
         false,
@@ -329,6 +361,7 @@ fn examples<T: Described>() -> (&'static str, Vec<Value>) {
 
 /// Every response type: its name and its examples as JSON.
 pub fn response_examples() -> Vec<(&'static str, Vec<Value>)> {
+    use api::transparency as t;
     use api::{accounts as a, audit as au, delegation as d, federation as f, rounds as r};
     vec![
         examples::<au::Health>(),
@@ -358,6 +391,9 @@ pub fn response_examples() -> Vec<(&'static str, Vec<Value>)> {
         examples::<d::Delegated>(),
         examples::<d::Revoked>(),
         examples::<au::Verified>(),
+        examples::<t::LogKey>(),
+        examples::<t::InclusionProof>(),
+        examples::<t::ConsistencyProof>(),
         examples::<api::ErrorBody>(),
     ]
 }

@@ -9,4 +9,5 @@ mod common;
 mod plan_cli;
 mod serve_crash;
 mod serve_faults;
+mod transparency_cli;
 mod vote_cli;

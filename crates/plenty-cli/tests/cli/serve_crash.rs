@@ -147,7 +147,7 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    fn start(db: &Path, demo: bool) -> Server {
+    pub(crate) fn start(db: &Path, demo: bool) -> Server {
         Server::start_with(db.to_str().unwrap(), demo, &[])
     }
 

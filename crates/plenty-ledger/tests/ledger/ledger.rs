@@ -26,7 +26,7 @@ pub(crate) fn seal(events: &[Event]) -> Vec<Entry> {
 
 /// A federation of six, one round with three proposals, five ballots (one replaced, one
 /// delegation), counted and planned: the events as the service would write them.
-fn a_round() -> Vec<Event> {
+pub(crate) fn a_round() -> Vec<Event> {
     let mut l = Ledger::default();
     let mut events = Vec::new();
     let mut push = |l: &mut Ledger, e: Event| {
@@ -196,7 +196,7 @@ fn a_round() -> Vec<Event> {
     events
 }
 
-fn position(events: &[Event], kind: &str) -> usize {
+pub(crate) fn position(events: &[Event], kind: &str) -> usize {
     events.iter().position(|e| e.kind() == kind).unwrap()
 }
 

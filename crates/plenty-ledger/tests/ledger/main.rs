@@ -6,4 +6,5 @@ mod close_round;
 mod issue_14;
 mod ledger;
 mod log_fixture;
+mod transparency;
 mod years;

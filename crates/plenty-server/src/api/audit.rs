@@ -60,6 +60,9 @@ impl Described for Verified {
                     tallies_checked: 2,
                     plans_checked: 0,
                     first_bad: None,
+                    root: plenty_ledger::Hash([0x2e; 32]),
+                    checkpoints_checked: 1,
+                    history: None,
                 },
             },
             Verified {
@@ -72,6 +75,13 @@ impl Described for Verified {
                     first_bad: Some(plenty_ledger::BadEntry {
                         seq: 10,
                         reason: "its hash does not match its contents".into(),
+                    }),
+                    root: plenty_ledger::Hash([0x2e; 32]),
+                    checkpoints_checked: 0,
+                    history: Some(plenty_ledger::HistoryBreak {
+                        kind: plenty_ledger::BreakKind::Truncated,
+                        checkpoint: Some(0),
+                        message: "the log has 40 entries but the checkpoint of plenty-log/3fa9c2d1, signed at size 52, says it had 52: entries were removed from its end".into(),
                     }),
                 },
             },

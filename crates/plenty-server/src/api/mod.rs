@@ -6,7 +6,8 @@
 //! * [`federation`]: the federation, its councils and its economy;
 //! * [`rounds`]: planning rounds, needs, proposals, ballots, the count and the plan;
 //! * [`delegation`]: delegating a topic and taking it back;
-//! * [`audit`]: the log's export, its verification, and the service's health.
+//! * [`audit`]: the log's export, its verification, and the service's health;
+//! * [`transparency`]: the log's key, signed checkpoints, inclusion and consistency proofs.
 //!
 //! Handlers parse and answer; every decision (who may do what, what closing a vote records)
 //! is the ledger's ([`plenty_ledger::Ledger`]'s functions in `actions`).
@@ -21,6 +22,7 @@ pub mod audit;
 pub mod delegation;
 pub mod federation;
 pub mod rounds;
+pub mod transparency;
 
 use crate::auth::{self, CsrfError};
 use crate::log::{AppendError, Log, StorageFailure};
@@ -53,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rounds::router())
         .merge(delegation::router())
         .merge(audit::router())
+        .merge(transparency::router())
         .route("/openapi.json", axum::routing::get(crate::openapi::spec))
 }
 
@@ -104,6 +107,12 @@ pub struct Settings {
     /// The file of the secret keys ([`crate::keys`]); `None` keeps the key in the database
     /// (tests, and plenty 0.1's way). `plenty serve` always gives one.
     pub secret_file: Option<std::path::PathBuf>,
+    /// The file of the key that signs the log's checkpoints ([`crate::log_key`]), made on
+    /// first start. `None`: next to the database (see [`crate::state`]).
+    pub log_key: Option<std::path::PathBuf>,
+    /// The name of a new log key (the checkpoints' origin); `None`: `plenty-log/` and the
+    /// start of the public key.
+    pub log_name: Option<String>,
 }
 
 impl Default for Settings {
@@ -125,6 +134,8 @@ impl Default for Settings {
             secure_cookies: true,
             plan_tolerance: 1e-7,
             secret_file: None,
+            log_key: None,
+            log_name: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use axum::{Json, Router};
 use plenty_ledger::planning::{PlanInputs, PlanOutcome, YearsPlan};
 use plenty_ledger::state::RoundState;
 use plenty_ledger::tally::{Approvals, PriorityResult, QuorumResult, SplitResult};
+use plenty_ledger::InclusionReceipt;
 use plenty_ledger::{
     compute_tally, DiscountResult, Event, HoursSplit, Ledger, Phase, ProjectRule, ProposalId,
     RejectCode, Rejected, RoundBallot, RoundId, RoundQuorum, RoundTally, TopicWeights,
@@ -494,13 +495,23 @@ pub struct NewNeed {
 pub struct NeedRegistered {
     /// Always true.
     pub registered: bool,
+    /// Proof that the log holds the need: keep it (`plenty audit receipt`).
+    pub inclusion: InclusionReceipt,
 }
 
 impl Described for NeedRegistered {
     const NAME: &'static str = "NeedRegistered";
     fn examples() -> Vec<Self> {
-        vec![NeedRegistered { registered: true }]
+        vec![NeedRegistered {
+            registered: true,
+            inclusion: super::transparency::example_receipt(),
+        }]
     }
+}
+
+/// The receipt of an append that wrote an entry.
+fn written(receipt: Option<InclusionReceipt>) -> Result<InclusionReceipt, ApiError> {
+    receipt.ok_or_else(|| ApiError::internal("an append that wrote no entry"))
 }
 
 /// `POST /rounds/{id}/needs`.
@@ -510,16 +521,21 @@ pub async fn register_need(
     Path(id): Path<RoundId>,
     ApiJson(b): ApiJson<NewNeed>,
 ) -> Result<Created<NeedRegistered>, ApiError> {
-    st.log
-        .append(Event::NeedRegistered {
-            round: id,
-            by: st.pseudonym(Signing::Need, id, c.member),
-            product: b.product,
-            quantity: b.quantity,
-            year: b.year,
-        })
+    let event = Event::NeedRegistered {
+        round: id,
+        by: st.pseudonym(Signing::Need, id, c.member),
+        product: b.product,
+        quantity: b.quantity,
+        year: b.year,
+    };
+    let ((), receipt) = st
+        .log
+        .append_with_receipt(Vec::new(), |_| Ok((vec![event], ())))
         .await?;
-    Ok(Created(NeedRegistered { registered: true }))
+    Ok(Created(NeedRegistered {
+        registered: true,
+        inclusion: written(receipt)?,
+    }))
 }
 
 /// Proposal body.
@@ -537,12 +553,17 @@ pub struct NewProposal {
 pub struct ProposalCreated {
     /// Its number.
     pub proposal: ProposalId,
+    /// Proof that the log holds the proposal: keep it (`plenty audit receipt`).
+    pub inclusion: InclusionReceipt,
 }
 
 impl Described for ProposalCreated {
     const NAME: &'static str = "ProposalCreated";
     fn examples() -> Vec<Self> {
-        vec![ProposalCreated { proposal: 4 }]
+        vec![ProposalCreated {
+            proposal: 4,
+            inclusion: super::transparency::example_receipt(),
+        }]
     }
 }
 
@@ -554,14 +575,17 @@ pub async fn submit_proposal(
     ApiJson(b): ApiJson<NewProposal>,
 ) -> Result<Created<ProposalCreated>, ApiError> {
     let by = st.pseudonym(Signing::Proposal, id, c.member);
-    let proposal = st
+    let (proposal, receipt) = st
         .log
-        .append_with(Vec::new(), |l| {
+        .append_with_receipt(Vec::new(), |l| {
             let (pid, e) = l.submit_proposal(id, by, &b.title, b.cost_hours, b.resources);
             Ok((vec![e], pid))
         })
         .await?;
-    Ok(Created(ProposalCreated { proposal }))
+    Ok(Created(ProposalCreated {
+        proposal,
+        inclusion: written(receipt)?,
+    }))
 }
 
 /// A ballot accepted.
@@ -571,6 +595,10 @@ pub struct BallotReceipt {
     pub receipt: String,
     /// Whether it replaced an earlier ballot.
     pub replaces: bool,
+    /// Proof that the log holds the ballot: its entry's position and hash, a checkpoint
+    /// signed at a size that includes it, and the inclusion proof. Keep it: `plenty audit
+    /// receipt` checks it later against a newer checkpoint or an export.
+    pub inclusion: InclusionReceipt,
 }
 
 impl Described for BallotReceipt {
@@ -579,6 +607,7 @@ impl Described for BallotReceipt {
         vec![BallotReceipt {
             receipt: "4c9c7285c8b794beb5861bc2a48ce3ed".into(),
             replaces: false,
+            inclusion: super::transparency::example_receipt(),
         }]
     }
 }
@@ -613,9 +642,9 @@ pub async fn cast_ballot(
     };
     let voter = st.ballot_pseudonym(id, c.member);
     let v = voter.clone();
-    let replaces = st
+    let (replaces, receipt) = st
         .log
-        .append_with(Vec::new(), move |l| {
+        .append_with_receipt(Vec::new(), move |l| {
             let e = l.cast_ballot(id, v, b);
             let replaces = matches!(e, Event::BallotCast { replaces: true, .. });
             Ok((vec![e], replaces))
@@ -624,6 +653,7 @@ pub async fn cast_ballot(
     Ok(Json(BallotReceipt {
         receipt: voter,
         replaces,
+        inclusion: written(receipt)?,
     }))
 }
 

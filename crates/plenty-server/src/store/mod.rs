@@ -214,6 +214,8 @@ pub trait Store: Send + Sync {
 pub trait TamperForTests: Send + Sync {
     /// Overwrites a log entry's event text.
     async fn tamper(&self, seq: u64, event_json: &str) -> StoreResult<()>;
+    /// Replaces the whole log with `entries` (a rewritten, re-sealed or shortened history).
+    async fn replace_log(&self, entries: &[Entry]) -> StoreResult<()>;
 }
 
 /// Opens the store named by a URL for tampering (see [`TamperForTests`]).
@@ -715,6 +717,29 @@ macro_rules! store_impl {
                     .bind(seq as i64)
                     .execute(&self.pool)
                     .await?;
+                Ok(())
+            }
+
+            async fn replace_log(&self, entries: &[Entry]) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query($p("DELETE FROM log_entries"))
+                    .execute(&mut *tx)
+                    .await?;
+                for e in entries {
+                    let event = serde_json::to_string(&e.event)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    sqlx::query($p(
+                        "INSERT INTO log_entries (seq, at, prev, event, hash) VALUES (?, ?, ?, ?, ?)",
+                    ))
+                    .bind(e.seq as i64)
+                    .bind(e.at as i64)
+                    .bind(&e.prev)
+                    .bind(event)
+                    .bind(&e.hash)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
         }

@@ -10,4 +10,5 @@ mod service;
 mod store_conformance;
 mod store_errors;
 mod support;
+mod transparency;
 mod years;

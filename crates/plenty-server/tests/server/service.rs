@@ -513,6 +513,7 @@ fn routed() -> std::collections::BTreeSet<String> {
         include_str!("../../src/api/rounds.rs"),
         include_str!("../../src/api/delegation.rs"),
         include_str!("../../src/api/audit.rs"),
+        include_str!("../../src/api/transparency.rs"),
     ]
     .iter()
     .flat_map(|src| src.split(".route(\"").skip(1))
@@ -912,6 +913,24 @@ async fn issue_11_answers_have_the_described_fields() {
     let st = r.status();
     let j: Value = r.json().await.unwrap();
     check("post", "/api/v1/login", "/login", st, &j);
+    let (st, j) = anon.get("/api/v1/log/key").await;
+    check("get", "/api/v1/log/key", "/log/key", st, &j);
+    let (st, j) = anon.get("/api/v1/log/proof/inclusion?seq=3").await;
+    check(
+        "get",
+        "/api/v1/log/proof/inclusion",
+        "/log/proof/inclusion",
+        st,
+        &j,
+    );
+    let (st, j) = anon.get("/api/v1/log/proof/consistency?from=3").await;
+    check(
+        "get",
+        "/api/v1/log/proof/consistency",
+        "/log/proof/consistency",
+        st,
+        &j,
+    );
     // Every JSON operation but the description itself was checked.
     for o in plenty_server::openapi::OPERATIONS {
         if matches!(o.answer, plenty_server::openapi::ResponseKind::Json(..))

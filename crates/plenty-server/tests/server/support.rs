@@ -65,7 +65,12 @@ impl Drop for Server {
 }
 
 /// Starts the service on loopback.
-pub async fn start(url: &str, settings: Settings, demo: bool) -> Server {
+pub async fn start(url: &str, mut settings: Settings, demo: bool) -> Server {
+    // PostgreSQL's default key file is in the working directory: keep tests out of it.
+    if settings.log_key.is_none() && url.starts_with("postgres") {
+        settings.log_key =
+            Some(std::path::PathBuf::from(sqlite_url()).with_file_name("pg.log-key"));
+    }
     let state = plenty_server::state(url, settings).await.unwrap();
     if demo {
         plenty_server::demo::load(&state).await.unwrap();
