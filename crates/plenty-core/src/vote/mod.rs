@@ -36,6 +36,7 @@ pub mod delegation;
 pub mod election;
 pub mod greedy;
 pub mod mes;
+pub mod mes_fast;
 pub mod quorum;
 pub mod split;
 pub mod tally;
@@ -44,9 +45,10 @@ pub use delegation::{delegated_weights, resolve_delegations, DelegationError};
 pub use election::{Ballot, BallotKind, Election, ElectionError, Project};
 pub use greedy::{greedy, greedy_from, GreedyExplanation, GreedyOutcome, GreedyStep};
 pub use mes::{
-    method_of_equal_shares, Candidate, CandidateStatus, Completion, IncrementRun, MesExplanation,
-    MesOutcome, MesRound, Payment,
+    mes_exact, mes_outcome, method_of_equal_shares, Candidate, CandidateStatus, Completion,
+    IncrementRun, MesExplanation, MesOutcome, MesRound, MesSummary, MesWinner, Payment,
 };
+pub use mes_fast::WorkCounter;
 pub use quorum::{check_quorum, Quorum, QuorumCheck, QuorumError, QuorumOutcome, Turnout};
 pub use split::{split_of_hours, Split, SplitError};
 pub use tally::{approval_tally, score_tally, ApprovalRow, ScoreRow};

@@ -1,0 +1,769 @@
+//! The Method of Equal Shares in floating point with certified decisions, falling back to exact
+//! rational arithmetic only where a decision is too close to call.
+//!
+//! This is the engine behind [`mes_outcome`](super::mes_outcome) and behind the choice of the
+//! share in [`method_of_equal_shares`](super::method_of_equal_shares). It returns exactly what
+//! the exact rule ([`mes_exact`](super::mes_exact)) returns: the same projects in the same order,
+//! and the same ρ of every winner as an exact rational. Floating point only decides what it can
+//! prove.
+//!
+//! ## What is computed in `f64`
+//!
+//! Each member's budget `b_i` is held as an `f64` `b̂_i` with one bound `E` on the error of
+//! all of them, `|b̂_i − b_i| ≤ E`. A candidate `p` (cost `C`, total weight of its supporters
+//! with money `W`) is evaluated from the `b̂_i`: its supporters' money `Â = Σ w_i b̂_i`, and its
+//! price per member `x = ρ · sat(p)`, the smallest `x` with `Σ w_i min(b_i, x) = C`. Whatever the
+//! order in which the supporters are visited, the exact price for a split of the supporters into
+//! the poor `Q` (who pay all they have) and the rich `R` (who pay `x`) is
+//!
+//! ```text
+//!   x_Q = (C − Σ_{i∈Q} w_i b_i) / W_R,
+//! ```
+//!
+//! and `x_Q` is the price of the rule (the smallest solution, which the exact rule computes) as
+//! soon as `max_{i∈Q} b_i ≤ x_Q ≤ min_{i∈R} b_i`: then `Σ w_i min(b_i, x_Q) = C`, and the sum is
+//! strictly increasing in `x` below `max b_i`. The float path computes `x̂` for the split its
+//! sorted walk finds, with the standard model of rounding `fl(a ∘ b) = (a ∘ b)(1 + δ)`,
+//! `|δ| ≤ u = 2^-53` (this module uses `U = 2^-50 = 8u` for every operation and conversion, which
+//! also covers the second-order terms), and bounds
+//!
+//! ```text
+//!   |x̂ − x_Q| ≤ e = 2 · [ (U·C + γ_{|Q|+1} Σ_Q w_i|b̂_i| + W_Q·E + U·|C − P̂|) / W_R + U·|x̂| ],
+//!   γ_m = m·U / (1 − m·U)
+//! ```
+//!
+//! (the conversion of `C`, the rounding of the sum `P̂` of the poor's money, the error `E` of
+//! each poor budget, the subtraction and the division; `W_R` is an integer below `2^53`, exact in
+//! `f64`). The split is **certified** when `max_Q b̂ + E ≤ x̂ − e` and `x̂ + e ≤ min_R b̂ − E`;
+//! then it is the split of the exact rule. Affordability `Σ w_i b_i ≥ C` is certified when
+//! `Â ∓ (W·E + γ_{m+1} Σ w_i |b̂_i|)` lies on one side of `C(1 ± U)`. Two candidates are ordered
+//! by float when their intervals `ρ̂ ± e_ρ` do not meet. In every other case — a true tie of ρ,
+//! as with equal costs and equal supporter sets, a price equal to a supporter's budget, a project
+//! its supporters can exactly pay — the candidate is evaluated exactly (below), so the float path
+//! never decides anything it cannot prove.
+//!
+//! After a winner at price `x̂` (error `e_x`), the poor are set to exactly 0 and the rich pay:
+//! `E ← E + e_x + 2U·s`, `s` the share (the rounding of `b̂ − x̂`, both at most `s`).
+//!
+//! ## What is kept exactly, and the fallback
+//!
+//! A member's exact budget is `0` (after paying all they had) or `s − Σ_{r ∈ R_i} π_r`, the
+//! share less the exact prices `π_r` of the rounds `R_i` in which they paid as a rich supporter.
+//! Members are kept in *classes*, nodes of a tree whose edges are rounds: the root is "paid
+//! nothing", and paying in round `r` moves a member from class `c` to its child `(c, r)`. Every
+//! member of a class has the same exact budget and the same `b̂`. The exact price of each round
+//! is computed from integers: with the certified split,
+//!
+//! ```text
+//!   π_r = (C − W_Q · s + Σ_{r' < r} c_{r'} π_{r'}) / W_R,
+//! ```
+//!
+//! where `c_{r'}` is the weight of the poor (with money) who paid in round `r'`, counted by
+//! walking their classes up the tree. That is `O(r)` rational operations per round, however many
+//! members there are. The exact evaluation of a candidate (the fallback) computes the exact
+//! budget of each class among its supporters (memoised down the tree), sorts the classes and
+//! walks them exactly as pabutools' `mes_inner_algo` does.
+//!
+//! ## Speed-ups
+//!
+//! * A project's ρ only grows from round to round (budgets only shrink), so its last ρ minus its
+//!   error is a lower bound. Candidates are visited in the order of these bounds and the round
+//!   stops at the first whose bound exceeds the best ρ found plus its error (pabutools and
+//!   equalshares.net do the same with exact numbers).
+//! * Only projects with a supporter who paid in the last round are evaluated again; the others
+//!   keep their ρ, which is unchanged.
+//! * Members with nothing left are dropped from the supporter lists (they are poor for every
+//!   project and pay 0).
+//! * The price is found without sorting all supporters: only those with less than a threshold
+//!   (first twice the even split `C / W`, then growing) are sorted; the others are rich.
+
+use super::election::Election;
+use super::Satisfaction;
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{ToPrimitive, Zero};
+use std::collections::HashMap;
+
+/// The bound on the relative error of one floating-point operation or conversion used in the
+/// error bounds: `2^-50`, eight times the unit roundoff.
+const U: f64 = 4.0 * f64::EPSILON;
+
+/// The class of members with nothing left.
+const ZERO_CLASS: u32 = u32::MAX;
+
+/// The root class: members who have paid nothing yet.
+const ROOT: u32 = 0;
+
+/// `γ_m = m U / (1 − m U)`, the relative error bound of a sum of `m` products (infinite when
+/// `m U ≥ 1/2`, which makes every decision fall back to exact arithmetic).
+fn gamma(m: usize) -> f64 {
+    let mu = m as f64 * U;
+    if mu >= 0.5 {
+        f64::INFINITY
+    } else {
+        mu / (1.0 - mu)
+    }
+}
+
+fn rat(n: u128) -> BigRational {
+    BigRational::from_integer(BigInt::from(n))
+}
+
+fn to_f64(r: &BigRational) -> f64 {
+    r.to_f64().unwrap_or(f64::NAN)
+}
+
+/// Work done by the engine, for tests and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkCounter {
+    /// Runs of MES (one per share tried).
+    pub runs: u64,
+    /// Rounds over all runs.
+    pub rounds: u64,
+    /// Candidates evaluated in floating point.
+    pub evaluations: u64,
+    /// Candidates evaluated exactly (near-ties and exact boundaries).
+    pub exact_evaluations: u64,
+}
+
+/// A project with supporters, as the engine sees it.
+struct Cand {
+    project: usize,
+    cost: BigRational,
+    cost_f: f64,
+    sat: BigRational,
+    supporters: Vec<u32>,
+    /// The initial ρ, `C / (W · sat)` with every supporter rich: a lower bound for every round.
+    rho0: f64,
+}
+
+/// What does not change between runs.
+pub(crate) struct Engine {
+    sat: Satisfaction,
+    cands: Vec<Cand>,
+    weight: Vec<u128>,
+    weight_f: Vec<f64>,
+    /// For each ballot, the candidates (indices into `cands`) it supports.
+    voter_cands: Vec<Vec<u32>>,
+    /// Whether floating point can be used at all (weights and amounts in range).
+    usable: bool,
+}
+
+/// The outcome of one run.
+pub(crate) struct Run {
+    /// The funded projects (indices into the election), in order.
+    pub selected: Vec<usize>,
+    /// The exact ρ of each round.
+    pub rhos: Vec<BigRational>,
+}
+
+/// A candidate during a run.
+#[derive(Clone)]
+struct CandState {
+    alive: bool,
+    dirty: bool,
+    rho: f64,
+    rho_err: f64,
+    x: f64,
+    x_err: f64,
+    /// The exact (ρ, price) when the last evaluation was exact.
+    exact: Option<(BigRational, BigRational)>,
+    supporters: Vec<u32>,
+}
+
+struct State {
+    b: Vec<f64>,
+    class: Vec<u32>,
+    /// (parent, round) of each class; the root's entries are unused.
+    classes: Vec<(u32, u32)>,
+    class_val: Vec<Option<BigRational>>,
+    prices: Vec<BigRational>,
+    err: f64,
+    share_f: f64,
+}
+
+impl State {
+    /// The exact budget of a class.
+    fn class_value(&mut self, c: u32) -> BigRational {
+        if c == ZERO_CLASS {
+            return BigRational::zero();
+        }
+        let mut chain = Vec::new();
+        let mut k = c;
+        let mut base = loop {
+            match &self.class_val[k as usize] {
+                Some(v) => break v.clone(),
+                None => {
+                    chain.push(k);
+                    k = self.classes[k as usize].0;
+                }
+            }
+        };
+        for &k in chain.iter().rev() {
+            base -= &self.prices[self.classes[k as usize].1 as usize];
+            self.class_val[k as usize] = Some(base.clone());
+        }
+        base
+    }
+}
+
+impl Engine {
+    /// Supporters, satisfactions and initial bounds; `election` must be a valid approval
+    /// election.
+    pub(crate) fn new(election: &Election, sat: Satisfaction) -> Self {
+        let n = election.ballots.len();
+        let m = election.projects.len();
+        let mut supporters: Vec<Vec<u32>> = vec![Vec::new(); m];
+        for (i, b) in election.ballots.iter().enumerate() {
+            if let super::election::BallotKind::Approval(set) = &b.kind {
+                for &p in set {
+                    if p < m {
+                        supporters[p].push(i as u32);
+                    }
+                }
+            }
+        }
+        let weight: Vec<u128> = election
+            .ballots
+            .iter()
+            .map(|b| u128::from(b.weight))
+            .collect();
+        let weight_f: Vec<f64> = weight.iter().map(|&w| w as f64).collect();
+        let total: u128 = weight.iter().sum();
+        let mut usable = total < (1u128 << 52) && n < (u32::MAX as usize);
+        let mut cands = Vec::new();
+        let mut voter_cands: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for p in election.id_order() {
+            let sup = std::mem::take(&mut supporters[p]);
+            if sup.is_empty() {
+                continue;
+            }
+            let cost = election.projects[p].cost.clone();
+            let cost_f = to_f64(&cost);
+            if !(cost_f.is_finite() && cost_f > 0.0) {
+                usable = false;
+            }
+            let w: u128 = sup.iter().map(|&i| weight[i as usize]).sum();
+            let s = sat.of(&cost);
+            let rho0 = to_f64(&(&cost / (&s * rat(w))));
+            let c = cands.len() as u32;
+            for &i in &sup {
+                voter_cands[i as usize].push(c);
+            }
+            cands.push(Cand {
+                project: p,
+                cost,
+                cost_f,
+                sat: s,
+                supporters: sup,
+                rho0,
+            });
+        }
+        Self {
+            sat,
+            cands,
+            weight,
+            weight_f,
+            voter_cands,
+            usable,
+        }
+    }
+
+    /// The projects with supporters, in id order.
+    pub(crate) fn supported(&self) -> Vec<usize> {
+        self.cands.iter().map(|c| c.project).collect()
+    }
+
+    /// Whether the float path applies (else callers use the exact rule).
+    pub(crate) fn usable(&self, share: &BigRational) -> bool {
+        let s = to_f64(share);
+        self.usable && s.is_finite() && s >= 0.0
+    }
+
+    /// One run of MES with every member starting with `share` (see the module docs).
+    pub(crate) fn run(&self, share: &BigRational, work: &mut WorkCounter) -> Run {
+        work.runs += 1;
+        let n = self.weight.len();
+        let share_f = to_f64(share);
+        let mut st = State {
+            b: vec![share_f; n],
+            class: vec![ROOT; n],
+            classes: vec![(ROOT, u32::MAX)],
+            class_val: vec![Some(share.clone())],
+            prices: Vec::new(),
+            err: U * share_f,
+            share_f,
+        };
+        let mut cs: Vec<CandState> = self
+            .cands
+            .iter()
+            .map(|c| CandState {
+                alive: true,
+                dirty: true,
+                // A lower bound until the first evaluation.
+                rho: c.rho0,
+                rho_err: 4.0 * U * c.rho0,
+                x: 0.0,
+                x_err: 0.0,
+                exact: None,
+                supporters: c.supporters.clone(),
+            })
+            .collect();
+        let mut selected = Vec::new();
+        let mut rhos = Vec::new();
+        let mut order: Vec<usize> = Vec::with_capacity(cs.len());
+        loop {
+            work.rounds += 1;
+            order.clear();
+            order.extend((0..cs.len()).filter(|&c| cs[c].alive));
+            order.sort_by(|&a, &b| {
+                (cs[a].rho - cs[a].rho_err)
+                    .total_cmp(&(cs[b].rho - cs[b].rho_err))
+                    .then(a.cmp(&b))
+            });
+            let mut best: Option<usize> = None;
+            for &c in &order {
+                if let Some(w) = best {
+                    if cs[c].rho - cs[c].rho_err > cs[w].rho + cs[w].rho_err {
+                        break;
+                    }
+                }
+                if cs[c].dirty {
+                    work.evaluations += 1;
+                    let ok = self.eval_f64(&st, c, &mut cs[c]);
+                    if !ok {
+                        work.exact_evaluations += 1;
+                        self.eval_exact(&mut st, c, &mut cs[c]);
+                    }
+                    cs[c].dirty = false;
+                }
+                if !cs[c].alive {
+                    continue;
+                }
+                best = Some(match best {
+                    None => c,
+                    Some(w) => {
+                        if self.beats(&mut st, &mut cs, c, w, work) {
+                            c
+                        } else {
+                            w
+                        }
+                    }
+                });
+            }
+            let Some(w) = best else {
+                return Run { selected, rhos };
+            };
+            let rho = self.pay(&mut st, w, &mut cs);
+            selected.push(self.cands[w].project);
+            rhos.push(rho);
+        }
+    }
+
+    /// Whether candidate `a` beats the current best `b` (smaller ρ, ties to the smaller id).
+    fn beats(
+        &self,
+        st: &mut State,
+        cs: &mut [CandState],
+        a: usize,
+        b: usize,
+        work: &mut WorkCounter,
+    ) -> bool {
+        if cs[a].rho + cs[a].rho_err < cs[b].rho - cs[b].rho_err {
+            return true;
+        }
+        if cs[b].rho + cs[b].rho_err < cs[a].rho - cs[a].rho_err {
+            return false;
+        }
+        for c in [a, b] {
+            if cs[c].exact.is_none() {
+                work.exact_evaluations += 1;
+                self.eval_exact(st, c, &mut cs[c]);
+            }
+        }
+        match (&cs[a].exact, &cs[b].exact) {
+            (Some((ra, _)), Some((rb, _))) => ra < rb || (ra == rb && a < b),
+            // Both are affordable (they were candidates), so both have exact values.
+            _ => a < b,
+        }
+    }
+
+    /// The float evaluation of candidate `c`; `false` when a decision is not certified.
+    fn eval_f64(&self, st: &State, c: usize, s: &mut CandState) -> bool {
+        s.exact = None;
+        s.supporters.retain(|&i| st.class[i as usize] != ZERO_CLASS);
+        let cand = &self.cands[c];
+        let e = st.err;
+        let (mut a, mut a_abs, mut w_all) = (0.0f64, 0.0f64, 0.0f64);
+        for &i in &s.supporters {
+            let (w, b) = (self.weight_f[i as usize], st.b[i as usize]);
+            a += w * b;
+            a_abs += (w * b).abs();
+            w_all += w;
+        }
+        let cost = cand.cost_f;
+        let (c_lo, c_hi) = (cost * (1.0 - U), cost * (1.0 + U));
+        if w_all == 0.0 {
+            s.alive = false;
+            return true;
+        }
+        let err_a = w_all * e + gamma(s.supporters.len() + 1) * a_abs;
+        if a + err_a < c_lo {
+            s.alive = false;
+            return true;
+        }
+        if a - err_a < c_hi {
+            return false;
+        }
+        // The price: the poor are among those below a threshold `t`.
+        let x0 = cost / w_all;
+        let mut t = 2.0 * x0;
+        let mut low: Vec<(f64, u32)> = Vec::new();
+        let (x, p, p_abs, w_q, w_r, q_len, max_q, min_r) = loop {
+            if !t.is_finite() {
+                return false;
+            }
+            low.clear();
+            let mut min_out = f64::INFINITY;
+            for &i in &s.supporters {
+                let b = st.b[i as usize];
+                if b < t {
+                    low.push((b, i));
+                } else if b < min_out {
+                    min_out = b;
+                }
+            }
+            low.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+            let (mut p, mut p_abs, mut w_q, mut w_r) = (0.0f64, 0.0f64, 0.0f64, w_all);
+            let mut found = None;
+            for (k, &(b, i)) in low.iter().enumerate() {
+                let x = (cost - p) / w_r;
+                if x <= b {
+                    found = Some((x, k, b.min(min_out)));
+                    break;
+                }
+                let w = self.weight_f[i as usize];
+                p += w * b;
+                p_abs += (w * b).abs();
+                w_q += w;
+                w_r -= w;
+            }
+            match found {
+                Some((x, k, min_r)) => {
+                    let max_q = if k == 0 {
+                        f64::NEG_INFINITY
+                    } else {
+                        low[k - 1].0
+                    };
+                    break (x, p, p_abs, w_q, w_r, k, max_q, min_r);
+                }
+                None => {
+                    if w_r <= 0.0 {
+                        return false;
+                    }
+                    let x = (cost - p) / w_r;
+                    let max_q = low.last().map_or(f64::NEG_INFINITY, |l| l.0);
+                    if x <= min_out {
+                        break (x, p, p_abs, w_q, w_r, low.len(), max_q, min_out);
+                    }
+                    t *= 4.0;
+                }
+            }
+        };
+        let num = cost - p;
+        let ex = 2.0
+            * ((U * cost + gamma(q_len + 1) * p_abs + w_q * e + U * num.abs()) / w_r
+                + U * x.abs());
+        if !(ex.is_finite() && max_q + e <= x - ex && x + ex <= min_r - e) {
+            return false;
+        }
+        s.x = x;
+        s.x_err = ex;
+        match self.sat {
+            Satisfaction::Cost => {
+                let rho = x / cost;
+                s.rho = rho;
+                s.rho_err = 2.0 * (ex / c_lo + 3.0 * U * rho.abs());
+            }
+            Satisfaction::Cardinality => {
+                s.rho = x;
+                s.rho_err = ex;
+            }
+        }
+        true
+    }
+
+    /// The exact evaluation of candidate `c` (as pabutools' `mes_inner_algo`, on classes).
+    fn eval_exact(&self, st: &mut State, c: usize, s: &mut CandState) {
+        s.supporters.retain(|&i| st.class[i as usize] != ZERO_CLASS);
+        let cand = &self.cands[c];
+        let mut groups: HashMap<u32, u128> = HashMap::new();
+        for &i in &s.supporters {
+            *groups.entry(st.class[i as usize]).or_insert(0) += self.weight[i as usize];
+        }
+        let mut vals: Vec<(BigRational, u128)> = groups
+            .into_iter()
+            .map(|(k, w)| (st.class_value(k), w))
+            .collect();
+        let available = vals
+            .iter()
+            .fold(BigRational::zero(), |acc, (v, w)| acc + v * rat(*w));
+        if available < cand.cost {
+            s.alive = false;
+            s.exact = None;
+            return;
+        }
+        vals.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut paid = BigRational::zero();
+        let mut w_r: u128 = vals.iter().map(|v| v.1).sum();
+        let mut x = BigRational::zero();
+        for (v, w) in &vals {
+            x = (&cand.cost - &paid) / rat(w_r);
+            if x <= *v {
+                break;
+            }
+            paid += v * rat(*w);
+            w_r -= w;
+        }
+        let rho = &x / &cand.sat;
+        s.rho = to_f64(&rho);
+        s.rho_err = if s.rho.is_finite() {
+            U * s.rho.abs() + f64::MIN_POSITIVE
+        } else {
+            f64::INFINITY
+        };
+        s.x = to_f64(&x);
+        s.x_err = U * s.x.abs() + f64::MIN_POSITIVE;
+        s.exact = Some((rho, x));
+    }
+
+    /// Candidate `w` is funded: the poor pay all they have, the rich pay the price. Returns the
+    /// exact ρ.
+    fn pay(&self, st: &mut State, w: usize, cs: &mut [CandState]) -> BigRational {
+        let cand = &self.cands[w];
+        let round = st.prices.len() as u32;
+        let ws = std::mem::take(&mut cs[w].supporters);
+        let x_hat = cs[w].x;
+        let mut children: HashMap<u32, u32> = HashMap::new();
+        let mut child = |st: &mut State, k: u32| -> u32 {
+            *children.entry(k).or_insert_with(|| {
+                st.classes.push((k, round));
+                st.class_val.push(None);
+                (st.classes.len() - 1) as u32
+            })
+        };
+        let price = if let Some((_, x)) = cs[w].exact.clone() {
+            for &i in &ws {
+                let iu = i as usize;
+                let v = st.class_value(st.class[iu]);
+                if v <= x {
+                    st.class[iu] = ZERO_CLASS;
+                    st.b[iu] = 0.0;
+                } else {
+                    st.class[iu] = child(st, st.class[iu]);
+                    st.b[iu] -= x_hat;
+                }
+            }
+            x
+        } else {
+            // The certified split: the poor are exactly those with b̂ < x̂.
+            let mut poor: HashMap<u32, u128> = HashMap::new();
+            let mut w_r: u128 = 0;
+            for &i in &ws {
+                let iu = i as usize;
+                if st.b[iu] < x_hat {
+                    *poor.entry(st.class[iu]).or_insert(0) += self.weight[iu];
+                    st.class[iu] = ZERO_CLASS;
+                    st.b[iu] = 0.0;
+                } else {
+                    w_r += self.weight[iu];
+                    st.class[iu] = child(st, st.class[iu]);
+                    st.b[iu] -= x_hat;
+                }
+            }
+            let mut counts = vec![0u128; round as usize];
+            let mut w_q: u128 = 0;
+            for (&k, &wt) in &poor {
+                w_q += wt;
+                let mut k = k;
+                while k != ROOT {
+                    let (parent, r) = st.classes[k as usize];
+                    counts[r as usize] += wt;
+                    k = parent;
+                }
+            }
+            // Σ_Q w b = W_Q s − Σ_r c_r π_r.
+            let share = st.class_val[ROOT as usize].clone().unwrap_or_default();
+            let mut paid = share * rat(w_q);
+            for (r, &cnt) in counts.iter().enumerate() {
+                if cnt > 0 {
+                    paid -= &st.prices[r] * rat(cnt);
+                }
+            }
+            (&cand.cost - paid) / rat(w_r)
+        };
+        st.err += cs[w].x_err + 2.0 * U * st.share_f;
+        cs[w].alive = false;
+        // Every candidate sharing a supporter with the winner must be evaluated again.
+        let mut clean = cs.iter().filter(|s| s.alive && !s.dirty).count();
+        'mark: for &i in ws.iter().take(if clean == 0 { 0 } else { usize::MAX }) {
+            for &c in &self.voter_cands[i as usize] {
+                let s = &mut cs[c as usize];
+                if s.alive && !s.dirty {
+                    s.dirty = true;
+                    clean -= 1;
+                    if clean == 0 {
+                        break 'mark;
+                    }
+                }
+            }
+        }
+        let rho = &price / &cand.sat;
+        st.prices.push(price);
+        rho
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::election::{Ballot, Project};
+    use super::super::mes::{mes_exact, mes_outcome, method_of_equal_shares, Completion};
+    use super::*;
+    use proptest::prelude::*;
+
+    fn q(n: i64, d: i64) -> BigRational {
+        BigRational::new(n.into(), d.into())
+    }
+
+    /// Elections built to tie: costs from a few values (equal costs), ballots drawn from a few
+    /// approval sets (equal supporter sets), budgets that are multiples of the number of members
+    /// (shares that divide costs exactly), small weights.
+    fn adversarial() -> impl Strategy<Value = Election> {
+        (1usize..7, 1usize..5, 1usize..30).prop_flat_map(|(m, kinds, n)| {
+            (
+                prop::sample::select(vec![1i64, 2, 3, 4, 6, 12]),
+                prop::collection::vec(prop::sample::select(vec![(6i64, 1i64), (12, 1), (4, 1), (9, 2), (3, 1)]), m),
+                prop::collection::vec(prop::collection::btree_set(0..m, 0..=m), kinds),
+                prop::collection::vec((0..kinds, 1u64..3), n),
+                any::<bool>(),
+            )
+                .prop_map(move |(k, costs, sets, ballots, divide)| {
+                    let members: u64 = ballots.iter().map(|b| b.1).sum();
+                    let budget = if divide {
+                        q(k * members as i64, 1)
+                    } else {
+                        q(k * 7 + 1, 1)
+                    };
+                    Election {
+                        budget,
+                        projects: costs
+                            .iter()
+                            .enumerate()
+                            .map(|(j, &(c, d))| Project {
+                                id: format!("p{}", (j * 5) % m + 10 * (j / m)),
+                                cost: q(c, d),
+                                name: String::new(),
+                            })
+                            .collect(),
+                        ballots: ballots
+                            .into_iter()
+                            .map(|(s, w)| Ballot::approval(sets[s].iter().copied()).with_weight(w))
+                            .collect(),
+                    }
+                })
+        })
+    }
+
+    /// Larger random elections, where the float path decides almost everything.
+    fn random() -> impl Strategy<Value = Election> {
+        (2usize..12, 20usize..200).prop_flat_map(|(m, n)| {
+            (
+                1i64..2000,
+                prop::collection::vec(1i64..400, m),
+                prop::collection::vec(prop::collection::btree_set(0..m, 0..=m), n),
+            )
+                .prop_map(move |(budget, costs, ballots)| Election {
+                    budget: q(budget * 10, 1),
+                    projects: costs
+                        .iter()
+                        .enumerate()
+                        .map(|(j, &c)| Project {
+                            id: format!("p{j:02}"),
+                            cost: q(c * 10 + 5, 1),
+                            name: String::new(),
+                        })
+                        .collect(),
+                    ballots: ballots.into_iter().map(Ballot::approval).collect(),
+                })
+        })
+    }
+
+    fn agree(e: &Election) -> Result<(), TestCaseError> {
+        for sat in [Satisfaction::Cost, Satisfaction::Cardinality] {
+            for c in [
+                Completion::None,
+                Completion::Greedy,
+                Completion::Increment { step: q(1, 1) },
+                Completion::IncrementThenGreedy { step: q(1, 2) },
+            ] {
+                let exact = mes_exact(e, sat, &c).unwrap();
+                let fast = mes_outcome(e, sat, &c).unwrap();
+                prop_assert_eq!(&fast.selected, &exact.selected, "{:?} {:?}", sat, c);
+                let x = &exact.explanation;
+                prop_assert_eq!(&fast.share, &x.share);
+                let rhos: Vec<_> = x.rounds.iter().map(|r| r.rho.clone()).collect();
+                let fast_rhos: Vec<_> = fast.rounds.iter().map(|r| r.rho.clone()).collect();
+                prop_assert_eq!(fast_rhos, rhos);
+                prop_assert_eq!(&fast.increments, &x.increments);
+                prop_assert_eq!(&fast.greedy, &x.greedy);
+                prop_assert_eq!(&fast.unsupported, &x.unsupported);
+                prop_assert_eq!(&fast.total_cost, &exact.total_cost);
+                let full = method_of_equal_shares(e, sat, &c).unwrap();
+                prop_assert_eq!(&full, &exact);
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn fast_equals_exact_on_ties(e in adversarial()) {
+            prop_assume!(e.validate().is_ok());
+            agree(&e)?;
+        }
+
+    }
+
+    proptest! {
+        // The exact reference makes every increment run in rationals: few cases.
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn fast_equals_exact_on_random_elections(e in random()) {
+            agree(&e)?;
+        }
+    }
+
+    /// Exact ties everywhere (two projects with the same cost and supporters, a budget each
+    /// supporter can exactly pay): the fast rule falls back to exact arithmetic and still agrees.
+    #[test]
+    fn exact_ties_fall_back_to_exact_arithmetic() {
+        let e = Election {
+            budget: q(40, 1),
+            projects: ["b", "a", "c"]
+                .iter()
+                .map(|id| Project {
+                    id: (*id).into(),
+                    cost: q(20, 1),
+                    name: String::new(),
+                })
+                .collect(),
+            ballots: vec![Ballot::approval([0, 1, 2]), Ballot::approval([0, 1])],
+        };
+        let fast = mes_outcome(&e, Satisfaction::Cost, &Completion::None).unwrap();
+        let exact = mes_exact(&e, Satisfaction::Cost, &Completion::None).unwrap();
+        assert_eq!(fast.selected, exact.selected);
+        assert_eq!(e.ids_of(&fast.selected), ["a", "b"]);
+        assert!(fast.work.exact_evaluations > 0);
+    }
+}
