@@ -33,7 +33,19 @@
 //! * [`Completion::Increment`]: pabutools' `method_of_equal_shares(…, voter_budget_increment=δ)`.
 //!   Run MES with share `s`, then `s + δ`, `s + 2δ`, …, and keep the last outcome whose cost
 //!   fits in `B`; stop early at an outcome that is exhaustive (no supported project left out
-//!   would fit in what remains of `B`).
+//!   would fit in what remains of `B`). Shares proved to give the same run as one already run
+//!   are not run again ([`mes_fast`](super::mes_fast) explains the proof); the outcome is
+//!   pabutools', with fewer runs.
+//!
+//! ## Three entry points
+//!
+//! * [`mes_outcome`]: the outcome, the share, the exact ρ of each winner and the increment runs,
+//!   from the fast engine ([`mes_fast`](super::mes_fast)): floating point with certified
+//!   decisions, exact rationals for near-ties.
+//! * [`method_of_equal_shares`]: the same outcome, explained round by round (every candidate's
+//!   ρ, every payment) by one exact run at the share chosen.
+//! * [`mes_exact`]: everything in exact rationals, every increment run included: the reference
+//!   the tests hold the other two to.
 //! * [`Completion::Greedy`]: pabutools' `completion_by_rule_combination` of MES and
 //!   `greedy_utilitarian_welfare`: fill what is left with [`greedy_from`] (same satisfaction).
 //! * [`Completion::IncrementThenGreedy`]: both, in that order (as equalshares.net recommends).
@@ -157,6 +169,15 @@ pub struct IncrementRun {
     pub feasible: bool,
     /// Whether no supported project left out would fit in what remains.
     pub exhaustive: bool,
+    /// How many of the following shares (`share + step`, `share + 2·step`, …) were proved to
+    /// give this same run (the same projects; see [`mes_outcome`]) and so were not run. 0 for
+    /// [`mes_exact`], which runs every share.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub repeats: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// How an MES result came about, round by round.
@@ -227,10 +248,11 @@ pub fn method_of_equal_shares(
             let supported = engine.supported();
             let (_, share, increments) = if engine.usable(&share0) {
                 increment_loop(election, &supported, share0, step, |s| {
-                    engine.run(s, &mut work).selected
+                    let r = engine.run(s, &mut work);
+                    (r.selected, steps_within(r.until, step))
                 })
             } else {
-                increment_loop(election, &supported, share0, step, |s| setup.run(s).0)
+                increment_loop(election, &supported, share0, step, |s| (setup.run(s).0, 0))
             };
             match share {
                 Some(share) => {
@@ -336,42 +358,56 @@ pub fn mes_outcome(
     let members = election.total_weight();
     let share0 = initial_share(election);
     let mut work = WorkCounter::default();
-    let run = |share: &BigRational, work: &mut WorkCounter| -> (Vec<usize>, Vec<BigRational>) {
+    // A run: the projects, the exact ρ per round and their derivatives in the share, and how
+    // far the share can grow with the same run.
+    type Rhos = (Vec<usize>, Vec<BigRational>, Vec<BigRational>, f64);
+    let run = |share: &BigRational, work: &mut WorkCounter| -> Rhos {
         if engine.usable(share) {
             let r = engine.run(share, work);
-            (r.selected, r.rhos)
+            (r.selected, r.rhos, r.drhos, r.until)
         } else {
             // Out of the float range: the exact rule.
             let setup = Setup::new(election, sat);
             let (sel, rounds) = setup.run(share);
-            (sel, rounds.into_iter().map(|r| r.rho).collect())
+            let k = rounds.len();
+            (
+                sel,
+                rounds.into_iter().map(|r| r.rho).collect(),
+                vec![BigRational::zero(); k],
+                0.0,
+            )
         }
     };
     let (mut selected, rhos, share, increments) = match step {
         _ if members == 0 => (Vec::new(), Vec::new(), share0, Vec::new()),
         None => {
-            let (sel, rhos) = run(&share0, &mut work);
+            let (sel, rhos, ..) = run(&share0, &mut work);
             (sel, rhos, share0, Vec::new())
         }
         Some(step) => {
             let supported = engine.supported();
-            // The last two runs: the loop keeps one of them.
-            let mut last: Vec<(BigRational, Vec<BigRational>)> = Vec::new();
+            // The last two runs (share, ρ, dρ/ds): the loop keeps one of them, possibly at a
+            // larger share with the same projects, where ρ = ρ(share) + (kept − share)·dρ/ds.
+            let mut last: Vec<(BigRational, Vec<BigRational>, Vec<BigRational>)> = Vec::new();
             let (sel, share, increments) =
                 increment_loop(election, &supported, share0, step, |s| {
-                    let (sel, rhos) = run(s, &mut work);
+                    let (sel, rhos, drhos, until) = run(s, &mut work);
                     if last.len() == 2 {
                         last.remove(0);
                     }
-                    last.push((s.clone(), rhos));
-                    sel
+                    last.push((s.clone(), rhos, drhos));
+                    (sel, steps_within(until, step))
                 });
             match share {
                 Some(share) => {
                     let rhos = last
                         .into_iter()
-                        .find(|(s, _)| *s == share)
-                        .map(|(_, r)| r)
+                        .rev()
+                        .find(|(s, ..)| *s <= share)
+                        .map(|(s, rhos, drhos)| {
+                            let t = &share - &s;
+                            rhos.iter().zip(&drhos).map(|(r, d)| r + d * &t).collect()
+                        })
                         .unwrap_or_default();
                     (sel, rhos, share, increments)
                 }
@@ -452,30 +488,34 @@ fn initial_share(election: &Election) -> BigRational {
 }
 
 /// pabutools' `voter_budget_increment` loop: run at `share0`, `share0 + step`, … and keep the
-/// first exhaustive outcome, or the last one that fits when one overspends. Returns the kept
-/// outcome, its share (`None` when nothing is kept: cannot happen, since the first run fits) and
-/// the runs tried.
+/// first exhaustive outcome, or the last one that fits when one overspends. `run` returns the
+/// projects funded at a share and how many of the following shares are proved to fund the same
+/// (they are skipped: pabutools would find the same outcome, feasible and not exhaustive, and go
+/// on). Returns the kept outcome, its share (`None` when nothing is kept: cannot happen, since
+/// the first run fits) and the runs tried.
 fn increment_loop(
     election: &Election,
     supported: &[usize],
     share0: BigRational,
     step: &BigRational,
-    mut run: impl FnMut(&BigRational) -> Vec<usize>,
+    mut run: impl FnMut(&BigRational) -> (Vec<usize>, u64),
 ) -> (Vec<usize>, Option<BigRational>, Vec<IncrementRun>) {
     let mut share = share0;
     let mut previous: Option<(Vec<usize>, BigRational)> = None;
     let mut increments = Vec::new();
     loop {
-        let sel = run(&share);
+        let (sel, same) = run(&share);
         let cost = election.cost_of(&sel);
         let feasible = cost <= election.budget;
         let exhaustive = feasible && exhaustive(election, supported, &sel, &cost);
+        let repeats = if feasible && !exhaustive { same } else { 0 };
         increments.push(IncrementRun {
             share: share.clone(),
             selected: election.ids_of(&sel),
             cost,
             feasible,
             exhaustive,
+            repeats,
         });
         if !feasible {
             return match previous {
@@ -486,10 +526,25 @@ fn increment_loop(
         if exhaustive {
             return (sel, Some(share), increments);
         }
-        let next = &share + step;
-        previous = Some((sel, share));
-        share = next;
+        let last = &share + step * BigRational::from_integer(BigInt::from(repeats));
+        share = &last + step;
+        previous = Some((sel, last));
     }
+}
+
+/// How many steps `k ≥ 0` satisfy `j · step < until` for every `1 ≤ j ≤ k` (at most 2^40).
+fn steps_within(until: f64, step: &BigRational) -> u64 {
+    use num_traits::ToPrimitive;
+    let step_f = step.to_f64().unwrap_or(f64::INFINITY);
+    if !(until > 0.0) || !(step_f > 0.0) {
+        return 0;
+    }
+    let safe = |k: u64| (k as f64) * step_f * (1.0 + 1e-12) < until;
+    let mut k = (until / step_f).floor().min((1u64 << 40) as f64) as u64;
+    while k > 0 && !safe(k) {
+        k -= 1;
+    }
+    k
 }
 
 /// Whether no supported project left out of `selected` fits in the budget less `cost`.
@@ -557,6 +612,7 @@ pub fn mes_exact(
                     cost,
                     feasible,
                     exhaustive,
+                    repeats: 0,
                 });
                 if !feasible {
                     // The first run (share B / n) always fits, so there is a previous one.

@@ -64,6 +64,30 @@
 //! budget of each class among its supporters (memoised down the tree), sorts the classes and
 //! walks them exactly as pabutools' `mes_inner_algo` does.
 //!
+//! ## The increment completion: runs proved identical are skipped
+//!
+//! pabutools' `voter_budget_increment` re-runs MES at shares `s, s + δ, s + 2δ, …` until an
+//! outcome overspends or is exhaustive. Along the share axis MES is piecewise affine: with the
+//! decisions of a run fixed (who is poor in each evaluation, which candidates are unaffordable,
+//! which one wins each round), every budget, price and ρ is an affine function of the share `s`
+//! (the initial budgets are `s`; a price is `(C − Σ_Q w_i b_i) / W_R`, affine in affine budgets;
+//! payments subtract affine functions). Every decision compares two such functions, so the set
+//! of shares on which a run takes the same decisions — and funds the same projects — is an
+//! interval. Each run carries the derivative `d/ds` of every budget and ρ alongside its value
+//! (with error bounds of the same form as above, and exactly in the exact fallback), and every
+//! decision `g(s) > 0` (or `≥ 0`) lowers the run's reach `until` to the first `t` where the
+//! certified lower bound `(ĝ − e) + (ĝ' − e')·t` of `g(s + t)` could reach 0 (for an exact tie,
+//! to 0 unless the derivatives keep it a tie). The shares `s + δ, s + 2δ, …` below `s + until`
+//! fund the same projects, so they are feasible and not exhaustive exactly when the run at `s`
+//! is, and pabutools would pass them: they are not run. The exact ρ at a skipped share is
+//! `ρ(s) + t · dρ/ds`, with the exact derivatives.
+//!
+//! The number of runs is therefore at most the number of distinct runs met along the way plus
+//! one, instead of `(s_stop − s) / δ`: for a lone backer who needs a share of about the whole
+//! budget to pay for their project, two runs instead of one per step (see the test
+//! `issue_14_lone_backer_increment_needs_two_runs`). It is never more than pabutools' number of
+//! runs.
+//!
 //! ## Speed-ups
 //!
 //! * A project's ρ only grows from round to round (budgets only shrink), so its last ρ minus its
@@ -81,7 +105,7 @@ use super::election::Election;
 use super::Satisfaction;
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{ToPrimitive, Zero};
+use num_traits::{Signed, ToPrimitive, Zero};
 use std::collections::HashMap;
 
 /// The bound on the relative error of one floating-point operation or conversion used in the
@@ -113,10 +137,50 @@ fn to_f64(r: &BigRational) -> f64 {
     r.to_f64().unwrap_or(f64::NAN)
 }
 
+/// Lowers `t_max` so that a quantity `g(t) = g0 + g1·t` known as `ĝ0 ± e0`, `ĝ1 ± e1` stays
+/// positive for `0 ≤ t < t_max`: its lower bound `(ĝ0 − e0) + (ĝ1 − e1)·t` does. A quantity
+/// not certified non-negative at `t = 0` gives `t_max = 0`.
+fn keep_positive(t_max: &mut f64, g0: f64, e0: f64, g1: f64, e1: f64) {
+    let (lo0, lo1) = (g0 - e0, g1 - e1);
+    if lo0.is_nan() || lo1.is_nan() || lo0 < 0.0 {
+        *t_max = 0.0;
+    } else if lo1 < 0.0 {
+        let t = lo0 / -lo1 * (1.0 - 1e-9);
+        if t < *t_max {
+            *t_max = t;
+        }
+    }
+}
+
+/// The exact counterpart of [`keep_positive`] for `g(t) = g0 + g1·t` with `g0 ≥ 0`: strict
+/// positivity on `[0, t_max)` when `g0 > 0`; when `g0 = 0` (an exact tie), `g` must stay at or
+/// above 0 when `ties_ok`, else stay exactly 0.
+fn keep_positive_exact(t_max: &mut f64, g0: &BigRational, g1: &BigRational, ties_ok: bool) {
+    if g0.is_zero() {
+        let ok = if ties_ok {
+            !g1.is_negative()
+        } else {
+            g1.is_zero()
+        };
+        if !ok {
+            *t_max = 0.0;
+        }
+    } else if g0.is_negative() {
+        *t_max = 0.0;
+    } else if g1.is_negative() {
+        let t = to_f64(&(g0 / -g1)) * (1.0 - 4.0 * U);
+        if t.is_nan() {
+            *t_max = 0.0;
+        } else if t < *t_max {
+            *t_max = t;
+        }
+    }
+}
+
 /// Work done by the engine, for tests and benchmarks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WorkCounter {
-    /// Runs of MES (one per share tried).
+    /// Runs of MES (one per share tried; shares proved to give the same outcome are not run).
     pub runs: u64,
     /// Rounds over all runs.
     pub rounds: u64,
@@ -133,7 +197,8 @@ struct Cand {
     cost_f: f64,
     sat: BigRational,
     supporters: Vec<u32>,
-    /// The initial ρ, `C / (W · sat)` with every supporter rich: a lower bound for every round.
+    /// The initial ρ, `C / (W · sat)` with every supporter rich: a lower bound for every round
+    /// and every share.
     rho0: f64,
 }
 
@@ -155,42 +220,73 @@ pub(crate) struct Run {
     pub selected: Vec<usize>,
     /// The exact ρ of each round.
     pub rhos: Vec<BigRational>,
+    /// The exact derivative of each round's ρ with respect to the share: for shares
+    /// `s + t`, `0 ≤ t < until`, the run funds the same projects with ρ `rhos + t · drhos`.
+    pub drhos: Vec<BigRational>,
+    /// How far the share can grow with the same run (a certified lower bound; may be 0).
+    pub until: f64,
 }
 
-/// A candidate during a run.
+/// Exact values of a candidate: ρ and the price `x = ρ · sat(p)`, and their derivatives with
+/// respect to the share.
+#[derive(Clone)]
+struct Exact {
+    rho: BigRational,
+    x: BigRational,
+    drho: BigRational,
+    dx: BigRational,
+}
+
+/// A candidate during a run. Every value `v` comes with its derivative `dv` with respect to the
+/// share and error bounds on both.
 #[derive(Clone)]
 struct CandState {
     alive: bool,
     dirty: bool,
     rho: f64,
     rho_err: f64,
+    drho: f64,
+    drho_err: f64,
     x: f64,
     x_err: f64,
-    /// The exact (ρ, price) when the last evaluation was exact.
-    exact: Option<(BigRational, BigRational)>,
+    dx: f64,
+    dx_err: f64,
+    /// The exact values when the last evaluation was exact.
+    exact: Option<Exact>,
     supporters: Vec<u32>,
 }
 
 struct State {
     b: Vec<f64>,
+    /// `d b_i / d s`.
+    d: Vec<f64>,
     class: Vec<u32>,
     /// (parent, round) of each class; the root's entries are unused.
     classes: Vec<(u32, u32)>,
-    class_val: Vec<Option<BigRational>>,
+    /// Memoised exact (budget, derivative) of each class.
+    class_val: Vec<Option<(BigRational, BigRational)>>,
     prices: Vec<BigRational>,
+    dprices: Vec<BigRational>,
+    /// Bound on `|b̂_i − b_i|`.
     err: f64,
+    /// Bound on `|d̂_i − d_i|`.
+    derr: f64,
+    /// Bound on `|d̂_i|`.
+    dmax: f64,
     share_f: f64,
+    /// The run stays the same for shares `s + t`, `0 ≤ t < until`.
+    until: f64,
 }
 
 impl State {
-    /// The exact budget of a class.
-    fn class_value(&mut self, c: u32) -> BigRational {
+    /// The exact budget of a class and its derivative with respect to the share.
+    fn class_value(&mut self, c: u32) -> (BigRational, BigRational) {
         if c == ZERO_CLASS {
-            return BigRational::zero();
+            return (BigRational::zero(), BigRational::zero());
         }
         let mut chain = Vec::new();
         let mut k = c;
-        let mut base = loop {
+        let (mut v, mut dv) = loop {
             match &self.class_val[k as usize] {
                 Some(v) => break v.clone(),
                 None => {
@@ -200,10 +296,12 @@ impl State {
             }
         };
         for &k in chain.iter().rev() {
-            base -= &self.prices[self.classes[k as usize].1 as usize];
-            self.class_val[k as usize] = Some(base.clone());
+            let r = self.classes[k as usize].1 as usize;
+            v -= &self.prices[r];
+            dv -= &self.dprices[r];
+            self.class_val[k as usize] = Some((v.clone(), dv.clone()));
         }
-        base
+        (v, dv)
     }
 }
 
@@ -287,12 +385,17 @@ impl Engine {
         let share_f = to_f64(share);
         let mut st = State {
             b: vec![share_f; n],
+            d: vec![1.0; n],
             class: vec![ROOT; n],
             classes: vec![(ROOT, u32::MAX)],
-            class_val: vec![Some(share.clone())],
+            class_val: vec![Some((share.clone(), rat(1)))],
             prices: Vec::new(),
+            dprices: Vec::new(),
             err: U * share_f,
+            derr: 0.0,
+            dmax: 1.0,
             share_f,
+            until: f64::INFINITY,
         };
         let mut cs: Vec<CandState> = self
             .cands
@@ -300,17 +403,22 @@ impl Engine {
             .map(|c| CandState {
                 alive: true,
                 dirty: true,
-                // A lower bound until the first evaluation.
+                // A lower bound until the first evaluation, for every share.
                 rho: c.rho0,
                 rho_err: 4.0 * U * c.rho0,
+                drho: 0.0,
+                drho_err: 0.0,
                 x: 0.0,
                 x_err: 0.0,
+                dx: 0.0,
+                dx_err: 0.0,
                 exact: None,
                 supporters: c.supporters.clone(),
             })
             .collect();
         let mut selected = Vec::new();
         let mut rhos = Vec::new();
+        let mut drhos = Vec::new();
         let mut order: Vec<usize> = Vec::with_capacity(cs.len());
         loop {
             work.rounds += 1;
@@ -322,15 +430,17 @@ impl Engine {
                     .then(a.cmp(&b))
             });
             let mut best: Option<usize> = None;
+            let mut seen = 0;
             for &c in &order {
                 if let Some(w) = best {
                     if cs[c].rho - cs[c].rho_err > cs[w].rho + cs[w].rho_err {
                         break;
                     }
                 }
+                seen += 1;
                 if cs[c].dirty {
                     work.evaluations += 1;
-                    let ok = self.eval_f64(&st, c, &mut cs[c]);
+                    let ok = self.eval_f64(&mut st, c, &mut cs[c]);
                     if !ok {
                         work.exact_evaluations += 1;
                         self.eval_exact(&mut st, c, &mut cs[c]);
@@ -352,11 +462,34 @@ impl Engine {
                 });
             }
             let Some(w) = best else {
-                return Run { selected, rhos };
+                return Run {
+                    selected,
+                    rhos,
+                    drhos,
+                    until: st.until,
+                };
             };
-            let rho = self.pay(&mut st, w, &mut cs);
+            // The winner must beat every other candidate for every share in range: those
+            // evaluated by their ρ, those skipped by their lower bound.
+            for &c in &order[..seen] {
+                if c != w && cs[c].alive {
+                    self.keep_beating(&mut st, &mut cs, w, c, work);
+                }
+            }
+            for &c in &order[seen..] {
+                let (a, b) = (&cs[c], &cs[w]);
+                keep_positive(
+                    &mut st.until,
+                    a.rho - b.rho,
+                    a.rho_err + b.rho_err,
+                    a.drho - b.drho,
+                    a.drho_err + b.drho_err,
+                );
+            }
+            let (rho, drho) = self.pay(&mut st, w, &mut cs);
             selected.push(self.cands[w].project);
             rhos.push(rho);
+            drhos.push(drho);
         }
     }
 
@@ -375,30 +508,77 @@ impl Engine {
         if cs[b].rho + cs[b].rho_err < cs[a].rho - cs[a].rho_err {
             return false;
         }
-        for c in [a, b] {
-            if cs[c].exact.is_none() {
-                work.exact_evaluations += 1;
-                self.eval_exact(st, c, &mut cs[c]);
-            }
-        }
+        self.make_exact(st, cs, &[a, b], work);
         match (&cs[a].exact, &cs[b].exact) {
-            (Some((ra, _)), Some((rb, _))) => ra < rb || (ra == rb && a < b),
+            (Some(ea), Some(eb)) => ea.rho < eb.rho || (ea.rho == eb.rho && a < b),
             // Both are affordable (they were candidates), so both have exact values.
             _ => a < b,
         }
     }
 
+    /// Evaluates the given candidates exactly unless they are.
+    fn make_exact(
+        &self,
+        st: &mut State,
+        cs: &mut [CandState],
+        which: &[usize],
+        work: &mut WorkCounter,
+    ) {
+        for &c in which {
+            if cs[c].exact.is_none() {
+                work.exact_evaluations += 1;
+                self.eval_exact(st, c, &mut cs[c]);
+            }
+        }
+    }
+
+    /// Records that the winner `w` keeps beating candidate `c` for shares in range.
+    fn keep_beating(
+        &self,
+        st: &mut State,
+        cs: &mut [CandState],
+        w: usize,
+        c: usize,
+        work: &mut WorkCounter,
+    ) {
+        let (a, b) = (&cs[c], &cs[w]);
+        let lo = (a.rho - b.rho) - (a.rho_err + b.rho_err);
+        if lo > 0.0 {
+            keep_positive(
+                &mut st.until,
+                a.rho - b.rho,
+                a.rho_err + b.rho_err,
+                a.drho - b.drho,
+                a.drho_err + b.drho_err,
+            );
+            return;
+        }
+        self.make_exact(st, cs, &[c, w], work);
+        match (&cs[c].exact, &cs[w].exact) {
+            (Some(ec), Some(ew)) => keep_positive_exact(
+                &mut st.until,
+                &(&ec.rho - &ew.rho),
+                &(&ec.drho - &ew.drho),
+                w < c,
+            ),
+            _ => st.until = 0.0,
+        }
+    }
+
     /// The float evaluation of candidate `c`; `false` when a decision is not certified.
-    fn eval_f64(&self, st: &State, c: usize, s: &mut CandState) -> bool {
+    fn eval_f64(&self, st: &mut State, c: usize, s: &mut CandState) -> bool {
         s.exact = None;
         s.supporters.retain(|&i| st.class[i as usize] != ZERO_CLASS);
         let cand = &self.cands[c];
-        let e = st.err;
-        let (mut a, mut a_abs, mut w_all) = (0.0f64, 0.0f64, 0.0f64);
+        let (e, de) = (st.err, st.derr);
+        let (mut a, mut a_abs, mut w_all, mut da, mut da_abs) = (0.0f64, 0.0, 0.0, 0.0, 0.0);
         for &i in &s.supporters {
-            let (w, b) = (self.weight_f[i as usize], st.b[i as usize]);
+            let iu = i as usize;
+            let (w, b, d) = (self.weight_f[iu], st.b[iu], st.d[iu]);
             a += w * b;
             a_abs += (w * b).abs();
+            da += w * d;
+            da_abs += (w * d).abs();
             w_all += w;
         }
         let cost = cand.cost_f;
@@ -407,8 +587,12 @@ impl Engine {
             s.alive = false;
             return true;
         }
-        let err_a = w_all * e + gamma(s.supporters.len() + 1) * a_abs;
+        let g = gamma(s.supporters.len() + 1);
+        let err_a = w_all * e + g * a_abs;
+        let err_da = w_all * de + g * da_abs;
         if a + err_a < c_lo {
+            // Unaffordable, and stays so while C − A > 0.
+            keep_positive(&mut st.until, cost - a, err_a + U * cost, -da, err_da);
             s.alive = false;
             return true;
         }
@@ -472,22 +656,48 @@ impl Engine {
         };
         let num = cost - p;
         let ex = 2.0
-            * ((U * cost + gamma(q_len + 1) * p_abs + w_q * e + U * num.abs()) / w_r
-                + U * x.abs());
+            * ((U * cost + gamma(q_len + 1) * p_abs + w_q * e + U * num.abs()) / w_r + U * x.abs());
         if !(ex.is_finite() && max_q + e <= x - ex && x + ex <= min_r - e) {
             return false;
         }
+        // The derivative of the price: dx = −Σ_Q w d_i / W_R.
+        let (mut dp, mut dp_abs) = (0.0f64, 0.0f64);
+        for &(_, i) in &low[..q_len] {
+            let iu = i as usize;
+            dp += self.weight_f[iu] * st.d[iu];
+            dp_abs += (self.weight_f[iu] * st.d[iu]).abs();
+        }
+        let dx = -dp / w_r;
+        let edx = 2.0 * ((gamma(q_len + 1) * dp_abs + w_q * de) / w_r + U * dx.abs());
+        // Affordable while A − C ≥ 0; the split holds while the poor stay below the price and
+        // the rich above it.
+        keep_positive(&mut st.until, a - cost, err_a + U * cost, da, err_da);
+        for &i in &s.supporters {
+            let iu = i as usize;
+            let (b, d) = (st.b[iu], st.d[iu]);
+            if b < x {
+                keep_positive(&mut st.until, x - b, ex + e, dx - d, edx + de);
+            } else {
+                keep_positive(&mut st.until, b - x, ex + e, d - dx, edx + de);
+            }
+        }
         s.x = x;
         s.x_err = ex;
+        s.dx = dx;
+        s.dx_err = edx;
         match self.sat {
             Satisfaction::Cost => {
                 let rho = x / cost;
                 s.rho = rho;
                 s.rho_err = 2.0 * (ex / c_lo + 3.0 * U * rho.abs());
+                s.drho = dx / cost;
+                s.drho_err = 2.0 * (edx / c_lo + 3.0 * U * s.drho.abs());
             }
             Satisfaction::Cardinality => {
                 s.rho = x;
                 s.rho_err = ex;
+                s.drho = dx;
+                s.drho_err = edx;
             }
         }
         true
@@ -501,49 +711,80 @@ impl Engine {
         for &i in &s.supporters {
             *groups.entry(st.class[i as usize]).or_insert(0) += self.weight[i as usize];
         }
-        let mut vals: Vec<(BigRational, u128)> = groups
+        let mut vals: Vec<(BigRational, BigRational, u128)> = groups
             .into_iter()
-            .map(|(k, w)| (st.class_value(k), w))
+            .map(|(k, w)| {
+                let (v, dv) = st.class_value(k);
+                (v, dv, w)
+            })
             .collect();
-        let available = vals
-            .iter()
-            .fold(BigRational::zero(), |acc, (v, w)| acc + v * rat(*w));
+        let (available, davailable) = vals.iter().fold(
+            (BigRational::zero(), BigRational::zero()),
+            |(a, da), (v, dv, w)| (a + v * rat(*w), da + dv * rat(*w)),
+        );
         if available < cand.cost {
+            keep_positive_exact(
+                &mut st.until,
+                &(&cand.cost - &available),
+                &-davailable,
+                false,
+            );
             s.alive = false;
             s.exact = None;
             return;
         }
+        keep_positive_exact(&mut st.until, &(&available - &cand.cost), &davailable, true);
         vals.sort_by(|a, b| a.0.cmp(&b.0));
         let mut paid = BigRational::zero();
-        let mut w_r: u128 = vals.iter().map(|v| v.1).sum();
+        let mut dpaid = BigRational::zero();
+        let mut w_r: u128 = vals.iter().map(|v| v.2).sum();
         let mut x = BigRational::zero();
-        for (v, w) in &vals {
+        let mut poor = 0;
+        for (v, dv, w) in &vals {
             x = (&cand.cost - &paid) / rat(w_r);
             if x <= *v {
                 break;
             }
             paid += v * rat(*w);
+            dpaid += dv * rat(*w);
             w_r -= w;
+            poor += 1;
+        }
+        let dx = -dpaid / rat(w_r);
+        for (k, (v, dv, _)) in vals.iter().enumerate() {
+            if k < poor {
+                keep_positive_exact(&mut st.until, &(&x - v), &(&dx - dv), false);
+            } else {
+                keep_positive_exact(&mut st.until, &(v - &x), &(dv - &dx), false);
+            }
         }
         let rho = &x / &cand.sat;
-        s.rho = to_f64(&rho);
-        s.rho_err = if s.rho.is_finite() {
-            U * s.rho.abs() + f64::MIN_POSITIVE
-        } else {
-            f64::INFINITY
+        let drho = &dx / &cand.sat;
+        let tiny = |v: f64| {
+            if v.is_finite() {
+                U * v.abs() + f64::MIN_POSITIVE
+            } else {
+                f64::INFINITY
+            }
         };
+        s.rho = to_f64(&rho);
+        s.rho_err = tiny(s.rho);
+        s.drho = to_f64(&drho);
+        s.drho_err = tiny(s.drho);
         s.x = to_f64(&x);
-        s.x_err = U * s.x.abs() + f64::MIN_POSITIVE;
-        s.exact = Some((rho, x));
+        s.x_err = tiny(s.x);
+        s.dx = to_f64(&dx);
+        s.dx_err = tiny(s.dx);
+        s.exact = Some(Exact { rho, x, drho, dx });
     }
 
     /// Candidate `w` is funded: the poor pay all they have, the rich pay the price. Returns the
-    /// exact ρ.
-    fn pay(&self, st: &mut State, w: usize, cs: &mut [CandState]) -> BigRational {
+    /// exact ρ and its derivative.
+    fn pay(&self, st: &mut State, w: usize, cs: &mut [CandState]) -> (BigRational, BigRational) {
         let cand = &self.cands[w];
         let round = st.prices.len() as u32;
         let ws = std::mem::take(&mut cs[w].supporters);
-        let x_hat = cs[w].x;
+        let (x_hat, dx_hat) = (cs[w].x, cs[w].dx);
         let mut children: HashMap<u32, u32> = HashMap::new();
         let mut child = |st: &mut State, k: u32| -> u32 {
             *children.entry(k).or_insert_with(|| {
@@ -552,19 +793,21 @@ impl Engine {
                 (st.classes.len() - 1) as u32
             })
         };
-        let price = if let Some((_, x)) = cs[w].exact.clone() {
+        let (price, dprice) = if let Some(ex) = cs[w].exact.clone() {
             for &i in &ws {
                 let iu = i as usize;
-                let v = st.class_value(st.class[iu]);
-                if v <= x {
+                let (v, _) = st.class_value(st.class[iu]);
+                if v <= ex.x {
                     st.class[iu] = ZERO_CLASS;
                     st.b[iu] = 0.0;
+                    st.d[iu] = 0.0;
                 } else {
                     st.class[iu] = child(st, st.class[iu]);
                     st.b[iu] -= x_hat;
+                    st.d[iu] -= dx_hat;
                 }
             }
-            x
+            (ex.x, ex.dx)
         } else {
             // The certified split: the poor are exactly those with b̂ < x̂.
             let mut poor: HashMap<u32, u128> = HashMap::new();
@@ -575,10 +818,12 @@ impl Engine {
                     *poor.entry(st.class[iu]).or_insert(0) += self.weight[iu];
                     st.class[iu] = ZERO_CLASS;
                     st.b[iu] = 0.0;
+                    st.d[iu] = 0.0;
                 } else {
                     w_r += self.weight[iu];
                     st.class[iu] = child(st, st.class[iu]);
                     st.b[iu] -= x_hat;
+                    st.d[iu] -= dx_hat;
                 }
             }
             let mut counts = vec![0u128; round as usize];
@@ -592,17 +837,24 @@ impl Engine {
                     k = parent;
                 }
             }
-            // Σ_Q w b = W_Q s − Σ_r c_r π_r.
-            let share = st.class_val[ROOT as usize].clone().unwrap_or_default();
+            // Σ_Q w b = W_Q s − Σ_r c_r π_r, and its derivative W_Q − Σ_r c_r π'_r.
+            let share = st.class_val[ROOT as usize]
+                .as_ref()
+                .map(|v| v.0.clone())
+                .unwrap_or_default();
             let mut paid = share * rat(w_q);
+            let mut dpaid = rat(w_q);
             for (r, &cnt) in counts.iter().enumerate() {
                 if cnt > 0 {
                     paid -= &st.prices[r] * rat(cnt);
+                    dpaid -= &st.dprices[r] * rat(cnt);
                 }
             }
-            (&cand.cost - paid) / rat(w_r)
+            ((&cand.cost - paid) / rat(w_r), -dpaid / rat(w_r))
         };
         st.err += cs[w].x_err + 2.0 * U * st.share_f;
+        st.derr += cs[w].dx_err + 2.0 * U * (st.dmax + dx_hat.abs());
+        st.dmax += dx_hat.abs();
         cs[w].alive = false;
         // Every candidate sharing a supporter with the winner must be evaluated again.
         let mut clean = cs.iter().filter(|s| s.alive && !s.dirty).count();
@@ -619,15 +871,19 @@ impl Engine {
             }
         }
         let rho = &price / &cand.sat;
+        let drho = &dprice / &cand.sat;
         st.prices.push(price);
-        rho
+        st.dprices.push(dprice);
+        (rho, drho)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::election::{Ballot, Project};
-    use super::super::mes::{mes_exact, mes_outcome, method_of_equal_shares, Completion};
+    use super::super::mes::{
+        mes_exact, mes_outcome, method_of_equal_shares, Completion, IncrementRun,
+    };
     use super::*;
     use proptest::prelude::*;
 
@@ -642,7 +898,10 @@ mod tests {
         (1usize..7, 1usize..5, 1usize..30).prop_flat_map(|(m, kinds, n)| {
             (
                 prop::sample::select(vec![1i64, 2, 3, 4, 6, 12]),
-                prop::collection::vec(prop::sample::select(vec![(6i64, 1i64), (12, 1), (4, 1), (9, 2), (3, 1)]), m),
+                prop::collection::vec(
+                    prop::sample::select(vec![(6i64, 1i64), (12, 1), (4, 1), (9, 2), (3, 1)]),
+                    m,
+                ),
                 prop::collection::vec(prop::collection::btree_set(0..m, 0..=m), kinds),
                 prop::collection::vec((0..kinds, 1u64..3), n),
                 any::<bool>(),
@@ -698,6 +957,27 @@ mod tests {
         })
     }
 
+    /// The increment runs as the exact rule lists them: every skipped share written out.
+    fn expand(runs: &[IncrementRun], c: &Completion) -> Vec<IncrementRun> {
+        let step = match c {
+            Completion::Increment { step } | Completion::IncrementThenGreedy { step } => {
+                step.clone()
+            }
+            _ => BigRational::zero(),
+        };
+        let mut out = Vec::new();
+        for r in runs {
+            for k in 0..=r.repeats {
+                out.push(IncrementRun {
+                    share: &r.share + &step * rat(u128::from(k)),
+                    repeats: 0,
+                    ..r.clone()
+                });
+            }
+        }
+        out
+    }
+
     fn agree(e: &Election) -> Result<(), TestCaseError> {
         for sat in [Satisfaction::Cost, Satisfaction::Cardinality] {
             for c in [
@@ -714,11 +994,12 @@ mod tests {
                 let rhos: Vec<_> = x.rounds.iter().map(|r| r.rho.clone()).collect();
                 let fast_rhos: Vec<_> = fast.rounds.iter().map(|r| r.rho.clone()).collect();
                 prop_assert_eq!(fast_rhos, rhos);
-                prop_assert_eq!(&fast.increments, &x.increments);
+                prop_assert_eq!(expand(&fast.increments, &c), x.increments.clone());
                 prop_assert_eq!(&fast.greedy, &x.greedy);
                 prop_assert_eq!(&fast.unsupported, &x.unsupported);
                 prop_assert_eq!(&fast.total_cost, &exact.total_cost);
-                let full = method_of_equal_shares(e, sat, &c).unwrap();
+                let mut full = method_of_equal_shares(e, sat, &c).unwrap();
+                full.explanation.increments = expand(&full.explanation.increments, &c);
                 prop_assert_eq!(&full, &exact);
             }
         }
@@ -765,5 +1046,56 @@ mod tests {
         assert_eq!(fast.selected, exact.selected);
         assert_eq!(e.ids_of(&fast.selected), ["a", "b"]);
         assert!(fast.work.exact_evaluations > 0);
+    }
+
+    /// Issue #14, finding 8: 51 voters, one of them the lone backer of a project that costs
+    /// nearly the whole budget, the increment completion with step 1. pabutools (and the exact
+    /// rule) re-run MES at shares 20, 21, …, 1000 — 981 runs — until the lone backer can pay.
+    /// Each run before that funds the same project, and the engine proves it from the first run
+    /// (the lone backer's money `s` stays below the cost for `s < 1000`), so it runs MES twice.
+    #[test]
+    fn issue_14_lone_backer_increment_needs_two_runs() {
+        let mut ballots = vec![Ballot::approval([0])];
+        ballots.extend(
+            (1..51).map(|i| Ballot::approval(if i % 2 == 0 { vec![1, 2] } else { vec![1] })),
+        );
+        let e = Election {
+            budget: q(1020, 1),
+            projects: [("big", 1000), ("small", 10), ("tiny", 4)]
+                .iter()
+                .map(|&(id, c)| Project {
+                    id: id.into(),
+                    cost: q(c, 1),
+                    name: String::new(),
+                })
+                .collect(),
+            ballots,
+        };
+        for c in [
+            Completion::Increment { step: q(1, 1) },
+            Completion::IncrementThenGreedy { step: q(1, 1) },
+        ] {
+            let exact = mes_exact(&e, Satisfaction::Cost, &c).unwrap();
+            assert_eq!(exact.explanation.increments.len(), 981);
+            let fast = mes_outcome(&e, Satisfaction::Cost, &c).unwrap();
+            assert_eq!(fast.selected, exact.selected);
+            assert_eq!(e.ids_of(&fast.selected), ["small", "tiny", "big"]);
+            assert_eq!(fast.share, q(1000, 1));
+            assert_eq!(expand(&fast.increments, &c), exact.explanation.increments);
+            let rhos: Vec<_> = exact
+                .explanation
+                .rounds
+                .iter()
+                .map(|r| r.rho.clone())
+                .collect();
+            let fast_rhos: Vec<_> = fast.rounds.iter().map(|r| r.rho.clone()).collect();
+            assert_eq!(fast_rhos, rhos);
+            // The work: two runs of a few rounds, not 981.
+            assert_eq!(fast.work.runs, 2, "{:?}", fast.work);
+            assert!(fast.work.rounds <= 8, "{:?}", fast.work);
+            let mut full = method_of_equal_shares(&e, Satisfaction::Cost, &c).unwrap();
+            full.explanation.increments = expand(&full.explanation.increments, &c);
+            assert_eq!(full, exact);
+        }
     }
 }
