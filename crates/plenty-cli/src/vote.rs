@@ -288,12 +288,20 @@ fn explain_mes(out: &mut String, m: &MesExplanation, voter_ids: &[String]) -> st
     for run in &m.increments {
         writeln!(
             out,
-            "increment run: share {} → {:?}, cost {}{}{}",
+            "increment run: share {} → {:?}, cost {}{}{}{}",
             q(&run.share),
             run.selected,
             q(&run.cost),
             if run.feasible { "" } else { ", over budget" },
-            if run.exhaustive { ", exhaustive" } else { "" }
+            if run.exhaustive { ", exhaustive" } else { "" },
+            if run.repeats > 0 {
+                format!(
+                    "; the next {} shares give the same run (proved, not run)",
+                    run.repeats
+                )
+            } else {
+                String::new()
+            }
         )?;
     }
     if !m.unsupported.is_empty() {

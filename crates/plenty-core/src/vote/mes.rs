@@ -358,53 +358,48 @@ pub fn mes_outcome(
     let members = election.total_weight();
     let share0 = initial_share(election);
     let mut work = WorkCounter::default();
-    // A run: the projects, the exact ρ per round and their derivatives in the share, and how
-    // far the share can grow with the same run.
-    type Rhos = (Vec<usize>, Vec<BigRational>, Vec<BigRational>, f64);
-    let run = |share: &BigRational, work: &mut WorkCounter| -> Rhos {
+    // A run: the projects, how far the share can grow with the same run, and (computed only
+    // for the run kept) the exact ρ per round and their derivatives in the share.
+    let run = |share: &BigRational, work: &mut WorkCounter| -> Counted {
         if engine.usable(share) {
-            let r = engine.run(share, work);
-            (r.selected, r.rhos, r.drhos, r.until)
+            Counted::Fast(engine.run(share, work))
         } else {
             // Out of the float range: the exact rule.
             let setup = Setup::new(election, sat);
             let (sel, rounds) = setup.run(share);
-            let k = rounds.len();
-            (
-                sel,
-                rounds.into_iter().map(|r| r.rho).collect(),
-                vec![BigRational::zero(); k],
-                0.0,
-            )
+            Counted::Exact(sel, rounds.into_iter().map(|r| r.rho).collect())
         }
     };
     let (mut selected, rhos, share, increments) = match step {
         _ if members == 0 => (Vec::new(), Vec::new(), share0, Vec::new()),
         None => {
-            let (sel, rhos, ..) = run(&share0, &mut work);
-            (sel, rhos, share0, Vec::new())
+            let mut c = run(&share0, &mut work);
+            let (rhos, _) = c.rhos();
+            (c.selected().to_vec(), rhos, share0, Vec::new())
         }
         Some(step) => {
             let supported = engine.supported();
-            // The last two runs (share, ρ, dρ/ds): the loop keeps one of them, possibly at a
-            // larger share with the same projects, where ρ = ρ(share) + (kept − share)·dρ/ds.
-            let mut last: Vec<(BigRational, Vec<BigRational>, Vec<BigRational>)> = Vec::new();
+            // The last two runs: the loop keeps one of them, possibly at a larger share with the
+            // same projects, where ρ = ρ(share) + (kept − share)·dρ/ds.
+            let mut last: Vec<(BigRational, Counted)> = Vec::new();
             let (sel, share, increments) =
                 increment_loop(election, &supported, share0, step, |s| {
-                    let (sel, rhos, drhos, until) = run(s, &mut work);
+                    let c = run(s, &mut work);
+                    let out = (c.selected().to_vec(), steps_within(c.until(), step));
                     if last.len() == 2 {
                         last.remove(0);
                     }
-                    last.push((s.clone(), rhos, drhos));
-                    (sel, steps_within(until, step))
+                    last.push((s.clone(), c));
+                    out
                 });
             match share {
                 Some(share) => {
                     let rhos = last
                         .into_iter()
                         .rev()
-                        .find(|(s, ..)| *s <= share)
-                        .map(|(s, rhos, drhos)| {
+                        .find(|(s, _)| *s <= share)
+                        .map(|(s, mut c)| {
+                            let (rhos, drhos) = c.rhos();
                             let t = &share - &s;
                             rhos.iter().zip(&drhos).map(|(r, d)| r + d * &t).collect()
                         })
@@ -456,6 +451,40 @@ pub fn mes_outcome(
         greedy,
         work,
     })
+}
+
+/// One run of [`mes_outcome`]: by the fast engine, or by the exact rule when the amounts are
+/// out of the float range (then no share beyond it is proved to give the same run).
+enum Counted {
+    Fast(super::mes_fast::Run),
+    Exact(Vec<usize>, Vec<BigRational>),
+}
+
+impl Counted {
+    fn selected(&self) -> &[usize] {
+        match self {
+            Counted::Fast(r) => &r.selected,
+            Counted::Exact(sel, _) => sel,
+        }
+    }
+
+    fn until(&self) -> f64 {
+        match self {
+            Counted::Fast(r) => r.until,
+            Counted::Exact(..) => 0.0,
+        }
+    }
+
+    /// The exact ρ of each round and its derivative in the share.
+    fn rhos(&mut self) -> (Vec<BigRational>, Vec<BigRational>) {
+        match self {
+            Counted::Fast(r) => r.rhos(),
+            Counted::Exact(_, rhos) => {
+                let zero = vec![BigRational::zero(); rhos.len()];
+                (rhos.clone(), zero)
+            }
+        }
+    }
 }
 
 /// Validates the election and the increment; returns the increment, if any.
@@ -536,7 +565,7 @@ fn increment_loop(
 fn steps_within(until: f64, step: &BigRational) -> u64 {
     use num_traits::ToPrimitive;
     let step_f = step.to_f64().unwrap_or(f64::INFINITY);
-    if !(until > 0.0) || !(step_f > 0.0) {
+    if until.is_nan() || until <= 0.0 || step_f.is_nan() || step_f <= 0.0 {
         return 0;
     }
     let safe = |k: u64| (k as f64) * step_f * (1.0 + 1e-12) < until;

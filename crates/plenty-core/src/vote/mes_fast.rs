@@ -218,13 +218,84 @@ pub(crate) struct Engine {
 pub(crate) struct Run {
     /// The funded projects (indices into the election), in order.
     pub selected: Vec<usize>,
-    /// The exact ρ of each round.
-    pub rhos: Vec<BigRational>,
-    /// The exact derivative of each round's ρ with respect to the share: for shares
-    /// `s + t`, `0 ≤ t < until`, the run funds the same projects with ρ `rhos + t · drhos`.
-    pub drhos: Vec<BigRational>,
+    /// `sat(p)` of each round's winner.
+    sats: Vec<BigRational>,
+    /// The exact prices of the rounds, computed when asked for ([`Run::rhos`]).
+    prices: Prices,
     /// How far the share can grow with the same run (a certified lower bound; may be 0).
     pub until: f64,
+}
+
+impl Run {
+    /// The exact ρ of each round and its derivative with respect to the share: for shares
+    /// `s + t`, `0 ≤ t < until`, the run funds the same projects with ρ `rho + t · drho`.
+    pub(crate) fn rhos(&mut self) -> (Vec<BigRational>, Vec<BigRational>) {
+        let k = self.sats.len();
+        if k > 0 {
+            self.prices.resolve(k - 1);
+        }
+        (0..k)
+            .map(|r| {
+                let (p, dp) = self.prices.known(r);
+                (p / &self.sats[r], dp / &self.sats[r])
+            })
+            .unzip()
+    }
+}
+
+/// The exact price of a round and its derivative, or what they are computed from.
+#[derive(Clone)]
+enum Price {
+    Known(BigRational, BigRational),
+    /// `π = (C − W_Q s + Σ_r c_r π_r) / W_R` and `π' = −(W_Q − Σ_r c_r π'_r) / W_R`.
+    Recipe {
+        cost: BigRational,
+        w_q: u128,
+        w_r: u128,
+        counts: Vec<(u32, u128)>,
+    },
+}
+
+/// The exact prices of a run's rounds, computed lazily: a run whose decisions the float path
+/// certifies needs none of them, except for the run finally kept.
+struct Prices {
+    share: BigRational,
+    list: Vec<Price>,
+}
+
+impl Prices {
+    /// Computes the prices of rounds `0..=r`.
+    fn resolve(&mut self, r: usize) {
+        for k in 0..=r.min(self.list.len().saturating_sub(1)) {
+            if let Price::Recipe {
+                cost,
+                w_q,
+                w_r,
+                counts,
+            } = &self.list[k]
+            {
+                let mut paid = &self.share * rat(*w_q);
+                let mut dpaid = rat(*w_q);
+                for &(j, c) in counts {
+                    if let Price::Known(p, dp) = &self.list[j as usize] {
+                        paid -= p * rat(c);
+                        dpaid -= dp * rat(c);
+                    }
+                }
+                let price = (cost - paid) / rat(*w_r);
+                let dprice = -dpaid / rat(*w_r);
+                self.list[k] = Price::Known(price, dprice);
+            }
+        }
+    }
+
+    /// The price of round `r` and its derivative, once resolved (zero otherwise).
+    fn known(&self, r: usize) -> (BigRational, BigRational) {
+        match &self.list[r] {
+            Price::Known(p, dp) => (p.clone(), dp.clone()),
+            Price::Recipe { .. } => (BigRational::zero(), BigRational::zero()),
+        }
+    }
 }
 
 /// Exact values of a candidate: ρ and the price `x = ρ · sat(p)`, and their derivatives with
@@ -265,8 +336,7 @@ struct State {
     classes: Vec<(u32, u32)>,
     /// Memoised exact (budget, derivative) of each class.
     class_val: Vec<Option<(BigRational, BigRational)>>,
-    prices: Vec<BigRational>,
-    dprices: Vec<BigRational>,
+    prices: Prices,
     /// Bound on `|b̂_i − b_i|`.
     err: f64,
     /// Bound on `|d̂_i − d_i|`.
@@ -295,10 +365,13 @@ impl State {
                 }
             }
         };
+        if let Some(&top) = chain.first() {
+            self.prices.resolve(self.classes[top as usize].1 as usize);
+        }
         for &k in chain.iter().rev() {
-            let r = self.classes[k as usize].1 as usize;
-            v -= &self.prices[r];
-            dv -= &self.dprices[r];
+            let (p, dp) = self.prices.known(self.classes[k as usize].1 as usize);
+            v -= p;
+            dv -= dp;
             self.class_val[k as usize] = Some((v.clone(), dv.clone()));
         }
         (v, dv)
@@ -389,8 +462,10 @@ impl Engine {
             class: vec![ROOT; n],
             classes: vec![(ROOT, u32::MAX)],
             class_val: vec![Some((share.clone(), rat(1)))],
-            prices: Vec::new(),
-            dprices: Vec::new(),
+            prices: Prices {
+                share: share.clone(),
+                list: Vec::new(),
+            },
             err: U * share_f,
             derr: 0.0,
             dmax: 1.0,
@@ -417,8 +492,7 @@ impl Engine {
             })
             .collect();
         let mut selected = Vec::new();
-        let mut rhos = Vec::new();
-        let mut drhos = Vec::new();
+        let mut sats = Vec::new();
         let mut order: Vec<usize> = Vec::with_capacity(cs.len());
         loop {
             work.rounds += 1;
@@ -464,8 +538,8 @@ impl Engine {
             let Some(w) = best else {
                 return Run {
                     selected,
-                    rhos,
-                    drhos,
+                    sats,
+                    prices: st.prices,
                     until: st.until,
                 };
             };
@@ -486,10 +560,9 @@ impl Engine {
                     a.drho_err + b.drho_err,
                 );
             }
-            let (rho, drho) = self.pay(&mut st, w, &mut cs);
+            self.pay(&mut st, w, &mut cs);
             selected.push(self.cands[w].project);
-            rhos.push(rho);
-            drhos.push(drho);
+            sats.push(self.cands[w].sat.clone());
         }
     }
 
@@ -778,11 +851,11 @@ impl Engine {
         s.exact = Some(Exact { rho, x, drho, dx });
     }
 
-    /// Candidate `w` is funded: the poor pay all they have, the rich pay the price. Returns the
-    /// exact ρ and its derivative.
-    fn pay(&self, st: &mut State, w: usize, cs: &mut [CandState]) -> (BigRational, BigRational) {
+    /// Candidate `w` is funded: the poor pay all they have, the rich pay the price (whose exact
+    /// value is recorded, or the recipe for it).
+    fn pay(&self, st: &mut State, w: usize, cs: &mut [CandState]) {
         let cand = &self.cands[w];
-        let round = st.prices.len() as u32;
+        let round = st.prices.list.len() as u32;
         let ws = std::mem::take(&mut cs[w].supporters);
         let (x_hat, dx_hat) = (cs[w].x, cs[w].dx);
         let mut children: HashMap<u32, u32> = HashMap::new();
@@ -793,7 +866,7 @@ impl Engine {
                 (st.classes.len() - 1) as u32
             })
         };
-        let (price, dprice) = if let Some(ex) = cs[w].exact.clone() {
+        let price = if let Some(ex) = cs[w].exact.clone() {
             for &i in &ws {
                 let iu = i as usize;
                 let (v, _) = st.class_value(st.class[iu]);
@@ -807,7 +880,7 @@ impl Engine {
                     st.d[iu] -= dx_hat;
                 }
             }
-            (ex.x, ex.dx)
+            Price::Known(ex.x, ex.dx)
         } else {
             // The certified split: the poor are exactly those with b̂ < x̂.
             let mut poor: HashMap<u32, u128> = HashMap::new();
@@ -837,20 +910,17 @@ impl Engine {
                     k = parent;
                 }
             }
-            // Σ_Q w b = W_Q s − Σ_r c_r π_r, and its derivative W_Q − Σ_r c_r π'_r.
-            let share = st.class_val[ROOT as usize]
-                .as_ref()
-                .map(|v| v.0.clone())
-                .unwrap_or_default();
-            let mut paid = share * rat(w_q);
-            let mut dpaid = rat(w_q);
-            for (r, &cnt) in counts.iter().enumerate() {
-                if cnt > 0 {
-                    paid -= &st.prices[r] * rat(cnt);
-                    dpaid -= &st.dprices[r] * rat(cnt);
-                }
+            Price::Recipe {
+                cost: cand.cost.clone(),
+                w_q,
+                w_r,
+                counts: counts
+                    .into_iter()
+                    .enumerate()
+                    .filter(|&(_, c)| c > 0)
+                    .map(|(r, c)| (r as u32, c))
+                    .collect(),
             }
-            ((&cand.cost - paid) / rat(w_r), -dpaid / rat(w_r))
         };
         st.err += cs[w].x_err + 2.0 * U * st.share_f;
         st.derr += cs[w].dx_err + 2.0 * U * (st.dmax + dx_hat.abs());
@@ -870,11 +940,7 @@ impl Engine {
                 }
             }
         }
-        let rho = &price / &cand.sat;
-        let drho = &dprice / &cand.sat;
-        st.prices.push(price);
-        st.dprices.push(dprice);
-        (rho, drho)
+        st.prices.list.push(price);
     }
 }
 
