@@ -170,8 +170,8 @@ pub struct IncrementRun {
     /// Whether no supported project left out would fit in what remains.
     pub exhaustive: bool,
     /// How many of the following shares (`share + step`, `share + 2·step`, …) were proved to
-    /// give this same run (the same projects; see [`mes_outcome`]) and so were not run. 0 for
-    /// [`mes_exact`], which runs every share.
+    /// give this same run (the same projects) and so were not run: in [`mes_outcome`] only. 0
+    /// in [`method_of_equal_shares`] and [`mes_exact`], which list every share as its own run.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub repeats: u64,
 }
@@ -246,6 +246,8 @@ pub fn method_of_equal_shares(
             let engine = Engine::new(election, sat);
             let mut work = WorkCounter::default();
             let supported = engine.supported();
+            // The explanation lists every share as the exact rule runs it (the ledger's
+            // recorded counts compare it): the shares proved identical are written out.
             let (_, share, increments) = if engine.usable(&share0) {
                 increment_loop(election, &supported, share0, step, |s| {
                     let r = engine.run(s, &mut work);
@@ -254,6 +256,7 @@ pub fn method_of_equal_shares(
             } else {
                 increment_loop(election, &supported, share0, step, |s| (setup.run(s).0, 0))
             };
+            let increments = write_out(increments, step);
             match share {
                 Some(share) => {
                     let (sel, rounds) = setup.run(&share);
@@ -559,6 +562,30 @@ fn increment_loop(
         share = &last + step;
         previous = Some((sel, last));
     }
+}
+
+/// The increment runs with every skipped share written out as its own run (`repeats` 0), as
+/// [`mes_exact`] lists them.
+fn write_out(runs: Vec<IncrementRun>, step: &BigRational) -> Vec<IncrementRun> {
+    let mut out = Vec::with_capacity(runs.len());
+    for r in runs {
+        let mut share = r.share.clone();
+        for _ in 0..r.repeats {
+            let next = &share + step;
+            out.push(IncrementRun {
+                share,
+                repeats: 0,
+                ..r.clone()
+            });
+            share = next;
+        }
+        out.push(IncrementRun {
+            share,
+            repeats: 0,
+            ..r
+        });
+    }
+    out
 }
 
 /// How many steps `k ≥ 0` satisfy `j · step < until` for every `1 ≤ j ≤ k` (at most 2^40).
