@@ -5,8 +5,8 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use plenty_core::vote::{
-    approval_tally, greedy, method_of_equal_shares, BigRational, CandidateStatus, Completion,
-    Election, GreedyExplanation, MesExplanation, Satisfaction,
+    approval_tally, greedy, mes_outcome, method_of_equal_shares, BigRational, CandidateStatus,
+    Completion, Election, GreedyExplanation, MesExplanation, Satisfaction,
 };
 use plenty_io::pabulib::{format_decimal, parse_decimal, read_pabulib};
 use serde_json::json;
@@ -92,10 +92,18 @@ pub fn vote(a: &VoteArgs) -> Result<()> {
             let g = greedy(e, sat).with_context(|| a.file.display().to_string())?;
             (g.selected, Explained::Greedy(g.explanation))
         }
-        RuleArg::Mes | RuleArg::MesCardinality => {
+        // The round-by-round explanation (every candidate's ρ, every payment) is computed
+        // only when it is printed; the outcome alone comes from the fast engine, which decides
+        // exactly the same.
+        RuleArg::Mes | RuleArg::MesCardinality if a.explain || a.json => {
             let m = method_of_equal_shares(e, sat, &completion)
                 .with_context(|| a.file.display().to_string())?;
             (m.selected, Explained::Mes(Box::new(m.explanation)))
+        }
+        RuleArg::Mes | RuleArg::MesCardinality => {
+            let m =
+                mes_outcome(e, sat, &completion).with_context(|| a.file.display().to_string())?;
+            (m.selected, Explained::Share(m.share))
         }
     };
     let sha256 = plenty_io::hash::hash_file(&a.file)?.sha256;
@@ -104,6 +112,7 @@ pub fn vote(a: &VoteArgs) -> Result<()> {
         let explanation = match &explanation {
             Explained::Greedy(g) => serde_json::to_value(g)?,
             Explained::Mes(m) => serde_json::to_value(m)?,
+            Explained::Share(_) => serde_json::Value::Null,
         };
         let value = json!({
             "provenance": {
@@ -138,6 +147,8 @@ pub fn vote(a: &VoteArgs) -> Result<()> {
 enum Explained {
     Greedy(GreedyExplanation),
     Mes(Box<MesExplanation>),
+    /// MES without its explanation: the share of the run kept.
+    Share(BigRational),
 }
 
 /// A rational for people: the exact decimal when there is one, else `n/d ≈ x`.
@@ -171,7 +182,12 @@ fn render(
     let members = e.total_weight();
     writeln!(out, "# {} (sha256 {sha256})", a.file.display())?;
     writeln!(out, "rule: {rule_name}")?;
-    if let Explained::Mes(m) = explanation {
+    let share = match explanation {
+        Explained::Mes(m) => Some(&m.share),
+        Explained::Share(s) => Some(s),
+        Explained::Greedy(_) => None,
+    };
+    if let Some(share) = share {
         writeln!(
             out,
             "completion: {}; budget {}; {members} members; share {} each{}",
@@ -179,8 +195,8 @@ fn render(
                 .to_possible_value()
                 .map_or_else(String::new, |v| v.get_name().to_string()),
             q(&e.budget),
-            q(&m.share),
-            if &m.share * BigRational::from_integer(members.into()) != e.budget && members > 0 {
+            q(share),
+            if share * BigRational::from_integer(members.into()) != e.budget && members > 0 {
                 " (after increments)"
             } else {
                 ""
@@ -238,6 +254,7 @@ fn render(
         match explanation {
             Explained::Greedy(g) => explain_greedy(out, g)?,
             Explained::Mes(m) => explain_mes(out, m, voter_ids)?,
+            Explained::Share(_) => {}
         }
     }
     Ok(())
@@ -271,12 +288,20 @@ fn explain_mes(out: &mut String, m: &MesExplanation, voter_ids: &[String]) -> st
     for run in &m.increments {
         writeln!(
             out,
-            "increment run: share {} → {:?}, cost {}{}{}",
+            "increment run: share {} → {:?}, cost {}{}{}{}",
             q(&run.share),
             run.selected,
             q(&run.cost),
             if run.feasible { "" } else { ", over budget" },
-            if run.exhaustive { ", exhaustive" } else { "" }
+            if run.exhaustive { ", exhaustive" } else { "" },
+            if run.repeats > 0 {
+                format!(
+                    "; the next {} shares give the same run (proved, not run)",
+                    run.repeats
+                )
+            } else {
+                String::new()
+            }
         )?;
     }
     if !m.unsupported.is_empty() {

@@ -1,7 +1,7 @@
 //! Utilitarian greedy selection (pabutools `greedy_utilitarian_welfare` with an additive
 //! satisfaction).
 
-use super::election::{Election, ElectionError};
+use super::election::{BallotKind, Election, ElectionError};
 use super::Satisfaction;
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -86,10 +86,9 @@ pub fn greedy_from(
     }
     let mut approvals = vec![0u128; m];
     for b in &election.ballots {
-        for (p, a) in approvals.iter_mut().enumerate() {
-            if b.supports(p) {
-                *a += u128::from(b.weight);
-            }
+        if let BallotKind::Approval(set) = &b.kind {
+            set.iter()
+                .for_each(|&p| approvals[p] += u128::from(b.weight));
         }
     }
     let density = |p: usize| -> BigRational {
@@ -101,10 +100,12 @@ pub fn greedy_from(
             total / cost
         }
     };
+    let mut funded = vec![false; m];
+    initial.iter().for_each(|&p| funded[p] = true);
     let mut order: Vec<(usize, BigRational)> = election
         .id_order()
         .into_iter()
-        .filter(|p| !initial.contains(p))
+        .filter(|&p| !funded[p])
         .map(|p| (p, density(p)))
         .collect();
     // Stable: equal densities stay in id order.

@@ -33,13 +33,26 @@
 //! * [`Completion::Increment`]: pabutools' `method_of_equal_shares(…, voter_budget_increment=δ)`.
 //!   Run MES with share `s`, then `s + δ`, `s + 2δ`, …, and keep the last outcome whose cost
 //!   fits in `B`; stop early at an outcome that is exhaustive (no supported project left out
-//!   would fit in what remains of `B`).
+//!   would fit in what remains of `B`). Shares proved to give the same run as one already run
+//!   are not run again ([`mes_fast`](super::mes_fast) explains the proof); the outcome is
+//!   pabutools', with fewer runs.
+//!
+//! ## Three entry points
+//!
+//! * [`mes_outcome`]: the outcome, the share, the exact ρ of each winner and the increment runs,
+//!   from the fast engine ([`mes_fast`](super::mes_fast)): floating point with certified
+//!   decisions, exact rationals for near-ties.
+//! * [`method_of_equal_shares`]: the same outcome, explained round by round (every candidate's
+//!   ρ, every payment) by one exact run at the share chosen.
+//! * [`mes_exact`]: everything in exact rationals, every increment run included: the reference
+//!   the tests hold the other two to.
 //! * [`Completion::Greedy`]: pabutools' `completion_by_rule_combination` of MES and
 //!   `greedy_utilitarian_welfare`: fill what is left with [`greedy_from`] (same satisfaction).
 //! * [`Completion::IncrementThenGreedy`]: both, in that order (as equalshares.net recommends).
 
-use super::election::{Election, ElectionError};
+use super::election::{BallotKind, Election, ElectionError};
 use super::greedy::{greedy_from, GreedyExplanation};
+use super::mes_fast::{Engine, WorkCounter};
 use super::Satisfaction;
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -156,6 +169,15 @@ pub struct IncrementRun {
     pub feasible: bool,
     /// Whether no supported project left out would fit in what remains.
     pub exhaustive: bool,
+    /// How many of the following shares (`share + step`, `share + 2·step`, …) were proved to
+    /// give this same run (the same projects) and so were not run: in [`mes_outcome`] only. 0
+    /// in [`method_of_equal_shares`] and [`mes_exact`], which list every share as its own run.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub repeats: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// How an MES result came about, round by round.
@@ -193,13 +215,414 @@ pub struct MesOutcome {
 }
 
 /// The Method of Equal Shares for approval ballots with satisfaction `sat` and the given
-/// completion (see the [module documentation](self)). Ties go to the smallest id; the result
-/// equals pabutools' `method_of_equal_shares` (and its completions) with its default
-/// tie-breaking.
+/// completion (see the [module documentation](self)), explained round by round: every
+/// candidate's ρ in every round and every supporter's payment. Ties go to the smallest id; the
+/// result equals pabutools' `method_of_equal_shares` (and its completions) with its default
+/// tie-breaking, and it equals [`mes_exact`].
+///
+/// The increment completion chooses the share with the fast engine ([`mes_outcome`]), then the
+/// run at that share is explained exactly; the explanation costs one exact run,
+/// `O(rounds × candidates × supporters)` rational operations. When only the outcome is wanted,
+/// [`mes_outcome`] is much faster.
 ///
 /// Errors: an invalid election ([`Election::validate`]), score ballots, or an increment that is
 /// not positive.
 pub fn method_of_equal_shares(
+    election: &Election,
+    sat: Satisfaction,
+    completion: &Completion,
+) -> Result<MesOutcome, ElectionError> {
+    let step = check(election, completion)?;
+    let setup = Setup::new(election, sat);
+    let members = election.total_weight();
+    let share0 = initial_share(election);
+    let (mut selected, rounds, share, increments) = match step {
+        _ if members == 0 => (Vec::new(), Vec::new(), share0, Vec::new()),
+        None => {
+            let (sel, rounds) = setup.run(&share0);
+            (sel, rounds, share0, Vec::new())
+        }
+        Some(step) => {
+            let engine = Engine::new(election, sat);
+            let mut work = WorkCounter::default();
+            let supported = engine.supported();
+            // The explanation lists every share as the exact rule runs it (the ledger's
+            // recorded counts compare it): the shares proved identical are written out.
+            let (_, share, increments) = if engine.usable(&share0) {
+                increment_loop(election, &supported, share0, step, |s| {
+                    let r = engine.run(s, &mut work);
+                    (r.selected, steps_within(r.until, step))
+                })
+            } else {
+                increment_loop(election, &supported, share0, step, |s| (setup.run(s).0, 0))
+            };
+            let increments = write_out(increments, step);
+            match share {
+                Some(share) => {
+                    let (sel, rounds) = setup.run(&share);
+                    (sel, rounds, share, increments)
+                }
+                None => (Vec::new(), Vec::new(), initial_share(election), increments),
+            }
+        }
+    };
+    let greedy = match completion {
+        Completion::Greedy | Completion::IncrementThenGreedy { .. } => {
+            let g = greedy_from(election, sat, &selected)?;
+            selected = g.selected;
+            Some(g.explanation)
+        }
+        Completion::None | Completion::Increment { .. } => None,
+    };
+    Ok(MesOutcome {
+        total_cost: election.cost_of(&selected),
+        selected,
+        explanation: MesExplanation {
+            satisfaction: sat,
+            completion: completion.clone(),
+            members,
+            share,
+            rounds,
+            unsupported: election.ids_of(&setup.unsupported),
+            increments,
+            greedy,
+        },
+    })
+}
+
+/// One round of a [`MesSummary`]: the project funded and its ρ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MesWinner {
+    /// 1-based round number.
+    pub round: usize,
+    /// The funded project's index.
+    pub winner: usize,
+    /// The funded project's id.
+    pub winner_id: String,
+    /// Its ρ, the smallest of the round (exact).
+    #[serde(serialize_with = "super::ratio_serde::one")]
+    pub rho: BigRational,
+}
+
+/// The result of [`mes_outcome`]: what [`method_of_equal_shares`] decides, without the
+/// candidates of every round and the payments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MesSummary {
+    /// The funded projects (indices), in the order funded: MES rounds, then greedy completion.
+    pub selected: Vec<usize>,
+    /// Their total cost; at most the budget.
+    #[serde(serialize_with = "super::ratio_serde::one")]
+    pub total_cost: BigRational,
+    /// The satisfaction measure.
+    pub satisfaction: Satisfaction,
+    /// The completion asked for.
+    pub completion: Completion,
+    /// The total weight `n` of the ballots.
+    pub members: u128,
+    /// Each member's share in the run kept.
+    #[serde(serialize_with = "super::ratio_serde::one")]
+    pub share: BigRational,
+    /// The winner and ρ of each round of the run kept.
+    pub rounds: Vec<MesWinner>,
+    /// Projects nobody supports, by id.
+    pub unsupported: Vec<String>,
+    /// The runs tried by the increment completion, in order (empty without it).
+    pub increments: Vec<IncrementRun>,
+    /// The greedy completion (none without it).
+    pub greedy: Option<GreedyExplanation>,
+    /// The work done: runs, rounds, candidates evaluated in floating point and exactly.
+    #[serde(skip)]
+    pub work: WorkCounter,
+}
+
+/// The outcome of [`method_of_equal_shares`] (the same projects in the same order, the same
+/// share, the same exact ρ per round, the same increment runs), computed in floating point with
+/// certified decisions and exact rational arithmetic only for near-ties (see [`mes_fast`] for
+/// the error bounds that make the float decisions exact).
+///
+/// Cost of a run: `O(rounds × evaluated candidates × supporters)` float operations, where
+/// candidates are evaluated only when a supporter paid in the last round and their previous ρ
+/// does not already rule them out; plus `O(rounds²)` rational operations for the exact ρ of the
+/// winners. The increment completion makes one run per share tried, as pabutools does (the
+/// share grows by `step` until the outcome overspends or is exhaustive): at most
+/// `⌈(s_stop − B/n) / step⌉ + 1` runs, where `s_stop` is the first share at which the outcome
+/// overspends or is exhaustive. [`MesSummary::work`] counts them.
+///
+/// Errors: as [`method_of_equal_shares`].
+///
+/// [`mes_fast`]: super::mes_fast
+pub fn mes_outcome(
+    election: &Election,
+    sat: Satisfaction,
+    completion: &Completion,
+) -> Result<MesSummary, ElectionError> {
+    let step = check(election, completion)?;
+    let engine = Engine::new(election, sat);
+    let members = election.total_weight();
+    let share0 = initial_share(election);
+    let mut work = WorkCounter::default();
+    // A run: the projects, how far the share can grow with the same run, and (computed only
+    // for the run kept) the exact ρ per round and their derivatives in the share.
+    let run = |share: &BigRational, work: &mut WorkCounter| -> Counted {
+        if engine.usable(share) {
+            Counted::Fast(engine.run(share, work))
+        } else {
+            // Out of the float range: the exact rule.
+            let setup = Setup::new(election, sat);
+            let (sel, rounds) = setup.run(share);
+            Counted::Exact(sel, rounds.into_iter().map(|r| r.rho).collect())
+        }
+    };
+    let (mut selected, rhos, share, increments) = match step {
+        _ if members == 0 => (Vec::new(), Vec::new(), share0, Vec::new()),
+        None => {
+            let mut c = run(&share0, &mut work);
+            let (rhos, _) = c.rhos();
+            (c.selected().to_vec(), rhos, share0, Vec::new())
+        }
+        Some(step) => {
+            let supported = engine.supported();
+            // The last two runs: the loop keeps one of them, possibly at a larger share with the
+            // same projects, where ρ = ρ(share) + (kept − share)·dρ/ds.
+            let mut last: Vec<(BigRational, Counted)> = Vec::new();
+            let (sel, share, increments) =
+                increment_loop(election, &supported, share0, step, |s| {
+                    let c = run(s, &mut work);
+                    let out = (c.selected().to_vec(), steps_within(c.until(), step));
+                    if last.len() == 2 {
+                        last.remove(0);
+                    }
+                    last.push((s.clone(), c));
+                    out
+                });
+            match share {
+                Some(share) => {
+                    let rhos = last
+                        .into_iter()
+                        .rev()
+                        .find(|(s, _)| *s <= share)
+                        .map(|(s, mut c)| {
+                            let (rhos, drhos) = c.rhos();
+                            let t = &share - &s;
+                            rhos.iter().zip(&drhos).map(|(r, d)| r + d * &t).collect()
+                        })
+                        .unwrap_or_default();
+                    (sel, rhos, share, increments)
+                }
+                None => (Vec::new(), Vec::new(), initial_share(election), increments),
+            }
+        }
+    };
+    let rounds = selected
+        .iter()
+        .zip(rhos)
+        .enumerate()
+        .map(|(k, (&p, rho))| MesWinner {
+            round: k + 1,
+            winner: p,
+            winner_id: election.projects[p].id.clone(),
+            rho,
+        })
+        .collect();
+    let greedy = match completion {
+        Completion::Greedy | Completion::IncrementThenGreedy { .. } => {
+            let g = greedy_from(election, sat, &selected)?;
+            selected = g.selected;
+            Some(g.explanation)
+        }
+        Completion::None | Completion::Increment { .. } => None,
+    };
+    let mut unsupported: Vec<usize> = (0..election.projects.len()).collect();
+    let mut has = vec![false; election.projects.len()];
+    for b in &election.ballots {
+        if let BallotKind::Approval(set) = &b.kind {
+            set.iter().for_each(|&p| has[p] = true);
+        }
+    }
+    unsupported.retain(|&p| !has[p]);
+    unsupported.sort_by(|&a, &b| election.projects[a].id.cmp(&election.projects[b].id));
+    Ok(MesSummary {
+        total_cost: election.cost_of(&selected),
+        selected,
+        satisfaction: sat,
+        completion: completion.clone(),
+        members,
+        share,
+        rounds,
+        unsupported: election.ids_of(&unsupported),
+        increments,
+        greedy,
+        work,
+    })
+}
+
+/// One run of [`mes_outcome`]: by the fast engine, or by the exact rule when the amounts are
+/// out of the float range (then no share beyond it is proved to give the same run).
+enum Counted {
+    Fast(super::mes_fast::Run),
+    Exact(Vec<usize>, Vec<BigRational>),
+}
+
+impl Counted {
+    fn selected(&self) -> &[usize] {
+        match self {
+            Counted::Fast(r) => &r.selected,
+            Counted::Exact(sel, _) => sel,
+        }
+    }
+
+    fn until(&self) -> f64 {
+        match self {
+            Counted::Fast(r) => r.until,
+            Counted::Exact(..) => 0.0,
+        }
+    }
+
+    /// The exact ρ of each round and its derivative in the share.
+    fn rhos(&mut self) -> (Vec<BigRational>, Vec<BigRational>) {
+        match self {
+            Counted::Fast(r) => r.rhos(),
+            Counted::Exact(_, rhos) => {
+                let zero = vec![BigRational::zero(); rhos.len()];
+                (rhos.clone(), zero)
+            }
+        }
+    }
+}
+
+/// Validates the election and the increment; returns the increment, if any.
+fn check<'c>(
+    election: &Election,
+    completion: &'c Completion,
+) -> Result<Option<&'c BigRational>, ElectionError> {
+    election.validate_approval()?;
+    match completion {
+        Completion::Increment { step } | Completion::IncrementThenGreedy { step } => {
+            if !step.is_positive() {
+                return Err(ElectionError::InvalidIncrement {
+                    step: step.to_string(),
+                });
+            }
+            Ok(Some(step))
+        }
+        Completion::None | Completion::Greedy => Ok(None),
+    }
+}
+
+/// `B / n` (0 without ballots).
+fn initial_share(election: &Election) -> BigRational {
+    let members = election.total_weight();
+    if members == 0 {
+        BigRational::zero()
+    } else {
+        &election.budget / BigRational::from_integer(BigInt::from(members))
+    }
+}
+
+/// pabutools' `voter_budget_increment` loop: run at `share0`, `share0 + step`, … and keep the
+/// first exhaustive outcome, or the last one that fits when one overspends. `run` returns the
+/// projects funded at a share and how many of the following shares are proved to fund the same
+/// (they are skipped: pabutools would find the same outcome, feasible and not exhaustive, and go
+/// on). Returns the kept outcome, its share (`None` when nothing is kept: cannot happen, since
+/// the first run fits) and the runs tried.
+fn increment_loop(
+    election: &Election,
+    supported: &[usize],
+    share0: BigRational,
+    step: &BigRational,
+    mut run: impl FnMut(&BigRational) -> (Vec<usize>, u64),
+) -> (Vec<usize>, Option<BigRational>, Vec<IncrementRun>) {
+    let mut share = share0;
+    let mut previous: Option<(Vec<usize>, BigRational)> = None;
+    let mut increments = Vec::new();
+    loop {
+        let (sel, same) = run(&share);
+        let cost = election.cost_of(&sel);
+        let feasible = cost <= election.budget;
+        let exhaustive = feasible && exhaustive(election, supported, &sel, &cost);
+        let repeats = if feasible && !exhaustive { same } else { 0 };
+        increments.push(IncrementRun {
+            share: share.clone(),
+            selected: election.ids_of(&sel),
+            cost,
+            feasible,
+            exhaustive,
+            repeats,
+        });
+        if !feasible {
+            return match previous {
+                Some((sel, share)) => (sel, Some(share), increments),
+                None => (Vec::new(), None, increments),
+            };
+        }
+        if exhaustive {
+            return (sel, Some(share), increments);
+        }
+        let last = &share + step * BigRational::from_integer(BigInt::from(repeats));
+        share = &last + step;
+        previous = Some((sel, last));
+    }
+}
+
+/// The increment runs with every skipped share written out as its own run (`repeats` 0), as
+/// [`mes_exact`] lists them.
+fn write_out(runs: Vec<IncrementRun>, step: &BigRational) -> Vec<IncrementRun> {
+    let mut out = Vec::with_capacity(runs.len());
+    for r in runs {
+        let mut share = r.share.clone();
+        for _ in 0..r.repeats {
+            let next = &share + step;
+            out.push(IncrementRun {
+                share,
+                repeats: 0,
+                ..r.clone()
+            });
+            share = next;
+        }
+        out.push(IncrementRun {
+            share,
+            repeats: 0,
+            ..r
+        });
+    }
+    out
+}
+
+/// How many steps `k ≥ 0` satisfy `j · step < until` for every `1 ≤ j ≤ k` (at most 2^40).
+fn steps_within(until: f64, step: &BigRational) -> u64 {
+    use num_traits::ToPrimitive;
+    let step_f = step.to_f64().unwrap_or(f64::INFINITY);
+    if until.is_nan() || until <= 0.0 || step_f.is_nan() || step_f <= 0.0 {
+        return 0;
+    }
+    let safe = |k: u64| (k as f64) * step_f * (1.0 + 1e-12) < until;
+    let mut k = (until / step_f).floor().min((1u64 << 40) as f64) as u64;
+    while k > 0 && !safe(k) {
+        k -= 1;
+    }
+    k
+}
+
+/// Whether no supported project left out of `selected` fits in the budget less `cost`.
+fn exhaustive(
+    election: &Election,
+    supported: &[usize],
+    selected: &[usize],
+    cost: &BigRational,
+) -> bool {
+    let left = &election.budget - cost;
+    supported
+        .iter()
+        .all(|p| selected.contains(p) || election.projects[*p].cost > left)
+}
+
+/// The exact rule as first written: [`method_of_equal_shares`] computed entirely in
+/// [`BigRational`], every run of the increment completion included. It is the independent
+/// reference of the tests (the fast engine must agree with it on every election); use
+/// [`method_of_equal_shares`] or [`mes_outcome`] otherwise.
+///
+/// Errors: as [`method_of_equal_shares`].
+pub fn mes_exact(
     election: &Election,
     sat: Satisfaction,
     completion: &Completion,
@@ -245,6 +668,7 @@ pub fn method_of_equal_shares(
                     cost,
                     feasible,
                     exhaustive,
+                    repeats: 0,
                 });
                 if !feasible {
                     // The first run (share B / n) always fits, so there is a previous one.
@@ -301,10 +725,14 @@ impl<'a> Setup<'a> {
     fn new(election: &'a Election, sat: Satisfaction) -> Self {
         let mut candidates = Vec::new();
         let mut unsupported = Vec::new();
+        let mut by_project: Vec<Vec<usize>> = vec![Vec::new(); election.projects.len()];
+        for (i, b) in election.ballots.iter().enumerate() {
+            if let BallotKind::Approval(set) = &b.kind {
+                set.iter().for_each(|&p| by_project[p].push(i));
+            }
+        }
         for p in election.id_order() {
-            let supporters: Vec<usize> = (0..election.ballots.len())
-                .filter(|&i| election.ballots[i].supports(p))
-                .collect();
+            let supporters = std::mem::take(&mut by_project[p]);
             if supporters.is_empty() {
                 unsupported.push(p);
                 continue;

@@ -10,9 +10,11 @@
 //!   `w` identical ballots in every rule.
 //! * [`approval_tally`] and [`score_tally`]: counts and sums, with deterministic tie-breaking.
 //! * [`greedy()`]: utilitarian greedy selection (pabutools' `greedy_utilitarian_welfare`).
-//! * [`method_of_equal_shares`]: the Method of Equal Shares in exact rational arithmetic
+//! * [`method_of_equal_shares`]: the Method of Equal Shares, explained exactly round by round
 //!   (pabutools' `method_of_equal_shares`), with the completions pabutools offers: per-voter
-//!   budget increments and greedy filling ([`Completion`]).
+//!   budget increments and greedy filling ([`Completion`]). [`mes_outcome`] gives the same
+//!   outcome fast (floating point with certified decisions, [`mes_fast`]); [`mes_exact`] is the
+//!   all-rational reference.
 //! * [`split_of_hours`]: the component-wise weighted median of shares (consumption,
 //!   investment, common funds), normalised.
 //! * [`Quorum`] and [`check_quorum`].
@@ -28,7 +30,9 @@
 //!
 //! Budgets, costs, payments and ρ are [`BigRational`]s: no rounding anywhere, so a tie is a
 //! true tie and "the supporters can pay" is decided exactly. Rationals appear in the serialised
-//! explanations as strings, `"7"` or `"22/3"`.
+//! explanations as strings, `"7"` or `"22/3"`. The fast engine ([`mes_fast`]) computes in
+//! `f64` but decides only what its error bounds prove, and falls back to rationals otherwise,
+//! so its outcomes are the exact ones.
 //!
 //! [`BigRational`]: num_rational::BigRational
 
@@ -36,6 +40,7 @@ pub mod delegation;
 pub mod election;
 pub mod greedy;
 pub mod mes;
+pub mod mes_fast;
 pub mod quorum;
 pub mod split;
 pub mod tally;
@@ -44,9 +49,10 @@ pub use delegation::{delegated_weights, resolve_delegations, DelegationError};
 pub use election::{Ballot, BallotKind, Election, ElectionError, Project};
 pub use greedy::{greedy, greedy_from, GreedyExplanation, GreedyOutcome, GreedyStep};
 pub use mes::{
-    method_of_equal_shares, Candidate, CandidateStatus, Completion, IncrementRun, MesExplanation,
-    MesOutcome, MesRound, Payment,
+    mes_exact, mes_outcome, method_of_equal_shares, Candidate, CandidateStatus, Completion,
+    IncrementRun, MesExplanation, MesOutcome, MesRound, MesSummary, MesWinner, Payment,
 };
+pub use mes_fast::WorkCounter;
 pub use quorum::{check_quorum, Quorum, QuorumCheck, QuorumError, QuorumOutcome, Turnout};
 pub use split::{split_of_hours, Split, SplitError};
 pub use tally::{approval_tally, score_tally, ApprovalRow, ScoreRow};

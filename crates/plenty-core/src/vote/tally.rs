@@ -40,10 +40,13 @@ pub fn approval_tally(election: &Election) -> Result<Vec<ApprovalRow>, ElectionE
     election.validate()?;
     let mut counts = vec![0u128; election.projects.len()];
     for b in &election.ballots {
-        for (p, c) in counts.iter_mut().enumerate() {
-            if b.supports(p) {
-                *c += u128::from(b.weight);
-            }
+        let w = u128::from(b.weight);
+        match &b.kind {
+            BallotKind::Approval(set) => set.iter().for_each(|&p| counts[p] += w),
+            BallotKind::Score(map) => map
+                .iter()
+                .filter(|(_, &s)| s > 0)
+                .for_each(|(&p, _)| counts[p] += w),
         }
     }
     let mut rows: Vec<ApprovalRow> = counts
