@@ -766,6 +766,7 @@ impl Ledger {
                 })
                 .collect(),
             multi_year: self.economy_years().is_some(),
+            summary: r.limits.is_some(),
         })
     }
 

@@ -49,6 +49,12 @@ pub struct TallyInput {
     /// Whether the round plans several years (then the count also gives the discount rate,
     /// [`DiscountResult`]).
     pub multi_year: bool,
+    /// Whether the project vote's explanation is a summary: the runs kept and each winner's ρ,
+    /// with the increment completion's runs that proved identical folded into one
+    /// ([`vote::mes_outcome`]), instead of every round of every run (issue #14: a close wrote
+    /// a 467 KB entry). Rounds opened with limits (since issue #14) record summaries; older
+    /// rounds keep the full explanation their entries hold, so old logs verify.
+    pub summary: bool,
 }
 
 /// Whether the quorum was met.
@@ -480,12 +486,22 @@ pub fn compute_tally(input: &TallyInput) -> RoundTally {
         match input.rule {
             ProjectRule::EqualShares => {
                 let completion = completion_for(&election);
-                match method_of_equal_shares(&election, Satisfaction::Cost, &completion) {
-                    Ok(o) => (
-                        o.selected.clone(),
-                        serde_json::to_value(&o.explanation).unwrap_or_default(),
-                    ),
-                    Err(e) => (Vec::new(), serde_json::json!({"error": e.to_string()})),
+                if input.summary {
+                    match vote::mes_outcome(&election, Satisfaction::Cost, &completion) {
+                        Ok(o) => (
+                            o.selected.clone(),
+                            serde_json::to_value(&o).unwrap_or_default(),
+                        ),
+                        Err(e) => (Vec::new(), serde_json::json!({"error": e.to_string()})),
+                    }
+                } else {
+                    match method_of_equal_shares(&election, Satisfaction::Cost, &completion) {
+                        Ok(o) => (
+                            o.selected.clone(),
+                            serde_json::to_value(&o.explanation).unwrap_or_default(),
+                        ),
+                        Err(e) => (Vec::new(), serde_json::json!({"error": e.to_string()})),
+                    }
                 }
             }
             ProjectRule::GreedyApproval => match vote::greedy(&election, Satisfaction::Cost) {

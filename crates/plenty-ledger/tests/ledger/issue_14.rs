@@ -189,3 +189,72 @@ fn issue_14_needs_and_proposals_per_member_are_limited() {
         }
     }
 }
+
+/// Finding 8: 51 voters and one lone backer of a project that costs nearly the whole budget.
+/// The increment completion then raises every share in 1 % steps until that project would be
+/// bought; before, the count re-ran MES for every step and the tally entry listed every run
+/// (467 KB). A round opened with limits records a summary: the same projects funded, an entry a
+/// fraction of the size.
+#[test]
+fn issue_14_a_lone_backer_makes_a_small_tally_entry() {
+    use plenty_ledger::state::Proposal;
+    use plenty_ledger::tally::TallyInput;
+    let input = |near_budget: f64, summary: bool| TallyInput {
+        eligible: 51,
+        rule: ProjectRule::EqualShares,
+        quorum: RoundQuorum::default(),
+        default_split: HoursSplit::DEFAULT,
+        total_hours: 12000.0,
+        proposals: vec![
+            Proposal {
+                id: 1,
+                title: "a hall".into(),
+                cost_hours: near_budget,
+                resources: Default::default(),
+                by: "p".into(),
+            },
+            Proposal {
+                id: 2,
+                title: "a path".into(),
+                cost_hours: 10.0,
+                resources: Default::default(),
+                by: "q".into(),
+            },
+        ],
+        products: vec!["bread".into()],
+        ballots: (0..51)
+            .map(|k| {
+                let approve = if k == 0 { vec![1] } else { vec![2] };
+                (
+                    TopicWeights::ONE,
+                    RoundBallot {
+                        approve,
+                        scores: Default::default(),
+                        split: None,
+                        discount_rate: None,
+                    },
+                )
+            })
+            .collect(),
+        multi_year: false,
+        summary,
+    };
+    let budget = compute_tally(&input(1.0, true)).projects.budget_hours;
+    let (full, summary) = (
+        compute_tally(&input(0.99 * budget, false)),
+        compute_tally(&input(0.99 * budget, true)),
+    );
+    assert_eq!(full.projects.funded, summary.projects.funded);
+    eprintln!(
+        "tally entry: {} bytes with every run, {} as a summary",
+        serde_json::to_vec(&full).unwrap().len(),
+        serde_json::to_vec(&summary).unwrap().len()
+    );
+    let size = |t: &RoundTally| serde_json::to_vec(t).unwrap().len();
+    assert!(
+        size(&summary) * 20 < size(&full),
+        "the summary ({} bytes) is not a small fraction of the full explanation ({} bytes)",
+        size(&summary),
+        size(&full)
+    );
+}

@@ -374,6 +374,7 @@ fn example_count(multi_year: bool) -> RoundTally {
         products: vec!["bread".into()],
         ballots: vec![(TopicWeights::ONE, ballot)],
         multi_year,
+        summary: true,
     })
 }
 
