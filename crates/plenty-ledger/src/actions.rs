@@ -318,7 +318,7 @@ impl Ledger {
     }
 
     /// What the effect of `voter`'s ballot on a counted round is computed from (the recount
-    /// itself, [`compute_tally`] of `without`, is left to the caller: it can be slow).
+    /// itself, [`compute_tally`](crate::tally::compute_tally) of `without`, is left to the caller: it can be slow).
     /// `None` if the voter has no ballot in the round.
     pub fn ballot_effect_inputs(
         &self,

@@ -12,12 +12,12 @@
 //!
 //! The in-memory state runs ahead of the database by the entries waiting to be written. The
 //! writer keeps a second copy of the state, the *durable* one: exactly the entries the
-//! database holds. When a batch fails ([`recover`]):
+//! database holds. When a batch fails (`recover`):
 //! 1. the writer reads what the database holds after the durable state. A commit whose answer
 //!    was lost (the connection dropped at the commit) is found there, and its requests are
 //!    acknowledged after all;
 //! 2. otherwise the batch is written again one request at a time, each re-sealed onto the
-//!    durable state ([`rebase`]), so that a request the database refuses (a disk that is
+//!    durable state (`rebase`), so that a request the database refuses (a disk that is
 //!    full, a value it cannot store) fails alone: the requests after it are re-checked against
 //!    the rules and written, or refused if they depended on it (a ballot of a member whose
 //!    sign-up failed);
