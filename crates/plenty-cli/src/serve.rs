@@ -69,12 +69,7 @@ pub struct ServeArgs {
 
 /// Where the secret keys live when `--secret-file` is not given.
 fn default_secret_file(db: &str) -> PathBuf {
-    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
-        PathBuf::from("plenty-secret.key")
-    } else {
-        let path = db.strip_prefix("sqlite://").unwrap_or(db);
-        PathBuf::from(format!("{path}.secret"))
-    }
+    plenty_server::keys::beside_database(db, "secret", "plenty-secret.key")
 }
 
 /// `plenty audit`.

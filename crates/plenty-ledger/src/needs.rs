@@ -113,10 +113,25 @@ pub struct CountedNeeds {
     pub capped: Vec<CappedNeed>,
 }
 
-/// The lower median of a non-empty list (sorted here).
-fn lower_median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[(v.len() - 1) / 2]
+/// For each value of a list, the lower median of the *other* values (0 for a list of one), in
+/// `O(n log n)`: with the list sorted, removing the element at sorted position `i` leaves the
+/// lower median of the `n − 1` others at position `m = (n − 2) / 2` of what remains, which is
+/// `sorted[m]` when `m < i` and `sorted[m + 1]` otherwise. (Equal values are interchangeable,
+/// so which copy is removed does not matter.)
+fn medians_of_others(values: &[f64]) -> Vec<f64> {
+    let n = values.len();
+    if n < 2 {
+        return vec![0.0; n];
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let sorted: Vec<f64> = order.iter().map(|&k| values[k]).collect();
+    let m = (n - 2) / 2;
+    let mut out = vec![0.0; n];
+    for (i, &k) in order.iter().enumerate() {
+        out[k] = if m < i { sorted[m] } else { sorted[m + 1] };
+    }
+    out
 }
 
 /// Aggregates needs by the rule of the [module documentation](self): with `limits`, each
@@ -145,19 +160,9 @@ pub fn count_needs(
         };
         let per_capita = baseline(&key.0, key.1).max(0.0) / members.max(1) as f64;
         let totals: Vec<f64> = per_member.values().copied().collect();
+        let medians = medians_of_others(&totals);
         let mut counted = 0.0;
-        for (k, &t) in totals.iter().enumerate() {
-            let others: Vec<f64> = totals
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != k)
-                .map(|(_, x)| *x)
-                .collect();
-            let median = if others.is_empty() {
-                0.0
-            } else {
-                lower_median(others)
-            };
+        for (&t, &median) in totals.iter().zip(&medians) {
             let cap = limits.need_cap_factor * per_capita.max(median);
             if t > cap {
                 out.capped.push(CappedNeed {
@@ -256,6 +261,21 @@ mod tests {
         let needs = vec![need("a", "tools", 1.0), need("b", "tools", 1e9)];
         let c = count_needs(&needs, Some(&MemberLimits::default()), 2, bread_baseline);
         assert_eq!(c.totals[&("tools".to_string(), None)], 1.0 + 10.0);
+    }
+
+    #[test]
+    fn the_median_of_the_others_is_the_one_computed_by_hand() {
+        let v = [5.0, 1.0, 3.0, 3.0, 9.0];
+        let naive: Vec<f64> = (0..v.len())
+            .map(|k| {
+                let mut o: Vec<f64> = (0..v.len()).filter(|&j| j != k).map(|j| v[j]).collect();
+                o.sort_by(f64::total_cmp);
+                o[(o.len() - 1) / 2]
+            })
+            .collect();
+        assert_eq!(medians_of_others(&v), naive);
+        assert_eq!(medians_of_others(&[4.0]), vec![0.0]);
+        assert_eq!(medians_of_others(&[4.0, 7.0]), vec![7.0, 4.0]);
     }
 
     #[test]

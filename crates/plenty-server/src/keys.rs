@@ -25,7 +25,31 @@
 //! first start with one, and deletes it from the database.
 
 use anyhow::{bail, Context, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The default place of a key file for the database at `url`: beside a SQLite file
+/// (`DB.suffix`), or `fallback` in the working directory for PostgreSQL or an in-memory
+/// database. Key files live outside the database, never in it.
+pub fn beside_database(url: &str, suffix: &str, fallback: &str) -> PathBuf {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return PathBuf::from(fallback);
+    }
+    let path = url.strip_prefix("sqlite://").unwrap_or(url);
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path == ":memory:" || path.starts_with("sqlite::memory:") {
+        return PathBuf::from(fallback);
+    }
+    PathBuf::from(format!("{path}.{suffix}"))
+}
+
+/// Options that write a file readable and writable by its owner only (a key file).
+pub(crate) fn owner_only() -> std::fs::OpenOptions {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o
+}
 
 /// The keys of the file, oldest first.
 #[derive(Clone)]
@@ -133,11 +157,9 @@ impl Secrets {
         let tmp = path.with_extension("tmp");
         {
             use std::io::Write;
-            let mut o = std::fs::OpenOptions::new();
-            o.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-            let mut f = o
+            let mut f = owner_only()
+                .create(true)
+                .truncate(true)
                 .open(&tmp)
                 .with_context(|| format!("{}: cannot write the key file", tmp.display()))?;
             f.write_all(self.render().as_bytes())?;

@@ -17,15 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// The default file of the key of the database at `url`.
 pub fn default_path(url: &str) -> PathBuf {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return PathBuf::from("plenty-log.key");
-    }
-    let path = url.strip_prefix("sqlite://").unwrap_or(url);
-    let path = path.split('?').next().unwrap_or(path);
-    if path.is_empty() || path == ":memory:" || path.starts_with("sqlite::memory:") {
-        return PathBuf::from("plenty-log.key");
-    }
-    PathBuf::from(format!("{path}.log-key"))
+    crate::keys::beside_database(url, "log-key", "plenty-log.key")
 }
 
 /// Reads the key at `path`, or makes one there (mode 0600) if there is no file. A new key
@@ -61,14 +53,7 @@ fn create(path: &Path, name: Option<&str>) -> Result<LogSigningKey> {
     };
     let key = LogSigningKey::from_seed(&name, seed)
         .with_context(|| format!("--log-name {name}: not a name for the log's key"))?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = match options.open(path) {
+    let mut file = match crate::keys::owner_only().create_new(true).open(path) {
         Ok(f) => f,
         // Another process made it between our read and now: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

@@ -78,15 +78,34 @@ impl Drop for StopOnDrop<'_> {
 /// Streams ballots from one thread per voter until `stop` is set; every answer is recorded.
 /// The statuses `allowed` are the clear errors the fault may cause; any other answer, or a
 /// connection the service drops, fails the test.
-fn stream(
-    port: u16,
-    tokens: &[String],
-    sent: &[Mutex<Sent>],
-    stop: &AtomicBool,
-    acks: &AtomicUsize,
-    errors: &AtomicUsize,
-    allowed: &[u16],
-) {
+/// What the streamers share: each voter's ballots and answers, the stop flag, and the counts
+/// of acknowledged ballots and of the clear errors the fault caused.
+struct Streamed {
+    sent: Vec<Mutex<Sent>>,
+    stop: AtomicBool,
+    acks: AtomicUsize,
+    errors: AtomicUsize,
+}
+
+impl Streamed {
+    fn new(voters: usize) -> Streamed {
+        Streamed {
+            sent: (0..voters).map(|_| Mutex::default()).collect(),
+            stop: AtomicBool::new(false),
+            acks: AtomicUsize::new(0),
+            errors: AtomicUsize::new(0),
+        }
+    }
+    fn acks(&self) -> usize {
+        self.acks.load(Ordering::SeqCst)
+    }
+    fn errors(&self) -> usize {
+        self.errors.load(Ordering::SeqCst)
+    }
+}
+
+fn stream(port: u16, tokens: &[String], w: &Streamed, allowed: &[u16]) {
+    let (sent, stop, acks, errors) = (&w.sent, &w.stop, &w.acks, &w.errors);
     let unexpected = Mutex::new(Vec::<String>::new());
     std::thread::scope(|s| {
         for (v, token) in tokens.iter().enumerate() {
@@ -257,43 +276,38 @@ fn issue_14_postgres_restarted_while_ballots_stream_in() {
     let server = Server::start_with(&url, true, &[]);
     let port = server.port;
     let tokens = voters(port, 12);
-    let sent: Vec<Mutex<Sent>> = tokens.iter().map(|_| Mutex::default()).collect();
-    let (stop, acks, errors) = (
-        AtomicBool::new(false),
-        AtomicUsize::new(0),
-        AtomicUsize::new(0),
-    );
+    let w = Streamed::new(tokens.len());
     std::thread::scope(|s| {
-        s.spawn(|| stream(port, &tokens, &sent, &stop, &acks, &errors, &[503]));
-        let _stop = StopOnDrop(&stop);
+        s.spawn(|| stream(port, &tokens, &w, &[503]));
+        let _stop = StopOnDrop(&w.stop);
         wait_for("ballots before the fault", Duration::from_secs(30), || {
-            acks.load(Ordering::SeqCst) >= 200
+            w.acks() >= 200
         });
         postgres(pg_port, "stop");
-        let before = acks.load(Ordering::SeqCst);
+        let before = w.acks();
         wait_for(
             "clear errors while PostgreSQL is down",
             Duration::from_secs(60),
-            || errors.load(Ordering::SeqCst) >= 12,
+            || w.errors() >= 12,
         );
         postgres(pg_port, "start");
         // The service recovers by itself: ballots are acknowledged again.
         wait_for("ballots after the restart", Duration::from_secs(60), || {
-            acks.load(Ordering::SeqCst) >= before + 200
+            w.acks() >= before + 200
         });
-        stop.store(true, Ordering::SeqCst);
+        w.stop.store(true, Ordering::SeqCst);
         eprintln!(
             "PostgreSQL restarted: {} ballots acknowledged, {} answered \"not saved\" (503)",
-            acks.load(Ordering::SeqCst),
-            errors.load(Ordering::SeqCst)
+            w.acks(),
+            w.errors()
         );
     });
-    check_no_acknowledged_ballot_lost(port, &tokens, &sent);
+    check_no_acknowledged_ballot_lost(port, &tokens, &w.sent);
     server.kill();
     audit_verify(&url);
     // The service starts again on the same database, with every ballot.
     let server = Server::start_with(&url, false, &[]);
-    check_no_acknowledged_ballot_lost(server.port, &tokens, &sent);
+    check_no_acknowledged_ballot_lost(server.port, &tokens, &w.sent);
     server.kill();
 }
 
@@ -353,39 +367,34 @@ fn issue_14_disk_full_refuses_clearly_and_recovers() {
     if disk.is_some() {
         fill(&filler);
     }
-    let sent: Vec<Mutex<Sent>> = tokens.iter().map(|_| Mutex::default()).collect();
-    let (stop, acks, errors) = (
-        AtomicBool::new(false),
-        AtomicUsize::new(0),
-        AtomicUsize::new(0),
-    );
+    let w = Streamed::new(tokens.len());
     std::thread::scope(|s| {
-        s.spawn(|| stream(port, &tokens, &sent, &stop, &acks, &errors, &[507]));
-        let _stop = StopOnDrop(&stop);
+        s.spawn(|| stream(port, &tokens, &w, &[507]));
+        let _stop = StopOnDrop(&w.stop);
         wait_for("\"disk full\" answers", Duration::from_secs(120), || {
-            errors.load(Ordering::SeqCst) >= 6
+            w.errors() >= 6
         });
         if disk.is_some() {
             // Space is freed: the service takes ballots again, by itself.
             std::fs::remove_file(&filler).unwrap();
-            let before = acks.load(Ordering::SeqCst);
+            let before = w.acks();
             wait_for(
                 "ballots after space was freed",
                 Duration::from_secs(60),
-                || acks.load(Ordering::SeqCst) >= before + 50,
+                || w.acks() >= before + 50,
             );
         }
-        stop.store(true, Ordering::SeqCst);
+        w.stop.store(true, Ordering::SeqCst);
         eprintln!(
             "disk full: {} ballots acknowledged, {} answered \"disk full\" (507)",
-            acks.load(Ordering::SeqCst),
-            errors.load(Ordering::SeqCst)
+            w.acks(),
+            w.errors()
         );
     });
     // Reads still work, and the service still runs.
     let r = http(port, "GET", "/api/v1/health", &[], None).unwrap();
     assert_eq!(r.status, 200);
-    check_no_acknowledged_ballot_lost(port, &tokens, &sent);
+    check_no_acknowledged_ballot_lost(port, &tokens, &w.sent);
     server.kill();
     let _ = std::fs::remove_file(&filler);
     for f in ["plenty.sqlite3", "plenty.sqlite3-wal", "plenty.sqlite3-shm"] {
@@ -394,7 +403,7 @@ fn issue_14_disk_full_refuses_clearly_and_recovers() {
     }
     audit_verify(&dbs);
     let server = Server::start_with(&dbs, false, &env);
-    check_no_acknowledged_ballot_lost(server.port, &tokens, &sent);
+    check_no_acknowledged_ballot_lost(server.port, &tokens, &w.sent);
     server.kill();
     drop(disk);
     let _ = std::fs::remove_dir_all(&dir);

@@ -214,6 +214,24 @@ pub struct MesOutcome {
     pub explanation: MesExplanation,
 }
 
+/// The greedy part of a completion: fills what MES left of the budget with [`greedy_from`]
+/// when the completion asks for it, and says how.
+fn greedy_completion(
+    election: &Election,
+    sat: Satisfaction,
+    completion: &Completion,
+    selected: &mut Vec<usize>,
+) -> Result<Option<GreedyExplanation>, ElectionError> {
+    match completion {
+        Completion::Greedy | Completion::IncrementThenGreedy { .. } => {
+            let g = greedy_from(election, sat, selected)?;
+            *selected = g.selected;
+            Ok(Some(g.explanation))
+        }
+        Completion::None | Completion::Increment { .. } => Ok(None),
+    }
+}
+
 /// The Method of Equal Shares for approval ballots with satisfaction `sat` and the given
 /// completion (see the [module documentation](self)), explained round by round: every
 /// candidate's ρ in every round and every supporter's payment. Ties go to the smallest id; the
@@ -266,14 +284,7 @@ pub fn method_of_equal_shares(
             }
         }
     };
-    let greedy = match completion {
-        Completion::Greedy | Completion::IncrementThenGreedy { .. } => {
-            let g = greedy_from(election, sat, &selected)?;
-            selected = g.selected;
-            Some(g.explanation)
-        }
-        Completion::None | Completion::Increment { .. } => None,
-    };
+    let greedy = greedy_completion(election, sat, completion, &mut selected)?;
     Ok(MesOutcome {
         total_cost: election.cost_of(&selected),
         selected,
@@ -424,14 +435,7 @@ pub fn mes_outcome(
             rho,
         })
         .collect();
-    let greedy = match completion {
-        Completion::Greedy | Completion::IncrementThenGreedy { .. } => {
-            let g = greedy_from(election, sat, &selected)?;
-            selected = g.selected;
-            Some(g.explanation)
-        }
-        Completion::None | Completion::Increment { .. } => None,
-    };
+    let greedy = greedy_completion(election, sat, completion, &mut selected)?;
     let mut unsupported: Vec<usize> = (0..election.projects.len()).collect();
     let mut has = vec![false; election.projects.len()];
     for b in &election.ballots {
@@ -683,14 +687,7 @@ pub fn mes_exact(
             }
         }
     };
-    let greedy = match completion {
-        Completion::Greedy | Completion::IncrementThenGreedy { .. } => {
-            let g = greedy_from(election, sat, &selected)?;
-            selected = g.selected;
-            Some(g.explanation)
-        }
-        Completion::None | Completion::Increment { .. } => None,
-    };
+    let greedy = greedy_completion(election, sat, completion, &mut selected)?;
     Ok(MesOutcome {
         total_cost: election.cost_of(&selected),
         selected,

@@ -397,10 +397,7 @@ impl Ledger {
         by: &MemberId,
     ) -> Result<(), Rejected> {
         self.require_facilitator(*by)?;
-        let r = self
-            .rounds
-            .get(round)
-            .ok_or_else(|| reject(RejectCode::NotFound, format!("no round {round}")))?;
+        let r = self.round(*round)?;
         if r.phase == Phase::FollowUp {
             return Err(reject(
                 RejectCode::WrongPhase,

@@ -5,7 +5,8 @@
 use crate::ledger::seal;
 use plenty_ledger::*;
 
-fn founded() -> (Ledger, Vec<Event>) {
+/// A federation with a council, a facilitator (member 1) and a member (2).
+pub(crate) fn founded() -> (Ledger, Vec<Event>) {
     let events = vec![
         Event::FederationFounded {
             name: "test".into(),

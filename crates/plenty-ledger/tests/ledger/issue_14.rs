@@ -1,6 +1,7 @@
 //! Issue 14, findings 7 and 9: a federation that cannot get stuck, and a member who cannot
 //! sink the plan. Each attack of the security review, replayed on the ledger's rules.
 
+use super::admission::founded;
 use super::ledger::{pseudonym, seal};
 use plenty_ledger::*;
 
@@ -17,34 +18,19 @@ fn import(text: &str) -> Event {
 /// A federation of four (member 1 facilitates) with the valley economy and round 1 open, the
 /// way the service opens rounds now (with limits).
 fn federation() -> (Ledger, Vec<Event>) {
-    let mut l = Ledger::default();
-    let mut events = vec![
-        Event::FederationFounded {
-            name: "test".into(),
-            weeks_per_period: 52.0,
-        },
-        Event::CouncilFounded {
-            council: 1,
-            name: "mill".into(),
-            kind: CouncilKind::Workplace,
-            processes: vec!["mill".into()],
-        },
-    ];
-    for m in 1..=4 {
-        events.push(Event::MemberJoined {
+    let (mut l, mut events) = founded();
+    let mut more: Vec<Event> = (3..=4)
+        .map(|m| Event::MemberJoined {
             member: m,
             councils: vec![1],
-            role: if m == 1 {
-                Role::Facilitator
-            } else {
-                Role::Member
-            },
-        });
-    }
-    events.push(import(VALLEY));
-    for e in &events {
+            role: Role::Member,
+        })
+        .collect();
+    more.push(import(VALLEY));
+    for e in &more {
         l.apply(e).unwrap_or_else(|r| panic!("{e:?}: {r}"));
     }
+    events.extend(more);
     let (_, open) = l.open_round(1, "r", None, None, None, None).unwrap();
     l.apply(&open).unwrap();
     events.push(open);

@@ -693,16 +693,35 @@ pub async fn advance(
     Path(id): Path<RoundId>,
     ApiJson(b): ApiJson<Advance>,
 ) -> Result<Json<PhaseChanged>, ApiError> {
+    // Every member's ballot pseudonym, computed once and outside the lock (ten thousand HMACs
+    // would otherwise run under it, twice: for the count and for the close).
+    let mut pseudonyms = std::collections::HashMap::new();
     if b.to == Phase::Plan && c.role == plenty_ledger::Role::Facilitator {
+        let members: Vec<plenty_ledger::MemberId> = st
+            .log
+            .read(|ch| ch.ledger.members.keys().copied().collect());
+        pseudonyms = members
+            .into_iter()
+            .map(|m| (m, st.ballot_pseudonym(id, m)))
+            .collect();
+    }
+    let pseudonyms = std::sync::Arc::new(pseudonyms);
+    let pseudonym = {
+        let (st, known) = (st.clone(), pseudonyms.clone());
+        move |m: plenty_ledger::MemberId| {
+            known
+                .get(&m)
+                .cloned()
+                .unwrap_or_else(|| st.ballot_pseudonym(id, m))
+        }
+    };
+    if !pseudonyms.is_empty() {
         // Count outside the lock (issue #14: a count of 10⁴ ballots held every other request
         // back): closing below then finds the count remembered, unless a ballot came in
         // meanwhile, and only then counts again under the lock.
         let input = st.log.read(|ch| {
-            (ch.ledger.round(id).ok()?.phase == Phase::Voting).then(|| {
-                ch.ledger
-                    .closing_count_input(id, |m| st.ballot_pseudonym(id, m))
-                    .ok()
-            })?
+            (ch.ledger.round(id).ok()?.phase == Phase::Voting)
+                .then(|| ch.ledger.closing_count_input(id, &pseudonym).ok())?
         });
         if let Some(input) = input {
             tokio::task::spawn_blocking(move || plenty_ledger::compute_tally_once(&input))
@@ -710,11 +729,9 @@ pub async fn advance(
                 .map_err(ApiError::internal)?;
         }
     }
-    let pseudonyms = st.clone();
     st.log
         .append_with(Vec::new(), move |l| {
-            let events =
-                l.advance_round(id, b.to, c.member, |m| pseudonyms.ballot_pseudonym(id, m))?;
+            let events = l.advance_round(id, b.to, c.member, &pseudonym)?;
             Ok((events, ()))
         })
         .await?;

@@ -10,14 +10,7 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn issue_14_one_members_needs_proposals_and_ballot_cannot_be_linked() {
     let url = sqlite_url();
-    let dir = std::env::temp_dir().join(format!("plenty-secrecy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let key_file = dir.join("plenty.secret");
-    let _ = std::fs::remove_file(&key_file);
-    let settings = Settings {
-        secret_file: Some(key_file.clone()),
-        ..Settings::default()
-    };
+    let (dir, key_file, settings) = with_key_file("plenty-secrecy");
     let s = start(&url, settings, true).await;
     let ada = Client::demo(&s.base, "ada").await;
     let fac = Client::demo(&s.base, "facilitator").await;
@@ -122,14 +115,7 @@ async fn issue_14_the_key_moves_out_of_the_database() {
         .await
         .unwrap()
         .expect("0.1 kept the key");
-    let dir = std::env::temp_dir().join(format!("plenty-key-move-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let key_file = dir.join("plenty.secret");
-    let _ = std::fs::remove_file(&key_file);
-    let settings = Settings {
-        secret_file: Some(key_file.clone()),
-        ..Settings::default()
-    };
+    let (dir, key_file, settings) = with_key_file("plenty-key-move");
     let s = start(&url, settings, false).await;
     let ada = Client::demo(&s.base, "ada").await;
     let after = ada.get("/api/v1/me").await.1["receipt"]["pseudonym"].clone();
@@ -139,6 +125,19 @@ async fn issue_14_the_key_moves_out_of_the_database() {
         .contains(&hex_of(&legacy)));
     assert!(store.legacy_secret().await.unwrap().is_none());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Settings with the secret keys in a file of a fresh folder (which does not exist yet).
+fn with_key_file(tag: &str) -> (std::path::PathBuf, std::path::PathBuf, Settings) {
+    let dir = std::env::temp_dir().join(format!("{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key_file = dir.join("plenty.secret");
+    let _ = std::fs::remove_file(&key_file);
+    let settings = Settings {
+        secret_file: Some(key_file.clone()),
+        ..Settings::default()
+    };
+    (dir, key_file, settings)
 }
 
 fn hex_of(b: &[u8]) -> String {
