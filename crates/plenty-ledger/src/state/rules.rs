@@ -404,6 +404,7 @@ impl Ledger {
                 format!("round {round} is over already; there is nothing to abandon"),
             ));
         }
+        check_text("reason", reason, MAX_REASON)?;
         let n = reason.trim().chars().count();
         if n == 0 || n > MAX_REASON {
             return Err(reject(

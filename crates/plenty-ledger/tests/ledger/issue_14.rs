@@ -81,6 +81,11 @@ fn issue_14_a_stuck_round_can_be_abandoned_on_the_record() {
         l.apply(&abandon(1, "  ")).unwrap_err().code,
         RejectCode::Invalid
     );
+    // The reason is text of the log like any other: no control or direction characters
+    // (PostgreSQL refuses U+0000 in the writer).
+    let r = l.apply(&abandon(1, "stuck\u{0}")).unwrap_err();
+    assert_eq!(r.code, RejectCode::Invalid);
+    assert!(r.message.starts_with("reason: contains"), "{r}");
     let e = abandon(1, "the economy changed under the round");
     l.apply(&e).unwrap();
     events.push(e);
