@@ -1,13 +1,16 @@
 // End-to-end test of `plenty serve --demo` in a real headless Chromium, as new users would use
-// it: sign in, register a need, open the vote, cast ballots, try a CSRF attack, close the vote,
-// read the plan and its plots, verify the log.
+// it: sign in, register a need, delegate, open the vote, cast ballots (one answering the
+// projects only), try a CSRF attack, close the vote, count the quorum by hand, read the plan
+// and its plots, verify the log. And (issue #15) every page, as a visitor, a member and the
+// facilitator, in every phase, on a desktop and a phone: axe-core, the charts' contrast, the
+// phone layout, a screenshot (see README.md).
 //
 //   node tests/browser/e2e.mjs http://127.0.0.1:PORT        (or PLENTY_URL=...)
 //
 // The server must be fresh (`--demo` on an empty database): the script walks round 1 from its
-// `needs` phase to the plan. Chromium: $CHROMIUM or /usr/bin/chromium. Screenshots go to
-// $PLENTY_BROWSER_ARTIFACTS or tests/browser/artifacts/. Exits 1 with a message naming the
-// failed check.
+// `needs` phase to the plan. Chromium: $CHROMIUM or /usr/bin/chromium. Screenshots,
+// axe-results.json and problems.json go to $PLENTY_BROWSER_ARTIFACTS or tests/browser/artifacts/.
+// Exits 1 with a message naming the failed check, or listing the failed checks of issue #15.
 
 import { chromium } from 'playwright-core';
 import http from 'node:http';
