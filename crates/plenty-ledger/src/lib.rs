@@ -29,6 +29,7 @@ pub mod event;
 pub mod merkle;
 pub mod needs;
 pub mod planning;
+pub mod plausible;
 pub mod receipt;
 pub mod state;
 pub mod tally;
