@@ -391,3 +391,46 @@ fn issue_15_implausible_quantities_ask_for_confirmation() {
         }
     }
 }
+
+/// The plan of a round whose need is a typo (10^12 t of bread, confirmed) came out "optimal"
+/// with λ = 0 and was shown as a success. Its verdict now says no target is met; an ordinary
+/// round's plan meets every need.
+#[test]
+fn issue_15_a_plan_with_lambda_zero_is_never_a_success() {
+    let plan_of = |quantity: f64| {
+        let mut l = federation(4, &[]);
+        l.apply(&Event::NeedRegistered {
+            round: 1,
+            by: pseudonym(2),
+            product: "bread".into(),
+            quantity,
+            year: None,
+        })
+        .unwrap();
+        // Another member backs bread, so that the cap lets the typo through whole.
+        l.apply(&Event::NeedRegistered {
+            round: 1,
+            by: pseudonym(3),
+            product: "bread".into(),
+            quantity: quantity / 2.0,
+            year: None,
+        })
+        .unwrap();
+        to_voting(&mut l);
+        close(&mut l);
+        let inputs = l.plan_inputs(1, 1e-7, "test").unwrap();
+        compute_plan(&l.economy.as_ref().unwrap().parsed, &inputs, None).unwrap()
+    };
+    let typo = plan_of(1e12);
+    assert_eq!(typo.status, "optimal");
+    assert!(typo.lambda < LAMBDA_ZERO, "λ = {}", typo.lambda);
+    assert_eq!(typo.verdict(), PlanVerdict::MeetsNoTarget);
+    assert!(!typo.is_success());
+    let fine = plan_of(1.0);
+    assert!(
+        matches!(fine.verdict(), PlanVerdict::MeetsEveryNeed { lambda } if lambda >= 1.0),
+        "{:?}",
+        fine.verdict()
+    );
+    assert!(fine.is_success());
+}

@@ -177,6 +177,9 @@ pub struct PlanSummary {
     pub status: String,
     /// Plan fulfilment.
     pub lambda: f64,
+    /// What the plan means for the members: every need met, part of the targets, no target
+    /// at all (λ = 0, never a success), or no plan.
+    pub verdict: plenty_ledger::PlanVerdict,
     /// The working week it needs, hours.
     pub working_week: f64,
     /// Where the whole plan is.
@@ -367,6 +370,7 @@ impl RoundView {
             plan: Some(PlanSummary {
                 status: "optimal".into(),
                 lambda: 1.25,
+                verdict: plenty_ledger::PlanVerdict::MeetsEveryNeed { lambda: 1.25 },
                 working_week: 31.5,
                 href: "/api/v1/rounds/1/plan".into(),
             }),
@@ -516,6 +520,7 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
         plan: r.plan.as_ref().filter(|_| durable).map(|p| PlanSummary {
             status: p.outcome.status.to_string(),
             lambda: p.outcome.lambda,
+            verdict: p.outcome.verdict(),
             working_week: p.outcome.working_week,
             href: format!("{}/rounds/{}/plan", super::PREFIX, r.id),
         }),
