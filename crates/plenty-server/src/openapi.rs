@@ -253,6 +253,14 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op(
         "get",
+        "/rounds/{id}/my-ballot",
+        "The caller's own ballot in a round (the last one cast), to fill in the ballot form",
+        true,
+        None,
+        J(200, "MyBallot"),
+    ),
+    op(
+        "get",
         "/rounds/{id}/effect",
         "What the caller's ballot changed in the count",
         true,
@@ -387,6 +395,7 @@ pub fn response_examples() -> Vec<(&'static str, Vec<Value>)> {
         examples::<r::PhaseChanged>(),
         examples::<r::PlanView>(),
         examples::<r::BallotEffect>(),
+        examples::<api::mine::MyBallot>(),
         examples::<plenty_ledger::RoundTally>(),
         examples::<d::Delegated>(),
         examples::<d::Revoked>(),

@@ -5,7 +5,10 @@
 mod account;
 mod audit;
 mod chart;
+mod explain;
 mod home;
+pub mod i18n;
+mod members;
 mod plan;
 mod round;
 mod script;
@@ -13,12 +16,16 @@ mod script;
 pub use account::{login, signup};
 pub use audit::audit;
 pub use chart::bar_chart;
-pub use home::home;
-pub use plan::plan;
-pub use round::round;
+pub use home::{home, not_found};
+pub use members::members;
+pub use plan::{plan, plan_about};
+pub use round::{round, rounds};
 pub use script::script;
 
-use crate::api::MaybeCaller;
+use crate::api::{AppState, MaybeCaller};
+use axum::extract::FromRequestParts;
+use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::request::Parts;
 use axum::response::Html;
 use plenty_ledger::Role;
 use serde::Deserialize;
@@ -40,17 +47,69 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-fn num(x: f64) -> String {
+/// A number for people: no float noise (`1.2000000000000002` is 1.2), no negative zero
+/// (`-0.000` is 0), thousands separators (`1,275`); up to 2 decimals from 1 on, 3 below.
+pub fn num(x: f64) -> String {
+    if x.is_nan() {
+        return "—".into();
+    }
     if !x.is_finite() {
-        return "∞".into();
+        return if x > 0.0 { "∞" } else { "−∞" }.into();
     }
-    if x == x.round() && x.abs() < 1e12 {
-        format!("{x:.0}")
+    let decimals = if x.abs() >= 1000.0 {
+        0
     } else if x.abs() >= 100.0 {
-        format!("{x:.1}")
+        1
+    } else if x.abs() >= 1.0 {
+        2
     } else {
-        format!("{x:.3}")
+        3
+    };
+    fixed(x, decimals, true)
+}
+
+/// `x` with `decimals` decimals and thousands separators; trailing zeros dropped when `trim`.
+/// A value that rounds to zero is `0`, never `-0`.
+pub fn fixed(x: f64, decimals: usize, trim: bool) -> String {
+    if !x.is_finite() {
+        return num(x);
     }
+    let mut s = format!("{:.*}", decimals, x.abs());
+    if trim && s.contains('.') {
+        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    let zero = s.chars().all(|c| c == '0' || c == '.');
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), format!(".{f}")),
+        None => (s.clone(), String::new()),
+    };
+    let mut grouped = String::new();
+    for (k, c) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if x < 0.0 && !zero { "−" } else { "" };
+    format!("{sign}{grouped}{frac}")
+}
+
+/// Hours with their unit: `1,275 h`.
+pub fn hours(x: f64) -> String {
+    format!("{} h", num(x))
+}
+
+/// A share as a percentage: `85 %`.
+pub fn percent(x: f64) -> String {
+    let p = x * 100.0;
+    format!(
+        "{} %",
+        if p.abs() >= 10.0 {
+            fixed(p, 0, true)
+        } else {
+            fixed(p, 1, true)
+        }
+    )
 }
 
 const STYLE: &str = r#"
@@ -67,28 +126,133 @@ button{background:#24407a;color:#fff;border:0;border-radius:.3rem;padding:.35rem
 .status{min-height:1.4rem;font-weight:600}
 .ok{color:#1b6e2a} .err{color:#a4161a}
 .phase{display:inline-block;background:#24407a;color:#fff;border-radius:1rem;padding:.05rem .7rem}
-figure{margin:1rem 0;overflow-x:auto} svg text{font-size:12px;fill:#1d2330}
+figure{margin:1rem 0} figure svg{width:100%;height:auto;display:block} svg text{font-size:12px;fill:#1d2330}
+nav .end{margin-left:auto} .langs a,.langs span{margin-left:.4rem;font-weight:400}
+fieldset{border:1px solid #ccd;border-radius:.3rem;margin:.6rem 0} .choice{display:flex;gap:1rem;flex-wrap:wrap}
+.total{font-weight:600} .next{background:#eef2fa;border-left:4px solid #24407a;padding:.5rem .8rem}
 .muted{color:#667}
 "#;
 
-fn layout(title: &str, who: &MaybeCaller, body: &str) -> Html<String> {
-    let account = match &who.0 {
+/// What every page knows about its request: who asks (and their name, from the accounts
+/// store: names are never in the log) and in which language to answer.
+pub struct Ctx {
+    /// The caller, if signed in.
+    pub who: MaybeCaller,
+    /// The caller's display name.
+    pub name: Option<String>,
+    /// The language of the page.
+    pub lang: &'static i18n::Lang,
+}
+
+impl Ctx {
+    /// A message of the page's language, HTML-escaped.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// A message with variables, HTML-escaped.
+    pub fn tv(&self, key: &str, vars: &[(&str, &str)]) -> String {
+        self.lang.tv(key, vars)
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let who = MaybeCaller::from_request_parts(parts, st)
+            .await
+            .unwrap_or(MaybeCaller(None));
+        let name = match &who.0 {
+            Some(c) => st
+                .log
+                .store
+                .account(c.member)
+                .await
+                .ok()
+                .flatten()
+                .map(|a| a.name),
+            None => None,
+        };
+        let header = |h| {
+            parts
+                .headers
+                .get_all(h)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(";")
+        };
+        let from_query = parts.uri.query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("lang="))
+                .and_then(i18n::by_code)
+        });
+        let cookies = header(COOKIE);
+        let from_cookie = cookies.split(';').find_map(|kv| {
+            kv.trim()
+                .strip_prefix("plenty_lang=")
+                .and_then(i18n::by_code)
+        });
+        let lang = from_query
+            .or(from_cookie)
+            .unwrap_or_else(|| i18n::negotiate(&header(ACCEPT_LANGUAGE)));
+        Ok(Ctx { who, name, lang })
+    }
+}
+
+/// A page: the navigation (with the member's name), the language links, and the body.
+/// `title` is HTML-escaped text (as [`Ctx::t`] gives it).
+fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
+    let account = match &cx.who.0 {
         Some(c) => format!(
-            "<span class=muted>member {}{}</span> <a href=# id=logout>Sign out</a>",
-            c.member,
+            "<span class=muted id=who>{}{}</span> <a href=# id=logout>{}</a>",
+            match &cx.name {
+                Some(n) => esc(n),
+                None => cx.tv("nav-member-number", &[("number", &c.member.to_string())]),
+            },
             if !c.admitted {
-                " (awaiting a facilitator's approval)"
+                format!(" ({})", cx.t("nav-awaiting"))
             } else if c.role == Role::Facilitator {
-                " (facilitator)"
+                format!(" ({})", cx.t("nav-facilitator"))
             } else {
-                ""
-            }
+                String::new()
+            },
+            cx.t("nav-sign-out")
         ),
-        None => "<a href=/login>Sign in</a> <a href=/signup>Join</a>".into(),
+        None => format!(
+            "<a href=/login>{}</a> <a href=/signup>{}</a>",
+            cx.t("nav-sign-in"),
+            cx.t("nav-join")
+        ),
     };
+    let langs: String = i18n::all()
+        .iter()
+        .map(|l| {
+            if l.code == cx.lang.code {
+                format!(
+                    "<span lang={0} aria-current=true>{1}</span>",
+                    l.code,
+                    esc(l.name)
+                )
+            } else {
+                format!(
+                    "<a href=\"?lang={0}\" data-lang={0} lang={0} hreflang={0}>{1}</a>",
+                    l.code,
+                    esc(l.name)
+                )
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     Html(format!(
-        "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{} · plenty</title><style>{STYLE}</style></head><body><nav><a href=/>plenty</a><a href=/round>Round</a><a href=/plan>Plan</a><a href=/audit>Audit</a><span style=\"margin-left:auto\">{account}</span></nav>{body}<script src=/static/app.js></script></body></html>",
-        esc(title)
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · plenty</title><style>{STYLE}</style></head><body><nav aria-label=\"{main}\"><a href=/>plenty</a><a href=/round>{round}</a><a href=/plan>{plan}</a><a href=/rounds>{rounds}</a><a href=/members>{members}</a><a href=/audit>{audit}</a><span class=end>{account} <span class=langs>{langs}</span></span></nav><main>{body}</main><script src=/static/app.js></script></body></html>",
+        lang = cx.lang.code,
+        main = cx.t("nav-main"),
+        round = cx.t("nav-round"),
+        plan = cx.t("nav-plan"),
+        rounds = cx.t("nav-rounds"),
+        members = cx.t("nav-members"),
+        audit = cx.t("nav-audit"),
     ))
 }
 

@@ -13,13 +13,19 @@ async function csrf(){ const r = await fetch('/api/v1/me'); if(!r.ok) return nul
 function body(form){
   const o = {}; const fd = new FormData(form);
   if(form.id==='ballot-form'){
-    o.approve = fd.getAll('approve').map(Number);
-    o.split = [0,1,2].map(k=>Number(fd.get('split'+k)));
-    const dr = fd.get('discount_rate'); if(dr!==null && dr!=='') o.discount_rate = Number(dr);
-    o.scores = {};
-    for(const [k,v] of fd.entries()){ if(k.startsWith('score:') && v!=='') o.scores[k.slice(6)] = Number(v); }
+    // Only the questions the member answers are sent: an absent part abstains, and the
+    // member's delegate on that topic votes for them.
+    const answered = p => fd.get('answer-'+p)==='answer';
+    if(answered('projects')) o.approve = fd.getAll('approve').map(Number);
+    if(answered('split')) o.split = [0,1,2].map(k=>Number(fd.get('split'+k)));
+    if(answered('discount')){ const dr = fd.get('discount_rate'); if(dr!==null && dr!=='') o.discount_rate = Number(dr); }
+    if(answered('priorities')){
+      o.scores = {};
+      for(const [k,v] of fd.entries()){ if(k.startsWith('score:') && v!=='') o.scores[k.slice(6)] = Number(v); }
+    }
     return o;
   }
+  if(form.id==='delegate-form'){ return {topic: fd.get('topic'), to: Number(fd.get('to'))}; }
   for(const [k,v] of fd.entries()){
     if(v==='') continue;
     o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : v;
@@ -41,13 +47,50 @@ document.querySelectorAll('form[data-api]').forEach(form=>{
       status.textContent = form.id==='verify-form' ? (j.ok ? 'The log verifies: '+j.report.entries+' entries, '+j.report.tallies_checked+' counts recomputed.' : 'The log does NOT verify: entry '+j.report.first_bad[0]+': '+j.report.first_bad[1])
         : j.receipt ? 'Ballot recorded'+(j.replaces?' (it replaces your earlier ballot)':'')+'. Your receipt: '+j.receipt : 'Done.';
       if(form.dataset.next){ location.href = form.dataset.next; }
-      else if(['need-form','proposal-form','advance-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
+      else if(['need-form','proposal-form','advance-form','delegate-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
     } else {
       status.classList.add('err');
       status.textContent = (j.message || ('Error '+r.status));
     }
   });
 });
+// The ballot: a question touched is a question answered; running totals; the member's
+// current ballot filled in.
+const bf = document.getElementById('ballot-form');
+function hoursText(x){ return (Math.round(x*10)/10).toLocaleString('en-US')+' h'; }
+function ballotTotals(){
+  if(!bf) return;
+  const ticked = [...bf.querySelectorAll('input[name=approve]:checked')].reduce((s,i)=>s+Number(i.dataset.hours||0),0);
+  const at = document.getElementById('approved-total');
+  const total = Number(bf.dataset.totalHours||0);
+  const inv = Number(bf.querySelector('input[name=split1]')?.value||0);
+  if(at) at.textContent = 'Ticked: '+hoursText(ticked)+' of '+hoursText(total*inv)+' for projects at your investment share';
+  const st = document.getElementById('split-total');
+  const sum = [0,1,2].reduce((s,k)=>s+Number(bf.querySelector('input[name=split'+k+']')?.value||0),0);
+  if(st){ const ok = Math.abs(sum-1)<0.005; st.textContent = 'total '+sum.toFixed(2)+(ok?' ✓':' — must be 1'); st.className = ok?'ok':'err'; }
+}
+function answer(part, yes){
+  const r = bf && bf.querySelector('input[name=answer-'+part+'][value='+(yes?'answer':'leave')+']');
+  if(r) r.checked = true;
+}
+if(bf){
+  bf.querySelectorAll('fieldset[data-part]').forEach(fs=>{
+    fs.addEventListener('input', ev=>{ if(ev.target.type!=='radio') answer(fs.dataset.part, true); ballotTotals(); });
+    fs.addEventListener('change', ev=>{ if(ev.target.type!=='radio') answer(fs.dataset.part, true); ballotTotals(); });
+  });
+  ballotTotals();
+  fetch('/api/v1/rounds/'+bf.dataset.round+'/my-ballot').then(r=>r.ok?r.json():null).then(j=>{
+    if(!j || !j.ballot) return;
+    const b = j.ballot;
+    if(b.approve && b.approve.length){ b.approve.forEach(id=>{ const c = bf.querySelector('input[name=approve][value="'+id+'"]'); if(c) c.checked = true; }); answer('projects', true); }
+    if(b.split){ b.split.forEach((x,k)=>{ const i = bf.querySelector('input[name=split'+k+']'); if(i) i.value = x; }); answer('split', true); }
+    if(b.scores && Object.keys(b.scores).length){ for(const [p,v] of Object.entries(b.scores)){ const s = bf.querySelector('select[name="score:'+p+'"]'); if(s) s.value = String(v); } answer('priorities', true); }
+    if(b.discount_rate!==undefined && b.discount_rate!==null){ const i = bf.querySelector('input[name=discount_rate]'); if(i){ i.value = b.discount_rate; answer('discount', true); } }
+    ballotTotals();
+  });
+}
+// The language links remember the choice.
+document.querySelectorAll('a[data-lang]').forEach(a=>a.addEventListener('click', ()=>{ document.cookie = 'plenty_lang='+a.dataset.lang+'; path=/; max-age=31536000; SameSite=Lax'; }));
 const lo = document.getElementById('logout');
 if(lo) lo.addEventListener('click', async ev=>{ ev.preventDefault(); const t = await csrf(); await fetch('/api/v1/logout',{method:'POST',headers:{'X-CSRF-Token':t||''}}); location.href='/'; });
 const ps = document.getElementById('plan-status');
