@@ -217,9 +217,13 @@ pub fn explain(
                 why.insert(id, cx.t("explain-no-supporters"));
             } else {
                 let left = s.get("remaining").and_then(ratio).unwrap_or(0.0);
+                let cost = s.get("cost").and_then(ratio).unwrap_or(0.0);
                 why.insert(
                     id,
-                    cx.tv("explain-budget-exhausted", &[("left", &h1(left))]),
+                    cx.tv(
+                        "explain-budget-exhausted",
+                        &[("left", &h1(left)), ("cost", &h1(cost))],
+                    ),
                 );
             }
         }

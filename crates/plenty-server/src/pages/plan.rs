@@ -239,7 +239,9 @@ fn plan_body(
         .limits
         .iter()
         .filter(|x| {
-            matches!(x.kind, plenty_ledger::planning::LimitKind::Labour) && x.valuation > 1e-12
+            matches!(x.kind, plenty_ledger::planning::LimitKind::Labour)
+                && x.binds
+                && x.valuation > 1e-9
         })
         .max_by(|a, b| a.valuation.total_cmp(&b.valuation));
     let _ = write!(
@@ -269,6 +271,9 @@ fn plan_body(
         );
     }
     b.push_str("</table>");
+    if hour.is_none() && succeeded(p) {
+        let _ = write!(b, "<p id=hour-worth>{}</p>", cx.t("plan-labour-not-scarce"));
+    }
     if let Some(h) = hour {
         let _ = write!(
             b,

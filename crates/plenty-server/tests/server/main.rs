@@ -5,6 +5,7 @@
 mod accounts;
 mod migrations;
 mod pabutools_service;
+mod pages_issue_15;
 mod secrecy;
 mod service;
 mod store_conformance;
