@@ -293,6 +293,14 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op(
         "get",
+        "/rounds/{id}/my-ballot",
+        "The caller's own ballot in a round (the last one cast), to fill in the ballot form",
+        true,
+        None,
+        J(200, "MyBallot"),
+    ),
+    op(
+        "get",
         "/rounds/{id}/effect",
         "What the caller's ballot changed in the count",
         true,
@@ -428,6 +436,7 @@ pub fn response_examples() -> Vec<(&'static str, Vec<Value>)> {
         examples::<r::PhaseChanged>(),
         examples::<r::PlanView>(),
         examples::<r::BallotEffect>(),
+        examples::<api::mine::MyBallot>(),
         examples::<plenty_ledger::RoundTally>(),
         examples::<d::Delegated>(),
         examples::<d::Revoked>(),

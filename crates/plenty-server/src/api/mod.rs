@@ -6,6 +6,7 @@
 //! * [`federation`]: the federation, its councils and its economy;
 //! * [`rounds`]: planning rounds, needs, proposals, ballots, the count and the plan;
 //! * [`delegation`]: delegating a topic and taking it back;
+//! * [`mine`]: what the pages read about the signed-in member (their own ballot);
 //! * [`audit`]: the log's export, its verification, and the service's health;
 //! * [`transparency`]: the log's key, signed checkpoints, inclusion and consistency proofs.
 //!
@@ -21,6 +22,7 @@ pub mod accounts;
 pub mod audit;
 pub mod delegation;
 pub mod federation;
+pub mod mine;
 pub mod rounds;
 pub mod transparency;
 
@@ -54,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .merge(federation::router())
         .merge(rounds::router())
         .merge(delegation::router())
+        .merge(mine::router())
         .merge(audit::router())
         .merge(transparency::router())
         .route("/openapi.json", axum::routing::get(crate::openapi::spec))

@@ -6,6 +6,7 @@ mod accounts;
 mod issue_15;
 mod migrations;
 mod pabutools_service;
+mod pages_issue_15;
 mod secrecy;
 mod service;
 mod store_conformance;
