@@ -125,7 +125,10 @@ pub fn router(st: api::AppState) -> Router {
         .route("/login", get(pages::login))
         .route("/signup", get(pages::signup))
         .route("/round", get(pages::round))
+        .route("/rounds", get(pages::rounds))
+        .route("/members", get(pages::members))
         .route("/plan", get(pages::plan))
+        .route("/plan/about", get(pages::plan_about))
         .route("/audit", get(pages::audit))
         .route("/static/app.js", get(pages::script))
         .nest(api::PREFIX, api::routes())
@@ -133,6 +136,7 @@ pub fn router(st: api::AppState) -> Router {
             api::LEGACY_PREFIX,
             api::routes().layer(axum::middleware::map_response(api::deprecated)),
         )
+        .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),

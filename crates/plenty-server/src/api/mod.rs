@@ -6,6 +6,7 @@
 //! * [`federation`]: the federation, its councils and its economy;
 //! * [`rounds`]: planning rounds, needs, proposals, ballots, the count and the plan;
 //! * [`delegation`]: delegating a topic and taking it back;
+//! * [`mine`]: what the pages read about the signed-in member (their own ballot);
 //! * [`audit`]: the log's export, its verification, and the service's health;
 //! * [`transparency`]: the log's key, signed checkpoints, inclusion and consistency proofs.
 //!
@@ -21,6 +22,7 @@ pub mod accounts;
 pub mod audit;
 pub mod delegation;
 pub mod federation;
+pub mod mine;
 pub mod rounds;
 pub mod transparency;
 
@@ -54,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .merge(federation::router())
         .merge(rounds::router())
         .merge(delegation::router())
+        .merge(mine::router())
         .merge(audit::router())
         .merge(transparency::router())
         .route("/openapi.json", axum::routing::get(crate::openapi::spec))
@@ -286,6 +289,9 @@ pub enum ErrorCode {
     UnknownProject,
     /// A recorded result does not match its inputs.
     Mismatch,
+    /// The quantity is far outside what the economy can make: send it again with
+    /// `"confirm": true` to register it anyway.
+    NeedsConfirmation,
     /// The database could not save the request (unreachable, full, or refusing it); nothing
     /// of it was saved, or it could not be confirmed. Try again later.
     Unavailable,
@@ -303,6 +309,7 @@ impl From<RejectCode> for ErrorCode {
             RejectCode::NotFound => ErrorCode::NotFound,
             RejectCode::Conflict => ErrorCode::Conflict,
             RejectCode::Mismatch => ErrorCode::Mismatch,
+            RejectCode::NeedsConfirmation => ErrorCode::NeedsConfirmation,
         }
     }
 }
@@ -429,7 +436,9 @@ impl From<Rejected> for ApiError {
         let status = match r.code {
             RejectCode::Forbidden => StatusCode::FORBIDDEN,
             RejectCode::NotFound => StatusCode::NOT_FOUND,
-            RejectCode::WrongPhase | RejectCode::Conflict => StatusCode::CONFLICT,
+            RejectCode::WrongPhase | RejectCode::Conflict | RejectCode::NeedsConfirmation => {
+                StatusCode::CONFLICT
+            }
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
         ApiError::new(status, r.code.into(), r.message)

@@ -3,8 +3,10 @@
 //! vote recounted by pabutools.
 
 mod accounts;
+mod issue_15;
 mod migrations;
 mod pabutools_service;
+mod pages_issue_15;
 mod secrecy;
 mod service;
 mod store_conformance;

@@ -1,0 +1,227 @@
+# plenty's pages in English: the original of every message. A subset of Fluent: messages
+# `key = text` with `{ $variable }` placeables (see src/pages/i18n.rs).
+
+## Navigation
+nav-main = Main
+nav-round = Round
+nav-plan = Plan
+nav-rounds = Past rounds
+nav-members = Members
+nav-audit = Audit
+nav-sign-in = Sign in
+nav-sign-out = Sign out
+nav-join = Join
+nav-member-number = member { $number }
+nav-awaiting = awaiting a facilitator's approval
+nav-facilitator = facilitator
+title-home = Home
+yes = yes
+no = no
+
+## Phases, rules, councils, topics
+phase-label = Phase
+phase-needs = needs
+phase-voting = voting
+phase-plan = plan
+phase-follow_up = follow-up
+rule-mes = the Method of Equal Shares
+rule-greedy = greedy approval
+council-workplace = workplace council
+council-consumer = consumer council
+topic-projects = Common projects
+topic-priorities = Priorities
+topic-split = Split of hours
+
+## What to do next
+next-heading = What to do next
+next-sign-in-link = Sign in
+next-sign-in = to take part: register needs, propose projects and vote. No account? Ask a facilitator for an invitation and join.
+next-awaiting = A facilitator must admit you and assign your councils before you can take part. You will be able to register needs and vote then.
+next-no-round = No planning round is open yet. A facilitator opens one; then you can register your needs.
+next-no-round-facilitator = No planning round is open yet. Open one (with the API or the command line) so that members can register their needs.
+next-needs = Register your needs and propose common projects until the facilitator opens the vote.
+next-voting = The vote is open: answer the questions of your ballot below, or leave a question to your delegate. You can change your ballot until the vote closes.
+next-voting-voted = Your ballot is recorded. You can change it until the vote closes; only your last ballot counts.
+next-plan = The vote is closed and counted. The plan is computed from it: see what it asks of your workplace on the plan page.
+next-follow-up = This round's plan is being carried out. Check it on the plan page; the next round opens when a facilitator starts it.
+next-abandoned = This round was abandoned, without a plan. Wait for the next round.
+next-facilitator-needs = As facilitator: open the vote when members have registered their needs and proposals.
+next-facilitator-voting = As facilitator: close the vote when members have voted; the count and the plan follow.
+next-facilitator-plan = As facilitator: move the round to follow-up once the plan is published.
+next-facilitator-follow-up = As facilitator: open the next round when the federation is ready.
+
+## Home
+home-summary = { $members } members in { $councils } councils. The log has { $entries } entries.
+home-round = Round { $number }: { $title }
+home-take-part = Take part
+home-see-plan = See the plan
+home-past-rounds = Past rounds
+home-no-round = No planning round yet.
+home-councils = Councils
+home-how-heading = How decisions are made
+home-how = Needs become the plan's targets. Projects are chosen from the voted investment hours by the Method of Equal Shares. The split of hours is the weighted median of the ballots. Every input, ballot, count and plan is an entry of a hash-chained log that anyone can download and verify on the Audit page.
+home-log-head = The head of the log:
+
+## Not found
+notfound-heading = Page not found
+notfound-text = There is no page at { $path }. It may have moved, or the address may be mistyped. Where do you want to go?
+notfound-home = Home: the federation and what to do next
+
+## Accounts
+form-email = E-mail
+form-password = Password
+login-no-account = No account yet?
+signup-heading = Join the federation
+
+## Round
+round-heading = Round { $number }: { $title }
+round-ballots = { $count } ballots
+round-quorum-rule = quorum: { $turnout } % of members and at least { $ballots } ballots · projects chosen by { $rule }
+round-past = This round is over: you see it as the log recorded it.
+round-see-its-plan = See its plan.
+round-abandoned = This round was abandoned: { $why }
+round-no-economy = No economy has been imported yet: a facilitator imports one before members can register needs.
+round-none-yet = No round yet
+round-needs = Needs registered
+round-proposals = Proposed common projects
+round-register-need = Register a need
+round-propose = Propose a project
+round-facilitator = Facilitator
+round-move-to = Move to the { $phase } phase
+round-count = The count
+round-split = Split of hours: consumption { $consumption }, investment { $investment }, common funds { $funds }.
+round-split-default = Split of hours: consumption { $consumption }, investment { $investment }, common funds { $funds } (the round's default: no valid split vote).
+round-projects-result = Budget for projects: { $budget }. Funded: { $funded } ({ $spent }).
+round-none = none
+form-product = Product
+form-quantity = Quantity
+form-year = Year
+form-every-year = every year
+form-title = Title
+form-cost-hours = Cost in hours
+
+## The ballot
+ballot-heading = Your ballot
+ballot-intro = Answer each question yourself, or leave it to your delegate (if you have none, you abstain on it). Only the questions you answer are sent.
+ballot-answer = Answer this question
+ballot-leave = Leave it to my delegate (or abstain)
+ballot-projects = Projects you approve
+ballot-budget = { $available } available for projects ({ $share } of the { $total } of the period, at the round's default split) against { $proposed } proposed.
+ballot-ticked = Ticked: { $hours }
+ballot-split = Split of the hours (shares summing to 1)
+ballot-consumption = Consumption
+ballot-investment = Investment (common projects)
+ballot-funds = Common funds
+ballot-split-total = total { $total } — must be 1
+ballot-priorities = Priorities (0 to 5)
+ballot-no-opinion = no opinion
+ballot-discount = Weight on the present
+ballot-discount-label = Yearly discount rate, 0 to { $max } (0 weighs every year alike; higher rates favour consumption now over investment for later years)
+ballot-cast = Cast ballot
+ballot-again = You can vote again until voting closes: your last ballot counts, and both are in the log.
+
+## Round by round
+explain-heading = Round by round
+explain-json = The count as data (JSON)
+explain-unknown = This count's explanation has a form the page cannot put in words: see the JSON.
+explain-share = Each member had an equal share of the project budget: { $share }.
+explain-increments = The shares were raised step by step ({ $runs } runs) so that more of the budget is spent, as the rule's completion does; below is the run kept.
+explain-round-winner = Round { $number }: { $project } ({ $cost }) is funded.
+explain-paid = { $members } supporters paid { $paid } each.
+explain-paid-all = { $members } supporters paid { $paid } each: all they had left.
+explain-paid-at-most = Each supporter paid at most { $paid } (less if they had less left).
+explain-more-payments = … and { $count } more groups of payments (see the JSON).
+explain-why-not = Why the other projects were not funded
+explain-no-supporters = no member approved it.
+explain-too-expensive = too expensive for its supporters' remaining budget: they had { $available } left together, it costs { $cost }.
+explain-outbid = its supporters' shares were spent on projects that cost each of them less, before it could be paid for.
+explain-shares-spent = its supporters' shares were spent on other projects before it could be paid for.
+explain-budget-exhausted = the budget was exhausted: it costs { $cost }, and only { $left } were left.
+explain-greedy = Then the budget left ({ $left }) was filled with the most approved projects per hour that fit:
+explain-greedy-none = none fitted.
+explain-project-number = project { $number }
+
+## Past rounds
+rounds-heading = Past rounds
+rounds-empty = There has been no round yet.
+rounds-title = Title
+rounds-result = Result
+rounds-see-plan = See the plan
+rounds-abandoned = abandoned, without a plan
+rounds-result-plan = { $funded } projects funded; { $week } of work per member per week
+rounds-result-count = { $funded } projects funded; the plan is being computed
+rounds-under-way = under way
+
+## Members
+members-heading = Members
+members-sign-in = Members' names are shown to signed-in members only.
+members-summary = { $members } admitted members in { $councils } councils.
+members-your-delegates = Your delegates
+members-topic = Topic
+members-delegate = Delegate
+members-no-delegate = none: you vote yourself, or abstain
+members-delegators = Members who delegated to you
+members-no-delegators = Nobody has delegated a topic to you.
+members-delegate-heading = Delegate a topic
+members-delegate-how = Your delegate votes for you on a topic whenever you leave that question of your ballot unanswered. A new delegation on a topic replaces the old one.
+members-delegate-button = Delegate
+members-directory = Everyone
+members-name = Name
+members-you = you
+
+## Plan
+plan-heading = The plan of round { $number }
+plan-plain = The plan meets 100 % of every committed need and makes { $percent } of the targets on top of them.
+plan-years-plain = Over { $years } years the plan makes on average { $percent } of each year's targets; later years count a little less ({ $rate } a year, the rate of the vote).
+plan-cannot = The targets cannot be met: this is not a plan that works.
+plan-what-binds = What binds:
+plan-about-link = How this was computed, in technical terms: { $link }.
+plan-your-needs = Your needs in this round
+plan-need-met = met in full
+plan-need-not-met = not met in full
+plan-hours-heading = Hours and the working week
+plan-hours-available = The economy has { $total } of work in the period ({ $types }).
+plan-hours-split = The vote split them: { $consumption } for what members consume (the plan's production), { $investment } for common projects ({ $projects } funded) and { $funds } for common funds ({ $fund_hours }).
+plan-working-week = The plan needs { $week }: ({ $production } of production + { $projects } for common projects + { $funds } for common funds) ÷ { $members } members ÷ { $weeks } weeks.
+plan-plot-hours = Hours of the plan period
+plan-scale-hours = bars in hours
+plan-production = production
+plan-projects = common projects
+plan-funds = common funds
+plan-hours = hours
+plan-produced-heading = What is produced
+plan-plot-products = Net output as a share of what is needed
+plan-scale-percent-needed = bars in % of what is needed
+plan-produced = produced (net)
+plan-product = product
+plan-needed = needed
+plan-met = met in full
+plan-worth = worth, in hours of { $labour }
+plan-worth-none = worth in hours
+plan-hour-worth = One more hour of { $labour } would let the plan make { $percent } % more of every target per 100 hours.
+plan-labour-not-scarce = No kind of labour is scarce in this plan: more hours would not let it make more. What limits it is listed under “What binds”.
+plan-workplaces-heading = What each workplace is asked to do
+plan-plot-processes = Runs of each process
+plan-scale-runs = bars in runs
+plan-runs = runs
+plan-process = process
+plan-makes = makes
+plan-capacity = capacity
+plan-at-capacity = at capacity
+plan-processes = Processes
+plan-processes-untaken = Processes no council has taken on
+plan-binds-heading = What binds
+plan-plot-limits = Labour and resources: share of what is available that the plan uses
+plan-scale-percent-available = bars in % of what is available
+plan-used = used
+plan-nothing-binds = Nothing binds: there is labour and every resource to spare.
+plan-effect-heading = What your ballot changed
+plan-effect-sign-in = Sign in to see what your ballot changed.
+plan-failed = The plan could not be computed: { $why }
+plan-computing = The plan is being computed… this page refreshes itself.
+plan-later = The plan is computed when voting closes (the round is in its { $phase } phase).
+
+## About this computation
+about-heading = About this computation
+about-back = Back to the plan in plain words
+about-no-plan = There is no plan yet.

@@ -1,0 +1,38 @@
+//! Signing in and joining.
+
+use super::layout;
+use super::Ctx;
+use crate::api::AppState;
+use axum::extract::State;
+use axum::response::Html;
+
+/// `GET /login`.
+pub async fn login(cx: Ctx) -> Html<String> {
+    layout(
+        &cx,
+        &cx.t("nav-sign-in"),
+        &format!(
+            "<h1>{0}</h1><form id=login-form data-api=/api/v1/login data-next=/round><label>{1} <input name=email type=email required autocomplete=username></label><label>{2} <input name=password type=password required autocomplete=current-password></label><button type=submit>{0}</button><p class=status role=status></p></form><p>{3} <a href=/signup>{4}</a></p>",
+            cx.t("nav-sign-in"),
+            cx.t("form-email"),
+            cx.t("form-password"),
+            cx.t("login-no-account"),
+            cx.t("nav-join"),
+        ),
+    )
+}
+
+/// `GET /signup`. Councils are not chosen here: an invitation carries them, or the
+/// facilitator who admits an applicant assigns them.
+pub async fn signup(State(st): State<AppState>, cx: Ctx) -> Html<String> {
+    let how = if st.settings.open_signup {
+        "<p>Join with the invitation code a facilitator gave you. Without one, you sign up as an applicant: a facilitator admits you and assigns your councils before you can take part.</p>"
+    } else {
+        "<p>This federation admits members by invitation: enter the code a facilitator gave you. It carries your councils.</p>"
+    };
+    layout(
+        &cx,
+        &cx.t("nav-join"),
+        &format!("<h1>{}</h1>{how}<form id=signup-form data-api=/api/v1/signup data-next=/login><label>Name <input name=name required maxlength=100></label><label>E-mail <input name=email type=email required maxlength=254></label><label>Password (10 characters or more) <input name=password type=password minlength=10 maxlength=1024 required></label><label>Invitation code <input name=invitation maxlength=128></label><button type=submit>Join</button><p class=status role=status></p></form>", cx.t("signup-heading")),
+    )
+}

@@ -1,0 +1,279 @@
+//! The project vote, round by round, in words: each round's winner by name, what its
+//! supporters paid in hours, and why the other projects were not funded.
+//!
+//! The count records the rule's explanation as JSON (`plenty_core::vote`'s `MesExplanation`,
+//! its summary `MesSummary`, or `GreedyExplanation`, with exact rationals as strings such as
+//! `"1717/4"`). Those types only serialise, so the JSON is walked here, field by field; any
+//! shape this does not know is not guessed at: the page points to the JSON instead.
+
+use super::{fixed, Ctx};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// A proposal as the explanation names it: its title and cost in hours.
+pub struct Named {
+    /// The title.
+    pub title: String,
+    /// Its cost in hours.
+    pub cost: f64,
+}
+
+/// An exact rational of the explanation (`"a/b"`, `"a"`, or a JSON number) as a float.
+fn ratio(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => match s.split_once('/') {
+            Some((a, b)) => {
+                let (a, b) = (a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?);
+                (b != 0.0).then(|| a / b)
+            }
+            None => s.trim().parse().ok(),
+        },
+        _ => None,
+    }
+}
+
+/// Hours with one decimal: `318.8 h`.
+fn h1(x: f64) -> String {
+    format!("{} h", fixed(x, 1, false))
+}
+
+/// A proposal's number from the explanation's id (`"000000000003"` is proposal 3).
+fn pid(v: &Value) -> Option<u64> {
+    v.as_str()?.trim().parse().ok()
+}
+
+struct Names<'a>(&'a BTreeMap<u64, Named>);
+
+impl Names<'_> {
+    fn of(&self, cx: &Ctx, id: u64) -> String {
+        match self.0.get(&id) {
+            Some(n) => format!("<strong>{}</strong>", super::esc(&n.title)),
+            None => cx.tv("explain-project-number", &[("number", &id.to_string())]),
+        }
+    }
+}
+
+/// The explanation in words, or `None` when its shape is not one this knows.
+pub fn explain(
+    cx: &Ctx,
+    x: &Value,
+    proposals: &BTreeMap<u64, Named>,
+    funded: &[u64],
+) -> Option<String> {
+    let names = Names(proposals);
+    let mut b = String::new();
+    let obj = x.as_object()?;
+    if let Some(note) = obj.get("note").and_then(Value::as_str) {
+        let _ = write!(b, "<p>{}</p>", super::esc(note));
+        return Some(b);
+    }
+    if obj.contains_key("error") {
+        return None;
+    }
+    // Why each project not funded was left out: the last word on it wins.
+    let mut why: BTreeMap<u64, String> = BTreeMap::new();
+    if let Some(u) = obj.get("unsupported").and_then(Value::as_array) {
+        for id in u.iter().filter_map(pid) {
+            why.insert(id, cx.t("explain-no-supporters"));
+        }
+    }
+    if let Some(rounds) = obj.get("rounds").and_then(Value::as_array) {
+        if let Some(share) = obj.get("share").and_then(ratio) {
+            let _ = write!(
+                b,
+                "<p>{}</p>",
+                cx.tv("explain-share", &[("share", &h1(share))])
+            );
+        }
+        if let Some(inc) = obj.get("increments").and_then(Value::as_array) {
+            if inc.len() > 1 {
+                let _ = write!(
+                    b,
+                    "<p>{}</p>",
+                    cx.tv("explain-increments", &[("runs", &inc.len().to_string())])
+                );
+            }
+        }
+        b.push_str("<ol id=round-by-round>");
+        for r in rounds {
+            let winner = r.get("winner_id").and_then(pid)?;
+            let cost = proposals.get(&winner).map(|n| n.cost);
+            let _ = write!(
+                b,
+                "<li>{}",
+                cx.lang.tvh(
+                    "explain-round-winner",
+                    &[
+                        (
+                            "number",
+                            &r.get("round")
+                                .and_then(Value::as_u64)
+                                .unwrap_or(0)
+                                .to_string()
+                        ),
+                        ("cost", &cost.map(h1).unwrap_or_default()),
+                    ],
+                    &[("project", &names.of(cx, winner))]
+                )
+            );
+            match r.get("payments").and_then(Value::as_array) {
+                Some(payments) => {
+                    // Group the payments: so many members paid so much each.
+                    let mut groups: BTreeMap<(String, bool), u64> = BTreeMap::new();
+                    for p in payments {
+                        let per = ratio(p.get("per_member")?)?;
+                        let left = ratio(p.get("remaining")?)?;
+                        let w = p.get("weight").and_then(Value::as_u64).unwrap_or(1);
+                        *groups.entry((h1(per), left.abs() < 1e-9)).or_default() += w;
+                    }
+                    let mut groups: Vec<_> = groups.into_iter().collect();
+                    groups.sort_by(|a, b| b.1.cmp(&a.1));
+                    b.push_str("<ul class=payments>");
+                    for ((paid, all), members) in groups.iter().take(6) {
+                        let _ = write!(
+                            b,
+                            "<li>{}</li>",
+                            cx.tv(
+                                if *all {
+                                    "explain-paid-all"
+                                } else {
+                                    "explain-paid"
+                                },
+                                &[("members", &members.to_string()), ("paid", paid)]
+                            )
+                        );
+                    }
+                    if groups.len() > 6 {
+                        let _ = write!(
+                            b,
+                            "<li>{}</li>",
+                            cx.tv(
+                                "explain-more-payments",
+                                &[("count", &(groups.len() - 6).to_string())]
+                            )
+                        );
+                    }
+                    b.push_str("</ul>");
+                }
+                None => {
+                    // The summary: each supporter paid at most ρ · cost (cost satisfaction).
+                    if let (Some(rho), Some(cost)) = (r.get("rho").and_then(ratio), cost) {
+                        let _ = write!(
+                            b,
+                            " {}",
+                            cx.tv("explain-paid-at-most", &[("paid", &h1(rho * cost))])
+                        );
+                    }
+                }
+            }
+            if let Some(cands) = r.get("candidates").and_then(Value::as_array) {
+                for c in cands {
+                    let Some(id) = c.get("id").and_then(pid) else {
+                        continue;
+                    };
+                    if id == winner {
+                        continue;
+                    }
+                    match c.get("status").and_then(Value::as_str) {
+                        Some("unaffordable") => {
+                            let available = c.get("available").and_then(ratio).unwrap_or(0.0);
+                            let cost = c.get("cost").and_then(ratio).unwrap_or(0.0);
+                            why.insert(
+                                id,
+                                cx.tv(
+                                    "explain-too-expensive",
+                                    &[("available", &h1(available)), ("cost", &h1(cost))],
+                                ),
+                            );
+                        }
+                        _ => {
+                            why.insert(id, cx.t("explain-outbid"));
+                        }
+                    }
+                }
+            }
+            b.push_str("</li>");
+        }
+        b.push_str("</ol>");
+    }
+    let greedy = obj
+        .get("greedy")
+        .filter(|g| g.is_object())
+        .or_else(|| obj.get("steps").map(|_| x));
+    if let Some(g) = greedy {
+        let steps = g.get("steps").and_then(Value::as_array)?;
+        let start = g.get("start").and_then(ratio);
+        let mut added = Vec::new();
+        for s in steps {
+            let Some(id) = s.get("id").and_then(pid) else {
+                continue;
+            };
+            let selected = s.get("selected").and_then(Value::as_bool).unwrap_or(false);
+            if selected {
+                added.push(names.of(cx, id));
+            } else if s.get("density").and_then(ratio).unwrap_or(0.0) == 0.0 {
+                why.insert(id, cx.t("explain-no-supporters"));
+            } else {
+                let left = s.get("remaining").and_then(ratio).unwrap_or(0.0);
+                let cost = s.get("cost").and_then(ratio).unwrap_or(0.0);
+                why.insert(
+                    id,
+                    cx.tv(
+                        "explain-budget-exhausted",
+                        &[("left", &h1(left)), ("cost", &h1(cost))],
+                    ),
+                );
+            }
+        }
+        let _ = write!(
+            b,
+            "<p>{}{}</p>",
+            cx.tv(
+                "explain-greedy",
+                &[("left", &start.map(h1).unwrap_or_default())]
+            ),
+            if added.is_empty() {
+                format!(" {}", cx.t("explain-greedy-none"))
+            } else {
+                format!(" {}", added.join(", "))
+            }
+        );
+    }
+    if b.is_empty() {
+        return None;
+    }
+    let funded: BTreeSet<u64> = funded.iter().copied().collect();
+    let left_out: Vec<u64> = proposals
+        .keys()
+        .copied()
+        .filter(|p| !funded.contains(p))
+        .collect();
+    if !left_out.is_empty() {
+        let _ = write!(b, "<h3>{}</h3><ul id=not-funded>", cx.t("explain-why-not"));
+        for id in left_out {
+            let reason = why
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| cx.t("explain-shares-spent"));
+            let _ = write!(b, "<li>{}: {}</li>", names.of(cx, id), reason);
+        }
+        b.push_str("</ul>");
+    }
+    Some(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_15_rationals_read_as_hours() {
+        assert_eq!(ratio(&Value::String("1718/4".into())), Some(429.5));
+        assert_eq!(ratio(&Value::String("12".into())), Some(12.0));
+        assert_eq!(ratio(&Value::String("1/0".into())), None);
+        assert_eq!(h1(429.5), "429.5 h");
+        assert_eq!(h1(1275.0), "1,275.0 h");
+    }
+}

@@ -1,0 +1,287 @@
+//! Web pages: server-rendered HTML with SVG plots, and one small script that sends the forms
+//! to the JSON API (with the CSRF token from `GET /api/v1/me`). Everything a page does, the API
+//! does.
+
+mod account;
+mod audit;
+mod chart;
+mod explain;
+mod home;
+pub mod i18n;
+mod members;
+mod plan;
+mod round;
+mod script;
+
+pub use account::{login, signup};
+pub use audit::audit;
+pub use chart::bar_chart;
+pub use home::{home, not_found};
+pub use members::members;
+pub use plan::{plan, plan_about};
+pub use round::{round, rounds};
+pub use script::script;
+
+use crate::api::{AppState, MaybeCaller};
+use axum::extract::FromRequestParts;
+use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::request::Parts;
+use axum::response::Html;
+use plenty_ledger::Role;
+use serde::Deserialize;
+use std::fmt::Write;
+
+/// HTML-escapes text.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '&' => o.push_str("&amp;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// A number for people: no float noise (`1.2000000000000002` is 1.2), no negative zero
+/// (`-0.000` is 0), thousands separators (`1,275`); up to 2 decimals from 1 on, 3 below.
+pub fn num(x: f64) -> String {
+    if x.is_nan() {
+        return "—".into();
+    }
+    if !x.is_finite() {
+        return if x > 0.0 { "∞" } else { "−∞" }.into();
+    }
+    let decimals = if x.abs() >= 1000.0 {
+        0
+    } else if x.abs() >= 100.0 {
+        1
+    } else if x.abs() >= 1.0 {
+        2
+    } else {
+        3
+    };
+    fixed(x, decimals, true)
+}
+
+/// `x` with `decimals` decimals and thousands separators; trailing zeros dropped when `trim`.
+/// A value that rounds to zero is `0`, never `-0`.
+pub fn fixed(x: f64, decimals: usize, trim: bool) -> String {
+    if !x.is_finite() {
+        return num(x);
+    }
+    let mut s = format!("{:.*}", decimals, x.abs());
+    if trim && s.contains('.') {
+        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    let zero = s.chars().all(|c| c == '0' || c == '.');
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), format!(".{f}")),
+        None => (s.clone(), String::new()),
+    };
+    let mut grouped = String::new();
+    for (k, c) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if x < 0.0 && !zero { "−" } else { "" };
+    format!("{sign}{grouped}{frac}")
+}
+
+/// Hours with their unit: `1,275 h`.
+pub fn hours(x: f64) -> String {
+    format!("{} h", num(x))
+}
+
+/// A share as a percentage: `85 %`.
+pub fn percent(x: f64) -> String {
+    let p = x * 100.0;
+    format!(
+        "{} %",
+        if p.abs() >= 10.0 {
+            fixed(p, 0, true)
+        } else {
+            fixed(p, 1, true)
+        }
+    )
+}
+
+const STYLE: &str = r#"
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:0 1rem 3rem;color:#1d2330;line-height:1.45}
+nav{display:flex;gap:1rem;padding:.8rem 0;border-bottom:1px solid #ccd;margin-bottom:1rem;flex-wrap:wrap}
+nav a{color:#24407a;text-decoration:none;font-weight:600}
+h1{font-size:1.6rem} h2{font-size:1.2rem;margin-top:2rem}
+table{border-collapse:collapse;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto} code{overflow-wrap:anywhere} td,th{padding:.25rem .6rem;border-bottom:1px solid #e3e5ea;text-align:left}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+form{background:#f5f6f8;padding:.8rem;border-radius:.4rem;margin:.6rem 0}
+label{display:block;margin:.3rem 0}
+input,select,button{font:inherit;padding:.25rem .4rem}
+button{background:#24407a;color:#fff;border:0;border-radius:.3rem;padding:.35rem .9rem;cursor:pointer}
+.status{min-height:1.4rem;font-weight:600}
+.ok{color:#1b6e2a} .err{color:#a4161a}
+.phase{display:inline-block;background:#24407a;color:#fff;border-radius:1rem;padding:.05rem .7rem}
+figure{margin:1rem 0} figure svg{width:100%;height:auto;display:block} svg text{font-size:12px;fill:#1d2330}
+nav .end{margin-left:auto} .langs a,.langs span{margin-left:.4rem;font-weight:400}
+fieldset{border:1px solid #ccd;border-radius:.3rem;margin:.6rem 0} .choice{display:flex;gap:1rem;flex-wrap:wrap}
+.total{font-weight:600} .next{background:#eef2fa;border-left:4px solid #24407a;padding:.5rem .8rem}
+.muted{color:#667}
+"#;
+
+/// What every page knows about its request: who asks (and their name, from the accounts
+/// store: names are never in the log) and in which language to answer.
+pub struct Ctx {
+    /// The caller, if signed in.
+    pub who: MaybeCaller,
+    /// The caller's display name.
+    pub name: Option<String>,
+    /// The language of the page.
+    pub lang: &'static i18n::Lang,
+}
+
+impl Ctx {
+    /// A message of the page's language, HTML-escaped.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// A message with variables, HTML-escaped.
+    pub fn tv(&self, key: &str, vars: &[(&str, &str)]) -> String {
+        self.lang.tv(key, vars)
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let who = MaybeCaller::from_request_parts(parts, st)
+            .await
+            .unwrap_or(MaybeCaller(None));
+        let name = match &who.0 {
+            Some(c) => st
+                .log
+                .store
+                .account(c.member)
+                .await
+                .ok()
+                .flatten()
+                .map(|a| a.name),
+            None => None,
+        };
+        let header = |h| {
+            parts
+                .headers
+                .get_all(h)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(";")
+        };
+        let from_query = parts.uri.query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("lang="))
+                .and_then(i18n::by_code)
+        });
+        let cookies = header(COOKIE);
+        let from_cookie = cookies.split(';').find_map(|kv| {
+            kv.trim()
+                .strip_prefix("plenty_lang=")
+                .and_then(i18n::by_code)
+        });
+        let lang = from_query
+            .or(from_cookie)
+            .unwrap_or_else(|| i18n::negotiate(&header(ACCEPT_LANGUAGE)));
+        Ok(Ctx { who, name, lang })
+    }
+}
+
+/// A page: the navigation (with the member's name), the language links, and the body.
+/// `title` is HTML-escaped text (as [`Ctx::t`] gives it).
+fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
+    let account = match &cx.who.0 {
+        Some(c) => format!(
+            "<span class=muted id=who>{}{}</span> <a href=# id=logout>{}</a>",
+            match &cx.name {
+                Some(n) => esc(n),
+                None => cx.tv("nav-member-number", &[("number", &c.member.to_string())]),
+            },
+            if !c.admitted {
+                format!(" ({})", cx.t("nav-awaiting"))
+            } else if c.role == Role::Facilitator {
+                format!(" ({})", cx.t("nav-facilitator"))
+            } else {
+                String::new()
+            },
+            cx.t("nav-sign-out")
+        ),
+        None => format!(
+            "<a href=/login>{}</a> <a href=/signup>{}</a>",
+            cx.t("nav-sign-in"),
+            cx.t("nav-join")
+        ),
+    };
+    let langs: String = i18n::all()
+        .iter()
+        .map(|l| {
+            if l.code == cx.lang.code {
+                format!(
+                    "<span lang={0} aria-current=true>{1}</span>",
+                    l.code,
+                    esc(l.name)
+                )
+            } else {
+                format!(
+                    "<a href=\"?lang={0}\" data-lang={0} lang={0} hreflang={0}>{1}</a>",
+                    l.code,
+                    esc(l.name)
+                )
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    Html(format!(
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · plenty</title><style>{STYLE}</style></head><body><nav aria-label=\"{main}\"><a href=/>plenty</a><a href=/round>{round}</a><a href=/plan>{plan}</a><a href=/rounds>{rounds}</a><a href=/members>{members}</a><a href=/audit>{audit}</a><span class=end>{account} <span class=langs>{langs}</span></span></nav><main>{body}</main><script src=/static/app.js></script></body></html>",
+        lang = cx.lang.code,
+        main = cx.t("nav-main"),
+        round = cx.t("nav-round"),
+        plan = cx.t("nav-plan"),
+        rounds = cx.t("nav-rounds"),
+        members = cx.t("nav-members"),
+        audit = cx.t("nav-audit"),
+    ))
+}
+
+/// Round selection.
+#[derive(Deserialize)]
+pub struct RoundQuery {
+    round: Option<u64>,
+}
+
+/// The needs that counted for less than was registered, and why (issue #14: the plan page
+/// says when a need was capped).
+fn capped_needs_html(capped: &[plenty_ledger::CappedNeed]) -> String {
+    if capped.is_empty() {
+        return String::new();
+    }
+    let mut b = String::from(
+        "<h2>Needs capped</h2><p class=muted>No member's need can dominate the plan: each member's need for a product counts up to ten times the larger of the baseline per member and the median of the other members' needs (the round's published rule).</p><table id=needs-capped><tr><th>product</th><th>year</th><th>one member registered</th><th>counted</th><th>why</th></tr>",
+    );
+    for c in capped {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
+            esc(&c.product),
+            c.year.map_or("every year".to_string(), |y| y.to_string()),
+            num(c.registered),
+            num(c.counted),
+            esc(&c.why)
+        );
+    }
+    b.push_str("</table>");
+    b
+}

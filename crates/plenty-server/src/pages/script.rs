@@ -1,0 +1,113 @@
+//! The one script of the pages.
+
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+
+/// `GET /static/app.js`: sends forms to the API.
+pub async fn script() -> Response {
+    ([(CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT).into_response()
+}
+
+const SCRIPT: &str = r#"
+async function csrf(){ const r = await fetch('/api/v1/me'); if(!r.ok) return null; return (await r.json()).csrf_token; }
+function body(form){
+  const o = {}; const fd = new FormData(form);
+  if(form.id==='ballot-form'){
+    // Only the questions the member answers are sent: an absent part abstains, and the
+    // member's delegate on that topic votes for them.
+    const answered = p => fd.get('answer-'+p)==='answer';
+    if(answered('projects')) o.approve = fd.getAll('approve').map(Number);
+    if(answered('split')) o.split = [0,1,2].map(k=>Number(fd.get('split'+k)));
+    if(answered('discount')){ const dr = fd.get('discount_rate'); if(dr!==null && dr!=='') o.discount_rate = Number(dr); }
+    if(answered('priorities')){
+      o.scores = {};
+      for(const [k,v] of fd.entries()){ if(k.startsWith('score:') && v!=='') o.scores[k.slice(6)] = Number(v); }
+    }
+    return o;
+  }
+  if(form.id==='delegate-form'){ return {topic: fd.get('topic'), to: Number(fd.get('to'))}; }
+  for(const [k,v] of fd.entries()){
+    if(v==='') continue;
+    o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : v;
+  }
+  return o;
+}
+document.querySelectorAll('form[data-api]').forEach(form=>{
+  form.addEventListener('submit', async ev=>{
+    ev.preventDefault();
+    const status = form.querySelector('.status');
+    status.className='status'; status.textContent='…';
+    const method = form.dataset.method || 'POST';
+    const headers = {'Content-Type':'application/json'};
+    if(method!=='GET' && !['login-form','signup-form'].includes(form.id)){ const t = await csrf(); if(t) headers['X-CSRF-Token']=t; }
+    const r = await fetch(form.dataset.api, {method, headers, body: method==='GET'?undefined:JSON.stringify(body(form))});
+    let j = {}; try { j = await r.json(); } catch(e) {}
+    if(r.ok){
+      status.classList.add(form.id==='verify-form' && !j.ok ? 'err' : 'ok');
+      status.textContent = form.id==='verify-form' ? (j.ok ? 'The log verifies: '+j.report.entries+' entries, '+j.report.tallies_checked+' counts recomputed.' : 'The log does NOT verify: entry '+j.report.first_bad[0]+': '+j.report.first_bad[1])
+        : j.receipt ? 'Ballot recorded'+(j.replaces?' (it replaces your earlier ballot)':'')+'. Your receipt: '+j.receipt : 'Done.';
+      if(form.dataset.next){ location.href = form.dataset.next; }
+      else if(['need-form','proposal-form','advance-form','delegate-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
+    } else {
+      status.classList.add('err');
+      status.textContent = (j.message || ('Error '+r.status));
+    }
+  });
+});
+// The ballot: a question touched is a question answered; running totals; the member's
+// current ballot filled in.
+const bf = document.getElementById('ballot-form');
+function hoursText(x){ return (Math.round(x*10)/10).toLocaleString('en-US')+' h'; }
+function ballotTotals(){
+  if(!bf) return;
+  const ticked = [...bf.querySelectorAll('input[name=approve]:checked')].reduce((s,i)=>s+Number(i.dataset.hours||0),0);
+  const at = document.getElementById('approved-total');
+  const total = Number(bf.dataset.totalHours||0);
+  const inv = Number(bf.querySelector('input[name=split1]')?.value||0);
+  if(at) at.textContent = 'Ticked: '+hoursText(ticked)+' of '+hoursText(total*inv)+' for projects at your investment share';
+  const st = document.getElementById('split-total');
+  const sum = [0,1,2].reduce((s,k)=>s+Number(bf.querySelector('input[name=split'+k+']')?.value||0),0);
+  if(st){ const ok = Math.abs(sum-1)<0.005; st.textContent = 'total '+sum.toFixed(2)+(ok?' ✓':' — must be 1'); st.className = ok?'ok':'err'; }
+}
+function answer(part, yes){
+  const r = bf && bf.querySelector('input[name=answer-'+part+'][value='+(yes?'answer':'leave')+']');
+  if(r) r.checked = true;
+}
+if(bf){
+  bf.querySelectorAll('fieldset[data-part]').forEach(fs=>{
+    fs.addEventListener('input', ev=>{ if(ev.target.type!=='radio') answer(fs.dataset.part, true); ballotTotals(); });
+    fs.addEventListener('change', ev=>{ if(ev.target.type!=='radio') answer(fs.dataset.part, true); ballotTotals(); });
+  });
+  ballotTotals();
+  fetch('/api/v1/rounds/'+bf.dataset.round+'/my-ballot').then(r=>r.ok?r.json():null).then(j=>{
+    if(!j || !j.ballot) return;
+    const b = j.ballot;
+    if(b.approve && b.approve.length){ b.approve.forEach(id=>{ const c = bf.querySelector('input[name=approve][value="'+id+'"]'); if(c) c.checked = true; }); answer('projects', true); }
+    if(b.split){ b.split.forEach((x,k)=>{ const i = bf.querySelector('input[name=split'+k+']'); if(i) i.value = x; }); answer('split', true); }
+    if(b.scores && Object.keys(b.scores).length){ for(const [p,v] of Object.entries(b.scores)){ const s = bf.querySelector('select[name="score:'+p+'"]'); if(s) s.value = String(v); } answer('priorities', true); }
+    if(b.discount_rate!==undefined && b.discount_rate!==null){ const i = bf.querySelector('input[name=discount_rate]'); if(i){ i.value = b.discount_rate; answer('discount', true); } }
+    ballotTotals();
+  });
+}
+// The language links remember the choice.
+document.querySelectorAll('a[data-lang]').forEach(a=>a.addEventListener('click', ()=>{ document.cookie = 'plenty_lang='+a.dataset.lang+'; path=/; max-age=31536000; SameSite=Lax'; }));
+const lo = document.getElementById('logout');
+if(lo) lo.addEventListener('click', async ev=>{ ev.preventDefault(); const t = await csrf(); await fetch('/api/v1/logout',{method:'POST',headers:{'X-CSRF-Token':t||''}}); location.href='/'; });
+const ps = document.getElementById('plan-status');
+if(ps && ps.dataset.computing){ setTimeout(()=>location.reload(), 1000); }
+const ef = document.getElementById('effect');
+if(ef){ fetch('/api/v1/rounds/'+ef.dataset.round+'/effect').then(r=>r.ok?r.json():null).then(j=>{
+  if(!j) return;
+  if(!j.voted){ ef.innerHTML='<p>'+j.note+'</p>'; return; }
+  const w=j.with_your_ballot, o=j.without_your_ballot;
+  let html = '<p>With your ballot (weight '+(j.weight||[1])[0]+'): projects '+JSON.stringify(w.funded)+', split '+w.split.map(x=>x.toFixed(3)).join(' / ')+'.</p><p>Without it: projects '+JSON.stringify(o.funded)+', split '+o.split.map(x=>x.toFixed(3)).join(' / ')+'.</p>';
+  let changed = j.changed.funded||j.changed.split||j.changed.quorum;
+  const y = j.years;
+  if(y){
+    changed = changed || y.changed;
+    html += '<p>Discount rate: '+y.rate_with+' with your ballot, '+y.rate_without+' without it. Σλ: '+y.total_lambda_with.toFixed(4)+' with, '+y.total_lambda_without.toFixed(4)+' without.</p><table id=effect-years><tr><th>year</th><th>λ with your ballot</th><th>λ without it</th><th>difference</th></tr>'
+      + y.years.map(r=>'<tr><td>'+r.year+'</td><td class=n>'+r.lambda_with.toFixed(4)+'</td><td class=n>'+r.lambda_without.toFixed(4)+'</td><td class=n>'+(r.lambda_with-r.lambda_without).toFixed(4)+'</td></tr>').join('') + '</table>';
+  }
+  ef.innerHTML = html + '<p><strong>'+(changed?'Your ballot changed the outcome.':'Your ballot did not change the outcome this time.')+'</strong></p>';
+}); }
+"#;

@@ -1,0 +1,103 @@
+//! Issue 15 over HTTP: a typo no longer wrecks the plan silently (implausible quantities ask
+//! for confirmation, members withdraw and change what is theirs, facilitators hide with a
+//! reason), and the count a member reads counts each member once.
+
+use crate::support::*;
+use plenty_server::api::Settings;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn issue_15_a_typo_asks_for_confirmation_and_can_be_taken_back() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let bo = Client::demo(&s.base, "bo").await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    // 10^12 t of bread: refused until confirmed, with the reason in numbers.
+    let (st, j) = ada
+        .post(
+            "/api/v1/rounds/1/needs",
+            json!({"product": "bread", "quantity": 1e12}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{j}");
+    assert_eq!(j["error"], "needs_confirmation", "{j}");
+    assert!(j["message"].as_str().unwrap().contains("at most"), "{j}");
+    let (_, round) = ada.get("/api/v1/rounds/1").await;
+    assert_eq!(
+        round["my_needs"].as_array().unwrap().len(),
+        1,
+        "nothing saved"
+    );
+    // An unknown product is invalid, not implausible.
+    let (st, j) = ada
+        .post(
+            "/api/v1/rounds/1/needs",
+            json!({"product": "brea", "quantity": 1e12}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{j}");
+    // Confirmed, it is registered; ada takes it back.
+    let (st, j) = ada
+        .post(
+            "/api/v1/rounds/1/needs",
+            json!({"product": "bread", "quantity": 1e12, "confirm": true}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{j}");
+    let (_, round) = ada.get("/api/v1/rounds/1").await;
+    let typo = round["my_needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["quantity"] == 1e12)
+        .unwrap()["need"]
+        .as_u64()
+        .unwrap();
+    // Bo cannot touch ada's need.
+    let path = format!("/api/v1/rounds/1/needs/{typo}");
+    let (st, j) = bo.delete(&path).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{j}");
+    let (st, j) = ada.patch(&path, json!({"quantity": 5e11})).await;
+    assert_eq!(st, StatusCode::CONFLICT, "a change is checked too: {j}");
+    let (st, j) = ada.patch(&path, json!({"quantity": 1.0})).await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    // A project of 99,999,999 hours: refused until confirmed; the facilitator hides it.
+    let (st, j) = bo
+        .post(
+            "/api/v1/rounds/1/proposals",
+            json!({"title": "Typo", "cost_hours": 99_999_999.0}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{j}");
+    assert!(j["message"].as_str().unwrap().contains("99,999,999"), "{j}");
+    let (st, j) = bo
+        .post(
+            "/api/v1/rounds/1/proposals",
+            json!({"title": "Typo", "cost_hours": 99_999_999.0, "confirm": true}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{j}");
+    let id = j["proposal"].as_u64().unwrap();
+    let hide = json!({"item": {"kind": "proposal", "proposal": id}, "reason": "99,999,999 h: a typo; bo will propose it again"});
+    let (st, _) = bo.post("/api/v1/rounds/1/hide", hide.clone()).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "members cannot hide");
+    let (st, j) = fac.post("/api/v1/rounds/1/hide", hide).await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (_, round) = ada.get("/api/v1/rounds/1").await;
+    assert!(round["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["id"] != id));
+    let removed = &round["removed"][0];
+    assert_eq!(removed["what"], "Typo");
+    assert!(removed["hidden_because"]
+        .as_str()
+        .unwrap()
+        .contains("a typo"));
+    // The log verifies with the new entries.
+    let (st, j) = fac.get("/api/v1/audit/verify").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(j["ok"], true, "{j}");
+}
