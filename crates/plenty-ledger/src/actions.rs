@@ -132,9 +132,16 @@ impl Ledger {
     pub fn applicants(&self) -> Vec<MemberId> {
         self.members
             .iter()
-            .filter(|(_, m)| !m.admitted)
+            .filter(|(_, m)| !m.admitted && !m.left)
             .map(|(k, _)| *k)
             .collect()
+    }
+
+    /// A member deletes their account: the event, once its rules pass.
+    pub fn leave(&self, member: MemberId) -> Result<Event, Rejected> {
+        let event = Event::MemberLeft { member };
+        self.check(&event)?;
+        Ok(event)
     }
 
     /// A facilitator founds a council; returns its number and the event.

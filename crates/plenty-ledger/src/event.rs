@@ -389,6 +389,13 @@ pub enum Event {
         /// The facilitator.
         by: MemberId,
     },
+    /// A member deletes their account (issue #15): they no longer count among the eligible,
+    /// cannot act, and their delegations and the delegations to them end. Their past entries
+    /// stay in the log under their pseudonyms; their name and e-mail were never in it.
+    MemberLeft {
+        /// The member.
+        member: MemberId,
+    },
     /// A facilitator imports the economy: the planning file's text and its SHA-256.
     EconomyImported {
         /// Who imported it.
@@ -606,6 +613,8 @@ pub enum EventKind {
     MemberApplied,
     /// `member_admitted`.
     MemberAdmitted,
+    /// `member_left`.
+    MemberLeft,
     /// `economy_imported`.
     EconomyImported,
     /// `round_opened`.
@@ -649,6 +658,7 @@ impl EventKind {
             EventKind::MemberJoined => "member_joined",
             EventKind::MemberApplied => "member_applied",
             EventKind::MemberAdmitted => "member_admitted",
+            EventKind::MemberLeft => "member_left",
             EventKind::EconomyImported => "economy_imported",
             EventKind::RoundOpened => "round_opened",
             EventKind::NeedRegistered => "need_registered",
@@ -690,6 +700,7 @@ impl Event {
             Event::MemberJoined { .. } => EventKind::MemberJoined,
             Event::MemberApplied { .. } => EventKind::MemberApplied,
             Event::MemberAdmitted { .. } => EventKind::MemberAdmitted,
+            Event::MemberLeft { .. } => EventKind::MemberLeft,
             Event::EconomyImported { .. } => EventKind::EconomyImported,
             Event::RoundOpened { .. } => EventKind::RoundOpened,
             Event::NeedRegistered { .. } => EventKind::NeedRegistered,

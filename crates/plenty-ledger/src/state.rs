@@ -104,6 +104,9 @@ pub struct MemberState {
     /// log from before open sign-up needed approval) are; an applicant of open sign-up is
     /// once a facilitator admits them.
     pub admitted: bool,
+    /// Whether they deleted their account ([`Event::MemberLeft`]): then not admitted, in no
+    /// council, a plain member, and never admitted again.
+    pub left: bool,
 }
 
 /// A council.
@@ -509,6 +512,7 @@ impl Ledger {
                 member, councils, ..
             } => self.check_member_joined(member, councils),
             Event::MemberApplied { member } => self.check_member_applied(member),
+            Event::MemberLeft { member } => self.check_member_left(member),
             Event::MemberAdmitted {
                 member,
                 councils,
@@ -652,6 +656,7 @@ impl Ledger {
                         role: *role,
                         councils: councils.clone(),
                         admitted: true,
+                        left: false,
                     },
                 );
             }
@@ -662,8 +667,21 @@ impl Ledger {
                         role: Role::Member,
                         councils: Vec::new(),
                         admitted: false,
+                        left: false,
                     },
                 );
+            }
+            Event::MemberLeft { member } => {
+                if let Some(m) = self.members.get_mut(member) {
+                    m.left = true;
+                    m.admitted = false;
+                    m.role = Role::Member;
+                    m.councils.clear();
+                }
+                // Their delegations end, and so do the delegations to them: a vote delegated
+                // to a member who left goes to nobody (it counts for no one).
+                self.delegations
+                    .retain(|(from, _), to| from != member && to != member);
             }
             Event::MemberAdmitted {
                 member, councils, ..

@@ -101,6 +101,12 @@ impl Ledger {
                     format!("member {member} is already admitted"),
                 ))
             }
+            Some(m) if m.left => {
+                return Err(reject(
+                    RejectCode::Conflict,
+                    format!("member {member} has left"),
+                ))
+            }
             Some(_) => {}
         }
         self.require_councils(councils)?;
@@ -110,6 +116,39 @@ impl Ledger {
                 RejectCode::Invalid,
                 format!("council {c} is named twice"),
             ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `MemberLeft`: a member who exists and has not left; the last facilitator
+    /// cannot leave while other members remain (nobody could run the calendar or admit
+    /// anyone).
+    pub(super) fn check_member_left(&self, member: &MemberId) -> Result<(), Rejected> {
+        let m = match self.members.get(member) {
+            None => return Err(reject(RejectCode::NotFound, format!("no member {member}"))),
+            Some(m) if m.left => {
+                return Err(reject(
+                    RejectCode::Conflict,
+                    format!("member {member} has already left"),
+                ))
+            }
+            Some(m) => m,
+        };
+        if m.role == Role::Facilitator {
+            let present = |f: &dyn Fn(&MemberState) -> bool| {
+                self.members
+                    .iter()
+                    .filter(|(k, s)| *k != member && !s.left && f(s))
+                    .count()
+            };
+            let facilitators = present(&|s| s.role == Role::Facilitator);
+            let others = present(&|_| true);
+            if facilitators == 0 && others > 0 {
+                return Err(reject(
+                    RejectCode::Conflict,
+                    "the last facilitator cannot leave while other members remain; make another member a facilitator first (an invitation with the facilitator role)",
+                ));
+            }
         }
         Ok(())
     }
@@ -657,6 +696,15 @@ impl Ledger {
         }
         if !self.members.contains_key(to) {
             return Err(reject(RejectCode::NotFound, format!("no member {to}")));
+        }
+        if let Some(m) = [member, to]
+            .into_iter()
+            .find(|m| self.members.get(m).is_some_and(|s| s.left))
+        {
+            return Err(reject(
+                RejectCode::Forbidden,
+                format!("member {m} has left; nobody can delegate to or from them"),
+            ));
         }
         if let Some(m) = [member, to].into_iter().find(|m| !self.is_admitted(**m)) {
             return Err(reject(

@@ -5,6 +5,7 @@ mod admission;
 mod close_round;
 mod issue_14;
 mod issue_15;
+mod leaving;
 mod ledger;
 mod log_fixture;
 mod transparency;
