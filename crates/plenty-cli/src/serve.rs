@@ -65,6 +65,19 @@ pub struct ServeArgs {
     /// keep theirs; see docs/service.md, "Ballot secrecy").
     #[arg(long)]
     pub rotate_secret: bool,
+    /// The SMTP server that sends e-mail (notices, password resets): `smtp://HOST:PORT` in
+    /// plain text to a relay on this machine or network, `smtp://HOST:PORT?tls=required` with
+    /// STARTTLS, `smtps://HOST:PORT` over TLS; `USER:PASSWORD@` before the host signs in (give
+    /// it in the environment, not on the command line). Without it no e-mail is sent.
+    #[arg(long, env = "PLENTY_SMTP", value_name = "URL", hide_env_values = true)]
+    pub smtp: Option<String>,
+    /// The sender of the e-mails, e.g. `plenty <plenty@example.org>` (needed with --smtp).
+    #[arg(long, env = "PLENTY_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+    /// The service's address as members reach it (e.g. `https://plan.example.org`): links in
+    /// e-mails start with it.
+    #[arg(long, env = "PLENTY_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 /// Where the secret keys live when `--secret-file` is not given.
@@ -192,6 +205,9 @@ pub fn serve(a: &ServeArgs) -> Result<()> {
         ),
         log_key: a.log_key.clone(),
         log_name: a.log_name.clone(),
+        smtp: a.smtp.clone(),
+        mail_from: a.mail_from.clone(),
+        public_url: a.public_url.clone(),
         ..Default::default()
     };
     // The service logs with `tracing`; its lines go to standard error. Standard output keeps

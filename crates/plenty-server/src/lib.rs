@@ -17,7 +17,9 @@ pub mod demo;
 pub mod keys;
 pub mod log;
 pub mod log_key;
+pub mod mail;
 pub mod net;
+pub mod notices;
 pub mod openapi;
 pub mod pages;
 pub mod store;
@@ -83,6 +85,12 @@ pub async fn state_with_store(
     })
     .await?;
     let hashers = settings.hash_concurrency.max(1);
+    let mail = match (&settings.smtp, &settings.mail_from) {
+        (Some(url), Some(from)) => Some(mail::Mailer::start(url, from)?),
+        (Some(_), None) => anyhow::bail!("--smtp needs --mail-from (the sender's address)"),
+        (None, _) => None,
+    };
+    let durable = log.read(|c| c.seq);
     let st = api::AppState {
         log,
         secret: Arc::new(secrets.newest().to_vec()),
@@ -99,6 +107,8 @@ pub async fn state_with_store(
             std::thread::available_parallelism().map_or(1, |n| n.get()),
         )),
         verified: Arc::new(tokio::sync::Mutex::new(None)),
+        mail,
+        notices: Arc::new(notices::Notices::new(durable)),
     };
     // A round that was counted but whose plan was not recorded (the service stopped while it
     // computed) gets its plan now.
@@ -124,6 +134,10 @@ pub fn router(st: api::AppState) -> Router {
         .route("/", get(pages::home))
         .route("/login", get(pages::login))
         .route("/signup", get(pages::signup))
+        .route("/forgot", get(pages::forgot))
+        .route("/reset", get(pages::reset))
+        .route("/account", get(pages::account_page))
+        .route("/notices", get(pages::notices_page))
         .route("/round", get(pages::round))
         .route("/rounds", get(pages::rounds))
         .route("/members", get(pages::members))

@@ -55,7 +55,7 @@ pub fn router() -> Router<AppState> {
         .route("/signup", post(signup))
         .route("/login", post(login))
         .route("/logout", post(logout))
-        .route("/me", get(me))
+        .route("/me", get(me).delete(super::me::delete_account))
         .route("/password", post(change_password))
         .route("/tokens", post(create_token).get(list_tokens))
         .route("/tokens/{token}", delete(revoke_token))
@@ -89,11 +89,11 @@ pub async fn hashing<T: Send + 'static>(
 }
 
 /// A text field of an account: the ledger's rule ([`check_text`]) answered as 400.
-fn text_field(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+pub(crate) fn text_field(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
     check_text(field, value, max).map_err(|r| ApiError::bad(r.message))
 }
 
-fn check_password(field: &str, p: &str) -> Result<(), ApiError> {
+pub(crate) fn check_password(field: &str, p: &str) -> Result<(), ApiError> {
     let n = p.chars().count();
     if !(limits::PASSWORD_MIN..=limits::PASSWORD_MAX).contains(&n) {
         return Err(ApiError::bad(format!(
@@ -106,7 +106,7 @@ fn check_password(field: &str, p: &str) -> Result<(), ApiError> {
 }
 
 /// A password sent to be verified: only bounded (one chosen before these rules still works).
-fn bounded_password(p: &str) -> Result<(), ApiError> {
+pub(crate) fn bounded_password(p: &str) -> Result<(), ApiError> {
     if p.len() > 4 * limits::PASSWORD_MAX {
         return Err(ApiError::bad(format!(
             "password: use at most {} characters",
@@ -168,7 +168,7 @@ impl Described for Joined {
 
 /// An e-mail address as stored: trimmed, lowercased, at most [`limits::EMAIL`] characters,
 /// one `@` with a dotted domain, no spaces or control characters.
-fn check_email(e: &str) -> Result<String, ApiError> {
+pub(crate) fn check_email(e: &str) -> Result<String, ApiError> {
     let bad = || ApiError::bad("email: not an e-mail address");
     if e.len() > 4 * limits::EMAIL {
         return Err(bad());
@@ -285,6 +285,11 @@ pub async fn signup(
         })
         .await
         .map_err(ApiError::from)?;
+    // The notices before they joined are not news to them.
+    let seen = st.log.read(|c| c.seq);
+    if let Err(e) = st.log.store.set_notices_seen(member, seen).await {
+        tracing::warn!(error = %e, member, "the new member's notices could not be marked seen");
+    }
     Ok(Created(Joined { member, admitted }))
 }
 
@@ -315,7 +320,7 @@ impl Described for SignedIn {
     }
 }
 
-fn slow_down(wait: i64) -> ApiError {
+pub(crate) fn slow_down(wait: i64) -> ApiError {
     let mut e = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::RateLimited,

@@ -22,7 +22,9 @@ pub mod accounts;
 pub mod audit;
 pub mod delegation;
 pub mod federation;
+pub mod me;
 pub mod mine;
+pub mod recovery;
 pub mod rounds;
 pub mod transparency;
 
@@ -57,6 +59,8 @@ pub fn routes() -> Router<AppState> {
         .merge(rounds::router())
         .merge(delegation::router())
         .merge(mine::router())
+        .merge(me::router())
+        .merge(recovery::router())
         .merge(audit::router())
         .merge(transparency::router())
         .route("/openapi.json", axum::routing::get(crate::openapi::spec))
@@ -116,6 +120,17 @@ pub struct Settings {
     /// The name of a new log key (the checkpoints' origin); `None`: `plenty-log/` and the
     /// start of the public key.
     pub log_name: Option<String>,
+    /// The SMTP server that sends e-mail ([`crate::mail`]): `smtp://host:port`,
+    /// `smtp://host:port?tls=required` (STARTTLS) or `smtps://host:port`. `None`: no e-mail is
+    /// sent, and the pages say so.
+    pub smtp: Option<String>,
+    /// The sender of e-mails, `Name <address>` (needed with [`Settings::smtp`]).
+    pub mail_from: Option<String>,
+    /// The service's address as members reach it (`https://plan.example.org`): the links in
+    /// e-mails start with it.
+    pub public_url: Option<String>,
+    /// How long a password reset link lasts, milliseconds (default one hour).
+    pub password_reset_ttl_ms: i64,
 }
 
 impl Default for Settings {
@@ -139,6 +154,10 @@ impl Default for Settings {
             secret_file: None,
             log_key: None,
             log_name: None,
+            smtp: None,
+            mail_from: None,
+            public_url: None,
+            password_reset_ttl_ms: 3600 * 1000,
         }
     }
 }
@@ -217,6 +236,10 @@ pub struct AppState {
     /// E-mails being signed up now. A duplicate must be refused before its account reaches
     /// the writer: a failed write stops the service (see [`crate::log`]).
     pub signups: Arc<Mutex<std::collections::HashSet<String>>>,
+    /// The queue to the SMTP server, when one is configured ([`Settings::smtp`]).
+    pub mail: Option<crate::mail::Mailer>,
+    /// Notices and receipts' entries, read from the log ([`crate::notices`]).
+    pub notices: Arc<crate::notices::Notices>,
 }
 
 impl AppState {

@@ -1045,6 +1045,7 @@ pub async fn advance(
             Ok((events, ()))
         })
         .await?;
+    crate::notices::committed(&st);
     if b.to == Phase::Plan {
         spawn_plan(st.clone(), id);
     }
@@ -1079,6 +1080,7 @@ pub async fn abandon(
             by: c.member,
         })
         .await?;
+    crate::notices::committed(&st);
     Ok(Json(PhaseChanged {
         round: id,
         phase: Phase::FollowUp,
@@ -1128,8 +1130,9 @@ pub fn spawn_plan(st: AppState, id: RoundId) {
                 }
             }
         };
-        if let Err(message) = &result {
-            tracing::warn!(round = id, %message, "the plan was not recorded");
+        match &result {
+            Ok(()) => crate::notices::committed(&st),
+            Err(message) => tracing::warn!(round = id, %message, "the plan was not recorded"),
         }
         let mut jobs = st.plans.lock().unwrap_or_else(|e| e.into_inner());
         jobs.insert(

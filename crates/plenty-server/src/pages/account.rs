@@ -3,21 +3,35 @@
 use super::layout;
 use super::Ctx;
 use crate::api::AppState;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::Html;
 
-/// `GET /login`.
-pub async fn login(cx: Ctx) -> Html<String> {
+/// `GET /login`; after a sign-up (`?joined=1`, `?applied=1`) or a password reset
+/// (`?reset=1`), it says what happened.
+pub async fn login(cx: Ctx, RawQuery(q): RawQuery) -> Html<String> {
+    let said = q
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|kv| match kv {
+            "joined=1" => Some("login-joined"),
+            "applied=1" => Some("login-applied"),
+            "reset=1" => Some("login-reset"),
+            _ => None,
+        })
+        .map(|k| format!("<p class=next id=login-said role=status>{}</p>", cx.t(k)))
+        .unwrap_or_default();
     layout(
         &cx,
         &cx.t("nav-sign-in"),
         &format!(
-            "<h1>{0}</h1><form id=login-form data-api=/api/v1/login data-next=/round><label>{1} <input name=email type=email required autocomplete=username></label><label>{2} <input name=password type=password required autocomplete=current-password></label><button type=submit>{0}</button><p class=status role=status></p></form><p>{3} <a href=/signup>{4}</a></p>",
+            "<h1>{0}</h1>{said}<form id=login-form data-api=/api/v1/login data-next=/round><label>{1} <input name=email type=email required autocomplete=username></label><label>{2} <input name=password type=password required autocomplete=current-password></label><button type=submit>{0}</button><p class=status role=status></p></form><p><a href=/forgot id=forgot-link>{5}</a></p><p>{3} <a href=/signup>{4}</a></p>",
             cx.t("nav-sign-in"),
             cx.t("form-email"),
             cx.t("form-password"),
             cx.t("login-no-account"),
             cx.t("nav-join"),
+            cx.t("login-forgot"),
         ),
     )
 }

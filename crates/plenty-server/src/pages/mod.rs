@@ -10,6 +10,8 @@ mod home;
 pub mod i18n;
 mod members;
 mod plan;
+mod profile;
+mod recovery;
 mod round;
 mod script;
 
@@ -19,6 +21,8 @@ pub use chart::bar_chart;
 pub use home::{home, not_found};
 pub use members::members;
 pub use plan::{plan, plan_about};
+pub use profile::{account as account_page, notices as notices_page};
+pub use recovery::{forgot, reset};
 pub use round::{round, rounds};
 pub use script::script;
 
@@ -142,6 +146,8 @@ pub struct Ctx {
     pub name: Option<String>,
     /// The language of the page.
     pub lang: &'static i18n::Lang,
+    /// How many notices the caller has not seen (signed in).
+    pub unseen: Option<u64>,
 }
 
 impl Ctx {
@@ -196,7 +202,16 @@ impl FromRequestParts<AppState> for Ctx {
         let lang = from_query
             .or(from_cookie)
             .unwrap_or_else(|| i18n::negotiate(&header(ACCEPT_LANGUAGE)));
-        Ok(Ctx { who, name, lang })
+        let unseen = match &who.0 {
+            Some(c) => crate::api::me::unseen(st, c.member).await.ok(),
+            None => None,
+        };
+        Ok(Ctx {
+            who,
+            name,
+            lang,
+            unseen,
+        })
     }
 }
 
@@ -205,7 +220,11 @@ impl FromRequestParts<AppState> for Ctx {
 fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
     let account = match &cx.who.0 {
         Some(c) => format!(
-            "<span class=muted id=who>{}{}</span> <a href=# id=logout>{}</a>",
+            "<a href=/notices id=nav-notices>{}</a> <a href=/account id=nav-account><span class=muted id=who>{}{}</span></a> <a href=# id=logout>{}</a>",
+            cx.tv(
+                "nav-notices",
+                &[("count", &cx.unseen.unwrap_or(0).to_string())]
+            ),
             match &cx.name {
                 Some(n) => esc(n),
                 None => cx.tv("nav-member-number", &[("number", &c.member.to_string())]),

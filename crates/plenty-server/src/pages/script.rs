@@ -26,6 +26,9 @@ function body(form){
     return o;
   }
   if(form.id==='delegate-form'){ return {topic: fd.get('topic'), to: Number(fd.get('to'))}; }
+  if(form.id==='profile-form'){ return {name: fd.get('name'), notify_email: fd.get('notify_email')==='on'}; }
+  if(form.id==='delete-form'){ return {password: fd.get('password')}; }
+  if(form.id==='notices-seen-form'){ return {}; }
   for(const [k,v] of fd.entries()){
     if(v==='') continue;
     o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : v;
@@ -39,14 +42,15 @@ document.querySelectorAll('form[data-api]').forEach(form=>{
     status.className='status'; status.textContent='…';
     const method = form.dataset.method || 'POST';
     const headers = {'Content-Type':'application/json'};
-    if(method!=='GET' && !['login-form','signup-form'].includes(form.id)){ const t = await csrf(); if(t) headers['X-CSRF-Token']=t; }
+    if(method!=='GET' && !['login-form','signup-form','forgot-form','reset-form'].includes(form.id)){ const t = await csrf(); if(t) headers['X-CSRF-Token']=t; }
     const r = await fetch(form.dataset.api, {method, headers, body: method==='GET'?undefined:JSON.stringify(body(form))});
     let j = {}; try { j = await r.json(); } catch(e) {}
     if(r.ok){
       status.classList.add(form.id==='verify-form' && !j.ok ? 'err' : 'ok');
       status.textContent = form.id==='verify-form' ? (j.ok ? 'The log verifies: '+j.report.entries+' entries, '+j.report.tallies_checked+' counts recomputed.' : 'The log does NOT verify: entry '+j.report.first_bad[0]+': '+j.report.first_bad[1])
-        : j.receipt ? 'Ballot recorded'+(j.replaces?' (it replaces your earlier ballot)':'')+'. Your receipt: '+j.receipt : 'Done.';
-      if(form.dataset.next){ location.href = form.dataset.next; }
+        : j.receipt ? 'Ballot recorded'+(j.replaces?' (it replaces your earlier ballot)':'')+'. Your receipt: '+j.receipt : (form.dataset.done || 'Done.');
+      if(form.id==='signup-form'){ location.href = '/login?'+(j.admitted?'joined':'applied')+'=1'; }
+      else if(form.dataset.next){ location.href = form.dataset.next; }
       else if(['need-form','proposal-form','advance-form','delegate-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
     } else {
       status.classList.add('err');

@@ -41,6 +41,11 @@ pub const SQLITE: &[Migration] = &[
         name: "credentials",
         sql: include_str!("../../migrations/sqlite/0002_credentials.sql"),
     },
+    Migration {
+        version: 3,
+        name: "mail",
+        sql: include_str!("../../migrations/sqlite/0003_mail.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -54,6 +59,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 2,
         name: "credentials",
         sql: include_str!("../../migrations/postgres/0002_credentials.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "mail",
+        sql: include_str!("../../migrations/postgres/0003_mail.sql"),
     },
 ];
 

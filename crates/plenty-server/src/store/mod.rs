@@ -76,6 +76,27 @@ pub struct Account {
     pub name: String,
 }
 
+/// A member's preferences and notice mark (issue #15), kept with their account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Preferences {
+    /// Whether notices (a phase change, a plan ready) are e-mailed to them.
+    pub notify_email: bool,
+    /// The log position up to which they have seen the notices.
+    pub notices_seen: u64,
+}
+
+/// A log entry's head, enough to tell a notice from it: its position, time, and the first
+/// characters of its event's JSON (the `type` and `round` come first).
+#[derive(Debug, Clone)]
+pub struct EntryHead {
+    /// Position in the log.
+    pub seq: u64,
+    /// Milliseconds since the epoch.
+    pub at: u64,
+    /// The event's JSON, cut to 96 characters.
+    pub head: String,
+}
+
 /// A browser session.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -199,8 +220,41 @@ pub trait Store: Send + Sync {
     /// Uses an invitation up: returns it once if it has not expired at `now`; after that, or
     /// for an unknown or expired code, [`StoreError::NotFound`].
     async fn take_invitation(&self, code_hash: &str, now: i64) -> StoreResult<Invitation>;
-    /// Deletes sessions, API tokens and unused invitations that ended before `now`; returns
-    /// how many rows went.
+    /// A member's preferences, if they have an account.
+    async fn preferences(&self, member: MemberId) -> StoreResult<Option<Preferences>>;
+    /// Changes a member's display name and whether notices are e-mailed to them.
+    async fn set_profile(
+        &self,
+        member: MemberId,
+        name: &str,
+        notify_email: bool,
+    ) -> StoreResult<()>;
+    /// Records that a member has seen the notices up to log position `seq` (never moves back).
+    async fn set_notices_seen(&self, member: MemberId, seq: u64) -> StoreResult<()>;
+    /// The accounts that want notices by e-mail: (member, e-mail, name), by member.
+    async fn mail_recipients(&self) -> StoreResult<Vec<(MemberId, String, String)>>;
+    /// The heads of the log entries after position `after`, in order ([`EntryHead`]).
+    async fn entry_heads(&self, after: u64) -> StoreResult<Vec<EntryHead>>;
+    /// Stores a password reset token (its SHA-256) for a member, valid until `expires`.
+    async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        member: MemberId,
+        expires: i64,
+    ) -> StoreResult<()>;
+    /// Uses a password reset token up: its member, once, if it has not expired at `now`; then
+    /// every other reset token of that member goes too. `None` for an unknown, used or expired
+    /// token.
+    async fn take_password_reset(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<MemberId>>;
+    /// Erases a member's account: its name, e-mail and password hash, and its sessions, API
+    /// tokens and reset tokens, in one transaction. Whether there was an account.
+    async fn delete_account(&self, member: MemberId) -> StoreResult<bool>;
+    /// Deletes sessions, API tokens, password reset tokens and unused invitations that ended
+    /// before `now`; returns how many rows went.
     async fn purge_expired(&self, now: i64) -> StoreResult<u64>;
     /// The schema version the database is at.
     async fn schema_version(&self) -> StoreResult<i64>;
@@ -688,12 +742,136 @@ macro_rules! store_impl {
                 Invitation::from_columns(&councils, &role, row.try_get("expires")?)
             }
 
+            async fn preferences(&self, member: MemberId) -> StoreResult<Option<Preferences>> {
+                let row = sqlx::query($p(
+                    "SELECT notify_email, notices_seen FROM accounts WHERE member = ?",
+                ))
+                .bind(member as i64)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|r| -> StoreResult<Preferences> {
+                    Ok(Preferences {
+                        notify_email: r.try_get::<i64, _>("notify_email")? != 0,
+                        notices_seen: r.try_get::<i64, _>("notices_seen")?.max(0) as u64,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn set_profile(&self, member: MemberId, name: &str, notify_email: bool) -> StoreResult<()> {
+                let done = sqlx::query($p("UPDATE accounts SET name = ?, notify_email = ? WHERE member = ?"))
+                    .bind(name)
+                    .bind(i64::from(notify_email))
+                    .bind(member as i64)
+                    .execute(self.write_pool())
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::NotFound(format!("no account of member {member}")));
+                }
+                Ok(())
+            }
+
+            async fn set_notices_seen(&self, member: MemberId, seq: u64) -> StoreResult<()> {
+                sqlx::query($p(
+                    "UPDATE accounts SET notices_seen = ? WHERE member = ? AND notices_seen < ?",
+                ))
+                .bind(seq as i64)
+                .bind(member as i64)
+                .bind(seq as i64)
+                .execute(self.write_pool())
+                .await?;
+                Ok(())
+            }
+
+            async fn mail_recipients(&self) -> StoreResult<Vec<(MemberId, String, String)>> {
+                let rows = sqlx::query(
+                    "SELECT member, email, name FROM accounts WHERE notify_email <> 0 ORDER BY member",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| -> StoreResult<_> {
+                        Ok((
+                            r.try_get::<i64, _>("member")? as u64,
+                            r.try_get("email")?,
+                            r.try_get("name")?,
+                        ))
+                    })
+                    .collect()
+            }
+
+            async fn entry_heads(&self, after: u64) -> StoreResult<Vec<EntryHead>> {
+                let rows = sqlx::query($p(
+                    "SELECT seq, at, substr(event, 1, 96) AS head FROM log_entries WHERE seq > ? ORDER BY seq",
+                ))
+                .bind(after as i64)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| -> StoreResult<EntryHead> {
+                        Ok(EntryHead {
+                            seq: r.try_get::<i64, _>("seq")? as u64,
+                            at: r.try_get::<i64, _>("at")? as u64,
+                            head: r.try_get("head")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn create_password_reset(&self, token_hash: &str, member: MemberId, expires: i64) -> StoreResult<()> {
+                sqlx::query($p(
+                    "INSERT INTO password_resets (token_hash, member, expires) VALUES (?, ?, ?)",
+                ))
+                .bind(token_hash)
+                .bind(member as i64)
+                .bind(expires)
+                .execute(self.write_pool())
+                .await?;
+                Ok(())
+            }
+
+            async fn take_password_reset(&self, token_hash: &str, now: i64) -> StoreResult<Option<MemberId>> {
+                // One statement deletes the token and says whose it was: a token cannot be
+                // used twice, even by two requests at once.
+                let row = sqlx::query($p(
+                    "DELETE FROM password_resets WHERE token_hash = ? AND expires > ? RETURNING member",
+                ))
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(self.write_pool())
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let member = row.try_get::<i64, _>("member")?;
+                sqlx::query($p("DELETE FROM password_resets WHERE member = ?"))
+                    .bind(member)
+                    .execute(self.write_pool())
+                    .await?;
+                Ok(Some(member as u64))
+            }
+
+            async fn delete_account(&self, member: MemberId) -> StoreResult<bool> {
+                let mut tx = self.write_pool().begin().await?;
+                let mut found = false;
+                for q in [
+                    "DELETE FROM sessions WHERE member = ?",
+                    "DELETE FROM api_tokens WHERE member = ?",
+                    "DELETE FROM password_resets WHERE member = ?",
+                    "DELETE FROM accounts WHERE member = ?",
+                ] {
+                    let done = sqlx::query($p(q)).bind(member as i64).execute(&mut *tx).await?;
+                    found = done.rows_affected() > 0 && q.contains("accounts");
+                }
+                tx.commit().await?;
+                Ok(found)
+            }
+
             async fn purge_expired(&self, now: i64) -> StoreResult<u64> {
                 let mut n = 0;
                 for q in [
                     "DELETE FROM sessions WHERE expires <= ?",
                     "DELETE FROM api_tokens WHERE expires <= ?",
                     "DELETE FROM invitations WHERE used = 0 AND expires <= ?",
+                    "DELETE FROM password_resets WHERE expires <= ?",
                 ] {
                     n += sqlx::query($p(q)).bind(now).execute(&self.pool).await?.rows_affected();
                 }

@@ -147,23 +147,27 @@ async fn versions(url: &str) -> Vec<(i64, String)> {
 
 async fn a_fresh_database_gets_every_migration(url: &str) {
     let s = store::open(url).await.unwrap();
-    assert_eq!(s.schema_version().await.unwrap(), 2);
+    assert_eq!(s.schema_version().await.unwrap(), 3);
     assert!(s.log().await.unwrap().is_empty());
     drop(s);
     assert_eq!(
         versions(url).await,
-        [(1, "init".to_string()), (2, "credentials".to_string())]
+        [
+            (1, "init".to_string()),
+            (2, "credentials".to_string()),
+            (3, "mail".to_string())
+        ]
     );
     // Opening again runs nothing.
     let s = store::open(url).await.unwrap();
-    assert_eq!(s.schema_version().await.unwrap(), 2);
+    assert_eq!(s.schema_version().await.unwrap(), 3);
     drop(s);
-    assert_eq!(versions(url).await.len(), 2);
+    assert_eq!(versions(url).await.len(), 3);
 }
 
 async fn a_database_of_0_1_0_opens_and_serves(url: &str) {
     let s = store::open(url).await.unwrap();
-    assert_eq!(s.schema_version().await.unwrap(), 2);
+    assert_eq!(s.schema_version().await.unwrap(), 3);
     let entries = plenty_ledger::parse_export(LOG).unwrap();
     assert_eq!(
         s.log().await.unwrap(),
@@ -192,8 +196,8 @@ async fn a_database_of_0_1_0_opens_and_serves(url: &str) {
     assert_eq!(inv.role, plenty_ledger::Role::Facilitator);
     drop(s);
     let v = versions(url).await;
-    assert_eq!(v.len(), 2);
-    assert_eq!((v[0].0, v[1].0), (1, 2));
+    assert_eq!(v.len(), 3);
+    assert_eq!((v[0].0, v[1].0, v[2].0), (1, 2, 3));
     assert!(v[0].1.contains("baseline"), "{v:?}");
 
     // The service starts on it: the log replays and verifies, and members sign in.
@@ -215,7 +219,7 @@ async fn a_database_of_0_1_0_opens_and_serves(url: &str) {
     );
     drop(server);
     // Opening again changes nothing.
-    assert_eq!(versions(url).await.len(), 2);
+    assert_eq!(versions(url).await.len(), 3);
 }
 
 async fn a_newer_database_is_refused(url: &str, newer: &str) {
