@@ -316,6 +316,15 @@ impl Described for Receipts {
                     entry: Some(27),
                 }],
             },
+            // A ballot whose entry the service has not read yet (a moment after it is cast).
+            Receipts {
+                receipts: vec![ReceiptEntry {
+                    round: 2,
+                    title: "Autumn".into(),
+                    pseudonym: "5d41402abc4b2a765d41402abc4b2a76".into(),
+                    entry: None,
+                }],
+            },
             Receipts { receipts: vec![] },
         ]
     }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod issue_15;
+mod mail;
 mod migrations;
 mod pabutools_service;
 mod pages_issue_15;

@@ -595,6 +595,8 @@ fn issue_11_the_pages_use_described_paths() {
         include_str!("../../src/pages/plan.rs"),
         include_str!("../../src/pages/round.rs"),
         include_str!("../../src/pages/script.rs"),
+        include_str!("../../src/pages/profile.rs"),
+        include_str!("../../src/pages/recovery.rs"),
     ]
     .concat();
     let described: std::collections::BTreeSet<String> = plenty_server::openapi::OPERATIONS
@@ -958,6 +960,71 @@ async fn issue_11_answers_have_the_described_fields() {
         st,
         &j,
     );
+    // Issue #15: the member's own account, notices and receipts; a forgotten password; and
+    // leaving (Cy, who is in no other step).
+    let (st, j) = ada.get("/api/v1/me/profile").await;
+    check("get", "/api/v1/me/profile", "/me/profile", st, &j);
+    let (st, j) = ada
+        .post("/api/v1/me/profile", json!({"notify_email": false}))
+        .await;
+    check("post", "/api/v1/me/profile", "/me/profile", st, &j);
+    let (st, j) = ada.get("/api/v1/me/notices").await;
+    check("get", "/api/v1/me/notices", "/me/notices", st, &j);
+    assert!(j["unseen"].as_u64().unwrap() >= 2, "{j}");
+    let (st, j) = ada.post("/api/v1/me/notices/seen", json!({})).await;
+    check(
+        "post",
+        "/api/v1/me/notices/seen",
+        "/me/notices/seen",
+        st,
+        &j,
+    );
+    let (st, j) = ada.get("/api/v1/me/receipts").await;
+    check("get", "/api/v1/me/receipts", "/me/receipts", st, &j);
+    assert_eq!(j["receipts"].as_array().unwrap().len(), 1, "{j}");
+    let (st, j) = Client::anonymous(&s.base)
+        .post(
+            "/api/v1/password/forgot",
+            json!({"email": "cy@demo.plenty"}),
+        )
+        .await;
+    check(
+        "post",
+        "/api/v1/password/forgot",
+        "/password/forgot",
+        st,
+        &j,
+    );
+    s.state
+        .log
+        .store
+        .create_password_reset(
+            &plenty_server::auth::token_hash("a reset token"),
+            4,
+            plenty_server::api::now_ms() + 60_000,
+        )
+        .await
+        .unwrap();
+    let (st, j) = Client::anonymous(&s.base)
+        .post(
+            "/api/v1/password/reset",
+            json!({"token": "a reset token", "new": "cy's new password"}),
+        )
+        .await;
+    check("post", "/api/v1/password/reset", "/password/reset", st, &j);
+    let cy = Client::login(&s.base, "cy@demo.plenty", "cy's new password").await;
+    let r = cy
+        .http
+        .delete(format!("{}/api/v1/me", s.base))
+        .header("cookie", cy.cookie.clone().unwrap())
+        .header("x-csrf-token", cy.csrf.clone().unwrap())
+        .json(&json!({"password": "cy's new password"}))
+        .send()
+        .await
+        .unwrap();
+    let st = r.status();
+    let j: Value = r.json().await.unwrap();
+    check("delete", "/api/v1/me", "/me", st, &j);
     let (st, j) = ada.post("/api/v1/logout", json!({})).await;
     check("post", "/api/v1/logout", "/logout", st, &j);
     let anon = Client::anonymous(&s.base);

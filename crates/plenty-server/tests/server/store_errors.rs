@@ -90,6 +90,35 @@ impl Store for Faulty {
     async fn schema_version(&self) -> StoreResult<i64> {
         self.0.schema_version().await
     }
+    async fn preferences(&self, member: MemberId) -> StoreResult<Option<store::Preferences>> {
+        self.0.preferences(member).await
+    }
+    async fn set_profile(&self, member: MemberId, name: &str, notify: bool) -> StoreResult<()> {
+        self.0.set_profile(member, name, notify).await
+    }
+    async fn set_notices_seen(&self, member: MemberId, seq: u64) -> StoreResult<()> {
+        self.0.set_notices_seen(member, seq).await
+    }
+    async fn mail_recipients(&self) -> StoreResult<Vec<(MemberId, String, String)>> {
+        self.0.mail_recipients().await
+    }
+    async fn entry_heads(&self, after: u64) -> StoreResult<Vec<store::EntryHead>> {
+        self.0.entry_heads(after).await
+    }
+    async fn create_password_reset(
+        &self,
+        hash: &str,
+        member: MemberId,
+        expires: i64,
+    ) -> StoreResult<()> {
+        self.0.create_password_reset(hash, member, expires).await
+    }
+    async fn take_password_reset(&self, hash: &str, now: i64) -> StoreResult<Option<MemberId>> {
+        self.0.take_password_reset(hash, now).await
+    }
+    async fn delete_account(&self, member: MemberId) -> StoreResult<bool> {
+        self.0.delete_account(member).await
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

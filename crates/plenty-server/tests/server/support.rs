@@ -234,3 +234,145 @@ pub async fn wait_for_plan(c: &Client, round: u64) -> Value {
     }
     panic!("the plan did not finish in 60 s");
 }
+
+/// A real SMTP server on loopback: aiosmtpd (from `.venv-peer`, `tests/requirements-smtp.txt`)
+/// delivering every message into a maildir, which the test reads. Stopped when dropped.
+pub struct SmtpSink {
+    child: std::process::Child,
+    python: std::path::PathBuf,
+    dir: std::path::PathBuf,
+    /// `smtp://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+/// One delivered message, as Python's `email` package reads it (headers decoded).
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    /// The envelope's recipients (`X-RcptTo`).
+    pub rcpt: Vec<String>,
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+const READ_MAILDIR: &str = r#"
+import json, mailbox, sys
+from email import policy
+from email.parser import BytesParser
+out = []
+box = mailbox.Maildir(sys.argv[1], create=False)
+for key in sorted(box.keys()):
+    with box.get_file(key) as f:
+        m = BytesParser(policy=policy.default).parse(f)
+    out.append({"rcpt": [a.strip() for a in str(m.get("X-RcptTo", "")).split(",") if a.strip()],
+                "from": str(m["From"]), "to": str(m["To"]), "subject": str(m["Subject"]),
+                "body": m.get_body(preferencelist=("plain",)).get_content()})
+print(json.dumps(out))
+"#;
+
+impl SmtpSink {
+    /// Starts aiosmtpd on a free port; `None` (the test skips) without `.venv-peer` and
+    /// aiosmtpd, a failure with `PLENTY_REQUIRE_PEERS=1` (CI).
+    pub fn start(test: &str) -> Option<SmtpSink> {
+        let python = plenty_test_support::peer_python_with(test, &["aiosmtpd"])?;
+        let dir = std::env::temp_dir().join(format!("plenty-mail-{}", unique()));
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(&python)
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("aiosmtpd starts");
+        let sink = SmtpSink {
+            child,
+            python,
+            dir,
+            url: format!("smtp://127.0.0.1:{port}"),
+        };
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(sink);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("aiosmtpd did not listen on port {port} within 10 s");
+    }
+
+    /// Every message delivered so far, in order of delivery.
+    pub fn delivered(&self) -> Vec<Delivered> {
+        if !self.dir.join("new").exists() {
+            return Vec::new();
+        }
+        let out = std::process::Command::new(&self.python)
+            .args(["-c", READ_MAILDIR])
+            .arg(&self.dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        v.into_iter()
+            .map(|m| Delivered {
+                rcpt: m["rcpt"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_string())
+                    .collect(),
+                from: m["from"].as_str().unwrap().to_string(),
+                to: m["to"].as_str().unwrap().to_string(),
+                subject: m["subject"].as_str().unwrap().to_string(),
+                body: m["body"].as_str().unwrap().to_string(),
+            })
+            .collect()
+    }
+
+    /// Waits (at most 20 s) until `n` messages whose subject contains `subject` are delivered,
+    /// and returns them.
+    pub async fn wait_for(&self, subject: &str, n: usize) -> Vec<Delivered> {
+        for _ in 0..200 {
+            let got: Vec<Delivered> = self
+                .delivered()
+                .into_iter()
+                .filter(|m| m.subject.contains(subject))
+                .collect();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!(
+            "{n} messages about {subject:?} were not delivered in 20 s; delivered: {:?}",
+            self.delivered()
+        );
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Settings that send e-mail through a sink.
+pub fn mail_settings(sink: &SmtpSink) -> Settings {
+    Settings {
+        smtp: Some(sink.url.clone()),
+        mail_from: Some("plenty <plenty@example.org>".into()),
+        public_url: Some("https://plan.example.org/".into()),
+        ..Default::default()
+    }
+}
