@@ -510,6 +510,19 @@ pub enum Event {
         /// Who did it.
         by: MemberId,
     },
+    /// A facilitator sets (or moves) the deadline of a round's phase: when it ends, the
+    /// service moves the round on by itself (closing the vote at the end of the voting phase),
+    /// and every member sees the date on the round's page and in the calendar.
+    DeadlineSet {
+        /// The round.
+        round: RoundId,
+        /// The phase that ends at the deadline (`needs` or `voting`).
+        phase: Phase,
+        /// When, in milliseconds since 1970-01-01 UTC.
+        at_ms: u64,
+        /// Who set it.
+        by: MemberId,
+    },
     /// A facilitator moves a round to its next phase.
     PhaseAdvanced {
         /// The round.
@@ -624,6 +637,8 @@ pub enum EventKind {
     ProposalEdited,
     /// `item_hidden`.
     ItemHidden,
+    /// `deadline_set`.
+    DeadlineSet,
     /// `phase_advanced`.
     PhaseAdvanced,
     /// `round_abandoned`.
@@ -660,6 +675,7 @@ impl EventKind {
             EventKind::ProposalWithdrawn => "proposal_withdrawn",
             EventKind::ProposalEdited => "proposal_edited",
             EventKind::ItemHidden => "item_hidden",
+            EventKind::DeadlineSet => "deadline_set",
             EventKind::BallotCast => "ballot_cast",
             EventKind::DelegationGranted => "delegation_granted",
             EventKind::DelegationRevoked => "delegation_revoked",
@@ -701,6 +717,7 @@ impl Event {
             Event::ProposalWithdrawn { .. } => EventKind::ProposalWithdrawn,
             Event::ProposalEdited { .. } => EventKind::ProposalEdited,
             Event::ItemHidden { .. } => EventKind::ItemHidden,
+            Event::DeadlineSet { .. } => EventKind::DeadlineSet,
             Event::BallotCast { .. } => EventKind::BallotCast,
             Event::DelegationGranted { .. } => EventKind::DelegationGranted,
             Event::DelegationRevoked { .. } => EventKind::DelegationRevoked,

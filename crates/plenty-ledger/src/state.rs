@@ -177,6 +177,9 @@ pub struct RoundState {
     pub proposals: BTreeMap<ProposalId, Proposal>,
     /// Proposals withdrawn by their proposer or hidden by a facilitator.
     pub removed_proposals: BTreeMap<ProposalId, (Proposal, Removal)>,
+    /// When each phase ends, if a facilitator set it (milliseconds since 1970, UTC): the
+    /// service moves the round on by itself then.
+    pub deadlines: BTreeMap<Phase, Deadline>,
     /// The ballot of each pseudonym (the last one cast).
     pub ballots: BTreeMap<Pseudonym, RoundBallot>,
     /// Ballots cast, including replaced ones.
@@ -194,6 +197,15 @@ pub struct RoundState {
     /// Shared, so that readers take it out of the state without copying it (a plan of a big
     /// economy is large, and the state is read under a lock).
     pub plan: Option<std::sync::Arc<RecordedPlan>>,
+}
+
+/// The end of a phase, as a facilitator set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    /// When, in milliseconds since 1970-01-01 UTC.
+    pub at_ms: u64,
+    /// The facilitator who set it (the service moves the round on in their name).
+    pub by: MemberId,
 }
 
 /// Why a need or a proposal no longer counts.
@@ -230,6 +242,11 @@ pub struct NeedTotal {
 }
 
 impl RoundState {
+    /// When the current phase ends, if a facilitator set a deadline for it.
+    pub fn current_deadline(&self) -> Option<Deadline> {
+        self.deadlines.get(&self.phase).copied()
+    }
+
     /// Takes a need out of the count, keeping it (and why) for the page.
     fn remove_need(&mut self, number: u64, why: Removal) {
         if let Some(k) = self.needs.iter().position(|n| n.number == number) {
@@ -574,6 +591,12 @@ impl Ledger {
                 reason,
                 by,
             } => self.check_item_hidden(*round, item, reason, *by),
+            Event::DeadlineSet {
+                round,
+                phase,
+                at_ms,
+                by,
+            } => self.check_deadline_set(*round, *phase, *at_ms, *by),
             Event::PhaseAdvanced { round, to, by } => self.check_phase_advanced(round, to, by),
             Event::RoundAbandoned { round, reason, by } => {
                 self.check_round_abandoned(round, reason, by)
@@ -709,6 +732,7 @@ impl Ledger {
                         removed_needs: Vec::new(),
                         proposals: BTreeMap::new(),
                         removed_proposals: BTreeMap::new(),
+                        deadlines: BTreeMap::new(),
                         ballots: BTreeMap::new(),
                         ballots_cast: 0,
                         tally: None,
@@ -815,6 +839,22 @@ impl Ledger {
                         RoundItem::Need { need } => r.remove_need(*need, why),
                         RoundItem::Proposal { proposal } => r.remove_proposal(*proposal, why),
                     }
+                }
+            }
+            Event::DeadlineSet {
+                round,
+                phase,
+                at_ms,
+                by,
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.deadlines.insert(
+                        *phase,
+                        Deadline {
+                            at_ms: *at_ms,
+                            by: *by,
+                        },
+                    );
                 }
             }
             Event::PhaseAdvanced { round, to, .. } => {

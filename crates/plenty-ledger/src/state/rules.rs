@@ -515,6 +515,51 @@ impl Ledger {
         Ok(())
     }
 
+    /// The rules of `DeadlineSet`: a facilitator, the needs or voting phase of a round that has
+    /// not passed it yet, and a date after 2020 and before 2200 (a date in milliseconds, not
+    /// seconds).
+    pub(super) fn check_deadline_set(
+        &self,
+        round: RoundId,
+        phase: Phase,
+        at_ms: u64,
+        by: MemberId,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(by)?;
+        let r = self.round(round)?;
+        if !matches!(phase, Phase::Needs | Phase::Voting) {
+            return Err(reject(
+                RejectCode::Invalid,
+                "a deadline ends the needs phase or the voting phase; the plan and follow-up phases have none",
+            ));
+        }
+        if r.phase > phase {
+            return Err(reject(
+                RejectCode::WrongPhase,
+                format!("round {round} is past its {} phase already", phase.name()),
+            ));
+        }
+        const YEAR_2020_MS: u64 = 1_577_836_800_000;
+        const YEAR_2200_MS: u64 = 7_258_118_400_000;
+        if !(YEAR_2020_MS..YEAR_2200_MS).contains(&at_ms) {
+            return Err(reject(
+                RejectCode::Invalid,
+                format!("{at_ms} is not a date between 2020 and 2200 in milliseconds since 1970"),
+            ));
+        }
+        if phase == Phase::Voting {
+            if let Some(needs_end) = r.deadlines.get(&Phase::Needs).map(|d| d.at_ms) {
+                if r.phase == Phase::Needs && at_ms <= needs_end {
+                    return Err(reject(
+                        RejectCode::Invalid,
+                        "the vote must close after the needs phase ends",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The rules of `RoundAbandoned`: a facilitator, a round not yet over, and a reason.
     pub(super) fn check_round_abandoned(
         &self,

@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
             patch(edit_proposal).delete(withdraw_proposal),
         )
         .route("/rounds/{id}/hide", post(hide))
+        .route("/rounds/{id}/deadline", post(set_deadline))
         .route("/rounds/{id}/ballot", post(cast_ballot))
         .route("/rounds/{id}/advance", post(advance))
         .route("/rounds/{id}/abandon", post(abandon))
@@ -237,6 +238,9 @@ pub struct RoundView {
     pub my_needs: Vec<MyNeed>,
     /// Needs and proposals withdrawn by their members or hidden by a facilitator, and why.
     pub removed: Vec<RemovedItem>,
+    /// When the needs and voting phases end, where a facilitator set it: `[phase, at_ms]`
+    /// pairs (milliseconds since 1970, UTC).
+    pub deadlines: Vec<(Phase, u64)>,
 }
 
 /// One of the caller's needs.
@@ -301,6 +305,7 @@ impl Described for RoundView {
                 rules: Some(plenty_ledger::RoundRules::default()),
                 my_needs: vec![],
                 removed: vec![],
+                deadlines: vec![(Phase::Needs, 1_796_000_000_000)],
             },
         ]
     }
@@ -396,6 +401,7 @@ impl RoundView {
                 what: "A second clinic".into(),
                 hidden_because: None,
             }],
+            deadlines: vec![],
         }
     }
 }
@@ -539,6 +545,7 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
             })
             .collect(),
         removed: removed_items(r),
+        deadlines: r.deadlines.iter().map(|(p, d)| (*p, d.at_ms)).collect(),
     }
 }
 
@@ -1003,10 +1010,34 @@ pub async fn advance(
     Path(id): Path<RoundId>,
     ApiJson(b): ApiJson<Advance>,
 ) -> Result<Json<PhaseChanged>, ApiError> {
+    move_round(
+        &st,
+        id,
+        b.to,
+        c.member,
+        c.role == plenty_ledger::Role::Facilitator,
+    )
+    .await?;
+    Ok(Json(PhaseChanged {
+        round: id,
+        phase: b.to,
+    }))
+}
+
+/// Moves round `id` to phase `to` in the name of member `by` (the rules decide whether they
+/// may): closing the vote counts the ballots, and the plan is then computed in the background.
+/// The handler of `POST /rounds/{id}/advance` and the deadline keeper both call it.
+pub(crate) async fn move_round(
+    st: &AppState,
+    id: RoundId,
+    to: Phase,
+    by: plenty_ledger::MemberId,
+    by_facilitator: bool,
+) -> Result<(), ApiError> {
     // Every member's ballot pseudonym, computed once and outside the lock (ten thousand HMACs
     // would otherwise run under it, twice: for the count and for the close).
     let mut pseudonyms = std::collections::HashMap::new();
-    if b.to == Phase::Plan && c.role == plenty_ledger::Role::Facilitator {
+    if to == Phase::Plan && by_facilitator {
         let members: Vec<plenty_ledger::MemberId> = st
             .log
             .read(|ch| ch.ledger.members.keys().copied().collect());
@@ -1041,17 +1072,100 @@ pub async fn advance(
     }
     st.log
         .append_with(Vec::new(), move |l| {
-            let events = l.advance_round(id, b.to, c.member, &pseudonym)?;
+            let events = l.advance_round(id, to, by, &pseudonym)?;
             Ok((events, ()))
         })
         .await?;
-    if b.to == Phase::Plan {
+    if to == Phase::Plan {
         spawn_plan(st.clone(), id);
     }
-    Ok(Json(PhaseChanged {
+    Ok(())
+}
+
+/// A phase's deadline.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineBody {
+    /// The phase that ends then: `needs` or `voting`.
+    phase: Phase,
+    /// When, in milliseconds since 1970-01-01 UTC.
+    at_ms: u64,
+}
+
+/// A deadline set.
+#[derive(Debug, Serialize)]
+pub struct DeadlineRecorded {
+    /// The round.
+    pub round: RoundId,
+    /// The phase that ends then.
+    pub phase: Phase,
+    /// When, in milliseconds since 1970-01-01 UTC.
+    pub at_ms: u64,
+}
+
+impl Described for DeadlineRecorded {
+    const NAME: &'static str = "DeadlineRecorded";
+    fn examples() -> Vec<Self> {
+        vec![DeadlineRecorded {
+            round: 1,
+            phase: Phase::Voting,
+            at_ms: 1_796_000_000_000,
+        }]
+    }
+}
+
+/// `POST /rounds/{id}/deadline` (facilitator): when the needs or voting phase ends. At the
+/// deadline the service moves the round on by itself (closing the vote at the end of voting).
+pub async fn set_deadline(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<RoundId>,
+    ApiJson(b): ApiJson<DeadlineBody>,
+) -> Result<Json<DeadlineRecorded>, ApiError> {
+    st.log
+        .append(Event::DeadlineSet {
+            round: id,
+            phase: b.phase,
+            at_ms: b.at_ms,
+            by: c.member,
+        })
+        .await?;
+    Ok(Json(DeadlineRecorded {
         round: id,
-        phase: b.to,
+        phase: b.phase,
+        at_ms: b.at_ms,
     }))
+}
+
+/// The rounds whose current phase's deadline has passed at `now_ms`: (round, next phase, the
+/// facilitator who set the deadline).
+pub(crate) fn due(l: &Ledger, now_ms: u64) -> Vec<(RoundId, Phase, plenty_ledger::MemberId)> {
+    l.rounds
+        .values()
+        .filter_map(|r| {
+            let d = r.current_deadline()?;
+            let next = r.phase.next()?;
+            (d.at_ms <= now_ms && r.abandoned.is_none()).then_some((r.id, next, d.by))
+        })
+        .collect()
+}
+
+/// Moves on, once, every round whose phase deadline has passed. A move the rules refuse (the
+/// facilitator who set the deadline is no longer one) is logged and left to a facilitator.
+pub async fn keep_deadlines(st: &AppState) {
+    let now_ms = u64::try_from(super::now_ms()).unwrap_or(0);
+    let due = st.log.read(|ch| due(&ch.ledger, now_ms));
+    for (round, to, by) in due {
+        let facilitator = st.log.read(|ch| ch.ledger.require_facilitator(by).is_ok());
+        match move_round(st, round, to, by, facilitator).await {
+            Ok(()) => tracing::info!(round, phase = to.name(), "deadline reached: round moved on"),
+            Err(e) => tracing::warn!(
+                round,
+                phase = to.name(),
+                "deadline reached, but the round could not move on: {e:?}"
+            ),
+        }
+    }
 }
 
 /// Abandon body.

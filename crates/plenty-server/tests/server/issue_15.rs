@@ -101,3 +101,75 @@ async fn issue_15_a_typo_asks_for_confirmation_and_can_be_taken_back() {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(j["ok"], true, "{j}");
 }
+
+/// Phases end at their deadlines without a facilitator at hand: the needs phase opens the
+/// vote, the end of voting closes and counts it, and the plan follows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_a_round_moves_on_at_its_deadlines() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let now = plenty_server::api::now_ms() as u64;
+    // Members cannot set deadlines; a date in seconds is refused.
+    let (st, _) = ada
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "needs", "at_ms": now}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "needs", "at_ms": now / 1000}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{j}");
+    // The needs phase ends a second from now.
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "needs", "at_ms": now + 1000}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (_, r) = ada.get("/api/v1/rounds/1").await;
+    assert_eq!(r["deadlines"][0], json!(["needs", now + 1000]));
+    let phase = |want: &'static str| {
+        let ada = ada.clone();
+        async move {
+            for _ in 0..100 {
+                let (_, r) = ada.get("/api/v1/rounds/1").await;
+                if r["phase"] == want {
+                    return r;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            panic!("round 1 did not reach {want}");
+        }
+    };
+    phase("voting").await;
+    for who in ["ada", "bo", "cy"] {
+        let c = Client::demo(&s.base, who).await;
+        let (st, j) = c
+            .post(
+                "/api/v1/rounds/1/ballot",
+                json!({"approve": [1], "split": [0.8, 0.15, 0.05]}),
+            )
+            .await;
+        assert!(st.is_success(), "{j}");
+    }
+    let now = plenty_server::api::now_ms() as u64;
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "voting", "at_ms": now + 500}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let r = phase("plan").await;
+    assert_eq!(r["tally"]["quorum"]["ballots"], 3, "the vote was counted");
+    wait_for_plan(&ada, 1).await;
+    let (_, j) = fac.get("/api/v1/audit/verify").await;
+    assert_eq!(j["ok"], true, "{j}");
+}

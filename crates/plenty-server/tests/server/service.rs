@@ -834,6 +834,19 @@ async fn issue_11_answers_have_the_described_fields() {
     check("delete", &path, "/rounds/{id}/needs/{need}", st, &j);
     let (st, j) = fac
         .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "voting", "at_ms": 4_000_000_000_000u64}),
+        )
+        .await;
+    check(
+        "post",
+        "/api/v1/rounds/1/deadline",
+        "/rounds/{id}/deadline",
+        st,
+        &j,
+    );
+    let (st, j) = fac
+        .post(
             "/api/v1/rounds/1/hide",
             json!({"item": {"kind": "need", "need": 1}, "reason": "a test of hiding"}),
         )
