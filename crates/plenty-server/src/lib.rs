@@ -127,6 +127,8 @@ pub fn router(st: api::AppState) -> Router {
         .route("/round", get(pages::round))
         .route("/rounds", get(pages::rounds))
         .route("/members", get(pages::members))
+        .route("/facilitate", get(pages::facilitate))
+        .route("/static/facilitate.js", get(pages::facilitate_script))
         .route("/plan", get(pages::plan))
         .route("/plan/about", get(pages::plan_about))
         .route("/audit", get(pages::audit))

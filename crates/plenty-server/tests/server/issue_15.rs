@@ -173,3 +173,54 @@ async fn issue_15_a_round_moves_on_at_its_deadlines() {
     let (_, j) = fac.get("/api/v1/audit/verify").await;
     assert_eq!(j["ok"], true, "{j}");
 }
+
+/// What was API-only has a page: the facilitator's forms are on `/facilitate` (and only for
+/// facilitators), each posting to a described route; closing the vote asks for a
+/// confirmation that shows the turnout.
+#[tokio::test]
+async fn issue_15_facilitators_have_a_page() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let page = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let r = c
+                .http
+                .get(format!("{}/facilitate", c.base))
+                .header("cookie", c.cookie.clone().unwrap_or_default())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.text().await.unwrap()
+        }
+    };
+    let html = page(&ada).await;
+    assert!(html.contains("for the federation's facilitators"), "{html}");
+    assert!(!html.contains("data-post"));
+    let html = page(&fac).await;
+    for id in [
+        "deadline-needs",
+        "deadline-voting",
+        "facilitate-advance",
+        "facilitate-abandon",
+        "review-needs",
+        "hide-need-1",
+        "hide-proposal-1",
+        "invite-form",
+        "council-form",
+        "economy-form",
+        "href=/facilitate",
+    ] {
+        assert!(html.contains(id), "{id} missing");
+    }
+    // In the voting phase, moving on closes the vote: a required confirmation with the turnout.
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    let html = page(&fac).await;
+    assert!(
+        html.contains("required name=confirm") && html.contains("with 0 ballots from 5 members"),
+        "{html}"
+    );
+}

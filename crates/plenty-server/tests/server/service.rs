@@ -592,6 +592,7 @@ fn issue_11_the_pages_use_described_paths() {
         include_str!("../../src/pages/home.rs"),
         include_str!("../../src/pages/members.rs"),
         include_str!("../../src/pages/explain.rs"),
+        include_str!("../../src/pages/facilitate.rs"),
         include_str!("../../src/pages/plan.rs"),
         include_str!("../../src/pages/round.rs"),
         include_str!("../../src/pages/script.rs"),
@@ -618,7 +619,10 @@ fn issue_11_the_pages_use_described_paths() {
             );
             continue;
         }
-        let path = path.replace("{0}", "{id}").replace("{}", "{id}");
+        let path = path
+            .replace("{0}", "{id}")
+            .replace("{}", "{id}")
+            .replace("{member}", "{id}");
         assert!(described.contains(&path), "{path} is not described");
         used += 1;
     }
