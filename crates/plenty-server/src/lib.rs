@@ -128,6 +128,8 @@ pub fn router(st: api::AppState) -> Router {
         .route("/rounds", get(pages::rounds))
         .route("/members", get(pages::members))
         .route("/facilitate", get(pages::facilitate))
+        .route("/calendar", get(pages::calendar))
+        .route("/calendar.ics", get(pages::calendar_ics))
         .route("/static/facilitate.js", get(pages::facilitate_script))
         .route("/plan", get(pages::plan))
         .route("/plan/about", get(pages::plan_about))

@@ -224,3 +224,38 @@ async fn issue_15_facilitators_have_a_page() {
         "{html}"
     );
 }
+
+/// The deadlines are on a calendar page and in an iCalendar feed.
+#[tokio::test]
+async fn issue_15_deadlines_are_in_a_calendar() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let get = |path: &str| {
+        let url = format!("{}{path}", s.base);
+        async move {
+            let r = reqwest::get(url).await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+            (ct, r.text().await.unwrap())
+        }
+    };
+    let (_, html) = get("/calendar").await;
+    assert!(html.contains("id=calendar-empty"), "{html}");
+    // 2030-01-02T03:04:05Z, in milliseconds.
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "voting", "at_ms": 1_893_553_445_000u64}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (_, html) = get("/calendar").await;
+    assert!(html.contains("2030-01-02 03:04 UTC"), "{html}");
+    assert!(html.contains("the vote closes"), "{html}");
+    let (ct, ics) = get("/calendar.ics").await;
+    assert!(ct.starts_with("text/calendar"), "{ct}");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
+    assert!(ics.contains("DTSTART:20300102T030405Z\r\n"), "{ics}");
+    assert!(ics.contains("UID:round-1-voting@plenty\r\n"), "{ics}");
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+}
