@@ -129,6 +129,8 @@ pub fn router(st: api::AppState) -> Router {
         .route("/members", get(pages::members))
         .route("/facilitate", get(pages::facilitate))
         .route("/calendar", get(pages::calendar))
+        .route("/audit/log", get(pages::log_page))
+        .route("/audit/receipt", get(pages::receipt_page))
         .route("/calendar.ics", get(pages::calendar_ics))
         .route("/static/facilitate.js", get(pages::facilitate_script))
         .route("/plan", get(pages::plan))
