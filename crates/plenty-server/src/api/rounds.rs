@@ -34,7 +34,9 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/rounds/{id}/proposals/{proposal}",
-            patch(edit_proposal).delete(withdraw_proposal),
+            get(super::discussion::proposal)
+                .patch(edit_proposal)
+                .delete(withdraw_proposal),
         )
         .route("/rounds/{id}/hide", post(hide))
         .route("/rounds/{id}/deadline", post(set_deadline))
@@ -686,6 +688,12 @@ pub struct NewProposal {
     /// it, such a proposal is answered 409 `needs_confirmation`, saying why).
     #[serde(default)]
     confirm: bool,
+    /// What it is, where, why, for whom (plain text, at most 4,000 characters).
+    #[serde(default)]
+    description: Option<String>,
+    /// Whether the page names the proposer as its author.
+    #[serde(default)]
+    signed: bool,
 }
 
 /// A proposal submitted.
@@ -718,12 +726,22 @@ pub async fn submit_proposal(
     let (proposal, receipt) = st
         .log
         .append_with_receipt(Vec::new(), |l| {
-            let (pid, e) = l.submit_proposal(id, by, &b.title, b.cost_hours, b.resources);
+            let (pid, e) = l.submit_proposal(id, by.clone(), &b.title, b.cost_hours, b.resources);
             l.check(&e)?;
             if !b.confirm {
                 l.confirm_proposal(id, b.cost_hours)?;
             }
-            Ok((vec![e], pid))
+            let mut events = vec![e];
+            if b.description.is_some() || b.signed {
+                events.push(Event::ProposalDescribed {
+                    round: id,
+                    proposal: pid,
+                    by,
+                    description: b.description.unwrap_or_default().trim().to_string(),
+                    signed_by: b.signed.then_some(c.member),
+                });
+            }
+            Ok((events, pid))
         })
         .await?;
     Ok(Created(ProposalCreated {
@@ -751,6 +769,9 @@ pub struct ProposalChange {
     /// Amend it even if it costs more than the default split gives all projects.
     #[serde(default)]
     confirm: bool,
+    /// A new description (absent: unchanged).
+    #[serde(default)]
+    description: Option<String>,
 }
 
 /// A change to a need or proposal, recorded.
@@ -776,15 +797,18 @@ impl Described for ItemChanged {
 /// `confirm` is false, its plausibility check) under the lock.
 async fn append_change(
     st: &AppState,
-    event: Event,
+    events: Vec<Event>,
     plausible: impl FnOnce(&Ledger) -> Result<(), Rejected> + Send + 'static,
 ) -> Result<ItemChanged, ApiError> {
     let ((), receipt) = st
         .log
         .append_with_receipt(Vec::new(), move |l| {
-            l.check(&event)?;
+            // The first event's rules answer first (the rest are checked as they apply).
+            if let Some(first) = events.first() {
+                l.check(first)?;
+            }
             plausible(l)?;
-            Ok((vec![event], ()))
+            Ok((events, ()))
         })
         .await?;
     Ok(ItemChanged {
@@ -816,7 +840,7 @@ pub async fn edit_need(
     };
     let (confirm, quantity) = (b.confirm, b.quantity);
     Ok(Json(
-        append_change(&st, event, move |l| match (&product, confirm) {
+        append_change(&st, vec![event], move |l| match (&product, confirm) {
             (Some(p), false) => l.confirm_need(p, quantity),
             _ => Ok(()),
         })
@@ -836,7 +860,7 @@ pub async fn withdraw_need(
         need,
         by: st.pseudonym(Signing::Need, id, c.member),
     };
-    Ok(Json(append_change(&st, event, |_| Ok(())).await?))
+    Ok(Json(append_change(&st, vec![event], |_| Ok(())).await?))
 }
 
 /// `PATCH /rounds/{id}/proposals/{proposal}`: the proposer amends the title and cost (needs
@@ -847,16 +871,26 @@ pub async fn edit_proposal(
     Path((id, proposal)): Path<(RoundId, ProposalId)>,
     ApiJson(b): ApiJson<ProposalChange>,
 ) -> Result<Json<ItemChanged>, ApiError> {
-    let event = Event::ProposalEdited {
+    let by = st.pseudonym(Signing::Proposal, id, c.member);
+    let mut events = vec![Event::ProposalEdited {
         round: id,
         proposal,
-        by: st.pseudonym(Signing::Proposal, id, c.member),
+        by: by.clone(),
         title: b.title.trim().to_string(),
         cost_hours: b.cost_hours,
-    };
+    }];
+    if let Some(d) = b.description {
+        events.push(Event::ProposalDescribed {
+            round: id,
+            proposal,
+            by,
+            description: d.trim().to_string(),
+            signed_by: None,
+        });
+    }
     let (confirm, cost) = (b.confirm, b.cost_hours);
     Ok(Json(
-        append_change(&st, event, move |l| {
+        append_change(&st, events, move |l| {
             if confirm {
                 Ok(())
             } else {
@@ -878,7 +912,7 @@ pub async fn withdraw_proposal(
         proposal,
         by: st.pseudonym(Signing::Proposal, id, c.member),
     };
-    Ok(Json(append_change(&st, event, |_| Ok(())).await?))
+    Ok(Json(append_change(&st, vec![event], |_| Ok(())).await?))
 }
 
 /// What a facilitator hides, and why.
@@ -903,7 +937,7 @@ pub async fn hide(
         reason: b.reason.trim().to_string(),
         by: c.member,
     };
-    Ok(Json(append_change(&st, event, |_| Ok(())).await?))
+    Ok(Json(append_change(&st, vec![event], |_| Ok(())).await?))
 }
 
 /// A ballot accepted.

@@ -108,6 +108,37 @@ pub fn describe(e: &Event) -> String {
             esc(title),
             hours(*cost_hours)
         ),
+        Event::ProposalDescribed {
+            round,
+            proposal,
+            by,
+            signed_by,
+            ..
+        } => format!(
+            "In round {round}, {} describes project {proposal}{}.",
+            short(by),
+            signed_by
+                .map(|m| format!(", signed by member {m}"))
+                .unwrap_or_default()
+        ),
+        Event::CommentPosted {
+            round,
+            proposal,
+            comment,
+            by,
+            ..
+        } => format!(
+            "In round {round}, member {by} comments on project {proposal} (comment {comment})."
+        ),
+        Event::CommentHidden {
+            round,
+            comment,
+            reason,
+            by,
+        } => format!(
+            "In round {round}, facilitator {by} hides comment {comment}, because: {}",
+            esc(reason)
+        ),
         Event::ItemHidden {
             round,
             item,

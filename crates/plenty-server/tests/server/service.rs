@@ -512,6 +512,7 @@ fn routed() -> std::collections::BTreeSet<String> {
         include_str!("../../src/api/federation.rs"),
         include_str!("../../src/api/rounds.rs"),
         include_str!("../../src/api/delegation.rs"),
+        include_str!("../../src/api/discussion.rs"),
         include_str!("../../src/api/mine.rs"),
         include_str!("../../src/api/audit.rs"),
         include_str!("../../src/api/transparency.rs"),
@@ -565,7 +566,8 @@ async fn issue_4_openapi_describes_every_route() {
                 .replace("{id}", "1")
                 .replace("{topic}", "split")
                 .replace("{need}", "1")
-                .replace("{proposal}", "1");
+                .replace("{proposal}", "1")
+                .replace("{comment}", "1");
             let (st, _) = match method {
                 "get" => fac.get(&p).await,
                 "delete" => fac.delete(&p).await,
@@ -814,10 +816,39 @@ async fn issue_11_answers_have_the_described_fields() {
         )
         .await;
     check("patch", &path, "/rounds/{id}/proposals/{proposal}", st, &j);
+    let (st, j) = ada
+        .post(
+            &format!("{path}/comments"),
+            json!({"text": "Open on Sundays?"}),
+        )
+        .await;
+    check(
+        "post",
+        &format!("{path}/comments"),
+        "/rounds/{id}/proposals/{proposal}/comments",
+        st,
+        &j,
+    );
+    let comment = j["comment"].as_u64().unwrap();
+    let (st, j) = fac
+        .post(
+            &format!("/api/v1/rounds/1/comments/{comment}/hide"),
+            json!({"reason": "a test of hiding"}),
+        )
+        .await;
+    check(
+        "post",
+        &format!("/api/v1/rounds/1/comments/{comment}/hide"),
+        "/rounds/{id}/comments/{comment}/hide",
+        st,
+        &j,
+    );
+    let (st, j) = ada.get(&path).await;
+    check("get", &path, "/rounds/{id}/proposals/{proposal}", st, &j);
     let (_, j) = ada
         .post(
             "/api/v1/rounds/1/proposals",
-            json!({"title": "A duplicate", "cost_hours": 300.0}),
+            json!({"title": "A duplicate", "cost_hours": 300.0, "description": "the same, twice", "signed": true}),
         )
         .await;
     let path = format!("/api/v1/rounds/1/proposals/{}", j["proposal"]);
