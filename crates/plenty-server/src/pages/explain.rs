@@ -129,7 +129,7 @@ pub fn explain(
                         *groups.entry((h1(per), left.abs() < 1e-9)).or_default() += w;
                     }
                     let mut groups: Vec<_> = groups.into_iter().collect();
-                    groups.sort_by(|a, b| b.1.cmp(&a.1));
+                    groups.sort_by_key(|g| std::cmp::Reverse(g.1));
                     b.push_str("<ul class=payments>");
                     for ((paid, all), members) in groups.iter().take(6) {
                         let _ = write!(

@@ -40,12 +40,13 @@ pub async fn members(State(st): State<AppState>, cx: Ctx) -> Html<String> {
         return layout(&cx, &title, &body);
     };
     type Row = (MemberId, Vec<String>, bool);
-    let (rows, mine, to_me, councils): (
+    type Read = (
         Vec<Row>,
         Vec<(Topic, MemberId)>,
         Vec<(MemberId, Topic)>,
         usize,
-    ) = st.log.read(|c| {
+    );
+    let (rows, mine, to_me, councils): Read = st.log.read(|c| {
         let l = &c.ledger;
         let rows = l
             .members
