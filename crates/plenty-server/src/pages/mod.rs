@@ -285,3 +285,28 @@ fn capped_needs_html(capped: &[plenty_ledger::CappedNeed]) -> String {
     b.push_str("</table>");
     b
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_15_numbers_without_noise() {
+        assert_eq!(num(1275.0), "1,275");
+        assert_eq!(num(1_234_567.8), "1,234,568");
+        assert_eq!(num(1.2000000000000002), "1.2");
+        assert_eq!(num(0.30000000000000004), "0.3");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(-0.0000001), "0");
+        assert_eq!(num(-12.5), "−12.5");
+        assert_eq!(num(2.0), "2");
+        assert_eq!(num(f64::INFINITY), "∞");
+        assert_eq!(num(f64::NAN), "—");
+        assert_eq!(hours(1275.0), "1,275 h");
+        assert_eq!(percent(8.934), "893 %");
+        assert_eq!(percent(0.05), "5 %");
+        assert_eq!(percent(0.0123), "1.2 %");
+        assert_eq!(fixed(-0.04, 1, false), "0.0");
+        assert_eq!(fixed(0.8, 2, false), "0.80");
+    }
+}
