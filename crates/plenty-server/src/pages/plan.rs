@@ -26,6 +26,8 @@ struct Extra {
     mine: Vec<u64>,
     /// The councils.
     councils: BTreeMap<u64, plenty_ledger::state::CouncilState>,
+    /// The round's proposals' titles by number, as JSON (for the script's effect box).
+    names_json: String,
 }
 
 /// Whether a plan is a plan that meets its targets (solved to optimality with λ > 0).
@@ -426,9 +428,10 @@ fn plan_body(
     }
     let _ = write!(
         b,
-        "<h2>{}</h2><div id=effect data-round={}><p class=muted>{}</p></div>",
+        "<h2>{}</h2><div id=effect data-round={} data-names=\"{}\"><p class=muted>{}</p></div>",
         cx.t("plan-effect-heading"),
         round,
+        esc(&extra.names_json),
         cx.t("plan-effect-sign-in")
     );
     b
@@ -462,8 +465,9 @@ fn scalable(svg: &str) -> String {
     format!("{t}{rest}")
 }
 
+/// An optional share, as a percentage.
 fn opt(x: Option<f64>) -> String {
-    x.map_or("—".into(), num)
+    x.map_or("—".into(), percent)
 }
 
 /// The plots of a multi-year plan (λ, consumption, investment, capital by year), as inline
@@ -521,7 +525,7 @@ fn years_plots(y: &plenty_ledger::YearsOutcome) -> String {
 
 /// The plan page of a multi-year round: the years side by side, the plots, the goods year by
 /// year, and what the member's ballot changed over the years.
-fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan) -> String {
+fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan, names_json: &str) -> String {
     let mut b = String::new();
     let Some(years) = &p.years else {
         return b;
@@ -567,13 +571,13 @@ fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan) -> String {
     if let Some(x) = &o.explanation {
         let _ = write!(b, "<p class=err>{}</p>", esc(x));
     }
-    b.push_str("<h2>The years side by side</h2><table id=years><tr><th>year</th><th>λ</th><th>consumption index</th><th>share invested</th><th>capital index</th><th>hours used</th><th>hours for the plan</th><th>working week</th><th>what binds</th></tr>");
+    b.push_str("<h2>The years side by side</h2><table id=years><tr><th>year</th><th>targets made</th><th>consumption (first year = 100 %)</th><th>share invested</th><th>capital (start = 100 %)</th><th>hours used</th><th>hours for the plan</th><th>working week, per member</th><th>what binds</th></tr>");
     for l in &y.years {
         let _ = write!(
             b,
             "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
             l.year,
-            num(l.lambda),
+            percent(l.lambda),
             opt(l.consumption_index),
             opt(l.share_invested),
             opt(l.capital_index),
@@ -587,7 +591,7 @@ fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan) -> String {
             }
         );
     }
-    b.push_str("</table><p class=muted>λ: bundles of the year's targets consumed on top of committed needs. Consumption index: consumption as a share of the first year's targets, averaged over the goods. Share invested: investment's share of final output, valued in labour hours. Working week: (hours of the plan + common projects + common funds) / (members × weeks).</p>");
+    b.push_str("</table><p class=muted>Targets made: how much of the year's targets is consumed on top of committed needs. Consumption: as a share of the first year's targets, averaged over the goods. Share invested: investment's share of final output, valued in labour hours. Capital: the stock as a share of the stock at the start. Working week: (hours of the plan + common projects + common funds) ÷ members ÷ weeks.</p>");
     b.push_str(&years_plots(y));
     // The goods, year by year.
     b.push_str("<h2>The goods, year by year</h2><table id=goods><tr><th>good</th><th></th>");
@@ -633,8 +637,9 @@ fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan) -> String {
     }
     let _ = write!(
         b,
-        "<h2>What your ballot changed</h2><div id=effect data-round={}><p class=muted>Sign in to see what your ballot changed: the plan with your ballot against the plan without it, year by year.</p></div>",
-        round
+        "<h2>What your ballot changed</h2><div id=effect data-round={} data-names=\"{}\"><p class=muted>Sign in to see what your ballot changed: the plan with your ballot against the plan without it, year by year.</p></div>",
+        round,
+        esc(names_json)
     );
     b
 }
@@ -668,6 +673,13 @@ pub async fn plan(
                     Some(p) if crate::api::PlanJob::shows_recorded_plan(job.as_ref()) => {
                         let mut extra = Extra {
                             councils: l.councils.clone(),
+                            names_json: serde_json::to_string(
+                                &r.proposals
+                                    .iter()
+                                    .map(|(k, p)| (k.to_string(), p.title.as_str()))
+                                    .collect::<BTreeMap<_, _>>(),
+                            )
+                            .unwrap_or_default(),
                             ..Extra::default()
                         };
                         if let Some(me) = &cx.who.0 {
@@ -732,7 +744,9 @@ pub async fn plan(
         }
     });
     let body = match recorded {
-        Some((round, p, _)) if p.years.is_some() => years_body(&cx, round, &p) + &body,
+        Some((round, p, extra)) if p.years.is_some() => {
+            years_body(&cx, round, &p, &extra.names_json) + &body
+        }
         Some((round, p, extra)) => plan_body(&cx, round, &p.inputs, &p.outcome, &extra) + &body,
         None => body,
     };

@@ -195,14 +195,19 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
                 .map(|x| esc(&x.title))
                 .unwrap_or_else(|| format!("#{p}"))
         };
-        let _ = write!(
+        let _ =
+            write!(
             b,
-            "<h2>{}</h2><p id=quorum>{}: {} of {} members represented by {} ballots.</p><p id=split-result>{}</p><p id=projects-result>{}</p>",
+            "<h2>{}</h2><p id=quorum>{}</p><p id=split-result>{}</p><p id=projects-result>{}</p>",
             cx.t("round-count"),
-            if t.quorum.met { "Quorum met" } else { "No quorum" },
-            t.quorum.represented,
-            t.quorum.eligible,
-            t.quorum.ballots,
+            cx.tv(
+                if t.quorum.met { "round-quorum-met" } else { "round-quorum-not-met" },
+                &[
+                    ("represented", &t.quorum.represented.to_string()),
+                    ("eligible", &t.quorum.eligible.to_string()),
+                    ("ballots", &t.quorum.ballots.to_string()),
+                ]
+            ),
             cx.tv(
                 if t.split.default_used { "round-split-default" } else { "round-split" },
                 &[
@@ -230,9 +235,15 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
         if let Some(d) = &t.discount {
             let _ = write!(
                 b,
-                "<p id=discount>Weight on the present: the plan maximises λ discounted at <strong>{}</strong> a year{}. {}.</p>",
-                percent(d.rate),
-                if d.default_used { " (the default)" } else { " (the median of the ballots)" },
+                "<p id=discount>{} {}.</p>",
+                cx.tv(
+                    if d.default_used {
+                        "round-discount-default"
+                    } else {
+                        "round-discount"
+                    },
+                    &[("rate", &percent(d.rate))]
+                ),
                 esc(&d.explanation)
             );
         }

@@ -96,17 +96,22 @@ if(lo) lo.addEventListener('click', async ev=>{ ev.preventDefault(); const t = a
 const ps = document.getElementById('plan-status');
 if(ps && ps.dataset.computing){ setTimeout(()=>location.reload(), 1000); }
 const ef = document.getElementById('effect');
+function h(s){ return String(s).replace(/[&<>"']/g, c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c])); }
+function pct(x){ return (Math.round(x*1000)/10)+' %'; }
 if(ef){ fetch('/api/v1/rounds/'+ef.dataset.round+'/effect').then(r=>r.ok?r.json():null).then(j=>{
   if(!j) return;
-  if(!j.voted){ ef.innerHTML='<p>'+j.note+'</p>'; return; }
+  if(!j.voted){ ef.innerHTML='<p>'+h(j.note)+'</p>'; return; }
+  let names = {}; try { names = JSON.parse(ef.dataset.names||'{}'); } catch(e) {}
+  const projects = ids => ids.length ? ids.map(i=>h(names[i]||('project '+i))).join(', ') : 'none';
+  const split = s => 'consumption '+pct(s[0])+', investment '+pct(s[1])+', common funds '+pct(s[2]);
   const w=j.with_your_ballot, o=j.without_your_ballot;
-  let html = '<p>With your ballot (weight '+(j.weight||[1])[0]+'): projects '+JSON.stringify(w.funded)+', split '+w.split.map(x=>x.toFixed(3)).join(' / ')+'.</p><p>Without it: projects '+JSON.stringify(o.funded)+', split '+o.split.map(x=>x.toFixed(3)).join(' / ')+'.</p>';
+  let html = '<p>With your ballot (it counted '+h((j.weight||[1])[0])+' times): projects funded: '+projects(w.funded)+'; split of hours: '+split(w.split)+'.</p><p>Without it: projects funded: '+projects(o.funded)+'; split of hours: '+split(o.split)+'.</p>';
   let changed = j.changed.funded||j.changed.split||j.changed.quorum;
   const y = j.years;
   if(y){
     changed = changed || y.changed;
-    html += '<p>Discount rate: '+y.rate_with+' with your ballot, '+y.rate_without+' without it. Σλ: '+y.total_lambda_with.toFixed(4)+' with, '+y.total_lambda_without.toFixed(4)+' without.</p><table id=effect-years><tr><th>year</th><th>λ with your ballot</th><th>λ without it</th><th>difference</th></tr>'
-      + y.years.map(r=>'<tr><td>'+r.year+'</td><td class=n>'+r.lambda_with.toFixed(4)+'</td><td class=n>'+r.lambda_without.toFixed(4)+'</td><td class=n>'+(r.lambda_with-r.lambda_without).toFixed(4)+'</td></tr>').join('') + '</table>';
+    html += '<p>Each later year counts '+pct(y.rate_with)+' less with your ballot, '+pct(y.rate_without)+' without it.</p><table id=effect-years><tr><th>year</th><th>targets made with your ballot</th><th>without it</th><th>difference</th></tr>'
+      + y.years.map(r=>'<tr><td>'+h(r.year)+'</td><td class=n>'+pct(r.lambda_with)+'</td><td class=n>'+pct(r.lambda_without)+'</td><td class=n>'+pct(r.lambda_with-r.lambda_without)+'</td></tr>').join('') + '</table>';
   }
   ef.innerHTML = html + '<p><strong>'+(changed?'Your ballot changed the outcome.':'Your ballot did not change the outcome this time.')+'</strong></p>';
 }); }

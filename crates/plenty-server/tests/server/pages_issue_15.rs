@@ -304,6 +304,11 @@ async fn issue_15_a_round_in_plain_words() {
         "one unit on the limits chart"
     );
     assert!(p.contains("/plan/about?round=1"));
+    // The effect box names projects (the script reads the names from the page).
+    assert!(
+        p.contains("data-names=\"{&quot;1&quot;:&quot;A clinic in the valley&quot;"),
+        "{p}"
+    );
     assert!(
         !p.contains("#9fb3d9"),
         "the light bar colour fails contrast"
