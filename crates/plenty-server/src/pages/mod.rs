@@ -18,7 +18,7 @@ pub use audit::audit;
 pub use chart::bar_chart;
 pub use home::{home, not_found};
 pub use members::members;
-pub use plan::{plan, plan_about};
+pub use plan::{plan, plan_about, plan_status};
 pub use round::{round, rounds};
 pub use script::script;
 

@@ -68,32 +68,7 @@ fn plan_body(
         "<h1>{}</h1>",
         cx.tv("plan-heading", &[("number", &round.to_string())])
     );
-    if succeeded(p) {
-        let _ = write!(
-            b,
-            "<p id=plan-status>{}</p>",
-            cx.tv("plan-plain", &[("percent", &percent(p.lambda))])
-        );
-    } else {
-        let _ = write!(
-            b,
-            "<p id=plan-status class=err><strong>{}</strong> {}</p>",
-            cx.t("plan-cannot"),
-            p.explanation.as_deref().map(esc).unwrap_or_default()
-        );
-        if !p.binding.is_empty() {
-            let _ = write!(
-                b,
-                "<p>{} {}</p>",
-                cx.t("plan-what-binds"),
-                p.binding
-                    .iter()
-                    .map(|x| esc(x))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
-        }
-    }
+    b.push_str(&plan_status(cx, p));
     let _ = write!(
         b,
         "<p class=muted>{}</p>",
@@ -434,6 +409,40 @@ fn plan_body(
         esc(&extra.names_json),
         cx.t("plan-effect-sign-in")
     );
+    b
+}
+
+/// The plan's result in plain words (`<p id=plan-status>`): what it meets when it succeeded;
+/// otherwise, first, that the targets cannot be met, why, and what binds. A plan with λ = 0 or
+/// without an optimal solve is never presented as a success.
+pub fn plan_status(cx: &Ctx, p: &PlanOutcome) -> String {
+    let mut b = String::new();
+    if succeeded(p) {
+        let _ = write!(
+            b,
+            "<p id=plan-status>{}</p>",
+            cx.tv("plan-plain", &[("percent", &percent(p.lambda))])
+        );
+    } else {
+        let _ = write!(
+            b,
+            "<p id=plan-status class=err><strong>{}</strong> {}</p>",
+            cx.t("plan-cannot"),
+            p.explanation.as_deref().map(esc).unwrap_or_default()
+        );
+        if !p.binding.is_empty() {
+            let _ = write!(
+                b,
+                "<p>{} {}</p>",
+                cx.t("plan-what-binds"),
+                p.binding
+                    .iter()
+                    .map(|x| esc(x))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
+    }
     b
 }
 

@@ -315,6 +315,29 @@ async fn issue_15_a_round_in_plain_words() {
     );
     assert_svgs_scale("/plan", &p);
     assert_no_float_noise("/plan", &p);
+    // A plan that makes nothing, or was not solved to optimality, is no success.
+    let recorded = s
+        .state
+        .log
+        .read(|c| c.ledger.rounds[&1].plan.clone())
+        .unwrap();
+    let cx = plenty_server::pages::Ctx {
+        who: plenty_server::api::MaybeCaller(None),
+        name: None,
+        lang: plenty_server::pages::i18n::english(),
+    };
+    let ok = plenty_server::pages::plan_status(&cx, &recorded.outcome);
+    assert!(ok.contains("The plan meets 100 %"), "{ok}");
+    let mut zero = recorded.outcome.clone();
+    zero.lambda = 0.0;
+    let mut infeasible = recorded.outcome.clone();
+    infeasible.status = plenty_ledger::planning::PlanStatus(plenty_core::lp::LpStatus::Infeasible);
+    infeasible.explanation = Some("the land does not suffice".into());
+    for bad in [zero, infeasible] {
+        let w = plenty_server::pages::plan_status(&cx, &bad);
+        assert!(w.contains("The targets cannot be met"), "{w}");
+        assert!(!w.contains("meets 100 %"), "{w}");
+    }
     let a = html(&ada, "/plan/about?round=1").await;
     assert!(
         a.contains("About this computation") && a.contains("Certificate"),
