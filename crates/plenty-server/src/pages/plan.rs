@@ -28,6 +28,8 @@ struct Extra {
     councils: BTreeMap<u64, plenty_ledger::state::CouncilState>,
     /// The round's proposals' titles by number, as JSON (for the script's effect box).
     names_json: String,
+    /// What to do next (for the latest round only).
+    next: String,
 }
 
 /// Whether a plan is a plan that meets its targets (solved to optimality with λ > 0).
@@ -69,6 +71,7 @@ fn plan_body(
         cx.tv("plan-heading", &[("number", &round.to_string())])
     );
     b.push_str(&plan_status(cx, p));
+    b.push_str(&extra.next);
     let _ = write!(
         b,
         "<p class=muted>{}</p>",
@@ -691,6 +694,14 @@ pub async fn plan(
                             .unwrap_or_default(),
                             ..Extra::default()
                         };
+                        if l.latest_round().map(|x| x.id) == Some(r.id) {
+                            extra.next = super::home::next_step(
+                                &cx,
+                                l,
+                                Some(r),
+                                super::home::has_voted(&st, &cx, r),
+                            );
+                        }
                         if let Some(me) = &cx.who.0 {
                             extra.mine = l
                                 .members

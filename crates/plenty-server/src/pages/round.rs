@@ -76,33 +76,49 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
         );
     }
     // Needs.
+    let unit_of = |name: &str| {
+        e.products()
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.unit.clone())
+            .unwrap_or_default()
+    };
     if years.is_some() {
         let _ = write!(
             b,
-            "<h2>{}</h2><table id=needs><tr><th>product</th><th>year</th><th>registered</th></tr>",
-            cx.t("round-needs")
+            "<h2>{}</h2><table id=needs><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            cx.t("round-needs"),
+            cx.t("table-product"),
+            cx.t("table-year"),
+            cx.t("table-registered"),
+            cx.t("table-unit")
         );
         for ((p, year), t) in r.needs_by_product_and_year() {
             let _ = write!(
                 b,
-                "<tr><td>{}</td><td>{}</td><td class=n>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
                 esc(p),
-                year.map_or("every year".to_string(), |y| y.to_string()),
-                num(t.quantity)
+                year.map_or(cx.t("form-every-year"), |y| y.to_string()),
+                num(t.quantity),
+                esc(&unit_of(p))
             );
         }
     } else {
         let _ = write!(
             b,
-            "<h2>{}</h2><table id=needs><tr><th>product</th><th>registered</th></tr>",
-            cx.t("round-needs")
+            "<h2>{}</h2><table id=needs><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+            cx.t("round-needs"),
+            cx.t("table-product"),
+            cx.t("table-registered"),
+            cx.t("table-unit")
         );
         for (p, t) in r.needs_by_product() {
             let _ = write!(
                 b,
-                "<tr><td>{}</td><td class=n>{}</td></tr>",
+                "<tr><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
                 esc(p),
-                num(t.quantity)
+                num(t.quantity),
+                esc(&unit_of(p))
             );
         }
     }
@@ -113,11 +129,18 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
     // Proposals.
     let _ = write!(
         b,
-        "<h2>{}</h2><table id=proposals><tr><th>#</th><th>project</th><th>hours</th>",
-        cx.t("round-proposals")
+        "<h2>{}</h2><table id=proposals><tr><th>#</th><th>{}</th><th>{}</th>",
+        cx.t("round-proposals"),
+        cx.t("table-project"),
+        cx.t("table-hours")
     );
     if r.tally.is_some() {
-        b.push_str("<th>approvals</th><th>funded</th>");
+        let _ = write!(
+            b,
+            "<th>{}</th><th>{}</th>",
+            cx.t("table-approvals"),
+            cx.t("table-funded")
+        );
     }
     b.push_str("</tr>");
     for p in r.proposals.values() {
@@ -134,9 +157,9 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
                 "<td class=n>{}</td><td>{}</td>",
                 t.projects.approvals_of(p.id),
                 if t.projects.is_funded(p.id) {
-                    "yes"
+                    cx.t("yes")
                 } else {
-                    "no"
+                    cx.t("no")
                 }
             );
         }
@@ -316,7 +339,7 @@ fn ballot_form(
         )
     };
     format!(
-        "<h2>{h}</h2><p>{intro}</p><form id=ballot-form data-api=/api/v1/rounds/{id}/ballot data-round={id} data-total-hours={total}>\
+        "<h2>{h}</h2><p>{intro}</p><form id=ballot-form data-api=/api/v1/rounds/{id}/ballot data-round={id} data-total-hours={total} data-t-ticked=\"{t_ticked}\" data-t-total=\"{t_total}\" data-t-total-ok=\"{t_total_ok}\">\
          <fieldset id=q-projects data-part=projects><legend>{lp}</legend>{cp}<p id=project-budget>{budget}</p>{approvals}<p class=total><output id=approved-total>{ticked}</output></p></fieldset>\
          <fieldset id=q-split data-part=split><legend>{ls}</legend>{cs}{s0}{s1}{s2}<p class=total><output id=split-total>{stotal}</output></p></fieldset>\
          <fieldset id=q-priorities data-part=priorities><legend>{lpr}</legend>{cpr}{scores}</fieldset>{present}\
@@ -335,7 +358,16 @@ fn ballot_form(
                 ("proposed", &hours(proposed)),
             ]
         ),
-        ticked = cx.tv("ballot-ticked", &[("hours", "0 h")]),
+        ticked = cx.tv(
+            "ballot-ticked",
+            &[
+                ("hours", "0 h"),
+                ("budget", &hours(total * default.investment))
+            ]
+        ),
+        t_ticked = cx.t("ballot-ticked"),
+        t_total = cx.t("ballot-split-total"),
+        t_total_ok = cx.t("ballot-split-ok"),
         ls = cx.t("ballot-split"),
         cs = choice("split"),
         s0 = split_input(0, "ballot-consumption", default.consumption),

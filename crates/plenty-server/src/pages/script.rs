@@ -64,10 +64,11 @@ function ballotTotals(){
   const at = document.getElementById('approved-total');
   const total = Number(bf.dataset.totalHours||0);
   const inv = Number(bf.querySelector('input[name=split1]')?.value||0);
-  if(at) at.textContent = 'Ticked: '+hoursText(ticked)+' of '+hoursText(total*inv)+' for projects at your investment share';
+  const fill = (t, vars) => Object.entries(vars).reduce((s,[k,v])=>s.replace(new RegExp('\\{\\s*\\$'+k+'\\s*\\}'), v), t||'');
+  if(at) at.textContent = fill(bf.dataset.tTicked, {hours: hoursText(ticked), budget: hoursText(total*inv)});
   const st = document.getElementById('split-total');
   const sum = [0,1,2].reduce((s,k)=>s+Number(bf.querySelector('input[name=split'+k+']')?.value||0),0);
-  if(st){ const ok = Math.abs(sum-1)<0.005; st.textContent = 'total '+sum.toFixed(2)+(ok?' ✓':' — must be 1'); st.className = ok?'ok':'err'; }
+  if(st){ const ok = Math.abs(sum-1)<0.005; st.textContent = fill(ok ? bf.dataset.tTotalOk : bf.dataset.tTotal, {total: sum.toFixed(2)}); st.className = ok?'ok':'err'; }
 }
 function answer(part, yes){
   const r = bf && bf.querySelector('input[name=answer-'+part+'][value='+(yes?'answer':'leave')+']');

@@ -194,6 +194,20 @@ async fn issue_15_a_round_in_plain_words() {
     );
     assert!(r.contains("id=split-total") && r.contains("must be 1"));
     assert!(r.contains("value=0.80") && r.contains("value=0.15"), "{r}");
+    // The project budget: the investment share of the hours, against the hours proposed.
+    assert!(
+        r.contains("1,275 h available for projects (15 % of the 8,500 h of the period"),
+        "{r}"
+    );
+    assert!(
+        r.contains("data-t-ticked=\"Ticked: { $hours } of the { $budget }"),
+        "{r}"
+    );
+    // Every quantity with its unit.
+    assert!(
+        r.contains("<tr><td>bread</td><td class=n>2.5</td><td>t</td></tr>"),
+        "{r}"
+    );
     assert_no_float_noise("/round", &r);
 
     // My ballot, for the form after a reload.
@@ -288,6 +302,7 @@ async fn issue_15_a_round_in_plain_words() {
         p.contains("The plan meets 100 % of every committed need"),
         "{p}"
     );
+    assert!(p.contains("id=next-step") && p.contains("The vote is closed and counted"));
     assert!(
         !p.contains("pdlp") && !p.contains("Certificate") && !p.contains("λ ="),
         "{p}"
