@@ -399,8 +399,9 @@ fn round_by_round(
 }
 
 /// Whether to recompute the full explanation (with every payment) of a count recorded as a
-/// summary: only for elections small enough to explain quickly.
-const EXPLAIN_AT_MOST: usize = 200_000;
+/// summary: only for elections small enough to explain in well under a second (ballots ×
+/// proposals); larger ones show the summary (each winner and the most a supporter paid).
+const EXPLAIN_AT_MOST: usize = 20_000;
 
 /// `GET /round`, `GET /round?round=N` (a past round, read-only).
 pub async fn round(
@@ -464,8 +465,12 @@ pub async fn round(
     if let Some((id, t)) = tally {
         let funded = t.projects.funded.clone();
         let mut x = t.projects.explanation.clone();
-        if let Some(e) = election {
+        // One of the few heavy jobs at a time (the count's own limit); when all are taken,
+        // the summary is shown as recorded.
+        let permit = st.heavy_permit().ok();
+        if let (Some(e), Some(permit)) = (election, permit) {
             let full = tokio::task::spawn_blocking(move || {
+                let _permit = permit;
                 let o = plenty_core::vote::method_of_equal_shares(
                     &e.election,
                     plenty_core::vote::Satisfaction::Cost,
