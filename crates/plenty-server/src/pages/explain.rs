@@ -273,6 +273,7 @@ mod tests {
             who: crate::api::MaybeCaller(None),
             name: None,
             lang: super::super::i18n::english(),
+            here: "/?".into(),
         }
     }
 

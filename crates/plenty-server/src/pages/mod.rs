@@ -142,6 +142,8 @@ pub struct Ctx {
     pub name: Option<String>,
     /// The language of the page.
     pub lang: &'static i18n::Lang,
+    /// The page's path and query without `lang=` (for the language links).
+    pub here: String,
 }
 
 impl Ctx {
@@ -196,7 +198,24 @@ impl FromRequestParts<AppState> for Ctx {
         let lang = from_query
             .or(from_cookie)
             .unwrap_or_else(|| i18n::negotiate(&header(ACCEPT_LANGUAGE)));
-        Ok(Ctx { who, name, lang })
+        let rest: Vec<&str> = parts
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
+            .collect();
+        let here = if rest.is_empty() {
+            format!("{}?", parts.uri.path())
+        } else {
+            format!("{}?{}&", parts.uri.path(), rest.join("&"))
+        };
+        Ok(Ctx {
+            who,
+            name,
+            lang,
+            here,
+        })
     }
 }
 
@@ -236,9 +255,10 @@ fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
                 )
             } else {
                 format!(
-                    "<a href=\"?lang={0}\" data-lang={0} lang={0} hreflang={0}>{1}</a>",
+                    "<a href=\"{2}lang={0}\" data-lang={0} lang={0} hreflang={0}>{1}</a>",
                     l.code,
-                    esc(l.name)
+                    esc(l.name),
+                    esc(&cx.here)
                 )
             }
         })

@@ -340,6 +340,7 @@ async fn issue_15_a_round_in_plain_words() {
         who: plenty_server::api::MaybeCaller(None),
         name: None,
         lang: plenty_server::pages::i18n::english(),
+        here: "/plan?".into(),
     };
     let ok = plenty_server::pages::plan_status(&cx, &recorded.outcome);
     assert!(ok.contains("The plan meets 100 %"), "{ok}");
@@ -380,6 +381,11 @@ async fn issue_15_a_round_in_plain_words() {
     assert!(old.contains("id=past-round"), "{old}");
     assert!(!old.contains("id=ballot-form") && !old.contains("id=advance-form"));
     assert!(old.contains("id=round-by-round"));
+    // The language links keep the page and its query.
+    assert!(
+        old.contains("<a href=\"/round?round=1&amp;lang=fr\" data-lang=fr"),
+        "{old}"
+    );
     let old_plan = html(&ada, "/plan?round=1").await;
     assert!(old_plan.contains("The plan of round 1"));
 }
