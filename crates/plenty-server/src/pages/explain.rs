@@ -136,10 +136,11 @@ pub fn explain(
                             b,
                             "<li>{}</li>",
                             cx.tv(
-                                if *all {
-                                    "explain-paid-all"
-                                } else {
-                                    "explain-paid"
+                                match (*all, *members == 1) {
+                                    (true, true) => "explain-paid-all-one",
+                                    (true, false) => "explain-paid-all",
+                                    (false, true) => "explain-paid-one",
+                                    (false, false) => "explain-paid",
                                 },
                                 &[("members", &members.to_string()), ("paid", paid)]
                             )

@@ -99,12 +99,13 @@ pub fn hours(x: f64) -> String {
     format!("{} h", num(x))
 }
 
-/// A share as a percentage: `85 %`.
+/// A share as a percentage: `85 %`, `72.5 %`, `804 %` (one decimal below 100 %, so that
+/// shares that sum to 1 show a sum of 100 %).
 pub fn percent(x: f64) -> String {
     let p = x * 100.0;
     format!(
         "{} %",
-        if p.abs() >= 10.0 {
+        if p.abs() >= 100.0 {
             fixed(p, 0, true)
         } else {
             fixed(p, 1, true)
@@ -326,6 +327,7 @@ mod tests {
         assert_eq!(percent(8.934), "893 %");
         assert_eq!(percent(0.05), "5 %");
         assert_eq!(percent(0.0123), "1.2 %");
+        assert_eq!(percent(0.725), "72.5 %");
         assert_eq!(fixed(-0.04, 1, false), "0.0");
         assert_eq!(fixed(0.8, 2, false), "0.80");
     }
