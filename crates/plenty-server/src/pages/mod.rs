@@ -277,6 +277,21 @@ fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
     ))
 }
 
+/// Marks a page as depending on the language asked for and on the session (`Vary`), and
+/// as not to be stored by shared caches.
+pub async fn vary(mut r: axum::response::Response) -> axum::response::Response {
+    let h = r.headers_mut();
+    h.insert(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("Accept-Language, Cookie"),
+    );
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-cache"),
+    );
+    r
+}
+
 /// Round selection.
 #[derive(Deserialize)]
 pub struct RoundQuery {

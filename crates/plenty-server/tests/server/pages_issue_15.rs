@@ -103,6 +103,9 @@ async fn issue_15_pages_follow_accept_language() {
     )
     .await;
     assert!(fr.contains("<html lang=fr>"), "{fr}");
+    // Caches keep the languages apart.
+    let r = reqwest::get(format!("{}/round", s.base)).await.unwrap();
+    assert_eq!(r.headers()["vary"], "Accept-Language, Cookie");
     assert!(
         fr.contains("Que faire ensuite") && fr.contains(">Cycle<"),
         "{fr}"
