@@ -8,11 +8,18 @@ use crate::api::AppState;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use plenty_ledger::state::RoundState;
-use plenty_ledger::{Ledger, Phase, RoundAction};
+use plenty_ledger::{Ledger, Phase, RoundAction, Topic};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bool) -> String {
+fn round_body(
+    st: &AppState,
+    l: &Ledger,
+    r: &RoundState,
+    cx: &Ctx,
+    read_only: bool,
+    delegates: &BTreeMap<Topic, String>,
+) -> String {
     let mut b = String::new();
     let _ = write!(
         b,
@@ -194,7 +201,7 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
         );
     }
     if signed_in && !read_only && r.open_for(RoundAction::Vote) {
-        b.push_str(&ballot_form(cx, l, r, e));
+        b.push_str(&ballot_form(cx, l, r, e, delegates));
     }
     if let Some(c) = &cx.who.0 {
         // Who may run the calendar is the ledger's rule.
@@ -283,15 +290,20 @@ fn ballot_form(
     l: &Ledger,
     r: &RoundState,
     e: &plenty_core::plan::PlanningEconomy,
+    delegates: &BTreeMap<Topic, String>,
 ) -> String {
     let total = l.total_hours();
     let default = r.default_split;
     let proposed: f64 = r.proposals.values().map(|p| p.cost_hours).sum();
-    let choice = |part: &str| {
+    let choice = |part: &str, topic: Topic| {
         format!(
-            "<div class=choice><label><input type=radio name=answer-{part} value=answer> {}</label><label><input type=radio name=answer-{part} value=leave checked> {}</label></div>",
+            "<div class=choice><label><input type=radio name=answer-{part} value=answer> {}</label><label><input type=radio name=answer-{part} value=leave checked> {}</label></div><p class=muted id=delegate-{part}>{}</p>",
             cx.t("ballot-answer"),
-            cx.t("ballot-leave")
+            cx.t("ballot-leave"),
+            match delegates.get(&topic) {
+                Some(name) => cx.tv("ballot-your-delegate", &[("name", name)]),
+                None => cx.t("ballot-no-delegate"),
+            }
         )
     };
     let approvals: String = r
@@ -323,7 +335,7 @@ fn ballot_form(
         format!(
             "<fieldset id=q-discount data-part=discount><legend>{}</legend>{}<label>{} <input name=discount_rate type=number step=0.005 min=0 max={max} placeholder={default}></label></fieldset>",
             cx.t("ballot-discount"),
-            choice("discount"),
+            choice("discount", Topic::Split),
             cx.tv("ballot-discount-label", &[("max", &plenty_ledger::MAX_DISCOUNT_RATE.to_string())]),
             max = plenty_ledger::MAX_DISCOUNT_RATE,
             default = plenty_ledger::DEFAULT_DISCOUNT_RATE
@@ -348,7 +360,7 @@ fn ballot_form(
         intro = cx.t("ballot-intro"),
         id = r.id,
         lp = cx.t("ballot-projects"),
-        cp = choice("projects"),
+        cp = choice("projects", Topic::Projects),
         budget = cx.tv(
             "ballot-budget",
             &[
@@ -369,13 +381,13 @@ fn ballot_form(
         t_total = cx.t("ballot-split-total"),
         t_total_ok = cx.t("ballot-split-ok"),
         ls = cx.t("ballot-split"),
-        cs = choice("split"),
+        cs = choice("split", Topic::Split),
         s0 = split_input(0, "ballot-consumption", default.consumption),
         s1 = split_input(1, "ballot-investment", default.investment),
         s2 = split_input(2, "ballot-funds", default.common_funds),
         stotal = cx.tv("ballot-split-total", &[("total", "1.00")]),
         lpr = cx.t("ballot-priorities"),
-        cpr = choice("priorities"),
+        cpr = choice("priorities", Topic::Priorities),
         cast = cx.t("ballot-cast"),
         again = cx.t("ballot-again"),
     )
@@ -409,6 +421,7 @@ pub async fn round(
     cx: Ctx,
     Query(q): Query<RoundQuery>,
 ) -> Html<String> {
+    let delegates = super::members::my_delegates(&st, &cx).await;
     let (mut body, tally, names, election) = st.log.read(|c| {
         let latest = c.ledger.latest_round().map(|r| r.id);
         let r = match q.round {
@@ -443,7 +456,7 @@ pub async fn round(
                     .then(|| c.ledger.round_election(r.id))
                     .flatten();
                 (
-                    round_body(&st, &c.ledger, r, &cx, Some(r.id) != latest),
+                    round_body(&st, &c.ledger, r, &cx, Some(r.id) != latest, &delegates),
                     r.tally.clone().map(|t| (r.id, t)),
                     names,
                     election,

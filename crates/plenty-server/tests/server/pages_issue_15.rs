@@ -191,6 +191,13 @@ async fn issue_15_a_round_in_plain_words() {
         );
     }
     assert!(r.contains("Leave it to my delegate (or abstain)"));
+    // Di delegated the split to Ada: her ballot names her delegate there.
+    let d = html(&di, "/round").await;
+    assert!(
+        d.contains("<p class=muted id=delegate-split>Your delegate on this topic is Ada"),
+        "{d}"
+    );
+    assert!(d.contains("<p class=muted id=delegate-projects>You have no delegate"));
     assert!(
         r.contains("id=project-budget") && r.contains("available for projects"),
         "{r}"
