@@ -73,6 +73,20 @@ form-password = Password
 login-no-account = No account yet?
 signup-heading = Join the federation
 
+form-name = Name
+signup-password = Password (10 characters or more)
+signup-invitation-code = Invitation code
+signup-open = Join with the invitation code a facilitator gave you. Without one, you sign up as an applicant: a facilitator admits you and assigns your councils before you can take part.
+signup-invitation = This federation admits members by invitation: enter the code a facilitator gave you. It carries your councils.
+
+## Audit
+audit-entries = The log has { $entries } entries. Its head (the hash of the last entry) is { $head }.
+audit-download = Download the log
+audit-check = and check it yourself with { $command }: it checks the hash chain, recomputes every count from the ballots and every plan from its recorded inputs, bit for bit.
+audit-verify-now = Verify the database now
+audit-shows-heading = What the log shows, and what it does not
+audit-shows = Every ballot is in the log under a pseudonym that changes from round to round, so anyone can recount every vote, but no one without the service's secret key can tell who cast which ballot. Your pseudonym is your receipt: find it in the export to check that your ballot was counted as cast. Names, e-mails and passwords are never in the log.
+
 ## Round
 round-heading = Round { $number }: { $title }
 round-ballots = { $count } ballots

@@ -74,6 +74,20 @@ form-password = Mot de passe
 login-no-account = Pas encore de compte ?
 signup-heading = Adhérer à la fédération
 
+form-name = Nom
+signup-password = Mot de passe (10 caractères ou plus)
+signup-invitation-code = Code d'invitation
+signup-open = Adhérez avec le code d'invitation qu'un facilitateur vous a donné. Sans code, vous vous inscrivez comme candidat : un facilitateur vous admet et vous attribue vos conseils avant que vous puissiez participer.
+signup-invitation = Cette fédération admet ses membres sur invitation : saisissez le code qu'un facilitateur vous a donné. Il porte vos conseils.
+
+## Audit
+audit-entries = Le journal compte { $entries } entrées. Sa tête (le hachage de la dernière entrée) est { $head }.
+audit-download = Téléchargez le journal
+audit-check = et vérifiez-le vous-même avec { $command } : la commande vérifie la chaîne de hachage, recalcule chaque dépouillement à partir des bulletins et chaque plan à partir de ses données enregistrées, bit pour bit.
+audit-verify-now = Vérifier la base de données maintenant
+audit-shows-heading = Ce que le journal montre, et ce qu'il ne montre pas
+audit-shows = Chaque bulletin figure dans le journal sous un pseudonyme qui change d'un cycle à l'autre : chacun peut recompter chaque vote, mais personne sans la clé secrète du service ne peut savoir qui a déposé quel bulletin. Votre pseudonyme est votre reçu : retrouvez-le dans l'export pour vérifier que votre bulletin a été compté tel que vous l'avez déposé. Les noms, courriels et mots de passe ne sont jamais dans le journal.
+
 ## Cycle
 round-heading = Cycle { $number } : { $title }
 round-ballots = { $count } bulletins

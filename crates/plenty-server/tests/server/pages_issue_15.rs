@@ -130,6 +130,16 @@ async fn issue_15_pages_follow_accept_language() {
         "{r}"
     );
     assert!(r.contains("Déclarer un besoin"));
+    let (_, a) = page(&anon, "/audit", &[("accept-language", "fr")]).await;
+    assert!(
+        a.contains("Téléchargez le journal") && a.contains("<code id=head>"),
+        "{a}"
+    );
+    let (_, j) = page(&anon, "/signup", &[("accept-language", "fr")]).await;
+    assert!(
+        j.contains("Adhérer à la fédération") && j.contains("Code d&#39;invitation"),
+        "{j}"
+    );
     // The plan page's heading.
     let (_, p) = page(&ada, "/plan", &[("accept-language", "fr")]).await;
     assert!(p.contains("Le plan du cycle 1"), "{p}");
