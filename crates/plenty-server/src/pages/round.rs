@@ -385,7 +385,17 @@ fn ballot_form(
         s0 = split_input(0, "ballot-consumption", default.consumption),
         s1 = split_input(1, "ballot-investment", default.investment),
         s2 = split_input(2, "ballot-funds", default.common_funds),
-        stotal = cx.tv("ballot-split-total", &[("total", "1.00")]),
+        stotal = {
+            let sum = default.consumption + default.investment + default.common_funds;
+            cx.tv(
+                if (sum - 1.0).abs() < 0.005 {
+                    "ballot-split-ok"
+                } else {
+                    "ballot-split-total"
+                },
+                &[("total", &fixed(sum, 2, false))],
+            )
+        },
         lpr = cx.t("ballot-priorities"),
         cpr = choice("priorities", Topic::Priorities),
         cast = cx.t("ballot-cast"),

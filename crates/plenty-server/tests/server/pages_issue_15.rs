@@ -212,7 +212,14 @@ async fn issue_15_a_round_in_plain_words() {
         r.contains("id=project-budget") && r.contains("available for projects"),
         "{r}"
     );
-    assert!(r.contains("id=split-total") && r.contains("must be 1"));
+    assert!(
+        r.contains("<output id=split-total>total 1.00 ✓</output>"),
+        "{r}"
+    );
+    assert!(
+        r.contains("data-t-total=\"total { $total } — must be 1\""),
+        "{r}"
+    );
     assert!(r.contains("value=0.80") && r.contains("value=0.15"), "{r}");
     // The project budget: the investment share of the hours, against the hours proposed.
     assert!(
