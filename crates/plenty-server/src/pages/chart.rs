@@ -41,11 +41,28 @@ pub fn bar_chart(
     let height = top + row_h * rows.len() as f64;
     // The title and the scale are HTML (they wrap on a narrow screen); the SVG has its own
     // title for assistive technology.
+    // Every row's words, for assistive technology (an SVG of role img is read as its title
+    // and description only).
+    let desc = rows
+        .iter()
+        .map(|(label, values)| {
+            format!(
+                "{label}: {}",
+                values
+                    .iter()
+                    .map(|b| b.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     let mut s = format!(
-        "<figure><figcaption><strong>{}</strong> <span class=muted>({})</span></figcaption><svg id=\"{id}\" role=img aria-labelledby=\"{id}-title\" width=\"100%\" viewBox=\"0 0 {WIDTH} {height}\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title>",
+        "<figure><figcaption><strong>{}</strong> <span class=muted>({})</span></figcaption><svg id=\"{id}\" role=img aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\" width=\"100%\" viewBox=\"0 0 {WIDTH} {height}\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         esc(title),
         esc(scale),
         esc(title),
+        esc(&desc),
     );
     // The legend, when there is more than one series.
     if legend {

@@ -311,8 +311,13 @@ fn plan_body(
             list(&x.makes, &product_unit),
             list(&x.hours, &|_| "h".to_string()),
             match x.capacity {
-                Some(c) if x.at_capacity => format!("{} ({})", num(c), cx.t("plan-at-capacity")),
-                Some(c) => num(c),
+                Some(c) if x.at_capacity => format!(
+                    "{} {} ({})",
+                    num(c),
+                    cx.t("plan-runs"),
+                    cx.t("plan-at-capacity")
+                ),
+                Some(c) => format!("{} {}", num(c), cx.t("plan-runs")),
                 None => "—".into(),
             }
         )
@@ -502,24 +507,24 @@ fn years_plots(y: &plenty_ledger::YearsOutcome) -> String {
     };
     let charts = [
         chart(
-            "Plan fulfilment λ",
-            "λ",
-            series("plan", &|l| Some(l.lambda)),
+            "Targets made, on top of committed needs (% of the year's targets)",
+            "% of the targets",
+            series("plan", &|l| Some(l.lambda * 100.0)),
         ),
         chart(
-            "Consumption (share of the first year's targets)",
-            "consumption index",
-            series("plan", &|l| l.consumption_index),
+            "Consumption (% of the first year's targets)",
+            "% of the first year",
+            series("plan", &|l| l.consumption_index.map(|x| x * 100.0)),
         ),
         chart(
-            "Share of final output invested",
-            "share invested",
-            series("plan", &|l| l.share_invested),
+            "Share of final output invested (%)",
+            "% invested",
+            series("plan", &|l| l.share_invested.map(|x| x * 100.0)),
         ),
         chart(
-            "Capital stock (share of the stock at the start)",
-            "capital index",
-            series("plan", &|l| l.capital_index),
+            "Capital stock (% of the stock at the start)",
+            "% of the start",
+            series("plan", &|l| l.capital_index.map(|x| x * 100.0)),
         ),
     ];
     match plenty_plot::svg_panels(&charts) {
