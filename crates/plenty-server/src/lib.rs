@@ -132,6 +132,7 @@ pub fn router(st: api::AppState) -> Router {
         .route("/plan/about", get(pages::plan_about))
         .route("/audit", get(pages::audit))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(pages::localise))
         .layer(axum::middleware::map_response(pages::vary));
     Router::new()
         .merge(pages)

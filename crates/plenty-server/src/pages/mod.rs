@@ -24,7 +24,6 @@ pub use script::script;
 
 use crate::api::{AppState, MaybeCaller};
 use axum::extract::FromRequestParts;
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 use axum::http::request::Parts;
 use axum::response::Html;
 use plenty_ledger::Role;
@@ -74,24 +73,42 @@ pub fn fixed(x: f64, decimals: usize, trim: bool) -> String {
     if !x.is_finite() {
         return num(x);
     }
+    let (thousands, decimal) = NUMBERS.try_with(|n| *n).unwrap_or((",", '.'));
     let mut s = format!("{:.*}", decimals, x.abs());
     if trim && s.contains('.') {
         s = s.trim_end_matches('0').trim_end_matches('.').to_string();
     }
     let zero = s.chars().all(|c| c == '0' || c == '.');
     let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), format!(".{f}")),
+        Some((i, f)) => (i.to_string(), format!("{decimal}{f}")),
         None => (s.clone(), String::new()),
     };
     let mut grouped = String::new();
     for (k, c) in int.chars().enumerate() {
         if k > 0 && (int.len() - k) % 3 == 0 {
-            grouped.push(',');
+            grouped.push_str(thousands);
         }
         grouped.push(c);
     }
     let sign = if x < 0.0 && !zero { "−" } else { "" };
     format!("{sign}{grouped}{frac}")
+}
+
+tokio::task_local! {
+    /// How the page being drawn writes numbers (thousands separator, decimal mark): set
+    /// for each page request by [`localise`]; English outside a page.
+    static NUMBERS: (&'static str, char);
+}
+
+/// Draws a page with the numbers of its language (`1,275.5` in English, `1 275,5` in French).
+pub async fn localise(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let lang = i18n::of_request(req.uri(), req.headers());
+    NUMBERS
+        .scope((lang.thousands, lang.decimal), next.run(req))
+        .await
 }
 
 /// Hours with their unit: `1,275 h`.
@@ -176,29 +193,7 @@ impl FromRequestParts<AppState> for Ctx {
                 .map(|a| a.name),
             None => None,
         };
-        let header = |h| {
-            parts
-                .headers
-                .get_all(h)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect::<Vec<_>>()
-                .join(";")
-        };
-        let from_query = parts.uri.query().and_then(|q| {
-            q.split('&')
-                .find_map(|kv| kv.strip_prefix("lang="))
-                .and_then(i18n::by_code)
-        });
-        let cookies = header(COOKIE);
-        let from_cookie = cookies.split(';').find_map(|kv| {
-            kv.trim()
-                .strip_prefix("plenty_lang=")
-                .and_then(i18n::by_code)
-        });
-        let lang = from_query
-            .or(from_cookie)
-            .unwrap_or_else(|| i18n::negotiate(&header(ACCEPT_LANGUAGE)));
+        let lang = i18n::of_request(&parts.uri, &parts.headers);
         let rest: Vec<&str> = parts
             .uri
             .query()

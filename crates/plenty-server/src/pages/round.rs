@@ -345,9 +345,9 @@ fn ballot_form(
     };
     let split_input = |k: usize, key: &str, v: f64| {
         format!(
-            "<label>{} <input name=split{k} type=number step=0.01 min=0 max=1 value={}></label>",
+            "<label>{} <input name=split{k} type=number step=0.01 min=0 max=1 value={:.2}></label>",
             cx.t(key),
-            fixed(v, 2, false)
+            v
         )
     };
     format!(

@@ -57,7 +57,8 @@ document.querySelectorAll('form[data-api]').forEach(form=>{
 // The ballot: a question touched is a question answered; running totals; the member's
 // current ballot filled in.
 const bf = document.getElementById('ballot-form');
-function hoursText(x){ return (Math.round(x*10)/10).toLocaleString('en-US')+' h'; }
+const pageLang = document.documentElement.lang || 'en';
+function hoursText(x){ return (Math.round(x*10)/10).toLocaleString(pageLang)+' h'; }
 function ballotTotals(){
   if(!bf) return;
   const ticked = [...bf.querySelectorAll('input[name=approve]:checked')].reduce((s,i)=>s+Number(i.dataset.hours||0),0);
@@ -68,7 +69,7 @@ function ballotTotals(){
   if(at) at.textContent = fill(bf.dataset.tTicked, {hours: hoursText(ticked), budget: hoursText(total*inv)});
   const st = document.getElementById('split-total');
   const sum = [0,1,2].reduce((s,k)=>s+Number(bf.querySelector('input[name=split'+k+']')?.value||0),0);
-  if(st){ const ok = Math.abs(sum-1)<0.005; st.textContent = fill(ok ? bf.dataset.tTotalOk : bf.dataset.tTotal, {total: sum.toFixed(2)}); st.className = ok?'ok':'err'; }
+  if(st){ const ok = Math.abs(sum-1)<0.005; st.textContent = fill(ok ? bf.dataset.tTotalOk : bf.dataset.tTotal, {total: sum.toLocaleString(pageLang, {minimumFractionDigits: 2, maximumFractionDigits: 2})}); st.className = ok?'ok':'err'; }
 }
 function answer(part, yes){
   const r = bf && bf.querySelector('input[name=answer-'+part+'][value='+(yes?'answer':'leave')+']');

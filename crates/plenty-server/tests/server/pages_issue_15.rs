@@ -130,6 +130,16 @@ async fn issue_15_pages_follow_accept_language() {
         "{r}"
     );
     assert!(r.contains("Déclarer un besoin"));
+    // Numbers as French writes them: a decimal comma.
+    assert!(
+        r.contains("<td>bread</td><td class=n>0,5</td><td>t</td>"),
+        "{r}"
+    );
+    let (_, en) = page(&ada, "/round", &[]).await;
+    assert!(
+        en.contains("<td>bread</td><td class=n>0.5</td><td>t</td>"),
+        "{en}"
+    );
     let (_, a) = page(&anon, "/audit", &[("accept-language", "fr")]).await;
     assert!(
         a.contains("Téléchargez le journal") && a.contains("<code id=head>"),
