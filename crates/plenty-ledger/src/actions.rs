@@ -160,7 +160,9 @@ impl Ledger {
 
     /// A facilitator opens a round. What is not given takes its default: the Method of Equal
     /// Shares, [`RoundQuorum::default`], [`HoursSplit::DEFAULT`], and
-    /// [`crate::needs::MemberLimits::default`] (every new round has limits).
+    /// [`crate::needs::MemberLimits::default`] (every new round has limits), and the counting
+    /// rules of issue #15 ([`RoundRules::default`]: no project funded without an approval).
+    #[allow(clippy::too_many_arguments)]
     pub fn open_round(
         &self,
         by: MemberId,
@@ -169,6 +171,7 @@ impl Ledger {
         quorum: Option<RoundQuorum>,
         default_split: Option<HoursSplit>,
         limits: Option<crate::needs::MemberLimits>,
+        rules: Option<RoundRules>,
     ) -> Result<(RoundId, Event), Rejected> {
         self.require_facilitator(by)?;
         let round = self.next_round();
@@ -182,6 +185,7 @@ impl Ledger {
                 quorum: quorum.unwrap_or_default(),
                 default_split: default_split.unwrap_or_default(),
                 limits: Some(limits.unwrap_or_default()),
+                rules: Some(rules.unwrap_or_default()),
             },
         ))
     }

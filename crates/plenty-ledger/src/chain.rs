@@ -28,7 +28,11 @@ pub fn recorded_time(event: &Event, now_ms: u64) -> u64 {
     match event {
         Event::BallotCast { .. }
         | Event::NeedRegistered { .. }
-        | Event::ProposalSubmitted { .. } => now_ms - now_ms % PSEUDONYMOUS_TIME_RESOLUTION_MS,
+        | Event::ProposalSubmitted { .. }
+        | Event::NeedWithdrawn { .. }
+        | Event::NeedEdited { .. }
+        | Event::ProposalWithdrawn { .. }
+        | Event::ProposalEdited { .. } => now_ms - now_ms % PSEUDONYMOUS_TIME_RESOLUTION_MS,
         _ => now_ms,
     }
 }

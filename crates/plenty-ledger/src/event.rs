@@ -309,6 +309,33 @@ pub struct RoundBallot {
     pub discount_rate: Option<f64>,
 }
 
+/// The counting rules a round was opened with (issue #15), published in its first entry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundRules {
+    /// Whether the completion step may fund a project that no member approved. `false`
+    /// (the default): a project without a single approval is not a candidate. A federation
+    /// that wants its budget spent in full whatever the approvals says so here, knowingly,
+    /// and the round's page says it.
+    #[serde(default)]
+    pub fund_unapproved: bool,
+}
+
+/// A need or a proposal of a round, as a facilitator hides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RoundItem {
+    /// A need, by its number in the round.
+    Need {
+        /// The need's number (1 for the first registered).
+        need: u64,
+    },
+    /// A proposal.
+    Proposal {
+        /// The proposal's number.
+        proposal: ProposalId,
+    },
+}
+
 /// Highest priority score.
 pub const MAX_SCORE: u32 = 5;
 
@@ -389,6 +416,12 @@ pub enum Event {
         /// before the rule (their needs add up as registered), and left out of their entries.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         limits: Option<crate::needs::MemberLimits>,
+        /// The counting rules of issue #15 ([`RoundRules`]): each member counted once per
+        /// topic for the quorum, no project funded that no member approved (unless the round
+        /// says so), priority means over the members who gave a score. Absent in rounds opened
+        /// before them (they keep the count they had), and left out of their entries.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rules: Option<RoundRules>,
     },
     /// A member registers a need: it adds to the product's target.
     NeedRegistered {
@@ -421,6 +454,74 @@ pub enum Event {
         /// Resources it uses, by resource name.
         #[serde(default)]
         resources: BTreeMap<String, f64>,
+    },
+    /// A member withdraws one of their needs during the needs phase: it no longer counts.
+    NeedWithdrawn {
+        /// The round.
+        round: RoundId,
+        /// The need's number in the round (1 for the first registered).
+        need: u64,
+        /// The member's round pseudonym (the one that registered it).
+        by: Pseudonym,
+    },
+    /// A member changes the quantity of one of their needs during the needs phase.
+    NeedEdited {
+        /// The round.
+        round: RoundId,
+        /// The need's number in the round.
+        need: u64,
+        /// The member's round pseudonym (the one that registered it).
+        by: Pseudonym,
+        /// The new quantity, in the product's unit.
+        quantity: f64,
+    },
+    /// A member withdraws their proposal during the needs phase: it is no longer a candidate.
+    ProposalWithdrawn {
+        /// The round.
+        round: RoundId,
+        /// The proposal.
+        proposal: ProposalId,
+        /// The proposer's round pseudonym.
+        by: Pseudonym,
+    },
+    /// A member amends their proposal (title and cost) during the needs phase.
+    ProposalEdited {
+        /// The round.
+        round: RoundId,
+        /// The proposal.
+        proposal: ProposalId,
+        /// The proposer's round pseudonym.
+        by: Pseudonym,
+        /// The new title.
+        title: String,
+        /// The new cost in labour hours.
+        cost_hours: f64,
+    },
+    /// A facilitator hides a need or a proposal (a typo that would wreck the plan, an abuse)
+    /// before the vote, with the reason on record: it no longer counts, and every member can
+    /// read why.
+    ItemHidden {
+        /// The round.
+        round: RoundId,
+        /// What is hidden.
+        item: RoundItem,
+        /// Why, in the facilitator's words.
+        reason: String,
+        /// Who did it.
+        by: MemberId,
+    },
+    /// A facilitator sets (or moves) the deadline of a round's phase: when it ends, the
+    /// service moves the round on by itself (closing the vote at the end of the voting phase),
+    /// and every member sees the date on the round's page and in the calendar.
+    DeadlineSet {
+        /// The round.
+        round: RoundId,
+        /// The phase that ends at the deadline (`needs` or `voting`).
+        phase: Phase,
+        /// When, in milliseconds since 1970-01-01 UTC.
+        at_ms: u64,
+        /// Who set it.
+        by: MemberId,
     },
     /// A facilitator moves a round to its next phase.
     PhaseAdvanced {
@@ -526,6 +627,18 @@ pub enum EventKind {
     NeedRegistered,
     /// `proposal_submitted`.
     ProposalSubmitted,
+    /// `need_withdrawn`.
+    NeedWithdrawn,
+    /// `need_edited`.
+    NeedEdited,
+    /// `proposal_withdrawn`.
+    ProposalWithdrawn,
+    /// `proposal_edited`.
+    ProposalEdited,
+    /// `item_hidden`.
+    ItemHidden,
+    /// `deadline_set`.
+    DeadlineSet,
     /// `phase_advanced`.
     PhaseAdvanced,
     /// `round_abandoned`.
@@ -557,6 +670,12 @@ impl EventKind {
             EventKind::ProposalSubmitted => "proposal_submitted",
             EventKind::PhaseAdvanced => "phase_advanced",
             EventKind::RoundAbandoned => "round_abandoned",
+            EventKind::NeedWithdrawn => "need_withdrawn",
+            EventKind::NeedEdited => "need_edited",
+            EventKind::ProposalWithdrawn => "proposal_withdrawn",
+            EventKind::ProposalEdited => "proposal_edited",
+            EventKind::ItemHidden => "item_hidden",
+            EventKind::DeadlineSet => "deadline_set",
             EventKind::BallotCast => "ballot_cast",
             EventKind::DelegationGranted => "delegation_granted",
             EventKind::DelegationRevoked => "delegation_revoked",
@@ -593,6 +712,12 @@ impl Event {
             Event::ProposalSubmitted { .. } => EventKind::ProposalSubmitted,
             Event::PhaseAdvanced { .. } => EventKind::PhaseAdvanced,
             Event::RoundAbandoned { .. } => EventKind::RoundAbandoned,
+            Event::NeedWithdrawn { .. } => EventKind::NeedWithdrawn,
+            Event::NeedEdited { .. } => EventKind::NeedEdited,
+            Event::ProposalWithdrawn { .. } => EventKind::ProposalWithdrawn,
+            Event::ProposalEdited { .. } => EventKind::ProposalEdited,
+            Event::ItemHidden { .. } => EventKind::ItemHidden,
+            Event::DeadlineSet { .. } => EventKind::DeadlineSet,
             Event::BallotCast { .. } => EventKind::BallotCast,
             Event::DelegationGranted { .. } => EventKind::DelegationGranted,
             Event::DelegationRevoked { .. } => EventKind::DelegationRevoked,

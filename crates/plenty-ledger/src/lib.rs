@@ -29,6 +29,7 @@ pub mod event;
 pub mod merkle;
 pub mod needs;
 pub mod planning;
+pub mod plausible;
 pub mod receipt;
 pub mod state;
 pub mod tally;
@@ -43,13 +44,13 @@ pub use merkle::{Hash, MerkleTree, ProofError};
 pub use needs::{count_needs, CappedNeed, CountedNeeds, MemberLimits};
 pub use planning::{
     compute_plan, compute_years_plan, CertificateMeasures, ImportedYears, LimitKind, PlanInputs,
-    PlanOutcome, PlanStatus, RecordedLpSolver, WarmStartRef, YearsInputs, YearsOutcome, YearsPlan,
-    DEFAULT_DISCOUNT_RATE, MAX_DISCOUNT_RATE,
+    PlanOutcome, PlanStatus, PlanVerdict, RecordedLpSolver, WarmStartRef, YearsInputs,
+    YearsOutcome, YearsPlan, DEFAULT_DISCOUNT_RATE, LAMBDA_ZERO, MAX_DISCOUNT_RATE,
 };
 pub use receipt::{check_consistency, consistency_from_log, InclusionReceipt};
 pub use state::{
-    ImportedEconomy, Ledger, NeedTotal, PlanWork, RecordedPlan, RejectCode, Rejected, ReplayMode,
-    RoundAction, RoundElection,
+    Deadline, ImportedEconomy, Ledger, NeedTotal, PlanWork, RecordedPlan, RejectCode, Rejected,
+    ReplayMode, RoundAction, RoundElection,
 };
 pub use tally::{
     compute_tally, compute_tally_once, discount_rate, Approvals, DiscountResult, RateBallot,

@@ -198,6 +198,7 @@ mod tests {
 
     fn need(by: &str, product: &str, quantity: f64) -> Need {
         Need {
+            number: 0,
             by: by.into(),
             product: product.into(),
             quantity,

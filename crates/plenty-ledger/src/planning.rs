@@ -241,6 +241,59 @@ pub struct PlanOutcome {
     pub iterations: usize,
 }
 
+/// What a plan means for the members, decided once here for every page and answer (issue #15:
+/// a plan with λ = 0 came out "optimal" and "Nothing binds", and was shown as a success).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum PlanVerdict {
+    /// Every need is met in full: the committed needs, and the targets `lambda` times over
+    /// (`lambda ≥ 1`).
+    MeetsEveryNeed {
+        /// Plan fulfilment λ.
+        lambda: f64,
+    },
+    /// The committed needs are met, and the targets only in part: `lambda` of each (`0 < λ <
+    /// 1`). What binds says why.
+    MeetsPartOfTheTargets {
+        /// Plan fulfilment λ.
+        lambda: f64,
+    },
+    /// Nothing of the targets can be made on top of the committed needs (λ = 0): the needs
+    /// registered are out of reach, or a quantity is wrong. Never a success.
+    MeetsNoTarget,
+    /// No plan: the solver found the targets infeasible or stopped without an answer.
+    NoPlan,
+}
+
+/// Below this λ, a plan makes nothing of the targets in any quantity a member would notice
+/// (λ is at most the solver's tolerance away from 0).
+pub const LAMBDA_ZERO: f64 = 1e-6;
+
+impl PlanOutcome {
+    /// The plan's verdict for the members ([`PlanVerdict`]).
+    pub fn verdict(&self) -> PlanVerdict {
+        if !self.status.is_optimal() || !self.lambda.is_finite() {
+            PlanVerdict::NoPlan
+        } else if self.lambda <= LAMBDA_ZERO {
+            PlanVerdict::MeetsNoTarget
+        } else if self.lambda < 1.0 {
+            PlanVerdict::MeetsPartOfTheTargets {
+                lambda: self.lambda,
+            }
+        } else {
+            PlanVerdict::MeetsEveryNeed {
+                lambda: self.lambda,
+            }
+        }
+    }
+
+    /// Whether the plan can be presented as meeting the members' needs: optimal, with every
+    /// target met in full.
+    pub fn is_success(&self) -> bool {
+        matches!(self.verdict(), PlanVerdict::MeetsEveryNeed { .. })
+    }
+}
+
 /// A plan's certificate as the log records it: three numbers, written as the JSON array
 /// `[primal_residual, dual_residual, relative_gap]` (the form logs have always had).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -34,6 +34,9 @@ pub enum RejectCode {
     Conflict,
     /// A recorded result is not what its inputs give (a forged count or plan).
     Mismatch,
+    /// The quantity is far outside what the economy can make (a typo?): send it again with
+    /// the confirmation to register it anyway ([`crate::plausible`]).
+    NeedsConfirmation,
 }
 
 impl RejectCode {
@@ -47,6 +50,7 @@ impl RejectCode {
             RejectCode::NotFound => "not_found",
             RejectCode::Conflict => "conflict",
             RejectCode::Mismatch => "mismatch",
+            RejectCode::NeedsConfirmation => "needs_confirmation",
         }
     }
 }
@@ -131,6 +135,9 @@ pub struct Proposal {
 /// A registered need.
 #[derive(Debug, Clone, Serialize)]
 pub struct Need {
+    /// Its number in the round: 1 for the first registered (withdrawing or hiding one does
+    /// not renumber the others).
+    pub number: u64,
     /// Whose (pseudonym).
     pub by: Pseudonym,
     /// Product.
@@ -156,10 +163,23 @@ pub struct RoundState {
     pub quorum: RoundQuorum,
     /// The split used without a valid split vote.
     pub default_split: HoursSplit,
-    /// Needs, in order of registration.
+    /// The counting rules of issue #15 (`None` in rounds opened before them).
+    pub rules: Option<crate::event::RoundRules>,
+    /// Needs that count, in order of registration.
     pub needs: Vec<Need>,
-    /// Proposals by number.
+    /// Needs registered so far, including those withdrawn or hidden (the next need's number
+    /// is one more).
+    pub needs_registered: u64,
+    /// Needs withdrawn by their member or hidden by a facilitator, in that order: they no
+    /// longer count, and the round's page says why.
+    pub removed_needs: Vec<(Need, Removal)>,
+    /// Proposals that are candidates, by number.
     pub proposals: BTreeMap<ProposalId, Proposal>,
+    /// Proposals withdrawn by their proposer or hidden by a facilitator.
+    pub removed_proposals: BTreeMap<ProposalId, (Proposal, Removal)>,
+    /// When each phase ends, if a facilitator set it (milliseconds since 1970, UTC): the
+    /// service moves the round on by itself then.
+    pub deadlines: BTreeMap<Phase, Deadline>,
     /// The ballot of each pseudonym (the last one cast).
     pub ballots: BTreeMap<Pseudonym, RoundBallot>,
     /// Ballots cast, including replaced ones.
@@ -177,6 +197,28 @@ pub struct RoundState {
     /// Shared, so that readers take it out of the state without copying it (a plan of a big
     /// economy is large, and the state is read under a lock).
     pub plan: Option<std::sync::Arc<RecordedPlan>>,
+}
+
+/// The end of a phase, as a facilitator set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    /// When, in milliseconds since 1970-01-01 UTC.
+    pub at_ms: u64,
+    /// The facilitator who set it (the service moves the round on in their name).
+    pub by: MemberId,
+}
+
+/// Why a need or a proposal no longer counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Removal {
+    /// Its member took it back.
+    Withdrawn,
+    /// A facilitator hid it, for this reason.
+    Hidden {
+        /// The reason on record.
+        reason: String,
+    },
 }
 
 /// A round's plan as the log records it.
@@ -200,6 +242,26 @@ pub struct NeedTotal {
 }
 
 impl RoundState {
+    /// When the current phase ends, if a facilitator set a deadline for it.
+    pub fn current_deadline(&self) -> Option<Deadline> {
+        self.deadlines.get(&self.phase).copied()
+    }
+
+    /// Takes a need out of the count, keeping it (and why) for the page.
+    fn remove_need(&mut self, number: u64, why: Removal) {
+        if let Some(k) = self.needs.iter().position(|n| n.number == number) {
+            let need = self.needs.remove(k);
+            self.removed_needs.push((need, why));
+        }
+    }
+
+    /// Takes a proposal out of the candidates, keeping it (and why) for the page.
+    fn remove_proposal(&mut self, proposal: ProposalId, why: Removal) {
+        if let Some(p) = self.proposals.remove(&proposal) {
+            self.removed_proposals.insert(proposal, (p, why));
+        }
+    }
+
     /// The needs added up per product, by product name.
     pub fn needs_by_product(&self) -> BTreeMap<&str, NeedTotal> {
         let mut out: BTreeMap<&str, NeedTotal> = BTreeMap::new();
@@ -480,6 +542,7 @@ impl Ledger {
                 quorum,
                 default_split,
                 limits,
+                rules: _,
             } => self.check_round_opened(round, title, by, quorum, default_split, limits.as_ref()),
             Event::NeedRegistered {
                 round,
@@ -496,6 +559,44 @@ impl Ledger {
                 cost_hours,
                 resources,
             } => self.check_proposal_submitted(round, proposal, by, title, *cost_hours, resources),
+            Event::NeedWithdrawn { round, need, by } => {
+                self.check_need_changed(*round, *need, by, None)
+            }
+            Event::NeedEdited {
+                round,
+                need,
+                by,
+                quantity,
+            } => self.check_need_changed(*round, *need, by, Some(*quantity)),
+            Event::ProposalWithdrawn {
+                round,
+                proposal,
+                by,
+            } => self.check_proposal_changed(*round, *proposal, by, None),
+            Event::ProposalEdited {
+                round,
+                proposal,
+                by,
+                title,
+                cost_hours,
+            } => self.check_proposal_changed(
+                *round,
+                *proposal,
+                by,
+                Some((title.as_str(), *cost_hours)),
+            ),
+            Event::ItemHidden {
+                round,
+                item,
+                reason,
+                by,
+            } => self.check_item_hidden(*round, item, reason, *by),
+            Event::DeadlineSet {
+                round,
+                phase,
+                at_ms,
+                by,
+            } => self.check_deadline_set(*round, *phase, *at_ms, *by),
             Event::PhaseAdvanced { round, to, by } => self.check_phase_advanced(round, to, by),
             Event::RoundAbandoned { round, reason, by } => {
                 self.check_round_abandoned(round, reason, by)
@@ -613,6 +714,7 @@ impl Ledger {
                 quorum,
                 default_split,
                 limits,
+                rules,
                 ..
             } => {
                 self.rounds.insert(
@@ -624,8 +726,13 @@ impl Ledger {
                         rule: *rule,
                         quorum: *quorum,
                         default_split: *default_split,
+                        rules: *rules,
                         needs: Vec::new(),
+                        needs_registered: 0,
+                        removed_needs: Vec::new(),
                         proposals: BTreeMap::new(),
+                        removed_proposals: BTreeMap::new(),
+                        deadlines: BTreeMap::new(),
                         ballots: BTreeMap::new(),
                         ballots_cast: 0,
                         tally: None,
@@ -644,7 +751,9 @@ impl Ledger {
                 year,
             } => {
                 if let Some(r) = self.rounds.get_mut(round) {
+                    r.needs_registered += 1;
                     r.needs.push(Need {
+                        number: r.needs_registered,
                         by: by.clone(),
                         product: product.clone(),
                         quantity: *quantity,
@@ -670,6 +779,80 @@ impl Ledger {
                             cost_hours: *cost_hours,
                             resources: resources.clone(),
                             by: by.clone(),
+                        },
+                    );
+                }
+            }
+            Event::NeedWithdrawn { round, need, .. } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.remove_need(*need, Removal::Withdrawn);
+                }
+            }
+            Event::NeedEdited {
+                round,
+                need,
+                quantity,
+                ..
+            } => {
+                if let Some(n) = self
+                    .rounds
+                    .get_mut(round)
+                    .and_then(|r| r.needs.iter_mut().find(|n| n.number == *need))
+                {
+                    n.quantity = *quantity;
+                }
+            }
+            Event::ProposalWithdrawn {
+                round, proposal, ..
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.remove_proposal(*proposal, Removal::Withdrawn);
+                }
+            }
+            Event::ProposalEdited {
+                round,
+                proposal,
+                title,
+                cost_hours,
+                ..
+            } => {
+                if let Some(p) = self
+                    .rounds
+                    .get_mut(round)
+                    .and_then(|r| r.proposals.get_mut(proposal))
+                {
+                    p.title = title.clone();
+                    p.cost_hours = *cost_hours;
+                }
+            }
+            Event::ItemHidden {
+                round,
+                item,
+                reason,
+                ..
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    let why = Removal::Hidden {
+                        reason: reason.clone(),
+                    };
+                    match item {
+                        RoundItem::Need { need } => r.remove_need(*need, why),
+                        RoundItem::Proposal { proposal } => r.remove_proposal(*proposal, why),
+                    }
+                }
+            }
+            Event::DeadlineSet {
+                round,
+                phase,
+                at_ms,
+                by,
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.deadlines.insert(
+                        *phase,
+                        Deadline {
+                            at_ms: *at_ms,
+                            by: *by,
                         },
                     );
                 }
@@ -767,6 +950,7 @@ impl Ledger {
                 .collect(),
             multi_year: self.economy_years().is_some(),
             summary: r.limits.is_some(),
+            rules: r.rules,
         })
     }
 
@@ -1000,6 +1184,36 @@ impl Ledger {
             self.eligible(),
             baseline,
         ))
+    }
+
+    /// Refuses, until the member confirms it, a need far beyond what the economy could make
+    /// ([`crate::plausible::implausible_need`]).
+    pub fn confirm_need(&self, product: &str, quantity: f64) -> Result<(), Rejected> {
+        let Some(e) = self.economy.as_ref() else {
+            return Ok(());
+        };
+        match crate::plausible::implausible_need(&e.parsed, product, quantity) {
+            Some(why) => Err(reject(
+                RejectCode::NeedsConfirmation,
+                format!("{why}. If you mean it, confirm to register it anyway."),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses, until the member confirms it, a project costing more than the round's default
+    /// split gives all projects ([`crate::plausible::implausible_project`]).
+    pub fn confirm_proposal(&self, round: RoundId, cost_hours: f64) -> Result<(), Rejected> {
+        let r = self.round(round)?;
+        let total = self.total_hours();
+        let budget = total * r.default_split.investment;
+        match crate::plausible::implausible_project(cost_hours, budget, total) {
+            Some(why) => Err(reject(
+                RejectCode::NeedsConfirmation,
+                format!("{why}. If you mean it, confirm to submit it anyway."),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// The hours of the funded projects; takes the resources they use off `limits`.

@@ -14,7 +14,8 @@
 //! The count is a pure function of [`TallyInput`], so anyone can recompute it from the log.
 
 use crate::event::{
-    HoursSplit, ProjectRule, ProposalId, RoundBallot, RoundQuorum, Topic, TopicWeights, MAX_SCORE,
+    HoursSplit, ProjectRule, ProposalId, RoundBallot, RoundQuorum, RoundRules, Topic, TopicWeights,
+    MAX_SCORE,
 };
 use crate::state::Proposal;
 use num_bigint::BigInt;
@@ -55,6 +56,9 @@ pub struct TallyInput {
     /// a 467 KB entry). Rounds opened with limits (since issue #14) record summaries; older
     /// rounds keep the full explanation their entries hold, so old logs verify.
     pub summary: bool,
+    /// The counting rules of issue #15 (`None` for rounds opened before them, which keep the
+    /// count they had: see [`RoundRules`]).
+    pub rules: Option<RoundRules>,
 }
 
 /// Whether the quorum was met.
@@ -66,6 +70,13 @@ pub struct QuorumResult {
     pub represented: u64,
     /// Members eligible.
     pub eligible: u64,
+    /// Members represented on each topic: those who voted on it and those whose delegation
+    /// on it leads to a ballot that did (each member counted once per topic). `represented`
+    /// is the largest of the three. Recorded by rounds with the rules of issue #15; before
+    /// them, `represented` added each ballot's largest weight, which counted twice a member
+    /// who delegated one topic and voted another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_topic: Option<TopicWeights>,
     /// Whether the vote counts.
     pub met: bool,
     /// In words.
@@ -88,6 +99,40 @@ pub struct ProjectResult {
     pub approvals: Vec<Approvals>,
     /// Round by round, as the rule explains itself (exact rationals as strings).
     pub explanation: serde_json::Value,
+    /// Why each funded project was funded, in the order funded (rounds with the rules of
+    /// issue #15).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub why_funded: Vec<FundedBecause>,
+    /// Whether projects no member approved were candidates (the round's published
+    /// [`RoundRules::fund_unapproved`]); without it they are left out of the election.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unapproved_candidates: bool,
+}
+
+/// Why a project was funded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundedBecause {
+    /// The proposal.
+    pub proposal: ProposalId,
+    /// The step of the rule that funded it.
+    pub step: FundingStep,
+}
+
+/// The step of the project rule that funded a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum FundingStep {
+    /// A round of the Method of Equal Shares: its supporters could pay for it from their
+    /// equal shares, and it was the cheapest for them per hour of satisfaction.
+    EqualSharesRound {
+        /// The round (1 for the first).
+        round: usize,
+    },
+    /// The completion step: after the rounds, what was left of the budget went to the most
+    /// approved projects that still fitted.
+    Completion,
+    /// Greedy approval: the most approved projects, in order, while the budget lasts.
+    GreedyApproval,
 }
 
 impl ProjectResult {
@@ -146,8 +191,14 @@ pub struct PriorityResult {
     pub product: String,
     /// Weighted sum of scores.
     pub total: u64,
-    /// Mean score over the weight of the ballots that scored any product.
+    /// Mean score: over the weight of the ballots that scored this product, in rounds with
+    /// the rules of issue #15 ("no opinion" is not a 0); before them, over the weight of the
+    /// ballots that scored any product.
     pub mean: f64,
+    /// The weight of the ballots that scored this product (rounds with the rules of issue
+    /// #15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scored_by: Option<u64>,
 }
 
 /// The count of a round (each rule it applies is in [`plenty_core::vote`]).
@@ -159,7 +210,8 @@ pub struct RoundTally {
     pub projects: ProjectResult,
     /// Split of hours.
     pub split: SplitResult,
-    /// Priorities, highest mean first.
+    /// Priorities: highest mean first in rounds with the rules of issue #15, highest total
+    /// first before them.
     pub priorities: Vec<PriorityResult>,
     /// In a multi-year round, the weight on the present: the discount rate the plan uses.
     /// Absent in single-year rounds (and left out of their entries, so their hashes hold).
@@ -322,17 +374,19 @@ fn project_id(p: u64) -> String {
 /// fixed-width numbers), and one approval ballot per voter who voted on projects, with its
 /// weight. `GET /api/rounds/{id}/election.pb` writes it as a pabulib file, so that anyone can
 /// rerun the count with pabutools.
+///
+/// In rounds with the rules of issue #15 the candidates are the proposals some ballot
+/// approves, unless the round's rules fund unapproved projects ([`candidates`]).
 pub fn project_election(input: &TallyInput, budget_hours: f64) -> Election {
-    let index: BTreeMap<u64, usize> = input
-        .proposals
+    let candidates = candidates(input);
+    let index: BTreeMap<u64, usize> = candidates
         .iter()
         .enumerate()
         .map(|(k, p)| (p.id, k))
         .collect();
     Election {
         budget: exact(budget_hours),
-        projects: input
-            .proposals
+        projects: candidates
             .iter()
             .map(|p| vote::Project {
                 id: project_id(p.id),
@@ -355,6 +409,46 @@ pub fn project_election(input: &TallyInput, budget_hours: f64) -> Election {
             })
             .collect(),
     }
+}
+
+/// The proposals the project vote chooses from: every proposal in rounds before issue #15 or
+/// whose rules fund unapproved projects; otherwise those that at least one ballot on the
+/// project topic approves (a project no member approved is never funded).
+pub fn candidates(input: &TallyInput) -> Vec<&Proposal> {
+    let keep_all = input.rules.is_none_or(|r| r.fund_unapproved);
+    if keep_all {
+        return input.proposals.iter().collect();
+    }
+    let approved: BTreeSet<ProposalId> = input
+        .ballots
+        .iter()
+        .filter(|(w, b)| w.projects > 0 && votes_on(b, Topic::Projects))
+        .flat_map(|(_, b)| b.approve.iter().copied())
+        .collect();
+    input
+        .proposals
+        .iter()
+        .filter(|p| approved.contains(&p.id))
+        .collect()
+}
+
+/// Members represented on each topic: the weights of the ballots that vote on it, added up.
+/// A member follows at most one ballot per topic (their own, or the one their delegation
+/// chain leads to), so no member is counted twice on a topic.
+pub fn represented_by_topic(ballots: &[(TopicWeights, RoundBallot)]) -> TopicWeights {
+    let mut out = TopicWeights {
+        projects: 0,
+        priorities: 0,
+        split: 0,
+    };
+    for topic in Topic::ALL.iter() {
+        *out.get_mut(*topic) = ballots
+            .iter()
+            .filter(|(_, b)| votes_on(b, *topic))
+            .map(|(w, _)| w.get(*topic))
+            .sum();
+    }
+    out
 }
 
 /// The completion of the Method of Equal Shares used by the service: raise every voter's
@@ -408,11 +502,12 @@ pub fn compute_tally_once(input: &TallyInput) -> RoundTally {
 /// multi-year round, the discount rate).
 pub fn compute_tally(input: &TallyInput) -> RoundTally {
     let counted: Vec<&(TopicWeights, RoundBallot)> = input.ballots.iter().collect();
-    let represented: u64 = counted
-        .iter()
-        .map(|(w, _)| w.max())
-        .sum::<u64>()
-        .min(input.eligible);
+    let by_topic = input.rules.map(|_| represented_by_topic(&input.ballots));
+    let represented: u64 = match by_topic {
+        Some(t) => t.projects.max(t.priorities).max(t.split),
+        None => counted.iter().map(|(w, _)| w.max()).sum::<u64>(),
+    }
+    .min(input.eligible);
     let quorum = check_quorum(
         &vote::Quorum {
             min_turnout: decimal(input.quorum.min_turnout),
@@ -432,6 +527,7 @@ pub fn compute_tally(input: &TallyInput) -> RoundTally {
         ballots: counted.len() as u64,
         represented,
         eligible: input.eligible,
+        by_topic,
         met,
         explanation,
     };
@@ -457,67 +553,97 @@ pub fn compute_tally(input: &TallyInput) -> RoundTally {
     // Projects.
     let budget_hours = input.total_hours * split.shares.investment;
     let election = project_election(input, budget_hours);
+    let candidates = candidates(input);
     let approvals: Vec<Approvals> = input
         .proposals
         .iter()
-        .enumerate()
-        .map(|(k, p)| {
-            let a: u64 = election
+        .map(|p| Approvals {
+            proposal: p.id,
+            weight: input
                 .ballots
                 .iter()
-                .filter(|b| b.supports(k))
-                .map(|b| b.weight)
-                .sum();
-            Approvals {
-                proposal: p.id,
-                weight: a,
-            }
+                .filter(|(_, b)| votes_on(b, Topic::Projects) && b.approve.contains(&p.id))
+                .map(|(w, _)| w.projects)
+                .sum(),
         })
         .collect();
-    let (funded_idx, explanation): (Vec<usize>, serde_json::Value) = if !met
-        || election.ballots.is_empty()
-        || input.proposals.is_empty()
-    {
-        (
-            Vec::new(),
-            serde_json::json!({"note": if met { "no project ballots or no proposals" } else { "no quorum: no project is funded" }}),
-        )
-    } else {
-        match input.rule {
-            ProjectRule::EqualShares => {
-                let completion = completion_for(&election);
-                if input.summary {
-                    match vote::mes_outcome(&election, Satisfaction::Cost, &completion) {
-                        Ok(o) => (
-                            o.selected.clone(),
-                            serde_json::to_value(&o).unwrap_or_default(),
-                        ),
-                        Err(e) => (Vec::new(), serde_json::json!({"error": e.to_string()})),
-                    }
-                } else {
-                    match method_of_equal_shares(&election, Satisfaction::Cost, &completion) {
-                        Ok(o) => (
-                            o.selected.clone(),
-                            serde_json::to_value(&o.explanation).unwrap_or_default(),
-                        ),
-                        Err(e) => (Vec::new(), serde_json::json!({"error": e.to_string()})),
+    // The funded candidates, and the MES rounds that funded them (the rest: the completion).
+    let (funded_idx, mes_rounds, explanation): (Vec<usize>, Option<usize>, serde_json::Value) =
+        if !met || election.ballots.is_empty() || candidates.is_empty() {
+            (
+                Vec::new(),
+                None,
+                serde_json::json!({"note": if met { "no project ballots or no proposals" } else { "no quorum: no project is funded" }}),
+            )
+        } else {
+            match input.rule {
+                ProjectRule::EqualShares => {
+                    let completion = completion_for(&election);
+                    if input.summary {
+                        match vote::mes_outcome(&election, Satisfaction::Cost, &completion) {
+                            Ok(o) => (
+                                o.selected.clone(),
+                                Some(o.rounds.len()),
+                                serde_json::to_value(&o).unwrap_or_default(),
+                            ),
+                            Err(e) => (
+                                Vec::new(),
+                                None,
+                                serde_json::json!({"error": e.to_string()}),
+                            ),
+                        }
+                    } else {
+                        match method_of_equal_shares(&election, Satisfaction::Cost, &completion) {
+                            Ok(o) => (
+                                o.selected.clone(),
+                                Some(o.explanation.rounds.len()),
+                                serde_json::to_value(&o.explanation).unwrap_or_default(),
+                            ),
+                            Err(e) => (
+                                Vec::new(),
+                                None,
+                                serde_json::json!({"error": e.to_string()}),
+                            ),
+                        }
                     }
                 }
+                ProjectRule::GreedyApproval => match vote::greedy(&election, Satisfaction::Cost) {
+                    Ok(o) => (
+                        o.selected.clone(),
+                        None,
+                        serde_json::to_value(&o.explanation).unwrap_or_default(),
+                    ),
+                    Err(e) => (
+                        Vec::new(),
+                        None,
+                        serde_json::json!({"error": e.to_string()}),
+                    ),
+                },
             }
-            ProjectRule::GreedyApproval => match vote::greedy(&election, Satisfaction::Cost) {
-                Ok(o) => (
-                    o.selected.clone(),
-                    serde_json::to_value(&o.explanation).unwrap_or_default(),
-                ),
-                Err(e) => (Vec::new(), serde_json::json!({"error": e.to_string()})),
-            },
-        }
+        };
+    let funded: Vec<u64> = funded_idx.iter().map(|&k| candidates[k].id).collect();
+    let spent_hours: f64 = funded_idx.iter().map(|&k| candidates[k].cost_hours).sum();
+    // An empty sum of floats is −0 ("-0.000" on a page); rounds before issue #15 keep theirs.
+    let spent_hours = if input.rules.is_some() {
+        spent_hours + 0.0
+    } else {
+        spent_hours
     };
-    let funded: Vec<u64> = funded_idx.iter().map(|&k| input.proposals[k].id).collect();
-    let spent_hours = funded_idx
-        .iter()
-        .map(|&k| input.proposals[k].cost_hours)
-        .sum();
+    let why_funded = match input.rules {
+        None => Vec::new(),
+        Some(_) => funded
+            .iter()
+            .enumerate()
+            .map(|(k, &proposal)| FundedBecause {
+                proposal,
+                step: match mes_rounds {
+                    Some(n) if k < n => FundingStep::EqualSharesRound { round: k + 1 },
+                    Some(_) => FundingStep::Completion,
+                    None => FundingStep::GreedyApproval,
+                },
+            })
+            .collect(),
+    };
     let projects = ProjectResult {
         rule: input.rule,
         budget_hours,
@@ -525,10 +651,17 @@ pub fn compute_tally(input: &TallyInput) -> RoundTally {
         spent_hours,
         approvals,
         explanation,
+        why_funded,
+        unapproved_candidates: input.rules.is_some_and(|r| r.fund_unapproved),
     };
 
     // Priorities.
-    let mut totals: BTreeMap<&str, u64> = input.products.iter().map(|p| (p.as_str(), 0)).collect();
+    // (total of the weighted scores, weight of the ballots that scored the product)
+    let mut totals: BTreeMap<&str, (u64, u64)> = input
+        .products
+        .iter()
+        .map(|p| (p.as_str(), (0, 0)))
+        .collect();
     let mut weight = 0u64;
     for (w, b) in &counted {
         if !votes_on(b, Topic::Priorities) {
@@ -537,30 +670,55 @@ pub fn compute_tally(input: &TallyInput) -> RoundTally {
         let w = w.priorities;
         weight += w;
         for (p, s) in &b.scores {
-            if let Some(t) = totals.get_mut(p.as_str()) {
+            if let Some((t, by)) = totals.get_mut(p.as_str()) {
                 *t += w * u64::from((*s).min(MAX_SCORE));
+                *by += w;
             }
         }
     }
+    let mean = |t: u64, over: u64| {
+        if over > 0 {
+            (BigRational::new(t.into(), over.into()))
+                .to_f64()
+                .unwrap_or(0.0)
+        } else {
+            0.0
+        }
+    };
     let mut priorities: Vec<PriorityResult> = totals
         .into_iter()
-        .map(|(p, t)| PriorityResult {
-            product: p.to_string(),
-            total: t,
-            mean: if weight > 0 {
-                (BigRational::new(t.into(), weight.into()))
-                    .to_f64()
-                    .unwrap_or(0.0)
-            } else {
-                0.0
+        .map(|(p, (t, by))| match input.rules {
+            // "No opinion" is not a 0: the mean is over those who scored the product.
+            Some(_) => PriorityResult {
+                product: p.to_string(),
+                total: t,
+                mean: mean(t, by),
+                scored_by: Some(by),
+            },
+            None => PriorityResult {
+                product: p.to_string(),
+                total: t,
+                mean: mean(t, weight),
+                scored_by: None,
             },
         })
         .collect();
-    priorities.sort_by(|a, b| {
-        b.total
-            .cmp(&a.total)
-            .then_with(|| a.product.cmp(&b.product))
-    });
+    // Highest total first (before issue #15; the order its rounds recorded); with the rules
+    // of issue #15, highest mean first, ties by total, then by name.
+    if input.rules.is_some() {
+        priorities.sort_by(|a, b| {
+            b.mean
+                .total_cmp(&a.mean)
+                .then_with(|| b.total.cmp(&a.total))
+                .then_with(|| a.product.cmp(&b.product))
+        });
+    } else {
+        priorities.sort_by(|a, b| {
+            b.total
+                .cmp(&a.total)
+                .then_with(|| a.product.cmp(&b.product))
+        });
+    }
 
     // The weight on the present (multi-year rounds).
     let discount = input.multi_year.then(|| {

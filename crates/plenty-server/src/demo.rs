@@ -95,6 +95,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<bool> {
         },
         default_split: HoursSplit::DEFAULT,
         limits: Some(plenty_ledger::MemberLimits::default()),
+        rules: Some(plenty_ledger::RoundRules::default()),
     });
     let need = |m: u64| st.pseudonym(Signing::Need, 1, m);
     let proposal = |m: u64| st.pseudonym(Signing::Proposal, 1, m);

@@ -1,6 +1,8 @@
 //! `plenty serve` end to end in a real headless Chromium: starts the binary on a fresh demo
-//! database and runs `node tests/browser/e2e.mjs` against it (sign-in, needs, ballots, a CSRF
-//! attack, the plan and its plots, the audit; see tests/browser/README.md).
+//! database and runs `node tests/browser/e2e.mjs` against it (sign-in, needs, delegations,
+//! ballots, a CSRF attack, the count checked by hand, the plan and its plots, the audit; and,
+//! for issue #15, axe-core, contrast and phone-layout checks of every page as a visitor, a
+//! member and the facilitator, on a desktop and a phone; see tests/browser/README.md).
 //!
 //! It needs Node, `npm ci` in tests/browser and Chromium (`$CHROMIUM` or /usr/bin/chromium).
 //! When one is missing the test says so and passes, unless `PLENTY_REQUIRE_BROWSER` is set (as
@@ -118,8 +120,13 @@ fn issue_4_browser_end_to_end() {
         started.elapsed().as_secs_f64()
     );
 
-    // Screenshots stay for a look after the run; each run overwrites the last.
-    let artifacts = std::env::temp_dir().join("plenty-browser-artifacts");
+    // Screenshots and axe's results stay for a look after the run (each run overwrites the
+    // last): in $PLENTY_BROWSER_ARTIFACTS when it is set (CI keeps them), else in the
+    // temporary directory.
+    let artifacts = std::env::var_os("PLENTY_BROWSER_ARTIFACTS").map_or_else(
+        || std::env::temp_dir().join("plenty-browser-artifacts"),
+        |p| root().join(p),
+    );
     let status = Command::new("node")
         .arg("tests/browser/e2e.mjs")
         .arg(&url)
@@ -128,7 +135,7 @@ fn issue_4_browser_end_to_end() {
         .status()
         .expect("node runs");
     println!(
-        "{test}: the browser run took {:.1} s; screenshots in {}",
+        "{test}: the browser run took {:.1} s; screenshots, axe-results.json and problems.json in {}",
         started.elapsed().as_secs_f64(),
         artifacts.display()
     );

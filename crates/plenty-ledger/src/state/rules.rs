@@ -389,6 +389,177 @@ impl Ledger {
         Ok(())
     }
 
+    /// The rules of `NeedWithdrawn` (`quantity: None`) and `NeedEdited`: in the needs phase,
+    /// only the member who registered a need may take it back or change its quantity.
+    pub(super) fn check_need_changed(
+        &self,
+        round: RoundId,
+        need: u64,
+        by: &Pseudonym,
+        quantity: Option<f64>,
+    ) -> Result<(), Rejected> {
+        check_text("by", by, MAX_PSEUDONYM)?;
+        let r = self.round_in(
+            round,
+            RoundAction::RegisterNeed.phase(),
+            "changing or withdrawing a need",
+        )?;
+        let Some(n) = r.needs.iter().find(|n| n.number == need) else {
+            return Err(reject(
+                RejectCode::NotFound,
+                format!("round {round} has no need {need} that counts (it may have been withdrawn or hidden)"),
+            ));
+        };
+        if &n.by != by {
+            return Err(reject(
+                RejectCode::Forbidden,
+                format!("need {need} is another member's: only the member who registered a need may change or withdraw it"),
+            ));
+        }
+        if let Some(q) = quantity {
+            positive("quantity", q)?;
+        }
+        Ok(())
+    }
+
+    /// The rules of `ProposalWithdrawn` (`amended: None`) and `ProposalEdited`: in the needs
+    /// phase, only the proposer may withdraw or amend a proposal.
+    pub(super) fn check_proposal_changed(
+        &self,
+        round: RoundId,
+        proposal: ProposalId,
+        by: &Pseudonym,
+        amended: Option<(&str, f64)>,
+    ) -> Result<(), Rejected> {
+        check_text("by", by, MAX_PSEUDONYM)?;
+        let r = self.round_in(
+            round,
+            RoundAction::Propose.phase(),
+            "amending or withdrawing a proposal",
+        )?;
+        let Some(p) = r.proposals.get(&proposal) else {
+            return Err(reject(
+                RejectCode::NotFound,
+                format!("round {round} has no proposal {proposal} that is a candidate (it may have been withdrawn or hidden)"),
+            ));
+        };
+        if &p.by != by {
+            return Err(reject(
+                RejectCode::Forbidden,
+                format!("proposal {proposal} is another member's: only its proposer may amend or withdraw it"),
+            ));
+        }
+        if let Some((title, cost_hours)) = amended {
+            check_text("title", title, MAX_TITLE)?;
+            if title.trim().is_empty() {
+                return Err(reject(
+                    RejectCode::Invalid,
+                    "a proposal needs a title of 1 to 200 characters",
+                ));
+            }
+            positive("cost_hours", cost_hours)?;
+        }
+        Ok(())
+    }
+
+    /// The rules of `ItemHidden`: a facilitator, a reason every member can read, a need that
+    /// counts (until voting closes: the plan reads needs after the vote) or a proposal that is
+    /// a candidate (only before voting opens: a ballot may approve it after).
+    pub(super) fn check_item_hidden(
+        &self,
+        round: RoundId,
+        item: &RoundItem,
+        reason: &str,
+        by: MemberId,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(by)?;
+        let r = self.round(round)?;
+        check_text("reason", reason, MAX_REASON)?;
+        let n = reason.trim().chars().count();
+        if n == 0 || n > MAX_REASON {
+            return Err(reject(
+                RejectCode::Invalid,
+                format!("give the reason for hiding it, in 1 to {MAX_REASON} characters: it is kept in the log for every member to read"),
+            ));
+        }
+        match *item {
+            RoundItem::Need { need } => {
+                if r.phase > Phase::Voting {
+                    return Err(reject(
+                        RejectCode::WrongPhase,
+                        format!("round {round}'s vote is closed: its needs are the plan's targets now, and can no longer be hidden"),
+                    ));
+                }
+                if !r.needs.iter().any(|n| n.number == need) {
+                    return Err(reject(
+                        RejectCode::NotFound,
+                        format!("round {round} has no need {need} that counts"),
+                    ));
+                }
+            }
+            RoundItem::Proposal { proposal } => {
+                if r.phase != Phase::Needs {
+                    return Err(reject(
+                        RejectCode::WrongPhase,
+                        format!("round {round} is in its {} phase: a proposal can only be hidden before the vote opens (ballots may approve it now)", r.phase.name()),
+                    ));
+                }
+                if !r.proposals.contains_key(&proposal) {
+                    return Err(reject(
+                        RejectCode::NotFound,
+                        format!("round {round} has no proposal {proposal} that is a candidate"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The rules of `DeadlineSet`: a facilitator, the needs or voting phase of a round that has
+    /// not passed it yet, and a date after 2020 and before 2200 (a date in milliseconds, not
+    /// seconds).
+    pub(super) fn check_deadline_set(
+        &self,
+        round: RoundId,
+        phase: Phase,
+        at_ms: u64,
+        by: MemberId,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(by)?;
+        let r = self.round(round)?;
+        if !matches!(phase, Phase::Needs | Phase::Voting) {
+            return Err(reject(
+                RejectCode::Invalid,
+                "a deadline ends the needs phase or the voting phase; the plan and follow-up phases have none",
+            ));
+        }
+        if r.phase > phase {
+            return Err(reject(
+                RejectCode::WrongPhase,
+                format!("round {round} is past its {} phase already", phase.name()),
+            ));
+        }
+        const YEAR_2020_MS: u64 = 1_577_836_800_000;
+        const YEAR_2200_MS: u64 = 7_258_118_400_000;
+        if !(YEAR_2020_MS..YEAR_2200_MS).contains(&at_ms) {
+            return Err(reject(
+                RejectCode::Invalid,
+                format!("{at_ms} is not a date between 2020 and 2200 in milliseconds since 1970"),
+            ));
+        }
+        if phase == Phase::Voting {
+            if let Some(needs_end) = r.deadlines.get(&Phase::Needs).map(|d| d.at_ms) {
+                if r.phase == Phase::Needs && at_ms <= needs_end {
+                    return Err(reject(
+                        RejectCode::Invalid,
+                        "the vote must close after the needs phase ends",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The rules of `RoundAbandoned`: a facilitator, a round not yet over, and a reason.
     pub(super) fn check_round_abandoned(
         &self,
@@ -596,7 +767,24 @@ impl Ledger {
             ));
         }
         for t in Topic::ALL {
-            let sum: u64 = weights.values().map(|w| w.get(t)).sum();
+            // Since issue #15, a ballot's weight on a topic it does not vote on counts for
+            // nobody (its voter follows their delegation there, and counts at the delegate's
+            // ballot): the sum is over the ballots that vote on the topic. Before, the sum was
+            // over every ballot, which refused a count where a member delegated a topic and
+            // voted another.
+            let sum: u64 = if r.rules.is_some() {
+                weights
+                    .iter()
+                    .filter(|(p, _)| {
+                        r.ballots
+                            .get(*p)
+                            .is_some_and(|b| crate::tally::votes_on(b, t))
+                    })
+                    .map(|(_, w)| w.get(t))
+                    .sum()
+            } else {
+                weights.values().map(|w| w.get(t)).sum()
+            };
             if sum > eligible || weights.values().any(|w| w.get(t) == 0) {
                 return Err(reject(
                     RejectCode::Mismatch,

@@ -31,7 +31,7 @@ fn federation() -> (Ledger, Vec<Event>) {
         l.apply(e).unwrap_or_else(|r| panic!("{e:?}: {r}"));
     }
     events.extend(more);
-    let (_, open) = l.open_round(1, "r", None, None, None, None).unwrap();
+    let (_, open) = l.open_round(1, "r", None, None, None, None, None).unwrap();
     l.apply(&open).unwrap();
     events.push(open);
     (l, events)
@@ -99,7 +99,7 @@ fn issue_14_a_stuck_round_can_be_abandoned_on_the_record() {
         l.apply(&abandon(1, "again")).unwrap_err().code,
         RejectCode::WrongPhase
     );
-    let (id, open) = l.open_round(1, "r2", None, None, None, None).unwrap();
+    let (id, open) = l.open_round(1, "r2", None, None, None, None, None).unwrap();
     assert_eq!(id, 2);
     l.apply(&open).unwrap();
     events.push(open);
@@ -117,7 +117,11 @@ fn issue_14_the_quorum_is_bounded() {
         by: 1,
     })
     .unwrap();
-    let open = |q: RoundQuorum| l.open_round(1, "r", None, Some(q), None, None).unwrap().1;
+    let open = |q: RoundQuorum| {
+        l.open_round(1, "r", None, Some(q), None, None, None)
+            .unwrap()
+            .1
+    };
     let too_high = open(RoundQuorum {
         min_turnout: 0.9,
         min_ballots: 1,
@@ -229,6 +233,7 @@ fn issue_14_a_lone_backer_makes_a_small_tally_entry() {
             .collect(),
         multi_year: false,
         summary,
+        rules: None,
     };
     let budget = compute_tally(&input(1.0, true)).projects.budget_hours;
     let (full, summary) = (

@@ -82,6 +82,7 @@ pub(crate) fn a_round() -> Vec<Event> {
             quorum: RoundQuorum::default(),
             default_split: [0.8, 0.15, 0.05].into(),
             limits: None,
+            rules: None,
         },
     );
     for (k, (t, h)) in [("clinic", 900.0), ("rail", 700.0), ("roofs", 400.0)]
@@ -434,6 +435,7 @@ fn a_second_round() -> (Ledger, Vec<Event>) {
             quorum: RoundQuorum::default(),
             default_split: [0.8, 0.15, 0.05].into(),
             limits: None,
+            rules: None,
         },
     );
     push(

@@ -4,6 +4,7 @@
 mod admission;
 mod close_round;
 mod issue_14;
+mod issue_15;
 mod ledger;
 mod log_fixture;
 mod transparency;

@@ -78,7 +78,7 @@ fn a_multi_year_round() -> Log {
     });
     let (round, e) = log
         .ledger
-        .open_round(1, "five years", None, None, None, None)
+        .open_round(1, "five years", None, None, None, None, None)
         .unwrap();
     assert_eq!(round, 1);
     log.push(e);
@@ -356,7 +356,9 @@ fn issue_13_single_year_rounds_refuse_years_and_rates() {
     ] {
         l.apply(&e).unwrap();
     }
-    let (_, e) = l.open_round(1, "one year", None, None, None, None).unwrap();
+    let (_, e) = l
+        .open_round(1, "one year", None, None, None, None, None)
+        .unwrap();
     l.apply(&e).unwrap();
     let r = l.apply(&need("bread", 1.0, Some(2), 1)).unwrap_err();
     assert!(r.message.contains("single year"), "{}", r.message);

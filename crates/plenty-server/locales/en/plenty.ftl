@@ -203,6 +203,7 @@ members-you = you
 ## Plan
 plan-heading = The plan of round { $number }
 plan-plain = The plan meets 100 % of every committed need and makes { $percent } of the targets on top of them.
+plan-part = The plan meets every committed need, but only { $percent } of the targets on top of them: see what binds.
 plan-years-plain = Over { $years } years the plan makes on average { $percent } of each year's targets; later years count a little less ({ $rate } a year, the rate of the vote).
 plan-cannot = The targets cannot be met: this is not a plan that works.
 plan-what-binds = What binds:

@@ -204,6 +204,7 @@ members-you = vous
 ## Plan
 plan-heading = Le plan du cycle { $number }
 plan-plain = Le plan satisfait 100 % de chaque besoin engagé et produit en plus { $percent } des objectifs.
+plan-part = Le plan satisfait chaque besoin engagé, mais seulement { $percent } des objectifs en plus : voyez ce qui limite.
 plan-years-plain = Sur { $years } ans, le plan produit en moyenne { $percent } des objectifs de chaque année ; les années suivantes comptent un peu moins ({ $rate } par an, le taux du vote).
 plan-cannot = Les objectifs ne peuvent pas être atteints : ce plan ne fonctionne pas.
 plan-what-binds = Ce qui limite :

@@ -289,6 +289,9 @@ pub enum ErrorCode {
     UnknownProject,
     /// A recorded result does not match its inputs.
     Mismatch,
+    /// The quantity is far outside what the economy can make: send it again with
+    /// `"confirm": true` to register it anyway.
+    NeedsConfirmation,
     /// The database could not save the request (unreachable, full, or refusing it); nothing
     /// of it was saved, or it could not be confirmed. Try again later.
     Unavailable,
@@ -306,6 +309,7 @@ impl From<RejectCode> for ErrorCode {
             RejectCode::NotFound => ErrorCode::NotFound,
             RejectCode::Conflict => ErrorCode::Conflict,
             RejectCode::Mismatch => ErrorCode::Mismatch,
+            RejectCode::NeedsConfirmation => ErrorCode::NeedsConfirmation,
         }
     }
 }
@@ -432,7 +436,9 @@ impl From<Rejected> for ApiError {
         let status = match r.code {
             RejectCode::Forbidden => StatusCode::FORBIDDEN,
             RejectCode::NotFound => StatusCode::NOT_FOUND,
-            RejectCode::WrongPhase | RejectCode::Conflict => StatusCode::CONFLICT,
+            RejectCode::WrongPhase | RejectCode::Conflict | RejectCode::NeedsConfirmation => {
+                StatusCode::CONFLICT
+            }
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
         ApiError::new(status, r.code.into(), r.message)

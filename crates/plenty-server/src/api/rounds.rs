@@ -7,7 +7,7 @@ use super::{
 use crate::auth::Signing;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use plenty_ledger::planning::{PlanInputs, PlanOutcome, YearsPlan};
 use plenty_ledger::state::RoundState;
@@ -28,6 +28,16 @@ pub fn router() -> Router<AppState> {
         .route("/rounds/{id}", get(round))
         .route("/rounds/{id}/needs", post(register_need))
         .route("/rounds/{id}/proposals", post(submit_proposal))
+        .route(
+            "/rounds/{id}/needs/{need}",
+            patch(edit_need).delete(withdraw_need),
+        )
+        .route(
+            "/rounds/{id}/proposals/{proposal}",
+            patch(edit_proposal).delete(withdraw_proposal),
+        )
+        .route("/rounds/{id}/hide", post(hide))
+        .route("/rounds/{id}/deadline", post(set_deadline))
         .route("/rounds/{id}/ballot", post(cast_ballot))
         .route("/rounds/{id}/advance", post(advance))
         .route("/rounds/{id}/abandon", post(abandon))
@@ -51,6 +61,9 @@ pub struct NewRound {
     /// Each member's limits and the need cap (defaults: [`plenty_ledger::MemberLimits`]).
     #[serde(default)]
     limits: Option<plenty_ledger::MemberLimits>,
+    /// The counting rules (default: no project funded without an approval).
+    #[serde(default)]
+    rules: Option<plenty_ledger::RoundRules>,
 }
 
 /// A round opened.
@@ -83,6 +96,7 @@ pub async fn open_round(
                 b.quorum,
                 b.default_split,
                 b.limits,
+                b.rules,
             )?;
             Ok((vec![e], id))
         })
@@ -132,6 +146,11 @@ pub struct ProjectsSummary {
     pub spent_hours: f64,
     /// Weighted approvals per proposal: `[proposal, weight]`.
     pub approvals: Vec<Approvals>,
+    /// Why each funded project was funded: its round of the rule, or the completion step
+    /// (rounds opened since issue #15).
+    pub why_funded: Vec<plenty_ledger::tally::FundedBecause>,
+    /// Whether projects no member approved were candidates (the round's published rule).
+    pub unapproved_candidates: bool,
 }
 
 /// The count, without the rule's round-by-round explanation (which is at `…/tally`).
@@ -159,6 +178,9 @@ pub struct PlanSummary {
     pub status: String,
     /// Plan fulfilment.
     pub lambda: f64,
+    /// What the plan means for the members: every need met, part of the targets, no target
+    /// at all (λ = 0, never a success), or no plan.
+    pub verdict: plenty_ledger::PlanVerdict,
     /// The working week it needs, hours.
     pub working_week: f64,
     /// Where the whole plan is.
@@ -210,6 +232,40 @@ pub struct RoundView {
     pub my_pseudonym: Option<String>,
     /// The caller's ballot.
     pub my_ballot: Option<RoundBallot>,
+    /// The counting rules of issue #15 (null in rounds opened before them).
+    pub rules: Option<plenty_ledger::RoundRules>,
+    /// The caller's needs that count, with their numbers (to change or withdraw them).
+    pub my_needs: Vec<MyNeed>,
+    /// Needs and proposals withdrawn by their members or hidden by a facilitator, and why.
+    pub removed: Vec<RemovedItem>,
+    /// When the needs and voting phases end, where a facilitator set it: `[phase, at_ms]`
+    /// pairs (milliseconds since 1970, UTC).
+    pub deadlines: Vec<(Phase, u64)>,
+}
+
+/// One of the caller's needs.
+#[derive(Debug, Serialize)]
+pub struct MyNeed {
+    /// Its number in the round (`PATCH`/`DELETE …/needs/{need}`).
+    pub need: u64,
+    /// The product.
+    pub product: String,
+    /// The quantity, in the product's unit.
+    pub quantity: f64,
+    /// In a multi-year round, its year (absent: every year).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i64>,
+}
+
+/// A need or proposal that no longer counts.
+#[derive(Debug, Serialize)]
+pub struct RemovedItem {
+    /// What it was.
+    pub item: plenty_ledger::RoundItem,
+    /// The product of a need, the title of a proposal.
+    pub what: String,
+    /// `null` when its member withdrew it; the facilitator's reason when hidden.
+    pub hidden_because: Option<String>,
 }
 
 impl Described for RoundView {
@@ -246,6 +302,10 @@ impl Described for RoundView {
                 plan: None,
                 my_pseudonym: None,
                 my_ballot: None,
+                rules: Some(plenty_ledger::RoundRules::default()),
+                my_needs: vec![],
+                removed: vec![],
+                deadlines: vec![(Phase::Needs, 1_796_000_000_000)],
             },
         ]
     }
@@ -305,6 +365,8 @@ impl RoundView {
                     funded: t.projects.funded.clone(),
                     spent_hours: t.projects.spent_hours,
                     approvals: t.projects.approvals.clone(),
+                    why_funded: t.projects.why_funded.clone(),
+                    unapproved_candidates: t.projects.unapproved_candidates,
                 },
                 discount: t.discount.clone(),
                 href: "/api/v1/rounds/1/tally".into(),
@@ -313,6 +375,7 @@ impl RoundView {
             plan: Some(PlanSummary {
                 status: "optimal".into(),
                 lambda: 1.25,
+                verdict: plenty_ledger::PlanVerdict::MeetsEveryNeed { lambda: 1.25 },
                 working_week: 31.5,
                 href: "/api/v1/rounds/1/plan".into(),
             }),
@@ -322,6 +385,23 @@ impl RoundView {
             } else {
                 example_ballot()
             }),
+            rules: Some(plenty_ledger::RoundRules::default()),
+            my_needs: vec![MyNeed {
+                need: 1,
+                product: "bread".into(),
+                quantity: 0.5,
+                year: None,
+            }],
+            removed: vec![RemovedItem {
+                item: plenty_ledger::RoundItem::Need { need: 2 },
+                what: "bread".into(),
+                hidden_because: Some("10^12 t of bread: a typo for 1 t, confirmed with the member".into()),
+            }, RemovedItem {
+                item: plenty_ledger::RoundItem::Proposal { proposal: 2 },
+                what: "A second clinic".into(),
+                hidden_because: None,
+            }],
+            deadlines: vec![],
         }
     }
 }
@@ -344,22 +424,27 @@ fn example_ballot_years() -> RoundBallot {
 
 /// A small count, for the description's examples.
 fn example_tally() -> RoundTally {
-    example_count(false)
+    example_count(false, 3)
+}
+
+/// A count without quorum: nothing funded.
+fn example_tally_no_quorum() -> RoundTally {
+    example_count(false, 30)
 }
 
 /// A small count of a multi-year round, for the description's examples.
 fn example_tally_years() -> RoundTally {
-    example_count(true)
+    example_count(true, 3)
 }
 
-fn example_count(multi_year: bool) -> RoundTally {
+fn example_count(multi_year: bool, eligible: u64) -> RoundTally {
     let ballot = if multi_year {
         example_ballot_years()
     } else {
         example_ballot()
     };
     compute_tally(&plenty_ledger::tally::TallyInput {
-        eligible: 3,
+        eligible,
         rule: ProjectRule::EqualShares,
         quorum: RoundQuorum::default(),
         default_split: HoursSplit::DEFAULT,
@@ -375,12 +460,14 @@ fn example_count(multi_year: bool) -> RoundTally {
         ballots: vec![(TopicWeights::ONE, ballot)],
         multi_year,
         summary: true,
+        rules: Some(plenty_ledger::RoundRules::default()),
     })
 }
 
 fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) -> RoundView {
     let my = me.map(|c| st.ballot_pseudonym(r.id, c.member));
     let my_proposals = me.map(|c| st.pseudonym(Signing::Proposal, r.id, c.member));
+    let my_needs = me.map(|c| st.pseudonym(Signing::Need, r.id, c.member));
     let (plan_job, durable) = PlanJob::reported(st.plan_job(r.id).as_ref(), r.plan.is_some());
     RoundView {
         id: r.id,
@@ -429,6 +516,8 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
                 funded: t.projects.funded.clone(),
                 spent_hours: t.projects.spent_hours,
                 approvals: t.projects.approvals.clone(),
+                why_funded: t.projects.why_funded.clone(),
+                unapproved_candidates: t.projects.unapproved_candidates,
             },
             discount: t.discount.clone(),
             href: format!("{}/rounds/{}/tally", super::PREFIX, r.id),
@@ -437,12 +526,46 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
         plan: r.plan.as_ref().filter(|_| durable).map(|p| PlanSummary {
             status: p.outcome.status.to_string(),
             lambda: p.outcome.lambda,
+            verdict: p.outcome.verdict(),
             working_week: p.outcome.working_week,
             href: format!("{}/rounds/{}/plan", super::PREFIX, r.id),
         }),
         my_ballot: my.as_ref().and_then(|p| r.ballots.get(p)).cloned(),
         my_pseudonym: my,
+        rules: r.rules,
+        my_needs: r
+            .needs
+            .iter()
+            .filter(|n| my_needs.as_ref() == Some(&n.by))
+            .map(|n| MyNeed {
+                need: n.number,
+                product: n.product.clone(),
+                quantity: n.quantity,
+                year: n.year,
+            })
+            .collect(),
+        removed: removed_items(r),
+        deadlines: r.deadlines.iter().map(|(p, d)| (*p, d.at_ms)).collect(),
     }
+}
+
+/// The needs and proposals of a round that no longer count, and why.
+pub fn removed_items(r: &RoundState) -> Vec<RemovedItem> {
+    let why = |w: &plenty_ledger::state::Removal| match w {
+        plenty_ledger::state::Removal::Withdrawn => None,
+        plenty_ledger::state::Removal::Hidden { reason } => Some(reason.clone()),
+    };
+    let needs = r.removed_needs.iter().map(|(n, w)| RemovedItem {
+        item: plenty_ledger::RoundItem::Need { need: n.number },
+        what: n.product.clone(),
+        hidden_because: why(w),
+    });
+    let proposals = r.removed_proposals.values().map(|(p, w)| RemovedItem {
+        item: plenty_ledger::RoundItem::Proposal { proposal: p.id },
+        what: p.title.clone(),
+        hidden_because: why(w),
+    });
+    needs.chain(proposals).collect()
 }
 
 /// Reads a round under the lock.
@@ -489,6 +612,10 @@ pub struct NewNeed {
     /// In a multi-year round, the year the need is for (absent: every year).
     #[serde(default)]
     year: Option<i64>,
+    /// Register it even if it is far beyond what the economy can make (without it, such a
+    /// need is answered 409 `needs_confirmation`, saying why).
+    #[serde(default)]
+    confirm: bool,
 }
 
 /// A need registered.
@@ -522,16 +649,24 @@ pub async fn register_need(
     Path(id): Path<RoundId>,
     ApiJson(b): ApiJson<NewNeed>,
 ) -> Result<Created<NeedRegistered>, ApiError> {
+    let confirm = b.confirm;
     let event = Event::NeedRegistered {
         round: id,
         by: st.pseudonym(Signing::Need, id, c.member),
-        product: b.product,
+        product: b.product.clone(),
         quantity: b.quantity,
         year: b.year,
     };
     let ((), receipt) = st
         .log
-        .append_with_receipt(Vec::new(), |_| Ok((vec![event], ())))
+        .append_with_receipt(Vec::new(), |l| {
+            // The ledger's rules first: a need for an unknown product is invalid, not implausible.
+            l.check(&event)?;
+            if !confirm {
+                l.confirm_need(&b.product, b.quantity)?;
+            }
+            Ok((vec![event], ()))
+        })
         .await?;
     Ok(Created(NeedRegistered {
         registered: true,
@@ -547,6 +682,10 @@ pub struct NewProposal {
     cost_hours: f64,
     #[serde(default)]
     resources: BTreeMap<String, f64>,
+    /// Submit it even if it costs more than the default split gives all projects (without
+    /// it, such a proposal is answered 409 `needs_confirmation`, saying why).
+    #[serde(default)]
+    confirm: bool,
 }
 
 /// A proposal submitted.
@@ -580,6 +719,10 @@ pub async fn submit_proposal(
         .log
         .append_with_receipt(Vec::new(), |l| {
             let (pid, e) = l.submit_proposal(id, by, &b.title, b.cost_hours, b.resources);
+            l.check(&e)?;
+            if !b.confirm {
+                l.confirm_proposal(id, b.cost_hours)?;
+            }
             Ok((vec![e], pid))
         })
         .await?;
@@ -587,6 +730,180 @@ pub async fn submit_proposal(
         proposal,
         inclusion: written(receipt)?,
     }))
+}
+
+/// A need's new quantity.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeedChange {
+    quantity: f64,
+    /// Change it even if it is far beyond what the economy can make.
+    #[serde(default)]
+    confirm: bool,
+}
+
+/// A proposal's amended title and cost.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalChange {
+    title: String,
+    cost_hours: f64,
+    /// Amend it even if it costs more than the default split gives all projects.
+    #[serde(default)]
+    confirm: bool,
+}
+
+/// A change to a need or proposal, recorded.
+#[derive(Debug, Serialize)]
+pub struct ItemChanged {
+    /// Always true.
+    pub changed: bool,
+    /// Proof that the log holds the change: keep it (`plenty audit receipt`).
+    pub inclusion: InclusionReceipt,
+}
+
+impl Described for ItemChanged {
+    const NAME: &'static str = "ItemChanged";
+    fn examples() -> Vec<Self> {
+        vec![ItemChanged {
+            changed: true,
+            inclusion: super::transparency::example_receipt(),
+        }]
+    }
+}
+
+/// Appends one event a member signs by pseudonym, checked by the ledger's rules (and, when
+/// `confirm` is false, its plausibility check) under the lock.
+async fn append_change(
+    st: &AppState,
+    event: Event,
+    plausible: impl FnOnce(&Ledger) -> Result<(), Rejected> + Send + 'static,
+) -> Result<ItemChanged, ApiError> {
+    let ((), receipt) = st
+        .log
+        .append_with_receipt(Vec::new(), move |l| {
+            l.check(&event)?;
+            plausible(l)?;
+            Ok((vec![event], ()))
+        })
+        .await?;
+    Ok(ItemChanged {
+        changed: true,
+        inclusion: written(receipt)?,
+    })
+}
+
+/// `PATCH /rounds/{id}/needs/{need}`: the member who registered a need changes its quantity
+/// (needs phase).
+pub async fn edit_need(
+    State(st): State<AppState>,
+    c: Caller,
+    Path((id, need)): Path<(RoundId, u64)>,
+    ApiJson(b): ApiJson<NeedChange>,
+) -> Result<Json<ItemChanged>, ApiError> {
+    let product = st.log.read(|ch| {
+        ch.ledger
+            .round(id)
+            .ok()
+            .and_then(|r| r.needs.iter().find(|n| n.number == need))
+            .map(|n| n.product.clone())
+    });
+    let event = Event::NeedEdited {
+        round: id,
+        need,
+        by: st.pseudonym(Signing::Need, id, c.member),
+        quantity: b.quantity,
+    };
+    let (confirm, quantity) = (b.confirm, b.quantity);
+    Ok(Json(
+        append_change(&st, event, move |l| match (&product, confirm) {
+            (Some(p), false) => l.confirm_need(p, quantity),
+            _ => Ok(()),
+        })
+        .await?,
+    ))
+}
+
+/// `DELETE /rounds/{id}/needs/{need}`: the member who registered a need withdraws it (needs
+/// phase).
+pub async fn withdraw_need(
+    State(st): State<AppState>,
+    c: Caller,
+    Path((id, need)): Path<(RoundId, u64)>,
+) -> Result<Json<ItemChanged>, ApiError> {
+    let event = Event::NeedWithdrawn {
+        round: id,
+        need,
+        by: st.pseudonym(Signing::Need, id, c.member),
+    };
+    Ok(Json(append_change(&st, event, |_| Ok(())).await?))
+}
+
+/// `PATCH /rounds/{id}/proposals/{proposal}`: the proposer amends the title and cost (needs
+/// phase).
+pub async fn edit_proposal(
+    State(st): State<AppState>,
+    c: Caller,
+    Path((id, proposal)): Path<(RoundId, ProposalId)>,
+    ApiJson(b): ApiJson<ProposalChange>,
+) -> Result<Json<ItemChanged>, ApiError> {
+    let event = Event::ProposalEdited {
+        round: id,
+        proposal,
+        by: st.pseudonym(Signing::Proposal, id, c.member),
+        title: b.title.trim().to_string(),
+        cost_hours: b.cost_hours,
+    };
+    let (confirm, cost) = (b.confirm, b.cost_hours);
+    Ok(Json(
+        append_change(&st, event, move |l| {
+            if confirm {
+                Ok(())
+            } else {
+                l.confirm_proposal(id, cost)
+            }
+        })
+        .await?,
+    ))
+}
+
+/// `DELETE /rounds/{id}/proposals/{proposal}`: the proposer withdraws it (needs phase).
+pub async fn withdraw_proposal(
+    State(st): State<AppState>,
+    c: Caller,
+    Path((id, proposal)): Path<(RoundId, ProposalId)>,
+) -> Result<Json<ItemChanged>, ApiError> {
+    let event = Event::ProposalWithdrawn {
+        round: id,
+        proposal,
+        by: st.pseudonym(Signing::Proposal, id, c.member),
+    };
+    Ok(Json(append_change(&st, event, |_| Ok(())).await?))
+}
+
+/// What a facilitator hides, and why.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HideBody {
+    item: plenty_ledger::RoundItem,
+    reason: String,
+}
+
+/// `POST /rounds/{id}/hide` (facilitator): hides a need (until voting closes) or a proposal
+/// (before voting opens), with a reason every member reads.
+pub async fn hide(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<RoundId>,
+    ApiJson(b): ApiJson<HideBody>,
+) -> Result<Json<ItemChanged>, ApiError> {
+    let event = Event::ItemHidden {
+        round: id,
+        item: b.item,
+        reason: b.reason.trim().to_string(),
+        by: c.member,
+    };
+    Ok(Json(append_change(&st, event, |_| Ok(())).await?))
 }
 
 /// A ballot accepted.
@@ -693,10 +1010,34 @@ pub async fn advance(
     Path(id): Path<RoundId>,
     ApiJson(b): ApiJson<Advance>,
 ) -> Result<Json<PhaseChanged>, ApiError> {
+    move_round(
+        &st,
+        id,
+        b.to,
+        c.member,
+        c.role == plenty_ledger::Role::Facilitator,
+    )
+    .await?;
+    Ok(Json(PhaseChanged {
+        round: id,
+        phase: b.to,
+    }))
+}
+
+/// Moves round `id` to phase `to` in the name of member `by` (the rules decide whether they
+/// may): closing the vote counts the ballots, and the plan is then computed in the background.
+/// The handler of `POST /rounds/{id}/advance` and the deadline keeper both call it.
+pub(crate) async fn move_round(
+    st: &AppState,
+    id: RoundId,
+    to: Phase,
+    by: plenty_ledger::MemberId,
+    by_facilitator: bool,
+) -> Result<(), ApiError> {
     // Every member's ballot pseudonym, computed once and outside the lock (ten thousand HMACs
     // would otherwise run under it, twice: for the count and for the close).
     let mut pseudonyms = std::collections::HashMap::new();
-    if b.to == Phase::Plan && c.role == plenty_ledger::Role::Facilitator {
+    if to == Phase::Plan && by_facilitator {
         let members: Vec<plenty_ledger::MemberId> = st
             .log
             .read(|ch| ch.ledger.members.keys().copied().collect());
@@ -731,17 +1072,100 @@ pub async fn advance(
     }
     st.log
         .append_with(Vec::new(), move |l| {
-            let events = l.advance_round(id, b.to, c.member, &pseudonym)?;
+            let events = l.advance_round(id, to, by, &pseudonym)?;
             Ok((events, ()))
         })
         .await?;
-    if b.to == Phase::Plan {
+    if to == Phase::Plan {
         spawn_plan(st.clone(), id);
     }
-    Ok(Json(PhaseChanged {
+    Ok(())
+}
+
+/// A phase's deadline.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineBody {
+    /// The phase that ends then: `needs` or `voting`.
+    phase: Phase,
+    /// When, in milliseconds since 1970-01-01 UTC.
+    at_ms: u64,
+}
+
+/// A deadline set.
+#[derive(Debug, Serialize)]
+pub struct DeadlineRecorded {
+    /// The round.
+    pub round: RoundId,
+    /// The phase that ends then.
+    pub phase: Phase,
+    /// When, in milliseconds since 1970-01-01 UTC.
+    pub at_ms: u64,
+}
+
+impl Described for DeadlineRecorded {
+    const NAME: &'static str = "DeadlineRecorded";
+    fn examples() -> Vec<Self> {
+        vec![DeadlineRecorded {
+            round: 1,
+            phase: Phase::Voting,
+            at_ms: 1_796_000_000_000,
+        }]
+    }
+}
+
+/// `POST /rounds/{id}/deadline` (facilitator): when the needs or voting phase ends. At the
+/// deadline the service moves the round on by itself (closing the vote at the end of voting).
+pub async fn set_deadline(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<RoundId>,
+    ApiJson(b): ApiJson<DeadlineBody>,
+) -> Result<Json<DeadlineRecorded>, ApiError> {
+    st.log
+        .append(Event::DeadlineSet {
+            round: id,
+            phase: b.phase,
+            at_ms: b.at_ms,
+            by: c.member,
+        })
+        .await?;
+    Ok(Json(DeadlineRecorded {
         round: id,
-        phase: b.to,
+        phase: b.phase,
+        at_ms: b.at_ms,
     }))
+}
+
+/// The rounds whose current phase's deadline has passed at `now_ms`: (round, next phase, the
+/// facilitator who set the deadline).
+pub(crate) fn due(l: &Ledger, now_ms: u64) -> Vec<(RoundId, Phase, plenty_ledger::MemberId)> {
+    l.rounds
+        .values()
+        .filter_map(|r| {
+            let d = r.current_deadline()?;
+            let next = r.phase.next()?;
+            (d.at_ms <= now_ms && r.abandoned.is_none()).then_some((r.id, next, d.by))
+        })
+        .collect()
+}
+
+/// Moves on, once, every round whose phase deadline has passed. A move the rules refuse (the
+/// facilitator who set the deadline is no longer one) is logged and left to a facilitator.
+pub async fn keep_deadlines(st: &AppState) {
+    let now_ms = u64::try_from(super::now_ms()).unwrap_or(0);
+    let due = st.log.read(|ch| due(&ch.ledger, now_ms));
+    for (round, to, by) in due {
+        let facilitator = st.log.read(|ch| ch.ledger.require_facilitator(by).is_ok());
+        match move_round(st, round, to, by, facilitator).await {
+            Ok(()) => tracing::info!(round, phase = to.name(), "deadline reached: round moved on"),
+            Err(e) => tracing::warn!(
+                round,
+                phase = to.name(),
+                "deadline reached, but the round could not move on: {e:?}"
+            ),
+        }
+    }
 }
 
 /// Abandon body.
@@ -1190,7 +1614,11 @@ async fn years_effect(
 impl Described for RoundTally {
     const NAME: &'static str = "Tally";
     fn examples() -> Vec<Self> {
-        vec![example_tally(), example_tally_years()]
+        vec![
+            example_tally(),
+            example_tally_years(),
+            example_tally_no_quorum(),
+        ]
     }
 }
 

@@ -6,6 +6,7 @@ mod account;
 mod audit;
 mod chart;
 mod explain;
+mod facilitate;
 mod home;
 pub mod i18n;
 mod members;
@@ -16,6 +17,7 @@ mod script;
 pub use account::{login, signup};
 pub use audit::audit;
 pub use chart::bar_chart;
+pub use facilitate::{facilitate, script as facilitate_script};
 pub use home::{home, not_found};
 pub use members::members;
 pub use plan::{plan, plan_about, plan_status};
@@ -261,7 +263,7 @@ fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
         .collect::<Vec<_>>()
         .join(" ");
     Html(format!(
-        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · plenty</title><style>{STYLE}</style></head><body><nav aria-label=\"{main}\"><a href=/>plenty</a><a href=/round>{round}</a><a href=/plan>{plan}</a><a href=/rounds>{rounds}</a><a href=/members>{members}</a><a href=/audit>{audit}</a><span class=end>{account} <span class=langs>{langs}</span></span></nav><main>{body}</main><script src=/static/app.js></script></body></html>",
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · plenty</title><style>{STYLE}</style></head><body><nav aria-label=\"{main}\"><a href=/>plenty</a><a href=/round>{round}</a><a href=/plan>{plan}</a><a href=/rounds>{rounds}</a><a href=/members>{members}</a><a href=/audit>{audit}</a>{facilitate}<span class=end>{account} <span class=langs>{langs}</span></span></nav><main>{body}</main><script src=/static/app.js></script></body></html>",
         lang = cx.lang.code,
         main = cx.t("nav-main"),
         round = cx.t("nav-round"),
@@ -269,6 +271,10 @@ fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
         rounds = cx.t("nav-rounds"),
         members = cx.t("nav-members"),
         audit = cx.t("nav-audit"),
+        facilitate = match &cx.who.0 {
+            Some(c) if c.role == Role::Facilitator => "<a href=/facilitate>Facilitate</a>",
+            _ => "",
+        },
     ))
 }
 

@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use plenty_ledger::planning::PlanOutcome;
 use plenty_ledger::Phase;
+use plenty_ledger::PlanVerdict;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -33,8 +34,12 @@ struct Extra {
 }
 
 /// Whether a plan is a plan that meets its targets (solved to optimality with λ > 0).
+/// Whether the plan makes something of the targets (the ledger's verdict decides).
 fn succeeded(p: &PlanOutcome) -> bool {
-    p.status.0.is_optimal() && p.lambda > 0.0 && p.lambda.is_finite()
+    matches!(
+        p.verdict(),
+        PlanVerdict::MeetsEveryNeed { .. } | PlanVerdict::MeetsPartOfTheTargets { .. }
+    )
 }
 
 /// The unit of a limit: hours for labour, the economy's unit for a resource.
@@ -420,17 +425,37 @@ fn plan_body(
     b
 }
 
-/// The plan's result in plain words (`<p id=plan-status>`): what it meets when it succeeded;
-/// otherwise, first, that the targets cannot be met, why, and what binds. A plan with λ = 0 or
-/// without an optimal solve is never presented as a success.
+/// The plan's result in plain words (`<p id=plan-status>`), from the ledger's verdict
+/// ([`PlanVerdict`]): what it meets; a plan that meets the targets only in part says what
+/// binds; otherwise, first, that the targets cannot be met, why, and what binds. A plan with
+/// λ = 0 or without an optimal solve is never presented as a success.
 pub fn plan_status(cx: &Ctx, p: &PlanOutcome) -> String {
     let mut b = String::new();
-    if succeeded(p) {
+    let verdict = p.verdict();
+    if let PlanVerdict::MeetsEveryNeed { lambda } = verdict {
         let _ = write!(
             b,
             "<p id=plan-status>{}</p>",
-            cx.tv("plan-plain", &[("percent", &percent(p.lambda))])
+            cx.tv("plan-plain", &[("percent", &percent(lambda))])
         );
+    } else if let PlanVerdict::MeetsPartOfTheTargets { lambda } = verdict {
+        let _ = write!(
+            b,
+            "<p id=plan-status>{}</p>",
+            cx.tv("plan-part", &[("percent", &percent(lambda))])
+        );
+        if !p.binding.is_empty() {
+            let _ = write!(
+                b,
+                "<p>{} {}</p>",
+                cx.t("plan-what-binds"),
+                p.binding
+                    .iter()
+                    .map(|x| esc(x))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
     } else {
         let _ = write!(
             b,

@@ -3,6 +3,7 @@
 //! vote recounted by pabutools.
 
 mod accounts;
+mod issue_15;
 mod migrations;
 mod pabutools_service;
 mod pages_issue_15;

@@ -36,7 +36,8 @@ async fn recount(rule: &str, proposals: &[(&str, f64)], ballots: &[(&str, &[u64]
         let (_, j) = ada
             .post(
                 "/api/v1/rounds/2/proposals",
-                json!({"title": title, "cost_hours": hours}),
+                // Some cost more than the default split's budget: confirmed (issue #15).
+                json!({"title": title, "cost_hours": hours, "confirm": true}),
             )
             .await;
         ids.push(j["proposal"].as_u64().unwrap());

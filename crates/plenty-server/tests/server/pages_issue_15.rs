@@ -181,7 +181,7 @@ async fn issue_15_a_round_in_plain_words() {
     let (st, _) = cy
         .post(
             "/api/v1/rounds/1/proposals",
-            json!({"title": "A dam", "cost_hours": 50000.0}),
+            json!({"title": "A dam", "cost_hours": 50000.0, "confirm": true}),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED);
@@ -381,6 +381,10 @@ async fn issue_15_a_round_in_plain_words() {
     };
     let ok = plenty_server::pages::plan_status(&cx, &recorded.outcome);
     assert!(ok.contains("The plan meets 100 %"), "{ok}");
+    let mut part = recorded.outcome.clone();
+    part.lambda = 0.5;
+    let w = plenty_server::pages::plan_status(&cx, &part);
+    assert!(w.contains("only 50 % of the targets"), "{w}");
     let mut zero = recorded.outcome.clone();
     zero.lambda = 0.0;
     let mut infeasible = recorded.outcome.clone();

@@ -517,8 +517,8 @@ fn routed() -> std::collections::BTreeSet<String> {
         include_str!("../../src/api/transparency.rs"),
     ]
     .iter()
-    .flat_map(|src| src.split(".route(\"").skip(1))
-    .filter_map(|r| r.split('"').next())
+    .flat_map(|src| src.split(".route(").skip(1))
+    .filter_map(|r| r.trim_start().strip_prefix('"')?.split('"').next())
     .map(|p| format!("{}{p}", plenty_server::api::PREFIX))
     .collect()
 }
@@ -563,10 +563,13 @@ async fn issue_4_openapi_describes_every_route() {
         for prefix in ["/api/v1", "/api"] {
             let p = format!("{prefix}{}", o.path)
                 .replace("{id}", "1")
-                .replace("{topic}", "split");
+                .replace("{topic}", "split")
+                .replace("{need}", "1")
+                .replace("{proposal}", "1");
             let (st, _) = match method {
                 "get" => fac.get(&p).await,
                 "delete" => fac.delete(&p).await,
+                "patch" => fac.patch(&p, json!({})).await,
                 _ => fac.post(&p, json!({})).await,
             };
             assert!(
@@ -589,6 +592,7 @@ fn issue_11_the_pages_use_described_paths() {
         include_str!("../../src/pages/home.rs"),
         include_str!("../../src/pages/members.rs"),
         include_str!("../../src/pages/explain.rs"),
+        include_str!("../../src/pages/facilitate.rs"),
         include_str!("../../src/pages/plan.rs"),
         include_str!("../../src/pages/round.rs"),
         include_str!("../../src/pages/script.rs"),
@@ -615,7 +619,10 @@ fn issue_11_the_pages_use_described_paths() {
             );
             continue;
         }
-        let path = path.replace("{0}", "{id}").replace("{}", "{id}");
+        let path = path
+            .replace("{0}", "{id}")
+            .replace("{}", "{id}")
+            .replace("{member}", "{id}");
         assert!(described.contains(&path), "{path} is not described");
         used += 1;
     }
@@ -796,6 +803,59 @@ async fn issue_11_answers_have_the_described_fields() {
         st,
         &j,
     );
+    // Issue #15: the proposer amends and withdraws; the member changes and withdraws a need;
+    // the facilitator hides one.
+    let proposal = j["proposal"].as_u64().unwrap();
+    let path = format!("/api/v1/rounds/1/proposals/{proposal}");
+    let (st, j) = ada
+        .patch(
+            &path,
+            json!({"title": "A small library", "cost_hours": 250.0}),
+        )
+        .await;
+    check("patch", &path, "/rounds/{id}/proposals/{proposal}", st, &j);
+    let (_, j) = ada
+        .post(
+            "/api/v1/rounds/1/proposals",
+            json!({"title": "A duplicate", "cost_hours": 300.0}),
+        )
+        .await;
+    let path = format!("/api/v1/rounds/1/proposals/{}", j["proposal"]);
+    let (st, j) = ada.delete(&path).await;
+    check("delete", &path, "/rounds/{id}/proposals/{proposal}", st, &j);
+    let (_, round) = ada.get("/api/v1/rounds/1").await;
+    let need = round["my_needs"].as_array().unwrap().last().unwrap()["need"]
+        .as_u64()
+        .unwrap();
+    assert_ne!(
+        need, 1,
+        "the demo's need 1 is ada's; she registered another"
+    );
+    let path = format!("/api/v1/rounds/1/needs/{need}");
+    let (st, j) = ada.patch(&path, json!({"quantity": 2.0})).await;
+    check("patch", &path, "/rounds/{id}/needs/{need}", st, &j);
+    let (st, j) = ada.delete(&path).await;
+    check("delete", &path, "/rounds/{id}/needs/{need}", st, &j);
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "voting", "at_ms": 4_000_000_000_000u64}),
+        )
+        .await;
+    check(
+        "post",
+        "/api/v1/rounds/1/deadline",
+        "/rounds/{id}/deadline",
+        st,
+        &j,
+    );
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/hide",
+            json!({"item": {"kind": "need", "need": 1}, "reason": "a test of hiding"}),
+        )
+        .await;
+    check("post", "/api/v1/rounds/1/hide", "/rounds/{id}/hide", st, &j);
     let (st, j) = ada
         .post("/api/v1/delegations", json!({"topic": "split", "to": 3}))
         .await;

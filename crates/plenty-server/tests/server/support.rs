@@ -196,6 +196,10 @@ impl Client {
         Self::send(r).await
     }
 
+    pub async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        Self::send(self.req(reqwest::Method::PATCH, path).json(&body)).await
+    }
+
     pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
         Self::send(self.req(reqwest::Method::DELETE, path)).await
     }

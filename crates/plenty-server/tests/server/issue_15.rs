@@ -1,0 +1,226 @@
+//! Issue 15 over HTTP: a typo no longer wrecks the plan silently (implausible quantities ask
+//! for confirmation, members withdraw and change what is theirs, facilitators hide with a
+//! reason), and the count a member reads counts each member once.
+
+use crate::support::*;
+use plenty_server::api::Settings;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn issue_15_a_typo_asks_for_confirmation_and_can_be_taken_back() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let bo = Client::demo(&s.base, "bo").await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    // 10^12 t of bread: refused until confirmed, with the reason in numbers.
+    let (st, j) = ada
+        .post(
+            "/api/v1/rounds/1/needs",
+            json!({"product": "bread", "quantity": 1e12}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{j}");
+    assert_eq!(j["error"], "needs_confirmation", "{j}");
+    assert!(j["message"].as_str().unwrap().contains("at most"), "{j}");
+    let (_, round) = ada.get("/api/v1/rounds/1").await;
+    assert_eq!(
+        round["my_needs"].as_array().unwrap().len(),
+        1,
+        "nothing saved"
+    );
+    // An unknown product is invalid, not implausible.
+    let (st, j) = ada
+        .post(
+            "/api/v1/rounds/1/needs",
+            json!({"product": "brea", "quantity": 1e12}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{j}");
+    // Confirmed, it is registered; ada takes it back.
+    let (st, j) = ada
+        .post(
+            "/api/v1/rounds/1/needs",
+            json!({"product": "bread", "quantity": 1e12, "confirm": true}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{j}");
+    let (_, round) = ada.get("/api/v1/rounds/1").await;
+    let typo = round["my_needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["quantity"] == 1e12)
+        .unwrap()["need"]
+        .as_u64()
+        .unwrap();
+    // Bo cannot touch ada's need.
+    let path = format!("/api/v1/rounds/1/needs/{typo}");
+    let (st, j) = bo.delete(&path).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{j}");
+    let (st, j) = ada.patch(&path, json!({"quantity": 5e11})).await;
+    assert_eq!(st, StatusCode::CONFLICT, "a change is checked too: {j}");
+    let (st, j) = ada.patch(&path, json!({"quantity": 1.0})).await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    // A project of 99,999,999 hours: refused until confirmed; the facilitator hides it.
+    let (st, j) = bo
+        .post(
+            "/api/v1/rounds/1/proposals",
+            json!({"title": "Typo", "cost_hours": 99_999_999.0}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{j}");
+    assert!(j["message"].as_str().unwrap().contains("99,999,999"), "{j}");
+    let (st, j) = bo
+        .post(
+            "/api/v1/rounds/1/proposals",
+            json!({"title": "Typo", "cost_hours": 99_999_999.0, "confirm": true}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{j}");
+    let id = j["proposal"].as_u64().unwrap();
+    let hide = json!({"item": {"kind": "proposal", "proposal": id}, "reason": "99,999,999 h: a typo; bo will propose it again"});
+    let (st, _) = bo.post("/api/v1/rounds/1/hide", hide.clone()).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "members cannot hide");
+    let (st, j) = fac.post("/api/v1/rounds/1/hide", hide).await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (_, round) = ada.get("/api/v1/rounds/1").await;
+    assert!(round["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["id"] != id));
+    let removed = &round["removed"][0];
+    assert_eq!(removed["what"], "Typo");
+    assert!(removed["hidden_because"]
+        .as_str()
+        .unwrap()
+        .contains("a typo"));
+    // The log verifies with the new entries.
+    let (st, j) = fac.get("/api/v1/audit/verify").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(j["ok"], true, "{j}");
+}
+
+/// Phases end at their deadlines without a facilitator at hand: the needs phase opens the
+/// vote, the end of voting closes and counts it, and the plan follows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_a_round_moves_on_at_its_deadlines() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let now = plenty_server::api::now_ms() as u64;
+    // Members cannot set deadlines; a date in seconds is refused.
+    let (st, _) = ada
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "needs", "at_ms": now}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "needs", "at_ms": now / 1000}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{j}");
+    // The needs phase ends a second from now.
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "needs", "at_ms": now + 1000}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (_, r) = ada.get("/api/v1/rounds/1").await;
+    assert_eq!(r["deadlines"][0], json!(["needs", now + 1000]));
+    let phase = |want: &'static str| {
+        let ada = ada.clone();
+        async move {
+            for _ in 0..100 {
+                let (_, r) = ada.get("/api/v1/rounds/1").await;
+                if r["phase"] == want {
+                    return r;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            panic!("round 1 did not reach {want}");
+        }
+    };
+    phase("voting").await;
+    for who in ["ada", "bo", "cy"] {
+        let c = Client::demo(&s.base, who).await;
+        let (st, j) = c
+            .post(
+                "/api/v1/rounds/1/ballot",
+                json!({"approve": [1], "split": [0.8, 0.15, 0.05]}),
+            )
+            .await;
+        assert!(st.is_success(), "{j}");
+    }
+    let now = plenty_server::api::now_ms() as u64;
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "voting", "at_ms": now + 500}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let r = phase("plan").await;
+    assert_eq!(r["tally"]["quorum"]["ballots"], 3, "the vote was counted");
+    wait_for_plan(&ada, 1).await;
+    let (_, j) = fac.get("/api/v1/audit/verify").await;
+    assert_eq!(j["ok"], true, "{j}");
+}
+
+/// What was API-only has a page: the facilitator's forms are on `/facilitate` (and only for
+/// facilitators), each posting to a described route; closing the vote asks for a
+/// confirmation that shows the turnout.
+#[tokio::test]
+async fn issue_15_facilitators_have_a_page() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let page = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let r = c
+                .http
+                .get(format!("{}/facilitate", c.base))
+                .header("cookie", c.cookie.clone().unwrap_or_default())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.text().await.unwrap()
+        }
+    };
+    let html = page(&ada).await;
+    assert!(html.contains("for the federation's facilitators"), "{html}");
+    assert!(!html.contains("data-post"));
+    let html = page(&fac).await;
+    for id in [
+        "deadline-needs",
+        "deadline-voting",
+        "facilitate-advance",
+        "facilitate-abandon",
+        "review-needs",
+        "hide-need-1",
+        "hide-proposal-1",
+        "invite-form",
+        "council-form",
+        "economy-form",
+        "href=/facilitate",
+    ] {
+        assert!(html.contains(id), "{id} missing");
+    }
+    // In the voting phase, moving on closes the vote: a required confirmation with the turnout.
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    let html = page(&fac).await;
+    assert!(
+        html.contains("required name=confirm") && html.contains("with 0 ballots from 5 members"),
+        "{html}"
+    );
+}
