@@ -104,6 +104,7 @@ round-facilitator = Facilitator
 round-move-to = Move to the { $phase } phase
 round-count = The count
 round-quorum-met = Quorum met: { $represented } of { $eligible } members represented by { $ballots } ballots.
+round-quorum-topics = Members represented on each topic: projects { $projects }, priorities { $priorities }, split { $split }.
 round-quorum-not-met = No quorum: { $represented } of { $eligible } members represented by { $ballots } ballots. No project is funded and the default split applies.
 round-discount = Weight on the present: in the plan, each later year counts { $rate } less than the year before (the median of the ballots).
 round-discount-default = Weight on the present: in the plan, each later year counts { $rate } less than the year before (the default).

@@ -105,6 +105,7 @@ round-facilitator = Facilitateur
 round-move-to = Passer à la phase { $phase }
 round-count = Le dépouillement
 round-quorum-met = Quorum atteint : { $represented } membres sur { $eligible } représentés par { $ballots } bulletins.
+round-quorum-topics = Membres représentés sur chaque sujet : projets { $projects }, priorités { $priorities }, répartition { $split }.
 round-quorum-not-met = Pas de quorum : { $represented } membres sur { $eligible } représentés par { $ballots } bulletins. Aucun projet n'est financé et la répartition par défaut s'applique.
 round-discount = Poids du présent : dans le plan, chaque année suivante compte { $rate } de moins que la précédente (la médiane des bulletins).
 round-discount-default = Poids du présent : dans le plan, chaque année suivante compte { $rate } de moins que la précédente (la valeur par défaut).

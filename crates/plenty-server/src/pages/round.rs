@@ -228,7 +228,7 @@ fn round_body(
         let _ =
             write!(
             b,
-            "<h2>{}</h2><p id=quorum>{}</p><p id=split-result>{}</p><p id=projects-result>{}</p>",
+            "<h2>{}</h2><p id=quorum>{}{}</p><p id=split-result>{}</p><p id=projects-result>{}</p>",
             cx.t("round-count"),
             cx.tv(
                 if t.quorum.met { "round-quorum-met" } else { "round-quorum-not-met" },
@@ -238,6 +238,21 @@ fn round_body(
                     ("ballots", &t.quorum.ballots.to_string()),
                 ]
             ),
+            // Each member once per topic (rounds with the rules of issue #15).
+            t.quorum
+                .by_topic
+                .map(|w| format!(
+                    " {}",
+                    cx.tv(
+                        "round-quorum-topics",
+                        &[
+                            ("projects", &w.projects.to_string()),
+                            ("priorities", &w.priorities.to_string()),
+                            ("split", &w.split.to_string()),
+                        ]
+                    )
+                ))
+                .unwrap_or_default(),
             cx.tv(
                 if t.split.default_used { "round-split-default" } else { "round-split" },
                 &[

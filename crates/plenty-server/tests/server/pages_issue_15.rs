@@ -331,6 +331,11 @@ async fn issue_15_a_round_in_plain_words() {
         "no JSON dump"
     );
     assert!(r.contains("Funded: A clinic in the valley"), "{r}");
+    // The quorum, each member once per topic: Di's split goes with Ada's ballot.
+    assert!(
+        r.contains("Members represented on each topic: projects 3, priorities 0, split 3."),
+        "{r}"
+    );
     assert_no_float_noise("/round", &r);
 
     // The plan in plain words, the charts scale, units.
