@@ -224,3 +224,97 @@ async fn issue_15_facilitators_have_a_page() {
         "{html}"
     );
 }
+
+/// The deadlines are on a calendar page and in an iCalendar feed.
+#[tokio::test]
+async fn issue_15_deadlines_are_in_a_calendar() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let get = |path: &str| {
+        let url = format!("{}{path}", s.base);
+        async move {
+            let r = reqwest::get(url).await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+            (ct, r.text().await.unwrap())
+        }
+    };
+    let (_, html) = get("/calendar").await;
+    assert!(html.contains("id=calendar-empty"), "{html}");
+    // 2030-01-02T03:04:05Z, in milliseconds.
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "voting", "at_ms": 1_893_553_445_000u64}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (_, html) = get("/calendar").await;
+    assert!(html.contains("2030-01-02 03:04 UTC"), "{html}");
+    assert!(html.contains("the vote closes"), "{html}");
+    let (ct, ics) = get("/calendar.ics").await;
+    assert!(ct.starts_with("text/calendar"), "{ct}");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
+    assert!(ics.contains("DTSTART:20300102T030405Z\r\n"), "{ics}");
+    assert!(ics.contains("UID:round-1-voting@plenty\r\n"), "{ics}");
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+}
+
+/// Audit for members: the log in words, page by page, and "was my ballot counted?" by
+/// receipt, before and after the count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_members_check_their_ballot_by_receipt_and_read_the_log() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let page = |path: String| {
+        let base = s.base.clone();
+        async move {
+            let r = reqwest::get(format!("{base}{path}")).await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            r.text().await.unwrap()
+        }
+    };
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    let mut receipts = Vec::new();
+    for who in ["ada", "bo", "cy"] {
+        let c = Client::demo(&s.base, who).await;
+        let (st, j) = c
+            .post("/api/v1/rounds/1/ballot", json!({"approve": [1]}))
+            .await;
+        assert!(st.is_success(), "{j}");
+        receipts.push(j["receipt"].as_str().unwrap().to_string());
+    }
+    let html = page(format!("/audit/receipt?receipt={}", receipts[0])).await;
+    assert!(html.contains("not counted yet"), "{html}");
+    assert!(
+        html.contains("leaves the split of hours to your delegate"),
+        "{html}"
+    );
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
+        .await;
+    let html = page(format!("/audit/receipt?receipt={}", receipts[0])).await;
+    assert!(
+        html.contains("class=ok id=receipt-verdict>Counted"),
+        "{html}"
+    );
+    assert!(html.contains("with weight 1 on projects"), "{html}");
+    let html = page("/audit/receipt?receipt=0000deadbeef".into()).await;
+    assert!(html.contains("No ballot in the log"), "{html}");
+    // The log in words: every entry, newest first.
+    let html = page("/audit/log".into()).await;
+    let entries = export(&s.base).await.lines().count();
+    assert!(html.contains(&format!("{entries} entries")), "{html}");
+    assert!(
+        html.contains(&format!("id=entry-{entries}>")),
+        "the newest entry is listed"
+    );
+    assert!(
+        html.contains(&format!(
+            "a ballot is cast under receipt {}",
+            &receipts[2][..8]
+        )),
+        "{html}"
+    );
+    assert!(html.contains("moves to its plan phase"), "{html}");
+}
