@@ -120,7 +120,8 @@ pub async fn state_with_store(
 /// The routes: pages, and the JSON API with its OpenAPI description under
 /// [`api::PREFIX`] (`/api/v1`) and, as aliases, under [`api::LEGACY_PREFIX`] (`/api`).
 pub fn router(st: api::AppState) -> Router {
-    Router::new()
+    // The pages depend on the language asked for and on who is signed in.
+    let pages = Router::new()
         .route("/", get(pages::home))
         .route("/login", get(pages::login))
         .route("/signup", get(pages::signup))
@@ -136,13 +137,17 @@ pub fn router(st: api::AppState) -> Router {
         .route("/plan", get(pages::plan))
         .route("/plan/about", get(pages::plan_about))
         .route("/audit", get(pages::audit))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(pages::localise))
+        .layer(axum::middleware::map_response(pages::vary));
+    Router::new()
+        .merge(pages)
         .route("/static/app.js", get(pages::script))
         .nest(api::PREFIX, api::routes())
         .nest(
             api::LEGACY_PREFIX,
             api::routes().layer(axum::middleware::map_response(api::deprecated)),
         )
-        .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),

@@ -947,6 +947,7 @@ async fn issue_11_answers_have_the_described_fields() {
         ("/api/v1/rounds/current", "/rounds/current"),
         ("/api/v1/rounds/1/tally", "/rounds/{id}/tally"),
         ("/api/v1/rounds/1/effect", "/rounds/{id}/effect"),
+        ("/api/v1/rounds/1/my-ballot", "/rounds/{id}/my-ballot"),
         ("/api/v1/audit/verify", "/audit/verify"),
     ] {
         let (st, j) = ada.get(path).await;
