@@ -130,6 +130,8 @@ pub fn router(st: api::AppState) -> Router {
         .route("/members", get(pages::members))
         .route("/facilitate", get(pages::facilitate))
         .route("/calendar", get(pages::calendar))
+        .route("/proposals", get(pages::proposals))
+        .route("/proposal", get(pages::proposal))
         .route("/audit/log", get(pages::log_page))
         .route("/audit/receipt", get(pages::receipt_page))
         .route("/calendar.ics", get(pages::calendar_ics))

@@ -571,7 +571,8 @@ impl Ledger {
         signed_by: Option<MemberId>,
     ) -> Result<(), Rejected> {
         self.check_proposal_changed(round, proposal, by, None)?;
-        check_text("description", description, MAX_DESCRIPTION)?;
+        // Paragraphs: line breaks allowed, as in a document.
+        check_document("description", description, MAX_DESCRIPTION)?;
         if description.chars().count() > MAX_DESCRIPTION {
             return Err(reject(
                 RejectCode::Invalid,
@@ -625,7 +626,7 @@ impl Ledger {
                 format!("the next comment is number {}", self.last_comment + 1),
             ));
         }
-        check_text("text", text, MAX_COMMENT)?;
+        check_document("text", text, MAX_COMMENT)?;
         let n = text.trim().chars().count();
         if n == 0 || text.chars().count() > MAX_COMMENT {
             return Err(reject(

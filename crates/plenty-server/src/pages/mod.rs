@@ -13,6 +13,7 @@ pub mod i18n;
 mod logbook;
 mod members;
 mod plan;
+mod proposals;
 mod round;
 mod script;
 
@@ -25,6 +26,7 @@ pub use home::{home, not_found};
 pub use logbook::{describe, log_page, receipt_page};
 pub use members::members;
 pub use plan::{plan, plan_about, plan_status};
+pub use proposals::{list as proposals, one as proposal};
 pub use round::{round, rounds};
 pub use script::script;
 
@@ -267,7 +269,7 @@ fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
         .collect::<Vec<_>>()
         .join(" ");
     Html(format!(
-        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · plenty</title><style>{STYLE}</style></head><body><nav aria-label=\"{main}\"><a href=/>plenty</a><a href=/round>{round}</a><a href=/plan>{plan}</a><a href=/rounds>{rounds}</a><a href=/calendar>Calendar</a><a href=/members>{members}</a><a href=/audit>{audit}</a>{facilitate}<span class=end>{account} <span class=langs>{langs}</span></span></nav><main>{body}</main><script src=/static/app.js></script></body></html>",
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · plenty</title><style>{STYLE}</style></head><body><nav aria-label=\"{main}\"><a href=/>plenty</a><a href=/round>{round}</a><a href=/plan>{plan}</a><a href=/proposals>Proposals</a><a href=/rounds>{rounds}</a><a href=/calendar>Calendar</a><a href=/members>{members}</a><a href=/audit>{audit}</a>{facilitate}<span class=end>{account} <span class=langs>{langs}</span></span></nav><main>{body}</main><script src=/static/app.js></script></body></html>",
         lang = cx.lang.code,
         main = cx.t("nav-main"),
         round = cx.t("nav-round"),

@@ -153,7 +153,9 @@ fn round_body(
     for p in r.proposals.values() {
         let _ = write!(
             b,
-            "<tr><td>{}</td><td>{}</td><td class=n>{}</td>",
+            "<tr><td>{}</td><td><a href=\"/proposal?round={}&amp;id={}\">{}</a></td><td class=n>{}</td>",
+            p.id,
+            r.id,
             p.id,
             esc(&p.title),
             hours(p.cost_hours)
@@ -190,7 +192,7 @@ fn round_body(
         let _ = write!(
             b,
             "<h2>{h_need}</h2><form id=need-form data-api=/api/v1/rounds/{0}/needs><label>{product} <select name=product>{products}</select></label><label>{quantity} <input name=quantity type=number step=any min=0 required></label>{year_field}<button type=submit>{h_need}</button><p class=status role=status></p></form>\
-             <h2>{h_prop}</h2><form id=proposal-form data-api=/api/v1/rounds/{0}/proposals><label>{title} <input name=title required maxlength=200></label><label>{cost} <input name=cost_hours type=number step=any min=0 required></label><button type=submit>{h_prop}</button><p class=status role=status></p></form>",
+             <h2>{h_prop}</h2><form id=proposal-form data-api=/api/v1/rounds/{0}/proposals><label>{title} <input name=title required maxlength=200></label><label>{cost} <input name=cost_hours type=number step=any min=0 required></label><label>What it is, where, why, for whom <textarea name=description rows=3 maxlength=4000></textarea></label><label><input type=checkbox name=signed checked> Show my name as its author</label><button type=submit>{h_prop}</button><p class=status role=status></p></form>",
             r.id,
             h_need = cx.t("round-register-need"),
             h_prop = cx.t("round-propose"),

@@ -28,8 +28,10 @@ function body(form){
   if(form.id==='delegate-form'){ return {topic: fd.get('topic'), to: Number(fd.get('to'))}; }
   for(const [k,v] of fd.entries()){
     if(v==='') continue;
-    o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : v;
+    o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : k==='signed' ? true : v;
   }
+  // A quantity far beyond what the economy can make, confirmed by the member (issue #15).
+  if(form.dataset.confirmed){ o.confirm = true; delete form.dataset.confirmed; }
   return o;
 }
 document.querySelectorAll('form[data-api]').forEach(form=>{
@@ -51,6 +53,13 @@ document.querySelectorAll('form[data-api]').forEach(form=>{
     } else {
       status.classList.add('err');
       status.textContent = (j.message || ('Error '+r.status));
+      if(j.error==='needs_confirmation'){
+        // Ask, in the form: the quantity stays as typed until the member confirms it.
+        const yes = document.createElement('button');
+        yes.type = 'button'; yes.className = 'confirm'; yes.textContent = 'Yes, I mean it: send it anyway';
+        yes.addEventListener('click', ()=>{ form.dataset.confirmed = '1'; form.requestSubmit(); });
+        status.append(' ', yes);
+      }
     }
   });
 });

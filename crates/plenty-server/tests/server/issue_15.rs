@@ -318,3 +318,117 @@ async fn issue_15_members_check_their_ballot_by_receipt_and_read_the_log() {
     );
     assert!(html.contains("moves to its plan phase"), "{html}");
 }
+
+/// Proposals as Decidim and CONSUL members expect them: described and signed, searched,
+/// filtered and sorted, amended with the earlier version kept, discussed, and a comment
+/// hidden by a facilitator with its reason shown.
+#[tokio::test]
+async fn issue_15_proposals_are_described_discussed_and_searchable() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let bo = Client::demo(&s.base, "bo").await;
+    let html = |c: &Client, path: String| {
+        let c = c.clone();
+        async move {
+            let r = c
+                .http
+                .get(format!("{}{path}", c.base))
+                .header("cookie", c.cookie.clone().unwrap_or_default())
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (st, j) = ada
+        .post(
+            "/api/v1/rounds/1/proposals",
+            json!({"title": "A library", "cost_hours": 300.0, "description": "Books & a reading room\n\nOpen every evening.", "signed": true}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{j}");
+    let id = j["proposal"].as_u64().unwrap();
+    // Amended: the earlier version is kept.
+    let (st, j) = ada
+        .patch(
+            &format!("/api/v1/rounds/1/proposals/{id}"),
+            json!({"title": "A library and archive", "cost_hours": 350.0, "description": "Books, archives & a reading room."}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (st, j) = bo
+        .post(
+            &format!("/api/v1/rounds/1/proposals/{id}/comments"),
+            json!({"text": "Who keeps the archive?"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{j}");
+    let (_, j) = bo
+        .post(
+            &format!("/api/v1/rounds/1/proposals/{id}/comments"),
+            json!({"text": "my phone number is ..."}),
+        )
+        .await;
+    let second = j["comment"].as_u64().unwrap();
+    let (st, _) = bo
+        .post(
+            &format!("/api/v1/rounds/1/comments/{second}/hide"),
+            json!({"reason": "personal data"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "members cannot hide comments");
+    let (st, j) = fac
+        .post(
+            &format!("/api/v1/rounds/1/comments/{second}/hide"),
+            json!({"reason": "personal data"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (_, detail) = bo.get(&format!("/api/v1/rounds/1/proposals/{id}")).await;
+    assert_eq!(detail["author"], "Ada", "{detail}");
+    assert_eq!(detail["versions"][0]["title"], "A library", "{detail}");
+    assert_eq!(detail["comments"][0]["name"], "Bo", "{detail}");
+    assert_eq!(detail["comments"][1]["text"], serde_json::Value::Null);
+    assert_eq!(detail["comments"][1]["hidden_because"], "personal data");
+    // The page: escaped description, author, versions, discussion.
+    let (st, page) = html(&bo, format!("/proposal?round=1&id={id}")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("Books, archives &amp; a reading room."),
+        "{page}"
+    );
+    assert!(page.contains("id=proposal-author>Ada<"), "{page}");
+    assert!(page.contains("id=proposal-versions"), "{page}");
+    assert!(
+        page.contains("<strong>Bo</strong>: Who keeps the archive?"),
+        "{page}"
+    );
+    assert!(
+        page.contains("A facilitator hid this comment: personal data"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("my phone number"),
+        "a hidden comment is not shown"
+    );
+    assert!(page.contains("id=comment-form"), "{page}");
+    assert!(!page.contains("id=amend-form"), "only the proposer amends");
+    let (_, page) = html(&ada, format!("/proposal?round=1&id={id}")).await;
+    assert!(page.contains("id=amend-form"), "{page}");
+    // Search, filter, sort.
+    let (_, page) = html(&bo, "/proposals?round=1&q=ARCHIVE".into()).await;
+    assert!(page.contains("1 of 4 proposals"), "{page}");
+    // Ada proposed the demo's clinic too.
+    let (_, page) = html(&ada, "/proposals?round=1&show=mine".into()).await;
+    assert!(
+        page.contains("2 of 4 proposals") && page.contains("(yours)"),
+        "{page}"
+    );
+    let (_, page) = html(&bo, "/proposals?round=1&sort=cost".into()).await;
+    let cheapest = page.find("A library and archive").unwrap();
+    let clinic = page.find("A clinic in the valley").unwrap();
+    assert!(cheapest < clinic, "cheapest first");
+    let (st, _) = html(&bo, "/proposal?round=1&id=999".into()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+}

@@ -590,12 +590,15 @@ fn issue_11_the_pages_use_described_paths() {
         include_str!("../../src/pages/mod.rs"),
         include_str!("../../src/pages/account.rs"),
         include_str!("../../src/pages/audit.rs"),
+        include_str!("../../src/pages/calendar.rs"),
+        include_str!("../../src/pages/logbook.rs"),
         include_str!("../../src/pages/chart.rs"),
         include_str!("../../src/pages/home.rs"),
         include_str!("../../src/pages/members.rs"),
         include_str!("../../src/pages/explain.rs"),
         include_str!("../../src/pages/facilitate.rs"),
         include_str!("../../src/pages/plan.rs"),
+        include_str!("../../src/pages/proposals.rs"),
         include_str!("../../src/pages/round.rs"),
         include_str!("../../src/pages/script.rs"),
     ]
@@ -624,7 +627,11 @@ fn issue_11_the_pages_use_described_paths() {
         let path = path
             .replace("{0}", "{id}")
             .replace("{}", "{id}")
-            .replace("{member}", "{id}");
+            .replace("{member}", "{id}")
+            .replace("{r}", "{id}")
+            .replace("{1}", "{id}")
+            .replace("/proposals/{id}", "/proposals/{proposal}")
+            .replace("/comments/{id}", "/comments/{comment}");
         assert!(described.contains(&path), "{path} is not described");
         used += 1;
     }
