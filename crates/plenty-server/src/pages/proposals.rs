@@ -87,7 +87,7 @@ fn select(mut rows: Vec<Row>, q: &ListQuery) -> Vec<Row> {
         Some("approvals") => {
             rows.sort_by(|a, b| b.approvals.cmp(&a.approvals).then(a.id.cmp(&b.id)))
         }
-        _ => rows.sort_by(|a, b| b.id.cmp(&a.id)),
+        _ => rows.sort_by_key(|r| std::cmp::Reverse(r.id)),
     }
     rows
 }
