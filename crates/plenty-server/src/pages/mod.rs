@@ -15,6 +15,7 @@ mod members;
 mod plan;
 mod proposals;
 mod round;
+mod round_extras;
 mod script;
 
 pub use account::{login, signup};

@@ -432,3 +432,73 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
     let (st, _) = html(&bo, "/proposal?round=1&id=999".into()).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 }
+
+/// The round page shows what the rules of issue #15 decided: the member's own needs with
+/// their change and withdraw forms, what was withdrawn or hidden and why, the rule on
+/// unapproved projects, why each project was funded, and the priorities' results.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_the_round_page_explains_the_rules() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let page = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let r = c
+                .http
+                .get(format!("{}/round", c.base))
+                .header("cookie", c.cookie.clone().unwrap_or_default())
+                .send()
+                .await
+                .unwrap();
+            r.text().await.unwrap()
+        }
+    };
+    ada.post(
+        "/api/v1/rounds/1/needs",
+        json!({"product": "wool", "quantity": 2.0}),
+    )
+    .await;
+    let html = page(&ada).await;
+    assert!(html.contains("id=your-needs"), "{html}");
+    assert!(html.contains("id=withdraw-need-2"), "{html}");
+    assert!(
+        !page(&fac).await.contains("id=your-needs"),
+        "only one's own"
+    );
+    ada.delete("/api/v1/rounds/1/needs/2").await;
+    let html = page(&ada).await;
+    assert!(
+        html.contains("Need 2: 2 wool — withdrawn by its member"),
+        "{html}"
+    );
+    assert!(html.contains("id=unapproved-rule"), "{html}");
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    for (who, score) in [("ada", 5), ("bo", 3)] {
+        let c = Client::demo(&s.base, who).await;
+        let (st, j) = c
+            .post(
+                "/api/v1/rounds/1/ballot",
+                json!({"approve": [2], "scores": {"bread": score}}),
+            )
+            .await;
+        assert!(st.is_success(), "{j}");
+    }
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
+        .await;
+    let html = page(&ada).await;
+    assert!(
+        html.contains("A rail halt at the mill (700 h): round 1 of the Method of Equal Shares"),
+        "{html}"
+    );
+    // Bread: (5 + 3) / 2 over the two who scored it; no other product was scored.
+    assert!(
+        html.contains("<tr><td>bread</td><td class=n>4</td><td class=n>2 members</td></tr>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<td>wool</td><td class=n>0"),
+        "unscored products are left out"
+    );
+}
