@@ -502,3 +502,71 @@ async fn issue_15_the_round_page_explains_the_rules() {
         "unscored products are left out"
     );
 }
+
+/// "What your votes changed" in hours and products: the plan with the member's ballot
+/// against the plan without it. The hours of the projects without the ballot are the costs
+/// of the projects the count without it funds; the working week with it is the recorded
+/// plan's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_what_your_ballot_changed_in_hours_and_products() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    // Only ada approves the clinic: without her it is no candidate.
+    for (who, approve) in [("ada", vec![1]), ("bo", vec![3]), ("cy", vec![3])] {
+        let c = Client::demo(&s.base, who).await;
+        let (st, j) = c
+            .post(
+                "/api/v1/rounds/1/ballot",
+                json!({"approve": approve, "split": [0.7, 0.25, 0.05]}),
+            )
+            .await;
+        assert!(st.is_success(), "{j}");
+    }
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
+        .await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let plan = wait_for_plan(&ada, 1).await;
+    let (_, round) = ada.get("/api/v1/rounds/1").await;
+    let cost = |ids: &serde_json::Value| -> f64 {
+        ids.as_array()
+            .unwrap()
+            .iter()
+            .map(|id| {
+                round["proposals"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|p| &p["id"] == id)
+                    .unwrap()["cost_hours"]
+                    .as_f64()
+                    .unwrap()
+            })
+            .sum()
+    };
+    let (st, e) = ada.get("/api/v1/rounds/1/effect").await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    let p = &e["plan"];
+    assert_eq!(
+        p["working_week_with"], plan["plan"]["working_week"],
+        "{e} {plan}"
+    );
+    assert_eq!(
+        p["project_hours"][0].as_f64().unwrap(),
+        cost(&e["with_your_ballot"]["funded"])
+    );
+    assert_eq!(
+        p["project_hours"][1].as_f64().unwrap(),
+        cost(&e["without_your_ballot"]["funded"])
+    );
+    // Without ada the split is the median of bo and cy (the same), so only projects change:
+    // the clinic's 900 hours.
+    assert_eq!(e["changed"]["funded"], true, "{e}");
+    assert_eq!(
+        p["project_hours"][0].as_f64().unwrap() - p["project_hours"][1].as_f64().unwrap(),
+        900.0,
+        "{e}"
+    );
+    assert_ne!(p["working_week_with"], p["working_week_without"], "{e}");
+}
