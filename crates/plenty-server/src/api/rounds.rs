@@ -1460,7 +1460,7 @@ pub enum BallotEffect {
         /// In a single-year round whose plan is recorded: the plan with the ballot against
         /// the plan without it, in hours and products.
         #[serde(skip_serializing_if = "Option::is_none")]
-        plan: Option<PlanEffect>,
+        plan: Option<Box<PlanEffect>>,
     },
 }
 
@@ -1513,7 +1513,7 @@ impl Described for BallotEffect {
                     quorum: true,
                 },
                 years: None,
-                plan: Some(PlanEffect {
+                plan: Some(Box::new(PlanEffect {
                     working_week_with: 15.8,
                     working_week_without: 15.4,
                     lambda_with: 8.9,
@@ -1525,7 +1525,7 @@ impl Described for BallotEffect {
                         with: 12.0,
                         without: 12.4,
                     }],
-                }),
+                })),
             },
             BallotEffect::Voted {
                 voted: true,
@@ -1640,18 +1640,18 @@ async fn plan_effect(
     st: &AppState,
     id: RoundId,
     counter: &RoundTally,
-) -> Result<Option<PlanEffect>, ApiError> {
+) -> Result<Option<Box<PlanEffect>>, ApiError> {
     let gathered = st.log.read(|ch| {
         let r = ch.ledger.round(id)?;
         let Some(recorded) = r.plan.clone() else {
             return Ok(None);
         };
         if recorded.years.is_some()
-            || !ch
+            || ch
                 .ledger
                 .economy
                 .as_ref()
-                .is_some_and(|e| e.sha256 == recorded.inputs.economy_sha256)
+                .is_none_or(|e| e.sha256 != recorded.inputs.economy_sha256)
         {
             return Ok(None);
         }
@@ -1677,7 +1677,7 @@ async fn plan_effect(
             .map_err(ApiError::internal)?
             .outcome
     };
-    Ok(Some(PlanEffect {
+    Ok(Some(Box::new(PlanEffect {
         working_week_with: with.working_week,
         working_week_without: without.working_week,
         lambda_with: with.lambda,
@@ -1697,7 +1697,7 @@ async fn plan_effect(
                 without: b.net_output,
             })
             .collect(),
-    }))
+    })))
 }
 
 /// In a multi-year round with a recorded plan: that plan against the plan of the count
