@@ -18,6 +18,8 @@ pub type CouncilId = u64;
 pub type RoundId = u64;
 /// A proposal's number, unique in the federation.
 pub type ProposalId = u64;
+/// A comment's number (the federation counts comments from 1).
+pub type CommentId = u64;
 /// A member's pseudonym in one round (hex).
 pub type Pseudonym = String;
 
@@ -504,6 +506,47 @@ pub enum Event {
         /// The new cost in labour hours.
         cost_hours: f64,
     },
+    /// The proposer describes their proposal (what, where, why, for whom), and may sign it
+    /// with their member number so that the page names them as its author. A later
+    /// description replaces the earlier (an amendment: the page keeps every version).
+    ProposalDescribed {
+        /// The round.
+        round: RoundId,
+        /// The proposal.
+        proposal: ProposalId,
+        /// The proposer's round pseudonym.
+        by: Pseudonym,
+        /// The description, plain text.
+        description: String,
+        /// The proposer's member number, if they sign the proposal.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signed_by: Option<MemberId>,
+    },
+    /// A member comments on a proposal (until voting closes). Comments are signed with the
+    /// member's number: a discussion among members, not a secret ballot.
+    CommentPosted {
+        /// The round.
+        round: RoundId,
+        /// The proposal discussed.
+        proposal: ProposalId,
+        /// The comment's number (the federation counts comments from 1).
+        comment: CommentId,
+        /// Who.
+        by: MemberId,
+        /// What they say, plain text.
+        text: String,
+    },
+    /// A facilitator hides a comment (abuse, personal data), with the reason on record.
+    CommentHidden {
+        /// The round.
+        round: RoundId,
+        /// The comment.
+        comment: CommentId,
+        /// Why, in the facilitator's words.
+        reason: String,
+        /// Who.
+        by: MemberId,
+    },
     /// A facilitator hides a need or a proposal (a typo that would wreck the plan, an abuse)
     /// before the vote, with the reason on record: it no longer counts, and every member can
     /// read why.
@@ -515,6 +558,19 @@ pub enum Event {
         /// Why, in the facilitator's words.
         reason: String,
         /// Who did it.
+        by: MemberId,
+    },
+    /// A facilitator sets (or moves) the deadline of a round's phase: when it ends, the
+    /// service moves the round on by itself (closing the vote at the end of the voting phase),
+    /// and every member sees the date on the round's page and in the calendar.
+    DeadlineSet {
+        /// The round.
+        round: RoundId,
+        /// The phase that ends at the deadline (`needs` or `voting`).
+        phase: Phase,
+        /// When, in milliseconds since 1970-01-01 UTC.
+        at_ms: u64,
+        /// Who set it.
         by: MemberId,
     },
     /// A facilitator moves a round to its next phase.
@@ -633,6 +689,14 @@ pub enum EventKind {
     ProposalEdited,
     /// `item_hidden`.
     ItemHidden,
+    /// `deadline_set`.
+    DeadlineSet,
+    /// `proposal_described`.
+    ProposalDescribed,
+    /// `comment_posted`.
+    CommentPosted,
+    /// `comment_hidden`.
+    CommentHidden,
     /// `phase_advanced`.
     PhaseAdvanced,
     /// `round_abandoned`.
@@ -670,6 +734,10 @@ impl EventKind {
             EventKind::ProposalWithdrawn => "proposal_withdrawn",
             EventKind::ProposalEdited => "proposal_edited",
             EventKind::ItemHidden => "item_hidden",
+            EventKind::DeadlineSet => "deadline_set",
+            EventKind::ProposalDescribed => "proposal_described",
+            EventKind::CommentPosted => "comment_posted",
+            EventKind::CommentHidden => "comment_hidden",
             EventKind::BallotCast => "ballot_cast",
             EventKind::DelegationGranted => "delegation_granted",
             EventKind::DelegationRevoked => "delegation_revoked",
@@ -712,6 +780,10 @@ impl Event {
             Event::ProposalWithdrawn { .. } => EventKind::ProposalWithdrawn,
             Event::ProposalEdited { .. } => EventKind::ProposalEdited,
             Event::ItemHidden { .. } => EventKind::ItemHidden,
+            Event::DeadlineSet { .. } => EventKind::DeadlineSet,
+            Event::ProposalDescribed { .. } => EventKind::ProposalDescribed,
+            Event::CommentPosted { .. } => EventKind::CommentPosted,
+            Event::CommentHidden { .. } => EventKind::CommentHidden,
             Event::BallotCast { .. } => EventKind::BallotCast,
             Event::DelegationGranted { .. } => EventKind::DelegationGranted,
             Event::DelegationRevoked { .. } => EventKind::DelegationRevoked,

@@ -49,8 +49,8 @@ pub use planning::{
 };
 pub use receipt::{check_consistency, consistency_from_log, InclusionReceipt};
 pub use state::{
-    ImportedEconomy, Ledger, NeedTotal, PlanWork, RecordedPlan, RejectCode, Rejected, ReplayMode,
-    RoundAction, RoundElection,
+    Deadline, ImportedEconomy, Ledger, NeedTotal, PlanWork, RecordedPlan, RejectCode, Rejected,
+    ReplayMode, RoundAction, RoundElection,
 };
 pub use tally::{
     compute_tally, compute_tally_once, discount_rate, Approvals, DiscountResult, RateBallot,

@@ -180,6 +180,13 @@ pub struct RoundState {
     pub proposals: BTreeMap<ProposalId, Proposal>,
     /// Proposals withdrawn by their proposer or hidden by a facilitator.
     pub removed_proposals: BTreeMap<ProposalId, (Proposal, Removal)>,
+    /// When each phase ends, if a facilitator set it (milliseconds since 1970, UTC): the
+    /// service moves the round on by itself then.
+    pub deadlines: BTreeMap<Phase, Deadline>,
+    /// Each proposal's description, author (if signed), earlier versions and comments.
+    pub discussion: BTreeMap<ProposalId, Discussion>,
+    /// The comments of the round, by number.
+    pub comments: BTreeMap<CommentId, Comment>,
     /// The ballot of each pseudonym (the last one cast).
     pub ballots: BTreeMap<Pseudonym, RoundBallot>,
     /// Ballots cast, including replaced ones.
@@ -197,6 +204,55 @@ pub struct RoundState {
     /// Shared, so that readers take it out of the state without copying it (a plan of a big
     /// economy is large, and the state is read under a lock).
     pub plan: Option<std::sync::Arc<RecordedPlan>>,
+}
+
+/// What members read and say about a proposal.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Discussion {
+    /// The proposer's description (empty until they give one).
+    pub description: String,
+    /// The proposer's member number, if they signed it.
+    pub signed_by: Option<MemberId>,
+    /// The earlier versions, oldest first: each amendment of the title, cost or description
+    /// keeps the version it replaced.
+    pub versions: Vec<ProposalVersion>,
+    /// The comments on it, in order.
+    pub comments: Vec<CommentId>,
+}
+
+/// One version of a proposal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProposalVersion {
+    /// Its title.
+    pub title: String,
+    /// Its cost in hours.
+    pub cost_hours: f64,
+    /// Its description.
+    pub description: String,
+}
+
+/// A comment on a proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    /// Its number.
+    pub id: CommentId,
+    /// The proposal.
+    pub proposal: ProposalId,
+    /// Who.
+    pub by: MemberId,
+    /// What they said.
+    pub text: String,
+    /// Why a facilitator hid it, if they did.
+    pub hidden: Option<String>,
+}
+
+/// The end of a phase, as a facilitator set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    /// When, in milliseconds since 1970-01-01 UTC.
+    pub at_ms: u64,
+    /// The facilitator who set it (the service moves the round on in their name).
+    pub by: MemberId,
 }
 
 /// Why a need or a proposal no longer counts.
@@ -233,6 +289,24 @@ pub struct NeedTotal {
 }
 
 impl RoundState {
+    /// Keeps a proposal's current version before an amendment replaces it.
+    fn keep_version(&mut self, proposal: ProposalId) {
+        let Some(p) = self.proposals.get(&proposal) else {
+            return;
+        };
+        let d = self.discussion.entry(proposal).or_default();
+        d.versions.push(ProposalVersion {
+            title: p.title.clone(),
+            cost_hours: p.cost_hours,
+            description: d.description.clone(),
+        });
+    }
+
+    /// When the current phase ends, if a facilitator set a deadline for it.
+    pub fn current_deadline(&self) -> Option<Deadline> {
+        self.deadlines.get(&self.phase).copied()
+    }
+
     /// Takes a need out of the count, keeping it (and why) for the page.
     fn remove_need(&mut self, number: u64, why: Removal) {
         if let Some(k) = self.needs.iter().position(|n| n.number == number) {
@@ -370,6 +444,8 @@ pub struct Ledger {
     pub rounds: BTreeMap<RoundId, RoundState>,
     /// Highest proposal number so far.
     pub last_proposal: ProposalId,
+    /// Highest comment number so far.
+    pub last_comment: CommentId,
     mode: ReplayMode,
 }
 
@@ -379,6 +455,12 @@ pub const MAX_QUANTITY: f64 = 1e12;
 pub const MAX_TITLE: usize = 200;
 /// Longest reason for abandoning a round, in characters.
 pub const MAX_REASON: usize = 1000;
+/// Longest description of a proposal, in characters.
+pub const MAX_DESCRIPTION: usize = 4000;
+/// Longest comment, in characters.
+pub const MAX_COMMENT: usize = 2000;
+/// Most comments one member posts in one round.
+pub const MAX_COMMENTS_PER_MEMBER: usize = 200;
 /// The highest turnout a facilitator may require for a vote to count (issue #14: a quorum of
 /// 1 lets one abstention sink every vote).
 pub const MAX_MIN_TURNOUT: f64 = 2.0 / 3.0;
@@ -432,6 +514,7 @@ impl Ledger {
             delegations: BTreeMap::new(),
             rounds: BTreeMap::new(),
             last_proposal: 0,
+            last_comment: 0,
             mode,
         }
     }
@@ -578,6 +661,32 @@ impl Ledger {
                 reason,
                 by,
             } => self.check_item_hidden(*round, item, reason, *by),
+            Event::DeadlineSet {
+                round,
+                phase,
+                at_ms,
+                by,
+            } => self.check_deadline_set(*round, *phase, *at_ms, *by),
+            Event::ProposalDescribed {
+                round,
+                proposal,
+                by,
+                description,
+                signed_by,
+            } => self.check_proposal_described(*round, *proposal, by, description, *signed_by),
+            Event::CommentPosted {
+                round,
+                proposal,
+                comment,
+                by,
+                text,
+            } => self.check_comment_posted(*round, *proposal, *comment, *by, text),
+            Event::CommentHidden {
+                round,
+                comment,
+                reason,
+                by,
+            } => self.check_comment_hidden(*round, *comment, reason, *by),
             Event::PhaseAdvanced { round, to, by } => self.check_phase_advanced(round, to, by),
             Event::RoundAbandoned { round, reason, by } => {
                 self.check_round_abandoned(round, reason, by)
@@ -727,6 +836,9 @@ impl Ledger {
                         removed_needs: Vec::new(),
                         proposals: BTreeMap::new(),
                         removed_proposals: BTreeMap::new(),
+                        deadlines: BTreeMap::new(),
+                        discussion: BTreeMap::new(),
+                        comments: BTreeMap::new(),
                         ballots: BTreeMap::new(),
                         ballots_cast: 0,
                         tally: None,
@@ -810,13 +922,73 @@ impl Ledger {
                 cost_hours,
                 ..
             } => {
-                if let Some(p) = self
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.keep_version(*proposal);
+                    if let Some(p) = r.proposals.get_mut(proposal) {
+                        p.title = title.clone();
+                        p.cost_hours = *cost_hours;
+                    }
+                }
+            }
+            Event::ProposalDescribed {
+                round,
+                proposal,
+                description,
+                signed_by,
+                ..
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    if r.discussion
+                        .get(proposal)
+                        .is_some_and(|d| !d.description.is_empty())
+                    {
+                        r.keep_version(*proposal);
+                    }
+                    let d = r.discussion.entry(*proposal).or_default();
+                    d.description = description.clone();
+                    if signed_by.is_some() {
+                        d.signed_by = *signed_by;
+                    }
+                }
+            }
+            Event::CommentPosted {
+                round,
+                proposal,
+                comment,
+                by,
+                text,
+            } => {
+                self.last_comment = *comment;
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.discussion
+                        .entry(*proposal)
+                        .or_default()
+                        .comments
+                        .push(*comment);
+                    r.comments.insert(
+                        *comment,
+                        Comment {
+                            id: *comment,
+                            proposal: *proposal,
+                            by: *by,
+                            text: text.clone(),
+                            hidden: None,
+                        },
+                    );
+                }
+            }
+            Event::CommentHidden {
+                round,
+                comment,
+                reason,
+                ..
+            } => {
+                if let Some(c) = self
                     .rounds
                     .get_mut(round)
-                    .and_then(|r| r.proposals.get_mut(proposal))
+                    .and_then(|r| r.comments.get_mut(comment))
                 {
-                    p.title = title.clone();
-                    p.cost_hours = *cost_hours;
+                    c.hidden = Some(reason.clone());
                 }
             }
             Event::ItemHidden {
@@ -833,6 +1005,22 @@ impl Ledger {
                         RoundItem::Need { need } => r.remove_need(*need, why),
                         RoundItem::Proposal { proposal } => r.remove_proposal(*proposal, why),
                     }
+                }
+            }
+            Event::DeadlineSet {
+                round,
+                phase,
+                at_ms,
+                by,
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    r.deadlines.insert(
+                        *phase,
+                        Deadline {
+                            at_ms: *at_ms,
+                            by: *by,
+                        },
+                    );
                 }
             }
             Event::PhaseAdvanced { round, to, .. } => {

@@ -130,7 +130,8 @@ pub async fn state_with_store(
 /// The routes: pages, and the JSON API with its OpenAPI description under
 /// [`api::PREFIX`] (`/api/v1`) and, as aliases, under [`api::LEGACY_PREFIX`] (`/api`).
 pub fn router(st: api::AppState) -> Router {
-    Router::new()
+    // The pages depend on the language asked for and on who is signed in.
+    let pages = Router::new()
         .route("/", get(pages::home))
         .route("/login", get(pages::login))
         .route("/signup", get(pages::signup))
@@ -141,16 +142,28 @@ pub fn router(st: api::AppState) -> Router {
         .route("/round", get(pages::round))
         .route("/rounds", get(pages::rounds))
         .route("/members", get(pages::members))
+        .route("/facilitate", get(pages::facilitate))
+        .route("/calendar", get(pages::calendar))
+        .route("/proposals", get(pages::proposals))
+        .route("/proposal", get(pages::proposal))
+        .route("/audit/log", get(pages::log_page))
+        .route("/audit/receipt", get(pages::receipt_page))
+        .route("/calendar.ics", get(pages::calendar_ics))
+        .route("/static/facilitate.js", get(pages::facilitate_script))
         .route("/plan", get(pages::plan))
         .route("/plan/about", get(pages::plan_about))
         .route("/audit", get(pages::audit))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(pages::localise))
+        .layer(axum::middleware::map_response(pages::vary));
+    Router::new()
+        .merge(pages)
         .route("/static/app.js", get(pages::script))
         .nest(api::PREFIX, api::routes())
         .nest(
             api::LEGACY_PREFIX,
             api::routes().layer(axum::middleware::map_response(api::deprecated)),
         )
-        .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
@@ -162,6 +175,19 @@ pub fn router(st: api::AppState) -> Router {
 
 /// How often expired sessions, API tokens and invitations are deleted.
 pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// A background task that ends with its owner (also when the owner's future is dropped).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// How often the service looks for phases whose deadline has passed (a read of the state:
+/// cheap).
+pub const DEADLINE_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Serves the service on a bound listener until `shutdown` completes, then finishes the
 /// requests under way.
@@ -193,11 +219,21 @@ pub async fn serve(
             }
         }
     });
+    // Phases end at their deadlines without a facilitator at hand.
+    let keeper_state = st.clone();
+    let deadlines = AbortOnDrop(tokio::spawn(async move {
+        let mut every = tokio::time::interval(DEADLINE_CHECK_EVERY);
+        loop {
+            every.tick().await;
+            api::rounds::keep_deadlines(&keeper_state).await;
+        }
+    }));
     let listener = net::Limited::new(listener, &st.settings);
     let app = router(st).into_make_service_with_connect_info::<net::PeerAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     purge.abort();
+    drop(deadlines);
     served
 }

@@ -554,6 +554,170 @@ impl Ledger {
         Ok(())
     }
 
+    /// The rules of `DeadlineSet`: a facilitator, the needs or voting phase of a round that has
+    /// not passed it yet, and a date after 2020 and before 2200 (a date in milliseconds, not
+    /// seconds).
+    pub(super) fn check_deadline_set(
+        &self,
+        round: RoundId,
+        phase: Phase,
+        at_ms: u64,
+        by: MemberId,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(by)?;
+        let r = self.round(round)?;
+        if !matches!(phase, Phase::Needs | Phase::Voting) {
+            return Err(reject(
+                RejectCode::Invalid,
+                "a deadline ends the needs phase or the voting phase; the plan and follow-up phases have none",
+            ));
+        }
+        if r.phase > phase {
+            return Err(reject(
+                RejectCode::WrongPhase,
+                format!("round {round} is past its {} phase already", phase.name()),
+            ));
+        }
+        const YEAR_2020_MS: u64 = 1_577_836_800_000;
+        const YEAR_2200_MS: u64 = 7_258_118_400_000;
+        if !(YEAR_2020_MS..YEAR_2200_MS).contains(&at_ms) {
+            return Err(reject(
+                RejectCode::Invalid,
+                format!("{at_ms} is not a date between 2020 and 2200 in milliseconds since 1970"),
+            ));
+        }
+        if phase == Phase::Voting {
+            if let Some(needs_end) = r.deadlines.get(&Phase::Needs).map(|d| d.at_ms) {
+                if r.phase == Phase::Needs && at_ms <= needs_end {
+                    return Err(reject(
+                        RejectCode::Invalid,
+                        "the vote must close after the needs phase ends",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The rules of `ProposalDescribed`: the proposer, in the needs phase, a description of at
+    /// most [`MAX_DESCRIPTION`] characters; a signature names an admitted member.
+    pub(super) fn check_proposal_described(
+        &self,
+        round: RoundId,
+        proposal: ProposalId,
+        by: &Pseudonym,
+        description: &str,
+        signed_by: Option<MemberId>,
+    ) -> Result<(), Rejected> {
+        self.check_proposal_changed(round, proposal, by, None)?;
+        // Paragraphs: line breaks allowed, as in a document.
+        check_document("description", description, MAX_DESCRIPTION)?;
+        if description.chars().count() > MAX_DESCRIPTION {
+            return Err(reject(
+                RejectCode::Invalid,
+                format!("a description has at most {MAX_DESCRIPTION} characters"),
+            ));
+        }
+        if let Some(m) = signed_by {
+            if !self.members.get(&m).is_some_and(|s| s.admitted) {
+                return Err(reject(
+                    RejectCode::Invalid,
+                    format!("member {m} is not an admitted member"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The rules of `CommentPosted`: an admitted member, a proposal of the round that is a
+    /// candidate, until voting closes; 1 to [`MAX_COMMENT`] characters; the next comment
+    /// number; at most [`MAX_COMMENTS_PER_MEMBER`] comments per member and round.
+    pub(super) fn check_comment_posted(
+        &self,
+        round: RoundId,
+        proposal: ProposalId,
+        comment: CommentId,
+        by: MemberId,
+        text: &str,
+    ) -> Result<(), Rejected> {
+        if !self.members.get(&by).is_some_and(|m| m.admitted) {
+            return Err(reject(
+                RejectCode::Forbidden,
+                "only admitted members take part in the discussion",
+            ));
+        }
+        let r = self.round(round)?;
+        if r.phase > Phase::Voting {
+            return Err(reject(
+                RejectCode::WrongPhase,
+                format!("round {round}'s vote is closed: its discussion is over"),
+            ));
+        }
+        if !r.proposals.contains_key(&proposal) {
+            return Err(reject(
+                RejectCode::NotFound,
+                format!("round {round} has no proposal {proposal} that is a candidate"),
+            ));
+        }
+        if comment != self.last_comment + 1 {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("the next comment is number {}", self.last_comment + 1),
+            ));
+        }
+        check_document("text", text, MAX_COMMENT)?;
+        let n = text.trim().chars().count();
+        if n == 0 || text.chars().count() > MAX_COMMENT {
+            return Err(reject(
+                RejectCode::Invalid,
+                format!("a comment has 1 to {MAX_COMMENT} characters"),
+            ));
+        }
+        let mine = r.comments.values().filter(|c| c.by == by).count();
+        if mine >= MAX_COMMENTS_PER_MEMBER {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("you have posted {mine} comments in round {round}, its limit per member"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `CommentHidden`: a facilitator, a comment not yet hidden, and a reason.
+    pub(super) fn check_comment_hidden(
+        &self,
+        round: RoundId,
+        comment: CommentId,
+        reason: &str,
+        by: MemberId,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(by)?;
+        let r = self.round(round)?;
+        match r.comments.get(&comment) {
+            None => {
+                return Err(reject(
+                    RejectCode::NotFound,
+                    format!("round {round} has no comment {comment}"),
+                ))
+            }
+            Some(c) if c.hidden.is_some() => {
+                return Err(reject(
+                    RejectCode::Conflict,
+                    format!("comment {comment} is hidden already"),
+                ))
+            }
+            Some(_) => {}
+        }
+        check_text("reason", reason, MAX_REASON)?;
+        if reason.trim().is_empty() || reason.chars().count() > MAX_REASON {
+            return Err(reject(
+                RejectCode::Invalid,
+                format!("give the reason for hiding it, in 1 to {MAX_REASON} characters"),
+            ));
+        }
+        Ok(())
+    }
+
     /// The rules of `RoundAbandoned`: a facilitator, a round not yet over, and a reason.
     pub(super) fn check_round_abandoned(
         &self,

@@ -21,6 +21,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod delegation;
+pub mod discussion;
 pub mod federation;
 pub mod me;
 pub mod mine;
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .merge(federation::router())
         .merge(rounds::router())
         .merge(delegation::router())
+        .merge(discussion::router())
         .merge(mine::router())
         .merge(me::router())
         .merge(recovery::router())

@@ -34,9 +34,12 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/rounds/{id}/proposals/{proposal}",
-            patch(edit_proposal).delete(withdraw_proposal),
+            get(super::discussion::proposal)
+                .patch(edit_proposal)
+                .delete(withdraw_proposal),
         )
         .route("/rounds/{id}/hide", post(hide))
+        .route("/rounds/{id}/deadline", post(set_deadline))
         .route("/rounds/{id}/ballot", post(cast_ballot))
         .route("/rounds/{id}/advance", post(advance))
         .route("/rounds/{id}/abandon", post(abandon))
@@ -237,6 +240,9 @@ pub struct RoundView {
     pub my_needs: Vec<MyNeed>,
     /// Needs and proposals withdrawn by their members or hidden by a facilitator, and why.
     pub removed: Vec<RemovedItem>,
+    /// When the needs and voting phases end, where a facilitator set it: `[phase, at_ms]`
+    /// pairs (milliseconds since 1970, UTC).
+    pub deadlines: Vec<(Phase, u64)>,
 }
 
 /// One of the caller's needs.
@@ -301,6 +307,7 @@ impl Described for RoundView {
                 rules: Some(plenty_ledger::RoundRules::default()),
                 my_needs: vec![],
                 removed: vec![],
+                deadlines: vec![(Phase::Needs, 1_796_000_000_000)],
             },
         ]
     }
@@ -396,6 +403,7 @@ impl RoundView {
                 what: "A second clinic".into(),
                 hidden_because: None,
             }],
+            deadlines: vec![],
         }
     }
 }
@@ -539,6 +547,7 @@ fn round_view(st: &AppState, l: &Ledger, r: &RoundState, me: Option<&Caller>) ->
             })
             .collect(),
         removed: removed_items(r),
+        deadlines: r.deadlines.iter().map(|(p, d)| (*p, d.at_ms)).collect(),
     }
 }
 
@@ -679,6 +688,12 @@ pub struct NewProposal {
     /// it, such a proposal is answered 409 `needs_confirmation`, saying why).
     #[serde(default)]
     confirm: bool,
+    /// What it is, where, why, for whom (plain text, at most 4,000 characters).
+    #[serde(default)]
+    description: Option<String>,
+    /// Whether the page names the proposer as its author.
+    #[serde(default)]
+    signed: bool,
 }
 
 /// A proposal submitted.
@@ -711,12 +726,22 @@ pub async fn submit_proposal(
     let (proposal, receipt) = st
         .log
         .append_with_receipt(Vec::new(), |l| {
-            let (pid, e) = l.submit_proposal(id, by, &b.title, b.cost_hours, b.resources);
+            let (pid, e) = l.submit_proposal(id, by.clone(), &b.title, b.cost_hours, b.resources);
             l.check(&e)?;
             if !b.confirm {
                 l.confirm_proposal(id, b.cost_hours)?;
             }
-            Ok((vec![e], pid))
+            let mut events = vec![e];
+            if b.description.is_some() || b.signed {
+                events.push(Event::ProposalDescribed {
+                    round: id,
+                    proposal: pid,
+                    by,
+                    description: b.description.unwrap_or_default().trim().to_string(),
+                    signed_by: b.signed.then_some(c.member),
+                });
+            }
+            Ok((events, pid))
         })
         .await?;
     Ok(Created(ProposalCreated {
@@ -744,6 +769,9 @@ pub struct ProposalChange {
     /// Amend it even if it costs more than the default split gives all projects.
     #[serde(default)]
     confirm: bool,
+    /// A new description (absent: unchanged).
+    #[serde(default)]
+    description: Option<String>,
 }
 
 /// A change to a need or proposal, recorded.
@@ -769,15 +797,18 @@ impl Described for ItemChanged {
 /// `confirm` is false, its plausibility check) under the lock.
 async fn append_change(
     st: &AppState,
-    event: Event,
+    events: Vec<Event>,
     plausible: impl FnOnce(&Ledger) -> Result<(), Rejected> + Send + 'static,
 ) -> Result<ItemChanged, ApiError> {
     let ((), receipt) = st
         .log
         .append_with_receipt(Vec::new(), move |l| {
-            l.check(&event)?;
+            // The first event's rules answer first (the rest are checked as they apply).
+            if let Some(first) = events.first() {
+                l.check(first)?;
+            }
             plausible(l)?;
-            Ok((vec![event], ()))
+            Ok((events, ()))
         })
         .await?;
     Ok(ItemChanged {
@@ -809,7 +840,7 @@ pub async fn edit_need(
     };
     let (confirm, quantity) = (b.confirm, b.quantity);
     Ok(Json(
-        append_change(&st, event, move |l| match (&product, confirm) {
+        append_change(&st, vec![event], move |l| match (&product, confirm) {
             (Some(p), false) => l.confirm_need(p, quantity),
             _ => Ok(()),
         })
@@ -829,7 +860,7 @@ pub async fn withdraw_need(
         need,
         by: st.pseudonym(Signing::Need, id, c.member),
     };
-    Ok(Json(append_change(&st, event, |_| Ok(())).await?))
+    Ok(Json(append_change(&st, vec![event], |_| Ok(())).await?))
 }
 
 /// `PATCH /rounds/{id}/proposals/{proposal}`: the proposer amends the title and cost (needs
@@ -840,16 +871,26 @@ pub async fn edit_proposal(
     Path((id, proposal)): Path<(RoundId, ProposalId)>,
     ApiJson(b): ApiJson<ProposalChange>,
 ) -> Result<Json<ItemChanged>, ApiError> {
-    let event = Event::ProposalEdited {
+    let by = st.pseudonym(Signing::Proposal, id, c.member);
+    let mut events = vec![Event::ProposalEdited {
         round: id,
         proposal,
-        by: st.pseudonym(Signing::Proposal, id, c.member),
+        by: by.clone(),
         title: b.title.trim().to_string(),
         cost_hours: b.cost_hours,
-    };
+    }];
+    if let Some(d) = b.description {
+        events.push(Event::ProposalDescribed {
+            round: id,
+            proposal,
+            by,
+            description: d.trim().to_string(),
+            signed_by: None,
+        });
+    }
     let (confirm, cost) = (b.confirm, b.cost_hours);
     Ok(Json(
-        append_change(&st, event, move |l| {
+        append_change(&st, events, move |l| {
             if confirm {
                 Ok(())
             } else {
@@ -871,7 +912,7 @@ pub async fn withdraw_proposal(
         proposal,
         by: st.pseudonym(Signing::Proposal, id, c.member),
     };
-    Ok(Json(append_change(&st, event, |_| Ok(())).await?))
+    Ok(Json(append_change(&st, vec![event], |_| Ok(())).await?))
 }
 
 /// What a facilitator hides, and why.
@@ -896,7 +937,7 @@ pub async fn hide(
         reason: b.reason.trim().to_string(),
         by: c.member,
     };
-    Ok(Json(append_change(&st, event, |_| Ok(())).await?))
+    Ok(Json(append_change(&st, vec![event], |_| Ok(())).await?))
 }
 
 /// A ballot accepted.
@@ -1003,10 +1044,34 @@ pub async fn advance(
     Path(id): Path<RoundId>,
     ApiJson(b): ApiJson<Advance>,
 ) -> Result<Json<PhaseChanged>, ApiError> {
+    move_round(
+        &st,
+        id,
+        b.to,
+        c.member,
+        c.role == plenty_ledger::Role::Facilitator,
+    )
+    .await?;
+    Ok(Json(PhaseChanged {
+        round: id,
+        phase: b.to,
+    }))
+}
+
+/// Moves round `id` to phase `to` in the name of member `by` (the rules decide whether they
+/// may): closing the vote counts the ballots, and the plan is then computed in the background.
+/// The handler of `POST /rounds/{id}/advance` and the deadline keeper both call it.
+pub(crate) async fn move_round(
+    st: &AppState,
+    id: RoundId,
+    to: Phase,
+    by: plenty_ledger::MemberId,
+    by_facilitator: bool,
+) -> Result<(), ApiError> {
     // Every member's ballot pseudonym, computed once and outside the lock (ten thousand HMACs
     // would otherwise run under it, twice: for the count and for the close).
     let mut pseudonyms = std::collections::HashMap::new();
-    if b.to == Phase::Plan && c.role == plenty_ledger::Role::Facilitator {
+    if to == Phase::Plan && by_facilitator {
         let members: Vec<plenty_ledger::MemberId> = st
             .log
             .read(|ch| ch.ledger.members.keys().copied().collect());
@@ -1041,18 +1106,101 @@ pub async fn advance(
     }
     st.log
         .append_with(Vec::new(), move |l| {
-            let events = l.advance_round(id, b.to, c.member, &pseudonym)?;
+            let events = l.advance_round(id, to, by, &pseudonym)?;
             Ok((events, ()))
         })
         .await?;
     crate::notices::committed(&st);
-    if b.to == Phase::Plan {
+    if to == Phase::Plan {
         spawn_plan(st.clone(), id);
     }
-    Ok(Json(PhaseChanged {
+    Ok(())
+}
+
+/// A phase's deadline.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineBody {
+    /// The phase that ends then: `needs` or `voting`.
+    phase: Phase,
+    /// When, in milliseconds since 1970-01-01 UTC.
+    at_ms: u64,
+}
+
+/// A deadline set.
+#[derive(Debug, Serialize)]
+pub struct DeadlineRecorded {
+    /// The round.
+    pub round: RoundId,
+    /// The phase that ends then.
+    pub phase: Phase,
+    /// When, in milliseconds since 1970-01-01 UTC.
+    pub at_ms: u64,
+}
+
+impl Described for DeadlineRecorded {
+    const NAME: &'static str = "DeadlineRecorded";
+    fn examples() -> Vec<Self> {
+        vec![DeadlineRecorded {
+            round: 1,
+            phase: Phase::Voting,
+            at_ms: 1_796_000_000_000,
+        }]
+    }
+}
+
+/// `POST /rounds/{id}/deadline` (facilitator): when the needs or voting phase ends. At the
+/// deadline the service moves the round on by itself (closing the vote at the end of voting).
+pub async fn set_deadline(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<RoundId>,
+    ApiJson(b): ApiJson<DeadlineBody>,
+) -> Result<Json<DeadlineRecorded>, ApiError> {
+    st.log
+        .append(Event::DeadlineSet {
+            round: id,
+            phase: b.phase,
+            at_ms: b.at_ms,
+            by: c.member,
+        })
+        .await?;
+    Ok(Json(DeadlineRecorded {
         round: id,
-        phase: b.to,
+        phase: b.phase,
+        at_ms: b.at_ms,
     }))
+}
+
+/// The rounds whose current phase's deadline has passed at `now_ms`: (round, next phase, the
+/// facilitator who set the deadline).
+pub(crate) fn due(l: &Ledger, now_ms: u64) -> Vec<(RoundId, Phase, plenty_ledger::MemberId)> {
+    l.rounds
+        .values()
+        .filter_map(|r| {
+            let d = r.current_deadline()?;
+            let next = r.phase.next()?;
+            (d.at_ms <= now_ms && r.abandoned.is_none()).then_some((r.id, next, d.by))
+        })
+        .collect()
+}
+
+/// Moves on, once, every round whose phase deadline has passed. A move the rules refuse (the
+/// facilitator who set the deadline is no longer one) is logged and left to a facilitator.
+pub async fn keep_deadlines(st: &AppState) {
+    let now_ms = u64::try_from(super::now_ms()).unwrap_or(0);
+    let due = st.log.read(|ch| due(&ch.ledger, now_ms));
+    for (round, to, by) in due {
+        let facilitator = st.log.read(|ch| ch.ledger.require_facilitator(by).is_ok());
+        match move_round(st, round, to, by, facilitator).await {
+            Ok(()) => tracing::info!(round, phase = to.name(), "deadline reached: round moved on"),
+            Err(e) => tracing::warn!(
+                round,
+                phase = to.name(),
+                "deadline reached, but the round could not move on: {e:?}"
+            ),
+        }
+    }
 }
 
 /// Abandon body.
@@ -1244,6 +1392,36 @@ impl Outcome {
     }
 }
 
+/// A single-year plan with a ballot against the plan without it.
+#[derive(Debug, Serialize)]
+pub struct PlanEffect {
+    /// Hours per member per week the plan needs, with the ballot.
+    pub working_week_with: f64,
+    /// The same without it.
+    pub working_week_without: f64,
+    /// Plan fulfilment λ with the ballot.
+    pub lambda_with: f64,
+    /// Plan fulfilment λ without it.
+    pub lambda_without: f64,
+    /// Hours of the funded projects, with and without the ballot.
+    pub project_hours: [f64; 2],
+    /// The products whose net output differs: name, unit, with, without.
+    pub products: Vec<ProductEffect>,
+}
+
+/// One product's net output with and without a ballot.
+#[derive(Debug, Serialize)]
+pub struct ProductEffect {
+    /// The product.
+    pub name: String,
+    /// Its unit.
+    pub unit: String,
+    /// Net output with the ballot.
+    pub with: f64,
+    /// Net output without it.
+    pub without: f64,
+}
+
 /// Which results a ballot changed.
 #[derive(Debug, Serialize)]
 pub struct Changed {
@@ -1282,6 +1460,10 @@ pub enum BallotEffect {
         /// plan without it, year by year.
         #[serde(skip_serializing_if = "Option::is_none")]
         years: Option<YearsEffect>,
+        /// In a single-year round whose plan is recorded: the plan with the ballot against
+        /// the plan without it, in hours and products.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        plan: Option<Box<PlanEffect>>,
     },
 }
 
@@ -1334,6 +1516,19 @@ impl Described for BallotEffect {
                     quorum: true,
                 },
                 years: None,
+                plan: Some(Box::new(PlanEffect {
+                    working_week_with: 15.8,
+                    working_week_without: 15.4,
+                    lambda_with: 8.9,
+                    lambda_without: 9.1,
+                    project_hours: [900.0, 700.0],
+                    products: vec![ProductEffect {
+                        name: "bread".into(),
+                        unit: "t".into(),
+                        with: 12.0,
+                        without: 12.4,
+                    }],
+                })),
             },
             BallotEffect::Voted {
                 voted: true,
@@ -1364,6 +1559,7 @@ impl Described for BallotEffect {
                         },
                     ],
                 }),
+                plan: None,
             },
             BallotEffect::Voted {
                 voted: true,
@@ -1376,6 +1572,7 @@ impl Described for BallotEffect {
                     quorum: false,
                 },
                 years: None,
+                plan: None,
             },
             BallotEffect::NotVoted {
                 voted: false,
@@ -1410,19 +1607,100 @@ pub async fn my_effect(
         .await
         .map_err(ApiError::internal)?;
     let years = years_effect(&st, id, &counter).await?;
+    let plan = match years {
+        Some(_) => None,
+        None => plan_effect(&st, id, &counter).await?,
+    };
     let (with, without) = (Outcome::of(&g.actual), Outcome::of(&counter));
     Ok(Json(BallotEffect::Voted {
         voted: true,
         weight: g.weight,
         changed: Changed {
-            funded: with.funded != without.funded,
+            // The same projects funded in another order are the same outcome.
+            funded: with
+                .funded
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                != without
+                    .funded
+                    .iter()
+                    .collect::<std::collections::BTreeSet<_>>(),
             split: with.split != without.split,
             quorum: with.quorum_met != without.quorum_met,
         },
         with_your_ballot: with,
         without_your_ballot: without,
         years,
+        plan,
     }))
+}
+
+/// In a single-year round with a recorded plan: that plan against the plan of the count
+/// without the caller's ballot (`counter`): the working week, λ, the projects' hours and the
+/// products whose output differs. When the count without the ballot gives the same plan
+/// inputs, nothing is recomputed.
+async fn plan_effect(
+    st: &AppState,
+    id: RoundId,
+    counter: &RoundTally,
+) -> Result<Option<Box<PlanEffect>>, ApiError> {
+    let gathered = st.log.read(|ch| {
+        let r = ch.ledger.round(id)?;
+        let Some(recorded) = r.plan.clone() else {
+            return Ok(None);
+        };
+        if recorded.years.is_some()
+            || ch
+                .ledger
+                .economy
+                .as_ref()
+                .is_none_or(|e| e.sha256 != recorded.inputs.economy_sha256)
+        {
+            return Ok(None);
+        }
+        let work = ch.ledger.plan_work_with(
+            id,
+            counter,
+            recorded.inputs.tolerance,
+            &recorded.inputs.code_version,
+        )?;
+        let unchanged = work.inputs == recorded.inputs;
+        Ok::<_, Rejected>(Some((recorded, work, unchanged)))
+    })?;
+    let Some((recorded, work, unchanged)) = gathered else {
+        return Ok(None);
+    };
+    let with = &recorded.outcome;
+    let without = if unchanged {
+        recorded.outcome.clone()
+    } else {
+        tokio::task::spawn_blocking(move || plan_pool().install(|| work.compute()))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)?
+            .outcome
+    };
+    Ok(Some(Box::new(PlanEffect {
+        working_week_with: with.working_week,
+        working_week_without: without.working_week,
+        lambda_with: with.lambda,
+        lambda_without: without.lambda,
+        project_hours: [with.project_hours, without.project_hours],
+        products: with
+            .products
+            .iter()
+            .zip(&without.products)
+            .filter(|(a, b)| {
+                (a.net_output - b.net_output).abs() > 1e-9 * a.net_output.abs().max(1.0)
+            })
+            .map(|(a, b)| ProductEffect {
+                name: a.name.clone(),
+                unit: a.unit.clone(),
+                with: a.net_output,
+                without: b.net_output,
+            })
+            .collect(),
+    })))
 }
 
 /// In a multi-year round with a recorded plan: that plan against the plan of the count

@@ -39,14 +39,22 @@ pub async fn login(cx: Ctx, RawQuery(q): RawQuery) -> Html<String> {
 /// `GET /signup`. Councils are not chosen here: an invitation carries them, or the
 /// facilitator who admits an applicant assigns them.
 pub async fn signup(State(st): State<AppState>, cx: Ctx) -> Html<String> {
-    let how = if st.settings.open_signup {
-        "<p>Join with the invitation code a facilitator gave you. Without one, you sign up as an applicant: a facilitator admits you and assigns your councils before you can take part.</p>"
+    let how = cx.t(if st.settings.open_signup {
+        "signup-open"
     } else {
-        "<p>This federation admits members by invitation: enter the code a facilitator gave you. It carries your councils.</p>"
-    };
+        "signup-invitation"
+    });
     layout(
         &cx,
         &cx.t("nav-join"),
-        &format!("<h1>{}</h1>{how}<form id=signup-form data-api=/api/v1/signup data-next=/login><label>Name <input name=name required maxlength=100></label><label>E-mail <input name=email type=email required maxlength=254></label><label>Password (10 characters or more) <input name=password type=password minlength=10 maxlength=1024 required></label><label>Invitation code <input name=invitation maxlength=128></label><button type=submit>Join</button><p class=status role=status></p></form>", cx.t("signup-heading")),
+        &format!(
+            "<h1>{}</h1><p>{how}</p><form id=signup-form data-api=/api/v1/signup data-next=/login><label>{} <input name=name required maxlength=100></label><label>{} <input name=email type=email required maxlength=254></label><label>{} <input name=password type=password minlength=10 maxlength=1024 required></label><label>{} <input name=invitation maxlength=128></label><button type=submit>{}</button><p class=status role=status></p></form>",
+            cx.t("signup-heading"),
+            cx.t("form-name"),
+            cx.t("form-email"),
+            cx.t("signup-password"),
+            cx.t("signup-invitation-code"),
+            cx.t("nav-join"),
+        ),
     )
 }

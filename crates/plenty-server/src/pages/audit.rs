@@ -1,7 +1,7 @@
 //! The audit page.
 
-use super::layout;
 use super::Ctx;
+use super::{esc, layout};
 use crate::api::AppState;
 use axum::extract::State;
 use axum::response::Html;
@@ -13,9 +13,24 @@ pub async fn audit(State(st): State<AppState>, cx: Ctx) -> Html<String> {
     layout(
         &cx,
         &title,
-        &format!("<h1>{title}</h1><p>The log has {seq} entries. Its head (the hash of the last entry) is <code id=head>{head}</code>.</p>\
-        <p><a href=/api/v1/audit/export download>Download the log</a> and check it yourself with <code>plenty audit verify plenty-log.jsonl</code>: it checks the hash chain, recomputes every count from the ballots and every plan from its recorded inputs, bit for bit.</p>\
-        <form id=verify-form data-api=/api/v1/audit/verify data-method=GET><button type=submit>Verify the database now</button><p class=status role=status></p></form>\
-        <h2>What the log shows, and what it does not</h2><p>Every ballot is in the log under a pseudonym that changes from round to round, so anyone can recount every vote, but no one without the service's secret key can tell who cast which ballot. Your pseudonym is your receipt: find it in the export to check that your ballot was counted as cast. Names, e-mails and passwords are never in the log.</p>"),
+        &format!(
+            "<h1>{title}</h1><p>{}</p><p><a href=/api/v1/audit/export download>{}</a> {}</p>\
+             <form id=verify-form data-api=/api/v1/audit/verify data-method=GET><button type=submit>{}</button><p class=status role=status></p></form>\
+             <h2>{}</h2><p>{}</p>",
+            cx.lang.tvh(
+                "audit-entries",
+                &[("entries", &seq.to_string())],
+                &[("head", &format!("<code id=head>{}</code>", esc(&head)))]
+            ),
+            cx.t("audit-download"),
+            cx.lang.tvh(
+                "audit-check",
+                &[],
+                &[("command", "<code>plenty audit verify plenty-log.jsonl</code>")]
+            ),
+            cx.t("audit-verify-now"),
+            cx.t("audit-shows-heading"),
+            cx.t("audit-shows"),
+        ),
     )
 }

@@ -36,21 +36,41 @@ pub fn bar_chart(
         .max(1e-12);
     let bar = 12.0;
     let row_h = 18.0 + (bar + 2.0) * series.len() as f64 + 8.0;
-    let top = 44.0;
+    let legend = series.len() > 1;
+    let top = if legend { 22.0 } else { 4.0 };
     let height = top + row_h * rows.len() as f64;
+    // The title and the scale are HTML (they wrap on a narrow screen); the SVG has its own
+    // title for assistive technology.
+    // Every row's words, for assistive technology (an SVG of role img is read as its title
+    // and description only).
+    let desc = rows
+        .iter()
+        .map(|(label, values)| {
+            format!(
+                "{label}: {}",
+                values
+                    .iter()
+                    .map(|b| b.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     let mut s = format!(
-        "<figure><svg id=\"{id}\" role=img aria-labelledby=\"{id}-title\" width=\"100%\" viewBox=\"0 0 {WIDTH} {height}\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title><text x=0 y=14 font-weight=bold>{}</text><text x=0 y=30 class=scale>{}</text>",
+        "<figure><figcaption><strong>{}</strong> <span class=muted>({})</span></figcaption><svg id=\"{id}\" role=img aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\" width=\"100%\" viewBox=\"0 0 {WIDTH} {height}\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         esc(title),
+        esc(scale),
         esc(title),
-        esc(scale)
+        esc(&desc),
     );
     // The legend, when there is more than one series.
-    if series.len() > 1 {
+    if legend {
         for (k, name) in series.iter().enumerate() {
-            let x = 200.0 + 100.0 * k as f64;
+            let x = 130.0 * k as f64;
             let _ = write!(
                 s,
-                "<rect x=\"{x}\" y=21 width=10 height=10 fill=\"{}\"/><text x=\"{}\" y=30>{}</text>",
+                "<rect x=\"{x}\" y=4 width=10 height=10 fill=\"{}\"/><text x=\"{}\" y=13>{}</text>",
                 COLOURS[k % 3],
                 x + 14.0,
                 esc(name)

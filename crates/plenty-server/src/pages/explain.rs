@@ -129,17 +129,18 @@ pub fn explain(
                         *groups.entry((h1(per), left.abs() < 1e-9)).or_default() += w;
                     }
                     let mut groups: Vec<_> = groups.into_iter().collect();
-                    groups.sort_by(|a, b| b.1.cmp(&a.1));
+                    groups.sort_by_key(|g| std::cmp::Reverse(g.1));
                     b.push_str("<ul class=payments>");
                     for ((paid, all), members) in groups.iter().take(6) {
                         let _ = write!(
                             b,
                             "<li>{}</li>",
                             cx.tv(
-                                if *all {
-                                    "explain-paid-all"
-                                } else {
-                                    "explain-paid"
+                                match (*all, *members == 1) {
+                                    (true, true) => "explain-paid-all-one",
+                                    (true, false) => "explain-paid-all",
+                                    (false, true) => "explain-paid-one",
+                                    (false, false) => "explain-paid",
                                 },
                                 &[("members", &members.to_string()), ("paid", paid)]
                             )
@@ -267,6 +268,125 @@ pub fn explain(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cx() -> Ctx {
+        Ctx {
+            who: crate::api::MaybeCaller(None),
+            name: None,
+            lang: super::super::i18n::english(),
+            here: "/?".into(),
+            unseen: None,
+        }
+    }
+
+    fn names() -> BTreeMap<u64, Named> {
+        [
+            (1, "Clinic", 900.0),
+            (2, "Rail <halt>", 700.0),
+            (3, "Solar", 400.0),
+        ]
+        .into_iter()
+        .map(|(k, t, c)| {
+            (
+                k,
+                Named {
+                    title: t.into(),
+                    cost: c,
+                },
+            )
+        })
+        .collect()
+    }
+
+    #[test]
+    fn issue_15_the_full_explanation_in_words() {
+        let x = serde_json::json!({
+            "share": "1275/4",
+            "rounds": [{
+                "round": 1, "winner": 0, "winner_id": "000000000001", "rho": "1/3",
+                "candidates": [
+                    {"project": 0, "id": "000000000001", "cost": "900", "status": "affordable", "rho": "1/3", "max_payment": "300"},
+                    {"project": 2, "id": "000000000003", "cost": "400", "status": "unaffordable", "available": "637/2"}
+                ],
+                "payments": [
+                    {"ballot": 0, "weight": 2, "per_member": "300", "total": "600", "remaining": "75/4"},
+                    {"ballot": 1, "weight": 1, "per_member": "300", "total": "300", "remaining": "75/4"}
+                ]
+            }],
+            "unsupported": ["000000000002"],
+            "increments": [],
+            "greedy": null
+        });
+        let w = explain(&cx(), &x, &names(), &[1]).unwrap();
+        assert!(
+            w.contains("Each member had an equal share of the project budget: 318.8 h."),
+            "{w}"
+        );
+        assert!(
+            w.contains("Round 1: <strong>Clinic</strong> (900.0 h) is funded."),
+            "{w}"
+        );
+        assert!(w.contains("3 supporters paid 300.0 h each."), "{w}");
+        assert!(
+            w.contains("<strong>Rail &lt;halt&gt;</strong>: no member approved it."),
+            "{w}"
+        );
+        assert!(
+            w.contains("<strong>Solar</strong>: too expensive for its supporters&#39; remaining budget: they had 318.5 h left together, it costs 400.0 h."),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn issue_15_the_summary_and_greedy_in_words() {
+        let x = serde_json::json!({
+            "selected": [0, 2], "total_cost": "1300", "satisfaction": "cost",
+            "completion": {"kind": "greedy"}, "members": 4, "share": "400",
+            "rounds": [{"round": 1, "winner": 0, "winner_id": "000000000001", "rho": "1/3"}],
+            "unsupported": [], "increments": [],
+            "greedy": {"satisfaction": "cost", "start": "700", "steps": [
+                {"project": 2, "id": "000000000003", "cost": "400", "density": "2", "selected": true, "remaining": "300"},
+                {"project": 1, "id": "000000000002", "cost": "700", "density": "1/700", "selected": false, "remaining": "300"}
+            ]}
+        });
+        let w = explain(&cx(), &x, &names(), &[1, 3]).unwrap();
+        assert!(w.contains("Each supporter paid at most 300.0 h"), "{w}");
+        assert!(w.contains("fit: <strong>Solar</strong>"), "{w}");
+        assert!(
+            w.contains("the budget was exhausted: it costs 700.0 h, and only 300.0 h were left."),
+            "{w}"
+        );
+        // The greedy rule's own explanation.
+        let g = serde_json::json!({"satisfaction": "cost", "start": "1000", "steps": [
+            {"project": 0, "id": "000000000001", "cost": "900", "density": "3", "selected": true, "remaining": "100"},
+            {"project": 1, "id": "000000000002", "cost": "700", "density": "0", "selected": false, "remaining": "100"}
+        ]});
+        let w = explain(&cx(), &g, &names(), &[1]).unwrap();
+        assert!(
+            w.contains("Rail &lt;halt&gt;</strong>: no member approved it."),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn issue_15_unknown_shapes_fall_back_to_the_json() {
+        let names = names();
+        for x in [
+            serde_json::json!(null),
+            serde_json::json!([1, 2]),
+            serde_json::json!({"error": "bad"}),
+            serde_json::json!({"rounds": [{"round": 1}]}),
+            serde_json::json!({"rounds": [{"winner_id": "x"}]}),
+            serde_json::json!({"steps": 3}),
+            serde_json::json!({"something": "else"}),
+        ] {
+            assert!(explain(&cx(), &x, &names, &[]).is_none(), "{x}");
+        }
+        let note = serde_json::json!({"note": "no quorum: no project is funded"});
+        assert!(explain(&cx(), &note, &names, &[])
+            .unwrap()
+            .contains("no quorum"));
+    }
 
     #[test]
     fn issue_15_rationals_read_as_hours() {

@@ -135,7 +135,12 @@ pub async fn home(State(st): State<AppState>, cx: Ctx) -> Html<String> {
 /// prefixes the answer is the API's JSON error.
 pub async fn not_found(uri: Uri, cx: Ctx) -> Response {
     let path = uri.path();
-    if path == "/api" || path.starts_with("/api/") {
+    let api = crate::api::LEGACY_PREFIX;
+    if path == api
+        || path
+            .strip_prefix(api)
+            .is_some_and(|rest| rest.starts_with('/'))
+    {
         return (
             StatusCode::NOT_FOUND,
             axum::Json(serde_json::json!({

@@ -13,13 +13,22 @@ use super::esc;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// The languages shipped: code, name in that language, and the file.
-const SOURCES: &[(&str, &str, &str)] = &[
-    ("en", "English", include_str!("../../locales/en/plenty.ftl")),
+/// The languages shipped: code, name in that language, the file, and how numbers are
+/// written (the thousands separator and the decimal mark).
+const SOURCES: &[(&str, &str, &str, &str, char)] = &[
+    (
+        "en",
+        "English",
+        include_str!("../../locales/en/plenty.ftl"),
+        ",",
+        '.',
+    ),
     (
         "fr",
         "Français",
         include_str!("../../locales/fr/plenty.ftl"),
+        "\u{202F}",
+        ',',
     ),
 ];
 
@@ -30,6 +39,10 @@ pub struct Lang {
     pub code: &'static str,
     /// Its name in itself.
     pub name: &'static str,
+    /// The thousands separator of its numbers.
+    pub thousands: &'static str,
+    /// The decimal mark of its numbers.
+    pub decimal: char,
     messages: HashMap<String, String>,
 }
 
@@ -77,9 +90,11 @@ fn languages() -> &'static [Lang] {
     LANGS.get_or_init(|| {
         SOURCES
             .iter()
-            .map(|(code, name, src)| Lang {
+            .map(|(code, name, src, thousands, decimal)| Lang {
                 code,
                 name,
+                thousands,
+                decimal: *decimal,
                 messages: parse(src),
             })
             .collect()
@@ -128,6 +143,31 @@ pub fn negotiate(accept: &str) -> &'static Lang {
         .iter()
         .find_map(|(_, _, tag)| by_code(tag))
         .unwrap_or_else(english)
+}
+
+/// The language of a request: `?lang=`, then the `plenty_lang` cookie, then
+/// `Accept-Language`, then English.
+pub fn of_request(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> &'static Lang {
+    let header = |h| {
+        headers
+            .get_all(h)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let from_query = uri.query().and_then(|q| {
+        q.split('&')
+            .find_map(|kv| kv.strip_prefix("lang="))
+            .and_then(by_code)
+    });
+    let cookies = header(axum::http::header::COOKIE);
+    let from_cookie = cookies
+        .split(';')
+        .find_map(|kv| kv.trim().strip_prefix("plenty_lang=").and_then(by_code));
+    from_query
+        .or(from_cookie)
+        .unwrap_or_else(|| negotiate(&header(axum::http::header::ACCEPT_LANGUAGE)))
 }
 
 impl Lang {
@@ -201,6 +241,8 @@ mod tests {
         let l = Lang {
             code: "xx",
             name: "x",
+            thousands: ",",
+            decimal: '.',
             messages: m,
         };
         assert_eq!(l.tv("hello", &[("name", "<b>")]), "Hello, &lt;b&gt;!");

@@ -27,6 +27,30 @@ fn topic_name(t: Topic) -> &'static str {
     }
 }
 
+/// The signed-in member's delegate on each topic they delegated, by name.
+pub(super) async fn my_delegates(st: &AppState, cx: &Ctx) -> BTreeMap<Topic, String> {
+    let Some(me) = cx.who.0.as_ref().map(|c| c.member) else {
+        return BTreeMap::new();
+    };
+    let to: Vec<(Topic, MemberId)> = st.log.read(|c| {
+        Topic::ALL
+            .iter()
+            .filter_map(|t| c.ledger.delegations.get(&(me, *t)).map(|to| (*t, *to)))
+            .collect()
+    });
+    let mut out = BTreeMap::new();
+    for (t, m) in to {
+        let name = match st.log.store.account(m).await {
+            Ok(Some(a)) => a.name,
+            _ => cx
+                .lang
+                .tv("nav-member-number", &[("number", &m.to_string())]),
+        };
+        out.insert(t, name);
+    }
+    out
+}
+
 /// `GET /members`: admitted members by name with their councils (signed-in members only:
 /// names are not public), your delegate per topic and who delegated to you.
 pub async fn members(State(st): State<AppState>, cx: Ctx) -> Html<String> {
@@ -40,12 +64,13 @@ pub async fn members(State(st): State<AppState>, cx: Ctx) -> Html<String> {
         return layout(&cx, &title, &body);
     };
     type Row = (MemberId, Vec<String>, bool);
-    let (rows, mine, to_me, councils): (
+    type Read = (
         Vec<Row>,
         Vec<(Topic, MemberId)>,
         Vec<(MemberId, Topic)>,
         usize,
-    ) = st.log.read(|c| {
+    );
+    let (rows, mine, to_me, councils): Read = st.log.read(|c| {
         let l = &c.ledger;
         let rows = l
             .members

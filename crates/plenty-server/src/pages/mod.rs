@@ -4,31 +4,39 @@
 
 mod account;
 mod audit;
+mod calendar;
 mod chart;
 mod explain;
+mod facilitate;
 mod home;
 pub mod i18n;
+mod logbook;
 mod members;
 mod plan;
 mod profile;
+mod proposals;
 mod recovery;
 mod round;
+mod round_extras;
 mod script;
 
 pub use account::{login, signup};
 pub use audit::audit;
+pub use calendar::{calendar, ics as calendar_ics, utc};
 pub use chart::bar_chart;
+pub use facilitate::{facilitate, script as facilitate_script};
 pub use home::{home, not_found};
+pub use logbook::{describe, log_page, receipt_page};
 pub use members::members;
-pub use plan::{plan, plan_about};
+pub use plan::{plan, plan_about, plan_status};
 pub use profile::{account as account_page, notices as notices_page};
+pub use proposals::{list as proposals, one as proposal};
 pub use recovery::{forgot, reset};
 pub use round::{round, rounds};
 pub use script::script;
 
 use crate::api::{AppState, MaybeCaller};
 use axum::extract::FromRequestParts;
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 use axum::http::request::Parts;
 use axum::response::Html;
 use plenty_ledger::Role;
@@ -78,19 +86,20 @@ pub fn fixed(x: f64, decimals: usize, trim: bool) -> String {
     if !x.is_finite() {
         return num(x);
     }
+    let (thousands, decimal) = NUMBERS.try_with(|n| *n).unwrap_or((",", '.'));
     let mut s = format!("{:.*}", decimals, x.abs());
     if trim && s.contains('.') {
         s = s.trim_end_matches('0').trim_end_matches('.').to_string();
     }
     let zero = s.chars().all(|c| c == '0' || c == '.');
     let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), format!(".{f}")),
+        Some((i, f)) => (i.to_string(), format!("{decimal}{f}")),
         None => (s.clone(), String::new()),
     };
     let mut grouped = String::new();
     for (k, c) in int.chars().enumerate() {
         if k > 0 && (int.len() - k) % 3 == 0 {
-            grouped.push(',');
+            grouped.push_str(thousands);
         }
         grouped.push(c);
     }
@@ -98,17 +107,35 @@ pub fn fixed(x: f64, decimals: usize, trim: bool) -> String {
     format!("{sign}{grouped}{frac}")
 }
 
+tokio::task_local! {
+    /// How the page being drawn writes numbers (thousands separator, decimal mark): set
+    /// for each page request by [`localise`]; English outside a page.
+    static NUMBERS: (&'static str, char);
+}
+
+/// Draws a page with the numbers of its language (`1,275.5` in English, `1 275,5` in French).
+pub async fn localise(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let lang = i18n::of_request(req.uri(), req.headers());
+    NUMBERS
+        .scope((lang.thousands, lang.decimal), next.run(req))
+        .await
+}
+
 /// Hours with their unit: `1,275 h`.
 pub fn hours(x: f64) -> String {
     format!("{} h", num(x))
 }
 
-/// A share as a percentage: `85 %`.
+/// A share as a percentage: `85 %`, `72.5 %`, `804 %` (one decimal below 100 %, so that
+/// shares that sum to 1 show a sum of 100 %).
 pub fn percent(x: f64) -> String {
     let p = x * 100.0;
     format!(
         "{} %",
-        if p.abs() >= 10.0 {
+        if p.abs() >= 100.0 {
             fixed(p, 0, true)
         } else {
             fixed(p, 1, true)
@@ -146,6 +173,8 @@ pub struct Ctx {
     pub name: Option<String>,
     /// The language of the page.
     pub lang: &'static i18n::Lang,
+    /// The page's path and query without `lang=` (for the language links).
+    pub here: String,
     /// How many notices the caller has not seen (signed in).
     pub unseen: Option<u64>,
 }
@@ -179,29 +208,19 @@ impl FromRequestParts<AppState> for Ctx {
                 .map(|a| a.name),
             None => None,
         };
-        let header = |h| {
-            parts
-                .headers
-                .get_all(h)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect::<Vec<_>>()
-                .join(";")
+        let lang = i18n::of_request(&parts.uri, &parts.headers);
+        let rest: Vec<&str> = parts
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
+            .collect();
+        let here = if rest.is_empty() {
+            format!("{}?", parts.uri.path())
+        } else {
+            format!("{}?{}&", parts.uri.path(), rest.join("&"))
         };
-        let from_query = parts.uri.query().and_then(|q| {
-            q.split('&')
-                .find_map(|kv| kv.strip_prefix("lang="))
-                .and_then(i18n::by_code)
-        });
-        let cookies = header(COOKIE);
-        let from_cookie = cookies.split(';').find_map(|kv| {
-            kv.trim()
-                .strip_prefix("plenty_lang=")
-                .and_then(i18n::by_code)
-        });
-        let lang = from_query
-            .or(from_cookie)
-            .unwrap_or_else(|| i18n::negotiate(&header(ACCEPT_LANGUAGE)));
         let unseen = match &who.0 {
             Some(c) => crate::api::me::unseen(st, c.member).await.ok(),
             None => None,
@@ -210,6 +229,7 @@ impl FromRequestParts<AppState> for Ctx {
             who,
             name,
             lang,
+            here,
             unseen,
         })
     }
@@ -255,16 +275,17 @@ fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
                 )
             } else {
                 format!(
-                    "<a href=\"?lang={0}\" data-lang={0} lang={0} hreflang={0}>{1}</a>",
+                    "<a href=\"{2}lang={0}\" data-lang={0} lang={0} hreflang={0}>{1}</a>",
                     l.code,
-                    esc(l.name)
+                    esc(l.name),
+                    esc(&cx.here)
                 )
             }
         })
         .collect::<Vec<_>>()
         .join(" ");
     Html(format!(
-        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · plenty</title><style>{STYLE}</style></head><body><nav aria-label=\"{main}\"><a href=/>plenty</a><a href=/round>{round}</a><a href=/plan>{plan}</a><a href=/rounds>{rounds}</a><a href=/members>{members}</a><a href=/audit>{audit}</a><span class=end>{account} <span class=langs>{langs}</span></span></nav><main>{body}</main><script src=/static/app.js></script></body></html>",
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · plenty</title><style>{STYLE}</style></head><body><nav aria-label=\"{main}\"><a href=/>plenty</a><a href=/round>{round}</a><a href=/plan>{plan}</a><a href=/proposals>Proposals</a><a href=/rounds>{rounds}</a><a href=/calendar>Calendar</a><a href=/members>{members}</a><a href=/audit>{audit}</a>{facilitate}<span class=end>{account} <span class=langs>{langs}</span></span></nav><main>{body}</main><script src=/static/app.js></script></body></html>",
         lang = cx.lang.code,
         main = cx.t("nav-main"),
         round = cx.t("nav-round"),
@@ -272,7 +293,26 @@ fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
         rounds = cx.t("nav-rounds"),
         members = cx.t("nav-members"),
         audit = cx.t("nav-audit"),
+        facilitate = match &cx.who.0 {
+            Some(c) if c.role == Role::Facilitator => "<a href=/facilitate>Facilitate</a>",
+            _ => "",
+        },
     ))
+}
+
+/// Marks a page as depending on the language asked for and on the session (`Vary`), and
+/// as not to be stored by shared caches.
+pub async fn vary(mut r: axum::response::Response) -> axum::response::Response {
+    let h = r.headers_mut();
+    h.insert(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("Accept-Language, Cookie"),
+    );
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-cache"),
+    );
+    r
 }
 
 /// Round selection.
@@ -303,4 +343,30 @@ fn capped_needs_html(capped: &[plenty_ledger::CappedNeed]) -> String {
     }
     b.push_str("</table>");
     b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_15_numbers_without_noise() {
+        assert_eq!(num(1275.0), "1,275");
+        assert_eq!(num(1_234_567.8), "1,234,568");
+        assert_eq!(num(1.2000000000000002), "1.2");
+        assert_eq!(num(0.30000000000000004), "0.3");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(-0.0000001), "0");
+        assert_eq!(num(-12.5), "−12.5");
+        assert_eq!(num(2.0), "2");
+        assert_eq!(num(f64::INFINITY), "∞");
+        assert_eq!(num(f64::NAN), "—");
+        assert_eq!(hours(1275.0), "1,275 h");
+        assert_eq!(percent(8.934), "893 %");
+        assert_eq!(percent(0.05), "5 %");
+        assert_eq!(percent(0.0123), "1.2 %");
+        assert_eq!(percent(0.725), "72.5 %");
+        assert_eq!(fixed(-0.04, 1, false), "0.0");
+        assert_eq!(fixed(0.8, 2, false), "0.80");
+    }
 }

@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use plenty_ledger::planning::PlanOutcome;
 use plenty_ledger::Phase;
+use plenty_ledger::PlanVerdict;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -26,11 +27,19 @@ struct Extra {
     mine: Vec<u64>,
     /// The councils.
     councils: BTreeMap<u64, plenty_ledger::state::CouncilState>,
+    /// The round's proposals' titles by number, as JSON (for the script's effect box).
+    names_json: String,
+    /// What to do next (for the latest round only).
+    next: String,
 }
 
 /// Whether a plan is a plan that meets its targets (solved to optimality with λ > 0).
+/// Whether the plan makes something of the targets (the ledger's verdict decides).
 fn succeeded(p: &PlanOutcome) -> bool {
-    p.status.0.is_optimal() && p.lambda > 0.0 && p.lambda.is_finite()
+    matches!(
+        p.verdict(),
+        PlanVerdict::MeetsEveryNeed { .. } | PlanVerdict::MeetsPartOfTheTargets { .. }
+    )
 }
 
 /// The unit of a limit: hours for labour, the economy's unit for a resource.
@@ -66,32 +75,8 @@ fn plan_body(
         "<h1>{}</h1>",
         cx.tv("plan-heading", &[("number", &round.to_string())])
     );
-    if succeeded(p) {
-        let _ = write!(
-            b,
-            "<p id=plan-status>{}</p>",
-            cx.tv("plan-plain", &[("percent", &percent(p.lambda))])
-        );
-    } else {
-        let _ = write!(
-            b,
-            "<p id=plan-status class=err><strong>{}</strong> {}</p>",
-            cx.t("plan-cannot"),
-            p.explanation.as_deref().map(esc).unwrap_or_default()
-        );
-        if !p.binding.is_empty() {
-            let _ = write!(
-                b,
-                "<p>{} {}</p>",
-                cx.t("plan-what-binds"),
-                p.binding
-                    .iter()
-                    .map(|x| esc(x))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
-        }
-    }
+    b.push_str(&plan_status(cx, p));
+    b.push_str(&extra.next);
     let _ = write!(
         b,
         "<p class=muted>{}</p>",
@@ -331,8 +316,13 @@ fn plan_body(
             list(&x.makes, &product_unit),
             list(&x.hours, &|_| "h".to_string()),
             match x.capacity {
-                Some(c) if x.at_capacity => format!("{} ({})", num(c), cx.t("plan-at-capacity")),
-                Some(c) => num(c),
+                Some(c) if x.at_capacity => format!(
+                    "{} {} ({})",
+                    num(c),
+                    cx.t("plan-runs"),
+                    cx.t("plan-at-capacity")
+                ),
+                Some(c) => format!("{} {}", num(c), cx.t("plan-runs")),
                 None => "—".into(),
             }
         )
@@ -426,11 +416,66 @@ fn plan_body(
     }
     let _ = write!(
         b,
-        "<h2>{}</h2><div id=effect data-round={}><p class=muted>{}</p></div>",
+        "<h2>{}</h2><div id=effect data-round={} data-names=\"{}\"><p class=muted>{}</p></div>",
         cx.t("plan-effect-heading"),
         round,
+        esc(&extra.names_json),
         cx.t("plan-effect-sign-in")
     );
+    b
+}
+
+/// The plan's result in plain words (`<p id=plan-status>`), from the ledger's verdict
+/// ([`PlanVerdict`]): what it meets; a plan that meets the targets only in part says what
+/// binds; otherwise, first, that the targets cannot be met, why, and what binds. A plan with
+/// λ = 0 or without an optimal solve is never presented as a success.
+pub fn plan_status(cx: &Ctx, p: &PlanOutcome) -> String {
+    let mut b = String::new();
+    let verdict = p.verdict();
+    if let PlanVerdict::MeetsEveryNeed { lambda } = verdict {
+        let _ = write!(
+            b,
+            "<p id=plan-status>{}</p>",
+            cx.tv("plan-plain", &[("percent", &percent(lambda))])
+        );
+    } else if let PlanVerdict::MeetsPartOfTheTargets { lambda } = verdict {
+        let _ = write!(
+            b,
+            "<p id=plan-status>{}</p>",
+            cx.tv("plan-part", &[("percent", &percent(lambda))])
+        );
+        if !p.binding.is_empty() {
+            let _ = write!(
+                b,
+                "<p>{} {}</p>",
+                cx.t("plan-what-binds"),
+                p.binding
+                    .iter()
+                    .map(|x| esc(x))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
+    } else {
+        let _ = write!(
+            b,
+            "<p id=plan-status class=err><strong>{}</strong> {}</p>",
+            cx.t("plan-cannot"),
+            p.explanation.as_deref().map(esc).unwrap_or_default()
+        );
+        if !p.binding.is_empty() {
+            let _ = write!(
+                b,
+                "<p>{} {}</p>",
+                cx.t("plan-what-binds"),
+                p.binding
+                    .iter()
+                    .map(|x| esc(x))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
+    }
     b
 }
 
@@ -462,8 +507,9 @@ fn scalable(svg: &str) -> String {
     format!("{t}{rest}")
 }
 
+/// An optional share, as a percentage.
 fn opt(x: Option<f64>) -> String {
-    x.map_or("—".into(), num)
+    x.map_or("—".into(), percent)
 }
 
 /// The plots of a multi-year plan (λ, consumption, investment, capital by year), as inline
@@ -486,24 +532,24 @@ fn years_plots(y: &plenty_ledger::YearsOutcome) -> String {
     };
     let charts = [
         chart(
-            "Plan fulfilment λ",
-            "λ",
-            series("plan", &|l| Some(l.lambda)),
+            "Targets made, on top of committed needs (% of the year's targets)",
+            "% of the targets",
+            series("plan", &|l| Some(l.lambda * 100.0)),
         ),
         chart(
-            "Consumption (share of the first year's targets)",
-            "consumption index",
-            series("plan", &|l| l.consumption_index),
+            "Consumption (% of the first year's targets)",
+            "% of the first year",
+            series("plan", &|l| l.consumption_index.map(|x| x * 100.0)),
         ),
         chart(
-            "Share of final output invested",
-            "share invested",
-            series("plan", &|l| l.share_invested),
+            "Share of final output invested (%)",
+            "% invested",
+            series("plan", &|l| l.share_invested.map(|x| x * 100.0)),
         ),
         chart(
-            "Capital stock (share of the stock at the start)",
-            "capital index",
-            series("plan", &|l| l.capital_index),
+            "Capital stock (% of the stock at the start)",
+            "% of the start",
+            series("plan", &|l| l.capital_index.map(|x| x * 100.0)),
         ),
     ];
     match plenty_plot::svg_panels(&charts) {
@@ -521,7 +567,7 @@ fn years_plots(y: &plenty_ledger::YearsOutcome) -> String {
 
 /// The plan page of a multi-year round: the years side by side, the plots, the goods year by
 /// year, and what the member's ballot changed over the years.
-fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan) -> String {
+fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan, names_json: &str) -> String {
     let mut b = String::new();
     let Some(years) = &p.years else {
         return b;
@@ -567,13 +613,13 @@ fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan) -> String {
     if let Some(x) = &o.explanation {
         let _ = write!(b, "<p class=err>{}</p>", esc(x));
     }
-    b.push_str("<h2>The years side by side</h2><table id=years><tr><th>year</th><th>λ</th><th>consumption index</th><th>share invested</th><th>capital index</th><th>hours used</th><th>hours for the plan</th><th>working week</th><th>what binds</th></tr>");
+    b.push_str("<h2>The years side by side</h2><table id=years><tr><th>year</th><th>targets made</th><th>consumption (first year = 100 %)</th><th>share invested</th><th>capital (start = 100 %)</th><th>hours used</th><th>hours for the plan</th><th>working week, per member</th><th>what binds</th></tr>");
     for l in &y.years {
         let _ = write!(
             b,
             "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
             l.year,
-            num(l.lambda),
+            percent(l.lambda),
             opt(l.consumption_index),
             opt(l.share_invested),
             opt(l.capital_index),
@@ -587,7 +633,7 @@ fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan) -> String {
             }
         );
     }
-    b.push_str("</table><p class=muted>λ: bundles of the year's targets consumed on top of committed needs. Consumption index: consumption as a share of the first year's targets, averaged over the goods. Share invested: investment's share of final output, valued in labour hours. Working week: (hours of the plan + common projects + common funds) / (members × weeks).</p>");
+    b.push_str("</table><p class=muted>Targets made: how much of the year's targets is consumed on top of committed needs. Consumption: as a share of the first year's targets, averaged over the goods. Share invested: investment's share of final output, valued in labour hours. Capital: the stock as a share of the stock at the start. Working week: (hours of the plan + common projects + common funds) ÷ members ÷ weeks.</p>");
     b.push_str(&years_plots(y));
     // The goods, year by year.
     b.push_str("<h2>The goods, year by year</h2><table id=goods><tr><th>good</th><th></th>");
@@ -633,8 +679,9 @@ fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan) -> String {
     }
     let _ = write!(
         b,
-        "<h2>What your ballot changed</h2><div id=effect data-round={}><p class=muted>Sign in to see what your ballot changed: the plan with your ballot against the plan without it, year by year.</p></div>",
-        round
+        "<h2>What your ballot changed</h2><div id=effect data-round={} data-names=\"{}\"><p class=muted>Sign in to see what your ballot changed: the plan with your ballot against the plan without it, year by year.</p></div>",
+        round,
+        esc(names_json)
     );
     b
 }
@@ -668,8 +715,23 @@ pub async fn plan(
                     Some(p) if crate::api::PlanJob::shows_recorded_plan(job.as_ref()) => {
                         let mut extra = Extra {
                             councils: l.councils.clone(),
+                            names_json: serde_json::to_string(
+                                &r.proposals
+                                    .iter()
+                                    .map(|(k, p)| (k.to_string(), p.title.as_str()))
+                                    .collect::<BTreeMap<_, _>>(),
+                            )
+                            .unwrap_or_default(),
                             ..Extra::default()
                         };
+                        if l.latest_round().map(|x| x.id) == Some(r.id) {
+                            extra.next = super::home::next_step(
+                                &cx,
+                                l,
+                                Some(r),
+                                super::home::has_voted(&st, &cx, r),
+                            );
+                        }
                         if let Some(me) = &cx.who.0 {
                             extra.mine = l
                                 .members
@@ -732,7 +794,9 @@ pub async fn plan(
         }
     });
     let body = match recorded {
-        Some((round, p, _)) if p.years.is_some() => years_body(&cx, round, &p) + &body,
+        Some((round, p, extra)) if p.years.is_some() => {
+            years_body(&cx, round, &p, &extra.names_json) + &body
+        }
         Some((round, p, extra)) => plan_body(&cx, round, &p.inputs, &p.outcome, &extra) + &body,
         None => body,
     };

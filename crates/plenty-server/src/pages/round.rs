@@ -8,11 +8,18 @@ use crate::api::AppState;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use plenty_ledger::state::RoundState;
-use plenty_ledger::{Ledger, Phase, RoundAction};
+use plenty_ledger::{Ledger, Phase, RoundAction, Topic};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bool) -> String {
+fn round_body(
+    st: &AppState,
+    l: &Ledger,
+    r: &RoundState,
+    cx: &Ctx,
+    read_only: bool,
+    delegates: &BTreeMap<Topic, String>,
+) -> String {
     let mut b = String::new();
     let _ = write!(
         b,
@@ -49,6 +56,7 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
         );
     } else {
         b.push_str(&next_step(cx, l, Some(r), has_voted(st, cx, r)));
+        b.push_str(&super::round_extras::deadline(r));
     }
     if let Some(why) = &r.abandoned {
         let _ = write!(
@@ -76,33 +84,49 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
         );
     }
     // Needs.
+    let unit_of = |name: &str| {
+        e.products()
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.unit.clone())
+            .unwrap_or_default()
+    };
     if years.is_some() {
         let _ = write!(
             b,
-            "<h2>{}</h2><table id=needs><tr><th>product</th><th>year</th><th>registered</th></tr>",
-            cx.t("round-needs")
+            "<h2>{}</h2><table id=needs><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            cx.t("round-needs"),
+            cx.t("table-product"),
+            cx.t("table-year"),
+            cx.t("table-registered"),
+            cx.t("table-unit")
         );
         for ((p, year), t) in r.needs_by_product_and_year() {
             let _ = write!(
                 b,
-                "<tr><td>{}</td><td>{}</td><td class=n>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
                 esc(p),
-                year.map_or("every year".to_string(), |y| y.to_string()),
-                num(t.quantity)
+                year.map_or(cx.t("form-every-year"), |y| y.to_string()),
+                num(t.quantity),
+                esc(&unit_of(p))
             );
         }
     } else {
         let _ = write!(
             b,
-            "<h2>{}</h2><table id=needs><tr><th>product</th><th>registered</th></tr>",
-            cx.t("round-needs")
+            "<h2>{}</h2><table id=needs><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+            cx.t("round-needs"),
+            cx.t("table-product"),
+            cx.t("table-registered"),
+            cx.t("table-unit")
         );
         for (p, t) in r.needs_by_product() {
             let _ = write!(
                 b,
-                "<tr><td>{}</td><td class=n>{}</td></tr>",
+                "<tr><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
                 esc(p),
-                num(t.quantity)
+                num(t.quantity),
+                esc(&unit_of(p))
             );
         }
     }
@@ -110,20 +134,31 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
     if let Ok(counted) = l.counted_needs(r) {
         b.push_str(&capped_needs_html(&counted.capped));
     }
+    b.push_str(&super::round_extras::my_needs(st, cx, l, r));
+    b.push_str(&super::round_extras::removed(r));
     // Proposals.
     let _ = write!(
         b,
-        "<h2>{}</h2><table id=proposals><tr><th>#</th><th>project</th><th>hours</th>",
-        cx.t("round-proposals")
+        "<h2>{}</h2><table id=proposals><tr><th>#</th><th>{}</th><th>{}</th>",
+        cx.t("round-proposals"),
+        cx.t("table-project"),
+        cx.t("table-hours")
     );
     if r.tally.is_some() {
-        b.push_str("<th>approvals</th><th>funded</th>");
+        let _ = write!(
+            b,
+            "<th>{}</th><th>{}</th>",
+            cx.t("table-approvals"),
+            cx.t("table-funded")
+        );
     }
     b.push_str("</tr>");
     for p in r.proposals.values() {
         let _ = write!(
             b,
-            "<tr><td>{}</td><td>{}</td><td class=n>{}</td>",
+            "<tr><td>{}</td><td><a href=\"/proposal?round={}&amp;id={}\">{}</a></td><td class=n>{}</td>",
+            p.id,
+            r.id,
             p.id,
             esc(&p.title),
             hours(p.cost_hours)
@@ -134,15 +169,16 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
                 "<td class=n>{}</td><td>{}</td>",
                 t.projects.approvals_of(p.id),
                 if t.projects.is_funded(p.id) {
-                    "yes"
+                    cx.t("yes")
                 } else {
-                    "no"
+                    cx.t("no")
                 }
             );
         }
         b.push_str("</tr>");
     }
     b.push_str("</table>");
+    b.push_str(&super::round_extras::project_rule(r));
     let signed_in = cx.who.0.is_some();
     if signed_in && !read_only && r.open_for(RoundAction::RegisterNeed) {
         let year_field = years
@@ -160,7 +196,7 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
         let _ = write!(
             b,
             "<h2>{h_need}</h2><form id=need-form data-api=/api/v1/rounds/{0}/needs><label>{product} <select name=product>{products}</select></label><label>{quantity} <input name=quantity type=number step=any min=0 required></label>{year_field}<button type=submit>{h_need}</button><p class=status role=status></p></form>\
-             <h2>{h_prop}</h2><form id=proposal-form data-api=/api/v1/rounds/{0}/proposals><label>{title} <input name=title required maxlength=200></label><label>{cost} <input name=cost_hours type=number step=any min=0 required></label><button type=submit>{h_prop}</button><p class=status role=status></p></form>",
+             <h2>{h_prop}</h2><form id=proposal-form data-api=/api/v1/rounds/{0}/proposals><label>{title} <input name=title required maxlength=200></label><label>{cost} <input name=cost_hours type=number step=any min=0 required></label><label>What it is, where, why, for whom <textarea name=description rows=3 maxlength=4000></textarea></label><label><input type=checkbox name=signed checked> Show my name as its author</label><button type=submit>{h_prop}</button><p class=status role=status></p></form>",
             r.id,
             h_need = cx.t("round-register-need"),
             h_prop = cx.t("round-propose"),
@@ -171,7 +207,7 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
         );
     }
     if signed_in && !read_only && r.open_for(RoundAction::Vote) {
-        b.push_str(&ballot_form(cx, l, r, e));
+        b.push_str(&ballot_form(cx, l, r, e, delegates));
     }
     if let Some(c) = &cx.who.0 {
         // Who may run the calendar is the ledger's rule.
@@ -195,14 +231,34 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
                 .map(|x| esc(&x.title))
                 .unwrap_or_else(|| format!("#{p}"))
         };
-        let _ = write!(
+        let _ =
+            write!(
             b,
-            "<h2>{}</h2><p id=quorum>{}: {} of {} members represented by {} ballots.</p><p id=split-result>{}</p><p id=projects-result>{}</p>",
+            "<h2>{}</h2><p id=quorum>{}{}</p><p id=split-result>{}</p><p id=projects-result>{}</p>",
             cx.t("round-count"),
-            if t.quorum.met { "Quorum met" } else { "No quorum" },
-            t.quorum.represented,
-            t.quorum.eligible,
-            t.quorum.ballots,
+            cx.tv(
+                if t.quorum.met { "round-quorum-met" } else { "round-quorum-not-met" },
+                &[
+                    ("represented", &t.quorum.represented.to_string()),
+                    ("eligible", &t.quorum.eligible.to_string()),
+                    ("ballots", &t.quorum.ballots.to_string()),
+                ]
+            ),
+            // Each member once per topic (rounds with the rules of issue #15).
+            t.quorum
+                .by_topic
+                .map(|w| format!(
+                    " {}",
+                    cx.tv(
+                        "round-quorum-topics",
+                        &[
+                            ("projects", &w.projects.to_string()),
+                            ("priorities", &w.priorities.to_string()),
+                            ("split", &w.split.to_string()),
+                        ]
+                    )
+                ))
+                .unwrap_or_default(),
             cx.tv(
                 if t.split.default_used { "round-split-default" } else { "round-split" },
                 &[
@@ -227,12 +283,20 @@ fn round_body(st: &AppState, l: &Ledger, r: &RoundState, cx: &Ctx, read_only: bo
                 )]
             ),
         );
+        b.push_str(&super::round_extras::why_funded(r, t));
+        b.push_str(&super::round_extras::priorities(t));
         if let Some(d) = &t.discount {
             let _ = write!(
                 b,
-                "<p id=discount>Weight on the present: the plan maximises λ discounted at <strong>{}</strong> a year{}. {}.</p>",
-                percent(d.rate),
-                if d.default_used { " (the default)" } else { " (the median of the ballots)" },
+                "<p id=discount>{} {}.</p>",
+                cx.tv(
+                    if d.default_used {
+                        "round-discount-default"
+                    } else {
+                        "round-discount"
+                    },
+                    &[("rate", &percent(d.rate))]
+                ),
                 esc(&d.explanation)
             );
         }
@@ -249,15 +313,20 @@ fn ballot_form(
     l: &Ledger,
     r: &RoundState,
     e: &plenty_core::plan::PlanningEconomy,
+    delegates: &BTreeMap<Topic, String>,
 ) -> String {
     let total = l.total_hours();
     let default = r.default_split;
     let proposed: f64 = r.proposals.values().map(|p| p.cost_hours).sum();
-    let choice = |part: &str| {
+    let choice = |part: &str, topic: Topic| {
         format!(
-            "<div class=choice><label><input type=radio name=answer-{part} value=answer> {}</label><label><input type=radio name=answer-{part} value=leave checked> {}</label></div>",
+            "<div class=choice><label><input type=radio name=answer-{part} value=answer> {}</label><label><input type=radio name=answer-{part} value=leave checked> {}</label></div><p class=muted id=delegate-{part}>{}</p>",
             cx.t("ballot-answer"),
-            cx.t("ballot-leave")
+            cx.t("ballot-leave"),
+            match delegates.get(&topic) {
+                Some(name) => cx.tv("ballot-your-delegate", &[("name", name)]),
+                None => cx.t("ballot-no-delegate"),
+            }
         )
     };
     let approvals: String = r
@@ -289,7 +358,7 @@ fn ballot_form(
         format!(
             "<fieldset id=q-discount data-part=discount><legend>{}</legend>{}<label>{} <input name=discount_rate type=number step=0.005 min=0 max={max} placeholder={default}></label></fieldset>",
             cx.t("ballot-discount"),
-            choice("discount"),
+            choice("discount", Topic::Split),
             cx.tv("ballot-discount-label", &[("max", &plenty_ledger::MAX_DISCOUNT_RATE.to_string())]),
             max = plenty_ledger::MAX_DISCOUNT_RATE,
             default = plenty_ledger::DEFAULT_DISCOUNT_RATE
@@ -299,13 +368,13 @@ fn ballot_form(
     };
     let split_input = |k: usize, key: &str, v: f64| {
         format!(
-            "<label>{} <input name=split{k} type=number step=0.01 min=0 max=1 value={}></label>",
+            "<label>{} <input name=split{k} type=number step=0.01 min=0 max=1 value={:.2}></label>",
             cx.t(key),
-            fixed(v, 2, false)
+            v
         )
     };
     format!(
-        "<h2>{h}</h2><p>{intro}</p><form id=ballot-form data-api=/api/v1/rounds/{id}/ballot data-round={id} data-total-hours={total}>\
+        "<h2>{h}</h2><p>{intro}</p><form id=ballot-form data-api=/api/v1/rounds/{id}/ballot data-round={id} data-total-hours={total} data-t-ticked=\"{t_ticked}\" data-t-total=\"{t_total}\" data-t-total-ok=\"{t_total_ok}\">\
          <fieldset id=q-projects data-part=projects><legend>{lp}</legend>{cp}<p id=project-budget>{budget}</p>{approvals}<p class=total><output id=approved-total>{ticked}</output></p></fieldset>\
          <fieldset id=q-split data-part=split><legend>{ls}</legend>{cs}{s0}{s1}{s2}<p class=total><output id=split-total>{stotal}</output></p></fieldset>\
          <fieldset id=q-priorities data-part=priorities><legend>{lpr}</legend>{cpr}{scores}</fieldset>{present}\
@@ -314,7 +383,7 @@ fn ballot_form(
         intro = cx.t("ballot-intro"),
         id = r.id,
         lp = cx.t("ballot-projects"),
-        cp = choice("projects"),
+        cp = choice("projects", Topic::Projects),
         budget = cx.tv(
             "ballot-budget",
             &[
@@ -324,15 +393,34 @@ fn ballot_form(
                 ("proposed", &hours(proposed)),
             ]
         ),
-        ticked = cx.tv("ballot-ticked", &[("hours", "0 h")]),
+        ticked = cx.tv(
+            "ballot-ticked",
+            &[
+                ("hours", "0 h"),
+                ("budget", &hours(total * default.investment))
+            ]
+        ),
+        t_ticked = cx.t("ballot-ticked"),
+        t_total = cx.t("ballot-split-total"),
+        t_total_ok = cx.t("ballot-split-ok"),
         ls = cx.t("ballot-split"),
-        cs = choice("split"),
+        cs = choice("split", Topic::Split),
         s0 = split_input(0, "ballot-consumption", default.consumption),
         s1 = split_input(1, "ballot-investment", default.investment),
         s2 = split_input(2, "ballot-funds", default.common_funds),
-        stotal = cx.tv("ballot-split-total", &[("total", "1.00")]),
+        stotal = {
+            let sum = default.consumption + default.investment + default.common_funds;
+            cx.tv(
+                if (sum - 1.0).abs() < 0.005 {
+                    "ballot-split-ok"
+                } else {
+                    "ballot-split-total"
+                },
+                &[("total", &fixed(sum, 2, false))],
+            )
+        },
         lpr = cx.t("ballot-priorities"),
-        cpr = choice("priorities"),
+        cpr = choice("priorities", Topic::Priorities),
         cast = cx.t("ballot-cast"),
         again = cx.t("ballot-again"),
     )
@@ -356,8 +444,9 @@ fn round_by_round(
 }
 
 /// Whether to recompute the full explanation (with every payment) of a count recorded as a
-/// summary: only for elections small enough to explain quickly.
-const EXPLAIN_AT_MOST: usize = 200_000;
+/// summary: only for elections small enough to explain in well under a second (ballots ×
+/// proposals); larger ones show the summary (each winner and the most a supporter paid).
+const EXPLAIN_AT_MOST: usize = 20_000;
 
 /// `GET /round`, `GET /round?round=N` (a past round, read-only).
 pub async fn round(
@@ -365,6 +454,7 @@ pub async fn round(
     cx: Ctx,
     Query(q): Query<RoundQuery>,
 ) -> Html<String> {
+    let delegates = super::members::my_delegates(&st, &cx).await;
     let (mut body, tally, names, election) = st.log.read(|c| {
         let latest = c.ledger.latest_round().map(|r| r.id);
         let r = match q.round {
@@ -399,7 +489,7 @@ pub async fn round(
                     .then(|| c.ledger.round_election(r.id))
                     .flatten();
                 (
-                    round_body(&st, &c.ledger, r, &cx, Some(r.id) != latest),
+                    round_body(&st, &c.ledger, r, &cx, Some(r.id) != latest, &delegates),
                     r.tally.clone().map(|t| (r.id, t)),
                     names,
                     election,
@@ -421,8 +511,12 @@ pub async fn round(
     if let Some((id, t)) = tally {
         let funded = t.projects.funded.clone();
         let mut x = t.projects.explanation.clone();
-        if let Some(e) = election {
+        // One of the few heavy jobs at a time (the count's own limit); when all are taken,
+        // the summary is shown as recorded.
+        let permit = st.heavy_permit().ok();
+        if let (Some(e), Some(permit)) = (election, permit) {
             let full = tokio::task::spawn_blocking(move || {
+                let _permit = permit;
                 let o = plenty_core::vote::method_of_equal_shares(
                     &e.election,
                     plenty_core::vote::Satisfaction::Cost,

@@ -31,8 +31,10 @@ function body(form){
   if(form.id==='notices-seen-form'){ return {}; }
   for(const [k,v] of fd.entries()){
     if(v==='') continue;
-    o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : v;
+    o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : k==='signed' ? true : v;
   }
+  // A quantity far beyond what the economy can make, confirmed by the member (issue #15).
+  if(form.dataset.confirmed){ o.confirm = true; delete form.dataset.confirmed; }
   return o;
 }
 document.querySelectorAll('form[data-api]').forEach(form=>{
@@ -55,23 +57,32 @@ document.querySelectorAll('form[data-api]').forEach(form=>{
     } else {
       status.classList.add('err');
       status.textContent = (j.message || ('Error '+r.status));
+      if(j.error==='needs_confirmation'){
+        // Ask, in the form: the quantity stays as typed until the member confirms it.
+        const yes = document.createElement('button');
+        yes.type = 'button'; yes.className = 'confirm'; yes.textContent = 'Yes, I mean it: send it anyway';
+        yes.addEventListener('click', ()=>{ form.dataset.confirmed = '1'; form.requestSubmit(); });
+        status.append(' ', yes);
+      }
     }
   });
 });
 // The ballot: a question touched is a question answered; running totals; the member's
 // current ballot filled in.
 const bf = document.getElementById('ballot-form');
-function hoursText(x){ return (Math.round(x*10)/10).toLocaleString('en-US')+' h'; }
+const pageLang = document.documentElement.lang || 'en';
+function hoursText(x){ return (Math.round(x*10)/10).toLocaleString(pageLang)+' h'; }
 function ballotTotals(){
   if(!bf) return;
   const ticked = [...bf.querySelectorAll('input[name=approve]:checked')].reduce((s,i)=>s+Number(i.dataset.hours||0),0);
   const at = document.getElementById('approved-total');
   const total = Number(bf.dataset.totalHours||0);
   const inv = Number(bf.querySelector('input[name=split1]')?.value||0);
-  if(at) at.textContent = 'Ticked: '+hoursText(ticked)+' of '+hoursText(total*inv)+' for projects at your investment share';
+  const fill = (t, vars) => Object.entries(vars).reduce((s,[k,v])=>s.replace(new RegExp('\\{\\s*\\$'+k+'\\s*\\}'), v), t||'');
+  if(at) at.textContent = fill(bf.dataset.tTicked, {hours: hoursText(ticked), budget: hoursText(total*inv)});
   const st = document.getElementById('split-total');
   const sum = [0,1,2].reduce((s,k)=>s+Number(bf.querySelector('input[name=split'+k+']')?.value||0),0);
-  if(st){ const ok = Math.abs(sum-1)<0.005; st.textContent = 'total '+sum.toFixed(2)+(ok?' ✓':' — must be 1'); st.className = ok?'ok':'err'; }
+  if(st){ const ok = Math.abs(sum-1)<0.005; st.textContent = fill(ok ? bf.dataset.tTotalOk : bf.dataset.tTotal, {total: sum.toLocaleString(pageLang, {minimumFractionDigits: 2, maximumFractionDigits: 2})}); st.className = ok?'ok':'err'; }
 }
 function answer(part, yes){
   const r = bf && bf.querySelector('input[name=answer-'+part+'][value='+(yes?'answer':'leave')+']');
@@ -100,17 +111,34 @@ if(lo) lo.addEventListener('click', async ev=>{ ev.preventDefault(); const t = a
 const ps = document.getElementById('plan-status');
 if(ps && ps.dataset.computing){ setTimeout(()=>location.reload(), 1000); }
 const ef = document.getElementById('effect');
+function h(s){ return String(s).replace(/[&<>"']/g, c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c])); }
+function pct(x){ return (Math.round(x*1000)/10)+' %'; }
 if(ef){ fetch('/api/v1/rounds/'+ef.dataset.round+'/effect').then(r=>r.ok?r.json():null).then(j=>{
   if(!j) return;
-  if(!j.voted){ ef.innerHTML='<p>'+j.note+'</p>'; return; }
+  if(!j.voted){ ef.innerHTML='<p>'+h(j.note)+'</p>'; return; }
+  let names = {}; try { names = JSON.parse(ef.dataset.names||'{}'); } catch(e) {}
+  const projects = ids => ids.length ? ids.map(i=>h(names[i]||('project '+i))).join(', ') : 'none';
+  const split = s => 'consumption '+pct(s[0])+', investment '+pct(s[1])+', common funds '+pct(s[2]);
   const w=j.with_your_ballot, o=j.without_your_ballot;
-  let html = '<p>With your ballot (weight '+(j.weight||[1])[0]+'): projects '+JSON.stringify(w.funded)+', split '+w.split.map(x=>x.toFixed(3)).join(' / ')+'.</p><p>Without it: projects '+JSON.stringify(o.funded)+', split '+o.split.map(x=>x.toFixed(3)).join(' / ')+'.</p>';
+  let html = '<p>With your ballot (it counted '+h((j.weight||[1])[0])+' times): projects funded: '+projects(w.funded)+'; split of hours: '+split(w.split)+'.</p><p>Without it: projects funded: '+projects(o.funded)+'; split of hours: '+split(o.split)+'.</p>';
+  // In plain words: what the ballot decided, in projects, hours and products (issue #15).
+  const gained = w.funded.filter(i=>!o.funded.includes(i)), lost = o.funded.filter(i=>!w.funded.includes(i));
+  if(!w.quorum_met){ html += '<p id=effect-quorum>The quorum was not met: the vote did not count, no project was funded and the default split applies.</p>'; }
+  else if(!o.quorum_met){ html += '<p id=effect-quorum>Without your ballot the quorum would not have been met: no project would have been funded and the default split would apply.</p>'; }
+  if(gained.length){ html += '<p id=effect-projects>Your ballot helped fund '+projects(gained)+(lost.length ? '; without it '+projects(lost)+' would have been funded' : '')+'.</p>'; }
+  const p = j.plan;
+  if(p){
+    const d = p.working_week_with - p.working_week_without;
+    const hh = x=>(Math.round(x*10)/10).toLocaleString(pageLang)+' h';
+    html += '<p id=effect-week>Your working week: '+hh(p.working_week_with)+' with your ballot, '+hh(p.working_week_without)+' without it ('+(d>=0?'+':'−')+hh(Math.abs(d))+'). Common projects: '+hh(p.project_hours[0])+' with your ballot, '+hh(p.project_hours[1])+' without it.</p>';
+    if(p.products.length){ html += '<ul id=effect-products>'+p.products.map(x=>'<li>'+h(x.name)+': '+(Math.round(x.with*100)/100).toLocaleString(pageLang)+' '+h(x.unit)+' with your ballot, '+(Math.round(x.without*100)/100).toLocaleString(pageLang)+' '+h(x.unit)+' without it</li>').join('')+'</ul>'; }
+  }
   let changed = j.changed.funded||j.changed.split||j.changed.quorum;
   const y = j.years;
   if(y){
     changed = changed || y.changed;
-    html += '<p>Discount rate: '+y.rate_with+' with your ballot, '+y.rate_without+' without it. Σλ: '+y.total_lambda_with.toFixed(4)+' with, '+y.total_lambda_without.toFixed(4)+' without.</p><table id=effect-years><tr><th>year</th><th>λ with your ballot</th><th>λ without it</th><th>difference</th></tr>'
-      + y.years.map(r=>'<tr><td>'+r.year+'</td><td class=n>'+r.lambda_with.toFixed(4)+'</td><td class=n>'+r.lambda_without.toFixed(4)+'</td><td class=n>'+(r.lambda_with-r.lambda_without).toFixed(4)+'</td></tr>').join('') + '</table>';
+    html += '<p>Each later year counts '+pct(y.rate_with)+' less with your ballot, '+pct(y.rate_without)+' without it.</p><table id=effect-years><tr><th>year</th><th>targets made with your ballot</th><th>without it</th><th>difference</th></tr>'
+      + y.years.map(r=>'<tr><td>'+h(r.year)+'</td><td class=n>'+pct(r.lambda_with)+'</td><td class=n>'+pct(r.lambda_without)+'</td><td class=n>'+pct(r.lambda_with-r.lambda_without)+'</td></tr>').join('') + '</table>';
   }
   ef.innerHTML = html + '<p><strong>'+(changed?'Your ballot changed the outcome.':'Your ballot did not change the outcome this time.')+'</strong></p>';
 }); }

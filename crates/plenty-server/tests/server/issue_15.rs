@@ -101,3 +101,472 @@ async fn issue_15_a_typo_asks_for_confirmation_and_can_be_taken_back() {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(j["ok"], true, "{j}");
 }
+
+/// Phases end at their deadlines without a facilitator at hand: the needs phase opens the
+/// vote, the end of voting closes and counts it, and the plan follows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_a_round_moves_on_at_its_deadlines() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let now = plenty_server::api::now_ms() as u64;
+    // Members cannot set deadlines; a date in seconds is refused.
+    let (st, _) = ada
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "needs", "at_ms": now}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "needs", "at_ms": now / 1000}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{j}");
+    // The needs phase ends a second from now.
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "needs", "at_ms": now + 1000}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (_, r) = ada.get("/api/v1/rounds/1").await;
+    assert_eq!(r["deadlines"][0], json!(["needs", now + 1000]));
+    let phase = |want: &'static str| {
+        let ada = ada.clone();
+        async move {
+            for _ in 0..100 {
+                let (_, r) = ada.get("/api/v1/rounds/1").await;
+                if r["phase"] == want {
+                    return r;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            panic!("round 1 did not reach {want}");
+        }
+    };
+    phase("voting").await;
+    for who in ["ada", "bo", "cy"] {
+        let c = Client::demo(&s.base, who).await;
+        let (st, j) = c
+            .post(
+                "/api/v1/rounds/1/ballot",
+                json!({"approve": [1], "split": [0.8, 0.15, 0.05]}),
+            )
+            .await;
+        assert!(st.is_success(), "{j}");
+    }
+    let now = plenty_server::api::now_ms() as u64;
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "voting", "at_ms": now + 500}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let r = phase("plan").await;
+    assert_eq!(r["tally"]["quorum"]["ballots"], 3, "the vote was counted");
+    wait_for_plan(&ada, 1).await;
+    let (_, j) = fac.get("/api/v1/audit/verify").await;
+    assert_eq!(j["ok"], true, "{j}");
+}
+
+/// What was API-only has a page: the facilitator's forms are on `/facilitate` (and only for
+/// facilitators), each posting to a described route; closing the vote asks for a
+/// confirmation that shows the turnout.
+#[tokio::test]
+async fn issue_15_facilitators_have_a_page() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let page = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let r = c
+                .http
+                .get(format!("{}/facilitate", c.base))
+                .header("cookie", c.cookie.clone().unwrap_or_default())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.text().await.unwrap()
+        }
+    };
+    let html = page(&ada).await;
+    assert!(html.contains("for the federation's facilitators"), "{html}");
+    assert!(!html.contains("data-post"));
+    let html = page(&fac).await;
+    for id in [
+        "deadline-needs",
+        "deadline-voting",
+        "facilitate-advance",
+        "facilitate-abandon",
+        "review-needs",
+        "hide-need-1",
+        "hide-proposal-1",
+        "invite-form",
+        "council-form",
+        "economy-form",
+        "href=/facilitate",
+    ] {
+        assert!(html.contains(id), "{id} missing");
+    }
+    // In the voting phase, moving on closes the vote: a required confirmation with the turnout.
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    let html = page(&fac).await;
+    assert!(
+        html.contains("required name=confirm") && html.contains("with 0 ballots from 5 members"),
+        "{html}"
+    );
+}
+
+/// The deadlines are on a calendar page and in an iCalendar feed.
+#[tokio::test]
+async fn issue_15_deadlines_are_in_a_calendar() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let get = |path: &str| {
+        let url = format!("{}{path}", s.base);
+        async move {
+            let r = reqwest::get(url).await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+            (ct, r.text().await.unwrap())
+        }
+    };
+    let (_, html) = get("/calendar").await;
+    assert!(html.contains("id=calendar-empty"), "{html}");
+    // 2030-01-02T03:04:05Z, in milliseconds.
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "voting", "at_ms": 1_893_553_445_000u64}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (_, html) = get("/calendar").await;
+    assert!(html.contains("2030-01-02 03:04 UTC"), "{html}");
+    assert!(html.contains("the vote closes"), "{html}");
+    let (ct, ics) = get("/calendar.ics").await;
+    assert!(ct.starts_with("text/calendar"), "{ct}");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
+    assert!(ics.contains("DTSTART:20300102T030405Z\r\n"), "{ics}");
+    assert!(ics.contains("UID:round-1-voting@plenty\r\n"), "{ics}");
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+}
+
+/// Audit for members: the log in words, page by page, and "was my ballot counted?" by
+/// receipt, before and after the count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_members_check_their_ballot_by_receipt_and_read_the_log() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let page = |path: String| {
+        let base = s.base.clone();
+        async move {
+            let r = reqwest::get(format!("{base}{path}")).await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            r.text().await.unwrap()
+        }
+    };
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    let mut receipts = Vec::new();
+    for who in ["ada", "bo", "cy"] {
+        let c = Client::demo(&s.base, who).await;
+        let (st, j) = c
+            .post("/api/v1/rounds/1/ballot", json!({"approve": [1]}))
+            .await;
+        assert!(st.is_success(), "{j}");
+        receipts.push(j["receipt"].as_str().unwrap().to_string());
+    }
+    let html = page(format!("/audit/receipt?receipt={}", receipts[0])).await;
+    assert!(html.contains("not counted yet"), "{html}");
+    assert!(
+        html.contains("leaves the split of hours to your delegate"),
+        "{html}"
+    );
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
+        .await;
+    let html = page(format!("/audit/receipt?receipt={}", receipts[0])).await;
+    assert!(
+        html.contains("class=ok id=receipt-verdict>Counted"),
+        "{html}"
+    );
+    assert!(html.contains("with weight 1 on projects"), "{html}");
+    let html = page("/audit/receipt?receipt=0000deadbeef".into()).await;
+    assert!(html.contains("No ballot in the log"), "{html}");
+    // The log in words: every entry, newest first.
+    let html = page("/audit/log".into()).await;
+    let entries = export(&s.base).await.lines().count();
+    assert!(html.contains(&format!("{entries} entries")), "{html}");
+    assert!(
+        html.contains(&format!("id=entry-{entries}>")),
+        "the newest entry is listed"
+    );
+    assert!(
+        html.contains(&format!(
+            "a ballot is cast under receipt {}",
+            &receipts[2][..8]
+        )),
+        "{html}"
+    );
+    assert!(html.contains("moves to its plan phase"), "{html}");
+}
+
+/// Proposals as Decidim and CONSUL members expect them: described and signed, searched,
+/// filtered and sorted, amended with the earlier version kept, discussed, and a comment
+/// hidden by a facilitator with its reason shown.
+#[tokio::test]
+async fn issue_15_proposals_are_described_discussed_and_searchable() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let bo = Client::demo(&s.base, "bo").await;
+    let html = |c: &Client, path: String| {
+        let c = c.clone();
+        async move {
+            let r = c
+                .http
+                .get(format!("{}{path}", c.base))
+                .header("cookie", c.cookie.clone().unwrap_or_default())
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (st, j) = ada
+        .post(
+            "/api/v1/rounds/1/proposals",
+            json!({"title": "A library", "cost_hours": 300.0, "description": "Books & a reading room\n\nOpen every evening.", "signed": true}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{j}");
+    let id = j["proposal"].as_u64().unwrap();
+    // Amended: the earlier version is kept.
+    let (st, j) = ada
+        .patch(
+            &format!("/api/v1/rounds/1/proposals/{id}"),
+            json!({"title": "A library and archive", "cost_hours": 350.0, "description": "Books, archives & a reading room."}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (st, j) = bo
+        .post(
+            &format!("/api/v1/rounds/1/proposals/{id}/comments"),
+            json!({"text": "Who keeps the archive?"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{j}");
+    let (_, j) = bo
+        .post(
+            &format!("/api/v1/rounds/1/proposals/{id}/comments"),
+            json!({"text": "my phone number is ..."}),
+        )
+        .await;
+    let second = j["comment"].as_u64().unwrap();
+    let (st, _) = bo
+        .post(
+            &format!("/api/v1/rounds/1/comments/{second}/hide"),
+            json!({"reason": "personal data"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "members cannot hide comments");
+    let (st, j) = fac
+        .post(
+            &format!("/api/v1/rounds/1/comments/{second}/hide"),
+            json!({"reason": "personal data"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (_, detail) = bo.get(&format!("/api/v1/rounds/1/proposals/{id}")).await;
+    assert_eq!(detail["author"], "Ada", "{detail}");
+    assert_eq!(detail["versions"][0]["title"], "A library", "{detail}");
+    assert_eq!(detail["comments"][0]["name"], "Bo", "{detail}");
+    assert_eq!(detail["comments"][1]["text"], serde_json::Value::Null);
+    assert_eq!(detail["comments"][1]["hidden_because"], "personal data");
+    // The page: escaped description, author, versions, discussion.
+    let (st, page) = html(&bo, format!("/proposal?round=1&id={id}")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        page.contains("Books, archives &amp; a reading room."),
+        "{page}"
+    );
+    assert!(page.contains("id=proposal-author>Ada<"), "{page}");
+    assert!(page.contains("id=proposal-versions"), "{page}");
+    assert!(
+        page.contains("<strong>Bo</strong>: Who keeps the archive?"),
+        "{page}"
+    );
+    assert!(
+        page.contains("A facilitator hid this comment: personal data"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("my phone number"),
+        "a hidden comment is not shown"
+    );
+    assert!(page.contains("id=comment-form"), "{page}");
+    assert!(!page.contains("id=amend-form"), "only the proposer amends");
+    let (_, page) = html(&ada, format!("/proposal?round=1&id={id}")).await;
+    assert!(page.contains("id=amend-form"), "{page}");
+    // Search, filter, sort.
+    let (_, page) = html(&bo, "/proposals?round=1&q=ARCHIVE".into()).await;
+    assert!(page.contains("1 of 4 proposals"), "{page}");
+    // Ada proposed the demo's clinic too.
+    let (_, page) = html(&ada, "/proposals?round=1&show=mine".into()).await;
+    assert!(
+        page.contains("2 of 4 proposals") && page.contains("(yours)"),
+        "{page}"
+    );
+    let (_, page) = html(&bo, "/proposals?round=1&sort=cost".into()).await;
+    let cheapest = page.find("A library and archive").unwrap();
+    let clinic = page.find("A clinic in the valley").unwrap();
+    assert!(cheapest < clinic, "cheapest first");
+    let (st, _) = html(&bo, "/proposal?round=1&id=999".into()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+}
+
+/// The round page shows what the rules of issue #15 decided: the member's own needs with
+/// their change and withdraw forms, what was withdrawn or hidden and why, the rule on
+/// unapproved projects, why each project was funded, and the priorities' results.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_the_round_page_explains_the_rules() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let page = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let r = c
+                .http
+                .get(format!("{}/round", c.base))
+                .header("cookie", c.cookie.clone().unwrap_or_default())
+                .send()
+                .await
+                .unwrap();
+            r.text().await.unwrap()
+        }
+    };
+    ada.post(
+        "/api/v1/rounds/1/needs",
+        json!({"product": "wool", "quantity": 2.0}),
+    )
+    .await;
+    let html = page(&ada).await;
+    assert!(html.contains("id=your-needs"), "{html}");
+    assert!(html.contains("id=withdraw-need-2"), "{html}");
+    assert!(
+        !page(&fac).await.contains("id=your-needs"),
+        "only one's own"
+    );
+    ada.delete("/api/v1/rounds/1/needs/2").await;
+    let html = page(&ada).await;
+    assert!(
+        html.contains("Need 2: 2 wool — withdrawn by its member"),
+        "{html}"
+    );
+    assert!(html.contains("id=unapproved-rule"), "{html}");
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    for (who, score) in [("ada", 5), ("bo", 3)] {
+        let c = Client::demo(&s.base, who).await;
+        let (st, j) = c
+            .post(
+                "/api/v1/rounds/1/ballot",
+                json!({"approve": [2], "scores": {"bread": score}}),
+            )
+            .await;
+        assert!(st.is_success(), "{j}");
+    }
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
+        .await;
+    let html = page(&ada).await;
+    assert!(
+        html.contains("A rail halt at the mill (700 h): round 1 of the Method of Equal Shares"),
+        "{html}"
+    );
+    // Bread: (5 + 3) / 2 over the two who scored it; no other product was scored.
+    assert!(
+        html.contains("<tr><td>bread</td><td class=n>4</td><td class=n>2 members</td></tr>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<td>wool</td><td class=n>0"),
+        "unscored products are left out"
+    );
+}
+
+/// "What your votes changed" in hours and products: the plan with the member's ballot
+/// against the plan without it. The hours of the projects without the ballot are the costs
+/// of the projects the count without it funds; the working week with it is the recorded
+/// plan's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_what_your_ballot_changed_in_hours_and_products() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    // Only ada approves the clinic: without her it is no candidate.
+    for (who, approve) in [("ada", vec![1]), ("bo", vec![3]), ("cy", vec![3])] {
+        let c = Client::demo(&s.base, who).await;
+        let (st, j) = c
+            .post(
+                "/api/v1/rounds/1/ballot",
+                json!({"approve": approve, "split": [0.7, 0.25, 0.05]}),
+            )
+            .await;
+        assert!(st.is_success(), "{j}");
+    }
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
+        .await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let plan = wait_for_plan(&ada, 1).await;
+    let (_, round) = ada.get("/api/v1/rounds/1").await;
+    let cost = |ids: &serde_json::Value| -> f64 {
+        ids.as_array()
+            .unwrap()
+            .iter()
+            .map(|id| {
+                round["proposals"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|p| &p["id"] == id)
+                    .unwrap()["cost_hours"]
+                    .as_f64()
+                    .unwrap()
+            })
+            .sum()
+    };
+    let (st, e) = ada.get("/api/v1/rounds/1/effect").await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    let p = &e["plan"];
+    assert_eq!(
+        p["working_week_with"], plan["plan"]["working_week"],
+        "{e} {plan}"
+    );
+    assert_eq!(
+        p["project_hours"][0].as_f64().unwrap(),
+        cost(&e["with_your_ballot"]["funded"])
+    );
+    assert_eq!(
+        p["project_hours"][1].as_f64().unwrap(),
+        cost(&e["without_your_ballot"]["funded"])
+    );
+    // Without ada the split is the median of bo and cy (the same), so only projects change:
+    // the clinic's 900 hours.
+    assert_eq!(e["changed"]["funded"], true, "{e}");
+    assert_eq!(
+        p["project_hours"][0].as_f64().unwrap() - p["project_hours"][1].as_f64().unwrap(),
+        900.0,
+        "{e}"
+    );
+    assert_ne!(p["working_week_with"], p["working_week_without"], "{e}");
+}

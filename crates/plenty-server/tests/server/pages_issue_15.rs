@@ -103,6 +103,9 @@ async fn issue_15_pages_follow_accept_language() {
     )
     .await;
     assert!(fr.contains("<html lang=fr>"), "{fr}");
+    // Caches keep the languages apart.
+    let r = reqwest::get(format!("{}/round", s.base)).await.unwrap();
+    assert_eq!(r.headers()["vary"], "Accept-Language, Cookie");
     assert!(
         fr.contains("Que faire ensuite") && fr.contains(">Cycle<"),
         "{fr}"
@@ -127,6 +130,26 @@ async fn issue_15_pages_follow_accept_language() {
         "{r}"
     );
     assert!(r.contains("Déclarer un besoin"));
+    // Numbers as French writes them: a decimal comma.
+    assert!(
+        r.contains("<td>bread</td><td class=n>0,5</td><td>t</td>"),
+        "{r}"
+    );
+    let (_, en) = page(&ada, "/round", &[]).await;
+    assert!(
+        en.contains("<td>bread</td><td class=n>0.5</td><td>t</td>"),
+        "{en}"
+    );
+    let (_, a) = page(&anon, "/audit", &[("accept-language", "fr")]).await;
+    assert!(
+        a.contains("Téléchargez le journal") && a.contains("<code id=head>"),
+        "{a}"
+    );
+    let (_, j) = page(&anon, "/signup", &[("accept-language", "fr")]).await;
+    assert!(
+        j.contains("Adhérer à la fédération") && j.contains("Code d&#39;invitation"),
+        "{j}"
+    );
     // The plan page's heading.
     let (_, p) = page(&ada, "/plan", &[("accept-language", "fr")]).await;
     assert!(p.contains("Le plan du cycle 1"), "{p}");
@@ -158,7 +181,7 @@ async fn issue_15_a_round_in_plain_words() {
     let (st, _) = cy
         .post(
             "/api/v1/rounds/1/proposals",
-            json!({"title": "A dam", "cost_hours": 50000.0}),
+            json!({"title": "A dam", "cost_hours": 50000.0, "confirm": true}),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED);
@@ -188,12 +211,40 @@ async fn issue_15_a_round_in_plain_words() {
         );
     }
     assert!(r.contains("Leave it to my delegate (or abstain)"));
+    // Di delegated the split to Ada: her ballot names her delegate there.
+    let d = html(&di, "/round").await;
+    assert!(
+        d.contains("<p class=muted id=delegate-split>Your delegate on this topic is Ada"),
+        "{d}"
+    );
+    assert!(d.contains("<p class=muted id=delegate-projects>You have no delegate"));
     assert!(
         r.contains("id=project-budget") && r.contains("available for projects"),
         "{r}"
     );
-    assert!(r.contains("id=split-total") && r.contains("must be 1"));
+    assert!(
+        r.contains("<output id=split-total>total 1.00 ✓</output>"),
+        "{r}"
+    );
+    assert!(
+        r.contains("data-t-total=\"total { $total } — must be 1\""),
+        "{r}"
+    );
     assert!(r.contains("value=0.80") && r.contains("value=0.15"), "{r}");
+    // The project budget: the investment share of the hours, against the hours proposed.
+    assert!(
+        r.contains("1,275 h available for projects (15 % of the 8,500 h of the period"),
+        "{r}"
+    );
+    assert!(
+        r.contains("data-t-ticked=\"Ticked: { $hours } of the { $budget }"),
+        "{r}"
+    );
+    // Every quantity with its unit.
+    assert!(
+        r.contains("<tr><td>bread</td><td class=n>2.5</td><td>t</td></tr>"),
+        "{r}"
+    );
     assert_no_float_noise("/round", &r);
 
     // My ballot, for the form after a reload.
@@ -280,6 +331,11 @@ async fn issue_15_a_round_in_plain_words() {
         "no JSON dump"
     );
     assert!(r.contains("Funded: A clinic in the valley"), "{r}");
+    // The quorum, each member once per topic: Di's split goes with Ada's ballot.
+    assert!(
+        r.contains("Members represented on each topic: projects 3, priorities 0, split 3."),
+        "{r}"
+    );
     assert_no_float_noise("/round", &r);
 
     // The plan in plain words, the charts scale, units.
@@ -288,6 +344,7 @@ async fn issue_15_a_round_in_plain_words() {
         p.contains("The plan meets 100 % of every committed need"),
         "{p}"
     );
+    assert!(p.contains("id=next-step") && p.contains("The vote is closed and counted"));
     assert!(
         !p.contains("pdlp") && !p.contains("Certificate") && !p.contains("λ ="),
         "{p}"
@@ -304,12 +361,46 @@ async fn issue_15_a_round_in_plain_words() {
         "one unit on the limits chart"
     );
     assert!(p.contains("/plan/about?round=1"));
+    // The effect box names projects (the script reads the names from the page).
+    assert!(
+        p.contains("data-names=\"{&quot;1&quot;:&quot;A clinic in the valley&quot;"),
+        "{p}"
+    );
     assert!(
         !p.contains("#9fb3d9"),
         "the light bar colour fails contrast"
     );
     assert_svgs_scale("/plan", &p);
     assert_no_float_noise("/plan", &p);
+    // A plan that makes nothing, or was not solved to optimality, is no success.
+    let recorded = s
+        .state
+        .log
+        .read(|c| c.ledger.rounds[&1].plan.clone())
+        .unwrap();
+    let cx = plenty_server::pages::Ctx {
+        who: plenty_server::api::MaybeCaller(None),
+        name: None,
+        lang: plenty_server::pages::i18n::english(),
+        here: "/plan?".into(),
+        unseen: None,
+    };
+    let ok = plenty_server::pages::plan_status(&cx, &recorded.outcome);
+    assert!(ok.contains("The plan meets 100 %"), "{ok}");
+    let mut part = recorded.outcome.clone();
+    part.lambda = 0.5;
+    let w = plenty_server::pages::plan_status(&cx, &part);
+    assert!(w.contains("only 50 % of the targets"), "{w}");
+    let mut zero = recorded.outcome.clone();
+    zero.lambda = 0.0;
+    let mut infeasible = recorded.outcome.clone();
+    infeasible.status = plenty_ledger::planning::PlanStatus(plenty_core::lp::LpStatus::Infeasible);
+    infeasible.explanation = Some("the land does not suffice".into());
+    for bad in [zero, infeasible] {
+        let w = plenty_server::pages::plan_status(&cx, &bad);
+        assert!(w.contains("The targets cannot be met"), "{w}");
+        assert!(!w.contains("meets 100 %"), "{w}");
+    }
     let a = html(&ada, "/plan/about?round=1").await;
     assert!(
         a.contains("About this computation") && a.contains("Certificate"),
@@ -337,6 +428,11 @@ async fn issue_15_a_round_in_plain_words() {
     assert!(old.contains("id=past-round"), "{old}");
     assert!(!old.contains("id=ballot-form") && !old.contains("id=advance-form"));
     assert!(old.contains("id=round-by-round"));
+    // The language links keep the page and its query.
+    assert!(
+        old.contains("<a href=\"/round?round=1&amp;lang=fr\" data-lang=fr"),
+        "{old}"
+    );
     let old_plan = html(&ada, "/plan?round=1").await;
     assert!(old_plan.contains("The plan of round 1"));
 }

@@ -512,6 +512,7 @@ fn routed() -> std::collections::BTreeSet<String> {
         include_str!("../../src/api/federation.rs"),
         include_str!("../../src/api/rounds.rs"),
         include_str!("../../src/api/delegation.rs"),
+        include_str!("../../src/api/discussion.rs"),
         include_str!("../../src/api/mine.rs"),
         include_str!("../../src/api/audit.rs"),
         include_str!("../../src/api/transparency.rs"),
@@ -565,7 +566,8 @@ async fn issue_4_openapi_describes_every_route() {
                 .replace("{id}", "1")
                 .replace("{topic}", "split")
                 .replace("{need}", "1")
-                .replace("{proposal}", "1");
+                .replace("{proposal}", "1")
+                .replace("{comment}", "1");
             let (st, _) = match method {
                 "get" => fac.get(&p).await,
                 "delete" => fac.delete(&p).await,
@@ -588,11 +590,15 @@ fn issue_11_the_pages_use_described_paths() {
         include_str!("../../src/pages/mod.rs"),
         include_str!("../../src/pages/account.rs"),
         include_str!("../../src/pages/audit.rs"),
+        include_str!("../../src/pages/calendar.rs"),
+        include_str!("../../src/pages/logbook.rs"),
         include_str!("../../src/pages/chart.rs"),
         include_str!("../../src/pages/home.rs"),
         include_str!("../../src/pages/members.rs"),
         include_str!("../../src/pages/explain.rs"),
+        include_str!("../../src/pages/facilitate.rs"),
         include_str!("../../src/pages/plan.rs"),
+        include_str!("../../src/pages/proposals.rs"),
         include_str!("../../src/pages/round.rs"),
         include_str!("../../src/pages/script.rs"),
         include_str!("../../src/pages/profile.rs"),
@@ -620,7 +626,14 @@ fn issue_11_the_pages_use_described_paths() {
             );
             continue;
         }
-        let path = path.replace("{0}", "{id}").replace("{}", "{id}");
+        let path = path
+            .replace("{0}", "{id}")
+            .replace("{}", "{id}")
+            .replace("{member}", "{id}")
+            .replace("{r}", "{id}")
+            .replace("{1}", "{id}")
+            .replace("/proposals/{id}", "/proposals/{proposal}")
+            .replace("/comments/{id}", "/comments/{comment}");
         assert!(described.contains(&path), "{path} is not described");
         used += 1;
     }
@@ -812,10 +825,39 @@ async fn issue_11_answers_have_the_described_fields() {
         )
         .await;
     check("patch", &path, "/rounds/{id}/proposals/{proposal}", st, &j);
+    let (st, j) = ada
+        .post(
+            &format!("{path}/comments"),
+            json!({"text": "Open on Sundays?"}),
+        )
+        .await;
+    check(
+        "post",
+        &format!("{path}/comments"),
+        "/rounds/{id}/proposals/{proposal}/comments",
+        st,
+        &j,
+    );
+    let comment = j["comment"].as_u64().unwrap();
+    let (st, j) = fac
+        .post(
+            &format!("/api/v1/rounds/1/comments/{comment}/hide"),
+            json!({"reason": "a test of hiding"}),
+        )
+        .await;
+    check(
+        "post",
+        &format!("/api/v1/rounds/1/comments/{comment}/hide"),
+        "/rounds/{id}/comments/{comment}/hide",
+        st,
+        &j,
+    );
+    let (st, j) = ada.get(&path).await;
+    check("get", &path, "/rounds/{id}/proposals/{proposal}", st, &j);
     let (_, j) = ada
         .post(
             "/api/v1/rounds/1/proposals",
-            json!({"title": "A duplicate", "cost_hours": 300.0}),
+            json!({"title": "A duplicate", "cost_hours": 300.0, "description": "the same, twice", "signed": true}),
         )
         .await;
     let path = format!("/api/v1/rounds/1/proposals/{}", j["proposal"]);
@@ -834,6 +876,19 @@ async fn issue_11_answers_have_the_described_fields() {
     check("patch", &path, "/rounds/{id}/needs/{need}", st, &j);
     let (st, j) = ada.delete(&path).await;
     check("delete", &path, "/rounds/{id}/needs/{need}", st, &j);
+    let (st, j) = fac
+        .post(
+            "/api/v1/rounds/1/deadline",
+            json!({"phase": "voting", "at_ms": 4_000_000_000_000u64}),
+        )
+        .await;
+    check(
+        "post",
+        "/api/v1/rounds/1/deadline",
+        "/rounds/{id}/deadline",
+        st,
+        &j,
+    );
     let (st, j) = fac
         .post(
             "/api/v1/rounds/1/hide",
@@ -901,6 +956,7 @@ async fn issue_11_answers_have_the_described_fields() {
         ("/api/v1/rounds/current", "/rounds/current"),
         ("/api/v1/rounds/1/tally", "/rounds/{id}/tally"),
         ("/api/v1/rounds/1/effect", "/rounds/{id}/effect"),
+        ("/api/v1/rounds/1/my-ballot", "/rounds/{id}/my-ballot"),
         ("/api/v1/audit/verify", "/audit/verify"),
     ] {
         let (st, j) = ada.get(path).await;

@@ -140,6 +140,14 @@ async fn a_multi_year_round(url: &str) {
     }
     assert!(page.contains("<svg"), "plots inline");
     assert!(page.contains("id=plot-years"));
+    // Issue #15: the plots scale to the screen (a viewBox, no fixed pixel width).
+    let k = page.find("<figure id=plot-years><svg").unwrap();
+    let tag = &page[k..k + page[k..][22..].find('>').unwrap() + 22];
+    assert!(
+        tag.contains("viewBox") && tag.contains("width=\"100%\""),
+        "{tag}"
+    );
+    assert_eq!(tag.matches("width=").count(), 1, "{tag}");
     assert!(page.contains("<table id=goods>"));
     assert!(page.contains("What your ballot changed"));
 
