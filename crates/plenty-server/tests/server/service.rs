@@ -514,6 +514,8 @@ fn routed() -> std::collections::BTreeSet<String> {
         include_str!("../../src/api/delegation.rs"),
         include_str!("../../src/api/discussion.rs"),
         include_str!("../../src/api/mine.rs"),
+        include_str!("../../src/api/me.rs"),
+        include_str!("../../src/api/recovery.rs"),
         include_str!("../../src/api/audit.rs"),
         include_str!("../../src/api/transparency.rs"),
     ]

@@ -194,8 +194,68 @@ async fn conformance(url: &str) {
     let i2 = s.take_invitation("i2", 50).await.unwrap();
     assert!(i2.councils.is_empty());
     assert_eq!(i2.role, plenty_ledger::Role::Facilitator);
+    // Issue #15: preferences (notices by e-mail on by default), the notices' mark, the
+    // entries' heads, password reset tokens (single-use, expiring) and erasing an account.
+    let p = s.preferences(7).await.unwrap().unwrap();
+    assert!(p.notify_email);
+    assert_eq!(p.notices_seen, 0);
+    assert!(s.preferences(99).await.unwrap().is_none());
+    s.set_profile(7, "Xena", false).await.unwrap();
+    assert_eq!(s.account(7).await.unwrap().unwrap().name, "Xena");
+    assert!(!s.preferences(7).await.unwrap().unwrap().notify_email);
+    assert!(s.mail_recipients().await.unwrap().is_empty());
+    s.set_profile(7, "Xena", true).await.unwrap();
+    assert_eq!(
+        s.mail_recipients().await.unwrap(),
+        [(7, "x@y.org".to_string(), "Xena".to_string())]
+    );
+    assert!(matches!(
+        s.set_profile(99, "n", true).await,
+        Err(StoreError::NotFound(_))
+    ));
+    s.set_notices_seen(7, 4).await.unwrap();
+    s.set_notices_seen(7, 2).await.unwrap();
+    assert_eq!(
+        s.preferences(7).await.unwrap().unwrap().notices_seen,
+        4,
+        "never back"
+    );
+    let heads = s.entry_heads(3).await.unwrap();
+    assert_eq!(heads.iter().map(|h| h.seq).collect::<Vec<_>>(), [4, 5]);
+    let json = serde_json::to_string(&entries[3].event).unwrap();
+    assert_eq!(heads[0].head, json.chars().take(96).collect::<String>());
+    assert_eq!(heads[0].at, entries[3].at);
+    s.create_password_reset("r1", 7, 100).await.unwrap();
+    s.create_password_reset("r2", 7, 100).await.unwrap();
+    assert_eq!(
+        s.take_password_reset("r1", 100).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(s.take_password_reset("r1", 99).await.unwrap(), Some(7));
+    assert_eq!(s.take_password_reset("r1", 50).await.unwrap(), None, "used");
+    assert_eq!(
+        s.take_password_reset("r2", 50).await.unwrap(),
+        None,
+        "a reset takes the member's other tokens with it"
+    );
+    s.create_password_reset("r3", 7, 100).await.unwrap();
+    s.create_session(&Session {
+        token_hash: "s7".into(),
+        member: 7,
+        expires: i64::MAX,
+    })
+    .await
+    .unwrap();
+    assert!(s.delete_account(7).await.unwrap());
+    assert!(s.account(7).await.unwrap().is_none());
+    assert!(s.account_by_email("x@y.org").await.unwrap().is_none());
+    assert!(s.session("s7").await.unwrap().is_none());
+    assert_eq!(s.take_password_reset("r3", 50).await.unwrap(), None);
+    assert!(!s.delete_account(7).await.unwrap(), "once");
+    assert_eq!(s.log().await.unwrap(), entries, "the log is untouched");
     // The schema is at the latest version.
-    assert_eq!(s.schema_version().await.unwrap(), 2);
+    assert_eq!(s.schema_version().await.unwrap(), 3);
     // Reopening finds everything.
     drop(s);
     let s = store::open(url).await.unwrap();
