@@ -1110,7 +1110,7 @@ pub(crate) async fn move_round(
             Ok((events, ()))
         })
         .await?;
-    crate::notices::committed(&st);
+    crate::notices::committed(st);
     if to == Phase::Plan {
         spawn_plan(st.clone(), id);
     }
