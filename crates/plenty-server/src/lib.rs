@@ -86,7 +86,12 @@ pub async fn state_with_store(
     .await?;
     let hashers = settings.hash_concurrency.max(1);
     let mail = match (&settings.smtp, &settings.mail_from) {
-        (Some(url), Some(from)) => Some(mail::Mailer::start(url, from)?),
+        (Some(url), Some(from)) => {
+            if settings.public_url.is_none() {
+                tracing::warn!("--smtp without --public-url: the links in e-mails are bare paths");
+            }
+            Some(mail::Mailer::start(url, from)?)
+        }
         (Some(_), None) => anyhow::bail!("--smtp needs --mail-from (the sender's address)"),
         (None, _) => None,
     };
