@@ -81,3 +81,51 @@ fn issue_4_audit_verify_an_export() {
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("line 4, column"), "{text}");
 }
+
+/// Issue #15: a member who deleted their account leaves a `member_left` entry; `plenty audit
+/// verify` replays it by the same rules as the service (a log where the last facilitator left
+/// while others remained does not verify).
+#[test]
+fn issue_15_audit_verify_replays_member_left() {
+    use plenty_ledger::{Role, Topic};
+    let seal = |events: Vec<Event>| {
+        let mut prev = GENESIS.to_string();
+        let mut text = String::new();
+        for (k, e) in events.into_iter().enumerate() {
+            let entry = Entry::seal(k as u64 + 1, 1_000 + k as u64, &prev, e);
+            prev = entry.hash.clone();
+            text.push_str(&serde_json::to_string(&entry).unwrap());
+            text.push('\n');
+        }
+        text
+    };
+    let mut events = vec![
+        Event::FederationFounded {
+            name: "leaving".into(),
+            weeks_per_period: 52.0,
+        },
+        Event::MemberJoined {
+            member: 1,
+            councils: vec![],
+            role: Role::Facilitator,
+        },
+        Event::MemberJoined {
+            member: 2,
+            councils: vec![],
+            role: Role::Member,
+        },
+        Event::DelegationGranted {
+            member: 2,
+            topic: Topic::Split,
+            to: 1,
+        },
+    ];
+    let mut good = events.clone();
+    good.push(Event::MemberLeft { member: 2 });
+    let (code, text) = verify(&seal(good), "left");
+    assert_eq!(code, 0, "{text}");
+    events.push(Event::MemberLeft { member: 1 });
+    let (code, text) = verify(&seal(events), "last-facilitator");
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("first bad entry is 5"), "{text}");
+}
