@@ -77,7 +77,7 @@ pub async fn account(State(st): State<AppState>, cx: Ctx) -> Html<String> {
             for e in r.receipts {
                 let _ = write!(
                     b,
-                    "<tr><td><a href=\"/round?round={0}\">{0}</a> {1}</td><td><code>{2}</code></td><td class=n>{3}</td></tr>",
+                    "<tr><td><a href=\"/round?round={0}\">{0}</a> {1}</td><td><a href=\"/audit/receipt?receipt={2}\"><code>{2}</code></a></td><td class=n>{3}</td></tr>",
                     e.round,
                     esc(&e.title),
                     esc(&e.pseudonym),
