@@ -608,6 +608,15 @@ pub enum Event {
         /// To whom.
         to: MemberId,
     },
+    /// A member says whether the members who delegate to them may see how they voted, on
+    /// the topics they delegate (like a proxy's instructions at a members' meeting). Off by
+    /// default: delegating to someone does not by itself reveal their ballot.
+    DelegateBallotsShown {
+        /// Who.
+        member: MemberId,
+        /// Whether their delegators see their ballots.
+        shown: bool,
+    },
     /// A member takes a delegation back.
     DelegationRevoked {
         /// Who.
@@ -698,6 +707,8 @@ pub enum EventKind {
     DelegationGranted,
     /// `delegation_revoked`.
     DelegationRevoked,
+    /// `delegate_ballots_shown`.
+    DelegateBallotsShown,
     /// `tally_recorded`.
     TallyRecorded,
     /// `plan_recorded`.
@@ -731,6 +742,7 @@ impl EventKind {
             EventKind::BallotCast => "ballot_cast",
             EventKind::DelegationGranted => "delegation_granted",
             EventKind::DelegationRevoked => "delegation_revoked",
+            EventKind::DelegateBallotsShown => "delegate_ballots_shown",
             EventKind::TallyRecorded => "tally_recorded",
             EventKind::PlanRecorded => "plan_recorded",
         }
@@ -776,6 +788,7 @@ impl Event {
             Event::BallotCast { .. } => EventKind::BallotCast,
             Event::DelegationGranted { .. } => EventKind::DelegationGranted,
             Event::DelegationRevoked { .. } => EventKind::DelegationRevoked,
+            Event::DelegateBallotsShown { .. } => EventKind::DelegateBallotsShown,
             Event::TallyRecorded { .. } => EventKind::TallyRecorded,
             Event::PlanRecorded { .. } => EventKind::PlanRecorded,
         }

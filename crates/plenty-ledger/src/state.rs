@@ -104,6 +104,8 @@ pub struct MemberState {
     /// log from before open sign-up needed approval) are; an applicant of open sign-up is
     /// once a facilitator admits them.
     pub admitted: bool,
+    /// Whether the members who delegate to them see their ballots (their choice, in the log).
+    pub shows_ballots_to_delegators: bool,
 }
 
 /// A council.
@@ -701,6 +703,16 @@ impl Ledger {
             Event::DelegationRevoked { member, topic } => {
                 self.check_delegation_revoked(member, topic)
             }
+            Event::DelegateBallotsShown { member, .. } => {
+                if self.members.get(member).is_some_and(|m| m.admitted) {
+                    Ok(())
+                } else {
+                    Err(reject(
+                        RejectCode::Forbidden,
+                        format!("member {member} is not an admitted member"),
+                    ))
+                }
+            }
             Event::TallyRecorded {
                 round,
                 eligible,
@@ -761,6 +773,7 @@ impl Ledger {
                         role: *role,
                         councils: councils.clone(),
                         admitted: true,
+                        shows_ballots_to_delegators: false,
                     },
                 );
             }
@@ -771,6 +784,7 @@ impl Ledger {
                         role: Role::Member,
                         councils: Vec::new(),
                         admitted: false,
+                        shows_ballots_to_delegators: false,
                     },
                 );
             }
@@ -1033,6 +1047,11 @@ impl Ledger {
             Event::DelegationRevoked { member, topic } => {
                 self.delegations.remove(&(*member, *topic));
             }
+            Event::DelegateBallotsShown { member, shown } => {
+                if let Some(m) = self.members.get_mut(member) {
+                    m.shows_ballots_to_delegators = *shown;
+                }
+            }
             Event::TallyRecorded {
                 round,
                 weights,
@@ -1165,6 +1184,47 @@ impl Ledger {
             }
         }
         out
+    }
+
+    /// The member whose ballot `member` follows on `topic` in `round` (themselves if they
+    /// voted on it; the end of their delegation chain otherwise; `None` if the chain loops
+    /// or ends at a member who did not vote). The same resolution as [`Ledger::weights`].
+    pub fn delegate_of(
+        &self,
+        round: RoundId,
+        member: MemberId,
+        topic: Topic,
+        pseudonym: impl Fn(MemberId) -> Pseudonym,
+    ) -> Option<MemberId> {
+        let r = self.rounds.get(&round)?;
+        let ids: Vec<MemberId> = self
+            .members
+            .iter()
+            .filter(|(_, m)| m.admitted)
+            .map(|(k, _)| *k)
+            .collect();
+        let index: BTreeMap<MemberId, usize> =
+            ids.iter().enumerate().map(|(k, m)| (*m, k)).collect();
+        let voted: Vec<bool> = ids
+            .iter()
+            .map(|m| {
+                r.ballots
+                    .get(&pseudonym(*m))
+                    .is_some_and(|b| crate::tally::votes_on(b, topic))
+            })
+            .collect();
+        let edges: Vec<(usize, usize)> = self
+            .delegations
+            .iter()
+            .filter(|((_, tp), _)| *tp == topic)
+            .filter_map(|((m, _), to)| Some((*index.get(m)?, *index.get(to)?)))
+            .collect();
+        let follows = crate::tally::resolve(ids.len(), &edges, &voted);
+        follows
+            .get(*index.get(&member)?)
+            .copied()
+            .flatten()
+            .map(|k| ids[k])
     }
 
     /// The project vote of a counted round as a participatory budgeting election, with the

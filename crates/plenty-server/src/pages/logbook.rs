@@ -188,6 +188,10 @@ pub fn describe(e: &Event) -> String {
             "Member {member} delegates the {} vote to member {to}.",
             topic_name(*topic)
         ),
+        Event::DelegateBallotsShown { member, shown } => format!(
+            "Member {member} {} the members who delegate to them see their ballots.",
+            if *shown { "lets" } else { "no longer lets" }
+        ),
         Event::DelegationRevoked { member, topic } => format!(
             "Member {member} takes back their delegation on the {} vote.",
             topic_name(*topic)

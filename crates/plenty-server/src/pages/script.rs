@@ -26,6 +26,7 @@ function body(form){
     return o;
   }
   if(form.id==='delegate-form'){ return {topic: fd.get('topic'), to: Number(fd.get('to'))}; }
+  if(form.id==='openness-form'){ return {shown: fd.get('shown')!==null}; }
   for(const [k,v] of fd.entries()){
     if(v==='') continue;
     o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : k==='signed' ? true : v;
@@ -49,7 +50,7 @@ document.querySelectorAll('form[data-api]').forEach(form=>{
       status.textContent = form.id==='verify-form' ? (j.ok ? 'The log verifies: '+j.report.entries+' entries, '+j.report.tallies_checked+' counts recomputed.' : 'The log does NOT verify: entry '+j.report.first_bad[0]+': '+j.report.first_bad[1])
         : j.receipt ? 'Ballot recorded'+(j.replaces?' (it replaces your earlier ballot)':'')+'. Your receipt: '+j.receipt : 'Done.';
       if(form.dataset.next){ location.href = form.dataset.next; }
-      else if(['need-form','proposal-form','advance-form','delegate-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
+      else if(['need-form','proposal-form','advance-form','delegate-form','openness-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
     } else {
       status.classList.add('err');
       status.textContent = (j.message || ('Error '+r.status));

@@ -570,3 +570,62 @@ async fn issue_15_what_your_ballot_changed_in_hours_and_products() {
     );
     assert_ne!(p["working_week_with"], p["working_week_without"], "{e}");
 }
+
+/// How your delegate voted: shown only when the delegate chose to show it (a delegation
+/// alone never reveals a ballot: anyone may delegate to anyone).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_delegators_see_their_delegates_vote_only_if_shown() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let bo = Client::demo(&s.base, "bo").await;
+    // Bo (3) delegates projects to ada (2); ada votes.
+    let (st, j) = bo
+        .post("/api/v1/delegations", json!({"topic": "projects", "to": 2}))
+        .await;
+    assert!(st.is_success(), "{j}");
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    ada.post("/api/v1/rounds/1/ballot", json!({"approve": [1, 3]}))
+        .await;
+    let (_, v) = bo.get("/api/v1/rounds/1/delegates").await;
+    let projects = &v["topics"][0];
+    assert_eq!(projects["topic"], "projects", "{v}");
+    assert_eq!(projects["delegate"], 2, "{v}");
+    assert_eq!(projects["name"], "Ada", "{v}");
+    assert_eq!(projects["shown"], false);
+    assert_eq!(projects["answer"], serde_json::Value::Null, "not shown");
+    let (st, _) = ada
+        .post("/api/v1/delegations/openness", json!({"shown": true}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, v) = bo.get("/api/v1/rounds/1/delegates").await;
+    assert_eq!(v["topics"][0]["answer"], json!([1, 3]), "{v}");
+    // The members page says it in words.
+    let r = bo
+        .http
+        .get(format!("{}/members", bo.base))
+        .header("cookie", bo.cookie.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(
+            "projects: your vote follows Ada's ballot; they answered: A clinic in the valley, Solar roofs for the workshops"
+        ),
+        "{html}"
+    );
+    // Once bo votes on projects himself, he follows no one there.
+    bo.post("/api/v1/rounds/1/ballot", json!({"approve": [2]}))
+        .await;
+    let (_, v) = bo.get("/api/v1/rounds/1/delegates").await;
+    assert!(
+        v["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["topic"] != "projects"),
+        "{v}"
+    );
+}

@@ -898,6 +898,24 @@ async fn issue_11_answers_have_the_described_fields() {
         .post("/api/v1/delegations", json!({"topic": "split", "to": 3}))
         .await;
     check("post", "/api/v1/delegations", "/delegations", st, &j);
+    let (st, j) = bo
+        .post("/api/v1/delegations/openness", json!({"shown": true}))
+        .await;
+    check(
+        "post",
+        "/api/v1/delegations/openness",
+        "/delegations/openness",
+        st,
+        &j,
+    );
+    let (st, j) = ada.get("/api/v1/rounds/1/delegates").await;
+    check(
+        "get",
+        "/api/v1/rounds/1/delegates",
+        "/rounds/{id}/delegates",
+        st,
+        &j,
+    );
     let (st, j) = ada.delete("/api/v1/delegations/split").await;
     check(
         "delete",
