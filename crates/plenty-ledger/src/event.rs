@@ -608,6 +608,31 @@ pub enum Event {
         /// To whom.
         to: MemberId,
     },
+    /// A member asks to join a council; a facilitator decides.
+    CouncilJoinRequested {
+        /// Who.
+        member: MemberId,
+        /// Which council.
+        council: CouncilId,
+    },
+    /// A facilitator approves or refuses a member's request to join a council.
+    CouncilJoinDecided {
+        /// Who asked.
+        member: MemberId,
+        /// Which council.
+        council: CouncilId,
+        /// Whether the member joins it.
+        approved: bool,
+        /// The facilitator.
+        by: MemberId,
+    },
+    /// A member leaves a council.
+    CouncilLeft {
+        /// Who.
+        member: MemberId,
+        /// Which council.
+        council: CouncilId,
+    },
     /// A member says whether the members who delegate to them may see how they voted, on
     /// the topics they delegate (like a proxy's instructions at a members' meeting). Off by
     /// default: delegating to someone does not by itself reveal their ballot.
@@ -709,6 +734,12 @@ pub enum EventKind {
     DelegationRevoked,
     /// `delegate_ballots_shown`.
     DelegateBallotsShown,
+    /// `council_join_requested`.
+    CouncilJoinRequested,
+    /// `council_join_decided`.
+    CouncilJoinDecided,
+    /// `council_left`.
+    CouncilLeft,
     /// `tally_recorded`.
     TallyRecorded,
     /// `plan_recorded`.
@@ -743,6 +774,9 @@ impl EventKind {
             EventKind::DelegationGranted => "delegation_granted",
             EventKind::DelegationRevoked => "delegation_revoked",
             EventKind::DelegateBallotsShown => "delegate_ballots_shown",
+            EventKind::CouncilJoinRequested => "council_join_requested",
+            EventKind::CouncilJoinDecided => "council_join_decided",
+            EventKind::CouncilLeft => "council_left",
             EventKind::TallyRecorded => "tally_recorded",
             EventKind::PlanRecorded => "plan_recorded",
         }
@@ -789,6 +823,9 @@ impl Event {
             Event::DelegationGranted { .. } => EventKind::DelegationGranted,
             Event::DelegationRevoked { .. } => EventKind::DelegationRevoked,
             Event::DelegateBallotsShown { .. } => EventKind::DelegateBallotsShown,
+            Event::CouncilJoinRequested { .. } => EventKind::CouncilJoinRequested,
+            Event::CouncilJoinDecided { .. } => EventKind::CouncilJoinDecided,
+            Event::CouncilLeft { .. } => EventKind::CouncilLeft,
             Event::TallyRecorded { .. } => EventKind::TallyRecorded,
             Event::PlanRecorded { .. } => EventKind::PlanRecorded,
         }

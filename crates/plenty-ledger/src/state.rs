@@ -445,6 +445,8 @@ pub struct Ledger {
     pub last_proposal: ProposalId,
     /// Highest comment number so far.
     pub last_comment: CommentId,
+    /// Requests to join a council that a facilitator has not decided yet.
+    pub council_requests: std::collections::BTreeSet<(MemberId, CouncilId)>,
     mode: ReplayMode,
 }
 
@@ -514,6 +516,7 @@ impl Ledger {
             rounds: BTreeMap::new(),
             last_proposal: 0,
             last_comment: 0,
+            council_requests: std::collections::BTreeSet::new(),
             mode,
         }
     }
@@ -703,6 +706,16 @@ impl Ledger {
             Event::DelegationRevoked { member, topic } => {
                 self.check_delegation_revoked(member, topic)
             }
+            Event::CouncilJoinRequested { member, council } => {
+                self.check_council_join_requested(*member, *council)
+            }
+            Event::CouncilJoinDecided {
+                member,
+                council,
+                by,
+                ..
+            } => self.check_council_join_decided(*member, *council, *by),
+            Event::CouncilLeft { member, council } => self.check_council_left(*member, *council),
             Event::DelegateBallotsShown { member, .. } => {
                 if self.members.get(member).is_some_and(|m| m.admitted) {
                     Ok(())
@@ -1050,6 +1063,27 @@ impl Ledger {
             Event::DelegateBallotsShown { member, shown } => {
                 if let Some(m) = self.members.get_mut(member) {
                     m.shows_ballots_to_delegators = *shown;
+                }
+            }
+            Event::CouncilJoinRequested { member, council } => {
+                self.council_requests.insert((*member, *council));
+            }
+            Event::CouncilJoinDecided {
+                member,
+                council,
+                approved,
+                ..
+            } => {
+                self.council_requests.remove(&(*member, *council));
+                if *approved {
+                    if let Some(m) = self.members.get_mut(member) {
+                        m.councils.push(*council);
+                    }
+                }
+            }
+            Event::CouncilLeft { member, council } => {
+                if let Some(m) = self.members.get_mut(member) {
+                    m.councils.retain(|c| c != council);
                 }
             }
             Event::TallyRecorded {

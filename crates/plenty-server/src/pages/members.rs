@@ -216,6 +216,7 @@ pub async fn members(State(st): State<AppState>, cx: Ctx) -> Html<String> {
         );
     }
     b.push_str("</table>");
+    b.push_str(&councils_section(&st, me));
     b.push_str(&delegates_section(&st, me).await);
     layout(&cx, &title, &b)
 }
@@ -318,4 +319,40 @@ fn answer_in_words(st: &AppState, round: u64, topic: Topic, a: &serde_json::Valu
             _ => "no scores".into(),
         },
     }
+}
+
+/// The councils: the member's own, with a form to leave; the others, with a form to ask to
+/// join (a facilitator decides) or the note that the request waits.
+fn councils_section(st: &AppState, me: MemberId) -> String {
+    st.log.read(|c| {
+        let l = &c.ledger;
+        let mine: Vec<plenty_ledger::CouncilId> = l
+            .members
+            .get(&me)
+            .map(|m| m.councils.clone())
+            .unwrap_or_default();
+        let mut b = String::from("<h2>Your councils</h2><ul id=my-councils>");
+        for (k, co) in &l.councils {
+            let form = |what: &str, label: &str| {
+                format!(
+                    "<form id=council-{what}-{k} data-api=/api/v1/councils/{k}/{what} data-next=/members><button type=submit>{label}</button><p class=status role=status></p></form>"
+                )
+            };
+            let action = if mine.contains(k) {
+                form("leave", "Leave")
+            } else if l.council_requests.contains(&(me, *k)) {
+                "<em>your request waits for a facilitator</em>".to_string()
+            } else {
+                form("join", "Ask to join")
+            };
+            let _ = write!(
+                b,
+                "<li>{}{} {action}</li>",
+                esc(&co.name),
+                if mine.contains(k) { " (yours)" } else { "" }
+            );
+        }
+        b.push_str("</ul>");
+        b
+    })
 }

@@ -629,3 +629,49 @@ async fn issue_15_delegators_see_their_delegates_vote_only_if_shown() {
         "{v}"
     );
 }
+
+/// Council membership after admission: a member asks to join a council on /members, a
+/// facilitator approves it on /facilitate, the member then leaves it.
+#[tokio::test]
+async fn issue_15_members_ask_to_join_councils_and_facilitators_decide() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let page = |c: &Client, path: &'static str| {
+        let c = c.clone();
+        async move {
+            c.http
+                .get(format!("{}{path}", c.base))
+                .header("cookie", c.cookie.clone().unwrap())
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(page(&ada, "/members").await.contains("id=council-join-2"));
+    let (st, j) = ada.post("/api/v1/councils/2/join", json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (st, _) = ada.post("/api/v1/councils/2/join", json!({})).await;
+    assert_eq!(st, StatusCode::CONFLICT, "one request at a time");
+    assert!(page(&ada, "/members").await.contains("your request waits"));
+    let (st, _) = ada
+        .post("/api/v1/councils/2/requests/2", json!({"approved": true}))
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "members do not decide");
+    let html = page(&fac, "/facilitate").await;
+    assert!(html.contains("Ada asks to join Farms and flocks"), "{html}");
+    assert!(html.contains("id=approve-2-2"), "{html}");
+    let (st, j) = fac
+        .post("/api/v1/councils/2/requests/2", json!({"approved": true}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    assert!(page(&ada, "/members").await.contains("id=council-leave-2"));
+    let (st, j) = ada.post("/api/v1/councils/2/leave", json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    assert!(page(&ada, "/members").await.contains("id=council-join-2"));
+    let (_, j) = fac.get("/api/v1/audit/verify").await;
+    assert_eq!(j["ok"], true, "{j}");
+}
