@@ -49,7 +49,8 @@ document.querySelectorAll('form[data-api]').forEach(form=>{
       status.classList.add(form.id==='verify-form' && !j.ok ? 'err' : 'ok');
       status.textContent = form.id==='verify-form' ? (j.ok ? 'The log verifies: '+j.report.entries+' entries, '+j.report.tallies_checked+' counts recomputed.' : 'The log does NOT verify: entry '+j.report.first_bad[0]+': '+j.report.first_bad[1])
         : j.receipt ? 'Ballot recorded'+(j.replaces?' (it replaces your earlier ballot)':'')+'. Your receipt: '+j.receipt : 'Done.';
-      if(form.dataset.next){ location.href = form.dataset.next; }
+      if(form.id==='signup-form'){ location.href = '/login?joined='+(j.admitted ? 'member' : 'applicant'); }
+      else if(form.dataset.next){ location.href = form.dataset.next; }
       else if(['need-form','proposal-form','advance-form','delegate-form','openness-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
     } else {
       status.classList.add('err');

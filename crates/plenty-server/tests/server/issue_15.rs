@@ -675,3 +675,29 @@ async fn issue_15_members_ask_to_join_councils_and_facilitators_decide() {
     let (_, j) = fac.get("/api/v1/audit/verify").await;
     assert_eq!(j["ok"], true, "{j}");
 }
+
+/// A sign-up says what happened: the sign-in page it leads to tells a new member they can
+/// take part, and an applicant that a facilitator admits them.
+#[tokio::test]
+async fn issue_15_a_sign_up_says_what_happened() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    for (joined, words) in [
+        ("member", "you are a member of the federation"),
+        ("applicant", "A facilitator admits applicants"),
+    ] {
+        let html = reqwest::get(format!("{}/login?joined={joined}", s.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(words), "{html}");
+    }
+    let script = reqwest::get(format!("{}/static/app.js", s.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(script.contains("'/login?joined='+(j.admitted ? 'member' : 'applicant')"));
+}
