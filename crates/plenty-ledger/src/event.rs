@@ -615,6 +615,40 @@ pub enum Event {
         /// To whom.
         to: MemberId,
     },
+    /// A member asks to join a council; a facilitator decides.
+    CouncilJoinRequested {
+        /// Who.
+        member: MemberId,
+        /// Which council.
+        council: CouncilId,
+    },
+    /// A facilitator approves or refuses a member's request to join a council.
+    CouncilJoinDecided {
+        /// Who asked.
+        member: MemberId,
+        /// Which council.
+        council: CouncilId,
+        /// Whether the member joins it.
+        approved: bool,
+        /// The facilitator.
+        by: MemberId,
+    },
+    /// A member leaves a council.
+    CouncilLeft {
+        /// Who.
+        member: MemberId,
+        /// Which council.
+        council: CouncilId,
+    },
+    /// A member says whether the members who delegate to them may see how they voted, on
+    /// the topics they delegate (like a proxy's instructions at a members' meeting). Off by
+    /// default: delegating to someone does not by itself reveal their ballot.
+    DelegateBallotsShown {
+        /// Who.
+        member: MemberId,
+        /// Whether their delegators see their ballots.
+        shown: bool,
+    },
     /// A member takes a delegation back.
     DelegationRevoked {
         /// Who.
@@ -707,6 +741,14 @@ pub enum EventKind {
     DelegationGranted,
     /// `delegation_revoked`.
     DelegationRevoked,
+    /// `delegate_ballots_shown`.
+    DelegateBallotsShown,
+    /// `council_join_requested`.
+    CouncilJoinRequested,
+    /// `council_join_decided`.
+    CouncilJoinDecided,
+    /// `council_left`.
+    CouncilLeft,
     /// `tally_recorded`.
     TallyRecorded,
     /// `plan_recorded`.
@@ -741,6 +783,10 @@ impl EventKind {
             EventKind::BallotCast => "ballot_cast",
             EventKind::DelegationGranted => "delegation_granted",
             EventKind::DelegationRevoked => "delegation_revoked",
+            EventKind::DelegateBallotsShown => "delegate_ballots_shown",
+            EventKind::CouncilJoinRequested => "council_join_requested",
+            EventKind::CouncilJoinDecided => "council_join_decided",
+            EventKind::CouncilLeft => "council_left",
             EventKind::TallyRecorded => "tally_recorded",
             EventKind::PlanRecorded => "plan_recorded",
         }
@@ -787,6 +833,10 @@ impl Event {
             Event::BallotCast { .. } => EventKind::BallotCast,
             Event::DelegationGranted { .. } => EventKind::DelegationGranted,
             Event::DelegationRevoked { .. } => EventKind::DelegationRevoked,
+            Event::DelegateBallotsShown { .. } => EventKind::DelegateBallotsShown,
+            Event::CouncilJoinRequested { .. } => EventKind::CouncilJoinRequested,
+            Event::CouncilJoinDecided { .. } => EventKind::CouncilJoinDecided,
+            Event::CouncilLeft { .. } => EventKind::CouncilLeft,
             Event::TallyRecorded { .. } => EventKind::TallyRecorded,
             Event::PlanRecorded { .. } => EventKind::PlanRecorded,
         }

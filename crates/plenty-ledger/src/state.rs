@@ -107,6 +107,8 @@ pub struct MemberState {
     /// Whether they deleted their account ([`Event::MemberLeft`]): then not admitted, in no
     /// council, a plain member, and never admitted again.
     pub left: bool,
+    /// Whether the members who delegate to them see their ballots (their choice, in the log).
+    pub shows_ballots_to_delegators: bool,
 }
 
 /// A council.
@@ -446,6 +448,8 @@ pub struct Ledger {
     pub last_proposal: ProposalId,
     /// Highest comment number so far.
     pub last_comment: CommentId,
+    /// Requests to join a council that a facilitator has not decided yet.
+    pub council_requests: std::collections::BTreeSet<(MemberId, CouncilId)>,
     mode: ReplayMode,
 }
 
@@ -515,6 +519,7 @@ impl Ledger {
             rounds: BTreeMap::new(),
             last_proposal: 0,
             last_comment: 0,
+            council_requests: std::collections::BTreeSet::new(),
             mode,
         }
     }
@@ -705,6 +710,26 @@ impl Ledger {
             Event::DelegationRevoked { member, topic } => {
                 self.check_delegation_revoked(member, topic)
             }
+            Event::CouncilJoinRequested { member, council } => {
+                self.check_council_join_requested(*member, *council)
+            }
+            Event::CouncilJoinDecided {
+                member,
+                council,
+                by,
+                ..
+            } => self.check_council_join_decided(*member, *council, *by),
+            Event::CouncilLeft { member, council } => self.check_council_left(*member, *council),
+            Event::DelegateBallotsShown { member, .. } => {
+                if self.members.get(member).is_some_and(|m| m.admitted) {
+                    Ok(())
+                } else {
+                    Err(reject(
+                        RejectCode::Forbidden,
+                        format!("member {member} is not an admitted member"),
+                    ))
+                }
+            }
             Event::TallyRecorded {
                 round,
                 eligible,
@@ -766,6 +791,7 @@ impl Ledger {
                         councils: councils.clone(),
                         admitted: true,
                         left: false,
+                        shows_ballots_to_delegators: false,
                     },
                 );
             }
@@ -777,6 +803,7 @@ impl Ledger {
                         councils: Vec::new(),
                         admitted: false,
                         left: false,
+                        shows_ballots_to_delegators: false,
                     },
                 );
             }
@@ -791,6 +818,8 @@ impl Ledger {
                 // to a member who left goes to nobody (it counts for no one).
                 self.delegations
                     .retain(|(from, _), to| from != member && to != member);
+                // Their requests to join councils go with them.
+                self.council_requests.retain(|(m, _)| m != member);
             }
             Event::MemberAdmitted {
                 member, councils, ..
@@ -1051,6 +1080,32 @@ impl Ledger {
             Event::DelegationRevoked { member, topic } => {
                 self.delegations.remove(&(*member, *topic));
             }
+            Event::DelegateBallotsShown { member, shown } => {
+                if let Some(m) = self.members.get_mut(member) {
+                    m.shows_ballots_to_delegators = *shown;
+                }
+            }
+            Event::CouncilJoinRequested { member, council } => {
+                self.council_requests.insert((*member, *council));
+            }
+            Event::CouncilJoinDecided {
+                member,
+                council,
+                approved,
+                ..
+            } => {
+                self.council_requests.remove(&(*member, *council));
+                if *approved {
+                    if let Some(m) = self.members.get_mut(member) {
+                        m.councils.push(*council);
+                    }
+                }
+            }
+            Event::CouncilLeft { member, council } => {
+                if let Some(m) = self.members.get_mut(member) {
+                    m.councils.retain(|c| c != council);
+                }
+            }
             Event::TallyRecorded {
                 round,
                 weights,
@@ -1183,6 +1238,47 @@ impl Ledger {
             }
         }
         out
+    }
+
+    /// The member whose ballot `member` follows on `topic` in `round` (themselves if they
+    /// voted on it; the end of their delegation chain otherwise; `None` if the chain loops
+    /// or ends at a member who did not vote). The same resolution as [`Ledger::weights`].
+    pub fn delegate_of(
+        &self,
+        round: RoundId,
+        member: MemberId,
+        topic: Topic,
+        pseudonym: impl Fn(MemberId) -> Pseudonym,
+    ) -> Option<MemberId> {
+        let r = self.rounds.get(&round)?;
+        let ids: Vec<MemberId> = self
+            .members
+            .iter()
+            .filter(|(_, m)| m.admitted)
+            .map(|(k, _)| *k)
+            .collect();
+        let index: BTreeMap<MemberId, usize> =
+            ids.iter().enumerate().map(|(k, m)| (*m, k)).collect();
+        let voted: Vec<bool> = ids
+            .iter()
+            .map(|m| {
+                r.ballots
+                    .get(&pseudonym(*m))
+                    .is_some_and(|b| crate::tally::votes_on(b, topic))
+            })
+            .collect();
+        let edges: Vec<(usize, usize)> = self
+            .delegations
+            .iter()
+            .filter(|((_, tp), _)| *tp == topic)
+            .filter_map(|((m, _), to)| Some((*index.get(m)?, *index.get(to)?)))
+            .collect();
+        let follows = crate::tally::resolve(ids.len(), &edges, &voted);
+        follows
+            .get(*index.get(&member)?)
+            .copied()
+            .flatten()
+            .map(|k| ids[k])
     }
 
     /// The project vote of a counted round as a participatory budgeting election, with the

@@ -718,6 +718,71 @@ impl Ledger {
         Ok(())
     }
 
+    /// The rules of `CouncilJoinRequested`: an admitted member, a council they are not in,
+    /// and no request for it waiting already.
+    pub(super) fn check_council_join_requested(
+        &self,
+        member: MemberId,
+        council: CouncilId,
+    ) -> Result<(), Rejected> {
+        let Some(m) = self.members.get(&member).filter(|m| m.admitted) else {
+            return Err(reject(
+                RejectCode::Forbidden,
+                format!("member {member} is not an admitted member"),
+            ));
+        };
+        self.require_councils(&[council])?;
+        if m.councils.contains(&council) {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("member {member} is in council {council} already"),
+            ));
+        }
+        if self.council_requests.contains(&(member, council)) {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("member {member}'s request to join council {council} waits for a facilitator already"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `CouncilJoinDecided`: a facilitator, and a request waiting.
+    pub(super) fn check_council_join_decided(
+        &self,
+        member: MemberId,
+        council: CouncilId,
+        by: MemberId,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(by)?;
+        if !self.council_requests.contains(&(member, council)) {
+            return Err(reject(
+                RejectCode::NotFound,
+                format!("member {member} has no request to join council {council} waiting"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `CouncilLeft`: a member of the council.
+    pub(super) fn check_council_left(
+        &self,
+        member: MemberId,
+        council: CouncilId,
+    ) -> Result<(), Rejected> {
+        if !self
+            .members
+            .get(&member)
+            .is_some_and(|m| m.councils.contains(&council))
+        {
+            return Err(reject(
+                RejectCode::NotFound,
+                format!("member {member} is not in council {council}"),
+            ));
+        }
+        Ok(())
+    }
+
     /// The rules of `RoundAbandoned`: a facilitator, a round not yet over, and a reason.
     pub(super) fn check_round_abandoned(
         &self,

@@ -24,6 +24,7 @@ pub mod delegation;
 pub mod discussion;
 pub mod federation;
 pub mod me;
+pub mod membership;
 pub mod mine;
 pub mod recovery;
 pub mod rounds;
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rounds::router())
         .merge(delegation::router())
         .merge(discussion::router())
+        .merge(membership::router())
         .merge(mine::router())
         .merge(me::router())
         .merge(recovery::router())

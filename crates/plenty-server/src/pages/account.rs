@@ -3,29 +3,40 @@
 use super::layout;
 use super::Ctx;
 use crate::api::AppState;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Query, State};
 use axum::response::Html;
+use serde::Deserialize;
 
-/// `GET /login`; after a sign-up (`?joined=1`, `?applied=1`) or a password reset
-/// (`?reset=1`), it says what happened.
-pub async fn login(cx: Ctx, RawQuery(q): RawQuery) -> Html<String> {
-    let said = q
-        .as_deref()
-        .unwrap_or("")
-        .split('&')
-        .find_map(|kv| match kv {
-            "joined=1" => Some("login-joined"),
-            "applied=1" => Some("login-applied"),
-            "reset=1" => Some("login-reset"),
-            _ => None,
-        })
-        .map(|k| format!("<p class=next id=login-said role=status>{}</p>", cx.t(k)))
-        .unwrap_or_default();
+/// What brought the visitor to the sign-in page.
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    /// After a sign-up: `member` (joined by invitation) or `applicant` (awaits admission).
+    joined: Option<String>,
+    /// After a password reset by e-mail: `1`.
+    reset: Option<String>,
+}
+
+/// `GET /login` (after a sign-up, `?joined=member|applicant` says what happened; after a
+/// password reset, `?reset=1`).
+pub async fn login(cx: Ctx, Query(q): Query<LoginQuery>) -> Html<String> {
+    let joined = match q.joined.as_deref() {
+        Some("member") => "<p class=next id=joined>Your account is ready and you are a member of the federation. Sign in to take part.</p>",
+        Some("applicant") => "<p class=next id=joined>Your application is recorded. A facilitator admits applicants and assigns their councils; sign in to see when you are admitted. Until then you can read everything but not take part.</p>",
+        _ => "",
+    };
+    let reset = if q.reset.is_some() {
+        format!(
+            "<p class=next id=login-said role=status>{}</p>",
+            cx.t("login-reset")
+        )
+    } else {
+        String::new()
+    };
     layout(
         &cx,
         &cx.t("nav-sign-in"),
         &format!(
-            "<h1>{0}</h1>{said}<form id=login-form data-api=/api/v1/login data-next=/round><label>{1} <input name=email type=email required autocomplete=username></label><label>{2} <input name=password type=password required autocomplete=current-password></label><button type=submit>{0}</button><p class=status role=status></p></form><p><a href=/forgot id=forgot-link>{5}</a></p><p>{3} <a href=/signup>{4}</a></p>",
+            "{joined}{reset}<h1>{0}</h1><form id=login-form data-api=/api/v1/login data-next=/round><label>{1} <input name=email type=email required autocomplete=username></label><label>{2} <input name=password type=password required autocomplete=current-password></label><button type=submit>{0}</button><p class=status role=status></p></form><p><a href=/forgot id=forgot-link>{5}</a></p><p>{3} <a href=/signup>{4}</a></p>",
             cx.t("nav-sign-in"),
             cx.t("form-email"),
             cx.t("form-password"),

@@ -42,7 +42,7 @@ pub async fn reset(cx: Ctx, Query(q): Query<ResetQuery>) -> Html<String> {
         .filter(|t| !t.is_empty() && t.len() <= 128 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let body = match token {
         Some(token) => format!(
-            "<h1>{h}</h1><p>{text}</p><form id=reset-form data-api=/api/v1/password/reset data-next=/login?reset=1><input type=hidden name=token value=\"{token}\"><label>{new} <input name=new type=password minlength=10 maxlength=1024 required autocomplete=new-password></label><button type=submit>{save}</button><p class=status role=status></p></form>",
+            "<h1>{h}</h1><p>{text}</p><form id=reset-form data-api=/api/v1/password/reset data-next=\"/login?reset=1\"><input type=hidden name=token value=\"{token}\"><label>{new} <input name=new type=password minlength=10 maxlength=1024 required autocomplete=new-password></label><button type=submit>{save}</button><p class=status role=status></p></form>",
             h = cx.t("reset-heading"),
             text = cx.t("reset-text"),
             token = esc(&token),

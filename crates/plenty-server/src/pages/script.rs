@@ -29,6 +29,7 @@ function body(form){
   if(form.id==='profile-form'){ return {name: fd.get('name'), notify_email: fd.get('notify_email')==='on'}; }
   if(form.id==='delete-form'){ return {password: fd.get('password')}; }
   if(form.id==='notices-seen-form'){ return {}; }
+  if(form.id==='openness-form'){ return {shown: fd.get('shown')!==null}; }
   for(const [k,v] of fd.entries()){
     if(v==='') continue;
     o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : k==='signed' ? true : v;
@@ -51,9 +52,9 @@ document.querySelectorAll('form[data-api]').forEach(form=>{
       status.classList.add(form.id==='verify-form' && !j.ok ? 'err' : 'ok');
       status.textContent = form.id==='verify-form' ? (j.ok ? 'The log verifies: '+j.report.entries+' entries, '+j.report.tallies_checked+' counts recomputed.' : 'The log does NOT verify: entry '+j.report.first_bad[0]+': '+j.report.first_bad[1])
         : j.receipt ? 'Ballot recorded'+(j.replaces?' (it replaces your earlier ballot)':'')+'. Your receipt: '+j.receipt : (form.dataset.done || 'Done.');
-      if(form.id==='signup-form'){ location.href = '/login?'+(j.admitted?'joined':'applied')+'=1'; }
+      if(form.id==='signup-form'){ location.href = '/login?joined='+(j.admitted ? 'member' : 'applicant'); }
       else if(form.dataset.next){ location.href = form.dataset.next; }
-      else if(['need-form','proposal-form','advance-form','delegate-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
+      else if(['need-form','proposal-form','advance-form','delegate-form','openness-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
     } else {
       status.classList.add('err');
       status.textContent = (j.message || ('Error '+r.status));

@@ -570,3 +570,134 @@ async fn issue_15_what_your_ballot_changed_in_hours_and_products() {
     );
     assert_ne!(p["working_week_with"], p["working_week_without"], "{e}");
 }
+
+/// How your delegate voted: shown only when the delegate chose to show it (a delegation
+/// alone never reveals a ballot: anyone may delegate to anyone).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_delegators_see_their_delegates_vote_only_if_shown() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let bo = Client::demo(&s.base, "bo").await;
+    // Bo (3) delegates projects to ada (2); ada votes.
+    let (st, j) = bo
+        .post("/api/v1/delegations", json!({"topic": "projects", "to": 2}))
+        .await;
+    assert!(st.is_success(), "{j}");
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    ada.post("/api/v1/rounds/1/ballot", json!({"approve": [1, 3]}))
+        .await;
+    let (_, v) = bo.get("/api/v1/rounds/1/delegates").await;
+    let projects = &v["topics"][0];
+    assert_eq!(projects["topic"], "projects", "{v}");
+    assert_eq!(projects["delegate"], 2, "{v}");
+    assert_eq!(projects["name"], "Ada", "{v}");
+    assert_eq!(projects["shown"], false);
+    assert_eq!(projects["answer"], serde_json::Value::Null, "not shown");
+    let (st, _) = ada
+        .post("/api/v1/delegations/openness", json!({"shown": true}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, v) = bo.get("/api/v1/rounds/1/delegates").await;
+    assert_eq!(v["topics"][0]["answer"], json!([1, 3]), "{v}");
+    // The members page says it in words.
+    let r = bo
+        .http
+        .get(format!("{}/members", bo.base))
+        .header("cookie", bo.cookie.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(
+            "projects: your vote follows Ada's ballot; they answered: A clinic in the valley, Solar roofs for the workshops"
+        ),
+        "{html}"
+    );
+    // Once bo votes on projects himself, he follows no one there.
+    bo.post("/api/v1/rounds/1/ballot", json!({"approve": [2]}))
+        .await;
+    let (_, v) = bo.get("/api/v1/rounds/1/delegates").await;
+    assert!(
+        v["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["topic"] != "projects"),
+        "{v}"
+    );
+}
+
+/// Council membership after admission: a member asks to join a council on /members, a
+/// facilitator approves it on /facilitate, the member then leaves it.
+#[tokio::test]
+async fn issue_15_members_ask_to_join_councils_and_facilitators_decide() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let page = |c: &Client, path: &'static str| {
+        let c = c.clone();
+        async move {
+            c.http
+                .get(format!("{}{path}", c.base))
+                .header("cookie", c.cookie.clone().unwrap())
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(page(&ada, "/members").await.contains("id=council-join-2"));
+    let (st, j) = ada.post("/api/v1/councils/2/join", json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (st, _) = ada.post("/api/v1/councils/2/join", json!({})).await;
+    assert_eq!(st, StatusCode::CONFLICT, "one request at a time");
+    assert!(page(&ada, "/members").await.contains("your request waits"));
+    let (st, _) = ada
+        .post("/api/v1/councils/2/requests/2", json!({"approved": true}))
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "members do not decide");
+    let html = page(&fac, "/facilitate").await;
+    assert!(html.contains("Ada asks to join Farms and flocks"), "{html}");
+    assert!(html.contains("id=approve-2-2"), "{html}");
+    let (st, j) = fac
+        .post("/api/v1/councils/2/requests/2", json!({"approved": true}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    assert!(page(&ada, "/members").await.contains("id=council-leave-2"));
+    let (st, j) = ada.post("/api/v1/councils/2/leave", json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    assert!(page(&ada, "/members").await.contains("id=council-join-2"));
+    let (_, j) = fac.get("/api/v1/audit/verify").await;
+    assert_eq!(j["ok"], true, "{j}");
+}
+
+/// A sign-up says what happened: the sign-in page it leads to tells a new member they can
+/// take part, and an applicant that a facilitator admits them.
+#[tokio::test]
+async fn issue_15_a_sign_up_says_what_happened() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    for (joined, words) in [
+        ("member", "you are a member of the federation"),
+        ("applicant", "A facilitator admits applicants"),
+    ] {
+        let html = reqwest::get(format!("{}/login?joined={joined}", s.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(words), "{html}");
+    }
+    let script = reqwest::get(format!("{}/static/app.js", s.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(script.contains("'/login?joined='+(j.admitted ? 'member' : 'applicant')"));
+}

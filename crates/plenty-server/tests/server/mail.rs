@@ -254,9 +254,10 @@ async fn issue_15_without_smtp_the_pages_say_email_is_not_configured() {
     assert!(page.contains("id=receipts-none"), "an empty state: {page}");
     let page = ada.get("/notices").await.1;
     assert!(page.as_str().unwrap().contains("id=notices-none"));
-    // A sign-up says what happened.
-    let page = anon.get("/login?applied=1").await.1;
+    // After a reset, the sign-in page says what happened.
+    let page = anon.get("/login?reset=1").await.1;
     assert!(page.as_str().unwrap().contains("id=login-said"));
+    assert!(page.as_str().unwrap().contains("href=/forgot"));
 }
 
 async fn deletion(url: &str) {
