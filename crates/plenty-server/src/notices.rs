@@ -54,6 +54,8 @@ pub struct LogIndex {
     notices: Vec<Notice>,
     /// The position of the last ballot of each (round, pseudonym).
     ballots: HashMap<(RoundId, Pseudonym), u64>,
+    /// The position of each `member_left` entry, by member.
+    left: HashMap<plenty_ledger::MemberId, u64>,
     /// Notices up to this position have been e-mailed (or came before the service started).
     mailed: u64,
 }
@@ -73,6 +75,7 @@ fn field<'a>(head: &'a str, name: &str) -> Option<&'a str> {
 enum Indexed {
     Notice(Notice),
     Ballot(RoundId, Pseudonym),
+    Left(plenty_ledger::MemberId),
     Other,
 }
 
@@ -80,6 +83,12 @@ fn index_entry(e: &EntryHead) -> Indexed {
     let Some(kind) = field(&e.head, "type") else {
         return Indexed::Other;
     };
+    if kind == "member_left" {
+        return match field(&e.head, "member").and_then(|m| m.parse().ok()) {
+            Some(m) => Indexed::Left(m),
+            None => Indexed::Other,
+        };
+    }
     let Some(round) = field(&e.head, "round").and_then(|r| r.parse::<RoundId>().ok()) else {
         return Indexed::Other;
     };
@@ -120,6 +129,11 @@ impl LogIndex {
         self.ballots.get(&(round, voter.to_string())).copied()
     }
 
+    /// The position of a member's `member_left` entry.
+    pub fn left_at(&self, member: plenty_ledger::MemberId) -> Option<u64> {
+        self.left.get(&member).copied()
+    }
+
     /// The last position read.
     pub fn scanned(&self) -> u64 {
         self.scanned
@@ -158,6 +172,9 @@ impl Notices {
                 Indexed::Notice(n) => ix.notices.push(n),
                 Indexed::Ballot(round, voter) => {
                     ix.ballots.insert((round, voter), e.seq);
+                }
+                Indexed::Left(member) => {
+                    ix.left.insert(member, e.seq);
                 }
                 Indexed::Other => {}
             }

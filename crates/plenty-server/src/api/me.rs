@@ -420,8 +420,18 @@ pub async fn delete_account(
         .account(c.member)
         .await?
         .ok_or_else(no_account)?;
+    // A member whose leaving is in the log but whose account is still here (the erasure failed
+    // after the entry was written) only needs the erasure.
+    let left = st.log.read(|ch| {
+        ch.ledger
+            .members
+            .get(&c.member)
+            .is_some_and(|m| m.left)
+    });
     // The rules first: a refusal must not cost the password check.
-    st.log.read(|ch| ch.ledger.leave(c.member))?;
+    if !left {
+        st.log.read(|ch| ch.ledger.leave(c.member))?;
+    }
     let attempt = st
         .account_throttle
         .begin(
@@ -442,12 +452,19 @@ pub async fn delete_account(
     }
     attempt.succeeded();
     let member = c.member;
-    let appended = st
-        .log
-        .append_sealed(Vec::new(), move |l| Ok((vec![l.leave(member)?], ())))
-        .await?
-        .1;
-    let entry = appended.entries.last().map_or(0, |(seq, _)| *seq);
+    let entry = if left {
+        st.notices
+            .read(&st, |ix| ix.left_at(member))
+            .await?
+            .unwrap_or(0)
+    } else {
+        let appended = st
+            .log
+            .append_sealed(Vec::new(), move |l| Ok((vec![l.leave(member)?], ())))
+            .await?
+            .1;
+        appended.entries.last().map_or(0, |(seq, _)| *seq)
+    };
     // The entry is durable: now the personal data goes.
     st.log.store.delete_account(member).await?;
     tracing::info!(member, entry, "a member deleted their account");
