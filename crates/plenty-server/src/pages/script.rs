@@ -27,6 +27,7 @@ function body(form){
   }
   if(form.id==='delegate-form'){ return {topic: fd.get('topic'), to: Number(fd.get('to'))}; }
   if(form.id==='openness-form'){ return {shown: fd.get('shown')!==null}; }
+  if(form.id==='support-form'){ return {supported: fd.get('supported')==='true'}; }
   for(const [k,v] of fd.entries()){
     if(v==='') continue;
     o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : k==='signed' ? true : v;
