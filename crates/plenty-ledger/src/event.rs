@@ -522,6 +522,18 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signed_by: Option<MemberId>,
     },
+    /// A member supports a proposal before the vote, or takes their support back: the count
+    /// of supports shows the interest a proposal meets while members still discuss it.
+    ProposalSupported {
+        /// The round.
+        round: RoundId,
+        /// The proposal.
+        proposal: ProposalId,
+        /// The member's support pseudonym in the round.
+        by: Pseudonym,
+        /// Whether they support it (false: they take their support back).
+        supported: bool,
+    },
     /// A member comments on a proposal (until voting closes). Comments are signed with the
     /// member's number: a discussion among members, not a secret ballot.
     CommentPosted {
@@ -727,6 +739,8 @@ pub enum EventKind {
     DeadlineSet,
     /// `proposal_described`.
     ProposalDescribed,
+    /// `proposal_supported`.
+    ProposalSupported,
     /// `comment_posted`.
     CommentPosted,
     /// `comment_hidden`.
@@ -778,6 +792,7 @@ impl EventKind {
             EventKind::ItemHidden => "item_hidden",
             EventKind::DeadlineSet => "deadline_set",
             EventKind::ProposalDescribed => "proposal_described",
+            EventKind::ProposalSupported => "proposal_supported",
             EventKind::CommentPosted => "comment_posted",
             EventKind::CommentHidden => "comment_hidden",
             EventKind::BallotCast => "ballot_cast",
@@ -828,6 +843,7 @@ impl Event {
             Event::ItemHidden { .. } => EventKind::ItemHidden,
             Event::DeadlineSet { .. } => EventKind::DeadlineSet,
             Event::ProposalDescribed { .. } => EventKind::ProposalDescribed,
+            Event::ProposalSupported { .. } => EventKind::ProposalSupported,
             Event::CommentPosted { .. } => EventKind::CommentPosted,
             Event::CommentHidden { .. } => EventKind::CommentHidden,
             Event::BallotCast { .. } => EventKind::BallotCast,

@@ -220,6 +220,8 @@ pub struct Discussion {
     pub versions: Vec<ProposalVersion>,
     /// The comments on it, in order.
     pub comments: Vec<CommentId>,
+    /// The support pseudonyms of the members who support it.
+    pub supporters: std::collections::BTreeSet<Pseudonym>,
 }
 
 /// One version of a proposal.
@@ -679,6 +681,12 @@ impl Ledger {
                 description,
                 signed_by,
             } => self.check_proposal_described(*round, *proposal, by, description, *signed_by),
+            Event::ProposalSupported {
+                round,
+                proposal,
+                by,
+                supported,
+            } => self.check_proposal_supported(*round, *proposal, by, *supported),
             Event::CommentPosted {
                 round,
                 proposal,
@@ -977,6 +985,21 @@ impl Ledger {
                     d.description = description.clone();
                     if signed_by.is_some() {
                         d.signed_by = *signed_by;
+                    }
+                }
+            }
+            Event::ProposalSupported {
+                round,
+                proposal,
+                by,
+                supported,
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    let d = r.discussion.entry(*proposal).or_default();
+                    if *supported {
+                        d.supporters.insert(by.clone());
+                    } else {
+                        d.supporters.remove(by);
                     }
                 }
             }

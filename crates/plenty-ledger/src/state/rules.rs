@@ -683,6 +683,46 @@ impl Ledger {
         Ok(())
     }
 
+    /// The rules of `ProposalSupported`: a proposal that is a candidate, before voting
+    /// closes, and a change (a support given once, taken back only if given).
+    pub(super) fn check_proposal_supported(
+        &self,
+        round: RoundId,
+        proposal: ProposalId,
+        by: &Pseudonym,
+        supported: bool,
+    ) -> Result<(), Rejected> {
+        check_text("by", by, MAX_PSEUDONYM)?;
+        let r = self.round(round)?;
+        if r.phase > Phase::Voting {
+            return Err(reject(
+                RejectCode::WrongPhase,
+                format!("round {round}'s vote is closed: supports are over"),
+            ));
+        }
+        if !r.proposals.contains_key(&proposal) {
+            return Err(reject(
+                RejectCode::NotFound,
+                format!("round {round} has no proposal {proposal} that is a candidate"),
+            ));
+        }
+        let now = r
+            .discussion
+            .get(&proposal)
+            .is_some_and(|d| d.supporters.contains(by));
+        if now == supported {
+            return Err(reject(
+                RejectCode::Conflict,
+                if supported {
+                    "you support this proposal already"
+                } else {
+                    "you do not support this proposal"
+                },
+            ));
+        }
+        Ok(())
+    }
+
     /// The rules of `CommentHidden`: a facilitator, a comment not yet hidden, and a reason.
     pub(super) fn check_comment_hidden(
         &self,

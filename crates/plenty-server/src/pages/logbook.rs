@@ -124,6 +124,20 @@ pub fn describe(e: &Event) -> String {
                 .map(|m| format!(", signed by member {m}"))
                 .unwrap_or_default()
         ),
+        Event::ProposalSupported {
+            round,
+            proposal,
+            by,
+            supported,
+        } => format!(
+            "In round {round}, {} {} project {proposal}.",
+            short(by),
+            if *supported {
+                "supports"
+            } else {
+                "no longer supports"
+            }
+        ),
         Event::CommentPosted {
             round,
             proposal,

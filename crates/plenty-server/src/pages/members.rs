@@ -334,8 +334,13 @@ fn councils_section(st: &AppState, me: MemberId) -> String {
         let mut b = String::from("<h2>Your councils</h2><ul id=my-councils>");
         for (k, co) in &l.councils {
             let form = |what: &str, label: &str| {
+                let api = if what == "join" {
+                    format!("/api/v1/councils/{k}/join")
+                } else {
+                    format!("/api/v1/councils/{k}/leave")
+                };
                 format!(
-                    "<form id=council-{what}-{k} data-api=/api/v1/councils/{k}/{what} data-next=/members><button type=submit>{label}</button><p class=status role=status></p></form>"
+                    "<form id=council-{what}-{k} data-api={api} data-next=/members><button type=submit>{label}</button><p class=status role=status></p></form>"
                 )
             };
             let action = if mine.contains(k) {

@@ -30,6 +30,7 @@ function body(form){
   if(form.id==='delete-form'){ return {password: fd.get('password')}; }
   if(form.id==='notices-seen-form'){ return {}; }
   if(form.id==='openness-form'){ return {shown: fd.get('shown')!==null}; }
+  if(form.id==='support-form'){ return {supported: fd.get('supported')==='true'}; }
   for(const [k,v] of fd.entries()){
     if(v==='') continue;
     o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : k==='signed' ? true : v;

@@ -293,6 +293,8 @@ async fn issue_15_members_check_their_ballot_by_receipt_and_read_the_log() {
     );
     fac.post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
         .await;
+    // The plan is recorded in the background: wait, so that the log stands still.
+    wait_for_plan(&fac, 1).await;
     let html = page(format!("/audit/receipt?receipt={}", receipts[0])).await;
     assert!(
         html.contains("class=ok id=receipt-verdict>Counted"),
@@ -385,7 +387,29 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{j}");
+    // Supports: one per member, taken back only if given; signed by a pseudonym of their own.
+    let support = |c: &Client, yes: bool| {
+        let c = c.clone();
+        async move {
+            c.post(
+                &format!("/api/v1/rounds/1/proposals/{id}/support"),
+                json!({"supported": yes}),
+            )
+            .await
+            .0
+        }
+    };
+    assert_eq!(support(&bo, true).await, StatusCode::OK);
+    assert_eq!(support(&bo, true).await, StatusCode::CONFLICT);
+    assert_eq!(support(&fac, false).await, StatusCode::CONFLICT);
+    assert_eq!(support(&fac, true).await, StatusCode::OK);
+    assert_eq!(support(&fac, false).await, StatusCode::OK);
     let (_, detail) = bo.get(&format!("/api/v1/rounds/1/proposals/{id}")).await;
+    assert_eq!(
+        (detail["supports"].as_u64(), detail["i_support"].as_bool()),
+        (Some(1), Some(true)),
+        "{detail}"
+    );
     assert_eq!(detail["author"], "Ada", "{detail}");
     assert_eq!(detail["versions"][0]["title"], "A library", "{detail}");
     assert_eq!(detail["comments"][0]["name"], "Bo", "{detail}");
@@ -413,6 +437,8 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
         "a hidden comment is not shown"
     );
     assert!(page.contains("id=comment-form"), "{page}");
+    assert!(page.contains("1 member supports it."), "{page}");
+    assert!(page.contains("Take back my support"), "{page}");
     assert!(!page.contains("id=amend-form"), "only the proposer amends");
     let (_, page) = html(&ada, format!("/proposal?round=1&id={id}")).await;
     assert!(page.contains("id=amend-form"), "{page}");
@@ -429,6 +455,11 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
     let cheapest = page.find("A library and archive").unwrap();
     let clinic = page.find("A clinic in the valley").unwrap();
     assert!(cheapest < clinic, "cheapest first");
+    let (_, page) = html(&bo, "/proposals?round=1&sort=supports".into()).await;
+    assert!(
+        page.find("A library and archive").unwrap() < page.find("A clinic in the valley").unwrap(),
+        "most supported first"
+    );
     let (st, _) = html(&bo, "/proposal?round=1&id=999".into()).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 }

@@ -600,6 +600,7 @@ fn issue_11_the_pages_use_described_paths() {
         include_str!("../../src/pages/chart.rs"),
         include_str!("../../src/pages/home.rs"),
         include_str!("../../src/pages/members.rs"),
+        include_str!("../../src/pages/round_extras.rs"),
         include_str!("../../src/pages/explain.rs"),
         include_str!("../../src/pages/facilitate.rs"),
         include_str!("../../src/pages/plan.rs"),
@@ -638,7 +639,13 @@ fn issue_11_the_pages_use_described_paths() {
             .replace("{r}", "{id}")
             .replace("{1}", "{id}")
             .replace("/proposals/{id}", "/proposals/{proposal}")
-            .replace("/comments/{id}", "/comments/{comment}");
+            .replace("/comments/{id}", "/comments/{comment}")
+            .replace("/councils/{k}", "/councils/{council}")
+            .replace("/needs/{num}", "/needs/{need}")
+            .replace(
+                "/councils/{id}/requests/{id}",
+                "/councils/{council}/requests/{member}",
+            );
         assert!(described.contains(&path), "{path} is not described");
         used += 1;
     }
@@ -844,6 +851,16 @@ async fn issue_11_answers_have_the_described_fields() {
         &j,
     );
     let comment = j["comment"].as_u64().unwrap();
+    let (st, j) = bo
+        .post(&format!("{path}/support"), json!({"supported": true}))
+        .await;
+    check(
+        "post",
+        &format!("{path}/support"),
+        "/rounds/{id}/proposals/{proposal}/support",
+        st,
+        &j,
+    );
     let (st, j) = fac
         .post(
             &format!("/api/v1/rounds/1/comments/{comment}/hide"),
