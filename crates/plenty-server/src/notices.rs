@@ -329,6 +329,10 @@ mod tests {
         }
         assert!(matches!(
             index_entry(&head(r#"{"type":"member_left","member":2}"#)),
+            Indexed::Left(2)
+        ));
+        assert!(matches!(
+            index_entry(&head(r#"{"type":"need_registered","round":1,"by":"ab"}"#)),
             Indexed::Other
         ));
     }

@@ -422,12 +422,9 @@ pub async fn delete_account(
         .ok_or_else(no_account)?;
     // A member whose leaving is in the log but whose account is still here (the erasure failed
     // after the entry was written) only needs the erasure.
-    let left = st.log.read(|ch| {
-        ch.ledger
-            .members
-            .get(&c.member)
-            .is_some_and(|m| m.left)
-    });
+    let left = st
+        .log
+        .read(|ch| ch.ledger.members.get(&c.member).is_some_and(|m| m.left));
     // The rules first: a refusal must not cost the password check.
     if !left {
         st.log.read(|ch| ch.ledger.leave(c.member))?;
