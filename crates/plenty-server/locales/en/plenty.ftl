@@ -297,3 +297,6 @@ notices-heading = Notices
 notices-none = No notices yet. You will find here when a round moves to its next phase and when a plan is ready.
 notices-mark = Mark all as seen
 notices-new = new
+notice-phase = Round { $round } “{ $title }” moved to its { $phase } phase.
+notice-abandoned = Round { $round } “{ $title }” was abandoned, without a plan.
+notice-plan = The plan of round { $round } “{ $title }” is ready.

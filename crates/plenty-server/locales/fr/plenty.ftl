@@ -298,3 +298,6 @@ notices-heading = Avis
 notices-none = Aucun avis pour l'instant. Vous trouverez ici quand un cycle passe à sa phase suivante et quand un plan est prêt.
 notices-mark = Tout marquer comme vu
 notices-new = nouveau
+notice-phase = Le cycle { $round } « { $title } » est passé à la phase « { $phase } ».
+notice-abandoned = Le cycle { $round } « { $title } » a été abandonné, sans plan.
+notice-plan = Le plan du cycle { $round } « { $title } » est prêt.

@@ -4,6 +4,7 @@
 use super::{esc, layout, Ctx};
 use crate::api::me::{notices_of, receipts_of};
 use crate::api::AppState;
+use crate::notices::NoticeKind;
 use axum::extract::State;
 use axum::response::Html;
 use std::fmt::Write;
@@ -116,6 +117,26 @@ pub async fn notices(State(st): State<AppState>, cx: Ctx) -> Html<String> {
         Ok(list) => {
             b.push_str("<ul id=notices>");
             for n in &list.notices {
+                let title = st.log.read(|c| {
+                    c.ledger
+                        .rounds
+                        .get(&n.round)
+                        .map(|r| r.title.clone())
+                        .unwrap_or_default()
+                });
+                let round = n.round.to_string();
+                let vars = [("round", round.as_str()), ("title", title.as_str())];
+                let text = match n.kind {
+                    NoticeKind::PhaseChanged => {
+                        let phase = n
+                            .phase
+                            .map(|p| cx.t(&format!("phase-{}", p.name())))
+                            .unwrap_or_default();
+                        cx.lang.tvh("notice-phase", &vars, &[("phase", &phase)])
+                    }
+                    NoticeKind::RoundAbandoned => cx.tv("notice-abandoned", &vars),
+                    NoticeKind::PlanReady => cx.tv("notice-plan", &vars),
+                };
                 let _ = write!(
                     b,
                     "<li{cls}>{new}<a href=\"{link}\">{text}</a> <span class=muted>(#{entry})</span></li>",
@@ -126,7 +147,6 @@ pub async fn notices(State(st): State<AppState>, cx: Ctx) -> Html<String> {
                         format!("<strong>{}</strong> ", cx.t("notices-new"))
                     },
                     link = esc(&n.link),
-                    text = esc(&n.text),
                     entry = n.entry,
                 );
             }

@@ -85,6 +85,16 @@ async fn notices_are_mailed(url: &str, sink: &SmtpSink) {
     let page = ada.get("/notices").await.1;
     let page = page.as_str().unwrap();
     assert!(page.contains("Notices (3)"), "{page}");
+    assert!(
+        page.contains("The plan of round 1 \u{201c}") && page.contains("moved to its voting phase"),
+        "{page}"
+    );
+    let page = ada.get("/notices?lang=fr").await.1;
+    assert!(page.as_str().unwrap().contains("Avis (3)"));
+    assert!(page
+        .as_str()
+        .unwrap()
+        .contains("est passé à la phase « vote »"));
     let (st, _) = ada.post("/api/v1/me/notices/seen", json!({})).await;
     assert_eq!(st, StatusCode::OK);
     let (_, n) = ada.get("/api/v1/me/notices").await;
