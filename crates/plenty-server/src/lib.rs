@@ -6,6 +6,9 @@
 //! ledger and the group-commit writer) → [`api`] (one JSON router per feature, under
 //! `/api/v1`) and [`pages`] (HTML with SVG plots) → [`router`] → [`serve`].
 //!
+//! Beside them: [`notices`] (phase changes and ready plans, read from the log) and [`mail`]
+//! (sending them, and password reset links, through an SMTP server).
+//!
 //! The library logs with `tracing`; `plenty serve` installs a subscriber that prints it.
 
 #![forbid(unsafe_code)]

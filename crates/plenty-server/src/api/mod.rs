@@ -7,6 +7,8 @@
 //! * [`rounds`]: planning rounds, needs, proposals, ballots, the count and the plan;
 //! * [`delegation`]: delegating a topic and taking it back;
 //! * [`mine`]: what the pages read about the signed-in member (their own ballot);
+//! * [`me`]: the member's own account: profile, notices, receipts, deleting it;
+//! * [`recovery`]: a forgotten password, reset by e-mail;
 //! * [`audit`]: the log's export, its verification, and the service's health;
 //! * [`transparency`]: the log's key, signed checkpoints, inclusion and consistency proofs.
 //!
