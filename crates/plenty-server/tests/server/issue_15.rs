@@ -437,7 +437,7 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
         "a hidden comment is not shown"
     );
     assert!(page.contains("id=comment-form"), "{page}");
-    assert!(page.contains("1 member supports it."), "{page}");
+    assert!(page.contains("Members who support it: 1."), "{page}");
     assert!(page.contains("Take back my support"), "{page}");
     assert!(!page.contains("id=amend-form"), "only the proposer amends");
     let (_, page) = html(&ada, format!("/proposal?round=1&id={id}")).await;
