@@ -667,6 +667,12 @@ impl Ledger {
                 format!("round {round} has no proposal {proposal} that is a candidate"),
             ));
         }
+        if r.support_changes.get(by).copied().unwrap_or(0) >= MAX_SUPPORT_CHANGES {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("you have changed your supports {MAX_SUPPORT_CHANGES} times in round {round}, its limit"),
+            ));
+        }
         let now = r
             .discussion
             .get(&proposal)
