@@ -56,7 +56,7 @@ fn round_body(
         );
     } else {
         b.push_str(&next_step(cx, l, Some(r), has_voted(st, cx, r)));
-        b.push_str(&super::round_extras::deadline(r));
+        b.push_str(&super::round_extras::deadline(cx, r));
     }
     if let Some(why) = &r.abandoned {
         let _ = write!(
@@ -135,7 +135,7 @@ fn round_body(
         b.push_str(&capped_needs_html(&counted.capped));
     }
     b.push_str(&super::round_extras::my_needs(st, cx, l, r));
-    b.push_str(&super::round_extras::removed(r));
+    b.push_str(&super::round_extras::removed(cx, r));
     // Proposals.
     let _ = write!(
         b,
@@ -178,7 +178,7 @@ fn round_body(
         b.push_str("</tr>");
     }
     b.push_str("</table>");
-    b.push_str(&super::round_extras::project_rule(r));
+    b.push_str(&super::round_extras::project_rule(cx, r));
     let signed_in = cx.who.0.is_some();
     if signed_in && !read_only && r.open_for(RoundAction::RegisterNeed) {
         let year_field = years
@@ -283,8 +283,8 @@ fn round_body(
                 )]
             ),
         );
-        b.push_str(&super::round_extras::why_funded(r, t));
-        b.push_str(&super::round_extras::priorities(t));
+        b.push_str(&super::round_extras::why_funded(cx, r, t));
+        b.push_str(&super::round_extras::priorities(cx, t));
         if let Some(d) = &t.discount {
             let _ = write!(
                 b,
