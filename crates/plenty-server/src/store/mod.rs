@@ -851,18 +851,19 @@ macro_rules! store_impl {
 
             async fn delete_account(&self, member: MemberId) -> StoreResult<bool> {
                 let mut tx = self.write_pool().begin().await?;
-                let mut found = false;
                 for q in [
                     "DELETE FROM sessions WHERE member = ?",
                     "DELETE FROM api_tokens WHERE member = ?",
                     "DELETE FROM password_resets WHERE member = ?",
-                    "DELETE FROM accounts WHERE member = ?",
                 ] {
-                    let done = sqlx::query($p(q)).bind(member as i64).execute(&mut *tx).await?;
-                    found = done.rows_affected() > 0 && q.contains("accounts");
+                    sqlx::query($p(q)).bind(member as i64).execute(&mut *tx).await?;
                 }
+                let done = sqlx::query($p("DELETE FROM accounts WHERE member = ?"))
+                    .bind(member as i64)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
-                Ok(found)
+                Ok(done.rows_affected() > 0)
             }
 
             async fn purge_expired(&self, now: i64) -> StoreResult<u64> {
