@@ -113,6 +113,9 @@ const PAGES = [
   { path: '/rounds', name: 'rounds', optional: true },
   { path: '/members', name: 'members', optional: true },
   { path: '/plan/about', name: 'plan-about', optional: true },
+  { path: '/account', name: 'account', optional: true },
+  { path: '/notices', name: 'notices', optional: true },
+  { path: '/forgot', name: 'forgot', optional: true },
   { path: '/no-such-page', name: 'not-found', status: 404 },
 ];
 // The pages that change with the round's phase, looked at in every phase.
