@@ -106,6 +106,9 @@ if(bf){
     ballotTotals();
   });
 }
+// A table wider than the screen scrolls sideways: it takes the keyboard's focus, so that it
+// can be scrolled without a mouse too.
+document.querySelectorAll('table').forEach(t=>{ if(t.scrollWidth>t.clientWidth+1){ t.tabIndex=0; } });
 // The language links remember the choice.
 document.querySelectorAll('a[data-lang]').forEach(a=>a.addEventListener('click', ()=>{ document.cookie = 'plenty_lang='+a.dataset.lang+'; path=/; max-age=31536000; SameSite=Lax'; }));
 const lo = document.getElementById('logout');
