@@ -122,6 +122,7 @@ fn review(l: &Ledger, r: &RoundState) -> String {
         )
     };
     if r.phase <= Phase::Voting && !r.needs.is_empty() {
+        let at = b.len();
         b.push_str("<table id=review-needs><tr><th>need</th><th>product</th><th>quantity</th><th></th></tr>");
         for n in &r.needs {
             let _ = write!(
@@ -135,8 +136,10 @@ fn review(l: &Ledger, r: &RoundState) -> String {
             );
         }
         b.push_str("</table>");
+        super::scroll_since(&mut b, at, "Needs to review");
     }
     if r.phase == Phase::Needs && !r.proposals.is_empty() {
+        let at = b.len();
         b.push_str("<table id=review-proposals><tr><th>proposal</th><th>title</th><th>cost</th><th></th></tr>");
         for p in r.proposals.values() {
             let _ = write!(
@@ -149,6 +152,7 @@ fn review(l: &Ledger, r: &RoundState) -> String {
             );
         }
         b.push_str("</table>");
+        super::scroll_since(&mut b, at, "Proposals to review");
     }
     b
 }

@@ -52,7 +52,9 @@ pub fn my_needs(st: &AppState, cx: &Ctx, l: &Ledger, r: &RoundState) -> String {
             })
             .unwrap_or_default()
     };
-    let mut b = String::from("<h2>Your needs</h2><p class=muted>Only you see this list. Change or withdraw a need until the vote opens.</p><table id=your-needs><tr><th>product</th><th>quantity</th><th></th></tr>");
+    let mut b = String::from("<h2>Your needs</h2><p class=muted>Only you see this list. Change or withdraw a need until the vote opens.</p>");
+    let at = b.len();
+    b.push_str("<table id=your-needs><tr><th>product</th><th>quantity</th><th></th></tr>");
     for n in mine {
         let _ = write!(
             b,
@@ -66,6 +68,7 @@ pub fn my_needs(st: &AppState, cx: &Ctx, l: &Ledger, r: &RoundState) -> String {
         );
     }
     b.push_str("</table>");
+    super::scroll_since(&mut b, at, "Your needs");
     b
 }
 
@@ -144,7 +147,9 @@ pub fn priorities(t: &RoundTally) -> String {
     if scored.is_empty() {
         return "<h3>Priorities</h3><p id=priorities-empty>No ballot scored a product.</p>".into();
     }
-    let mut b = String::from("<h3>Priorities</h3><p class=muted>The mean score (0 to 5) of each product, over the members who scored it (“no opinion” does not count as 0). The priorities are published with the count for the federation's councils to weigh; they do not change this round's plan, which meets every need in the same proportion.</p><table id=priorities><tr><th>product</th><th>mean score</th><th>scored by</th></tr>");
+    let mut b = String::from("<h3>Priorities</h3><p class=muted>The mean score (0 to 5) of each product, over the members who scored it (“no opinion” does not count as 0). The priorities are published with the count for the federation's councils to weigh; they do not change this round's plan, which meets every need in the same proportion.</p>");
+    let at = b.len();
+    b.push_str("<table id=priorities><tr><th>product</th><th>mean score</th><th>scored by</th></tr>");
     for p in scored {
         let _ = write!(
             b,
@@ -156,5 +161,6 @@ pub fn priorities(t: &RoundTally) -> String {
         );
     }
     b.push_str("</table>");
+    super::scroll_since(&mut b, at, "Priorities");
     b
 }
