@@ -118,7 +118,7 @@ pub async fn calendar(State(st): State<AppState>, cx: Ctx) -> Html<String> {
     } else {
         let start = b.len();
         b.push_str(
-            "<table id=calendar><tr><th>when</th><th>round</th><th>what happens</th><th></th></tr>",
+            "<table id=calendar><tr><th>when</th><th>round</th><th>what happens</th><th>status</th></tr>",
         );
         for e in &list {
             let at = utc(e.at_ms);

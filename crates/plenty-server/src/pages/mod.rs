@@ -158,6 +158,7 @@ nav .end{margin-left:auto} .langs a,.langs span{margin-left:.4rem;font-weight:40
 fieldset{border:1px solid #ccd;border-radius:.3rem;margin:.6rem 0} .choice{display:flex;gap:1rem;flex-wrap:wrap}
 .total{font-weight:600} .next{background:#eef2fa;border-left:4px solid #24407a;padding:.5rem .8rem}
 .muted{color:#667}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}
 "#;
 
 /// What every page knows about its request: who asks (and their name, from the accounts

@@ -646,7 +646,7 @@ fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan, names_json:
     b.push_str(&years_plots(y));
     // The goods, year by year.
     let at = b.len();
-    b.push_str("<h2>The goods, year by year</h2><table id=goods><tr><th>good</th><th></th>");
+    b.push_str("<h2>The goods, year by year</h2><table id=goods><tr><th>good</th><th>what</th>");
     for l in &y.years {
         let _ = write!(b, "<th>{}</th>", l.year);
     }

@@ -54,7 +54,7 @@ pub fn my_needs(st: &AppState, cx: &Ctx, l: &Ledger, r: &RoundState) -> String {
     };
     let mut b = String::from("<h2>Your needs</h2><p class=muted>Only you see this list. Change or withdraw a need until the vote opens.</p>");
     let at = b.len();
-    b.push_str("<table id=your-needs><tr><th>product</th><th>quantity</th><th></th></tr>");
+    b.push_str("<table id=your-needs><tr><th>product</th><th>quantity</th><th><span class=vh>withdraw it</span></th></tr>");
     for n in mine {
         let _ = write!(
             b,
