@@ -32,7 +32,9 @@ pub fn recorded_time(event: &Event, now_ms: u64) -> u64 {
         | Event::NeedWithdrawn { .. }
         | Event::NeedEdited { .. }
         | Event::ProposalWithdrawn { .. }
-        | Event::ProposalEdited { .. } => now_ms - now_ms % PSEUDONYMOUS_TIME_RESOLUTION_MS,
+        | Event::ProposalEdited { .. }
+        | Event::ProposalDescribed { .. }
+        | Event::ProposalSupported { .. } => now_ms - now_ms % PSEUDONYMOUS_TIME_RESOLUTION_MS,
         _ => now_ms,
     }
 }

@@ -515,6 +515,18 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signed_by: Option<MemberId>,
     },
+    /// A member supports a proposal before the vote, or takes their support back: the count
+    /// of supports shows the interest a proposal meets while members still discuss it.
+    ProposalSupported {
+        /// The round.
+        round: RoundId,
+        /// The proposal.
+        proposal: ProposalId,
+        /// The member's support pseudonym in the round.
+        by: Pseudonym,
+        /// Whether they support it (false: they take their support back).
+        supported: bool,
+    },
     /// A member comments on a proposal (until voting closes). Comments are signed with the
     /// member's number: a discussion among members, not a secret ballot.
     CommentPosted {
@@ -608,6 +620,40 @@ pub enum Event {
         /// To whom.
         to: MemberId,
     },
+    /// A member asks to join a council; a facilitator decides.
+    CouncilJoinRequested {
+        /// Who.
+        member: MemberId,
+        /// Which council.
+        council: CouncilId,
+    },
+    /// A facilitator approves or refuses a member's request to join a council.
+    CouncilJoinDecided {
+        /// Who asked.
+        member: MemberId,
+        /// Which council.
+        council: CouncilId,
+        /// Whether the member joins it.
+        approved: bool,
+        /// The facilitator.
+        by: MemberId,
+    },
+    /// A member leaves a council.
+    CouncilLeft {
+        /// Who.
+        member: MemberId,
+        /// Which council.
+        council: CouncilId,
+    },
+    /// A member says whether the members who delegate to them may see how they voted, on
+    /// the topics they delegate (like a proxy's instructions at a members' meeting). Off by
+    /// default: delegating to someone does not by itself reveal their ballot.
+    DelegateBallotsShown {
+        /// Who.
+        member: MemberId,
+        /// Whether their delegators see their ballots.
+        shown: bool,
+    },
     /// A member takes a delegation back.
     DelegationRevoked {
         /// Who.
@@ -684,6 +730,8 @@ pub enum EventKind {
     DeadlineSet,
     /// `proposal_described`.
     ProposalDescribed,
+    /// `proposal_supported`.
+    ProposalSupported,
     /// `comment_posted`.
     CommentPosted,
     /// `comment_hidden`.
@@ -698,6 +746,14 @@ pub enum EventKind {
     DelegationGranted,
     /// `delegation_revoked`.
     DelegationRevoked,
+    /// `delegate_ballots_shown`.
+    DelegateBallotsShown,
+    /// `council_join_requested`.
+    CouncilJoinRequested,
+    /// `council_join_decided`.
+    CouncilJoinDecided,
+    /// `council_left`.
+    CouncilLeft,
     /// `tally_recorded`.
     TallyRecorded,
     /// `plan_recorded`.
@@ -726,11 +782,16 @@ impl EventKind {
             EventKind::ItemHidden => "item_hidden",
             EventKind::DeadlineSet => "deadline_set",
             EventKind::ProposalDescribed => "proposal_described",
+            EventKind::ProposalSupported => "proposal_supported",
             EventKind::CommentPosted => "comment_posted",
             EventKind::CommentHidden => "comment_hidden",
             EventKind::BallotCast => "ballot_cast",
             EventKind::DelegationGranted => "delegation_granted",
             EventKind::DelegationRevoked => "delegation_revoked",
+            EventKind::DelegateBallotsShown => "delegate_ballots_shown",
+            EventKind::CouncilJoinRequested => "council_join_requested",
+            EventKind::CouncilJoinDecided => "council_join_decided",
+            EventKind::CouncilLeft => "council_left",
             EventKind::TallyRecorded => "tally_recorded",
             EventKind::PlanRecorded => "plan_recorded",
         }
@@ -771,11 +832,16 @@ impl Event {
             Event::ItemHidden { .. } => EventKind::ItemHidden,
             Event::DeadlineSet { .. } => EventKind::DeadlineSet,
             Event::ProposalDescribed { .. } => EventKind::ProposalDescribed,
+            Event::ProposalSupported { .. } => EventKind::ProposalSupported,
             Event::CommentPosted { .. } => EventKind::CommentPosted,
             Event::CommentHidden { .. } => EventKind::CommentHidden,
             Event::BallotCast { .. } => EventKind::BallotCast,
             Event::DelegationGranted { .. } => EventKind::DelegationGranted,
             Event::DelegationRevoked { .. } => EventKind::DelegationRevoked,
+            Event::DelegateBallotsShown { .. } => EventKind::DelegateBallotsShown,
+            Event::CouncilJoinRequested { .. } => EventKind::CouncilJoinRequested,
+            Event::CouncilJoinDecided { .. } => EventKind::CouncilJoinDecided,
+            Event::CouncilLeft { .. } => EventKind::CouncilLeft,
             Event::TallyRecorded { .. } => EventKind::TallyRecorded,
             Event::PlanRecorded { .. } => EventKind::PlanRecorded,
         }

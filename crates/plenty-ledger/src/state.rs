@@ -104,6 +104,8 @@ pub struct MemberState {
     /// log from before open sign-up needed approval) are; an applicant of open sign-up is
     /// once a facilitator admits them.
     pub admitted: bool,
+    /// Whether the members who delegate to them see their ballots (their choice, in the log).
+    pub shows_ballots_to_delegators: bool,
 }
 
 /// A council.
@@ -215,6 +217,8 @@ pub struct Discussion {
     pub versions: Vec<ProposalVersion>,
     /// The comments on it, in order.
     pub comments: Vec<CommentId>,
+    /// The support pseudonyms of the members who support it.
+    pub supporters: std::collections::BTreeSet<Pseudonym>,
 }
 
 /// One version of a proposal.
@@ -443,6 +447,8 @@ pub struct Ledger {
     pub last_proposal: ProposalId,
     /// Highest comment number so far.
     pub last_comment: CommentId,
+    /// Requests to join a council that a facilitator has not decided yet.
+    pub council_requests: std::collections::BTreeSet<(MemberId, CouncilId)>,
     mode: ReplayMode,
 }
 
@@ -512,6 +518,7 @@ impl Ledger {
             rounds: BTreeMap::new(),
             last_proposal: 0,
             last_comment: 0,
+            council_requests: std::collections::BTreeSet::new(),
             mode,
         }
     }
@@ -670,6 +677,12 @@ impl Ledger {
                 description,
                 signed_by,
             } => self.check_proposal_described(*round, *proposal, by, description, *signed_by),
+            Event::ProposalSupported {
+                round,
+                proposal,
+                by,
+                supported,
+            } => self.check_proposal_supported(*round, *proposal, by, *supported),
             Event::CommentPosted {
                 round,
                 proposal,
@@ -700,6 +713,26 @@ impl Ledger {
             } => self.check_delegation_granted(member, to),
             Event::DelegationRevoked { member, topic } => {
                 self.check_delegation_revoked(member, topic)
+            }
+            Event::CouncilJoinRequested { member, council } => {
+                self.check_council_join_requested(*member, *council)
+            }
+            Event::CouncilJoinDecided {
+                member,
+                council,
+                by,
+                ..
+            } => self.check_council_join_decided(*member, *council, *by),
+            Event::CouncilLeft { member, council } => self.check_council_left(*member, *council),
+            Event::DelegateBallotsShown { member, .. } => {
+                if self.members.get(member).is_some_and(|m| m.admitted) {
+                    Ok(())
+                } else {
+                    Err(reject(
+                        RejectCode::Forbidden,
+                        format!("member {member} is not an admitted member"),
+                    ))
+                }
             }
             Event::TallyRecorded {
                 round,
@@ -761,6 +794,7 @@ impl Ledger {
                         role: *role,
                         councils: councils.clone(),
                         admitted: true,
+                        shows_ballots_to_delegators: false,
                     },
                 );
             }
@@ -771,6 +805,7 @@ impl Ledger {
                         role: Role::Member,
                         councils: Vec::new(),
                         admitted: false,
+                        shows_ballots_to_delegators: false,
                     },
                 );
             }
@@ -933,6 +968,21 @@ impl Ledger {
                     }
                 }
             }
+            Event::ProposalSupported {
+                round,
+                proposal,
+                by,
+                supported,
+            } => {
+                if let Some(r) = self.rounds.get_mut(round) {
+                    let d = r.discussion.entry(*proposal).or_default();
+                    if *supported {
+                        d.supporters.insert(by.clone());
+                    } else {
+                        d.supporters.remove(by);
+                    }
+                }
+            }
             Event::CommentPosted {
                 round,
                 proposal,
@@ -1032,6 +1082,32 @@ impl Ledger {
             }
             Event::DelegationRevoked { member, topic } => {
                 self.delegations.remove(&(*member, *topic));
+            }
+            Event::DelegateBallotsShown { member, shown } => {
+                if let Some(m) = self.members.get_mut(member) {
+                    m.shows_ballots_to_delegators = *shown;
+                }
+            }
+            Event::CouncilJoinRequested { member, council } => {
+                self.council_requests.insert((*member, *council));
+            }
+            Event::CouncilJoinDecided {
+                member,
+                council,
+                approved,
+                ..
+            } => {
+                self.council_requests.remove(&(*member, *council));
+                if *approved {
+                    if let Some(m) = self.members.get_mut(member) {
+                        m.councils.push(*council);
+                    }
+                }
+            }
+            Event::CouncilLeft { member, council } => {
+                if let Some(m) = self.members.get_mut(member) {
+                    m.councils.retain(|c| c != council);
+                }
             }
             Event::TallyRecorded {
                 round,
@@ -1165,6 +1241,47 @@ impl Ledger {
             }
         }
         out
+    }
+
+    /// The member whose ballot `member` follows on `topic` in `round` (themselves if they
+    /// voted on it; the end of their delegation chain otherwise; `None` if the chain loops
+    /// or ends at a member who did not vote). The same resolution as [`Ledger::weights`].
+    pub fn delegate_of(
+        &self,
+        round: RoundId,
+        member: MemberId,
+        topic: Topic,
+        pseudonym: impl Fn(MemberId) -> Pseudonym,
+    ) -> Option<MemberId> {
+        let r = self.rounds.get(&round)?;
+        let ids: Vec<MemberId> = self
+            .members
+            .iter()
+            .filter(|(_, m)| m.admitted)
+            .map(|(k, _)| *k)
+            .collect();
+        let index: BTreeMap<MemberId, usize> =
+            ids.iter().enumerate().map(|(k, m)| (*m, k)).collect();
+        let voted: Vec<bool> = ids
+            .iter()
+            .map(|m| {
+                r.ballots
+                    .get(&pseudonym(*m))
+                    .is_some_and(|b| crate::tally::votes_on(b, topic))
+            })
+            .collect();
+        let edges: Vec<(usize, usize)> = self
+            .delegations
+            .iter()
+            .filter(|((_, tp), _)| *tp == topic)
+            .filter_map(|((m, _), to)| Some((*index.get(m)?, *index.get(to)?)))
+            .collect();
+        let follows = crate::tally::resolve(ids.len(), &edges, &voted);
+        follows
+            .get(*index.get(&member)?)
+            .copied()
+            .flatten()
+            .map(|k| ids[k])
     }
 
     /// The project vote of a counted round as a participatory budgeting election, with the

@@ -80,6 +80,9 @@ pub enum Signing {
     Need,
     /// Proposals.
     Proposal,
+    /// Supports of proposals (issue #15): a member's support cannot be linked to their
+    /// proposals, needs or ballot.
+    Support,
 }
 
 impl Signing {
@@ -91,6 +94,7 @@ impl Signing {
             Signing::Ballot => b"round",
             Signing::Need => b"need",
             Signing::Proposal => b"proposal",
+            Signing::Support => b"support",
         }
     }
 }

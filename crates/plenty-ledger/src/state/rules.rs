@@ -644,6 +644,46 @@ impl Ledger {
         Ok(())
     }
 
+    /// The rules of `ProposalSupported`: a proposal that is a candidate, before voting
+    /// closes, and a change (a support given once, taken back only if given).
+    pub(super) fn check_proposal_supported(
+        &self,
+        round: RoundId,
+        proposal: ProposalId,
+        by: &Pseudonym,
+        supported: bool,
+    ) -> Result<(), Rejected> {
+        check_text("by", by, MAX_PSEUDONYM)?;
+        let r = self.round(round)?;
+        if r.phase > Phase::Voting {
+            return Err(reject(
+                RejectCode::WrongPhase,
+                format!("round {round}'s vote is closed: supports are over"),
+            ));
+        }
+        if !r.proposals.contains_key(&proposal) {
+            return Err(reject(
+                RejectCode::NotFound,
+                format!("round {round} has no proposal {proposal} that is a candidate"),
+            ));
+        }
+        let now = r
+            .discussion
+            .get(&proposal)
+            .is_some_and(|d| d.supporters.contains(by));
+        if now == supported {
+            return Err(reject(
+                RejectCode::Conflict,
+                if supported {
+                    "you support this proposal already"
+                } else {
+                    "you do not support this proposal"
+                },
+            ));
+        }
+        Ok(())
+    }
+
     /// The rules of `CommentHidden`: a facilitator, a comment not yet hidden, and a reason.
     pub(super) fn check_comment_hidden(
         &self,
@@ -674,6 +714,71 @@ impl Ledger {
             return Err(reject(
                 RejectCode::Invalid,
                 format!("give the reason for hiding it, in 1 to {MAX_REASON} characters"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `CouncilJoinRequested`: an admitted member, a council they are not in,
+    /// and no request for it waiting already.
+    pub(super) fn check_council_join_requested(
+        &self,
+        member: MemberId,
+        council: CouncilId,
+    ) -> Result<(), Rejected> {
+        let Some(m) = self.members.get(&member).filter(|m| m.admitted) else {
+            return Err(reject(
+                RejectCode::Forbidden,
+                format!("member {member} is not an admitted member"),
+            ));
+        };
+        self.require_councils(&[council])?;
+        if m.councils.contains(&council) {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("member {member} is in council {council} already"),
+            ));
+        }
+        if self.council_requests.contains(&(member, council)) {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("member {member}'s request to join council {council} waits for a facilitator already"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `CouncilJoinDecided`: a facilitator, and a request waiting.
+    pub(super) fn check_council_join_decided(
+        &self,
+        member: MemberId,
+        council: CouncilId,
+        by: MemberId,
+    ) -> Result<(), Rejected> {
+        self.require_facilitator(by)?;
+        if !self.council_requests.contains(&(member, council)) {
+            return Err(reject(
+                RejectCode::NotFound,
+                format!("member {member} has no request to join council {council} waiting"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rules of `CouncilLeft`: a member of the council.
+    pub(super) fn check_council_left(
+        &self,
+        member: MemberId,
+        council: CouncilId,
+    ) -> Result<(), Rejected> {
+        if !self
+            .members
+            .get(&member)
+            .is_some_and(|m| m.councils.contains(&council))
+        {
+            return Err(reject(
+                RejectCode::NotFound,
+                format!("member {member} is not in council {council}"),
             ));
         }
         Ok(())

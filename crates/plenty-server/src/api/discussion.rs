@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/rounds/{id}/proposals/{proposal}/comments", post(comment))
+        .route("/rounds/{id}/proposals/{proposal}/support", post(support))
         .route("/rounds/{id}/comments/{comment}/hide", post(hide_comment))
 }
 
@@ -53,8 +54,12 @@ pub struct ProposalDetail {
     pub versions: Vec<ProposalVersion>,
     /// Comments, in order.
     pub comments: Vec<CommentView>,
-    /// Whether members may still comment (until voting closes).
+    /// Whether members may still comment and support it (until voting closes).
     pub open_for_comments: bool,
+    /// How many members support it.
+    pub supports: usize,
+    /// Whether the caller supports it.
+    pub i_support: bool,
     /// Weighted approvals, once counted.
     pub approvals: Option<u64>,
     /// Whether it was funded, once counted.
@@ -90,6 +95,8 @@ impl Described for ProposalDetail {
                     comment(2, 3, None, Some("personal data")),
                 ],
                 open_for_comments: true,
+                supports: 4,
+                i_support: true,
                 approvals: None,
                 funded: None,
             },
@@ -104,6 +111,8 @@ impl Described for ProposalDetail {
                 versions: vec![],
                 comments: vec![],
                 open_for_comments: false,
+                supports: 0,
+                i_support: false,
                 approvals: Some(3),
                 funded: Some(true),
             },
@@ -121,6 +130,9 @@ pub async fn proposal(
     let mine_as = me
         .as_ref()
         .map(|c| st.pseudonym(crate::auth::Signing::Proposal, id, c.member));
+    let my_support = me
+        .as_ref()
+        .map(|c| st.pseudonym(crate::auth::Signing::Support, id, c.member));
     let (mut detail, authors) = st.log.read(|ch| {
         let r = ch.ledger.round(id)?;
         let p = r.proposals.get(&pid).ok_or_else(|| {
@@ -156,6 +168,10 @@ pub async fn proposal(
                 versions: d.versions.clone(),
                 comments,
                 open_for_comments: r.phase <= plenty_ledger::Phase::Voting,
+                supports: d.supporters.len(),
+                i_support: my_support
+                    .as_ref()
+                    .is_some_and(|p| d.supporters.contains(p)),
                 approvals: r.tally.as_ref().map(|t| t.projects.approvals_of(pid)),
                 funded: r.tally.as_ref().map(|t| t.projects.is_funded(pid)),
             },
@@ -275,5 +291,54 @@ pub async fn hide_comment(
     Ok(Json(CommentHiddenView {
         comment,
         hidden: true,
+    }))
+}
+
+/// A support given or taken back.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Support {
+    supported: bool,
+}
+
+/// Where the caller's support stands.
+#[derive(Debug, Serialize)]
+pub struct SupportRecorded {
+    /// The proposal.
+    pub proposal: ProposalId,
+    /// Whether the caller supports it now.
+    pub supported: bool,
+}
+
+impl Described for SupportRecorded {
+    const NAME: &'static str = "SupportRecorded";
+    fn examples() -> Vec<Self> {
+        vec![SupportRecorded {
+            proposal: 1,
+            supported: true,
+        }]
+    }
+}
+
+/// `POST /rounds/{id}/proposals/{proposal}/support`: the caller supports a proposal before
+/// the vote, or takes their support back. Signed by a pseudonym of its own, so that a support
+/// cannot be linked to the member's needs, proposals or ballot.
+pub async fn support(
+    State(st): State<AppState>,
+    c: Caller,
+    Path((id, pid)): Path<(RoundId, ProposalId)>,
+    ApiJson(b): ApiJson<Support>,
+) -> Result<Json<SupportRecorded>, ApiError> {
+    st.log
+        .append(Event::ProposalSupported {
+            round: id,
+            proposal: pid,
+            by: st.pseudonym(crate::auth::Signing::Support, id, c.member),
+            supported: b.supported,
+        })
+        .await?;
+    Ok(Json(SupportRecorded {
+        proposal: pid,
+        supported: b.supported,
     }))
 }

@@ -23,6 +23,7 @@ pub mod audit;
 pub mod delegation;
 pub mod discussion;
 pub mod federation;
+pub mod membership;
 pub mod mine;
 pub mod rounds;
 pub mod transparency;
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rounds::router())
         .merge(delegation::router())
         .merge(discussion::router())
+        .merge(membership::router())
         .merge(mine::router())
         .merge(audit::router())
         .merge(transparency::router())

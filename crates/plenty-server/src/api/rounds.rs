@@ -1389,6 +1389,36 @@ impl Outcome {
     }
 }
 
+/// A single-year plan with a ballot against the plan without it.
+#[derive(Debug, Serialize)]
+pub struct PlanEffect {
+    /// Hours per member per week the plan needs, with the ballot.
+    pub working_week_with: f64,
+    /// The same without it.
+    pub working_week_without: f64,
+    /// Plan fulfilment λ with the ballot.
+    pub lambda_with: f64,
+    /// Plan fulfilment λ without it.
+    pub lambda_without: f64,
+    /// Hours of the funded projects, with and without the ballot.
+    pub project_hours: [f64; 2],
+    /// The products whose net output differs: name, unit, with, without.
+    pub products: Vec<ProductEffect>,
+}
+
+/// One product's net output with and without a ballot.
+#[derive(Debug, Serialize)]
+pub struct ProductEffect {
+    /// The product.
+    pub name: String,
+    /// Its unit.
+    pub unit: String,
+    /// Net output with the ballot.
+    pub with: f64,
+    /// Net output without it.
+    pub without: f64,
+}
+
 /// Which results a ballot changed.
 #[derive(Debug, Serialize)]
 pub struct Changed {
@@ -1427,6 +1457,10 @@ pub enum BallotEffect {
         /// plan without it, year by year.
         #[serde(skip_serializing_if = "Option::is_none")]
         years: Option<YearsEffect>,
+        /// In a single-year round whose plan is recorded: the plan with the ballot against
+        /// the plan without it, in hours and products.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        plan: Option<Box<PlanEffect>>,
     },
 }
 
@@ -1479,6 +1513,19 @@ impl Described for BallotEffect {
                     quorum: true,
                 },
                 years: None,
+                plan: Some(Box::new(PlanEffect {
+                    working_week_with: 15.8,
+                    working_week_without: 15.4,
+                    lambda_with: 8.9,
+                    lambda_without: 9.1,
+                    project_hours: [900.0, 700.0],
+                    products: vec![ProductEffect {
+                        name: "bread".into(),
+                        unit: "t".into(),
+                        with: 12.0,
+                        without: 12.4,
+                    }],
+                })),
             },
             BallotEffect::Voted {
                 voted: true,
@@ -1509,6 +1556,7 @@ impl Described for BallotEffect {
                         },
                     ],
                 }),
+                plan: None,
             },
             BallotEffect::Voted {
                 voted: true,
@@ -1521,6 +1569,7 @@ impl Described for BallotEffect {
                     quorum: false,
                 },
                 years: None,
+                plan: None,
             },
             BallotEffect::NotVoted {
                 voted: false,
@@ -1555,19 +1604,100 @@ pub async fn my_effect(
         .await
         .map_err(ApiError::internal)?;
     let years = years_effect(&st, id, &counter).await?;
+    let plan = match years {
+        Some(_) => None,
+        None => plan_effect(&st, id, &counter).await?,
+    };
     let (with, without) = (Outcome::of(&g.actual), Outcome::of(&counter));
     Ok(Json(BallotEffect::Voted {
         voted: true,
         weight: g.weight,
         changed: Changed {
-            funded: with.funded != without.funded,
+            // The same projects funded in another order are the same outcome.
+            funded: with
+                .funded
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                != without
+                    .funded
+                    .iter()
+                    .collect::<std::collections::BTreeSet<_>>(),
             split: with.split != without.split,
             quorum: with.quorum_met != without.quorum_met,
         },
         with_your_ballot: with,
         without_your_ballot: without,
         years,
+        plan,
     }))
+}
+
+/// In a single-year round with a recorded plan: that plan against the plan of the count
+/// without the caller's ballot (`counter`): the working week, λ, the projects' hours and the
+/// products whose output differs. When the count without the ballot gives the same plan
+/// inputs, nothing is recomputed.
+async fn plan_effect(
+    st: &AppState,
+    id: RoundId,
+    counter: &RoundTally,
+) -> Result<Option<Box<PlanEffect>>, ApiError> {
+    let gathered = st.log.read(|ch| {
+        let r = ch.ledger.round(id)?;
+        let Some(recorded) = r.plan.clone() else {
+            return Ok(None);
+        };
+        if recorded.years.is_some()
+            || ch
+                .ledger
+                .economy
+                .as_ref()
+                .is_none_or(|e| e.sha256 != recorded.inputs.economy_sha256)
+        {
+            return Ok(None);
+        }
+        let work = ch.ledger.plan_work_with(
+            id,
+            counter,
+            recorded.inputs.tolerance,
+            &recorded.inputs.code_version,
+        )?;
+        let unchanged = work.inputs == recorded.inputs;
+        Ok::<_, Rejected>(Some((recorded, work, unchanged)))
+    })?;
+    let Some((recorded, work, unchanged)) = gathered else {
+        return Ok(None);
+    };
+    let with = &recorded.outcome;
+    let without = if unchanged {
+        recorded.outcome.clone()
+    } else {
+        tokio::task::spawn_blocking(move || plan_pool().install(|| work.compute()))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)?
+            .outcome
+    };
+    Ok(Some(Box::new(PlanEffect {
+        working_week_with: with.working_week,
+        working_week_without: without.working_week,
+        lambda_with: with.lambda,
+        lambda_without: without.lambda,
+        project_hours: [with.project_hours, without.project_hours],
+        products: with
+            .products
+            .iter()
+            .zip(&without.products)
+            .filter(|(a, b)| {
+                (a.net_output - b.net_output).abs() > 1e-9 * a.net_output.abs().max(1.0)
+            })
+            .map(|(a, b)| ProductEffect {
+                name: a.name.clone(),
+                unit: a.unit.clone(),
+                with: a.net_output,
+                without: b.net_output,
+            })
+            .collect(),
+    })))
 }
 
 /// In a multi-year round with a recorded plan: that plan against the plan of the count

@@ -183,6 +183,39 @@ fn council_checkboxes(l: &Ledger, name: &str) -> String {
         .collect()
 }
 
+/// Requests to join a council, each with approve and refuse forms.
+fn join_requests(requests: &[crate::api::membership::JoinRequest]) -> String {
+    if requests.is_empty() {
+        return "<p id=no-join-requests>No request to join a council waits.</p>".into();
+    }
+    let mut b = String::from("<h3>Requests to join a council</h3><ul id=join-requests>");
+    for r in requests {
+        let decide = |approved: bool, label: &str| {
+            form(
+                &format!(
+                    "{}-{}-{}",
+                    if approved { "approve" } else { "refuse" },
+                    r.member,
+                    r.council
+                ),
+                &format!("/api/v1/councils/{}/requests/{}", r.council, r.member),
+                &format!("<input type=hidden name=approved value={approved} data-kind=json>"),
+                label,
+            )
+        };
+        let _ = write!(
+            b,
+            "<li>{} asks to join {}{}{}</li>",
+            esc(r.name.as_deref().unwrap_or("a member")),
+            esc(&r.council_name),
+            decide(true, "Approve"),
+            decide(false, "Refuse")
+        );
+    }
+    b.push_str("</ul>");
+    b
+}
+
 /// Members: invitations and applicants.
 fn members(l: &Ledger, applicants: &[(u64, String, String)]) -> String {
     let mut b = String::from("<h2>Members</h2>");
@@ -265,6 +298,9 @@ pub async fn facilitate(State(st): State<AppState>, cx: Ctx) -> Html<String> {
             applicants.push((member, a.name, a.email));
         }
     }
+    let requests = crate::api::membership::waiting(&st)
+        .await
+        .unwrap_or_default();
     let body = st.log.read(|ch| {
         let l = &ch.ledger;
         let mut b = String::from("<h1>Facilitate</h1><p class=next>Run the calendar, review what members registered, admit members and keep the economy up to date. Every step is an entry of the log.</p>");
@@ -286,6 +322,7 @@ pub async fn facilitate(State(st): State<AppState>, cx: Ctx) -> Html<String> {
             }
         }
         b.push_str(&members(l, &applicants));
+        b.push_str(&join_requests(&requests));
         b.push_str(&federation());
         b
     });
@@ -321,7 +358,7 @@ function typed(form){
     if(kind==='bool'){ put(o, el.name, el.checked); continue; }
     if(kind==='ids'){ if(o[el.name]===undefined) put(o, el.name, []); if(el.checked) put(o, el.name, Number(el.value), true); continue; }
     if(el.value==='') continue;
-    const v = kind==='number' ? Number(el.value) : kind==='percent' ? Number(el.value)/100
+    const v = kind==='json' ? JSON.parse(el.value) : kind==='number' ? Number(el.value) : kind==='percent' ? Number(el.value)/100
       : kind==='ms' ? new Date(el.value).getTime()
       : kind==='lines' ? el.value.split('\n').map(s=>s.trim()).filter(s=>s) : el.value;
     put(o, el.name, v);

@@ -121,6 +121,20 @@ pub fn describe(e: &Event) -> String {
                 .map(|m| format!(", signed by member {m}"))
                 .unwrap_or_default()
         ),
+        Event::ProposalSupported {
+            round,
+            proposal,
+            by,
+            supported,
+        } => format!(
+            "In round {round}, {} {} project {proposal}.",
+            short(by),
+            if *supported {
+                "supports"
+            } else {
+                "no longer supports"
+            }
+        ),
         Event::CommentPosted {
             round,
             proposal,
@@ -187,6 +201,25 @@ pub fn describe(e: &Event) -> String {
         Event::DelegationGranted { member, topic, to } => format!(
             "Member {member} delegates the {} vote to member {to}.",
             topic_name(*topic)
+        ),
+        Event::CouncilJoinRequested { member, council } => {
+            format!("Member {member} asks to join council {council}.")
+        }
+        Event::CouncilJoinDecided {
+            member,
+            council,
+            approved,
+            by,
+        } => format!(
+            "Facilitator {by} {} member {member}'s request to join council {council}.",
+            if *approved { "approves" } else { "refuses" }
+        ),
+        Event::CouncilLeft { member, council } => {
+            format!("Member {member} leaves council {council}.")
+        }
+        Event::DelegateBallotsShown { member, shown } => format!(
+            "Member {member} {} the members who delegate to them see their ballots.",
+            if *shown { "lets" } else { "no longer lets" }
         ),
         Event::DelegationRevoked { member, topic } => format!(
             "Member {member} takes back their delegation on the {} vote.",

@@ -216,5 +216,148 @@ pub async fn members(State(st): State<AppState>, cx: Ctx) -> Html<String> {
         );
     }
     b.push_str("</table>");
+    b.push_str(&councils_section(&st, me));
+    b.push_str(&delegates_section(&st, me).await);
     layout(&cx, &title, &b)
+}
+
+/// How the member's delegates voted in the latest round (when they show it), and the
+/// member's own choice to show their ballots to their delegators.
+async fn delegates_section(st: &AppState, me: MemberId) -> String {
+    let (round, shown) = st.log.read(|c| {
+        (
+            c.ledger.latest_round().map(|r| r.id),
+            c.ledger
+                .members
+                .get(&me)
+                .is_some_and(|m| m.shows_ballots_to_delegators),
+        )
+    });
+    let mut b = String::from("<h2>How your delegates voted</h2>");
+    match round {
+        Some(id) => match crate::api::delegation::votes_of_delegates(st, id, me).await {
+            Ok(v) if v.topics.is_empty() => b.push_str("<p id=delegates-votes>In the latest round you answer every question yourself, or nobody votes for you.</p>"),
+            Ok(v) => {
+                b.push_str("<ul id=delegates-votes>");
+                for t in &v.topics {
+                    let who = t
+                        .name
+                        .as_deref()
+                        .map(esc)
+                        .unwrap_or_else(|| format!("member {}", t.delegate));
+                    let _ = write!(
+                        b,
+                        "<li>{}: your vote follows {who}'s ballot; {}</li>",
+                        topic_name(t.topic),
+                        match &t.answer {
+                            Some(a) => format!("they answered: {}", answer_in_words(st, id, t.topic, a)),
+                            None if t.shown => "they have not answered this question".into(),
+                            None => "they keep their ballot to themselves".into(),
+                        }
+                    );
+                }
+                b.push_str("</ul>");
+            }
+            Err(_) => b.push_str("<p>Not available now.</p>"),
+        },
+        None => b.push_str("<p>No round yet.</p>"),
+    }
+    let _ = write!(
+        b,
+        "<form id=openness-form data-api=/api/v1/delegations/openness><p>{}</p><label><input type=checkbox name=shown{}> Let the members who delegate to me see how I vote</label><button type=submit>Save</button><p class=status role=status></p></form>",
+        if shown {
+            "The members who delegate to you see your ballots on the topics they delegate."
+        } else {
+            "Your ballots are yours alone: the members who delegate to you do not see them."
+        },
+        if shown { " checked" } else { "" }
+    );
+    b
+}
+
+/// A delegate's answer on a topic in words: project titles, the split in percent, scores.
+fn answer_in_words(st: &AppState, round: u64, topic: Topic, a: &serde_json::Value) -> String {
+    match topic {
+        Topic::Projects => {
+            let ids: Vec<u64> = a
+                .as_array()
+                .map(|v| v.iter().filter_map(|x| x.as_u64()).collect())
+                .unwrap_or_default();
+            if ids.is_empty() {
+                return "no project".into();
+            }
+            st.log.read(|c| {
+                let r = c.ledger.rounds.get(&round);
+                ids.iter()
+                    .map(|id| {
+                        r.and_then(|r| r.proposals.get(id))
+                            .map(|p| esc(&p.title))
+                            .unwrap_or_else(|| format!("project {id}"))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+        }
+        Topic::Split => match a.as_array() {
+            Some(v) if v.len() == 3 => {
+                let p = |k: usize| super::percent(v[k].as_f64().unwrap_or(0.0));
+                format!(
+                    "consumption {}, investment {}, common funds {}",
+                    p(0),
+                    p(1),
+                    p(2)
+                )
+            }
+            _ => "no split".into(),
+        },
+        Topic::Priorities => match a.as_object() {
+            Some(o) if !o.is_empty() => o
+                .iter()
+                .map(|(k, v)| format!("{} {}", esc(k), v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => "no scores".into(),
+        },
+    }
+}
+
+/// The councils: the member's own, with a form to leave; the others, with a form to ask to
+/// join (a facilitator decides) or the note that the request waits.
+fn councils_section(st: &AppState, me: MemberId) -> String {
+    st.log.read(|c| {
+        let l = &c.ledger;
+        let mine: Vec<plenty_ledger::CouncilId> = l
+            .members
+            .get(&me)
+            .map(|m| m.councils.clone())
+            .unwrap_or_default();
+        let mut b = String::from("<h2>Your councils</h2><ul id=my-councils>");
+        for (k, co) in &l.councils {
+            let form = |what: &str, label: &str| {
+                let api = if what == "join" {
+                    format!("/api/v1/councils/{k}/join")
+                } else {
+                    format!("/api/v1/councils/{k}/leave")
+                };
+                format!(
+                    "<form id=council-{what}-{k} data-api={api} data-next=/members><button type=submit>{label}</button><p class=status role=status></p></form>"
+                )
+            };
+            let action = if mine.contains(k) {
+                form("leave", "Leave")
+            } else if l.council_requests.contains(&(me, *k)) {
+                "<em>your request waits for a facilitator</em>".to_string()
+            } else {
+                form("join", "Ask to join")
+            };
+            let _ = write!(
+                b,
+                "<li>{}{} {action}</li>",
+                esc(&co.name),
+                if mine.contains(k) { " (yours)" } else { "" }
+            );
+        }
+        b.push_str("</ul>");
+        b
+    })
 }

@@ -25,7 +25,7 @@ pub struct ListQuery {
     q: Option<String>,
     /// `all` (default), `mine`, `funded`.
     show: Option<String>,
-    /// `newest` (default), `cost`, `comments`, `approvals`.
+    /// `newest` (default), `cost`, `comments`, `supports`, `approvals`.
     sort: Option<String>,
 }
 
@@ -37,6 +37,7 @@ struct Row {
     description: String,
     author: Option<MemberId>,
     comments: usize,
+    supports: usize,
     approvals: Option<u64>,
     funded: Option<bool>,
     mine: bool,
@@ -59,6 +60,7 @@ fn rows(r: &RoundState, mine_as: Option<&String>) -> Vec<Row> {
                         .filter(|k| r.comments.get(k).is_some_and(|c| c.hidden.is_none()))
                         .count()
                 }),
+                supports: d.map_or(0, |d| d.supporters.len()),
                 approvals: r.tally.as_ref().map(|t| t.projects.approvals_of(p.id)),
                 funded: r.tally.as_ref().map(|t| t.projects.is_funded(p.id)),
                 mine: mine_as == Some(&p.by),
@@ -84,6 +86,7 @@ fn select(mut rows: Vec<Row>, q: &ListQuery) -> Vec<Row> {
     match q.sort.as_deref() {
         Some("cost") => rows.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.id.cmp(&b.id))),
         Some("comments") => rows.sort_by(|a, b| b.comments.cmp(&a.comments).then(a.id.cmp(&b.id))),
+        Some("supports") => rows.sort_by(|a, b| b.supports.cmp(&a.supports).then(a.id.cmp(&b.id))),
         Some("approvals") => {
             rows.sort_by(|a, b| b.approvals.cmp(&a.approvals).then(a.id.cmp(&b.id)))
         }
@@ -138,7 +141,7 @@ pub async fn list(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
     let shown = select(all, &q);
     let authors = names(&st, shown.iter().filter_map(|r| r.author)).await;
     let mut b = format!(
-        "<h1>Proposals of round {round}: {}</h1><form method=get action=/proposals id=proposal-search><input type=hidden name=round value={round}><label>Search <input name=q value=\"{}\" maxlength=200></label><label>Show <select name=show>{}{}{}</select></label><label>Order <select name=sort>{}{}{}{}</select></label><button type=submit>Find</button></form>",
+        "<h1>Proposals of round {round}: {}</h1><form method=get action=/proposals id=proposal-search><input type=hidden name=round value={round}><label>Search <input name=q value=\"{}\" maxlength=200></label><label>Show <select name=show>{}{}{}</select></label><label>Order <select name=sort>{}{}{}{}{}</select></label><button type=submit>Find</button></form>",
         esc(&title),
         esc(q.q.as_deref().unwrap_or("")),
         option("all", "all proposals", q.show.as_deref(), true),
@@ -147,6 +150,7 @@ pub async fn list(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
         option("newest", "newest first", q.sort.as_deref(), true),
         option("cost", "cheapest first", q.sort.as_deref(), false),
         option("comments", "most discussed first", q.sort.as_deref(), false),
+        option("supports", "most supported first", q.sort.as_deref(), false),
         option("approvals", "most approved first (after the count)", q.sort.as_deref(), false),
     );
     if total == 0 {
@@ -166,7 +170,7 @@ pub async fn list(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
         let snippet: String = r.description.chars().take(200).collect();
         let _ = write!(
             b,
-            "<li><a href=\"/proposal?round={round}&amp;id={}\"><strong>{}</strong></a> — {}{}{}. {} comment{}{}<br><span class=muted>{}</span></li>",
+            "<li><a href=\"/proposal?round={round}&amp;id={}\"><strong>{}</strong></a> — {}{}{}. {} comment{}, {} support{}{}<br><span class=muted>{}</span></li>",
             r.id,
             esc(&r.title),
             hours(r.cost),
@@ -177,6 +181,8 @@ pub async fn list(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
             if r.mine { " (yours)" } else { "" },
             r.comments,
             if r.comments == 1 { "" } else { "s" },
+            r.supports,
+            if r.supports == 1 { "" } else { "s" },
             match (r.approvals, r.funded) {
                 (Some(a), Some(true)) => format!(", {a} approvals, funded"),
                 (Some(a), _) => format!(", {a} approvals, not funded"),
@@ -224,12 +230,16 @@ pub async fn one(State(st): State<AppState>, cx: Ctx, Query(q): Query<OneQuery>)
         let mine = me
             .as_ref()
             .is_some_and(|c| st.pseudonym(Signing::Proposal, r.id, c.member) == p.by);
+        let i_support = me.as_ref().is_some_and(|c| {
+            d.supporters
+                .contains(&st.pseudonym(Signing::Support, r.id, c.member))
+        });
         let facilitator = me.as_ref().is_some_and(|c| {
             c.role == Role::Facilitator && ch.ledger.require_facilitator(c.member).is_ok()
         });
-        Some((r.phase, p, d, comments, why, mine, facilitator))
+        Some((r.phase, p, d, comments, why, mine, facilitator, i_support))
     });
-    let Some((phase, p, d, comments, why, mine, facilitator)) = found else {
+    let Some((phase, p, d, comments, why, mine, facilitator, i_support)) = found else {
         let body = format!(
             "<h1>No such proposal</h1><p>Round {} has no proposal {} that is a candidate: it may have been withdrawn or hidden (the round page says why). <a href=\"/proposals?round={}\">All proposals of the round</a>.</p>",
             q.round, q.id, q.round
@@ -267,6 +277,23 @@ pub async fn one(State(st): State<AppState>, cx: Ctx, Query(q): Query<OneQuery>)
                 .split("\n\n")
                 .map(|para| format!("<p>{}</p>", esc(para).replace('\n', "<br>")))
                 .collect::<String>()
+        );
+    }
+    let supports = d.supporters.len();
+    let _ = write!(
+        b,
+        "<p id=supports>{supports} member{} support{} it.</p>",
+        if supports == 1 { "" } else { "s" },
+        if supports == 1 { "s" } else { "" }
+    );
+    if me.is_some() && phase <= Phase::Voting {
+        let _ = write!(
+            b,
+            "<form id=support-form data-api=\"/api/v1/rounds/{}/proposals/{}/support\" data-next=\"{here}\"><input type=hidden name=supported value={}><button type=submit>{}</button><p class=status role=status></p></form>",
+            q.round,
+            q.id,
+            !i_support,
+            if i_support { "Take back my support" } else { "Support it" }
         );
     }
     if let Some((approvals, funded, step)) = why {

@@ -26,6 +26,8 @@ function body(form){
     return o;
   }
   if(form.id==='delegate-form'){ return {topic: fd.get('topic'), to: Number(fd.get('to'))}; }
+  if(form.id==='openness-form'){ return {shown: fd.get('shown')!==null}; }
+  if(form.id==='support-form'){ return {supported: fd.get('supported')==='true'}; }
   for(const [k,v] of fd.entries()){
     if(v==='') continue;
     o[k] = (k==='quantity'||k==='cost_hours'||k==='year') ? Number(v) : k==='signed' ? true : v;
@@ -48,8 +50,9 @@ document.querySelectorAll('form[data-api]').forEach(form=>{
       status.classList.add(form.id==='verify-form' && !j.ok ? 'err' : 'ok');
       status.textContent = form.id==='verify-form' ? (j.ok ? 'The log verifies: '+j.report.entries+' entries, '+j.report.tallies_checked+' counts recomputed.' : 'The log does NOT verify: entry '+j.report.first_bad[0]+': '+j.report.first_bad[1])
         : j.receipt ? 'Ballot recorded'+(j.replaces?' (it replaces your earlier ballot)':'')+'. Your receipt: '+j.receipt : 'Done.';
-      if(form.dataset.next){ location.href = form.dataset.next; }
-      else if(['need-form','proposal-form','advance-form','delegate-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
+      if(form.id==='signup-form'){ location.href = '/login?joined='+(j.admitted ? 'member' : 'applicant'); }
+      else if(form.dataset.next){ location.href = form.dataset.next; }
+      else if(['need-form','proposal-form','advance-form','delegate-form','openness-form'].includes(form.id)){ setTimeout(()=>location.reload(), 400); }
     } else {
       status.classList.add('err');
       status.textContent = (j.message || ('Error '+r.status));
@@ -117,6 +120,18 @@ if(ef){ fetch('/api/v1/rounds/'+ef.dataset.round+'/effect').then(r=>r.ok?r.json(
   const split = s => 'consumption '+pct(s[0])+', investment '+pct(s[1])+', common funds '+pct(s[2]);
   const w=j.with_your_ballot, o=j.without_your_ballot;
   let html = '<p>With your ballot (it counted '+h((j.weight||[1])[0])+' times): projects funded: '+projects(w.funded)+'; split of hours: '+split(w.split)+'.</p><p>Without it: projects funded: '+projects(o.funded)+'; split of hours: '+split(o.split)+'.</p>';
+  // In plain words: what the ballot decided, in projects, hours and products (issue #15).
+  const gained = w.funded.filter(i=>!o.funded.includes(i)), lost = o.funded.filter(i=>!w.funded.includes(i));
+  if(!w.quorum_met){ html += '<p id=effect-quorum>The quorum was not met: the vote did not count, no project was funded and the default split applies.</p>'; }
+  else if(!o.quorum_met){ html += '<p id=effect-quorum>Without your ballot the quorum would not have been met: no project would have been funded and the default split would apply.</p>'; }
+  if(gained.length){ html += '<p id=effect-projects>Your ballot helped fund '+projects(gained)+(lost.length ? '; without it '+projects(lost)+' would have been funded' : '')+'.</p>'; }
+  const p = j.plan;
+  if(p){
+    const d = p.working_week_with - p.working_week_without;
+    const hh = x=>(Math.round(x*10)/10).toLocaleString(pageLang)+' h';
+    html += '<p id=effect-week>Your working week: '+hh(p.working_week_with)+' with your ballot, '+hh(p.working_week_without)+' without it ('+(d>=0?'+':'−')+hh(Math.abs(d))+'). Common projects: '+hh(p.project_hours[0])+' with your ballot, '+hh(p.project_hours[1])+' without it.</p>';
+    if(p.products.length){ html += '<ul id=effect-products>'+p.products.map(x=>'<li>'+h(x.name)+': '+(Math.round(x.with*100)/100).toLocaleString(pageLang)+' '+h(x.unit)+' with your ballot, '+(Math.round(x.without*100)/100).toLocaleString(pageLang)+' '+h(x.unit)+' without it</li>').join('')+'</ul>'; }
+  }
   let changed = j.changed.funded||j.changed.split||j.changed.quorum;
   const y = j.years;
   if(y){

@@ -293,6 +293,8 @@ async fn issue_15_members_check_their_ballot_by_receipt_and_read_the_log() {
     );
     fac.post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
         .await;
+    // The plan is recorded in the background: wait, so that the log stands still.
+    wait_for_plan(&fac, 1).await;
     let html = page(format!("/audit/receipt?receipt={}", receipts[0])).await;
     assert!(
         html.contains("class=ok id=receipt-verdict>Counted"),
@@ -385,7 +387,29 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{j}");
+    // Supports: one per member, taken back only if given; signed by a pseudonym of their own.
+    let support = |c: &Client, yes: bool| {
+        let c = c.clone();
+        async move {
+            c.post(
+                &format!("/api/v1/rounds/1/proposals/{id}/support"),
+                json!({"supported": yes}),
+            )
+            .await
+            .0
+        }
+    };
+    assert_eq!(support(&bo, true).await, StatusCode::OK);
+    assert_eq!(support(&bo, true).await, StatusCode::CONFLICT);
+    assert_eq!(support(&fac, false).await, StatusCode::CONFLICT);
+    assert_eq!(support(&fac, true).await, StatusCode::OK);
+    assert_eq!(support(&fac, false).await, StatusCode::OK);
     let (_, detail) = bo.get(&format!("/api/v1/rounds/1/proposals/{id}")).await;
+    assert_eq!(
+        (detail["supports"].as_u64(), detail["i_support"].as_bool()),
+        (Some(1), Some(true)),
+        "{detail}"
+    );
     assert_eq!(detail["author"], "Ada", "{detail}");
     assert_eq!(detail["versions"][0]["title"], "A library", "{detail}");
     assert_eq!(detail["comments"][0]["name"], "Bo", "{detail}");
@@ -413,6 +437,8 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
         "a hidden comment is not shown"
     );
     assert!(page.contains("id=comment-form"), "{page}");
+    assert!(page.contains("1 member supports it."), "{page}");
+    assert!(page.contains("Take back my support"), "{page}");
     assert!(!page.contains("id=amend-form"), "only the proposer amends");
     let (_, page) = html(&ada, format!("/proposal?round=1&id={id}")).await;
     assert!(page.contains("id=amend-form"), "{page}");
@@ -429,6 +455,11 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
     let cheapest = page.find("A library and archive").unwrap();
     let clinic = page.find("A clinic in the valley").unwrap();
     assert!(cheapest < clinic, "cheapest first");
+    let (_, page) = html(&bo, "/proposals?round=1&sort=supports".into()).await;
+    assert!(
+        page.find("A library and archive").unwrap() < page.find("A clinic in the valley").unwrap(),
+        "most supported first"
+    );
     let (st, _) = html(&bo, "/proposal?round=1&id=999".into()).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 }
@@ -501,4 +532,203 @@ async fn issue_15_the_round_page_explains_the_rules() {
         !html.contains("<td>wool</td><td class=n>0"),
         "unscored products are left out"
     );
+}
+
+/// "What your votes changed" in hours and products: the plan with the member's ballot
+/// against the plan without it. The hours of the projects without the ballot are the costs
+/// of the projects the count without it funds; the working week with it is the recorded
+/// plan's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_what_your_ballot_changed_in_hours_and_products() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    // Only ada approves the clinic: without her it is no candidate.
+    for (who, approve) in [("ada", vec![1]), ("bo", vec![3]), ("cy", vec![3])] {
+        let c = Client::demo(&s.base, who).await;
+        let (st, j) = c
+            .post(
+                "/api/v1/rounds/1/ballot",
+                json!({"approve": approve, "split": [0.7, 0.25, 0.05]}),
+            )
+            .await;
+        assert!(st.is_success(), "{j}");
+    }
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
+        .await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let plan = wait_for_plan(&ada, 1).await;
+    let (_, round) = ada.get("/api/v1/rounds/1").await;
+    let cost = |ids: &serde_json::Value| -> f64 {
+        ids.as_array()
+            .unwrap()
+            .iter()
+            .map(|id| {
+                round["proposals"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|p| &p["id"] == id)
+                    .unwrap()["cost_hours"]
+                    .as_f64()
+                    .unwrap()
+            })
+            .sum()
+    };
+    let (st, e) = ada.get("/api/v1/rounds/1/effect").await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    let p = &e["plan"];
+    assert_eq!(
+        p["working_week_with"], plan["plan"]["working_week"],
+        "{e} {plan}"
+    );
+    assert_eq!(
+        p["project_hours"][0].as_f64().unwrap(),
+        cost(&e["with_your_ballot"]["funded"])
+    );
+    assert_eq!(
+        p["project_hours"][1].as_f64().unwrap(),
+        cost(&e["without_your_ballot"]["funded"])
+    );
+    // Without ada the split is the median of bo and cy (the same), so only projects change:
+    // the clinic's 900 hours.
+    assert_eq!(e["changed"]["funded"], true, "{e}");
+    assert_eq!(
+        p["project_hours"][0].as_f64().unwrap() - p["project_hours"][1].as_f64().unwrap(),
+        900.0,
+        "{e}"
+    );
+    assert_ne!(p["working_week_with"], p["working_week_without"], "{e}");
+}
+
+/// How your delegate voted: shown only when the delegate chose to show it (a delegation
+/// alone never reveals a ballot: anyone may delegate to anyone).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_delegators_see_their_delegates_vote_only_if_shown() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let bo = Client::demo(&s.base, "bo").await;
+    // Bo (3) delegates projects to ada (2); ada votes.
+    let (st, j) = bo
+        .post("/api/v1/delegations", json!({"topic": "projects", "to": 2}))
+        .await;
+    assert!(st.is_success(), "{j}");
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    ada.post("/api/v1/rounds/1/ballot", json!({"approve": [1, 3]}))
+        .await;
+    let (_, v) = bo.get("/api/v1/rounds/1/delegates").await;
+    let projects = &v["topics"][0];
+    assert_eq!(projects["topic"], "projects", "{v}");
+    assert_eq!(projects["delegate"], 2, "{v}");
+    assert_eq!(projects["name"], "Ada", "{v}");
+    assert_eq!(projects["shown"], false);
+    assert_eq!(projects["answer"], serde_json::Value::Null, "not shown");
+    let (st, _) = ada
+        .post("/api/v1/delegations/openness", json!({"shown": true}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, v) = bo.get("/api/v1/rounds/1/delegates").await;
+    assert_eq!(v["topics"][0]["answer"], json!([1, 3]), "{v}");
+    // The members page says it in words.
+    let r = bo
+        .http
+        .get(format!("{}/members", bo.base))
+        .header("cookie", bo.cookie.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(
+            "projects: your vote follows Ada's ballot; they answered: A clinic in the valley, Solar roofs for the workshops"
+        ),
+        "{html}"
+    );
+    // Once bo votes on projects himself, he follows no one there.
+    bo.post("/api/v1/rounds/1/ballot", json!({"approve": [2]}))
+        .await;
+    let (_, v) = bo.get("/api/v1/rounds/1/delegates").await;
+    assert!(
+        v["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["topic"] != "projects"),
+        "{v}"
+    );
+}
+
+/// Council membership after admission: a member asks to join a council on /members, a
+/// facilitator approves it on /facilitate, the member then leaves it.
+#[tokio::test]
+async fn issue_15_members_ask_to_join_councils_and_facilitators_decide() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    let ada = Client::demo(&s.base, "ada").await;
+    let page = |c: &Client, path: &'static str| {
+        let c = c.clone();
+        async move {
+            c.http
+                .get(format!("{}{path}", c.base))
+                .header("cookie", c.cookie.clone().unwrap())
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(page(&ada, "/members").await.contains("id=council-join-2"));
+    let (st, j) = ada.post("/api/v1/councils/2/join", json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    let (st, _) = ada.post("/api/v1/councils/2/join", json!({})).await;
+    assert_eq!(st, StatusCode::CONFLICT, "one request at a time");
+    assert!(page(&ada, "/members").await.contains("your request waits"));
+    let (st, _) = ada
+        .post("/api/v1/councils/2/requests/2", json!({"approved": true}))
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "members do not decide");
+    let html = page(&fac, "/facilitate").await;
+    assert!(html.contains("Ada asks to join Farms and flocks"), "{html}");
+    assert!(html.contains("id=approve-2-2"), "{html}");
+    let (st, j) = fac
+        .post("/api/v1/councils/2/requests/2", json!({"approved": true}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    assert!(page(&ada, "/members").await.contains("id=council-leave-2"));
+    let (st, j) = ada.post("/api/v1/councils/2/leave", json!({})).await;
+    assert_eq!(st, StatusCode::OK, "{j}");
+    assert!(page(&ada, "/members").await.contains("id=council-join-2"));
+    let (_, j) = fac.get("/api/v1/audit/verify").await;
+    assert_eq!(j["ok"], true, "{j}");
+}
+
+/// A sign-up says what happened: the sign-in page it leads to tells a new member they can
+/// take part, and an applicant that a facilitator admits them.
+#[tokio::test]
+async fn issue_15_a_sign_up_says_what_happened() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    for (joined, words) in [
+        ("member", "you are a member of the federation"),
+        ("applicant", "A facilitator admits applicants"),
+    ] {
+        let html = reqwest::get(format!("{}/login?joined={joined}", s.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(words), "{html}");
+    }
+    let script = reqwest::get(format!("{}/static/app.js", s.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(script.contains("'/login?joined='+(j.admitted ? 'member' : 'applicant')"));
 }

@@ -513,6 +513,7 @@ fn routed() -> std::collections::BTreeSet<String> {
         include_str!("../../src/api/rounds.rs"),
         include_str!("../../src/api/delegation.rs"),
         include_str!("../../src/api/discussion.rs"),
+        include_str!("../../src/api/membership.rs"),
         include_str!("../../src/api/mine.rs"),
         include_str!("../../src/api/audit.rs"),
         include_str!("../../src/api/transparency.rs"),
@@ -567,7 +568,9 @@ async fn issue_4_openapi_describes_every_route() {
                 .replace("{topic}", "split")
                 .replace("{need}", "1")
                 .replace("{proposal}", "1")
-                .replace("{comment}", "1");
+                .replace("{comment}", "1")
+                .replace("{council}", "1")
+                .replace("{member}", "2");
             let (st, _) = match method {
                 "get" => fac.get(&p).await,
                 "delete" => fac.delete(&p).await,
@@ -595,6 +598,7 @@ fn issue_11_the_pages_use_described_paths() {
         include_str!("../../src/pages/chart.rs"),
         include_str!("../../src/pages/home.rs"),
         include_str!("../../src/pages/members.rs"),
+        include_str!("../../src/pages/round_extras.rs"),
         include_str!("../../src/pages/explain.rs"),
         include_str!("../../src/pages/facilitate.rs"),
         include_str!("../../src/pages/plan.rs"),
@@ -631,7 +635,13 @@ fn issue_11_the_pages_use_described_paths() {
             .replace("{r}", "{id}")
             .replace("{1}", "{id}")
             .replace("/proposals/{id}", "/proposals/{proposal}")
-            .replace("/comments/{id}", "/comments/{comment}");
+            .replace("/comments/{id}", "/comments/{comment}")
+            .replace("/councils/{k}", "/councils/{council}")
+            .replace("/needs/{num}", "/needs/{need}")
+            .replace(
+                "/councils/{id}/requests/{id}",
+                "/councils/{council}/requests/{member}",
+            );
         assert!(described.contains(&path), "{path} is not described");
         used += 1;
     }
@@ -837,6 +847,16 @@ async fn issue_11_answers_have_the_described_fields() {
         &j,
     );
     let comment = j["comment"].as_u64().unwrap();
+    let (st, j) = bo
+        .post(&format!("{path}/support"), json!({"supported": true}))
+        .await;
+    check(
+        "post",
+        &format!("{path}/support"),
+        "/rounds/{id}/proposals/{proposal}/support",
+        st,
+        &j,
+    );
     let (st, j) = fac
         .post(
             &format!("/api/v1/rounds/1/comments/{comment}/hide"),
@@ -898,6 +918,59 @@ async fn issue_11_answers_have_the_described_fields() {
         .post("/api/v1/delegations", json!({"topic": "split", "to": 3}))
         .await;
     check("post", "/api/v1/delegations", "/delegations", st, &j);
+    let (st, j) = bo
+        .post("/api/v1/delegations/openness", json!({"shown": true}))
+        .await;
+    check(
+        "post",
+        "/api/v1/delegations/openness",
+        "/delegations/openness",
+        st,
+        &j,
+    );
+    let (st, j) = ada.get("/api/v1/rounds/1/delegates").await;
+    check(
+        "get",
+        "/api/v1/rounds/1/delegates",
+        "/rounds/{id}/delegates",
+        st,
+        &j,
+    );
+    // Issue #15: council membership after admission.
+    let (st, j) = ada.post("/api/v1/councils/2/join", json!({})).await;
+    check(
+        "post",
+        "/api/v1/councils/2/join",
+        "/councils/{council}/join",
+        st,
+        &j,
+    );
+    let (st, j) = fac.get("/api/v1/councils/requests").await;
+    check(
+        "get",
+        "/api/v1/councils/requests",
+        "/councils/requests",
+        st,
+        &j,
+    );
+    let (st, j) = fac
+        .post("/api/v1/councils/2/requests/2", json!({"approved": true}))
+        .await;
+    check(
+        "post",
+        "/api/v1/councils/2/requests/2",
+        "/councils/{council}/requests/{member}",
+        st,
+        &j,
+    );
+    let (st, j) = ada.post("/api/v1/councils/2/leave", json!({})).await;
+    check(
+        "post",
+        "/api/v1/councils/2/leave",
+        "/councils/{council}/leave",
+        st,
+        &j,
+    );
     let (st, j) = ada.delete("/api/v1/delegations/split").await;
     check(
         "delete",
