@@ -149,7 +149,9 @@ pub fn priorities(t: &RoundTally) -> String {
     }
     let mut b = String::from("<h3>Priorities</h3><p class=muted>The mean score (0 to 5) of each product, over the members who scored it (“no opinion” does not count as 0). The priorities are published with the count for the federation's councils to weigh; they do not change this round's plan, which meets every need in the same proportion.</p>");
     let at = b.len();
-    b.push_str("<table id=priorities><tr><th>product</th><th>mean score</th><th>scored by</th></tr>");
+    b.push_str(
+        "<table id=priorities><tr><th>product</th><th>mean score</th><th>scored by</th></tr>",
+    );
     for p in scored {
         let _ = write!(
             b,
