@@ -328,7 +328,9 @@ async function inspect(page, { phase, who, size }, { path: p, name, status }) {
   for (const s of l.svgs) {
     expect(s.width <= s.containerWidth + 0.5, `${p}: ${s.svg} is ${s.width} px wide, wider than its container ${s.container} (${s.containerWidth} px) on the ${size} screen`, undefined, { key: `svg ${p} ${s.svg} ${size}`, where });
   }
-  await page.screenshot({ path: path.join(ARTIFACTS, `${phase}-${who}-${name}-${size}.png`), fullPage: true });
+  // CSS pixels (the phone's device scale factor of 3 would make each full page nine times the
+  // pixels to encode, for no more to see).
+  await page.screenshot({ path: path.join(ARTIFACTS, `${phase}-${who}-${name}-${size}.png`), fullPage: true, scale: 'css' });
   screenshots++;
 }
 
@@ -704,6 +706,16 @@ async function main() {
       await submitAndLoad(p, '#comment-form', 'bo comments');
       const c = await texts(p, '#comments li');
       check(c.length === 1 && c[0].includes(COMMENT) && /Bo/.test(c[0]), "the discussion shows bo's comment under his name", c);
+      // bo supports the proposal: the page counts him, and the list sorted by supports puts it
+      // first.
+      check((await p.locator('#supports').textContent()).trim() === '0 members support it.', 'the proposal page says no member supports it yet', await p.locator('#supports').textContent());
+      check((await p.locator('#support-form button[type=submit]').textContent()) === 'Support it', 'bo is offered to support it');
+      await submitAndLoad(p, '#support-form', 'bo supports the proposal');
+      check((await p.locator('#supports').textContent()).trim() === '1 member supports it.', 'the proposal page counts his support', await p.locator('#supports').textContent());
+      check((await p.locator('#support-form button[type=submit]').textContent()) === 'Take back my support', 'bo is offered to take his support back');
+      await p.goto('/proposals?sort=supports');
+      const first = await texts(p, '#proposal-list li');
+      check(first.length > 1 && first[0].includes(TITLE) && /, 1 support(?!s)/.test(first[0]), '/proposals sorted by supports puts the supported proposal first, with its support', first);
       const f = fac.page;
       await f.goto(proposalPath);
       const hide = f.locator('form[id^=hide-comment-]');
@@ -779,7 +791,7 @@ async function main() {
       check(cyMe.delegations.split === bo.me.member && cyMe.delegations.priorities === ada.me.member, "GET /api/v1/me shows cy's delegations", cyMe.delegations);
     }
 
-    begin('facilitator (/facilitate): sets the voting deadline, hides a need with a reason, creates an invitation');
+    begin('facilitator (/facilitate): sets the voting deadline, hides a need with a reason, approves a request to join a council, creates an invitation');
     const votingCloses = new Date(Date.now() + 4 * 86400e3);
     votingCloses.setHours(18, 0, 0, 0);
     {
@@ -812,6 +824,23 @@ async function main() {
       await bo.page.goto('/round');
       const seen = await texts(bo.page, '#removed li');
       check(seen.some((t) => /wool/.test(t) && t.includes('hidden by a facilitator: Registered twice by mistake')), 'bo reads on /round (#removed) that a facilitator hid his need, and why', seen);
+      // cy asks to join a council on /members; the facilitator approves it on /facilitate.
+      const c = cy.page;
+      await c.goto('/members');
+      const join = c.locator('#my-councils li', { has: c.locator('form[id^=council-join-]') }).first();
+      const council = (await join.textContent()).replace('Ask to join', '').trim();
+      const joinId = await join.locator('form').getAttribute('id');
+      await submitAndLoad(c, `#${joinId}`, `cy asks to join ${council}`);
+      const waiting = await texts(c, '#my-councils li');
+      check(waiting.some((t) => t.startsWith(council) && /your request waits for a facilitator/.test(t)), `/members tells cy her request to join ${council} waits for a facilitator`, waiting);
+      await p.goto('/facilitate');
+      const req = p.locator('#join-requests li', { hasText: council });
+      check((await req.count()) === 1 && /^Cy/.test(await req.textContent()), `/facilitate lists cy's request to join ${council}`, await texts(p, '#join-requests li'));
+      await submitAndReload(p, `#${await req.locator('form[id^=approve-]').getAttribute('id')}`, "the facilitator approves cy's request");
+      await c.goto('/members');
+      const joined = await texts(c, '#my-councils li');
+      check(joined.some((t) => t.startsWith(`${council} (yours)`)), `/members shows cy in ${council}`, joined);
+
       // An invitation for a new member: the code is shown once, in the status.
       await p.click('#invite-form button[type=submit]');
       const inv = await statusOf(p, '#invite-form');
