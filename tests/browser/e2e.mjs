@@ -1,7 +1,9 @@
 // End-to-end test of `plenty serve --demo` in a real headless Chromium, as new users would use
-// it: sign in, register a need, delegate, open the vote, cast ballots (one answering the
-// projects only), try a CSRF attack, close the vote, count the quorum by hand, read the plan
-// and its plots, verify the log. And (issue #15) every page, as a visitor, a member and the
+// it: sign in, register needs (a typo asked about, a need changed, one withdrawn), propose,
+// find, discuss, support and amend a project, delegate, set a deadline, hide a need, join a
+// council, open the vote, cast ballots (one answering the projects only), try a CSRF attack,
+// close the vote confirming its turnout, count the quorum by hand, read the count, the plan
+// and its plots, verify the log, read it in words and check a receipt. And (issue #15) every page, as a visitor, a member and the
 // facilitator, in every phase, on a desktop and a phone: axe-core, the charts' contrast, the
 // phone layout, a screenshot (see README.md).
 //
