@@ -340,7 +340,12 @@ pub async fn one(State(st): State<AppState>, cx: Ctx, Query(q): Query<OneQuery>)
             id = q.id
         );
     }
-    let _ = write!(b, "<h2>Discussion ({} comments)</h2>", comments.len());
+    let _ = write!(
+        b,
+        "<h2>Discussion ({} comment{})</h2>",
+        comments.len(),
+        if comments.len() == 1 { "" } else { "s" }
+    );
     if comments.is_empty() {
         b.push_str("<p id=no-comments>No comment yet.</p>");
     }

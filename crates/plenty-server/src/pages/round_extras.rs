@@ -158,8 +158,10 @@ pub fn priorities(t: &RoundTally) -> String {
             "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
             esc(&p.product),
             fixed(p.mean, 2, true),
-            p.scored_by
-                .map_or_else(|| "—".to_string(), |w| format!("{w} members"))
+            p.scored_by.map_or_else(
+                || "—".to_string(),
+                |w| format!("{w} member{}", if w == 1 { "" } else { "s" })
+            )
         );
     }
     b.push_str("</table>");
