@@ -186,6 +186,9 @@ pub struct RoundState {
     pub discussion: BTreeMap<ProposalId, Discussion>,
     /// The comments of the round, by number.
     pub comments: BTreeMap<CommentId, Comment>,
+    /// How many times each support pseudonym gave or took back a support (bounded by
+    /// [`MAX_SUPPORT_CHANGES`], so that no member can grow the log without end).
+    pub support_changes: BTreeMap<Pseudonym, u32>,
     /// The ballot of each pseudonym (the last one cast).
     pub ballots: BTreeMap<Pseudonym, RoundBallot>,
     /// Ballots cast, including replaced ones.
@@ -462,6 +465,8 @@ pub const MAX_REASON: usize = 1000;
 pub const MAX_DESCRIPTION: usize = 4000;
 /// Longest comment, in characters.
 pub const MAX_COMMENT: usize = 2000;
+/// Most times one member gives or takes back a support in one round.
+pub const MAX_SUPPORT_CHANGES: u32 = 500;
 /// Most comments one member posts in one round.
 pub const MAX_COMMENTS_PER_MEMBER: usize = 200;
 /// The highest turnout a facilitator may require for a vote to count (issue #14: a quorum of
@@ -856,6 +861,7 @@ impl Ledger {
                         deadlines: BTreeMap::new(),
                         discussion: BTreeMap::new(),
                         comments: BTreeMap::new(),
+                        support_changes: BTreeMap::new(),
                         ballots: BTreeMap::new(),
                         ballots_cast: 0,
                         tally: None,
@@ -975,6 +981,7 @@ impl Ledger {
                 supported,
             } => {
                 if let Some(r) = self.rounds.get_mut(round) {
+                    *r.support_changes.entry(by.clone()).or_default() += 1;
                     let d = r.discussion.entry(*proposal).or_default();
                     if *supported {
                         d.supporters.insert(by.clone());

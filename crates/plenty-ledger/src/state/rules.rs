@@ -290,6 +290,15 @@ impl Ledger {
         )?;
         if let Some(l) = &r.limits {
             let mine = r.needs.iter().filter(|n| &n.by == by).count();
+            // Withdrawn needs count too, up to twice the limit: second thoughts, not a loop
+            // that grows the log without end (issue #15).
+            let ever = mine + r.removed_needs.iter().filter(|(n, _)| &n.by == by).count();
+            if r.rules.is_some() && ever >= 2 * l.needs_per_member as usize {
+                return Err(reject(
+                    RejectCode::Conflict,
+                    format!("you have registered {ever} needs in round {round}, withdrawn ones included: twice its limit per member"),
+                ));
+            }
             if mine >= l.needs_per_member as usize {
                 return Err(reject(
                     RejectCode::Conflict,
@@ -351,6 +360,17 @@ impl Ledger {
         )?;
         if let Some(l) = &r.limits {
             let mine = r.proposals.values().filter(|p| &p.by == by).count();
+            let ever = mine
+                + r.removed_proposals
+                    .values()
+                    .filter(|(p, _)| &p.by == by)
+                    .count();
+            if r.rules.is_some() && ever >= 2 * l.proposals_per_member as usize {
+                return Err(reject(
+                    RejectCode::Conflict,
+                    format!("you have submitted {ever} proposals in round {round}, withdrawn ones included: twice its limit per member"),
+                ));
+            }
             if mine >= l.proposals_per_member as usize {
                 return Err(reject(
                     RejectCode::Conflict,
@@ -665,6 +685,12 @@ impl Ledger {
             return Err(reject(
                 RejectCode::NotFound,
                 format!("round {round} has no proposal {proposal} that is a candidate"),
+            ));
+        }
+        if r.support_changes.get(by).copied().unwrap_or(0) >= MAX_SUPPORT_CHANGES {
+            return Err(reject(
+                RejectCode::Conflict,
+                format!("you have changed your supports {MAX_SUPPORT_CHANGES} times in round {round}, its limit"),
             ));
         }
         let now = r

@@ -434,3 +434,44 @@ fn issue_15_a_plan_with_lambda_zero_is_never_a_success() {
     );
     assert!(fine.is_success());
 }
+
+/// Withdrawing and registering again is second thoughts, not a way to grow the log without
+/// end: withdrawn needs count towards twice the member's limit.
+#[test]
+fn issue_15_withdrawing_and_registering_again_is_bounded() {
+    let mut l = federation(3, &[]);
+    let limit = l.rounds[&1].limits.unwrap().needs_per_member as usize;
+    let mut refused = None;
+    for k in 0..(3 * limit) {
+        let e = Event::NeedRegistered {
+            round: 1,
+            by: pseudonym(2),
+            product: "bread".into(),
+            quantity: 1.0,
+            year: None,
+        };
+        if let Err(r) = l.apply(&e) {
+            refused = Some((k, r));
+            break;
+        }
+        let need = l.rounds[&1].needs_registered;
+        l.apply(&Event::NeedWithdrawn {
+            round: 1,
+            need,
+            by: pseudonym(2),
+        })
+        .unwrap();
+    }
+    let (k, r) = refused.expect("refused before three times the limit");
+    assert_eq!(k, 2 * limit, "{r}");
+    assert_eq!(r.code, RejectCode::Conflict);
+    // Another member is not affected.
+    l.apply(&Event::NeedRegistered {
+        round: 1,
+        by: pseudonym(3),
+        product: "bread".into(),
+        quantity: 1.0,
+        year: None,
+    })
+    .unwrap();
+}

@@ -112,7 +112,7 @@ fn entries(l: &Ledger) -> Vec<Entry> {
 /// `GET /calendar`.
 pub async fn calendar(State(st): State<AppState>, cx: Ctx) -> Html<String> {
     let list = st.log.read(|ch| entries(&ch.ledger));
-    let mut b = String::from("<h1>Calendar</h1>");
+    let mut b = format!("<h1>{}</h1>", cx.t("calendar-heading"));
     if list.is_empty() {
         b.push_str("<p class=next id=calendar-empty>No deadline is set yet. A facilitator sets when each phase ends; until then, the round moves on when a facilitator moves it.</p>");
     } else {
@@ -135,10 +135,10 @@ pub async fn calendar(State(st): State<AppState>, cx: Ctx) -> Html<String> {
             );
         }
         b.push_str("</table>");
-        super::scroll_since(&mut b, start, "Calendar");
+        super::scroll_since(&mut b, start, &cx.t("calendar-heading"));
     }
     b.push_str("<p>Add the deadlines to your own calendar: subscribe to <a href=/calendar.ics>calendar.ics</a> (it updates when a facilitator moves a date).</p>");
-    layout(&cx, "Calendar", &b)
+    layout(&cx, &cx.t("calendar-heading"), &b)
 }
 
 /// Escapes text for an iCalendar value (RFC 5545 §3.3.11).

@@ -303,7 +303,7 @@ pub async fn facilitate(State(st): State<AppState>, cx: Ctx) -> Html<String> {
         .unwrap_or_default();
     let body = st.log.read(|ch| {
         let l = &ch.ledger;
-        let mut b = String::from("<h1>Facilitate</h1><p class=next>Run the calendar, review what members registered, admit members and keep the economy up to date. Every step is an entry of the log.</p>");
+        let mut b = format!("<h1>{}</h1><p class=next>Run the calendar, review what members registered, admit members and keep the economy up to date. Every step is an entry of the log.</p>", cx.t("facilitate-heading"));
         match l.latest_round() {
             Some(r) => {
                 b.push_str(&current_round(l, r));

@@ -285,7 +285,8 @@ pub async fn log_page(
     let pages = entries.len().div_ceil(ENTRIES_PER_PAGE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
     let mut b = format!(
-        "<h1>The log</h1><p>Every input, ballot, count and plan, in order: {} entries, each holding the hash of the one before, so that no entry can change without every later hash changing. Newest first; page {page} of {pages}. <a href=/audit>Verify it</a> or <a href=/api/v1/audit/export download>download it</a>.</p><table id=log><tr><th>entry</th><th>when (UTC)</th><th>what</th><th>hash</th></tr>",
+        "<h1>{}</h1><p>Every input, ballot, count and plan, in order: {} entries, each holding the hash of the one before, so that no entry can change without every later hash changing. Newest first; page {page} of {pages}. <a href=/audit>Verify it</a> or <a href=/api/v1/audit/export download>download it</a>.</p><table id=log><tr><th>entry</th><th>when (UTC)</th><th>what</th><th>hash</th></tr>",
+        cx.t("log-heading"),
         entries.len()
     );
     for e in entries
@@ -297,7 +298,7 @@ pub async fn log_page(
         b.push_str(&entry_row(e));
     }
     b.push_str("</table>");
-    super::scroll_since(&mut b, 0, "The log");
+    super::scroll_since(&mut b, 0, &cx.t("log-heading"));
     b.push_str("<p>");
     if page > 1 {
         let _ = write!(
@@ -314,7 +315,7 @@ pub async fn log_page(
         );
     }
     b.push_str("</p>");
-    layout(&cx, "The log", &b)
+    layout(&cx, &cx.t("log-heading"), &b)
 }
 
 /// A receipt to look up.
@@ -361,7 +362,7 @@ pub async fn receipt_page(
         b.push_str(&entry_row(e));
     }
     b.push_str("</table>");
-    super::scroll_since(&mut b, at, "Your ballots in the log");
+    super::scroll_since(&mut b, at, &cx.t("receipt-heading"));
     let verdict = st.log.read(|ch| {
         let mut out = String::new();
         for r in ch.ledger.rounds.values() {

@@ -271,7 +271,7 @@ fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
         .collect::<Vec<_>>()
         .join(" ");
     Html(format!(
-        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · plenty</title><style>{STYLE}</style></head><body><nav aria-label=\"{main}\"><a href=/>plenty</a><a href=/round>{round}</a><a href=/plan>{plan}</a><a href=/proposals>Proposals</a><a href=/rounds>{rounds}</a><a href=/calendar>Calendar</a><a href=/members>{members}</a><a href=/audit>{audit}</a>{facilitate}<span class=end>{account} <span class=langs>{langs}</span></span></nav><main>{body}</main><script src=/static/app.js></script></body></html>",
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · plenty</title><style>{STYLE}</style></head><body><nav aria-label=\"{main}\"><a href=/>plenty</a><a href=/round>{round}</a><a href=/plan>{plan}</a><a href=/proposals>{proposals}</a><a href=/rounds>{rounds}</a><a href=/calendar>{calendar}</a><a href=/members>{members}</a><a href=/audit>{audit}</a>{facilitate}<span class=end>{account} <span class=langs>{langs}</span></span></nav><main>{body}</main><script src=/static/app.js></script></body></html>",
         lang = cx.lang.code,
         main = cx.t("nav-main"),
         round = cx.t("nav-round"),
@@ -280,9 +280,12 @@ fn layout(cx: &Ctx, title: &str, body: &str) -> Html<String> {
         members = cx.t("nav-members"),
         audit = cx.t("nav-audit"),
         facilitate = match &cx.who.0 {
-            Some(c) if c.role == Role::Facilitator => "<a href=/facilitate>Facilitate</a>",
-            _ => "",
+            Some(c) if c.role == Role::Facilitator =>
+                format!("<a href=/facilitate>{}</a>", cx.t("nav-facilitate")),
+            _ => String::new(),
         },
+        proposals = cx.t("nav-proposals"),
+        calendar = cx.t("nav-calendar"),
     ))
 }
 

@@ -133,38 +133,60 @@ pub async fn list(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
     let Some((round, title, phase, all)) = found else {
         return layout(
             &cx,
-            "Proposals",
-            "<h1>Proposals</h1><p class=next>No round yet: proposals are made in a round's needs phase.</p>",
+            &cx.t("nav-proposals"),
+            &format!(
+                "<h1>{}</h1><p class=next>{}</p>",
+                cx.t("nav-proposals"),
+                cx.t("proposals-none-yet")
+            ),
         );
     };
     let total = all.len();
     let shown = select(all, &q);
     let authors = names(&st, shown.iter().filter_map(|r| r.author)).await;
     let mut b = format!(
-        "<h1>Proposals of round {round}: {}</h1><form method=get action=/proposals id=proposal-search><input type=hidden name=round value={round}><label>Search <input name=q value=\"{}\" maxlength=200></label><label>Show <select name=show>{}{}{}</select></label><label>Order <select name=sort>{}{}{}{}{}</select></label><button type=submit>Find</button></form>",
-        esc(&title),
+        "<h1>{}</h1><form method=get action=/proposals id=proposal-search><input type=hidden name=round value={round}><label>{} <input name=q value=\"{}\" maxlength=200></label><label>{} <select name=show>{}{}{}</select></label><label>{} <select name=sort>{}{}{}{}{}</select></label><button type=submit>{}</button></form>",
+        cx.tv(
+            "proposals-heading",
+            &[("number", &round.to_string()), ("title", &title)]
+        ),
+        cx.t("proposals-search"),
         esc(q.q.as_deref().unwrap_or("")),
-        option("all", "all proposals", q.show.as_deref(), true),
-        option("mine", "mine", q.show.as_deref(), false),
-        option("funded", "funded", q.show.as_deref(), false),
-        option("newest", "newest first", q.sort.as_deref(), true),
-        option("cost", "cheapest first", q.sort.as_deref(), false),
-        option("comments", "most discussed first", q.sort.as_deref(), false),
-        option("supports", "most supported first", q.sort.as_deref(), false),
-        option("approvals", "most approved first (after the count)", q.sort.as_deref(), false),
+        cx.t("proposals-show"),
+        option("all", &cx.t("proposals-all"), q.show.as_deref(), true),
+        option("mine", &cx.t("proposals-mine"), q.show.as_deref(), false),
+        option("funded", &cx.t("proposals-funded"), q.show.as_deref(), false),
+        cx.t("proposals-order"),
+        option("newest", &cx.t("proposals-newest"), q.sort.as_deref(), true),
+        option("cost", &cx.t("proposals-cheapest"), q.sort.as_deref(), false),
+        option("comments", &cx.t("proposals-discussed"), q.sort.as_deref(), false),
+        option("supports", &cx.t("proposals-supported"), q.sort.as_deref(), false),
+        option("approvals", &cx.t("proposals-approved"), q.sort.as_deref(), false),
+        cx.t("proposals-find"),
     );
     if total == 0 {
-        b.push_str(if phase == Phase::Needs {
-            "<p class=next id=proposals-empty>No proposal yet. Propose a common project on the <a href=/round>round page</a>: its title, its cost in hours and what it is for.</p>"
+        let _ = if phase == Phase::Needs {
+            write!(
+                b,
+                "<p class=next id=proposals-empty>{} <a href=/round>{}</a></p>",
+                cx.t("proposals-empty-needs"),
+                cx.t("nav-round")
+            )
         } else {
-            "<p id=proposals-empty>This round has no proposals.</p>"
-        });
-        return layout(&cx, "Proposals", &b);
+            write!(b, "<p id=proposals-empty>{}</p>", cx.t("proposals-empty"))
+        };
+        return layout(&cx, &cx.t("nav-proposals"), &b);
     }
     let _ = write!(
         b,
-        "<p id=proposals-count>{} of {total} proposals.</p><ul id=proposal-list>",
-        shown.len()
+        "<p id=proposals-count>{}</p><ul id=proposal-list>",
+        cx.tv(
+            "proposals-count",
+            &[
+                ("shown", &shown.len().to_string()),
+                ("total", &total.to_string())
+            ]
+        )
     );
     for r in &shown {
         let snippet: String = r.description.chars().take(200).collect();
@@ -192,7 +214,7 @@ pub async fn list(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
         );
     }
     b.push_str("</ul>");
-    layout(&cx, "Proposals", &b)
+    layout(&cx, &cx.t("nav-proposals"), &b)
 }
 
 /// One proposal's query.
@@ -259,8 +281,9 @@ pub async fn one(State(st): State<AppState>, cx: Ctx, Query(q): Query<OneQuery>)
     };
     let here = format!("/proposal?round={}&amp;id={}", q.round, q.id);
     let mut b = format!(
-        "<p><a href=\"/proposals?round={}\">All proposals</a></p><h1 id=proposal-title>{}</h1><p>It costs <strong>{}</strong> of work{}.</p>",
+        "<p><a href=\"/proposals?round={}\">{}</a></p><h1 id=proposal-title>{}</h1><p>It costs <strong>{}</strong> of work{}.</p>",
         q.round,
+        cx.t("proposal-all"),
         esc(&p.title),
         hours(p.cost_hours),
         d.signed_by
@@ -268,7 +291,7 @@ pub async fn one(State(st): State<AppState>, cx: Ctx, Query(q): Query<OneQuery>)
             .unwrap_or_else(|| "; its proposer did not sign it".into())
     );
     if d.description.is_empty() {
-        b.push_str("<p class=muted>No description yet.</p>");
+        let _ = write!(b, "<p class=muted>{}</p>", cx.t("proposal-no-description"));
     } else {
         let _ = write!(
             b,
@@ -282,9 +305,8 @@ pub async fn one(State(st): State<AppState>, cx: Ctx, Query(q): Query<OneQuery>)
     let supports = d.supporters.len();
     let _ = write!(
         b,
-        "<p id=supports>{supports} member{} support{} it.</p>",
-        if supports == 1 { "" } else { "s" },
-        if supports == 1 { "s" } else { "" }
+        "<p id=supports>{}</p>",
+        cx.tv("proposal-supports", &[("count", &supports.to_string())])
     );
     if me.is_some() && phase <= Phase::Voting {
         let _ = write!(
@@ -293,7 +315,11 @@ pub async fn one(State(st): State<AppState>, cx: Ctx, Query(q): Query<OneQuery>)
             q.round,
             q.id,
             !i_support,
-            if i_support { "Take back my support" } else { "Support it" }
+            cx.t(if i_support {
+                "proposal-unsupport"
+            } else {
+                "proposal-support"
+            })
         );
     }
     if let Some((approvals, funded, step)) = why {
@@ -342,12 +368,14 @@ pub async fn one(State(st): State<AppState>, cx: Ctx, Query(q): Query<OneQuery>)
     }
     let _ = write!(
         b,
-        "<h2>Discussion ({} comment{})</h2>",
-        comments.len(),
-        if comments.len() == 1 { "" } else { "s" }
+        "<h2>{}</h2>",
+        cx.tv(
+            "proposal-discussion",
+            &[("count", &comments.len().to_string())]
+        )
     );
     if comments.is_empty() {
-        b.push_str("<p id=no-comments>No comment yet.</p>");
+        let _ = write!(b, "<p id=no-comments>{}</p>", cx.t("proposal-no-comments"));
     }
     b.push_str("<ol id=comments>");
     for c in &comments {
@@ -355,9 +383,9 @@ pub async fn one(State(st): State<AppState>, cx: Ctx, Query(q): Query<OneQuery>)
             Some(reason) => {
                 let _ = write!(
                     b,
-                    "<li id=comment-{}><em>A facilitator hid this comment: {}</em></li>",
+                    "<li id=comment-{}><em>{}</em></li>",
                     c.id,
-                    esc(reason)
+                    cx.tv("proposal-comment-hidden", &[("reason", reason)])
                 );
             }
             None => {
@@ -381,15 +409,22 @@ pub async fn one(State(st): State<AppState>, cx: Ctx, Query(q): Query<OneQuery>)
     }
     b.push_str("</ol>");
     if phase > Phase::Voting {
-        b.push_str("<p class=muted>The discussion closed with the vote.</p>");
+        let _ = write!(
+            b,
+            "<p class=muted>{}</p>",
+            cx.t("proposal-discussion-closed")
+        );
     } else if me.is_some() {
         let _ = write!(
             b,
-            "<form id=comment-form data-api=\"/api/v1/rounds/{}/proposals/{}/comments\" data-next=\"{here}\"><label>Your comment (members see your name) <textarea name=text required rows=3 maxlength=2000></textarea></label><button type=submit>Comment</button><p class=status role=status></p></form>",
-            q.round, q.id
+            "<form id=comment-form data-api=\"/api/v1/rounds/{}/proposals/{}/comments\" data-next=\"{here}\"><label>{} <textarea name=text required rows=3 maxlength=2000></textarea></label><button type=submit>{}</button><p class=status role=status></p></form>",
+            q.round,
+            q.id,
+            cx.t("proposal-your-comment"),
+            cx.t("proposal-comment")
         );
     } else {
-        b.push_str("<p><a href=/login>Sign in</a> to take part in the discussion.</p>");
+        let _ = write!(b, "<p><a href=/login>{}</a></p>", cx.t("proposal-sign-in"));
     }
     layout(&cx, &esc(&p.title), &b).into_response()
 }

@@ -56,7 +56,7 @@ fn round_body(
         );
     } else {
         b.push_str(&next_step(cx, l, Some(r), has_voted(st, cx, r)));
-        b.push_str(&super::round_extras::deadline(r));
+        b.push_str(&super::round_extras::deadline(cx, r));
     }
     if let Some(why) = &r.abandoned {
         let _ = write!(
@@ -137,7 +137,7 @@ fn round_body(
         b.push_str(&capped_needs_html(&counted.capped));
     }
     b.push_str(&super::round_extras::my_needs(st, cx, l, r));
-    b.push_str(&super::round_extras::removed(r));
+    b.push_str(&super::round_extras::removed(cx, r));
     // Proposals.
     let at = b.len();
     let _ = write!(
@@ -182,7 +182,7 @@ fn round_body(
     }
     b.push_str("</table>");
     super::scroll_since(&mut b, at, &cx.t("round-proposals"));
-    b.push_str(&super::round_extras::project_rule(r));
+    b.push_str(&super::round_extras::project_rule(cx, r));
     let signed_in = cx.who.0.is_some();
     if signed_in && !read_only && r.open_for(RoundAction::RegisterNeed) {
         let year_field = years
@@ -287,8 +287,8 @@ fn round_body(
                 )]
             ),
         );
-        b.push_str(&super::round_extras::why_funded(r, t));
-        b.push_str(&super::round_extras::priorities(t));
+        b.push_str(&super::round_extras::why_funded(cx, r, t));
+        b.push_str(&super::round_extras::priorities(cx, t));
         if let Some(d) = &t.discount {
             let _ = write!(
                 b,

@@ -12,19 +12,26 @@ use plenty_ledger::{Ledger, Phase};
 use std::fmt::Write;
 
 /// When the current phase ends, if a facilitator set it.
-pub fn deadline(r: &RoundState) -> String {
+pub fn deadline(cx: &Ctx, r: &RoundState) -> String {
     let Some(d) = r.current_deadline() else {
         return String::new();
     };
     let at = utc(d.at_ms);
-    let what = match r.phase {
-        Phase::Needs => "The needs phase ends, and the vote opens,",
-        _ => "Voting closes",
+    let key = match r.phase {
+        Phase::Needs => "deadline-needs",
+        _ => "deadline-voting",
     };
     format!(
-        "<p id=deadline>{what} on <time datetime={}>{}</time>. <a href=/calendar>Calendar</a></p>",
-        at.rfc3339(),
-        at.words()
+        "<p id=deadline>{} <a href=/calendar>{}</a></p>",
+        cx.lang.tvh(
+            key,
+            &[],
+            &[(
+                "when",
+                &format!("<time datetime={}>{}</time>", at.rfc3339(), at.words())
+            )]
+        ),
+        cx.t("nav-calendar")
     )
 }
 
@@ -52,68 +59,99 @@ pub fn my_needs(st: &AppState, cx: &Ctx, l: &Ledger, r: &RoundState) -> String {
             })
             .unwrap_or_default()
     };
-    let mut b = String::from("<h2>Your needs</h2><p class=muted>Only you see this list. Change or withdraw a need until the vote opens.</p>");
+    let mut b = format!(
+        "<h2>{}</h2><p class=muted>{}</p>",
+        cx.t("your-needs-heading"),
+        cx.t("your-needs-intro"),
+    );
     let at = b.len();
-    b.push_str("<table id=your-needs><tr><th>product</th><th>quantity</th><th><span class=vh>withdraw it</span></th></tr>");
+    let _ = write!(
+        b,
+        "<table id=your-needs><tr><th>{}</th><th>{}</th><th><span class=vh>{}</span></th></tr>",
+        cx.t("table-product"),
+        cx.t("table-registered"),
+        cx.t("your-needs-withdraw")
+    );
     for n in mine {
         let _ = write!(
             b,
-            "<tr><td>{}</td><td><form id=change-need-{num} data-api=\"/api/v1/rounds/{r}/needs/{num}\" data-method=PATCH data-next=/round><label>{} ({}) <input name=quantity type=number step=any min=0 required value=\"{}\"></label><button type=submit>Change</button><p class=status role=status></p></form></td><td><form id=withdraw-need-{num} data-api=\"/api/v1/rounds/{r}/needs/{num}\" data-method=DELETE data-next=/round><button type=submit>Withdraw</button><p class=status role=status></p></form></td></tr>",
+            "<tr><td>{}</td><td><form id=change-need-{num} data-api=\"/api/v1/rounds/{r}/needs/{num}\" data-method=PATCH data-next=/round><label>{} ({}) <input name=quantity type=number step=any min=0 required value=\"{}\"></label><button type=submit>{change}</button><p class=status role=status></p></form></td><td><form id=withdraw-need-{num} data-api=\"/api/v1/rounds/{r}/needs/{num}\" data-method=DELETE data-next=/round><button type=submit>{withdraw}</button><p class=status role=status></p></form></td></tr>",
             esc(&n.product),
             esc(&n.product),
             esc(&unit(&n.product)),
             n.quantity,
             num = n.number,
             r = r.id,
+            change = cx.t("your-needs-change"),
+            withdraw = cx.t("your-needs-withdraw"),
         );
     }
     b.push_str("</table>");
-    super::scroll_since(&mut b, at, "Your needs");
+    super::scroll_since(&mut b, at, &cx.t("your-needs-heading"));
     b
 }
 
 /// What no longer counts, and why.
-pub fn removed(r: &RoundState) -> String {
+pub fn removed(cx: &Ctx, r: &RoundState) -> String {
     if r.removed_needs.is_empty() && r.removed_proposals.is_empty() {
         return String::new();
     }
     let why = |w: &Removal| match w {
-        Removal::Withdrawn => "withdrawn by its member".to_string(),
-        Removal::Hidden { reason } => format!("hidden by a facilitator: {}", esc(reason)),
+        Removal::Withdrawn => cx.t("removed-withdrawn"),
+        Removal::Hidden { reason } => cx.tv("removed-hidden", &[("reason", reason)]),
     };
-    let mut b = String::from("<h2>Withdrawn or hidden</h2><ul id=removed>");
+    let mut b = format!("<h2>{}</h2><ul id=removed>", cx.t("removed-heading"));
     for (n, w) in &r.removed_needs {
         let _ = write!(
             b,
-            "<li>Need {}: {} {} — {}</li>",
-            n.number,
-            num(n.quantity),
-            esc(&n.product),
-            why(w)
+            "<li>{}</li>",
+            cx.lang.tvh(
+                "removed-need",
+                &[
+                    ("number", &n.number.to_string()),
+                    ("quantity", &num(n.quantity)),
+                    ("product", &n.product)
+                ],
+                &[("why", &why(w))]
+            )
         );
     }
     for (p, w) in r.removed_proposals.values() {
-        let _ = write!(b, "<li>Project “{}” — {}</li>", esc(&p.title), why(w));
+        let _ = write!(
+            b,
+            "<li>{}</li>",
+            cx.lang.tvh(
+                "removed-project",
+                &[("title", &p.title)],
+                &[("why", &why(w))]
+            )
+        );
     }
     b.push_str("</ul>");
     b
 }
 
 /// The round's published rule on projects no member approved.
-pub fn project_rule(r: &RoundState) -> String {
+pub fn project_rule(cx: &Ctx, r: &RoundState) -> String {
     match r.rules {
-        Some(rules) if rules.fund_unapproved => "<p id=unapproved-rule>This federation chose to fund projects no member approved when the budget has room after the approved ones (a published rule of this round).</p>".into(),
-        Some(_) => "<p id=unapproved-rule class=muted>A project no member approves is never funded.</p>".into(),
+        Some(rules) if rules.fund_unapproved => format!(
+            "<p id=unapproved-rule>{}</p>",
+            cx.t("rule-unapproved-funded")
+        ),
+        Some(_) => format!(
+            "<p id=unapproved-rule class=muted>{}</p>",
+            cx.t("rule-unapproved-never")
+        ),
         None => String::new(),
     }
 }
 
 /// Why each funded project was funded.
-pub fn why_funded(r: &RoundState, t: &RoundTally) -> String {
+pub fn why_funded(cx: &Ctx, r: &RoundState, t: &RoundTally) -> String {
     if t.projects.why_funded.is_empty() {
         return String::new();
     }
-    let mut b = String::from("<h3>Why each project was funded</h3><ul id=why-funded>");
+    let mut b = format!("<h3>{}</h3><ul id=why-funded>", cx.t("why-funded-heading"));
     for w in &t.projects.why_funded {
         let title = r
             .proposals
@@ -121,15 +159,11 @@ pub fn why_funded(r: &RoundState, t: &RoundTally) -> String {
             .map(|p| format!("{} ({})", esc(&p.title), hours(p.cost_hours)))
             .unwrap_or_else(|| format!("project {}", w.proposal));
         let how = match w.step {
-            FundingStep::EqualSharesRound { round } => format!(
-                "round {round} of the Method of Equal Shares: its supporters could pay for it from their equal shares of the budget"
-            ),
-            FundingStep::Completion => {
-                "the completion step: the budget had room after the rounds of equal shares".into()
+            FundingStep::EqualSharesRound { round } => {
+                cx.tv("why-funded-round", &[("round", &round.to_string())])
             }
-            FundingStep::GreedyApproval => {
-                "greedy approval: among the most approved projects that fitted the budget".into()
-            }
+            FundingStep::Completion => cx.t("why-funded-completion"),
+            FundingStep::GreedyApproval => cx.t("why-funded-greedy"),
         };
         let _ = write!(b, "<li>{title}: {how}.</li>");
     }
@@ -138,19 +172,31 @@ pub fn why_funded(r: &RoundState, t: &RoundTally) -> String {
 }
 
 /// The priorities' results: each product's mean score over the members who scored it.
-pub fn priorities(t: &RoundTally) -> String {
+pub fn priorities(cx: &Ctx, t: &RoundTally) -> String {
     let scored: Vec<_> = t
         .priorities
         .iter()
         .filter(|p| p.scored_by.map_or(p.total > 0, |w| w > 0))
         .collect();
     if scored.is_empty() {
-        return "<h3>Priorities</h3><p id=priorities-empty>No ballot scored a product.</p>".into();
+        return format!(
+            "<h3>{}</h3><p id=priorities-empty>{}</p>",
+            cx.t("priorities-heading"),
+            cx.t("priorities-empty")
+        );
     }
-    let mut b = String::from("<h3>Priorities</h3><p class=muted>The mean score (0 to 5) of each product, over the members who scored it (“no opinion” does not count as 0). The priorities are published with the count for the federation's councils to weigh; they do not change this round's plan, which meets every need in the same proportion.</p>");
+    let mut b = format!(
+        "<h3>{}</h3><p class=muted>{}</p>",
+        cx.t("priorities-heading"),
+        cx.t("priorities-intro"),
+    );
     let at = b.len();
-    b.push_str(
-        "<table id=priorities><tr><th>product</th><th>mean score</th><th>scored by</th></tr>",
+    let _ = write!(
+        b,
+        "<table id=priorities><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+        cx.t("table-product"),
+        cx.t("priorities-mean"),
+        cx.t("priorities-scored-by")
     );
     for p in scored {
         let _ = write!(
@@ -160,11 +206,11 @@ pub fn priorities(t: &RoundTally) -> String {
             fixed(p.mean, 2, true),
             p.scored_by.map_or_else(
                 || "—".to_string(),
-                |w| format!("{w} member{}", if w == 1 { "" } else { "s" })
+                |w| cx.tv("priorities-members", &[("count", &w.to_string())])
             )
         );
     }
     b.push_str("</table>");
-    super::scroll_since(&mut b, at, "Priorities");
+    super::scroll_since(&mut b, at, &cx.t("priorities-heading"));
     b
 }

@@ -437,7 +437,7 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
         "a hidden comment is not shown"
     );
     assert!(page.contains("id=comment-form"), "{page}");
-    assert!(page.contains("1 member supports it."), "{page}");
+    assert!(page.contains("Members who support it: 1."), "{page}");
     assert!(page.contains("Take back my support"), "{page}");
     assert!(!page.contains("id=amend-form"), "only the proposer amends");
     let (_, page) = html(&ada, format!("/proposal?round=1&id={id}")).await;
@@ -731,4 +731,49 @@ async fn issue_15_a_sign_up_says_what_happened() {
         .await
         .unwrap();
     assert!(script.contains("'/login?joined='+(j.admitted ? 'member' : 'applicant')"));
+}
+
+/// The parts added by issue #15 follow the page's language too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_the_new_parts_are_translated() {
+    let s = start(&sqlite_url(), Settings::default(), true).await;
+    let fac = Client::demo(&s.base, "facilitator").await;
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
+        .await;
+    for who in ["ada", "bo"] {
+        let c = Client::demo(&s.base, who).await;
+        c.post(
+            "/api/v1/rounds/1/ballot",
+            json!({"approve": [2], "scores": {"bread": 4}}),
+        )
+        .await;
+    }
+    fac.post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
+        .await;
+    let page = |lang: &'static str| {
+        let base = s.base.clone();
+        async move {
+            reqwest::Client::new()
+                .get(format!("{base}/round"))
+                .header("accept-language", lang)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let fr = page("fr-FR,fr;q=0.9").await;
+    for words in [
+        "Pourquoi chaque projet a été financé",
+        "tour 1 de la méthode des parts égales",
+        "note moyenne",
+        ">Propositions</a>",
+        ">Calendrier</a>",
+    ] {
+        assert!(fr.contains(words), "{words}: {fr}");
+    }
+    let en = page("en").await;
+    assert!(en.contains("Why each project was funded"), "{en}");
 }
