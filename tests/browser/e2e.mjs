@@ -708,6 +708,8 @@ async function main() {
       await submitAndLoad(p, '#comment-form', 'bo comments');
       const c = await texts(p, '#comments li');
       check(c.length === 1 && c[0].includes(COMMENT) && /Bo/.test(c[0]), "the discussion shows bo's comment under his name", c);
+      const heads = await texts(p, 'main h2');
+      check(heads.includes('Discussion (1 comment)'), 'the discussion\'s heading counts one comment, in the singular', heads);
       // bo supports the proposal: the page counts him, and the list sorted by supports puts it
       // first.
       const supports = async () => (await p.locator('#supports').textContent()).match(/\d+/g);

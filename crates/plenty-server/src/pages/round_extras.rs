@@ -206,7 +206,13 @@ pub fn priorities(cx: &Ctx, t: &RoundTally) -> String {
             fixed(p.mean, 2, true),
             p.scored_by.map_or_else(
                 || "—".to_string(),
-                |w| cx.tv("priorities-members", &[("count", &w.to_string())])
+                |w| {
+                    if w == 1 {
+                        cx.t("priorities-members-one")
+                    } else {
+                        cx.tv("priorities-members", &[("count", &w.to_string())])
+                    }
+                }
             )
         );
     }
