@@ -163,6 +163,10 @@ function allPages() {
     { path: '/members', name: 'members' },
     { path: '/plan/about', name: 'plan-about' },
     { path: '/no-such-page', name: 'not-found', status: 404 },
+    // The pages a member uses most, in French.
+    { path: '/round?lang=fr', name: 'round-fr', lang: 'fr' },
+    { path: '/proposals?lang=fr', name: 'proposals-fr', lang: 'fr' },
+    { path: '/plan?lang=fr', name: 'plan-fr', lang: 'fr' },
   ].filter(Boolean);
 }
 // The pages that change with the round's phase, looked at in every phase.
@@ -244,10 +248,15 @@ function layout() {
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
     // Wide plots and tables scroll inside their frames (a figure, a region of class `scroll`
-    // around a table, or the table itself), which stay on the screen.
-    frames: [...document.querySelectorAll('figure, .scroll, table')]
-      .filter((f) => !(f.tagName === 'TABLE' && f.parentElement.closest('.scroll')))
-      .map((f, k) => ({ frame: `${f.tagName.toLowerCase()}${f.id ? '#' + f.id : f.getAttribute('aria-label') ? `[aria-label="${f.getAttribute('aria-label')}"]` : `:nth-of-type(${k + 1})`}`, right: Math.round(f.getBoundingClientRect().right) })),
+    // around a table, or the table itself), which stay on the screen; so do forms and their
+    // controls (those in a table scroll with it).
+    frames: [...document.querySelectorAll('figure, .scroll, table, form, input, select, textarea, button')]
+      .filter((f) => !f.parentElement.closest('.scroll, table'))
+      .map((f, k) => {
+        const name = f.id ? '#' + f.id : f.getAttribute('aria-label') ? `[aria-label="${f.getAttribute('aria-label')}"]` : f.getAttribute('name') ? `[name="${f.getAttribute('name')}"]` : `:nth-of-type(${k + 1})`;
+        const form = f.form && f.form.id ? `#${f.form.id} ` : '';
+        return { frame: `${form}${f.tagName.toLowerCase()}${name}`, right: Math.round(f.getBoundingClientRect().right) };
+      }),
     svgs: [...document.querySelectorAll('svg')].map((s, k) => {
       const c = s.parentElement;
       return {
@@ -279,7 +288,7 @@ async function runAxe() {
 }
 
 // Looks at one page as `who` on one screen size: axe, SVG contrast, layout, a screenshot.
-async function inspect(page, { phase, who, size }, { path: p, name, status }) {
+async function inspect(page, { phase, who, size }, { path: p, name, status, lang }) {
   const where = `${p} (${who}, ${size}, ${phase} phase)`;
   // First its status and body (with the viewer's cookies): an error status with an empty body
   // is a failure of its own (Chromium then shows its own error page, in English, with no way
@@ -295,7 +304,11 @@ async function inspect(page, { phase, who, size }, { path: p, name, status }) {
     return;
   }
   await page.goto(p);
-  if (p === '/plan') {
+  if (lang) {
+    const got = await page.evaluate(() => document.documentElement.lang);
+    expect(got === lang, `${p} is marked as ${lang} (<html lang=${got}>)`, got, { key: `lang ${p}`, where });
+  }
+  if (p.startsWith('/plan?') || p === '/plan') {
     await page.waitForSelector('#plan-status:not([data-computing])', { timeout: 45_000 }).catch(() => {});
   }
   // Injected through the DevTools protocol, so the service's Content-Security-Policy does
@@ -322,9 +335,12 @@ async function inspect(page, { phase, who, size }, { path: p, name, status }) {
   }
   const l = await page.evaluate(layout);
   if (size === 'phone') {
-    expect(l.scrollWidth <= l.innerWidth, `${p} scrolls sideways on a ${l.innerWidth} px phone (the page is ${l.scrollWidth} px wide)`, l, { key: `scroll ${p}`, where });
+    // Against the phone's own width: a mobile browser widens its layout viewport (and so
+    // `innerWidth`) to fit content wider than the screen, zooming the page out.
+    const W = PHONE.viewport.width;
+    expect(l.scrollWidth <= W && l.innerWidth <= W, `${p} scrolls sideways on a ${W} px phone (the page is ${l.scrollWidth} px wide; the browser widened its viewport to ${l.innerWidth} px)`, l, { key: `scroll ${p}`, where });
     for (const f of l.frames) {
-      expect(f.right <= l.innerWidth, `${p}: ${f.frame} reaches past the right edge of a ${l.innerWidth} px phone (to ${f.right} px)`, undefined, { key: `frame ${p} ${f.frame}`, where });
+      expect(f.right <= W, `${p}: ${f.frame} reaches past the right edge of a ${W} px phone (to ${f.right} px)`, undefined, { key: `frame ${p} ${f.frame}`, where });
     }
   }
   for (const s of l.svgs) {

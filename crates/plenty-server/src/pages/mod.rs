@@ -148,7 +148,7 @@ table{border-collapse:collapse;margin:.5rem 0;display:block;max-width:100%;overf
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 form{background:#f5f6f8;padding:.8rem;border-radius:.4rem;margin:.6rem 0}
 label{display:block;margin:.3rem 0}
-input,select,button{font:inherit;padding:.25rem .4rem}
+input,select,button{font:inherit;padding:.25rem .4rem} input,select,textarea,button{max-width:100%;box-sizing:border-box}
 button{background:#24407a;color:#fff;border:0;border-radius:.3rem;padding:.35rem .9rem;cursor:pointer}
 .status{min-height:1.4rem;font-weight:600}
 .ok{color:#1b6e2a} .err{color:#a4161a}
