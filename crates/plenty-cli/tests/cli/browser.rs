@@ -1,8 +1,11 @@
 //! `plenty serve` end to end in a real headless Chromium: starts the binary on a fresh demo
 //! database and runs `node tests/browser/e2e.mjs` against it (sign-in, needs, delegations,
 //! ballots, a CSRF attack, the count checked by hand, the plan and its plots, the audit; and,
-//! for issue #15, axe-core, contrast and phone-layout checks of every page as a visitor, a
-//! member and the facilitator, on a desktop and a phone; see tests/browser/README.md).
+//! for issue #15, the pages a member uses without a facilitator explaining them: proposals and
+//! their discussion, a typo asked about, needs changed and withdrawn, the facilitator's page,
+//! the calendar, the log in words and the receipt check; with axe-core, contrast and
+//! phone-layout checks of every page as a visitor, a member and the facilitator, on a desktop
+//! and a phone; see tests/browser/README.md).
 //!
 //! It needs Node, `npm ci` in tests/browser and Chromium (`$CHROMIUM` or /usr/bin/chromium).
 //! When one is missing the test says so and passes, unless `PLENTY_REQUIRE_BROWSER` is set (as

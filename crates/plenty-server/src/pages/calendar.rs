@@ -116,8 +116,9 @@ pub async fn calendar(State(st): State<AppState>, cx: Ctx) -> Html<String> {
     if list.is_empty() {
         b.push_str("<p class=next id=calendar-empty>No deadline is set yet. A facilitator sets when each phase ends; until then, the round moves on when a facilitator moves it.</p>");
     } else {
+        let start = b.len();
         b.push_str(
-            "<table id=calendar><tr><th>when</th><th>round</th><th>what happens</th><th></th></tr>",
+            "<table id=calendar><tr><th>when</th><th>round</th><th>what happens</th><th>status</th></tr>",
         );
         for e in &list {
             let at = utc(e.at_ms);
@@ -134,6 +135,7 @@ pub async fn calendar(State(st): State<AppState>, cx: Ctx) -> Html<String> {
             );
         }
         b.push_str("</table>");
+        super::scroll_since(&mut b, start, &cx.t("calendar-heading"));
     }
     b.push_str("<p>Add the deadlines to your own calendar: subscribe to <a href=/calendar.ics>calendar.ics</a> (it updates when a facilitator moves a date).</p>");
     layout(&cx, &cx.t("calendar-heading"), &b)

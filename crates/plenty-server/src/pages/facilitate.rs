@@ -122,7 +122,8 @@ fn review(l: &Ledger, r: &RoundState) -> String {
         )
     };
     if r.phase <= Phase::Voting && !r.needs.is_empty() {
-        b.push_str("<table id=review-needs><tr><th>need</th><th>product</th><th>quantity</th><th></th></tr>");
+        let at = b.len();
+        b.push_str("<table id=review-needs><tr><th>need</th><th>product</th><th>quantity</th><th><span class=vh>hide it</span></th></tr>");
         for n in &r.needs {
             let _ = write!(
                 b,
@@ -135,9 +136,11 @@ fn review(l: &Ledger, r: &RoundState) -> String {
             );
         }
         b.push_str("</table>");
+        super::scroll_since(&mut b, at, "Needs to review");
     }
     if r.phase == Phase::Needs && !r.proposals.is_empty() {
-        b.push_str("<table id=review-proposals><tr><th>proposal</th><th>title</th><th>cost</th><th></th></tr>");
+        let at = b.len();
+        b.push_str("<table id=review-proposals><tr><th>proposal</th><th>title</th><th>cost</th><th><span class=vh>hide it</span></th></tr>");
         for p in r.proposals.values() {
             let _ = write!(
                 b,
@@ -149,6 +152,7 @@ fn review(l: &Ledger, r: &RoundState) -> String {
             );
         }
         b.push_str("</table>");
+        super::scroll_since(&mut b, at, "Proposals to review");
     }
     b
 }

@@ -300,7 +300,9 @@ pub async fn log_page(
     {
         b.push_str(&entry_row(e));
     }
-    b.push_str("</table><p>");
+    b.push_str("</table>");
+    super::scroll_since(&mut b, 0, &cx.t("log-heading"));
+    b.push_str("<p>");
     if page > 1 {
         let _ = write!(
             b,
@@ -357,11 +359,13 @@ pub async fn receipt_page(
         b.push_str(form);
         return layout(&cx, "Was my ballot counted?", &b);
     }
+    let at = b.len();
     b.push_str("<table id=receipt-entries><tr><th>entry</th><th>when (UTC)</th><th>what</th><th>hash</th></tr>");
     for e in &cast {
         b.push_str(&entry_row(e));
     }
     b.push_str("</table>");
+    super::scroll_since(&mut b, at, &cx.t("receipt-heading"));
     let verdict = st.log.read(|ch| {
         let mut out = String::new();
         for r in ch.ledger.rounds.values() {

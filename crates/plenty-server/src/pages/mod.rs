@@ -148,20 +148,21 @@ body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:0 1r
 nav{display:flex;gap:1rem;padding:.8rem 0;border-bottom:1px solid #ccd;margin-bottom:1rem;flex-wrap:wrap}
 nav a{color:#24407a;text-decoration:none;font-weight:600}
 h1{font-size:1.6rem} h2{font-size:1.2rem;margin-top:2rem}
-table{border-collapse:collapse;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto} code{overflow-wrap:anywhere} td,th{padding:.25rem .6rem;border-bottom:1px solid #e3e5ea;text-align:left}
+table{border-collapse:collapse;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto} .scroll{max-width:100%;overflow-x:auto;margin:.5rem 0} .scroll>table{display:table;max-width:none;overflow:visible;margin:0} .scroll:focus-visible{outline:2px solid #24407a;outline-offset:2px} code{overflow-wrap:anywhere} td,th{padding:.25rem .6rem;border-bottom:1px solid #e3e5ea;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 form{background:#f5f6f8;padding:.8rem;border-radius:.4rem;margin:.6rem 0}
 label{display:block;margin:.3rem 0}
-input,select,button{font:inherit;padding:.25rem .4rem}
+input,select,button{font:inherit;padding:.25rem .4rem} input,select,textarea,button{max-width:100%;box-sizing:border-box}
 button{background:#24407a;color:#fff;border:0;border-radius:.3rem;padding:.35rem .9rem;cursor:pointer}
 .status{min-height:1.4rem;font-weight:600}
 .ok{color:#1b6e2a} .err{color:#a4161a}
 .phase{display:inline-block;background:#24407a;color:#fff;border-radius:1rem;padding:.05rem .7rem}
 figure{margin:1rem 0} figure svg{width:100%;height:auto;display:block} svg text{font-size:12px;fill:#1d2330}
-nav .end{margin-left:auto} .langs a,.langs span{margin-left:.4rem;font-weight:400}
+nav .end{margin-left:auto} .langs a,.langs span{margin-left:.4rem;font-weight:400} .langs a{text-decoration:underline}
 fieldset{border:1px solid #ccd;border-radius:.3rem;margin:.6rem 0} .choice{display:flex;gap:1rem;flex-wrap:wrap}
 .total{font-weight:600} .next{background:#eef2fa;border-left:4px solid #24407a;padding:.5rem .8rem}
 .muted{color:#667}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}
 "#;
 
 /// What every page knows about its request: who asks (and their name, from the accounts
@@ -324,6 +325,22 @@ pub struct RoundQuery {
     round: Option<u64>,
 }
 
+/// A wide table in a region of its own that scrolls sideways on a narrow screen, and that a
+/// keyboard can reach (`tabindex=0`) to scroll it. `label` is HTML-escaped text naming the
+/// table (as [`Ctx::t`] gives it).
+pub fn scroll(label: &str, table: &str) -> String {
+    format!("<div class=scroll role=region aria-label=\"{label}\" tabindex=0>{table}</div>")
+}
+
+/// Wraps in [`scroll`] the table that `b` ends with, the one whose `<table` is the first at or
+/// after `from` (for tables written row by row into a page).
+pub fn scroll_since(b: &mut String, from: usize, label: &str) {
+    if let Some(k) = b[from..].find("<table") {
+        let table = b.split_off(from + k);
+        b.push_str(&scroll(label, &table));
+    }
+}
+
 /// The needs that counted for less than was registered, and why (issue #14: the plan page
 /// says when a need was capped).
 fn capped_needs_html(capped: &[plenty_ledger::CappedNeed]) -> String {
@@ -331,11 +348,14 @@ fn capped_needs_html(capped: &[plenty_ledger::CappedNeed]) -> String {
         return String::new();
     }
     let mut b = String::from(
-        "<h2>Needs capped</h2><p class=muted>No member's need can dominate the plan: each member's need for a product counts up to ten times the larger of the baseline per member and the median of the other members' needs (the round's published rule).</p><table id=needs-capped><tr><th>product</th><th>year</th><th>one member registered</th><th>counted</th><th>why</th></tr>",
+        "<h2>Needs capped</h2><p class=muted>No member's need can dominate the plan: each member's need for a product counts up to ten times the larger of the baseline per member and the median of the other members' needs (the round's published rule).</p>",
+    );
+    let mut t = String::from(
+        "<table id=needs-capped><tr><th>product</th><th>year</th><th>one member registered</th><th>counted</th><th>why</th></tr>",
     );
     for c in capped {
         let _ = write!(
-            b,
+            t,
             "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
             esc(&c.product),
             c.year.map_or("every year".to_string(), |y| y.to_string()),
@@ -344,7 +364,8 @@ fn capped_needs_html(capped: &[plenty_ledger::CappedNeed]) -> String {
             esc(&c.why)
         );
     }
-    b.push_str("</table>");
+    t.push_str("</table>");
+    b.push_str(&scroll("Needs capped", &t));
     b
 }
 

@@ -229,6 +229,7 @@ fn plan_body(
                 && x.valuation > 1e-9
         })
         .max_by(|a, b| a.valuation.total_cmp(&b.valuation));
+    let at = b.len();
     let _ = write!(
         b,
         "<table id=products><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
@@ -256,6 +257,7 @@ fn plan_body(
         );
     }
     b.push_str("</table>");
+    super::scroll_since(&mut b, at, &cx.t("plan-product"));
     if hour.is_none() && succeeded(p) {
         let _ = write!(b, "<p id=hour-worth>{}</p>", cx.t("plan-labour-not-scarce"));
     }
@@ -347,6 +349,7 @@ fn plan_body(
             .collect();
         taken.extend(rows.iter().map(|x| x.name.clone()));
         let yours = extra.mine.contains(k);
+        let at = b.len();
         let _ = write!(
             b,
             "<h3{}>{}{}</h3><table class=processes>{head}{}</table>",
@@ -355,6 +358,7 @@ fn plan_body(
             if yours { " — your workplace" } else { "" },
             rows.iter().map(|x| process_row(x)).collect::<String>()
         );
+        super::scroll_since(&mut b, at, &esc(&council.name));
     }
     let rest: Vec<_> = p
         .processes
@@ -362,6 +366,7 @@ fn plan_body(
         .filter(|x| !taken.contains(&x.name))
         .collect();
     if !rest.is_empty() {
+        let at = b.len();
         let _ = write!(
             b,
             "<h3>{}</h3><table class=processes>{head}{}</table>",
@@ -372,6 +377,7 @@ fn plan_body(
             },
             rest.iter().map(|x| process_row(x)).collect::<String>()
         );
+        super::scroll_since(&mut b, at, &cx.t("plan-processes"));
     }
     let _ = write!(b, "<h2>{}</h2>", cx.t("plan-binds-heading"));
     // One unit on the axis: the share of what is available that the plan uses.
@@ -613,6 +619,7 @@ fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan, names_json:
     if let Some(x) = &o.explanation {
         let _ = write!(b, "<p class=err>{}</p>", esc(x));
     }
+    let at = b.len();
     b.push_str("<h2>The years side by side</h2><table id=years><tr><th>year</th><th>targets made</th><th>consumption (first year = 100 %)</th><th>share invested</th><th>capital (start = 100 %)</th><th>hours used</th><th>hours for the plan</th><th>working week, per member</th><th>what binds</th></tr>");
     for l in &y.years {
         let _ = write!(
@@ -633,10 +640,13 @@ fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan, names_json:
             }
         );
     }
-    b.push_str("</table><p class=muted>Targets made: how much of the year's targets is consumed on top of committed needs. Consumption: as a share of the first year's targets, averaged over the goods. Share invested: investment's share of final output, valued in labour hours. Capital: the stock as a share of the stock at the start. Working week: (hours of the plan + common projects + common funds) ÷ members ÷ weeks.</p>");
+    b.push_str("</table>");
+    super::scroll_since(&mut b, at, "The years side by side");
+    b.push_str("<p class=muted>Targets made: how much of the year's targets is consumed on top of committed needs. Consumption: as a share of the first year's targets, averaged over the goods. Share invested: investment's share of final output, valued in labour hours. Capital: the stock as a share of the stock at the start. Working week: (hours of the plan + common projects + common funds) ÷ members ÷ weeks.</p>");
     b.push_str(&years_plots(y));
     // The goods, year by year.
-    b.push_str("<h2>The goods, year by year</h2><table id=goods><tr><th>good</th><th></th>");
+    let at = b.len();
+    b.push_str("<h2>The goods, year by year</h2><table id=goods><tr><th>good</th><th>what</th>");
     for l in &y.years {
         let _ = write!(b, "<th>{}</th>", l.year);
     }
@@ -670,6 +680,7 @@ fn years_body(cx: &Ctx, round: u64, p: &plenty_ledger::RecordedPlan, names_json:
         }
     }
     b.push_str("</table>");
+    super::scroll_since(&mut b, at, "The goods, year by year");
     if !y.shortfalls.is_empty() {
         b.push_str("<h2>What falls short</h2><ul id=shortfalls>");
         for x in &y.shortfalls {

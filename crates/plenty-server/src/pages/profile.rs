@@ -67,17 +67,16 @@ pub async fn account(State(st): State<AppState>, cx: Ctx) -> Html<String> {
             );
         }
         Ok(r) => {
-            let _ = write!(
-                b,
-                "<p class=muted>{}</p><table id=receipts><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
-                cx.t("account-receipts-text"),
+            let _ = write!(b, "<p class=muted>{}</p>", cx.t("account-receipts-text"));
+            let mut t = format!(
+                "<table id=receipts><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
                 cx.t("account-round"),
                 cx.t("account-pseudonym"),
                 cx.t("account-entry")
             );
             for e in r.receipts {
                 let _ = write!(
-                    b,
+                    t,
                     "<tr><td><a href=\"/round?round={0}\">{0}</a> {1}</td><td><a href=\"/audit/receipt?receipt={2}\"><code>{2}</code></a></td><td class=n>{3}</td></tr>",
                     e.round,
                     esc(&e.title),
@@ -85,7 +84,8 @@ pub async fn account(State(st): State<AppState>, cx: Ctx) -> Html<String> {
                     e.entry.map_or("—".to_string(), |s| s.to_string())
                 );
             }
-            b.push_str("</table>");
+            t.push_str("</table>");
+            b.push_str(&super::scroll(&cx.t("account-receipts"), &t));
         }
         Err(_) => b.push_str("<p class=err>—</p>"),
     }

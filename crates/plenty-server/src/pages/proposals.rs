@@ -369,10 +369,14 @@ pub async fn one(State(st): State<AppState>, cx: Ctx, Query(q): Query<OneQuery>)
     let _ = write!(
         b,
         "<h2>{}</h2>",
-        cx.tv(
-            "proposal-discussion",
-            &[("count", &comments.len().to_string())]
-        )
+        if comments.len() == 1 {
+            cx.t("proposal-discussion-one")
+        } else {
+            cx.tv(
+                "proposal-discussion",
+                &[("count", &comments.len().to_string())],
+            )
+        }
     );
     if comments.is_empty() {
         let _ = write!(b, "<p id=no-comments>{}</p>", cx.t("proposal-no-comments"));

@@ -91,6 +91,7 @@ fn round_body(
             .and_then(|p| p.unit.clone())
             .unwrap_or_default()
     };
+    let at = b.len();
     if years.is_some() {
         let _ = write!(
             b,
@@ -131,12 +132,14 @@ fn round_body(
         }
     }
     b.push_str("</table>");
+    super::scroll_since(&mut b, at, &cx.t("round-needs"));
     if let Ok(counted) = l.counted_needs(r) {
         b.push_str(&capped_needs_html(&counted.capped));
     }
     b.push_str(&super::round_extras::my_needs(st, cx, l, r));
     b.push_str(&super::round_extras::removed(cx, r));
     // Proposals.
+    let at = b.len();
     let _ = write!(
         b,
         "<h2>{}</h2><table id=proposals><tr><th>#</th><th>{}</th><th>{}</th>",
@@ -178,6 +181,7 @@ fn round_body(
         b.push_str("</tr>");
     }
     b.push_str("</table>");
+    super::scroll_since(&mut b, at, &cx.t("round-proposals"));
     b.push_str(&super::round_extras::project_rule(cx, r));
     let signed_in = cx.who.0.is_some();
     if signed_in && !read_only && r.open_for(RoundAction::RegisterNeed) {
@@ -555,6 +559,7 @@ pub async fn rounds(State(st): State<AppState>, cx: Ctx) -> Html<String> {
             b.push_str(&next_step(&cx, l, None, false));
             return b;
         }
+        let at = b.len();
         let _ = write!(
             b,
             "<table id=rounds><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
@@ -597,6 +602,7 @@ pub async fn rounds(State(st): State<AppState>, cx: Ctx) -> Html<String> {
             );
         }
         b.push_str("</table>");
+        super::scroll_since(&mut b, at, &cx.t("nav-rounds"));
         b
     });
     layout(&cx, &cx.t("nav-rounds"), &body)

@@ -60,11 +60,17 @@ pub fn my_needs(st: &AppState, cx: &Ctx, l: &Ledger, r: &RoundState) -> String {
             .unwrap_or_default()
     };
     let mut b = format!(
-        "<h2>{}</h2><p class=muted>{}</p><table id=your-needs><tr><th>{}</th><th>{}</th><th></th></tr>",
+        "<h2>{}</h2><p class=muted>{}</p>",
         cx.t("your-needs-heading"),
         cx.t("your-needs-intro"),
+    );
+    let at = b.len();
+    let _ = write!(
+        b,
+        "<table id=your-needs><tr><th>{}</th><th>{}</th><th><span class=vh>{}</span></th></tr>",
         cx.t("table-product"),
-        cx.t("table-registered")
+        cx.t("table-registered"),
+        cx.t("your-needs-withdraw")
     );
     for n in mine {
         let _ = write!(
@@ -81,6 +87,7 @@ pub fn my_needs(st: &AppState, cx: &Ctx, l: &Ledger, r: &RoundState) -> String {
         );
     }
     b.push_str("</table>");
+    super::scroll_since(&mut b, at, &cx.t("your-needs-heading"));
     b
 }
 
@@ -179,9 +186,14 @@ pub fn priorities(cx: &Ctx, t: &RoundTally) -> String {
         );
     }
     let mut b = format!(
-        "<h3>{}</h3><p class=muted>{}</p><table id=priorities><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+        "<h3>{}</h3><p class=muted>{}</p>",
         cx.t("priorities-heading"),
         cx.t("priorities-intro"),
+    );
+    let at = b.len();
+    let _ = write!(
+        b,
+        "<table id=priorities><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
         cx.t("table-product"),
         cx.t("priorities-mean"),
         cx.t("priorities-scored-by")
@@ -194,10 +206,17 @@ pub fn priorities(cx: &Ctx, t: &RoundTally) -> String {
             fixed(p.mean, 2, true),
             p.scored_by.map_or_else(
                 || "—".to_string(),
-                |w| cx.tv("priorities-members", &[("count", &w.to_string())])
+                |w| {
+                    if w == 1 {
+                        cx.t("priorities-members-one")
+                    } else {
+                        cx.tv("priorities-members", &[("count", &w.to_string())])
+                    }
+                }
             )
         );
     }
     b.push_str("</table>");
+    super::scroll_since(&mut b, at, &cx.t("priorities-heading"));
     b
 }

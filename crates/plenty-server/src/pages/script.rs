@@ -106,9 +106,6 @@ if(bf){
     ballotTotals();
   });
 }
-// A table wider than the screen scrolls sideways: it takes the keyboard's focus, so that it
-// can be scrolled without a mouse too.
-document.querySelectorAll('table').forEach(t=>{ if(t.scrollWidth>t.clientWidth+1){ t.tabIndex=0; } });
 // The language links remember the choice.
 document.querySelectorAll('a[data-lang]').forEach(a=>a.addEventListener('click', ()=>{ document.cookie = 'plenty_lang='+a.dataset.lang+'; path=/; max-age=31536000; SameSite=Lax'; }));
 const lo = document.getElementById('logout');
@@ -142,8 +139,8 @@ if(ef){ fetch('/api/v1/rounds/'+ef.dataset.round+'/effect').then(r=>r.ok?r.json(
   const y = j.years;
   if(y){
     changed = changed || y.changed;
-    html += '<p>Each later year counts '+pct(y.rate_with)+' less with your ballot, '+pct(y.rate_without)+' without it.</p><table id=effect-years><tr><th>year</th><th>targets made with your ballot</th><th>without it</th><th>difference</th></tr>'
-      + y.years.map(r=>'<tr><td>'+h(r.year)+'</td><td class=n>'+pct(r.lambda_with)+'</td><td class=n>'+pct(r.lambda_without)+'</td><td class=n>'+pct(r.lambda_with-r.lambda_without)+'</td></tr>').join('') + '</table>';
+    html += '<p>Each later year counts '+pct(y.rate_with)+' less with your ballot, '+pct(y.rate_without)+' without it.</p><div class=scroll role=region aria-label="Your ballot, year by year" tabindex=0><table id=effect-years><tr><th>year</th><th>targets made with your ballot</th><th>without it</th><th>difference</th></tr>'
+      + y.years.map(r=>'<tr><td>'+h(r.year)+'</td><td class=n>'+pct(r.lambda_with)+'</td><td class=n>'+pct(r.lambda_without)+'</td><td class=n>'+pct(r.lambda_with-r.lambda_without)+'</td></tr>').join('') + '</table></div>';
   }
   ef.innerHTML = html + '<p><strong>'+(changed?'Your ballot changed the outcome.':'Your ballot did not change the outcome this time.')+'</strong></p>';
 }); }
