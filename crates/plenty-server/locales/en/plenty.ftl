@@ -323,3 +323,10 @@ proposal-your-comment = Your comment (members see your name)
 proposal-comment = Comment
 proposal-sign-in = Sign in to take part in the discussion.
 proposal-no-description = No description yet.
+
+## Issue #15: the list of proposals
+proposals-by = , proposed by { $name }
+proposals-yours = (yours)
+proposals-counts = { $comments } comment(s), { $supports } support(s)
+proposals-approved-funded = , { $approvals } approvals, funded
+proposals-approved-not-funded = , { $approvals } approvals, not funded
