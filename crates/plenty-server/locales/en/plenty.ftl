@@ -324,6 +324,13 @@ proposal-comment = Comment
 proposal-sign-in = Sign in to take part in the discussion.
 proposal-no-description = No description yet.
 
+## Issue #15: the list of proposals
+proposals-by = , proposed by { $name }
+proposals-yours = (yours)
+proposals-counts = { $comments } comment(s), { $supports } support(s)
+proposals-approved-funded = , { $approvals } approvals, funded
+proposals-approved-not-funded = , { $approvals } approvals, not funded
+
 ## Account, notices and password recovery (issue #15)
 nav-notices = Notices ({ $count })
 nav-account = Account

@@ -325,6 +325,13 @@ proposal-comment = Commenter
 proposal-sign-in = Connectez-vous pour prendre part à la discussion.
 proposal-no-description = Pas encore de description.
 
+## Issue #15 : la liste des propositions
+proposals-by = , proposée par { $name }
+proposals-yours = (la vôtre)
+proposals-counts = { $comments } commentaire(s), { $supports } soutien(s)
+proposals-approved-funded = , { $approvals } approbations, financée
+proposals-approved-not-funded = , { $approvals } approbations, non financée
+
 ## Compte, avis et mot de passe oublié (ticket #15)
 nav-notices = Avis ({ $count })
 nav-account = Compte

@@ -122,8 +122,7 @@ fn review(l: &Ledger, r: &RoundState) -> String {
         )
     };
     if r.phase <= Phase::Voting && !r.needs.is_empty() {
-        let at = b.len();
-        b.push_str("<table id=review-needs><tr><th>need</th><th>product</th><th>quantity</th><th><span class=vh>hide it</span></th></tr>");
+        b.push_str("<table id=review-needs class=stack><tr><th>need</th><th>product</th><th>quantity</th><th><span class=vh>hide it</span></th></tr>");
         for n in &r.needs {
             let _ = write!(
                 b,
@@ -136,11 +135,9 @@ fn review(l: &Ledger, r: &RoundState) -> String {
             );
         }
         b.push_str("</table>");
-        super::scroll_since(&mut b, at, "Needs to review");
     }
     if r.phase == Phase::Needs && !r.proposals.is_empty() {
-        let at = b.len();
-        b.push_str("<table id=review-proposals><tr><th>proposal</th><th>title</th><th>cost</th><th><span class=vh>hide it</span></th></tr>");
+        b.push_str("<table id=review-proposals class=stack><tr><th>proposal</th><th>title</th><th>cost</th><th><span class=vh>hide it</span></th></tr>");
         for p in r.proposals.values() {
             let _ = write!(
                 b,
@@ -152,7 +149,6 @@ fn review(l: &Ledger, r: &RoundState) -> String {
             );
         }
         b.push_str("</table>");
-        super::scroll_since(&mut b, at, "Proposals to review");
     }
     b
 }

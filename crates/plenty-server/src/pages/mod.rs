@@ -144,6 +144,7 @@ pub fn percent(x: f64) -> String {
 }
 
 const STYLE: &str = r#"
+@media (max-width:40rem){table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}table.stack tr:first-child{display:none}table.stack tr{border-bottom:1px solid #ccd;padding:.3rem 0}}
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:0 1rem 3rem;color:#1d2330;line-height:1.45}
 nav{display:flex;gap:1rem;padding:.8rem 0;border-bottom:1px solid #ccd;margin-bottom:1rem;flex-wrap:wrap}
 nav a{color:#24407a;text-decoration:none;font-weight:600}

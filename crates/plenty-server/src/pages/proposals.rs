@@ -192,22 +192,34 @@ pub async fn list(State(st): State<AppState>, cx: Ctx, Query(q): Query<ListQuery
         let snippet: String = r.description.chars().take(200).collect();
         let _ = write!(
             b,
-            "<li><a href=\"/proposal?round={round}&amp;id={}\"><strong>{}</strong></a> — {}{}{}. {} comment{}, {} support{}{}<br><span class=muted>{}</span></li>",
+            "<li><a href=\"/proposal?round={round}&amp;id={}\"><strong>{}</strong></a> — {}{}{}. {}{}<br><span class=muted>{}</span></li>",
             r.id,
             esc(&r.title),
             hours(r.cost),
             r.author
                 .and_then(|m| authors.get(&m))
-                .map(|n| format!(", proposed by {}", esc(n)))
+                .map(|n| cx.tv("proposals-by", &[("name", n)]))
                 .unwrap_or_default(),
-            if r.mine { " (yours)" } else { "" },
-            r.comments,
-            if r.comments == 1 { "" } else { "s" },
-            r.supports,
-            if r.supports == 1 { "" } else { "s" },
+            if r.mine {
+                format!(" {}", cx.t("proposals-yours"))
+            } else {
+                String::new()
+            },
+            cx.tv(
+                "proposals-counts",
+                &[
+                    ("comments", &r.comments.to_string()),
+                    ("supports", &r.supports.to_string())
+                ]
+            ),
             match (r.approvals, r.funded) {
-                (Some(a), Some(true)) => format!(", {a} approvals, funded"),
-                (Some(a), _) => format!(", {a} approvals, not funded"),
+                (Some(a), Some(true)) => {
+                    cx.tv("proposals-approved-funded", &[("approvals", &a.to_string())])
+                }
+                (Some(a), _) => cx.tv(
+                    "proposals-approved-not-funded",
+                    &[("approvals", &a.to_string())]
+                ),
                 _ => String::new(),
             },
             esc(&snippet)

@@ -64,10 +64,9 @@ pub fn my_needs(st: &AppState, cx: &Ctx, l: &Ledger, r: &RoundState) -> String {
         cx.t("your-needs-heading"),
         cx.t("your-needs-intro"),
     );
-    let at = b.len();
     let _ = write!(
         b,
-        "<table id=your-needs><tr><th>{}</th><th>{}</th><th><span class=vh>{}</span></th></tr>",
+        "<table id=your-needs class=stack><tr><th>{}</th><th>{}</th><th><span class=vh>{}</span></th></tr>",
         cx.t("table-product"),
         cx.t("table-registered"),
         cx.t("your-needs-withdraw")
@@ -87,7 +86,6 @@ pub fn my_needs(st: &AppState, cx: &Ctx, l: &Ledger, r: &RoundState) -> String {
         );
     }
     b.push_str("</table>");
-    super::scroll_since(&mut b, at, &cx.t("your-needs-heading"));
     b
 }
 
