@@ -359,8 +359,9 @@ async fn issue_14_every_input_is_bounded() {
     // The service answers 413 as soon as the body passes the limit and closes the
     // connection; a client still sending the rest of its mebibyte may see the connection cut
     // before it reads the answer. Either way nothing past the limit was read.
-    let sent = anon
-        .http
+    // A client of its own: the connection the service cuts must not go back to the pool the
+    // requests below reuse (under load, reqwest handed it out again: IncompleteMessage).
+    let sent = reqwest::Client::new()
         .post(format!("{}/api/v1/login", s.base))
         .json(&json!({"email": format!("{huge}@x.org"), "password": "x"}))
         .send()
