@@ -723,7 +723,7 @@ impl Ledger {
             return Err(reject(
                 RejectCode::Conflict,
                 format!(
-                    "quantity: this costs {cost} credits and the account has {available}; credits cannot be overspent or borrowed"
+                    "quantity: this costs {cost} credits, more than the account holds: credits cannot be overspent or borrowed"
                 ),
             ));
         }
@@ -894,6 +894,47 @@ impl Ledger {
             _ => return false,
         }
         true
+    }
+
+    /// The report of `hours` a reporter makes for `member` (whose account pseudonym the
+    /// service computed): the member must be an admitted member of the workplace council, and
+    /// not the reporter themself (another reporter of the workplace reports a reporter's
+    /// hours).
+    pub fn report_hours(
+        &self,
+        council: CouncilId,
+        member: MemberId,
+        account: Pseudonym,
+        period: String,
+        hours: f64,
+        by: MemberId,
+    ) -> Result<Event, Rejected> {
+        let in_council = self
+            .members
+            .get(&member)
+            .is_some_and(|m| m.admitted && m.councils.contains(&council));
+        if !in_council {
+            return Err(reject(
+                RejectCode::NotFound,
+                format!("member: member {member} is not an admitted member of council {council}"),
+            ));
+        }
+        if member == by {
+            return Err(reject(
+                RejectCode::Forbidden,
+                "member: a reporter does not report their own hours; another reporter of the workplace does",
+            ));
+        }
+        let e = Event::HoursReported {
+            report: self.accounts.last_report + 1,
+            council,
+            account,
+            period,
+            hours,
+            by,
+        };
+        self.check(&e)?;
+        Ok(e)
     }
 
     /// The events a member's confirmation of a report becomes: paid at the rates in force.
