@@ -403,7 +403,7 @@ mod tests {
 
     #[test]
     fn labour_values_are_embodied_hours() {
-        use crate::plan::{LabourType, PlanningEconomyBuilder, Product, ProcessSpec};
+        use crate::plan::{LabourType, PlanningEconomyBuilder, ProcessSpec, Product};
         // Grain: 1 h per t. Bread: 0.5 t of grain and 2 h per unit: v = 2.5 h.
         let mut b = PlanningEconomyBuilder::new();
         let grain = b.add_product(Product::new("grain"));

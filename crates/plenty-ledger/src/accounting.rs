@@ -340,7 +340,10 @@ fn reject(code: RejectCode, message: impl Into<String>) -> Rejected {
 fn check_account(account: &str) -> Result<(), Rejected> {
     check_text("account", account, MAX_PSEUDONYM)?;
     if account.is_empty() {
-        return Err(reject(RejectCode::Invalid, "account: give the account pseudonym"));
+        return Err(reject(
+            RejectCode::Invalid,
+            "account: give the account pseudonym",
+        ));
     }
     Ok(())
 }
@@ -379,10 +382,12 @@ impl Ledger {
     }
 
     fn council_of_kind(&self, council: CouncilId, kind: CouncilKind) -> Result<(), Rejected> {
-        let c = self
-            .councils
-            .get(&council)
-            .ok_or_else(|| reject(RejectCode::NotFound, format!("council: no council {council}")))?;
+        let c = self.councils.get(&council).ok_or_else(|| {
+            reject(
+                RejectCode::NotFound,
+                format!("council: no council {council}"),
+            )
+        })?;
         if c.kind != kind {
             let want = match kind {
                 CouncilKind::Workplace => "a workplace council (where people work)",
@@ -437,8 +442,7 @@ impl Ledger {
         by: MemberId,
     ) -> Result<(), Rejected> {
         let a = &self.accounts;
-        if !a.workplaces.get(&council).is_some_and(|r| r.contains(&by)) || !self.is_admitted(by)
-        {
+        if !a.workplaces.get(&council).is_some_and(|r| r.contains(&by)) || !self.is_admitted(by) {
             return Err(reject(
                 RejectCode::Forbidden,
                 format!(
@@ -533,9 +537,7 @@ impl Ledger {
         rates: &DeductionRates,
     ) -> Result<(), Rejected> {
         check_account(account)?;
-        rates
-            .validate()
-            .map_err(|m| reject(RejectCode::Invalid, m))
+        rates.validate().map_err(|m| reject(RejectCode::Invalid, m))
     }
 
     /// The price list the next period gets from round `round`'s plan: every consumer good of
@@ -660,7 +662,12 @@ impl Ledger {
     }
 
     fn require_operator(&self, council: CouncilId, by: MemberId) -> Result<(), Rejected> {
-        if !self.accounts.points.get(&council).is_some_and(|o| o.contains(&by)) || !self.is_admitted(by)
+        if !self
+            .accounts
+            .points
+            .get(&council)
+            .is_some_and(|o| o.contains(&by))
+            || !self.is_admitted(by)
         {
             return Err(reject(
                 RejectCode::Forbidden,
@@ -688,7 +695,10 @@ impl Ledger {
         if purchase != self.accounts.last_purchase + 1 {
             return Err(reject(
                 RejectCode::Conflict,
-                format!("the next purchase is number {}", self.accounts.last_purchase + 1),
+                format!(
+                    "the next purchase is number {}",
+                    self.accounts.last_purchase + 1
+                ),
             ));
         }
         check_account(account)?;
@@ -765,7 +775,8 @@ impl Ledger {
             Event::DistributionPointNamed {
                 council, operators, ..
             } => {
-                a.points.insert(*council, operators.iter().copied().collect());
+                a.points
+                    .insert(*council, operators.iter().copied().collect());
             }
             Event::AuditorsNamed { auditors, .. } => {
                 a.auditors = auditors.iter().copied().collect();
@@ -1010,7 +1021,12 @@ impl Ledger {
 
     /// An account's statement (an empty one for an account that has nothing yet).
     pub fn statement(&self, account: &str) -> Statement {
-        let a = self.accounts.accounts.get(account).cloned().unwrap_or_default();
+        let a = self
+            .accounts
+            .accounts
+            .get(account)
+            .cloned()
+            .unwrap_or_default();
         Statement {
             available: a.balance.available(),
             balance: a.balance,
@@ -1035,11 +1051,8 @@ impl Ledger {
     /// are over the admitted members: those without an account yet count as consuming nothing.
     pub fn accounting_report(&self) -> AccountingReport {
         let a = &self.accounts;
-        let mut consumption: Vec<f64> = a
-            .accounts
-            .values()
-            .map(|x| x.balance.consumption)
-            .collect();
+        let mut consumption: Vec<f64> =
+            a.accounts.values().map(|x| x.balance.consumption).collect();
         let members = self.eligible();
         if (consumption.len() as u64) < members {
             consumption.resize(members as usize, 0.0);
@@ -1049,7 +1062,11 @@ impl Ledger {
             .values()
             .rev()
             .find_map(|r| r.plan.as_ref().map(|p| (r.id, p.clone())));
-        let workers = a.accounts.values().filter(|x| x.balance.hours > 0.0).count() as u64;
+        let workers = a
+            .accounts
+            .values()
+            .filter(|x| x.balance.hours > 0.0)
+            .count() as u64;
         let working_week_report = latest.as_ref().map(|(round, p)| {
             let o = &p.outcome;
             let hours_needed = o.plan_hours + o.project_hours + o.common_fund_hours;
@@ -1127,8 +1144,7 @@ impl Ledger {
             for line in &acc.lines {
                 match line {
                     StatementLine::Paid { report, pay, .. } => {
-                        if pay.credits != pay.hours - pay.investment - pay.common_goods - pay.care
-                        {
+                        if pay.credits != pay.hours - pay.investment - pay.common_goods - pay.care {
                             return Err(format!(
                                 "report {report}: credits are not hours less deductions"
                             ));

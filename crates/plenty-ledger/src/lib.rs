@@ -58,6 +58,6 @@ pub use tally::{
     RoundTally,
 };
 pub use verify::{
-    check_checkpoint, parse_export, tree_of, verify, AccountingTotals, verify_against, verify_and_replay, BadEntry,
-    BreakKind, Expectations, HistoryBreak, VerifyReport,
+    check_checkpoint, parse_export, tree_of, verify, verify_against, verify_and_replay,
+    AccountingTotals, BadEntry, BreakKind, Expectations, HistoryBreak, VerifyReport,
 };

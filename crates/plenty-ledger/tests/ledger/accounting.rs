@@ -185,7 +185,10 @@ fn issue_16_unconfirmed_hours_pay_nothing_and_confirmation_pays_at_the_voted_rat
     let mut log = federation();
     let r = log.report(2, 40.0);
     let s = log.ledger.statement(&account(2));
-    assert_eq!(s.balance.credits, 0.0, "reported, not confirmed: nothing paid");
+    assert_eq!(
+        s.balance.credits, 0.0,
+        "reported, not confirmed: nothing paid"
+    );
     assert_eq!(s.pending.len(), 1);
     assert_eq!(log.ledger.accounts.totals.hours, 0.0);
     // Three ballots: the medians are in force.
@@ -247,7 +250,10 @@ fn issue_16_credits_cannot_move_between_members() {
         rates: DeductionRates::default(),
         pay: Pay::for_hours(40.0, &DeductionRates::default()),
     };
-    assert_eq!(log.ledger.apply(&e).unwrap_err().code, RejectCode::Forbidden);
+    assert_eq!(
+        log.ledger.apply(&e).unwrap_err().code,
+        RejectCode::Forbidden
+    );
     log.confirm(r, 2);
     // …and a purchase debits only the buyer: nobody is credited.
     let before3 = log.ledger.statement(&account(3)).balance;
@@ -270,7 +276,10 @@ fn issue_16_credits_cannot_move_between_members() {
         hours: 40.0,
         by: 2,
     };
-    assert_eq!(log.ledger.apply(&e).unwrap_err().code, RejectCode::Forbidden);
+    assert_eq!(
+        log.ledger.apply(&e).unwrap_err().code,
+        RejectCode::Forbidden
+    );
     assert_eq!(
         log.ledger
             .purchase(SHOP, account(2), "bread".into(), 0.001, 2)
@@ -288,7 +297,11 @@ fn issue_16_means_of_production_cannot_be_bought() {
     // Flour has no target: the mill's input to bread, not a consumer good.
     let err = log.buy(2, "flour", 0.001).unwrap_err();
     assert_eq!(err.code, RejectCode::Forbidden);
-    assert!(err.message.contains("means of production"), "{}", err.message);
+    assert!(
+        err.message.contains("means of production"),
+        "{}",
+        err.message
+    );
     // Even a forged entry at some price is refused by the replay.
     let forged = Event::PurchaseRecorded {
         purchase: 1,

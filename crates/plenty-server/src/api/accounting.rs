@@ -12,8 +12,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use plenty_core::accounting::{DeductionRates, Pay};
 use plenty_ledger::accounting::{
-    AccountingReport, Balance, HoursReport, PriceLine, Queue, Shortfall, Statement,
-    StatementLine, WorkingWeekReport,
+    AccountingReport, Balance, HoursReport, PriceLine, Queue, Shortfall, Statement, StatementLine,
+    WorkingWeekReport,
 };
 use plenty_ledger::{CouncilId, Event, MemberId, RejectCode, Rejected, RoundId};
 use serde::{Deserialize, Serialize};
@@ -355,19 +355,19 @@ impl Described for PricesView {
     fn examples() -> Vec<Self> {
         vec![
             PricesView {
-            period: Some(2),
-            round: Some(1),
-            prices: [(
-                "bread".to_string(),
-                PriceLine {
-                    value: 40.0,
-                    ratio: 1.25,
-                    price: 50.0,
-                    supply: 26.0,
-                },
-            )]
-            .into(),
-        },
+                period: Some(2),
+                round: Some(1),
+                prices: [(
+                    "bread".to_string(),
+                    PriceLine {
+                        value: 40.0,
+                        ratio: 1.25,
+                        price: 50.0,
+                        supply: 26.0,
+                    },
+                )]
+                .into(),
+            },
             PricesView {
                 period: None,
                 round: None,

@@ -95,13 +95,9 @@ async fn accounting_over_http(url: &str) {
     assert_eq!(st, StatusCode::CREATED, "{t}");
     let mut mill = Client::anonymous(&s.base);
     mill.bearer = Some(t["token"].as_str().unwrap().to_string());
-    let hours = |member: u64, h: f64| {
-        json!({"member": member, "council": 1, "period": "2026-W49", "hours": h})
-    };
+    let hours = |member: u64, h: f64| json!({"member": member, "council": 1, "period": "2026-W49", "hours": h});
     // Bad input names its field; a member outside the workplace is refused.
-    let (st, j) = mill
-        .post("/api/v1/accounting/hours", hours(2, 1e6))
-        .await;
+    let (st, j) = mill.post("/api/v1/accounting/hours", hours(2, 1e6)).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{j}");
     assert!(j["message"].as_str().unwrap().starts_with("hours"), "{j}");
     let (st, j) = mill
@@ -132,7 +128,10 @@ async fn accounting_over_http(url: &str) {
         )
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{j}");
-    assert!(j["message"].as_str().unwrap().contains("common_goods"), "{j}");
+    assert!(
+        j["message"].as_str().unwrap().contains("common_goods"),
+        "{j}"
+    );
     let (st, j) = ada
         .post(
             "/api/v1/me/deductions",
@@ -162,11 +161,12 @@ async fn accounting_over_http(url: &str) {
     identity(&ada).await;
 
     // The shop posts purchases from ada's own account.
-    let buy = |member: u64, product: &str, quantity: f64| {
-        json!({"member": member, "council": 3, "product": product, "quantity": quantity})
-    };
+    let buy = |member: u64, product: &str, quantity: f64| json!({"member": member, "council": 3, "product": product, "quantity": quantity});
     let (st, j) = fac
-        .post("/api/v1/accounting/purchases", buy(2, "bread", 10.0 / price))
+        .post(
+            "/api/v1/accounting/purchases",
+            buy(2, "bread", 10.0 / price),
+        )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{j}");
     assert_eq!(j["queued"], false);
@@ -175,15 +175,24 @@ async fn accounting_over_http(url: &str) {
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN, "{j}");
     assert!(
-        j["message"].as_str().unwrap().contains("means of production"),
+        j["message"]
+            .as_str()
+            .unwrap()
+            .contains("means of production"),
         "{j}"
     );
     let (st, j) = fac
-        .post("/api/v1/accounting/purchases", buy(2, "bread", 100.0 / price))
+        .post(
+            "/api/v1/accounting/purchases",
+            buy(2, "bread", 100.0 / price),
+        )
         .await;
     assert_eq!(st, StatusCode::CONFLICT, "overspent: {j}");
     let (st, j) = fac
-        .post("/api/v1/accounting/purchases", buy(4, "bread", supply * 2.0))
+        .post(
+            "/api/v1/accounting/purchases",
+            buy(4, "bread", supply * 2.0),
+        )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{j}");
     assert_eq!(j["queued"], true, "{j}");
@@ -193,7 +202,10 @@ async fn accounting_over_http(url: &str) {
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     let report = identity(&bo).await;
-    assert!(close(report["totals"]["consumption"].as_f64().unwrap(), 10.0));
+    assert!(close(
+        report["totals"]["consumption"].as_f64().unwrap(),
+        10.0
+    ));
     assert_eq!(report["queues"][0]["product"], "bread", "{report}");
     assert!(report["consumption_gini"].as_f64().unwrap() > 0.0);
     assert!(report["working_week"]["per_member"].as_f64().unwrap() > 0.0);
