@@ -80,7 +80,7 @@ pub(crate) fn run(s: &Scenario, m: &Model) -> Result<Vec<YearRecord>, SimError> 
     Ok(years)
 }
 
-fn validate_regime(s: &Scenario, m: &Model) -> Result<(), SimError> {
+pub(crate) fn validate_regime(s: &Scenario, m: &Model) -> Result<(), SimError> {
     for (k, shock) in s.shocks.iter().enumerate() {
         let at = |f: &str| format!("shocks[{k}].{f}");
         match shock {
@@ -273,7 +273,11 @@ fn step(
     // Procurement and the herd's response to it.
     let grain_available = grain.map_or(0.0, |g| net[g] + st.stocks[g]);
     let procurement_wanted = match &s.regime {
-        Regime::Command(c) => plan.procurement.min(c.max_take * grain_available.max(0.0)),
+        // The most force may take is judged on the harvest the planner believes in.
+        Regime::Command(c) => plan.procurement.min(
+            (c.max_take * (1.0 + c.information_error) * grain_available.max(0.0))
+                .min(grain_available.max(0.0)),
+        ),
         Regime::Market(k) => {
             let terms = relative_grain_price(m, st, k);
             let split = b.marketing_scale * terms.powf(b.marketing_elasticity);

@@ -88,8 +88,8 @@ pub use scenario::{
     Regime, Role, Scenario, ScenarioFile, Sector, Shock, SimEconomy,
 };
 pub use study::{
-    ablation, run_batch, sensitivity, swap_regimes, Ablation, Conclusion, RunSummary, Sensitivity,
-    SensitivityRow, BEHAVIOUR_PARAMETERS,
+    ablation, run_batch, sensitivity, swap_regimes, with_behaviour, Ablation, Conclusion,
+    RunSummary, Sensitivity, SensitivityRow, BEHAVIOUR_PARAMETERS,
 };
 
 use serde::{Deserialize, Serialize};
@@ -153,6 +153,14 @@ pub fn simulate(scenario: &Scenario) -> Result<SimRun, SimError> {
         years,
         summary,
     })
+}
+
+impl Scenario {
+    /// Checks every name and number without running: the error names the field to fix.
+    pub fn check(&self) -> Result<(), SimError> {
+        let model = model::Model::new(self)?;
+        engine::validate_regime(self, &model)
+    }
 }
 
 impl Regime {

@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 pub struct Scenario {
     /// A short name for reports.
     pub name: String,
+    /// The study it belongs to (the name of a file with several regimes; empty otherwise).
+    #[serde(default)]
+    pub study: String,
     /// What the scenario shows and where its figures come from.
     #[serde(default)]
     pub description: String,
@@ -434,6 +437,7 @@ impl ScenarioFile {
             .into_iter()
             .map(|(name, regime)| Scenario {
                 name,
+                study: self.name.clone(),
                 description: self.description.clone(),
                 seed: self.seed,
                 years: self.years,

@@ -196,6 +196,28 @@ fn parameter<'a>(b: &'a mut Behaviour, name: &str) -> Option<&'a mut f64> {
     })
 }
 
+/// The scenario with one behaviour parameter set to `value` (a `--set` sweep).
+pub fn with_behaviour(s: &Scenario, name: &str, value: f64) -> Result<Scenario, SimError> {
+    let mut out = s.clone();
+    match parameter(&mut out.behaviour, name) {
+        Some(p) if value.is_finite() => {
+            *p = value;
+            Ok(out)
+        }
+        Some(_) => Err(SimError::field(
+            &format!("behaviour.{name}"),
+            "give a finite number",
+        )),
+        None => Err(SimError::field(
+            &format!("behaviour.{name}"),
+            &format!(
+                "no such behaviour parameter; the parameters are {}",
+                BEHAVIOUR_PARAMETERS.join(", ")
+            ),
+        )),
+    }
+}
+
 /// A conclusion of the comparison of run `a` (say, command) with run `b` (democratic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
