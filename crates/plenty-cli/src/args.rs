@@ -69,6 +69,9 @@ pub enum Command {
     /// A participatory budgeting election (.pb): Method of Equal Shares or greedy, explained
     /// round by round.
     Vote(crate::vote::VoteArgs),
+    /// Carry a plan out year after year (plan, produce, pay, consume, measure, re-plan) under
+    /// shocks: a scenario file with one regime or several side by side.
+    Simulate(crate::simulate::SimulateArgs),
 }
 
 /// Where the economy comes from and how to solve.

@@ -41,6 +41,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Serve(a) => crate::serve::serve(a),
         Command::Audit(a) => crate::serve::audit(a),
         Command::Vote(a) => crate::vote::vote(a),
+        Command::Simulate(a) => crate::simulate::simulate(g, a),
     }
 }
 

@@ -13,6 +13,7 @@ mod plan;
 mod plan_years;
 mod progress;
 mod serve;
+mod simulate;
 mod vote;
 
 use std::process::ExitCode;

@@ -175,6 +175,63 @@ pub fn top_share(values: &[f64], fraction: f64) -> f64 {
     top / total
 }
 
+/// The Gini coefficient of a population given by groups: `values[k]` per person for
+/// `weights[k]` people, each group equal inside. The pairwise definition
+/// `Σ_k Σ_m w_k w_m |x_k − x_m| / (2 W² mean)` with `W = Σ w`, computed from the sorted groups.
+/// With unit weights it equals [`gini`].
+pub fn gini_weighted(values: &[f64], weights: &[f64]) -> f64 {
+    let mut pairs: Vec<(f64, f64)> = values
+        .iter()
+        .zip(weights)
+        .filter(|(_, w)| **w > 0.0)
+        .map(|(v, w)| (v.max(0.0), *w))
+        .collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let people: f64 = pairs.iter().map(|p| p.1).sum();
+    let total: f64 = pairs.iter().map(|p| p.0 * p.1).sum();
+    if people <= 0.0 || total <= 0.0 {
+        return 0.0;
+    }
+    // Σ_k Σ_m w_k w_m |x_k − x_m| = 2 Σ_k w_k x_k (W_below(k) − W_above(k)), sorted ascending.
+    let mut below = 0.0;
+    let mut sum = 0.0;
+    for &(x, w) in &pairs {
+        let above = people - below - w;
+        sum += w * x * (below - above);
+        below += w;
+    }
+    let mean = total / people;
+    (2.0 * sum / (2.0 * people * people * mean)).max(0.0)
+}
+
+/// The share of the total held by the top `fraction` of a population given by groups
+/// (`values[k]` per person for `weights[k]` people).
+pub fn top_share_weighted(values: &[f64], weights: &[f64], fraction: f64) -> f64 {
+    let mut pairs: Vec<(f64, f64)> = values
+        .iter()
+        .zip(weights)
+        .filter(|(_, w)| **w > 0.0)
+        .map(|(v, w)| (v.max(0.0), *w))
+        .collect();
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let people: f64 = pairs.iter().map(|p| p.1).sum();
+    let total: f64 = pairs.iter().map(|p| p.0 * p.1).sum();
+    if people <= 0.0 || total <= 0.0 {
+        return 0.0;
+    }
+    let mut left = fraction.clamp(0.0, 1.0) * people;
+    let mut top = 0.0;
+    for &(x, w) in &pairs {
+        let take = w.min(left);
+        top += take * x;
+        left -= take;
+        if left <= 0.0 {
+            break;
+        }
+    }
+    top / total
+}
+
 /// The working week the plan needs: the hours it needs in a year, shared by `workers` over
 /// `weeks` working weeks. `None` without workers or weeks.
 pub fn working_week(hours_needed: f64, workers: f64, weeks: f64) -> Option<f64> {
@@ -350,6 +407,15 @@ mod tests {
         assert_eq!(gini(&[5.0; 7]), 0.0);
         // One member has everything: (n − 1) / n.
         assert!((gini(&[0.0, 0.0, 0.0, 4.0]) - 0.75).abs() < 1e-15);
+    }
+
+    #[test]
+    fn weighted_measures_match_the_expanded_population() {
+        // Groups of 3, 1 and 2 people are the population [1, 1, 1, 4, 2, 2].
+        let (v, w) = ([1.0, 4.0, 2.0], [3.0, 1.0, 2.0]);
+        let expanded = [1.0, 1.0, 1.0, 4.0, 2.0, 2.0];
+        assert!((gini_weighted(&v, &w) - gini(&expanded)).abs() < 1e-15);
+        assert!((top_share_weighted(&v, &w, 0.5) - top_share(&expanded, 0.5)).abs() < 1e-15);
     }
 
     #[test]

@@ -54,6 +54,7 @@ pub mod matrix;
 pub mod plan;
 pub mod productivity;
 pub mod rng;
+pub mod sim;
 pub mod solve;
 pub mod spectral;
 pub mod tiled;

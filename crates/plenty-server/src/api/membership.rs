@@ -39,23 +39,32 @@ impl Described for MembershipChanged {
     }
 }
 
+/// Appends one step of a membership and answers where it now stands: the log's rules (one
+/// request at a time, only facilitators decide, …) accept or refuse the event.
+async fn step(
+    st: &AppState,
+    member: MemberId,
+    council: CouncilId,
+    event: Event,
+    state: &'static str,
+) -> Result<Json<MembershipChanged>, ApiError> {
+    st.log.append(event).await?;
+    Ok(Json(MembershipChanged {
+        member,
+        council,
+        state,
+    }))
+}
+
 /// `POST /councils/{council}/join`: the caller asks to join a council.
 pub async fn join(
     State(st): State<AppState>,
     c: Caller,
     Path(council): Path<CouncilId>,
 ) -> Result<Json<MembershipChanged>, ApiError> {
-    st.log
-        .append(Event::CouncilJoinRequested {
-            member: c.member,
-            council,
-        })
-        .await?;
-    Ok(Json(MembershipChanged {
-        member: c.member,
-        council,
-        state: "requested",
-    }))
+    let member = c.member;
+    let event = Event::CouncilJoinRequested { member, council };
+    step(&st, member, council, event, "requested").await
 }
 
 /// `POST /councils/{council}/leave`: the caller leaves a council.
@@ -64,17 +73,9 @@ pub async fn leave(
     c: Caller,
     Path(council): Path<CouncilId>,
 ) -> Result<Json<MembershipChanged>, ApiError> {
-    st.log
-        .append(Event::CouncilLeft {
-            member: c.member,
-            council,
-        })
-        .await?;
-    Ok(Json(MembershipChanged {
-        member: c.member,
-        council,
-        state: "left",
-    }))
+    let member = c.member;
+    let event = Event::CouncilLeft { member, council };
+    step(&st, member, council, event, "left").await
 }
 
 /// A facilitator's decision.
@@ -91,19 +92,14 @@ pub async fn decide(
     Path((council, member)): Path<(CouncilId, MemberId)>,
     ApiJson(b): ApiJson<Decision>,
 ) -> Result<Json<MembershipChanged>, ApiError> {
-    st.log
-        .append(Event::CouncilJoinDecided {
-            member,
-            council,
-            approved: b.approved,
-            by: c.member,
-        })
-        .await?;
-    Ok(Json(MembershipChanged {
+    let event = Event::CouncilJoinDecided {
         member,
         council,
-        state: if b.approved { "approved" } else { "refused" },
-    }))
+        approved: b.approved,
+        by: c.member,
+    };
+    let state = if b.approved { "approved" } else { "refused" };
+    step(&st, member, council, event, state).await
 }
 
 /// One request waiting.

@@ -799,7 +799,7 @@ async fn append_change(
     st: &AppState,
     events: Vec<Event>,
     plausible: impl FnOnce(&Ledger) -> Result<(), Rejected> + Send + 'static,
-) -> Result<ItemChanged, ApiError> {
+) -> Result<Json<ItemChanged>, ApiError> {
     let ((), receipt) = st
         .log
         .append_with_receipt(Vec::new(), move |l| {
@@ -811,10 +811,16 @@ async fn append_change(
             Ok((events, ()))
         })
         .await?;
-    Ok(ItemChanged {
+    Ok(Json(ItemChanged {
         changed: true,
         inclusion: written(receipt)?,
-    })
+    }))
+}
+
+/// [`append_change`] of one event that the ledger's rules alone decide (a withdrawal, a
+/// hiding: nothing in it can be implausible, so nothing asks for a confirmation).
+async fn append_one(st: &AppState, event: Event) -> Result<Json<ItemChanged>, ApiError> {
+    append_change(st, vec![event], |_| Ok(())).await
 }
 
 /// `PATCH /rounds/{id}/needs/{need}`: the member who registered a need changes its quantity
@@ -839,13 +845,11 @@ pub async fn edit_need(
         quantity: b.quantity,
     };
     let (confirm, quantity) = (b.confirm, b.quantity);
-    Ok(Json(
-        append_change(&st, vec![event], move |l| match (&product, confirm) {
-            (Some(p), false) => l.confirm_need(p, quantity),
-            _ => Ok(()),
-        })
-        .await?,
-    ))
+    append_change(&st, vec![event], move |l| match (&product, confirm) {
+        (Some(p), false) => l.confirm_need(p, quantity),
+        _ => Ok(()),
+    })
+    .await
 }
 
 /// `DELETE /rounds/{id}/needs/{need}`: the member who registered a need withdraws it (needs
@@ -860,7 +864,7 @@ pub async fn withdraw_need(
         need,
         by: st.pseudonym(Signing::Need, id, c.member),
     };
-    Ok(Json(append_change(&st, vec![event], |_| Ok(())).await?))
+    append_one(&st, event).await
 }
 
 /// `PATCH /rounds/{id}/proposals/{proposal}`: the proposer amends the title and cost (needs
@@ -889,16 +893,14 @@ pub async fn edit_proposal(
         });
     }
     let (confirm, cost) = (b.confirm, b.cost_hours);
-    Ok(Json(
-        append_change(&st, events, move |l| {
-            if confirm {
-                Ok(())
-            } else {
-                l.confirm_proposal(id, cost)
-            }
-        })
-        .await?,
-    ))
+    append_change(&st, events, move |l| {
+        if confirm {
+            Ok(())
+        } else {
+            l.confirm_proposal(id, cost)
+        }
+    })
+    .await
 }
 
 /// `DELETE /rounds/{id}/proposals/{proposal}`: the proposer withdraws it (needs phase).
@@ -912,7 +914,7 @@ pub async fn withdraw_proposal(
         proposal,
         by: st.pseudonym(Signing::Proposal, id, c.member),
     };
-    Ok(Json(append_change(&st, vec![event], |_| Ok(())).await?))
+    append_one(&st, event).await
 }
 
 /// What a facilitator hides, and why.
@@ -937,7 +939,7 @@ pub async fn hide(
         reason: b.reason.trim().to_string(),
         by: c.member,
     };
-    Ok(Json(append_change(&st, vec![event], |_| Ok(())).await?))
+    append_one(&st, event).await
 }
 
 /// A ballot accepted.

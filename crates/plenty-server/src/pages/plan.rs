@@ -191,30 +191,7 @@ fn plan_body(
         &cx.t("plan-scale-percent-needed"),
         &p.products
             .iter()
-            .map(|x| {
-                let needed = x.committed + x.target;
-                let share = if needed > 0.0 {
-                    x.net_output / needed
-                } else {
-                    f64::NAN
-                };
-                (
-                    x.name.clone(),
-                    vec![Bar {
-                        value: share * 100.0,
-                        label: format!(
-                            "{} ({} of {})",
-                            if share.is_finite() {
-                                percent(share)
-                            } else {
-                                "—".into()
-                            },
-                            with_unit(x.net_output, &x.unit),
-                            with_unit(needed, &x.unit)
-                        ),
-                    }],
-                )
-            })
+            .map(|x| share_bar(&x.name, x.net_output, x.committed + x.target, &x.unit))
             .collect::<Vec<_>>(),
         &[&cx.t("plan-produced")],
     ));
@@ -387,27 +364,7 @@ fn plan_body(
         &cx.t("plan-scale-percent-available"),
         &p.limits
             .iter()
-            .filter_map(|x| {
-                let a = x.available?;
-                let unit = unit_of(x, extra);
-                let share = if a > 0.0 { x.used / a } else { f64::NAN };
-                Some((
-                    x.name.clone(),
-                    vec![Bar {
-                        value: share * 100.0,
-                        label: format!(
-                            "{} ({} of {})",
-                            if share.is_finite() {
-                                percent(share)
-                            } else {
-                                "—".into()
-                            },
-                            with_unit(x.used, unit),
-                            with_unit(a, unit)
-                        ),
-                    }],
-                ))
-            })
+            .filter_map(|x| Some(share_bar(&x.name, x.used, x.available?, unit_of(x, extra))))
             .collect::<Vec<_>>(),
         &[&cx.t("plan-used")],
     ));
@@ -431,6 +388,45 @@ fn plan_body(
     b
 }
 
+/// A row of a chart of shares (what is produced of what is needed, what is used of what is
+/// available): `part / whole` in percent, labelled with the share and both amounts. A share
+/// of nothing is no number: no bar, and "—" for its percentage.
+fn share_bar(name: &str, part: f64, whole: f64, unit: &str) -> (String, Vec<Bar>) {
+    let share = if whole > 0.0 { part / whole } else { f64::NAN };
+    (
+        name.to_string(),
+        vec![Bar {
+            value: share * 100.0,
+            label: format!(
+                "{} ({} of {})",
+                if share.is_finite() {
+                    percent(share)
+                } else {
+                    "—".into()
+                },
+                with_unit(part, unit),
+                with_unit(whole, unit)
+            ),
+        }],
+    )
+}
+
+/// What binds a plan that falls short, in one paragraph (nothing if nothing binds).
+fn what_binds(cx: &Ctx, p: &PlanOutcome, b: &mut String) {
+    if !p.binding.is_empty() {
+        let _ = write!(
+            b,
+            "<p>{} {}</p>",
+            cx.t("plan-what-binds"),
+            p.binding
+                .iter()
+                .map(|x| esc(x))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    }
+}
+
 /// The plan's result in plain words (`<p id=plan-status>`), from the ledger's verdict
 /// ([`PlanVerdict`]): what it meets; a plan that meets the targets only in part says what
 /// binds; otherwise, first, that the targets cannot be met, why, and what binds. A plan with
@@ -450,18 +446,7 @@ pub fn plan_status(cx: &Ctx, p: &PlanOutcome) -> String {
             "<p id=plan-status>{}</p>",
             cx.tv("plan-part", &[("percent", &percent(lambda))])
         );
-        if !p.binding.is_empty() {
-            let _ = write!(
-                b,
-                "<p>{} {}</p>",
-                cx.t("plan-what-binds"),
-                p.binding
-                    .iter()
-                    .map(|x| esc(x))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
-        }
+        what_binds(cx, p, &mut b);
     } else {
         let _ = write!(
             b,
@@ -469,18 +454,7 @@ pub fn plan_status(cx: &Ctx, p: &PlanOutcome) -> String {
             cx.t("plan-cannot"),
             p.explanation.as_deref().map(esc).unwrap_or_default()
         );
-        if !p.binding.is_empty() {
-            let _ = write!(
-                b,
-                "<p>{} {}</p>",
-                cx.t("plan-what-binds"),
-                p.binding
-                    .iter()
-                    .map(|x| esc(x))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
-        }
+        what_binds(cx, p, &mut b);
     }
     b
 }

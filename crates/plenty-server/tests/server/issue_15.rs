@@ -182,24 +182,10 @@ async fn issue_15_facilitators_have_a_page() {
     let s = start(&sqlite_url(), Settings::default(), true).await;
     let fac = Client::demo(&s.base, "facilitator").await;
     let ada = Client::demo(&s.base, "ada").await;
-    let page = |c: &Client| {
-        let c = c.clone();
-        async move {
-            let r = c
-                .http
-                .get(format!("{}/facilitate", c.base))
-                .header("cookie", c.cookie.clone().unwrap_or_default())
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), StatusCode::OK);
-            r.text().await.unwrap()
-        }
-    };
-    let html = page(&ada).await;
+    let html = ada.html("/facilitate").await;
     assert!(html.contains("for the federation's facilitators"), "{html}");
     assert!(!html.contains("data-post"));
-    let html = page(&fac).await;
+    let html = fac.html("/facilitate").await;
     for id in [
         "deadline-needs",
         "deadline-voting",
@@ -218,7 +204,7 @@ async fn issue_15_facilitators_have_a_page() {
     // In the voting phase, moving on closes the vote: a required confirmation with the turnout.
     fac.post("/api/v1/rounds/1/advance", json!({"to": "voting"}))
         .await;
-    let html = page(&fac).await;
+    let html = fac.html("/facilitate").await;
     assert!(
         html.contains("required name=confirm") && html.contains("with 0 ballots from 5 members"),
         "{html}"
@@ -330,19 +316,6 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
     let fac = Client::demo(&s.base, "facilitator").await;
     let ada = Client::demo(&s.base, "ada").await;
     let bo = Client::demo(&s.base, "bo").await;
-    let html = |c: &Client, path: String| {
-        let c = c.clone();
-        async move {
-            let r = c
-                .http
-                .get(format!("{}{path}", c.base))
-                .header("cookie", c.cookie.clone().unwrap_or_default())
-                .send()
-                .await
-                .unwrap();
-            (r.status(), r.text().await.unwrap())
-        }
-    };
     let (st, j) = ada
         .post(
             "/api/v1/rounds/1/proposals",
@@ -416,7 +389,7 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
     assert_eq!(detail["comments"][1]["text"], serde_json::Value::Null);
     assert_eq!(detail["comments"][1]["hidden_because"], "personal data");
     // The page: escaped description, author, versions, discussion.
-    let (st, page) = html(&bo, format!("/proposal?round=1&id={id}")).await;
+    let (st, page) = bo.page(&format!("/proposal?round=1&id={id}")).await;
     assert_eq!(st, StatusCode::OK);
     assert!(
         page.contains("Books, archives &amp; a reading room."),
@@ -440,27 +413,27 @@ async fn issue_15_proposals_are_described_discussed_and_searchable() {
     assert!(page.contains("Members who support it: 1."), "{page}");
     assert!(page.contains("Take back my support"), "{page}");
     assert!(!page.contains("id=amend-form"), "only the proposer amends");
-    let (_, page) = html(&ada, format!("/proposal?round=1&id={id}")).await;
+    let page = ada.html(&format!("/proposal?round=1&id={id}")).await;
     assert!(page.contains("id=amend-form"), "{page}");
     // Search, filter, sort.
-    let (_, page) = html(&bo, "/proposals?round=1&q=ARCHIVE".into()).await;
+    let page = bo.html("/proposals?round=1&q=ARCHIVE").await;
     assert!(page.contains("1 of 4 proposals"), "{page}");
     // Ada proposed the demo's clinic too.
-    let (_, page) = html(&ada, "/proposals?round=1&show=mine".into()).await;
+    let page = ada.html("/proposals?round=1&show=mine").await;
     assert!(
         page.contains("2 of 4 proposals") && page.contains("(yours)"),
         "{page}"
     );
-    let (_, page) = html(&bo, "/proposals?round=1&sort=cost".into()).await;
+    let page = bo.html("/proposals?round=1&sort=cost").await;
     let cheapest = page.find("A library and archive").unwrap();
     let clinic = page.find("A clinic in the valley").unwrap();
     assert!(cheapest < clinic, "cheapest first");
-    let (_, page) = html(&bo, "/proposals?round=1&sort=supports".into()).await;
+    let page = bo.html("/proposals?round=1&sort=supports").await;
     assert!(
         page.find("A library and archive").unwrap() < page.find("A clinic in the valley").unwrap(),
         "most supported first"
     );
-    let (st, _) = html(&bo, "/proposal?round=1&id=999".into()).await;
+    let (st, _) = bo.page("/proposal?round=1&id=999").await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 }
 
@@ -472,33 +445,20 @@ async fn issue_15_the_round_page_explains_the_rules() {
     let s = start(&sqlite_url(), Settings::default(), true).await;
     let fac = Client::demo(&s.base, "facilitator").await;
     let ada = Client::demo(&s.base, "ada").await;
-    let page = |c: &Client| {
-        let c = c.clone();
-        async move {
-            let r = c
-                .http
-                .get(format!("{}/round", c.base))
-                .header("cookie", c.cookie.clone().unwrap_or_default())
-                .send()
-                .await
-                .unwrap();
-            r.text().await.unwrap()
-        }
-    };
     ada.post(
         "/api/v1/rounds/1/needs",
         json!({"product": "wool", "quantity": 2.0}),
     )
     .await;
-    let html = page(&ada).await;
+    let html = ada.html("/round").await;
     assert!(html.contains("id=your-needs"), "{html}");
     assert!(html.contains("id=withdraw-need-2"), "{html}");
     assert!(
-        !page(&fac).await.contains("id=your-needs"),
+        !fac.html("/round").await.contains("id=your-needs"),
         "only one's own"
     );
     ada.delete("/api/v1/rounds/1/needs/2").await;
-    let html = page(&ada).await;
+    let html = ada.html("/round").await;
     assert!(
         html.contains("Need 2: 2 wool — withdrawn by its member"),
         "{html}"
@@ -518,7 +478,7 @@ async fn issue_15_the_round_page_explains_the_rules() {
     }
     fac.post("/api/v1/rounds/1/advance", json!({"to": "plan"}))
         .await;
-    let html = page(&ada).await;
+    let html = ada.html("/round").await;
     assert!(
         html.contains("A rail halt at the mill (700 h): round 1 of the Method of Equal Shares"),
         "{html}"
@@ -633,14 +593,7 @@ async fn issue_15_delegators_see_their_delegates_vote_only_if_shown() {
     let (_, v) = bo.get("/api/v1/rounds/1/delegates").await;
     assert_eq!(v["topics"][0]["answer"], json!([1, 3]), "{v}");
     // The members page says it in words.
-    let r = bo
-        .http
-        .get(format!("{}/members", bo.base))
-        .header("cookie", bo.cookie.clone().unwrap())
-        .send()
-        .await
-        .unwrap();
-    let html = r.text().await.unwrap();
+    let html = bo.html("/members").await;
     assert!(
         html.contains(
             "projects: your vote follows Ada's ballot; they answered: A clinic in the valley, Solar roofs for the workshops"
@@ -668,41 +621,27 @@ async fn issue_15_members_ask_to_join_councils_and_facilitators_decide() {
     let s = start(&sqlite_url(), Settings::default(), true).await;
     let fac = Client::demo(&s.base, "facilitator").await;
     let ada = Client::demo(&s.base, "ada").await;
-    let page = |c: &Client, path: &'static str| {
-        let c = c.clone();
-        async move {
-            c.http
-                .get(format!("{}{path}", c.base))
-                .header("cookie", c.cookie.clone().unwrap())
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }
-    };
-    assert!(page(&ada, "/members").await.contains("id=council-join-2"));
+    assert!(ada.html("/members").await.contains("id=council-join-2"));
     let (st, j) = ada.post("/api/v1/councils/2/join", json!({})).await;
     assert_eq!(st, StatusCode::OK, "{j}");
     let (st, _) = ada.post("/api/v1/councils/2/join", json!({})).await;
     assert_eq!(st, StatusCode::CONFLICT, "one request at a time");
-    assert!(page(&ada, "/members").await.contains("your request waits"));
+    assert!(ada.html("/members").await.contains("your request waits"));
     let (st, _) = ada
         .post("/api/v1/councils/2/requests/2", json!({"approved": true}))
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN, "members do not decide");
-    let html = page(&fac, "/facilitate").await;
+    let html = fac.html("/facilitate").await;
     assert!(html.contains("Ada asks to join Farms and flocks"), "{html}");
     assert!(html.contains("id=approve-2-2"), "{html}");
     let (st, j) = fac
         .post("/api/v1/councils/2/requests/2", json!({"approved": true}))
         .await;
     assert_eq!(st, StatusCode::OK, "{j}");
-    assert!(page(&ada, "/members").await.contains("id=council-leave-2"));
+    assert!(ada.html("/members").await.contains("id=council-leave-2"));
     let (st, j) = ada.post("/api/v1/councils/2/leave", json!({})).await;
     assert_eq!(st, StatusCode::OK, "{j}");
-    assert!(page(&ada, "/members").await.contains("id=council-join-2"));
+    assert!(ada.html("/members").await.contains("id=council-join-2"));
     let (_, j) = fac.get("/api/v1/audit/verify").await;
     assert_eq!(j["ok"], true, "{j}");
 }

@@ -169,6 +169,24 @@ impl Client {
         r
     }
 
+    /// GETs a page (HTML) as this member's browser would: with the session cookie only (a
+    /// page is read, so no CSRF token or bearer token); its status and text.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let mut r = self.http.get(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            r = r.header("cookie", c);
+        }
+        let r = r.send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// [`Client::page`] of a page that must answer 200 OK: its text.
+    pub async fn html(&self, path: &str) -> String {
+        let (st, html) = self.page(path).await;
+        assert_eq!(st, StatusCode::OK, "GET {path}: {html}");
+        html
+    }
+
     /// Sends a request; the status and the body (JSON, or the text as a JSON string).
     async fn send(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
         let r = r.send().await.unwrap();
