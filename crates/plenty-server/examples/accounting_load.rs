@@ -186,17 +186,20 @@ async fn main() {
     let o = opts();
     let dir = std::env::temp_dir().join(format!("plenty-accounting-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = o
-        .db
-        .clone()
-        .unwrap_or_else(|| dir.join("plenty.sqlite3").display().to_string());
+    let db =
+        o.db.clone()
+            .unwrap_or_else(|| dir.join("plenty.sqlite3").display().to_string());
     let settings = plenty_server::api::Settings {
         secure_cookies: false,
         log_key: Some(dir.join("log.key")),
         ..Default::default()
     };
-    let st = plenty_server::state(&db, settings).await.expect("the store opens");
-    plenty_server::demo::load(&st).await.expect("the demo loads");
+    let st = plenty_server::state(&db, settings)
+        .await
+        .expect("the store opens");
+    plenty_server::demo::load(&st)
+        .await
+        .expect("the demo loads");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(plenty_server::serve(
@@ -238,7 +241,9 @@ async fn main() {
         .unwrap();
     let r = c
         .post(format!("{base}/api/v1/login"))
-        .json(&json!({"email": "facilitator@demo.plenty", "password": plenty_server::demo::PASSWORD}))
+        .json(
+            &json!({"email": "facilitator@demo.plenty", "password": plenty_server::demo::PASSWORD}),
+        )
         .send()
         .await
         .unwrap();
@@ -254,13 +259,34 @@ async fn main() {
         cookie,
         csrf: j["csrf_token"].as_str().unwrap().to_string(),
     };
-    let token = post(&c, &base, &fac, "/tokens", json!({"label": "mill and shop"})).await["token"]
+    let token = post(
+        &c,
+        &base,
+        &fac,
+        "/tokens",
+        json!({"label": "mill and shop"}),
+    )
+    .await["token"]
         .as_str()
         .unwrap()
         .to_string();
     let tok = Auth::Token(token.clone());
-    post(&c, &base, &tok, "/accounting/workplaces", json!({"council": 1, "reporters": [1]})).await;
-    post(&c, &base, &tok, "/accounting/distribution-points", json!({"council": 3, "operators": [1]})).await;
+    post(
+        &c,
+        &base,
+        &tok,
+        "/accounting/workplaces",
+        json!({"council": 1, "reporters": [1]}),
+    )
+    .await;
+    post(
+        &c,
+        &base,
+        &tok,
+        "/accounting/distribution-points",
+        json!({"council": 3, "operators": [1]}),
+    )
+    .await;
     for to in ["voting", "plan"] {
         post(&c, &base, &tok, "/rounds/1/advance", json!({"to": to})).await;
     }
@@ -303,7 +329,10 @@ async fn main() {
 
     // 2. Hours.
     let (mut s, wall) = open_loop(&c, &base, &token, o.rate, n, hours).await;
-    println!("{}", s.line(&format!("hours, open loop at {}/s", o.rate), wall));
+    println!(
+        "{}",
+        s.line(&format!("hours, open loop at {}/s", o.rate), wall)
+    );
 
     // 3. Every member confirms their reports.
     let t = Instant::now();
@@ -343,7 +372,10 @@ async fn main() {
 
     // 4. Purchases.
     let (mut s, wall) = open_loop(&c, &base, &token, o.rate, n, buy).await;
-    println!("{}", s.line(&format!("purchases, open loop at {}/s", o.rate), wall));
+    println!(
+        "{}",
+        s.line(&format!("purchases, open loop at {}/s", o.rate), wall)
+    );
 
     // 5. Both.
     let (mut s, wall) = open_loop(&c, &base, &token, o.rate, n, move |k| {
@@ -358,7 +390,10 @@ async fn main() {
     .await;
     println!(
         "{}",
-        s.line(&format!("hours + purchases, open loop at {}/s", o.rate), wall)
+        s.line(
+            &format!("hours + purchases, open loop at {}/s", o.rate),
+            wall
+        )
     );
     let report: Value = c
         .get(format!("{base}/api/v1/accounting/report"))
@@ -371,7 +406,9 @@ async fn main() {
         .unwrap();
     println!(
         "accounts {}, hours {}, credits {}, consumption {:.2}, gini of consumption {:.3}",
-        report["accounts"], report["totals"]["hours"], report["totals"]["credits"],
+        report["accounts"],
+        report["totals"]["hours"],
+        report["totals"]["credits"],
         report["totals"]["consumption"].as_f64().unwrap_or(0.0),
         report["consumption_gini"].as_f64().unwrap_or(0.0)
     );
