@@ -427,6 +427,21 @@ pub fn audit(a: &AuditArgs) -> Result<()> {
                     format!(", {} plans recomputed bit for bit", report.plans_checked)
                 }
             );
+            if let Some(acc) = &report.accounting {
+                let t = acc.totals;
+                println!(
+                    "verified: every balance recomputed from the log ({} accounts): {} hours worked = {} deducted (investment {}, common goods {}, care {}) + {} credits issued; {} credits spent, {} left",
+                    acc.accounts,
+                    t.hours,
+                    t.deductions(),
+                    t.investment,
+                    t.common_goods,
+                    t.care,
+                    t.credits,
+                    t.consumption,
+                    t.available()
+                );
+            }
             if report.checkpoints_checked > 0 {
                 println!(
                     "verified: the log extends the {} checkpoint{} given",

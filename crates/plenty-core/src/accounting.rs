@@ -293,6 +293,93 @@ impl PriceFeedback {
     pub fn target_factor(&self, ratio: f64) -> f64 {
         ratio.powf(self.gain)
     }
+
+    /// The next period's price-to-value ratio of a good offered at `ratio` times its value,
+    /// for which `demand` units were asked (bought, or queued for when out of stock) against a
+    /// supply of `supply`. With demand of constant elasticity `ε`, the demand at value is
+    /// `demand · ratio^(−ε)` (what people would have asked at the value), and the ratio that
+    /// clears it is [`PriceFeedback::clearing_ratio`] of that. A good that cleared at its price
+    /// keeps its ratio.
+    pub fn next_ratio(&self, ratio: f64, demand: f64, supply: f64) -> f64 {
+        let ratio = if ratio.is_finite() && ratio > 0.0 {
+            ratio
+        } else {
+            1.0
+        };
+        let at_value = demand.max(0.0) * ratio.powf(-self.elasticity.min(-1e-9));
+        self.clearing_ratio(at_value, supply)
+    }
+}
+
+/// The labour values of the products under a plan: the hours, direct and embodied in the
+/// inputs, that one unit takes as the plan makes it (`v = l (I − A)⁻¹` with the plan's mix of
+/// techniques). `intensities` are the plan's runs of each process (in the economy's order).
+///
+/// Every hour counts the same, whatever its labour type (an hour of work earns one credit).
+/// A product made by several running processes gets their average, weighted by how much each
+/// makes; a process with joint outputs shares its cost among them in proportion to the
+/// quantities. A product the plan does not make is valued at its cheapest technique. Solved by
+/// fixed-point iteration from `v = 0`, which rises monotonically to the values in a
+/// productive economy; it stops when no value moves by more than `1e-12` of the largest (at
+/// most 100 000 sweeps, so that an unproductive economy still ends). Deterministic.
+pub fn labour_values(e: &crate::plan::PlanningEconomy, intensities: &[f64]) -> Vec<f64> {
+    let n = e.n_products();
+    let m = e.n_processes();
+    let run = |j: usize| intensities.get(j).copied().unwrap_or(0.0).max(0.0);
+    let hours: Vec<f64> = (0..m)
+        .map(|j| e.process(j).labour().map(|(_, h)| h).sum())
+        .collect();
+    let out_total: Vec<f64> = (0..m)
+        .map(|j| e.process(j).outputs().map(|(_, b)| b).sum())
+        .collect();
+    // What the plan makes of each product.
+    let mut made = vec![0.0; n];
+    for j in 0..m {
+        for (i, b) in e.process(j).outputs() {
+            made[i] += run(j) * b;
+        }
+    }
+    let mut v = vec![0.0; n];
+    for _ in 0..100_000 {
+        let cost: Vec<f64> = (0..m)
+            .map(|j| hours[j] + e.process(j).inputs().map(|(k, a)| a * v[k]).sum::<f64>())
+            .collect();
+        let mut next = vec![0.0; n];
+        let mut cheapest = vec![f64::INFINITY; n];
+        for j in 0..m {
+            for (i, b) in e.process(j).outputs() {
+                if b <= 0.0 || out_total[j] <= 0.0 {
+                    continue;
+                }
+                // The share of the run's cost that falls on product i, per unit of i.
+                let per_unit = cost[j] / out_total[j];
+                if made[i] > 0.0 {
+                    next[i] += run(j) * b * per_unit / made[i];
+                } else {
+                    cheapest[i] = cheapest[i].min(per_unit);
+                }
+            }
+        }
+        for i in 0..n {
+            if made[i] <= 0.0 {
+                next[i] = if cheapest[i].is_finite() {
+                    cheapest[i]
+                } else {
+                    0.0
+                };
+            }
+        }
+        let scale = next.iter().fold(1.0_f64, |a, x| a.max(x.abs()));
+        let moved = next
+            .iter()
+            .zip(&v)
+            .fold(0.0_f64, |a, (x, y)| a.max((x - y).abs()));
+        v = next;
+        if moved <= 1e-12 * scale {
+            break;
+        }
+    }
+    v
 }
 
 #[cfg(test)]
@@ -368,6 +455,44 @@ mod tests {
         assert_eq!(rates, b(0.2, 0.1, 0.05));
         assert!(b(0.5, 0.6, 0.0).validate().is_err());
         assert!(b(-0.1, 0.0, 0.0).validate().is_err());
+    }
+
+    #[test]
+    fn next_ratio_recovers_demand_at_value() {
+        let f = PriceFeedback::default();
+        // Offered at twice its value, 10 asked for 10 supplied: demand at value was 20, so
+        // the good still clears at twice its value.
+        assert!((f.next_ratio(2.0, 10.0, 10.0) - 2.0).abs() < 1e-12);
+        assert_eq!(f.next_ratio(1.0, 10.0, 10.0), 1.0);
+        assert!((f.next_ratio(1.0, 5.0, 10.0) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn labour_values_are_embodied_hours() {
+        use crate::plan::{LabourType, PlanningEconomyBuilder, ProcessSpec, Product};
+        // Grain: 1 h per t. Bread: 0.5 t of grain and 2 h per unit: v = 2.5 h.
+        let mut b = PlanningEconomyBuilder::new();
+        let grain = b.add_product(Product::new("grain"));
+        let bread = b.add_product(Product::new("bread"));
+        let h = b.add_labour(LabourType {
+            name: "work".into(),
+            hours: 1000.0,
+        });
+        let mut farm = ProcessSpec::new("farm");
+        farm.outputs = vec![(grain, 1.0)];
+        farm.labour = vec![(h, 1.0)];
+        b.add_process(farm).unwrap();
+        let mut bake = ProcessSpec::new("bake");
+        bake.outputs = vec![(bread, 1.0)];
+        bake.inputs = vec![(grain, 0.5)];
+        bake.labour = vec![(h, 2.0)];
+        b.add_process(bake).unwrap();
+        let e = b.build().unwrap();
+        let v = labour_values(&e, &[5.0, 10.0]);
+        assert!((v[grain] - 1.0).abs() < 1e-12 && (v[bread] - 2.5).abs() < 1e-12);
+        // Not made: valued at its cheapest technique all the same.
+        let v = labour_values(&e, &[0.0, 0.0]);
+        assert!((v[bread] - 2.5).abs() < 1e-12);
     }
 
     #[test]

@@ -34,7 +34,13 @@ pub fn recorded_time(event: &Event, now_ms: u64) -> u64 {
         | Event::ProposalWithdrawn { .. }
         | Event::ProposalEdited { .. }
         | Event::ProposalDescribed { .. }
-        | Event::ProposalSupported { .. } => now_ms - now_ms % PSEUDONYMOUS_TIME_RESOLUTION_MS,
+        | Event::ProposalSupported { .. }
+        | Event::HoursReported { .. }
+        | Event::HoursConfirmed { .. }
+        | Event::HoursDisputed { .. }
+        | Event::DeductionsVoted { .. }
+        | Event::PurchaseRecorded { .. }
+        | Event::PurchaseQueued { .. } => now_ms - now_ms % PSEUDONYMOUS_TIME_RESOLUTION_MS,
         _ => now_ms,
     }
 }

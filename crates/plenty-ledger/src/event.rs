@@ -699,6 +699,123 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         years: Option<Box<crate::planning::YearsPlan>>,
     },
+    /// A facilitator names the members who report hours for a workplace council (issue #16);
+    /// the list replaces the earlier one.
+    WorkplaceNamed {
+        /// The workplace council.
+        council: CouncilId,
+        /// Who reports its hours.
+        reporters: Vec<MemberId>,
+        /// The facilitator.
+        by: MemberId,
+    },
+    /// A facilitator names a consumer council a distribution point and the members who post
+    /// its purchases; the list replaces the earlier one.
+    DistributionPointNamed {
+        /// The consumer council.
+        council: CouncilId,
+        /// Who posts its purchases.
+        operators: Vec<MemberId>,
+        /// The facilitator.
+        by: MemberId,
+    },
+    /// A facilitator names the federation's auditors, who may read every member's statement;
+    /// the list replaces the earlier one.
+    AuditorsNamed {
+        /// The auditors.
+        auditors: Vec<MemberId>,
+        /// The facilitator.
+        by: MemberId,
+    },
+    /// A workplace reports a member's hours for a period. Nothing is paid until the member
+    /// confirms them.
+    HoursReported {
+        /// The report's number (from 1).
+        report: crate::accounting::ReportId,
+        /// The workplace council.
+        council: CouncilId,
+        /// The member's account pseudonym.
+        account: Pseudonym,
+        /// The period worked, as the workplace names it (`2026-W49`).
+        period: String,
+        /// Hours worked.
+        hours: f64,
+        /// The reporter.
+        by: MemberId,
+    },
+    /// The member confirms a report: paid at the deduction rates in force.
+    HoursConfirmed {
+        /// The report.
+        report: crate::accounting::ReportId,
+        /// The member's account pseudonym (the report's).
+        account: Pseudonym,
+        /// The rates in force.
+        rates: plenty_core::accounting::DeductionRates,
+        /// Hours, deductions and credits ([`plenty_core::accounting::Pay::for_hours`]).
+        pay: plenty_core::accounting::Pay,
+    },
+    /// The member disputes a report: nothing is paid, and the workplace may report again.
+    HoursDisputed {
+        /// The report.
+        report: crate::accounting::ReportId,
+        /// The member's account pseudonym (the report's).
+        account: Pseudonym,
+        /// What is wrong, in the member's words.
+        reason: String,
+    },
+    /// A member's ballot on the deduction rates; a later ballot replaces the earlier. The rates
+    /// in force are the medians of the ballots.
+    DeductionsVoted {
+        /// The member's account pseudonym.
+        account: Pseudonym,
+        /// The rates they want.
+        rates: plenty_core::accounting::DeductionRates,
+    },
+    /// A facilitator publishes a period's prices, computed from a round's plan and the last
+    /// period's demand (replay recomputes them).
+    PricesPublished {
+        /// The period (1, 2, …).
+        period: u64,
+        /// The round whose plan prices the goods.
+        round: RoundId,
+        /// The consumer goods and their prices.
+        prices: BTreeMap<String, crate::accounting::PriceLine>,
+        /// The facilitator.
+        by: MemberId,
+    },
+    /// An operator of a distribution point posts a member's purchase, at the price in force,
+    /// debited from the member's own account.
+    PurchaseRecorded {
+        /// Its number (from 1).
+        purchase: crate::accounting::PurchaseId,
+        /// The distribution point (consumer council).
+        council: CouncilId,
+        /// The buyer's account pseudonym.
+        account: Pseudonym,
+        /// The consumer good.
+        product: String,
+        /// How much.
+        quantity: f64,
+        /// Price per unit, in credits.
+        price: f64,
+        /// Credits debited: `quantity · price`.
+        cost: f64,
+        /// The operator.
+        by: MemberId,
+    },
+    /// A request that stock could not serve: queued, and counted as demand.
+    PurchaseQueued {
+        /// The distribution point.
+        council: CouncilId,
+        /// The member's account pseudonym.
+        account: Pseudonym,
+        /// The consumer good.
+        product: String,
+        /// How much was asked for.
+        quantity: f64,
+        /// The operator.
+        by: MemberId,
+    },
 }
 
 /// The kind of an event: its `type` in the log.
@@ -767,6 +884,26 @@ pub enum EventKind {
     TallyRecorded,
     /// `plan_recorded`.
     PlanRecorded,
+    /// `workplace_named`.
+    WorkplaceNamed,
+    /// `distribution_point_named`.
+    DistributionPointNamed,
+    /// `auditors_named`.
+    AuditorsNamed,
+    /// `hours_reported`.
+    HoursReported,
+    /// `hours_confirmed`.
+    HoursConfirmed,
+    /// `hours_disputed`.
+    HoursDisputed,
+    /// `deductions_voted`.
+    DeductionsVoted,
+    /// `prices_published`.
+    PricesPublished,
+    /// `purchase_recorded`.
+    PurchaseRecorded,
+    /// `purchase_queued`.
+    PurchaseQueued,
 }
 
 impl EventKind {
@@ -804,6 +941,16 @@ impl EventKind {
             EventKind::CouncilLeft => "council_left",
             EventKind::TallyRecorded => "tally_recorded",
             EventKind::PlanRecorded => "plan_recorded",
+            EventKind::WorkplaceNamed => "workplace_named",
+            EventKind::DistributionPointNamed => "distribution_point_named",
+            EventKind::AuditorsNamed => "auditors_named",
+            EventKind::HoursReported => "hours_reported",
+            EventKind::HoursConfirmed => "hours_confirmed",
+            EventKind::HoursDisputed => "hours_disputed",
+            EventKind::DeductionsVoted => "deductions_voted",
+            EventKind::PricesPublished => "prices_published",
+            EventKind::PurchaseRecorded => "purchase_recorded",
+            EventKind::PurchaseQueued => "purchase_queued",
         }
     }
 }
@@ -855,6 +1002,16 @@ impl Event {
             Event::CouncilLeft { .. } => EventKind::CouncilLeft,
             Event::TallyRecorded { .. } => EventKind::TallyRecorded,
             Event::PlanRecorded { .. } => EventKind::PlanRecorded,
+            Event::WorkplaceNamed { .. } => EventKind::WorkplaceNamed,
+            Event::DistributionPointNamed { .. } => EventKind::DistributionPointNamed,
+            Event::AuditorsNamed { .. } => EventKind::AuditorsNamed,
+            Event::HoursReported { .. } => EventKind::HoursReported,
+            Event::HoursConfirmed { .. } => EventKind::HoursConfirmed,
+            Event::HoursDisputed { .. } => EventKind::HoursDisputed,
+            Event::DeductionsVoted { .. } => EventKind::DeductionsVoted,
+            Event::PricesPublished { .. } => EventKind::PricesPublished,
+            Event::PurchaseRecorded { .. } => EventKind::PurchaseRecorded,
+            Event::PurchaseQueued { .. } => EventKind::PurchaseQueued,
         }
     }
 }

@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod accounting;
 pub mod actions;
 pub mod chain;
 pub mod checkpoint;
@@ -57,6 +58,6 @@ pub use tally::{
     RoundTally,
 };
 pub use verify::{
-    check_checkpoint, parse_export, tree_of, verify, verify_against, verify_and_replay, BadEntry,
-    BreakKind, Expectations, HistoryBreak, VerifyReport,
+    check_checkpoint, parse_export, tree_of, verify, verify_against, verify_and_replay,
+    AccountingTotals, BadEntry, BreakKind, Expectations, HistoryBreak, VerifyReport,
 };

@@ -455,6 +455,8 @@ pub struct Ledger {
     pub last_comment: CommentId,
     /// Requests to join a council that a facilitator has not decided yet.
     pub council_requests: std::collections::BTreeSet<(MemberId, CouncilId)>,
+    /// Labour-time accounting: accounts, reports, prices ([`crate::accounting`]).
+    pub accounts: crate::accounting::Accounts,
     mode: ReplayMode,
 }
 
@@ -527,6 +529,7 @@ impl Ledger {
             last_proposal: 0,
             last_comment: 0,
             council_requests: std::collections::BTreeSet::new(),
+            accounts: crate::accounting::Accounts::default(),
             mode,
         }
     }
@@ -764,11 +767,72 @@ impl Ledger {
                 result_sha256,
                 years.as_deref(),
             ),
+            Event::WorkplaceNamed {
+                council,
+                reporters,
+                by,
+            } => self.check_workplace_named(*council, reporters, *by),
+            Event::DistributionPointNamed {
+                council,
+                operators,
+                by,
+            } => self.check_point_named(*council, operators, *by),
+            Event::AuditorsNamed { auditors, by } => self.check_auditors_named(auditors, *by),
+            Event::HoursReported {
+                report,
+                council,
+                account,
+                period,
+                hours,
+                by,
+            } => self.check_hours_reported(*report, *council, account, period, *hours, *by),
+            Event::HoursConfirmed {
+                report,
+                account,
+                rates,
+                pay,
+            } => self.check_hours_confirmed(*report, account, rates, pay),
+            Event::HoursDisputed {
+                report,
+                account,
+                reason,
+            } => self.check_hours_disputed(*report, account, reason),
+            Event::DeductionsVoted { account, rates } => {
+                self.check_deductions_voted(account, rates)
+            }
+            Event::PricesPublished {
+                period,
+                round,
+                prices,
+                by,
+            } => self.check_prices_published(*period, *round, prices, *by),
+            Event::PurchaseRecorded {
+                purchase,
+                council,
+                account,
+                product,
+                quantity,
+                price,
+                cost,
+                by,
+            } => self.check_purchase(
+                *purchase, *council, account, product, *quantity, *price, *cost, *by,
+            ),
+            Event::PurchaseQueued {
+                council,
+                account,
+                product,
+                quantity,
+                by,
+            } => self.check_purchase_queued(*council, account, product, *quantity, *by),
         }
     }
 
     /// Applies an event already validated.
     fn commit(&mut self, event: &Event) {
+        if self.commit_accounting(event) {
+            return;
+        }
         match event {
             Event::FederationFounded {
                 name,
@@ -1162,6 +1226,8 @@ impl Ledger {
                     }));
                 }
             }
+            // Accounting events were applied by `commit_accounting`.
+            _ => {}
         }
     }
 
@@ -1397,6 +1463,17 @@ impl Ledger {
         for ((product, year), q) in self.counted_needs(r)?.totals {
             if year.is_none() || year == first_year {
                 *targets.entry(product).or_insert(0.0) += q;
+            }
+        }
+        // Consumer feedback (Dapprich, issue #16): a good priced above its value (demand
+        // exceeded supply) gets a larger target, one priced below a smaller, by the factor of
+        // the latest price list's ratio.
+        if let Some(list) = &self.accounts.prices {
+            let feedback = plenty_core::accounting::PriceFeedback::default();
+            for (product, line) in &list.prices {
+                if let Some(t) = targets.get_mut(product) {
+                    *t *= feedback.target_factor(line.ratio);
+                }
             }
         }
         let split = tally.split.shares;

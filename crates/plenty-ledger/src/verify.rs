@@ -36,6 +36,19 @@ pub struct VerifyReport {
     /// How the log fails to extend a checkpoint or an expectation it was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<HistoryBreak>,
+    /// Labour-time accounting (issue #16), every balance recomputed by the replay: the totals
+    /// over the accounts, and how many accounts. Absent from a log without accounting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting: Option<AccountingTotals>,
+}
+
+/// The accounting a verification recomputed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AccountingTotals {
+    /// Accounts.
+    pub accounts: usize,
+    /// Hours, deductions by kind, credits and consumption, over every account.
+    pub totals: crate::accounting::Balance,
 }
 
 /// The first entry of a log that does not verify. In JSON it is the pair `[seq, reason]`, as
@@ -89,6 +102,7 @@ pub fn verify_and_replay(entries: &[Entry], recompute_plans: bool) -> (VerifyRep
             .unwrap_or_default(),
         checkpoints_checked: 0,
         history: None,
+        accounting: None,
     };
     if let Err(b) = check_chain(entries) {
         report.first_bad = Some(BadEntry {
@@ -112,6 +126,19 @@ pub fn verify_and_replay(entries: &[Entry], recompute_plans: bool) -> (VerifyRep
             }
             _ => {}
         }
+    }
+    if !ledger.accounts.accounts.is_empty() || ledger.accounts.last_report > 0 {
+        if let Err(why) = ledger.check_balances() {
+            report.first_bad = Some(BadEntry {
+                seq: entries.len() as u64,
+                reason: format!("the balances do not add up: {why}"),
+            });
+            return (report, ledger);
+        }
+        report.accounting = Some(AccountingTotals {
+            accounts: ledger.accounts.accounts.len(),
+            totals: ledger.accounts.totals,
+        });
     }
     (report, ledger)
 }

@@ -83,6 +83,9 @@ pub enum Signing {
     /// Supports of proposals (issue #15): a member's support cannot be linked to their
     /// proposals, needs or ballot.
     Support,
+    /// The member's labour-time account (issue #16): one pseudonym for all time (round 0, the
+    /// first key), so that their balance carries over from round to round.
+    Account,
 }
 
 impl Signing {
@@ -95,6 +98,7 @@ impl Signing {
             Signing::Need => b"need",
             Signing::Proposal => b"proposal",
             Signing::Support => b"support",
+            Signing::Account => b"account",
         }
     }
 }

@@ -540,6 +540,110 @@ pub const OPERATIONS: &[Operation] = &[
         J(200, "ConsistencyProof"),
     ),
     op(
+        "post",
+        "/accounting/workplaces",
+        "Name who reports a workplace council's hours (facilitator; replaces the list)",
+        true,
+        Some("Workplace"),
+        J(201, "Named"),
+    ),
+    op(
+        "post",
+        "/accounting/distribution-points",
+        "Name a consumer council a distribution point and who posts its purchases (facilitator)",
+        true,
+        Some("DistributionPoint"),
+        J(201, "Named"),
+    ),
+    op(
+        "post",
+        "/accounting/auditors",
+        "Name the auditors, who may read every member's statement (facilitator; replaces the list)",
+        true,
+        Some("Auditors"),
+        J(201, "Named"),
+    ),
+    op(
+        "post",
+        "/accounting/hours",
+        "Report a member's hours for a period (a workplace's reporter); paid once the member confirms",
+        true,
+        Some("Hours"),
+        J(201, "HoursRecorded"),
+    ),
+    op(
+        "post",
+        "/accounting/prices",
+        "Publish the next period's prices from a round's plan: labour values times the demand ratio (facilitator)",
+        true,
+        Some("PriceRound"),
+        J(201, "Prices"),
+    ),
+    op(
+        "get",
+        "/accounting/prices",
+        "The prices in force",
+        true,
+        None,
+        J(200, "Prices"),
+    ),
+    op(
+        "post",
+        "/accounting/purchases",
+        "Post a member's purchase at the price in force (a distribution point's operator); queued when out of stock",
+        true,
+        Some("Purchase"),
+        J(201, "PurchasePosted"),
+    ),
+    op(
+        "get",
+        "/accounting/report",
+        "Totals, the working week the plan needs, the Gini of consumption and the top tenth's share, unmet needs and queues",
+        true,
+        None,
+        J(200, "AccountingReport"),
+    ),
+    op(
+        "post",
+        "/me/hours/{id}/confirm",
+        "Confirm one of your reports of hours: paid at the deduction rates in force",
+        true,
+        None,
+        J(200, "HoursSettled"),
+    ),
+    op(
+        "post",
+        "/me/hours/{id}/dispute",
+        "Dispute one of your reports of hours: nothing is paid",
+        true,
+        Some("Dispute"),
+        J(200, "HoursSettled"),
+    ),
+    op(
+        "post",
+        "/me/deductions",
+        "Your ballot on the deduction rates (investment, common goods, care); the medians are in force",
+        true,
+        Some("DeductionBallot"),
+        J(200, "Deductions"),
+    ),
+    op(
+        "get",
+        "/me/statement",
+        "Your statement: hours, deductions, credits, consumption, and reports awaiting you",
+        true,
+        None,
+        J(200, "Statement"),
+    ),
+    op(
+        "get",
+        "/members/{id}/statement",
+        "A member's statement: the member's own, or any for the auditors the federation named (403 otherwise)",
+        true,
+        None,
+        J(200, "Statement"),
+    ),
+    op(
         "get",
         "/openapi.json",
         "This description",
@@ -612,13 +716,27 @@ pub fn response_examples() -> Vec<(&'static str, Vec<Value>)> {
         examples::<t::LogKey>(),
         examples::<t::InclusionProof>(),
         examples::<t::ConsistencyProof>(),
+        examples::<api::accounting::Named>(),
+        examples::<api::accounting::HoursRecorded>(),
+        examples::<api::accounting::HoursSettled>(),
+        examples::<api::accounting::DeductionsView>(),
+        examples::<api::accounting::PricesView>(),
+        examples::<api::accounting::PurchasePosted>(),
+        examples::<plenty_ledger::accounting::AccountingReport>(),
+        examples::<plenty_ledger::accounting::Statement>(),
         examples::<api::ErrorBody>(),
     ]
 }
 
 /// Fields that are maps from names (products, resources, topics) to values, or free-form
 /// JSON: described as such, not by the keys their example happens to have.
-const FREE_FORM: &[&str] = &["resources", "scores", "delegations", "explanation"];
+const FREE_FORM: &[&str] = &[
+    "resources",
+    "scores",
+    "delegations",
+    "explanation",
+    "prices",
+];
 
 /// A JSON schema that every one of `values` fits: objects by their fields (required when
 /// every example has them), arrays by their items, and `null` allowed where an example has it.
@@ -680,7 +798,7 @@ fn request_schemas() -> Value {
     let num = json!({"type": "number"});
     let s = json!({"type": "string"});
     let int = json!({"type": "integer", "minimum": 0});
-    json!({
+    let mut schemas = json!({
         "SignUp": {"type": "object", "required": ["email", "password", "name"], "additionalProperties": false,
             "properties": {"email": {"type": "string", "maxLength": 254}, "password": {"type": "string", "minLength": 10, "maxLength": 1024}, "name": {"type": "string", "minLength": 1, "maxLength": 100}, "invitation": {"type": "string", "maxLength": 128}}},
         "SignIn": {"type": "object", "required": ["email", "password"], "additionalProperties": false, "properties": {"email": {"type": "string", "maxLength": 254}, "password": {"type": "string", "maxLength": 1024}}},
@@ -724,7 +842,23 @@ fn request_schemas() -> Value {
         "DeleteAccount": {"type": "object", "required": ["password"], "additionalProperties": false, "properties": {"password": {"type": "string", "maxLength": 1024}}},
         "ProfileChange": {"type": "object", "additionalProperties": false, "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 100}, "notify_email": {"type": "boolean", "description": "whether notices (a phase change, a plan ready) are e-mailed"}}},
         "OpenApi": {"type": "object", "required": ["openapi", "info", "paths", "components"], "description": "an OpenAPI 3.1 document"},
-    })
+    });
+    // Issue #16's requests, apart: one `json!` of every schema is past the macro's recursion
+    // limit.
+    let accounting = json!({
+        "Workplace": {"type": "object", "required": ["council", "reporters"], "additionalProperties": false, "properties": {"council": int, "reporters": {"type": "array", "items": int, "maxItems": 1000, "description": "admitted members who report the workplace's hours"}}},
+        "DistributionPoint": {"type": "object", "required": ["council", "operators"], "additionalProperties": false, "properties": {"council": int, "operators": {"type": "array", "items": int, "maxItems": 1000, "description": "admitted members who post the point's purchases"}}},
+        "Auditors": {"type": "object", "required": ["auditors"], "additionalProperties": false, "properties": {"auditors": {"type": "array", "items": int, "maxItems": 1000}}},
+        "Hours": {"type": "object", "required": ["member", "council", "period", "hours"], "additionalProperties": false, "properties": {"member": int, "council": int, "period": {"type": "string", "minLength": 1, "maxLength": 40, "description": "the period worked, e.g. 2026-W49"}, "hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 744}}},
+        "PriceRound": {"type": "object", "required": ["round"], "additionalProperties": false, "properties": {"round": {"type": "integer", "minimum": 1, "description": "the round whose plan prices the goods"}}},
+        "Purchase": {"type": "object", "required": ["member", "council", "product", "quantity"], "additionalProperties": false, "properties": {"member": int, "council": int, "product": {"type": "string", "description": "a consumer good of the price list"}, "quantity": {"type": "number", "exclusiveMinimum": 0}}},
+        "Dispute": {"type": "object", "required": ["reason"], "additionalProperties": false, "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 1000}}},
+        "DeductionBallot": {"type": "object", "required": ["investment", "common_goods", "care"], "additionalProperties": false, "description": "shares of the hours worked, each in [0, 1), together below 1", "properties": {"investment": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}, "common_goods": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}, "care": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}}}
+    });
+    if let (Some(all), Value::Object(more)) = (schemas.as_object_mut(), accounting) {
+        all.extend(more);
+    }
+    schemas
 }
 
 /// The description.

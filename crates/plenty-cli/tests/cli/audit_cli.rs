@@ -129,3 +129,91 @@ fn issue_15_audit_verify_replays_member_left() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("first bad entry is 5"), "{text}");
 }
+
+/// Issue #16: `plenty audit verify` replays the accounting, recomputes every balance and
+/// prints the totals; a confirmation that pays more than the hours less the deductions in
+/// force is the first bad entry.
+#[test]
+fn issue_16_audit_verify_recomputes_every_balance() {
+    use plenty_core::accounting::{DeductionRates, Pay};
+    use plenty_ledger::{CouncilKind, Role};
+    let seal = |events: Vec<Event>| {
+        let mut prev = GENESIS.to_string();
+        let mut text = String::new();
+        for (k, e) in events.into_iter().enumerate() {
+            let entry = Entry::seal(k as u64 + 1, 1_000 + k as u64, &prev, e);
+            prev = entry.hash.clone();
+            text.push_str(&serde_json::to_string(&entry).unwrap());
+            text.push('\n');
+        }
+        text
+    };
+    let rates = DeductionRates {
+        investment: 0.1,
+        common_goods: 0.1,
+        care: 0.05,
+    };
+    let mut events = vec![
+        Event::FederationFounded {
+            name: "accounts".into(),
+            weeks_per_period: 52.0,
+        },
+        Event::CouncilFounded {
+            council: 1,
+            name: "mill".into(),
+            kind: CouncilKind::Workplace,
+            processes: vec![],
+        },
+        Event::MemberJoined {
+            member: 1,
+            councils: vec![1],
+            role: Role::Facilitator,
+        },
+        Event::MemberJoined {
+            member: 2,
+            councils: vec![1],
+            role: Role::Member,
+        },
+        Event::WorkplaceNamed {
+            council: 1,
+            reporters: vec![1],
+            by: 1,
+        },
+        Event::DeductionsVoted {
+            account: "acct02".into(),
+            rates,
+        },
+        Event::HoursReported {
+            report: 1,
+            council: 1,
+            account: "acct02".into(),
+            period: "2026-W49".into(),
+            hours: 40.0,
+            by: 1,
+        },
+    ];
+    let mut good = events.clone();
+    good.push(Event::HoursConfirmed {
+        report: 1,
+        account: "acct02".into(),
+        rates,
+        pay: Pay::for_hours(40.0, &rates),
+    });
+    let (code, text) = verify(&seal(good), "accounts");
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(
+            "every balance recomputed from the log (1 accounts): 40 hours worked = 10 deducted"
+        ) && text.contains("+ 30 credits issued"),
+        "{text}"
+    );
+    events.push(Event::HoursConfirmed {
+        report: 1,
+        account: "acct02".into(),
+        rates,
+        pay: Pay::for_hours(40.0, &DeductionRates::default()),
+    });
+    let (code, text) = verify(&seal(events), "forged-pay");
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("first bad entry is 8"), "{text}");
+}

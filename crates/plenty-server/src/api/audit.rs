@@ -63,6 +63,17 @@ impl Described for Verified {
                     root: plenty_ledger::Hash([0x2e; 32]),
                     checkpoints_checked: 1,
                     history: None,
+                    accounting: Some(plenty_ledger::AccountingTotals {
+                        accounts: 32,
+                        totals: plenty_ledger::accounting::Balance {
+                            hours: 1200.0,
+                            investment: 120.0,
+                            common_goods: 60.0,
+                            care: 60.0,
+                            credits: 960.0,
+                            consumption: 610.0,
+                        },
+                    }),
                 },
             },
             Verified {
@@ -83,6 +94,7 @@ impl Described for Verified {
                         checkpoint: Some(0),
                         message: "the log has 40 entries but the checkpoint of plenty-log/3fa9c2d1, signed at size 52, says it had 52: entries were removed from its end".into(),
                     }),
+                    accounting: None,
                 },
             },
         ]

@@ -9,6 +9,7 @@
 //! * [`mine`]: what the pages read about the signed-in member (their own ballot);
 //! * [`me`]: the member's own account: profile, notices, receipts, deleting it;
 //! * [`recovery`]: a forgotten password, reset by e-mail;
+//! * [`accounting`]: labour-time accounting: hours, deductions, prices, purchases, statements;
 //! * [`audit`]: the log's export, its verification, and the service's health;
 //! * [`transparency`]: the log's key, signed checkpoints, inclusion and consistency proofs.
 //!
@@ -20,6 +21,7 @@
 //! 409 wrong phase or conflict, 413 too large, 422 a rule refused it, 429 too many sign-in
 //! failures, 503 busy; 429 and 503 with `Retry-After`).
 
+pub mod accounting;
 pub mod accounts;
 pub mod audit;
 pub mod delegation;
@@ -68,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .merge(me::router())
         .merge(recovery::router())
         .merge(audit::router())
+        .merge(accounting::router())
         .merge(transparency::router())
         .route("/openapi.json", axum::routing::get(crate::openapi::spec))
 }

@@ -7,7 +7,7 @@ use super::{calendar::utc, esc, hours, layout, num, Ctx};
 use crate::api::AppState;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use plenty_ledger::{Entry, Event, RoundItem, Topic};
+use plenty_ledger::{Entry, Event, MemberId, RoundItem, Topic};
 use serde::Deserialize;
 use std::fmt::Write;
 
@@ -241,6 +241,98 @@ pub fn describe(e: &Event) -> String {
             esc(&result.status.to_string()),
             hours(result.working_week)
         ),
+        Event::WorkplaceNamed {
+            council,
+            reporters,
+            by,
+        } => format!(
+            "Facilitator {by} names the members who report council {council}'s hours: {}.",
+            members(reporters)
+        ),
+        Event::DistributionPointNamed {
+            council,
+            operators,
+            by,
+        } => format!(
+            "Facilitator {by} makes council {council} a distribution point, its purchases posted by {}.",
+            members(operators)
+        ),
+        Event::AuditorsNamed { auditors, by } => format!(
+            "Facilitator {by} names the auditors: {}.",
+            members(auditors)
+        ),
+        Event::HoursReported {
+            report,
+            council,
+            account,
+            hours: h,
+            by,
+            ..
+        } => format!(
+            "Member {by} reports {} for council {council} to account {} (report {report}).",
+            hours(*h),
+            short(account)
+        ),
+        Event::HoursConfirmed {
+            report,
+            account,
+            pay,
+            ..
+        } => format!(
+            "Account {} confirms report {report}: {} worked, {} credits paid after deductions.",
+            short(account),
+            hours(pay.hours),
+            num(pay.credits)
+        ),
+        Event::HoursDisputed {
+            report, account, ..
+        } => format!(
+            "Account {} disputes report {report}: nothing is paid.",
+            short(account)
+        ),
+        Event::DeductionsVoted { account, .. } => format!(
+            "Account {} votes on the deduction rates.",
+            short(account)
+        ),
+        Event::PricesPublished {
+            period, round, by, ..
+        } => format!(
+            "Facilitator {by} publishes the prices of period {period} from round {round}'s plan."
+        ),
+        Event::PurchaseRecorded {
+            purchase,
+            council,
+            account,
+            product,
+            cost,
+            ..
+        } => format!(
+            "Purchase {purchase} at council {council}: account {} buys {} for {} credits.",
+            short(account),
+            esc(product),
+            num(*cost)
+        ),
+        Event::PurchaseQueued {
+            council,
+            account,
+            product,
+            ..
+        } => format!(
+            "At council {council}, account {} queues for {}: out of stock.",
+            short(account),
+            esc(product)
+        ),
+    }
+}
+
+fn members(list: &[MemberId]) -> String {
+    if list.is_empty() {
+        "nobody".into()
+    } else {
+        list.iter()
+            .map(|m| format!("member {m}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

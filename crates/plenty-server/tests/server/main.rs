@@ -4,6 +4,7 @@
 
 mod accounts;
 mod issue_15;
+mod issue_16;
 mod mail;
 mod migrations;
 mod pabutools_service;

@@ -518,6 +518,7 @@ fn routed() -> std::collections::BTreeSet<String> {
         include_str!("../../src/api/me.rs"),
         include_str!("../../src/api/recovery.rs"),
         include_str!("../../src/api/audit.rs"),
+        include_str!("../../src/api/accounting.rs"),
         include_str!("../../src/api/transparency.rs"),
     ]
     .iter()
@@ -580,7 +581,10 @@ async fn issue_4_openapi_describes_every_route() {
                 _ => fac.post(&p, json!({})).await,
             };
             assert!(
-                st != StatusCode::NOT_FOUND || p.contains("delegations") || p.contains("effect"),
+                st != StatusCode::NOT_FOUND
+                    || p.contains("delegations")
+                    || p.contains("effect")
+                    || p.contains("/me/hours/"),
                 "{method} {p}: {st}"
             );
             assert_ne!(st, StatusCode::METHOD_NOT_ALLOWED, "{method} {p}");
@@ -1088,6 +1092,79 @@ async fn issue_11_answers_have_the_described_fields() {
         "post",
         "/api/v1/rounds/2/abandon",
         "/rounds/{id}/abandon",
+        st,
+        &j,
+    );
+    // Issue #16: labour-time accounting, every operation once.
+    for (path, body) in [
+        (
+            "/accounting/workplaces",
+            json!({"council": 1, "reporters": [1]}),
+        ),
+        (
+            "/accounting/distribution-points",
+            json!({"council": 3, "operators": [1]}),
+        ),
+        ("/accounting/auditors", json!({"auditors": [3]})),
+        ("/accounting/prices", json!({"round": 1})),
+        (
+            "/accounting/hours",
+            json!({"member": 2, "council": 1, "period": "2026-W49", "hours": 40.0}),
+        ),
+        (
+            "/accounting/hours",
+            json!({"member": 2, "council": 1, "period": "2026-W50", "hours": 4.0}),
+        ),
+    ] {
+        let (st, j) = fac.post(&format!("/api/v1{path}"), body).await;
+        check("post", &format!("/api/v1{path}"), path, st, &j);
+    }
+    let (st, j) = ada
+        .post(
+            "/api/v1/me/deductions",
+            json!({"investment": 0.1, "common_goods": 0.1, "care": 0.05}),
+        )
+        .await;
+    check("post", "/api/v1/me/deductions", "/me/deductions", st, &j);
+    let (st, j) = ada.get("/api/v1/me/statement").await;
+    check("get", "/api/v1/me/statement", "/me/statement", st, &j);
+    let reports: Vec<u64> = j["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["report"].as_u64().unwrap())
+        .collect();
+    let path = format!("/api/v1/me/hours/{}/confirm", reports[0]);
+    let (st, j) = ada.post(&path, json!({})).await;
+    check("post", &path, "/me/hours/{id}/confirm", st, &j);
+    let path = format!("/api/v1/me/hours/{}/dispute", reports[1]);
+    let (st, j) = ada.post(&path, json!({"reason": "not mine"})).await;
+    check("post", &path, "/me/hours/{id}/dispute", st, &j);
+    let (st, j) = fac
+        .post(
+            "/api/v1/accounting/purchases",
+            json!({"member": 2, "council": 3, "product": "bread", "quantity": 0.001}),
+        )
+        .await;
+    check(
+        "post",
+        "/api/v1/accounting/purchases",
+        "/accounting/purchases",
+        st,
+        &j,
+    );
+    for (path, template) in [
+        ("/api/v1/accounting/prices", "/accounting/prices"),
+        ("/api/v1/accounting/report", "/accounting/report"),
+    ] {
+        let (st, j) = ada.get(path).await;
+        check("get", path, template, st, &j);
+    }
+    let (st, j) = bo.get("/api/v1/members/2/statement").await;
+    check(
+        "get",
+        "/api/v1/members/2/statement",
+        "/members/{id}/statement",
         st,
         &j,
     );
