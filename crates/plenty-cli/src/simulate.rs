@@ -43,6 +43,11 @@ pub struct SimulateArgs {
     /// the command and the democratic scenario).
     #[arg(long, value_delimiter = ',', default_value = "0.5,0.75,1.25,1.5")]
     pub factors: Vec<f64>,
+    /// Keep every product's planned, made and consumed quantities in run.json even above
+    /// 1 000 products (by default they are left out there: 10^4 products over 100 years are
+    /// 200 MB of JSON; the series keep every year's measures).
+    #[arg(long)]
+    pub per_product: bool,
 }
 
 /// One run of the batch and what it varies from the file.
@@ -103,7 +108,17 @@ pub fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
         Some(dir) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
-            write_files(dir, &report, &scenarios, &main, &jobs, &done, prov)?;
+            let per_product = a.per_product || main.iter().all(|r| r.products.len() <= 1000);
+            write_files(
+                dir,
+                &report,
+                &scenarios,
+                &main,
+                &jobs,
+                &done,
+                prov,
+                per_product,
+            )?;
         }
     }
     Ok(())
@@ -486,6 +501,36 @@ fn series_table(jobs: &[Job], done: &[SimRun]) -> ResultTable {
     }
 }
 
+fn summary_table(main: &[&SimRun]) -> ResultTable {
+    type SummaryColumn = (&'static str, fn(&RunSummary) -> f64);
+    let columns: [SummaryColumn; 11] = [
+        ("grain_per_person_min", |s| s.grain_per_person_min),
+        ("grain_per_person_mean", |s| s.grain_per_person_mean),
+        ("working_week_mean", |s| s.working_week_mean),
+        ("heavy_growth", |s| s.heavy_growth),
+        ("needs_met_mean", |s| s.needs_met_mean),
+        ("needs_met_min", |s| s.needs_met_min),
+        ("hungry_person_years", |s| s.hungry_person_years),
+        ("gini_mean", |s| s.gini_mean),
+        ("top_tenth_mean", |s| s.top_tenth_mean),
+        ("herd_change", |s| s.herd_change),
+        ("identities_hold", |s| {
+            f64::from(u8::from(s.identities_hold))
+        }),
+    ];
+    ResultTable {
+        name: "summary".into(),
+        row_header: "run".into(),
+        rows: main.iter().map(|r| r.name.clone()).collect(),
+        columns: columns
+            .iter()
+            .map(|(name, f)| Column::new(name, main.iter().map(|r| f(&r.summary)).collect()))
+            .collect(),
+    }
+}
+
+// The report's parts, each needed by one file; a struct holding them would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn write_files(
     dir: &Path,
     markdown: &str,
@@ -494,6 +539,7 @@ fn write_files(
     jobs: &[Job],
     done: &[SimRun],
     prov: plenty_io::output::Provenance,
+    per_product: bool,
 ) -> Result<()> {
     let mut written = Vec::new();
     let md = dir.join("report.md");
@@ -515,10 +561,57 @@ fn write_files(
             &WriteOptions::default(),
         )?);
     }
+    let summary = Report {
+        provenance: prov.clone(),
+        summary: json!({}),
+        tables: vec![summary_table(main)],
+    };
+    written.extend(write_report(
+        &dir.join("summary.csv"),
+        Format::Csv,
+        &summary,
+        &WriteOptions::default(),
+    )?);
     let run_json = dir.join("run.json");
-    let value = json!({"provenance": prov, "runs": main});
-    std::fs::write(&run_json, serde_json::to_vec_pretty(&value)?)
+    let runs: Vec<SimRun> = main
+        .iter()
+        .map(|r| {
+            let mut r = (*r).clone();
+            if !per_product {
+                for y in &mut r.years {
+                    for v in [
+                        &mut y.planned,
+                        &mut y.produced,
+                        &mut y.consumed,
+                        &mut y.targets,
+                        &mut y.stocks,
+                        &mut y.capacity,
+                        &mut y.price_ratio,
+                    ] {
+                        v.clear();
+                    }
+                }
+            }
+            r
+        })
+        .collect();
+    let file = std::fs::File::create(&run_json)
         .with_context(|| format!("{}: cannot write", run_json.display()))?;
+    // Written straight from the runs (no JSON tree in memory between them and the file).
+    #[derive(serde::Serialize)]
+    struct RunFile<'a> {
+        provenance: &'a plenty_io::output::Provenance,
+        per_product: bool,
+        runs: &'a [SimRun],
+    }
+    serde_json::to_writer(
+        std::io::BufWriter::new(file),
+        &RunFile {
+            provenance: &prov,
+            per_product,
+            runs: &runs,
+        },
+    )?;
     written.push(run_json);
     let charts = charts(&scenarios[0], main);
     let svg = dir.join("plots.svg");

@@ -9,5 +9,6 @@ mod common;
 mod plan_cli;
 mod serve_crash;
 mod serve_faults;
+mod simulate_cli;
 mod transparency_cli;
 mod vote_cli;

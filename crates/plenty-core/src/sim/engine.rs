@@ -703,10 +703,11 @@ fn plan_democratic(
             mu * x_invest.x[j] + x_defence.x[j]
         })
     };
-    // Needs before growth: investment gives way until the needs are met as far as the
-    // capacities allow without it (bisection on μ; deterministic).
-    let goal = lambda_at(0.0).0.min(1.0);
-    if lambda_at(mu).0 < goal {
+    // Needs before growth: where the needs could be met in full without investment, it gives
+    // way as far as it must for that (bisection on μ; deterministic). Where they could not,
+    // investment goes on: cutting it would only shrink next year's capacity further.
+    let goal = 1.0;
+    if lambda_at(0.0).0 >= goal && lambda_at(mu).0 < goal {
         let (mut lo, mut hi) = (0.0, mu);
         for _ in 0..60 {
             let mid = 0.5 * (lo + hi);

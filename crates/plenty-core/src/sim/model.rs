@@ -161,7 +161,12 @@ impl Model {
             nonneg(&at("privilege"), g.privilege)?;
             let mut works_in = Vec::new();
             for name in &g.works_in {
-                works_in.push(find(&at("works_in"), name)?);
+                if name == "*" {
+                    // Every sector (a generated economy's thousands of products).
+                    works_in.extend(0..n);
+                } else {
+                    works_in.push(find(&at("works_in"), name)?);
+                }
             }
             let mut needs = match (&generated_needs, g.needs.is_empty()) {
                 (Some(per_person), true) => per_person.clone(),

@@ -157,7 +157,7 @@ pub struct Group {
     pub workers: f64,
     /// Most hours a worker can give in a year.
     pub hours: f64,
-    /// The sectors they work in (their effort moves these sectors' output).
+    /// The sectors they work in (their effort moves these sectors' output); `"*"` for all.
     #[serde(default)]
     pub works_in: Vec<String>,
     /// Needs per person per year: product name → units.
