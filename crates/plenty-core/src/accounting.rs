@@ -175,11 +175,12 @@ pub fn top_share(values: &[f64], fraction: f64) -> f64 {
     top / total
 }
 
-/// The Gini coefficient of a population given by groups: `values[k]` per person for
-/// `weights[k]` people, each group equal inside. The pairwise definition
-/// `Σ_k Σ_m w_k w_m |x_k − x_m| / (2 W² mean)` with `W = Σ w`, computed from the sorted groups.
-/// With unit weights it equals [`gini`].
-pub fn gini_weighted(values: &[f64], weights: &[f64]) -> f64 {
+/// `(groups as (value per person, people), people, total)`.
+type SortedGroups = (Vec<(f64, f64)>, f64, f64);
+
+/// Groups with people as `(value per person, people)`, sorted by value ascending (negative
+/// values count as 0), with the number of people and the total; `None` when either is zero.
+fn groups_ascending(values: &[f64], weights: &[f64]) -> Option<SortedGroups> {
     let mut pairs: Vec<(f64, f64)> = values
         .iter()
         .zip(weights)
@@ -189,9 +190,17 @@ pub fn gini_weighted(values: &[f64], weights: &[f64]) -> f64 {
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let people: f64 = pairs.iter().map(|p| p.1).sum();
     let total: f64 = pairs.iter().map(|p| p.0 * p.1).sum();
-    if people <= 0.0 || total <= 0.0 {
+    (people > 0.0 && total > 0.0).then_some((pairs, people, total))
+}
+
+/// The Gini coefficient of a population given by groups: `values[k]` per person for
+/// `weights[k]` people, each group equal inside. The pairwise definition
+/// `Σ_k Σ_m w_k w_m |x_k − x_m| / (2 W² mean)` with `W = Σ w`, computed from the sorted groups.
+/// With unit weights it equals [`gini`].
+pub fn gini_weighted(values: &[f64], weights: &[f64]) -> f64 {
+    let Some((pairs, people, total)) = groups_ascending(values, weights) else {
         return 0.0;
-    }
+    };
     // Σ_k Σ_m w_k w_m |x_k − x_m| = 2 Σ_k w_k x_k (W_below(k) − W_above(k)), sorted ascending.
     let mut below = 0.0;
     let mut sum = 0.0;
@@ -207,21 +216,12 @@ pub fn gini_weighted(values: &[f64], weights: &[f64]) -> f64 {
 /// The share of the total held by the top `fraction` of a population given by groups
 /// (`values[k]` per person for `weights[k]` people).
 pub fn top_share_weighted(values: &[f64], weights: &[f64], fraction: f64) -> f64 {
-    let mut pairs: Vec<(f64, f64)> = values
-        .iter()
-        .zip(weights)
-        .filter(|(_, w)| **w > 0.0)
-        .map(|(v, w)| (v.max(0.0), *w))
-        .collect();
-    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let people: f64 = pairs.iter().map(|p| p.1).sum();
-    let total: f64 = pairs.iter().map(|p| p.0 * p.1).sum();
-    if people <= 0.0 || total <= 0.0 {
+    let Some((pairs, people, total)) = groups_ascending(values, weights) else {
         return 0.0;
-    }
+    };
     let mut left = fraction.clamp(0.0, 1.0) * people;
     let mut top = 0.0;
-    for &(x, w) in &pairs {
+    for &(x, w) in pairs.iter().rev() {
         let take = w.min(left);
         top += take * x;
         left -= take;

@@ -131,6 +131,14 @@ pub(crate) fn validate_regime(s: &Scenario, m: &Model) -> Result<(), SimError> {
                 ));
             }
         }
+        if let Some(share) = c.procurement_share {
+            if !(0.0..=1.0).contains(&share) {
+                return Err(SimError::field(
+                    "regime.procurement_share",
+                    "give a share between 0 and 1",
+                ));
+            }
+        }
         if m.role(Role::Grain).is_none() && c.procurement > 0.0 {
             return Err(SimError::field(
                 "regime.procurement",
@@ -274,10 +282,15 @@ fn step(
     let grain_available = grain.map_or(0.0, |g| net[g] + st.stocks[g]);
     let procurement_wanted = match &s.regime {
         // The most force may take is judged on the harvest the planner believes in.
-        Regime::Command(c) => plan.procurement.min(
-            (c.max_take * (1.0 + c.information_error) * grain_available.max(0.0))
-                .min(grain_available.max(0.0)),
-        ),
+        Regime::Command(c) => {
+            let believed = (1.0 + c.information_error) * grain_available.max(0.0);
+            // A quota set as a share is a share of the harvest the planner believes in.
+            let quota = match c.procurement_share {
+                Some(share) if year >= c.procurement_from => share * believed,
+                _ => plan.procurement,
+            };
+            quota.min((c.max_take * believed).min(grain_available.max(0.0)))
+        }
         Regime::Market(k) => {
             let terms = relative_grain_price(m, st, k);
             let split = b.marketing_scale * terms.powf(b.marketing_elasticity);

@@ -228,6 +228,12 @@ pub struct CommandRegime {
     pub quota_revision: f64,
     /// Grain taken by procurement each year, whatever the harvest, in the grain sector's unit.
     pub procurement: f64,
+    /// Procurement as a fixed share of the harvest (as the planner believes it) instead of a
+    /// fixed quantity, from `procurement_from` on; `procurement` is then ignored in those years.
+    /// The 1930–33 quotas were quantities (the harvest fell, the quota did not): the shipped
+    /// scenario uses `procurement`.
+    #[serde(default)]
+    pub procurement_share: Option<f64>,
     /// The first year of forced procurement (before it, the procurement of `procurement_before`).
     #[serde(default)]
     pub procurement_from: i32,

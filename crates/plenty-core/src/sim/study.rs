@@ -120,6 +120,7 @@ pub fn ablation(command: &Scenario) -> Result<Option<Vec<Ablation>>, SimError> {
             "procurement kept at its level before collectivisation",
             CommandRegime {
                 procurement: c.procurement_before,
+                procurement_share: None,
                 ..c.clone()
             },
         ),

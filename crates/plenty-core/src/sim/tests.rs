@@ -277,3 +277,22 @@ fn issue_16_a_generated_economy_runs_and_keeps_its_identities() {
     let last = run.years[4].solve_sweeps;
     assert!(last < first, "{first} {last}");
 }
+
+#[test]
+fn issue_16_procurement_as_a_fixed_quantity_or_a_fixed_share() {
+    let quantity = simulate(&by_regime("command")).unwrap();
+    let mut s = by_regime("command");
+    if let Regime::Command(c) = &mut s.regime {
+        c.procurement_share = Some(0.25);
+    }
+    let share = simulate(&s).unwrap();
+    let year = |run: &SimRun, y: i32| run.years.iter().find(|r| r.year == y).unwrap().clone();
+    // A quantity: 22 Mt in 1930 whatever the harvest. A share: it falls with the harvest.
+    assert_eq!(year(&quantity, 1930).procurement, 22.0);
+    let (a, b) = (year(&share, 1930), year(&share, 1932));
+    assert!(
+        b.harvest < a.harvest && b.procurement < a.procurement,
+        "{a:?} {b:?}"
+    );
+    assert!(share.summary.hungry_person_years <= quantity.summary.hungry_person_years);
+}

@@ -9,6 +9,48 @@ use axum::extract::State;
 use axum::response::Html;
 use std::fmt::Write;
 
+/// The member's labour-time account (issue #16): hours confirmed, the deductions, credits,
+/// what was consumed and what is left, and the reports awaiting confirmation. Private: it is
+/// read for the signed-in member only, from the ledger's own statement.
+fn statement(st: &AppState, cx: &Ctx, member: plenty_ledger::MemberId, b: &mut String) {
+    let account = crate::api::accounting::account_of(st, member);
+    let s = st.log.read(|ch| ch.ledger.statement(&account));
+    let _ = write!(b, "<h2 id=statement>{}</h2>", cx.t("statement-title"));
+    if s.lines.is_empty() && s.pending.is_empty() {
+        let _ = write!(b, "<p id=statement-none>{}</p>", cx.t("statement-none"));
+        return;
+    }
+    let _ = write!(b, "<p class=muted>{}</p>", cx.t("statement-text"));
+    let rows = [
+        ("statement-hours", s.balance.hours),
+        ("statement-investment", s.balance.investment),
+        ("statement-common-goods", s.balance.common_goods),
+        ("statement-care", s.balance.care),
+        ("statement-credits", s.balance.credits),
+        ("statement-consumption", s.balance.consumption),
+        ("statement-available", s.available),
+    ];
+    let mut t = String::from("<table id=statement-table>");
+    for (key, value) in rows {
+        let _ = write!(
+            t,
+            "<tr><th scope=row>{}</th><td class=n>{}</td></tr>",
+            cx.t(key),
+            super::hours(value)
+        );
+    }
+    t.push_str("</table>");
+    b.push_str(&super::scroll(&cx.t("statement-title"), &t));
+    if !s.pending.is_empty() {
+        let _ = write!(
+            b,
+            "<p id=statement-pending>{} {}</p>",
+            s.pending.len(),
+            cx.t("statement-pending")
+        );
+    }
+}
+
 fn signed_out(cx: &Ctx, title: &str) -> Html<String> {
     layout(
         cx,
@@ -89,6 +131,7 @@ pub async fn account(State(st): State<AppState>, cx: Ctx) -> Html<String> {
         }
         Err(_) => b.push_str("<p class=err>—</p>"),
     }
+    statement(&st, &cx, c.member, &mut b);
     if account.is_some() {
         let _ = write!(
             b,

@@ -223,6 +223,30 @@ async fn accounting_over_http(url: &str) {
     let (st, j) = ada.get("/api/v1/members/2/statement").await;
     assert_eq!((st, &j), (StatusCode::OK, &mine));
 
+    // The account page shows ada her own statement, in hours, and cy none of it.
+    let page = ada.html("/account").await;
+    assert!(page.contains("id=statement-table"), "{page}");
+    let credits = mine["balance"]["credits"].as_f64().unwrap();
+    assert!(
+        page.contains(&format!("{} h", credits)) || page.contains(&format!("{credits:.1} h")),
+        "credits {credits} not on the page"
+    );
+    // cy's page shows cy's statement, not ada's.
+    let (_, his) = cy.get("/api/v1/me/statement").await;
+    assert_ne!(his, mine);
+    let other = cy.html("/account").await;
+    let his_credits = his["balance"]["credits"].as_f64().unwrap();
+    if his["lines"].as_array().unwrap().is_empty() && his["pending"].as_array().unwrap().is_empty()
+    {
+        assert!(other.contains("id=statement-none") && !other.contains("id=statement-table"));
+    } else {
+        assert!(other.contains("id=statement-table"));
+        assert!(
+            other.contains(&format!("{} h", his_credits))
+                || other.contains(&format!("{his_credits:.1} h"))
+        );
+    }
+
     // The public export recomputes every balance, and shows no member number by an account.
     let log = export(&s.base).await;
     for line in log.lines().filter(|l| l.contains("\"account\"")) {
