@@ -662,7 +662,6 @@ fn charts(s: &Scenario, main: &[&SimRun]) -> Vec<Chart> {
         first_year,
         series,
     };
-    let heavy_index = |y: &plenty_core::sim::YearRecord| y.heavy_output;
     let mut charts = vec![
         chart(
             "Grain eaten per person",
@@ -678,7 +677,7 @@ fn charts(s: &Scenario, main: &[&SimRun]) -> Vec<Chart> {
         chart(
             "Heavy industry output",
             "gross output",
-            per_run(heavy_index),
+            per_run(|y| y.heavy_output),
         ),
         chart(
             "Harvest",

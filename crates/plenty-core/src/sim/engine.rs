@@ -254,8 +254,8 @@ fn step(
     // 1. Plan.
     let plan = match &s.regime {
         Regime::Democratic(d) => plan_democratic(m, st, d, &able, &defence, hours_available)?,
-        Regime::Command(c) => plan_command(m, st, c, &able, &defence, hours_available, year)?,
-        Regime::Market(k) => plan_market(m, st, k, &able, &defence)?,
+        Regime::Command(c) => plan_command(m, st, c, &able, hours_available, year),
+        Regime::Market(k) => plan_market(m, st, k, &able),
     };
 
     // 2. Produce. Work and inputs go in as planned, within what the sectors can do and the
@@ -322,7 +322,7 @@ fn step(
     let defence_got = take(&mut avail, &defence);
     let share = match &s.regime {
         Regime::Democratic(d) => share_democratic(m, st, d, &plan, &mut avail),
-        Regime::Command(c) => share_command(m, st, c, &plan, &mut avail, procurement_wanted),
+        Regime::Command(c) => share_command(m, c, &plan, &mut avail, procurement_wanted),
         Regime::Market(_) => share_market(m, st, &plan, &mut avail, procurement_wanted, grain),
     };
     let consumption = &share.consumption;
@@ -588,11 +588,10 @@ fn fit_inputs(m: &Model, run: &mut [f64], stocks: &[f64]) {
 /// Labour values when the grain sector's output is `weather` times its run: its inputs and
 /// hours per unit made are divided by `weather`. `v_j = l_j / w_j + Σ_i a_ij v_i / w_j`.
 fn values_with_yield(m: &Model, grain: usize, weather: f64) -> Vec<f64> {
-    let at = m.a.transpose();
     let mut v = m.values.clone();
     let mut next = vec![0.0; v.len()];
     for _ in 0..100_000 {
-        at.mul_vec(&v, &mut next);
+        m.at.mul_vec(&v, &mut next);
         let mut step = 0.0;
         for j in 0..v.len() {
             let mut x = m.labour[j] + next[j];
@@ -805,10 +804,9 @@ fn plan_command(
     st: &mut State,
     c: &CommandRegime,
     able: &[f64],
-    defence: &[f64],
     hours: f64,
     year: i32,
-) -> Result<Plan, SimError> {
+) -> Plan {
     let n = m.n();
     let mut x: Vec<f64> = (0..n)
         .map(|j| match m.roles[j] {
@@ -842,8 +840,7 @@ fn plan_command(
             }
         })
         .collect();
-    let _ = defence;
-    Ok(Plan {
+    Plan {
         targets: m.total_needs(),
         investment: capital_goods(m, &gaps),
         gaps,
@@ -856,18 +853,12 @@ fn plan_command(
         binding: String::new(),
         sweeps: 0,
         x,
-    })
+    }
 }
 
 /// The market plan: producers run at capacity and invest their savings where prices stand
 /// highest over value (profit); nobody plans consumption.
-fn plan_market(
-    m: &Model,
-    st: &mut State,
-    k: &MarketRegime,
-    able: &[f64],
-    defence: &[f64],
-) -> Result<Plan, SimError> {
+fn plan_market(m: &Model, st: &mut State, k: &MarketRegime, able: &[f64]) -> Plan {
     let n = m.n();
     let x = able.to_vec();
     let income: f64 = (0..n).map(|j| st.prices[j] * m.values[j] * x[j]).sum();
@@ -889,8 +880,7 @@ fn plan_market(
             replace + grow
         })
         .collect();
-    let _ = defence;
-    Ok(Plan {
+    Plan {
         targets: m.total_needs(),
         investment: capital_goods(m, &gaps),
         gaps,
@@ -899,7 +889,7 @@ fn plan_market(
         binding: String::new(),
         sweeps: 0,
         x,
-    })
+    }
 }
 
 /// The grain price (with the state's terms of trade) relative to manufactured consumer goods,
@@ -1036,7 +1026,6 @@ fn share_democratic(
 /// and every other good by rank.
 fn share_command(
     m: &Model,
-    st: &State,
     c: &CommandRegime,
     plan: &Plan,
     avail: &mut [f64],
@@ -1093,16 +1082,7 @@ fn share_command(
             avail[i] -= given;
         }
     }
-    let stock_next: Vec<f64> = (0..n)
-        .map(|i| {
-            if m.storable[i] {
-                avail[i].max(0.0)
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let _ = st;
+    let stock_next = carried(m, avail);
     Shared {
         consumption,
         investment,
@@ -1113,6 +1093,14 @@ fn share_command(
         demand: vec![0.0; n],
         procured,
     }
+}
+
+/// What is left of each storable good, carried into next year (the rest is lost).
+fn carried(m: &Model, left: &[f64]) -> Vec<f64> {
+    left.iter()
+        .zip(&m.storable)
+        .map(|(l, &keep)| if keep { l.max(0.0) } else { 0.0 })
+        .collect()
 }
 
 /// Shares `amount` of good `i` among the groups `who` selects, by `weight`. A group gets no
@@ -1183,15 +1171,7 @@ fn share_market(
         }
     }
     let demand = m.total_needs();
-    let stock_next: Vec<f64> = (0..n)
-        .map(|i| {
-            if m.storable[i] {
-                avail[i].max(0.0)
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let stock_next = carried(m, avail);
     Shared {
         consumption,
         investment,

@@ -36,6 +36,8 @@ pub(crate) struct Model {
     pub units: Vec<String>,
     pub roles: Vec<Role>,
     pub a: CsrMatrix,
+    /// `Aᵀ`, for labour values.
+    pub at: CsrMatrix,
     pub labour: Vec<f64>,
     pub capacity: Vec<f64>,
     /// For each sector, the capital goods per unit of capacity added: `(good, units)`.
@@ -198,6 +200,7 @@ impl Model {
             units: sectors.iter().map(|s| s.unit.clone()).collect(),
             roles: sectors.iter().map(|s| s.role).collect(),
             a,
+            at,
             labour,
             capacity: sectors.iter().map(|s| s.capacity).collect(),
             capital,

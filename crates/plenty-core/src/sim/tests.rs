@@ -142,8 +142,6 @@ fn issue_16_the_plan_is_the_largest_feasible_fulfilment() {
         }
         x
     };
-    let investment: Vec<f64> = y.planned.iter().zip(&y.targets).map(|_| 0.0).collect();
-    let _ = investment;
     let fixed = {
         let x_plan = y.planned.clone();
         let x_needs = gross([y.targets[0], y.targets[1], y.targets[2]]);
