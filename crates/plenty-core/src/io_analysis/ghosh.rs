@@ -225,9 +225,9 @@ mod tests {
         let solver = LeontiefSolver::new(&a, SolverSettings::default()).unwrap();
         // B = diag(x)⁻¹ Z, entry by entry.
         let b = allocation_coefficients(&a, &x).unwrap();
-        for i in 0..3 {
+        for (i, xi) in x.iter().enumerate() {
             for j in 0..3 {
-                assert!((b.get(i, j) - z.get(i, j) / x[i]).abs() < 1e-15);
+                assert!((b.get(i, j) - z.get(i, j) / xi).abs() < 1e-15);
             }
         }
         // G from its own definition (I − B)⁻¹ against diag(x)⁻¹ L diag(x).
