@@ -46,6 +46,7 @@ pub mod deviation;
 pub mod economy;
 pub mod error;
 pub mod generate;
+pub mod io_analysis;
 pub mod iterative;
 pub mod kernels;
 pub mod lp;
