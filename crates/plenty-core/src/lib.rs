@@ -52,6 +52,7 @@ pub mod kernels;
 pub mod lp;
 pub mod make_use;
 pub mod matrix;
+pub mod mrio;
 pub mod plan;
 pub mod productivity;
 pub mod rng;
