@@ -42,6 +42,8 @@
 #![deny(missing_docs)]
 
 pub mod accounting;
+pub mod aggregate;
+pub mod balancing;
 pub mod deviation;
 pub mod economy;
 pub mod error;
