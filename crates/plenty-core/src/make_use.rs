@@ -15,6 +15,13 @@
 //!   plenty then reports where instead of returning them.
 //!
 //! `B D` and `D B` have the same non-zero eigenvalues, so `ρ(A)` does not depend on the choice.
+//!
+//! **Industry output when products are left out.** A table's selection may leave out products
+//! an industry supplies (BEA's "Used" and "Other": scrap, second-hand goods, non-comparable
+//! imports). Its output is then not the sum over the selected products: with the full output
+//! `g_i = Σ_{c ∈ all products} V_ic` (or the table's own total), the inputs per unit of output
+//! are `B = U diag(g)⁻¹` whatever is selected. [`symmetric_table_with_industry_output`] takes
+//! that `g`; [`symmetric_table`] uses the sum over the given make table (`g = V 1`).
 
 use crate::error::ModelError;
 use crate::matrix::DenseMatrix;
@@ -74,10 +81,24 @@ impl SymmetricTable {
 }
 
 /// Converts make `V` (industries × commodities) and use `U` (commodities × industries) to a
-/// symmetric table under the given assumption.
+/// symmetric table under the given assumption, with industry output `g = V 1`.
 pub fn symmetric_table(
     make: &DenseMatrix,
     use_: &DenseMatrix,
+    assumption: TechnologyAssumption,
+) -> Result<SymmetricTable, ModelError> {
+    symmetric_table_with_industry_output(make, use_, None, assumption)
+}
+
+/// [`symmetric_table`] with the industry output `g` given (the table's own total, or the sum
+/// over all the products each industry supplies, including those left out of `V`); `None`
+/// means `g = V 1`. A given `g_i` below the sum of industry `i`'s selected products (by more
+/// than a relative 10⁻³, the rounding of published totals) is an error: the products left out
+/// cannot have negative output.
+pub fn symmetric_table_with_industry_output(
+    make: &DenseMatrix,
+    use_: &DenseMatrix,
+    industry_output: Option<&[f64]>,
     assumption: TechnologyAssumption,
 ) -> Result<SymmetricTable, ModelError> {
     let (ni, nc) = (make.nrows(), make.ncols());
@@ -110,7 +131,29 @@ pub fn symmetric_table(
             }
         }
     }
-    let g: Vec<f64> = (0..ni).map(|i| make.row(i).iter().sum()).collect();
+    let selected: Vec<f64> = (0..ni).map(|i| make.row(i).iter().sum()).collect();
+    let g: Vec<f64> = match industry_output {
+        None => selected,
+        Some(g) => {
+            if g.len() != ni {
+                return Err(ModelError::DimensionMismatch {
+                    what: "industry output".into(),
+                    expected: ni,
+                    found: g.len(),
+                });
+            }
+            for (i, (&gi, &si)) in g.iter().zip(&selected).enumerate() {
+                // Published totals are rounded separately from their parts (BEA's can be 1
+                // below the sum of 73 rounded cells): allow a relative 1e-3.
+                if gi.is_finite() && gi < si - 1e-3 * si.abs().max(1.0) {
+                    return Err(ModelError::Invalid(format!(
+                        "the output of industry {i} is given as {gi}, less than the {si} of its selected products"
+                    )));
+                }
+            }
+            g.to_vec()
+        }
+    };
     let q: Vec<f64> = (0..nc)
         .map(|c| (0..ni).map(|i| make.get(i, c)).sum())
         .collect();
@@ -240,5 +283,32 @@ mod tests {
                 assert!((t.a.get(r, c) - e).abs() < 1e-15, "{r},{c}");
             }
         }
+    }
+
+    #[test]
+    fn issue_17_industry_output_counts_products_left_out() {
+        // Industry 0 also makes 25 of a product left out of V (scrap): g = (125, 50), not (100, 50).
+        let v = DenseMatrix::try_from_row_major(2, 2, vec![100.0, 0.0, 0.0, 50.0]).unwrap();
+        let u = DenseMatrix::try_from_row_major(2, 2, vec![10.0, 5.0, 20.0, 2.5]).unwrap();
+        let old = symmetric_table(&v, &u, TechnologyAssumption::IndustryTechnology).unwrap();
+        let g = [125.0, 50.0];
+        let new = symmetric_table_with_industry_output(
+            &v,
+            &u,
+            Some(&g),
+            TechnologyAssumption::IndustryTechnology,
+        )
+        .unwrap();
+        assert!((old.a.get(1, 0) - 0.2).abs() < 1e-15);
+        assert!((new.a.get(1, 0) - 20.0 / 125.0).abs() < 1e-15);
+        assert_eq!(new.industry_output, g);
+        let low = [90.0, 50.0];
+        assert!(symmetric_table_with_industry_output(
+            &v,
+            &u,
+            Some(&low),
+            TechnologyAssumption::IndustryTechnology
+        )
+        .is_err());
     }
 }

@@ -27,6 +27,7 @@ pub mod output;
 pub mod pabulib;
 pub mod planning_file;
 pub mod pymrio;
+pub mod reshape_file;
 pub mod scenario_file;
 pub mod spec;
 pub mod table;

@@ -9,10 +9,15 @@
 use super::external::{Source, SourceFields};
 use super::messages::{aggregate_message, model_error, note_zeroed};
 use super::sheet::Sheet;
-use super::{ImportSpec, LoadedEconomy, MakeUseSection, SatelliteSection, Selection};
+use super::{
+    ImportSpec, IndustryOutput, IndustryOutputRule, LoadedEconomy, MakeUseSection,
+    SatelliteSection, Selection,
+};
 use crate::aggregates;
 use crate::error::{IoError, Result};
-use plenty_core::make_use::{symmetric_table, SymmetricTable, TechnologyAssumption};
+use plenty_core::make_use::{
+    symmetric_table_with_industry_output, SymmetricTable, TechnologyAssumption,
+};
 use plenty_core::{DenseMatrix, Economy, FinalDemand, ModelError, TechnicalCoefficients};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +29,7 @@ pub(super) fn load_make_use(
     spec: &ImportSpec,
     mu: &MakeUseSection,
 ) -> Result<LoadedEconomy> {
-    let t = Tables::read(base, mu)?;
+    let t = Tables::read(spec_path, base, mu)?;
     let sym = t.symmetric(spec_path, mu)?;
     let by_industry = mu.assumption == TechnologyAssumption::IndustryByIndustry;
     let names = if by_industry {
@@ -35,6 +40,7 @@ pub(super) fn load_make_use(
     let mut economy = economy(spec_path, &sym, by_industry, &names)?;
     let mut notes = Vec::new();
     note_zeroed(&mut notes, &t.zeroed);
+    notes.extend(t.output_note.clone());
     notes.push(format!(
         "make and use tables converted to a {} table under the {} assumption ({} industries, {} commodities)",
         if by_industry { "industry-by-industry" } else { "commodity-by-commodity" },
@@ -95,31 +101,69 @@ struct Tables {
     u: DenseMatrix,
     /// Negative entries set to zero (`negative_flows = "zero"`).
     zeroed: Vec<String>,
+    /// Industry output `g` where it is not `V 1` (see [`industry_output`]).
+    industry_output: Option<Vec<f64>>,
+    /// How the industry output was found, for the notes.
+    output_note: Option<String>,
 }
 
 impl Tables {
-    /// Reads both tables; the use table's rows and columns are found by the make table's
-    /// labels.
-    fn read(base: &Path, mu: &MakeUseSection) -> Result<Self> {
-        let make_path = base.join(&mu.make);
+    /// Reads both tables; the use table's rows and columns are found by the make (or supply)
+    /// table's labels. A supply table in the SNA layout (products in rows, industries in
+    /// columns) is read as it is and transposed to `V`.
+    fn read(spec_path: &Path, base: &Path, mu: &MakeUseSection) -> Result<Self> {
+        let (make_path, supply_layout) = match (&mu.make, &mu.supply) {
+            (Some(m), None) => (base.join(m), false),
+            (None, Some(s)) => (base.join(s), true),
+            _ => {
+                return Err(IoError::file(
+                    spec_path,
+                    "[make_use] needs exactly one of make = \"FILE\" (industries in rows) and supply = \"FILE\" (products in rows, industries in columns)",
+                ))
+            }
+        };
         let use_path = base.join(&mu.use_);
         let make = Sheet::read(&make_path, None, 1, &BTreeMap::new(), mu.delimiter)?;
         let use_ = Sheet::read(&use_path, None, 1, &BTreeMap::new(), mu.delimiter)?;
-        let ind_rows = make.select_rows(&mu.industries, "industry")?;
-        let com_cols = make.select_columns(&mu.commodities, "commodity")?;
-        let industries: Vec<String> = ind_rows.iter().map(|&r| make.labels[r].clone()).collect();
-        let commodities: Vec<String> = com_cols
-            .iter()
-            .map(|&c| make.raw.header[c].clone())
-            .collect();
         let mut zeroed = Vec::new();
-        let v = make.entries(
-            &ind_rows,
-            &com_cols,
-            "the make entry",
-            mu.negative_flows,
-            &mut zeroed,
-        )?;
+        let (industries, commodities, v, ind_idx) = if supply_layout {
+            let com_rows = make.select_rows(&mu.commodities, "commodity (product row)")?;
+            let ind_cols = make.select_columns(&mu.industries, "industry column")?;
+            let s = make.entries(
+                &com_rows,
+                &ind_cols,
+                "the supply entry",
+                mu.negative_flows,
+                &mut zeroed,
+            )?;
+            let v = DenseMatrix::from_fn(s.ncols(), s.nrows(), |i, c| s.get(c, i));
+            let industries: Vec<String> = ind_cols
+                .iter()
+                .map(|&c| make.raw.header[c].clone())
+                .collect();
+            let commodities: Vec<String> =
+                com_rows.iter().map(|&r| make.labels[r].clone()).collect();
+            (industries, commodities, v, ind_cols)
+        } else {
+            let ind_rows = make.select_rows(&mu.industries, "industry")?;
+            let com_cols = make.select_columns(&mu.commodities, "commodity")?;
+            let v = make.entries(
+                &ind_rows,
+                &com_cols,
+                "the make entry",
+                mu.negative_flows,
+                &mut zeroed,
+            )?;
+            let industries: Vec<String> =
+                ind_rows.iter().map(|&r| make.labels[r].clone()).collect();
+            let commodities: Vec<String> = com_cols
+                .iter()
+                .map(|&c| make.raw.header[c].clone())
+                .collect();
+            (industries, commodities, v, ind_rows)
+        };
+        let (industry_output, output_note) =
+            industry_output(&make, supply_layout, &ind_idx, &commodities, mu)?;
         let u_rows = use_.select_rows(&Selection::List(commodities.clone()), "commodity row")?;
         let u_cols =
             use_.select_columns(&Selection::List(industries.clone()), "industry column")?;
@@ -141,6 +185,8 @@ impl Tables {
             v,
             u,
             zeroed,
+            industry_output,
+            output_note,
         })
     }
 
@@ -148,7 +194,13 @@ impl Tables {
     /// industries concerned.
     fn symmetric(&self, spec_path: &Path, mu: &MakeUseSection) -> Result<SymmetricTable> {
         let (industries, commodities) = (&self.industries, &self.commodities);
-        symmetric_table(&self.v, &self.u, mu.assumption).map_err(|e| match e {
+        symmetric_table_with_industry_output(
+            &self.v,
+            &self.u,
+            self.industry_output.as_deref(),
+            mu.assumption,
+        )
+        .map_err(|e| match e {
             ModelError::NegativeResult { what, count, row, col, value } => IoError::file(
                 spec_path,
                 format!(
@@ -297,6 +349,126 @@ impl Tables {
                 .map_err(|e| model_error(spec_path, e, names))?;
         }
         Ok(())
+    }
+}
+
+/// The output `g_i` of each industry (`idx`: its rows of a make table, its columns of a supply
+/// table), under `industry_output`; `None` means the sum over the selected products (`V 1`).
+///
+/// * `{ total = "LABEL" }`: the table's own total (a column of a make table, a row of a supply
+///   table);
+/// * `"all-products"` (default): `g_i = Σ_k V_ik` over every product line of the table — every
+///   column of a make table (rows of a supply table) that holds numbers, including products
+///   left out of the selection, less the lines that are totals (a line equal, to the rounding
+///   of the printed numbers, to the sum of all the others for every industry);
+/// * `"selected-products"`: `V 1`.
+fn industry_output(
+    sheet: &Sheet,
+    supply_layout: bool,
+    idx: &[usize],
+    selected: &[String],
+    mu: &MakeUseSection,
+) -> Result<(Option<Vec<f64>>, Option<String>)> {
+    // Cell (industry k, product line p).
+    let cell = |k: usize, p: usize| -> Result<f64> {
+        if supply_layout {
+            sheet.num(p, idx[k])
+        } else {
+            sheet.num(idx[k], p)
+        }
+    };
+    let line_label = |p: usize| -> &str {
+        if supply_layout {
+            &sheet.labels[p]
+        } else {
+            &sheet.raw.header[p]
+        }
+    };
+    match &mu.industry_output {
+        IndustryOutput::Rule(IndustryOutputRule::SelectedProducts) => Ok((None, None)),
+        IndustryOutput::Total { total } => {
+            let p = if supply_layout {
+                sheet.row_by_label(total)?
+            } else {
+                sheet.select_columns(
+                    &Selection::List(vec![total.clone()]),
+                    "industry-output column",
+                )?[0]
+            };
+            let g = (0..idx.len())
+                .map(|k| cell(k, p))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((
+                Some(g),
+                Some(format!("industry output from the table's total {total:?}")),
+            ))
+        }
+        IndustryOutput::Rule(IndustryOutputRule::AllProducts) => {
+            // Candidate product lines: every line but the labels (and, in a make table, the
+            // industries' own label column); lines with text are not products.
+            let lines: Vec<usize> = if supply_layout {
+                (0..sheet.labels.len()).collect()
+            } else {
+                (0..sheet.raw.header.len())
+                    .filter(|&c| c != sheet.label_col && !sheet.filter_cols.contains(&c))
+                    .collect()
+            };
+            let mut values: Vec<(usize, Vec<f64>)> = Vec::new();
+            for p in lines {
+                if let Ok(v) = (0..idx.len())
+                    .map(|k| cell(k, p))
+                    .collect::<Result<Vec<_>>>()
+                {
+                    values.push((p, v));
+                }
+            }
+            // Remove totals, one at a time (a line twice the sum of all lines, per industry).
+            let unit = if supply_layout {
+                sheet.finest_place(&values.iter().map(|v| v.0).collect::<Vec<_>>(), idx)
+            } else {
+                sheet.finest_place(idx, &values.iter().map(|v| v.0).collect::<Vec<_>>())
+            };
+            let mut totals = Vec::new();
+            loop {
+                let sums: Vec<f64> = (0..idx.len())
+                    .map(|k| values.iter().map(|(_, v)| v[k]).sum())
+                    .collect();
+                let slack = |s: f64| 1e-6 * s.abs() + unit * values.len() as f64;
+                let found = values.iter().position(|(_, v)| {
+                    v.iter().any(|x| *x != 0.0)
+                        && v.iter()
+                            .zip(&sums)
+                            .all(|(x, s)| (2.0 * x - s).abs() <= slack(*s))
+                });
+                match found {
+                    Some(t) => totals.push(line_label(values.remove(t).0).to_string()),
+                    None => break,
+                }
+            }
+            let g: Vec<f64> = (0..idx.len())
+                .map(|k| values.iter().map(|(_, v)| v[k]).sum())
+                .collect();
+            let left_out: Vec<&str> = values
+                .iter()
+                .map(|(p, _)| line_label(*p))
+                .filter(|l| !selected.iter().any(|s| s == l))
+                .collect();
+            let mut note = format!(
+                "industry output from all {} products the industries supply",
+                values.len()
+            );
+            if !left_out.is_empty() {
+                note.push_str(&format!(
+                    ", including {} left out of the selection ({})",
+                    left_out.len(),
+                    left_out.join(", ")
+                ));
+            }
+            if !totals.is_empty() {
+                note.push_str(&format!("; not counted, as totals: {}", totals.join(", ")));
+            }
+            Ok((Some(g), Some(note)))
+        }
     }
 }
 

@@ -95,8 +95,9 @@ mod sheet;
 mod symmetric;
 
 pub use sections::{
-    FinalDemandSection, GrossOutputSection, ImportSpec, ImportsSection, MakeUseSection,
-    NegativeFlows, SatelliteSection, SectorsSection, Selection, TableSection,
+    FinalDemandSection, GrossOutputSection, ImportSpec, ImportsSection, IndustryOutput,
+    IndustryOutputRule, MakeUseSection, NegativeFlows, SatelliteSection, SectorsSection, Selection,
+    TableSection,
 };
 
 use crate::error::{IoError, Result};

@@ -203,14 +203,18 @@ pub struct ImportsSection {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MakeUseSection {
-    /// Make table: industries in rows, commodities in columns.
-    pub make: PathBuf,
+    /// Make table: industries in rows, commodities in columns (the older layout). Exactly one
+    /// of `make` and `supply`.
+    pub make: Option<PathBuf>,
+    /// Supply table in the SNA layout: products in rows, industries in columns (BEA since
+    /// 2018, Eurostat). Other columns (imports, margins, taxes) are not read.
+    pub supply: Option<PathBuf>,
     /// Use table: commodities in rows, industries and final demand in columns.
     #[serde(rename = "use")]
     pub use_: PathBuf,
-    /// Industries (row labels of the make table).
+    /// Industries (row labels of the make table, column headers of the supply table).
     pub industries: Selection,
-    /// Commodities (column headers of the make table).
+    /// Commodities (column headers of the make table, row labels of the supply table).
     pub commodities: Selection,
     /// Final-demand columns of the use table.
     pub final_demand: Option<Selection>,
@@ -223,6 +227,40 @@ pub struct MakeUseSection {
     /// The delimiter of both files (as in `[table]`).
     #[serde(default, deserialize_with = "de_delimiter")]
     pub delimiter: Option<u8>,
+    /// Where industry output comes from. Default: `"all-products"`.
+    #[serde(default)]
+    pub industry_output: IndustryOutput,
+}
+
+/// `industry_output` of `[make_use]`: the output `g_i` of each industry.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum IndustryOutput {
+    /// `"all-products"` or `"selected-products"`.
+    Rule(IndustryOutputRule),
+    /// `{ total = "LABEL" }`: the table's own total, a column of the make table or a row of
+    /// the supply table.
+    Total {
+        /// The label of the total.
+        total: String,
+    },
+}
+
+impl Default for IndustryOutput {
+    fn default() -> Self {
+        Self::Rule(IndustryOutputRule::AllProducts)
+    }
+}
+
+/// The rules of [`IndustryOutput`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndustryOutputRule {
+    /// `g_i = Σ_c V_ic` over every product of the make or supply table (numbers, not totals),
+    /// including those left out of `commodities`.
+    AllProducts,
+    /// `g_i = Σ_{c selected} V_ic` (plenty before issue #17).
+    SelectedProducts,
 }
 
 /// A whole specification.
