@@ -9,5 +9,6 @@ mod golden;
 mod golden_aus;
 mod issue_10;
 mod issue_13;
+mod issue_17;
 mod mps;
 mod pabutools;
