@@ -70,7 +70,8 @@ pub struct MrioExtension {
 /// extensions, with regions and sectors kept apart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mrio {
-    /// The regions, in order of first appearance among the rows.
+    /// The regions, in order of first appearance among the rows, then the regions that appear
+    /// only in final-demand columns (consumers without sectors).
     pub regions: Vec<String>,
     /// The distinct sector (product) names, in order of first appearance.
     pub sectors: Vec<String>,
@@ -99,14 +100,6 @@ pub enum MrioError {
     /// A solve could not be carried out.
     #[error(transparent)]
     Solve(#[from] SolveError),
-    /// A region named in a final-demand column has no sectors.
-    #[error("the final-demand column {region}/{category} names the region {region:?}, which has no sectors; every column's region must be a region of the rows")]
-    UnknownDemandRegion {
-        /// The region named.
-        region: String,
-        /// The category of the column.
-        category: String,
-    },
 }
 
 impl Mrio {
@@ -167,14 +160,14 @@ impl Mrio {
             });
             pairs.push((ri, si));
         }
+        // A final-demand column may name a region without sectors (the rest of the world, a
+        // statistical discrepancy): it is a consumer only, with D_pba = F_Y and D_exp = 0.
         let mut cols = Vec::with_capacity(y_columns.len());
         for (r, c) in y_columns {
-            let Some(&ri) = region_ix.get(r.as_str()) else {
-                return Err(MrioError::UnknownDemandRegion {
-                    region: r.clone(),
-                    category: c.clone(),
-                });
-            };
+            let ri = *region_ix.entry(r.as_str()).or_insert_with(|| {
+                regions.push(r.clone());
+                regions.len() - 1
+            });
             cols.push((ri, c.clone()));
         }
         for j in 0..y.ncols() {
@@ -681,15 +674,31 @@ mod tests {
     }
 
     #[test]
-    fn issue_17_a_demand_column_of_an_unknown_region_is_refused() {
-        let m = two_regions();
+    fn issue_17_a_region_with_demand_only_is_a_consumer_and_labels_are_unique() {
         let rows: Vec<(String, String)> = vec![("A".into(), "x".into())];
         let z = DenseMatrix::zeros(1, 1);
-        let y = DenseMatrix::zeros(1, 1);
-        let err = Mrio::from_flows(&rows, &z, None, &y, &[("C".into(), "hh".into())], vec![])
-            .unwrap_err();
-        assert!(err.to_string().contains("\"C\""), "{err}");
-        assert_eq!(m.regions.len(), 2);
+        let y = DenseMatrix::try_from_row_major(1, 2, vec![3.0, 1.0]).unwrap();
+        let ext = MrioExtension {
+            name: "e".into(),
+            stressors: vec!["s".into()],
+            units: vec![None],
+            f: DenseMatrix::try_from_row_major(1, 1, vec![8.0]).unwrap(),
+            f_y: Some(DenseMatrix::try_from_row_major(1, 2, vec![0.0, 2.0]).unwrap()),
+        };
+        let cols = [
+            ("A".to_string(), "hh".to_string()),
+            ("ROW".into(), "hh".into()),
+        ];
+        let m = Mrio::from_flows(&rows, &z, None, &y, &cols, vec![ext]).unwrap();
+        assert_eq!(m.regions, vec!["A", "ROW"]);
+        let acc = footprints(&m, &FootprintSettings::default()).unwrap();
+        let s = &acc.stressors[0];
+        // x = 4, S = 2: A consumes 3 units (6), ROW 1 unit (2, all imported) plus F_Y 2.
+        assert_eq!(s.cba, vec![6.0, 4.0]);
+        assert_eq!(s.pba, vec![8.0, 2.0]);
+        assert_eq!(s.imp, vec![0.0, 2.0]);
+        assert_eq!(s.exp, vec![2.0, 0.0]);
+        assert!(s.identity.trade_balance_gap < 1e-15);
         let dup = vec![("A".to_string(), "x".to_string()); 2];
         let err = Mrio::from_flows(
             &dup,

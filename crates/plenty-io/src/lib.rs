@@ -19,6 +19,7 @@ pub mod cockshott;
 pub mod economy_file;
 pub mod error;
 pub mod hash;
+pub mod icio;
 pub mod mps;
 pub mod mtx;
 pub mod multiyear_file;

@@ -63,6 +63,39 @@ pub struct ResultTable {
     pub columns: Vec<Column>,
 }
 
+/// The separator of the levels of a multi-level row label (ASCII unit separator). A table whose
+/// `row_header` is `"region␟sector"` has rows `"reg1␟food"`, and every writer gives each level
+/// its own column: `region,sector` in CSV, two text columns in Parquet, arrays in JSON. Tables of
+/// one level (e.g. `"product"`) are written as before.
+pub const LEVEL_SEPARATOR: char = '\u{1f}';
+
+/// Joins the levels of a row label (or of a row header) with [`LEVEL_SEPARATOR`].
+pub fn join_levels<S: AsRef<str>>(levels: &[S]) -> String {
+    let mut out = String::new();
+    for (k, l) in levels.iter().enumerate() {
+        if k > 0 {
+            out.push(LEVEL_SEPARATOR);
+        }
+        out.push_str(l.as_ref());
+    }
+    out
+}
+
+impl ResultTable {
+    /// The names of the row-label levels: `["product"]`, or `["region", "sector"]`.
+    pub fn row_levels(&self) -> Vec<&str> {
+        self.row_header.split(LEVEL_SEPARATOR).collect()
+    }
+
+    /// The labels of row `i`, one per level (missing levels are empty).
+    pub fn row_label_parts(&self, i: usize) -> Vec<&str> {
+        let k = self.row_levels().len();
+        let mut parts: Vec<&str> = self.rows[i].splitn(k, LEVEL_SEPARATOR).collect();
+        parts.resize(k, "");
+        parts
+    }
+}
+
 /// Everything a command produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -227,9 +260,16 @@ impl serde::Serialize for JsonTable<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("row_header", &self.0.row_header)?;
-        m.serialize_entry("rows", &self.0.rows)?;
-        m.serialize_entry("columns", &JsonColumns(&self.0.columns))?;
+        let t = self.0;
+        if t.row_levels().len() > 1 {
+            m.serialize_entry("row_header", &t.row_levels())?;
+            let rows: Vec<Vec<&str>> = (0..t.rows.len()).map(|i| t.row_label_parts(i)).collect();
+            m.serialize_entry("rows", &rows)?;
+        } else {
+            m.serialize_entry("row_header", &t.row_header)?;
+            m.serialize_entry("rows", &t.rows)?;
+        }
+        m.serialize_entry("columns", &JsonColumns(&t.columns))?;
         m.end()
     }
 }
@@ -271,9 +311,15 @@ pub fn json_value(report: &Report) -> serde_json::Value {
                 serde_json::Value::Array(c.values.iter().map(|v| num(*v)).collect()),
             );
         }
+        let (header, rows) = if t.row_levels().len() > 1 {
+            let rows: Vec<Vec<&str>> = (0..t.rows.len()).map(|i| t.row_label_parts(i)).collect();
+            (serde_json::json!(t.row_levels()), serde_json::json!(rows))
+        } else {
+            (serde_json::json!(t.row_header), serde_json::json!(t.rows))
+        };
         tables.insert(
             t.name.clone(),
-            serde_json::json!({"row_header": t.row_header, "rows": t.rows, "columns": cols}),
+            serde_json::json!({"row_header": header, "rows": rows, "columns": cols}),
         );
     }
     serde_json::json!({
@@ -299,13 +345,13 @@ pub fn write_csv(
         }
     }
     let mut out = csv::Writer::from_writer(w);
-    let mut header = vec![t.row_header.clone()];
+    let mut header: Vec<String> = t.row_levels().iter().map(|l| l.to_string()).collect();
     header.extend(t.columns.iter().map(|c| c.name.clone()));
     out.write_record(&header)?;
     let mut rec: Vec<String> = Vec::with_capacity(header.len());
-    for (i, label) in t.rows.iter().enumerate() {
+    for i in 0..t.rows.len() {
         rec.clear();
-        rec.push(label.clone());
+        rec.extend(t.row_label_parts(i).iter().map(|l| l.to_string()));
         for c in &t.columns {
             let v = c.values[i];
             rec.push(if v.is_nan() {
@@ -342,8 +388,21 @@ fn write_parquet(path: &Path, report: &Report, t: &ResultTable) -> Result<()> {
     use parquet::file::properties::WriterProperties;
     use std::sync::Arc;
 
-    let mut fields = vec![Field::new(&t.row_header, DataType::Utf8, false)];
-    let mut arrays: Vec<ArrayRef> = vec![Arc::new(StringArray::from(t.rows.clone()))];
+    let levels = t.row_levels();
+    let mut fields: Vec<Field> = levels
+        .iter()
+        .map(|l| Field::new(*l, DataType::Utf8, false))
+        .collect();
+    let mut arrays: Vec<ArrayRef> = if levels.len() == 1 {
+        vec![Arc::new(StringArray::from(t.rows.clone()))]
+    } else {
+        (0..levels.len())
+            .map(|k| {
+                let parts: Vec<&str> = (0..t.rows.len()).map(|i| t.row_label_parts(i)[k]).collect();
+                Arc::new(StringArray::from(parts)) as ArrayRef
+            })
+            .collect()
+    };
     for c in &t.columns {
         fields.push(Field::new(&c.name, DataType::Float64, true));
         arrays.push(Arc::new(Float64Array::from(
@@ -407,10 +466,17 @@ pub fn read_parquet(path: &Path) -> Result<(ResultTable, Vec<(String, String)>)>
         .build()
         .map_err(|e| IoError::file(path, e.to_string()))?;
     let mut rows = Vec::new();
+    // The leading text columns are the levels of the row labels.
+    let k = schema
+        .fields()
+        .iter()
+        .take_while(|f| f.data_type() == &arrow_schema::DataType::Utf8)
+        .count()
+        .max(1);
     let mut columns: Vec<Column> = schema
         .fields()
         .iter()
-        .skip(1)
+        .skip(k)
         .map(|f| Column {
             name: f.name().clone(),
             values: Vec::new(),
@@ -418,15 +484,23 @@ pub fn read_parquet(path: &Path) -> Result<(ResultTable, Vec<(String, String)>)>
         .collect();
     for batch in reader {
         let batch = batch.map_err(|e| IoError::file(path, e.to_string()))?;
-        let labels = batch
-            .column(0)
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .ok_or_else(|| IoError::file(path, "the first column is not text"))?;
-        rows.extend((0..labels.len()).map(|i| labels.value(i).to_string()));
-        for (k, c) in columns.iter_mut().enumerate() {
+        let mut levels = Vec::with_capacity(k);
+        for j in 0..k {
+            levels.push(
+                batch
+                    .column(j)
+                    .as_any()
+                    .downcast_ref::<StringArray>()
+                    .ok_or_else(|| IoError::file(path, "the first column is not text"))?,
+            );
+        }
+        rows.extend((0..batch.num_rows()).map(|i| {
+            let parts: Vec<&str> = levels.iter().map(|l| l.value(i)).collect();
+            join_levels(&parts)
+        }));
+        for (c_ix, c) in columns.iter_mut().enumerate() {
             let a = batch
-                .column(k + 1)
+                .column(c_ix + k)
                 .as_any()
                 .downcast_ref::<Float64Array>()
                 .ok_or_else(|| IoError::file(path, format!("column {:?} is not f64", c.name)))?;
@@ -437,7 +511,12 @@ pub fn read_parquet(path: &Path) -> Result<(ResultTable, Vec<(String, String)>)>
     Ok((
         ResultTable {
             name: String::new(),
-            row_header: schema.field(0).name().clone(),
+            row_header: join_levels(
+                &schema.fields()[..k]
+                    .iter()
+                    .map(|f| f.name().as_str())
+                    .collect::<Vec<_>>(),
+            ),
             rows,
             columns,
         },
@@ -451,9 +530,41 @@ pub fn read_parquet(path: &Path) -> Result<(ResultTable, Vec<(String, String)>)>
 /// under the row labels.
 pub fn render_table(t: &ResultTable, max_rows: usize, width: usize) -> String {
     let shown = t.rows.len().min(max_rows);
-    let labels: Vec<String> = std::iter::once(t.row_header.clone())
-        .chain(t.rows[..shown].iter().map(|r| truncate(r, 40)))
-        .collect();
+    let labels: Vec<String> = if t.row_levels().len() > 1 {
+        // One aligned column per level.
+        let cells: Vec<Vec<String>> =
+            std::iter::once(t.row_levels().iter().map(|l| l.to_string()).collect())
+                .chain((0..shown).map(|i| {
+                    t.row_label_parts(i)
+                        .iter()
+                        .map(|p| truncate(p, 40))
+                        .collect()
+                }))
+                .collect();
+        let widths: Vec<usize> = (0..t.row_levels().len())
+            .map(|k| {
+                cells
+                    .iter()
+                    .map(|c| c[k].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        cells
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .zip(&widths)
+                    .map(|(s, &w)| format!("{s:<w$}"))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            })
+            .collect()
+    } else {
+        std::iter::once(t.row_header.clone())
+            .chain(t.rows[..shown].iter().map(|r| truncate(r, 40)))
+            .collect()
+    };
     let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     // Each column's cells (header first) and width.
     let columns: Vec<(Vec<String>, usize)> = t

@@ -9,6 +9,7 @@ mod golden;
 mod golden_aus;
 mod issue_10;
 mod issue_13;
+mod issue_17;
 mod issue_17_balancing;
 mod issue_17_supply;
 mod mps;
