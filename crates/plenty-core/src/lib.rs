@@ -42,15 +42,19 @@
 #![deny(missing_docs)]
 
 pub mod accounting;
+pub mod aggregate;
+pub mod balancing;
 pub mod deviation;
 pub mod economy;
 pub mod error;
 pub mod generate;
+pub mod io_analysis;
 pub mod iterative;
 pub mod kernels;
 pub mod lp;
 pub mod make_use;
 pub mod matrix;
+pub mod mrio;
 pub mod plan;
 pub mod productivity;
 pub mod rng;

@@ -37,6 +37,7 @@ use crate::error::{IoError, Result};
 use crate::mtx::push_f64;
 use crate::table::parse_number;
 use crate::table::LineCounter;
+use plenty_core::mrio::{Mrio, MrioError, MrioExtension};
 use plenty_core::{DenseMatrix, Economy, FinalDemand, ModelError};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -1123,6 +1124,79 @@ pub fn to_economy(sys: &PymrioSystem) -> Result<Economy> {
         }
     }
     Ok(e)
+}
+
+/// The system as a core [`Mrio`], regions and sectors kept apart, one [`MrioExtension`] per
+/// extension with its own units (the stressor names are the row levels joined by `/`), for
+/// [`plenty_core::mrio::footprints`]. Errors name the folder and say what is wrong.
+pub fn to_mrio(sys: &PymrioSystem) -> Result<Mrio> {
+    let origin = sys.origin();
+    check_sizes(&origin, sys)?;
+    let extensions = sys
+        .extensions
+        .iter()
+        .map(|ext| MrioExtension {
+            name: ext.name.clone(),
+            stressors: (0..ext.rows.len()).map(|i| ext.row_label(i)).collect(),
+            units: (0..ext.rows.len())
+                .map(|i| {
+                    ext.units
+                        .as_ref()
+                        .map(|u| u[i].clone())
+                        .filter(|u| !u.is_empty())
+                })
+                .collect(),
+            f: ext.f.clone(),
+            f_y: ext.f_y.clone(),
+        })
+        .collect();
+    Mrio::from_flows(
+        &sys.regions_sectors,
+        &sys.z,
+        sys.x.as_deref(),
+        &sys.y,
+        &sys.y_columns,
+        extensions,
+    )
+    .map_err(|e| {
+        let labels = sys.sector_labels();
+        let name = |i: usize| labels.get(i).cloned().unwrap_or_else(|| i.to_string());
+        let msg = match &e {
+            MrioError::Model(ModelError::Negative {
+                what,
+                row,
+                col,
+                value,
+            })
+            | MrioError::Model(ModelError::NotFinite {
+                what,
+                row,
+                col,
+                value,
+            }) if what == "flow" => {
+                format!(
+                    "Z at row {}, column {} is {value}: {e}",
+                    name(*row),
+                    name(*col)
+                )
+            }
+            MrioError::Model(ModelError::NotFinite {
+                what,
+                row,
+                col,
+                value,
+            }) if what == "final demand" => {
+                let c = sys
+                    .y_columns
+                    .get(*col)
+                    .map(|(r, c)| format!("{r}/{c}"))
+                    .unwrap_or_default();
+                format!("Y at row {}, column {c} is {value}: {e}", name(*row))
+            }
+            _ => e.to_string(),
+        };
+        IoError::file(&origin, msg)
+    })
 }
 
 fn check_sizes(origin: &Path, sys: &PymrioSystem) -> Result<()> {
