@@ -34,6 +34,12 @@ __all__ = [
     "values",
     "multipliers",
     "plan",
+    "ghosh",
+    "ghosh_matrices",
+    "linkages",
+    "footprint",
+    "ras",
+    "gras",
     "from_pymrio",
     "to_pymrio",
     "PlentyError",
@@ -337,6 +343,15 @@ class Economy:
     def multipliers(self, **settings) -> pd.DataFrame:
         return multipliers(self, **settings)
 
+    def ghosh(self, primary_inputs=None, **settings) -> pd.DataFrame:
+        return ghosh(self, primary_inputs, **settings)
+
+    def linkages(self, **kw) -> pd.DataFrame:
+        return linkages(self, **kw)
+
+    def footprint(self, **settings) -> Dict[str, pd.DataFrame]:
+        return footprint(self, **settings)
+
 
 def _attach(df: pd.DataFrame, e: Economy, out: dict, settings: dict) -> pd.DataFrame:
     df.attrs["solve"] = {k: v for k, v in out.items() if k.endswith("_solve") or k in ("identity", "method", "inverse_worst_relative_residual")}
@@ -407,6 +422,135 @@ def multipliers(e: Economy, **settings) -> pd.DataFrame:
         data[f"{s['name']}_type_i"] = [np.nan if t is None else t for t in s["type_i"]]
     df = pd.DataFrame(data, index=e.index)
     return _attach(df, e, out, settings)
+
+
+def ghosh(e: Economy, primary_inputs=None, **settings) -> pd.DataFrame:
+    """Ghosh's supply-side model (Miller & Blair 2022, §12.1), as
+    ``plenty_core::io_analysis::ghosh``: per sector ``gross_output``, ``direct_forward`` (row
+    sums of ``B``), ``total_forward`` (row sums of ``G``), ``total_forward_normalised``,
+    ``primary_inputs`` and the ``output`` they give (``x' = v' G``; by default the base year's
+    primary inputs, which reproduce ``x``). ``G`` is not formed (see :func:`ghosh_matrices`)."""
+    out = json.loads(e._native.ghosh(_settings_json(settings), _vector_arg(e, primary_inputs)))
+    cols = ["gross_output", "direct_forward", "total_forward", "total_forward_normalised", "primary_inputs", "output"]
+    df = pd.DataFrame({c: out[c] for c in cols if c in out}, index=e.index)
+    df.attrs["solve"] = {"identity_error": out.get("identity_error"), "solves": out.get("solves")}
+    df.attrs["provenance"] = dict(e.provenance(), settings=settings)
+    return df
+
+
+def ghosh_matrices(e: Economy, **settings):
+    """``(B, G)``: the allocation coefficients ``B = diag(x)⁻¹ Z`` and the Ghosh inverse
+    ``G = (I − B)⁻¹ = diag(x)⁻¹ L diag(x)`` as DataFrames (pymrio's ``calc_B``, ``calc_G``)."""
+    b, g = e._native.ghosh_matrices(_settings_json(settings))
+    n = e.n
+    B = pd.DataFrame(_vec(b).reshape(n, n), index=e.index, columns=e.index)
+    G = pd.DataFrame(_vec(g).reshape(n, n), index=e.index, columns=e.index)
+    return B, G
+
+
+def linkages(e: Economy, forward: str = "ghosh", kind: str = "total", critical: float = 1.0, **settings) -> pd.DataFrame:
+    """Rasmussen's backward and forward linkages, raw and normalised, with the key-sector
+    class, as ioanalysis' ``linkages`` and ``key.sector`` (Miller & Blair 2022, §12.2).
+    ``forward``: ``"ghosh"`` or ``"leontief"``; ``kind``: ``"total"`` or ``"direct"``."""
+    ls = json.dumps({"forward": forward, "kind": kind, "critical": critical})
+    out = json.loads(e._native.linkages(_settings_json(settings), ls))
+    cols = ["backward_direct", "backward_total", "forward_direct", "forward_total", "backward_normalised", "forward_normalised"]
+    df = pd.DataFrame({c: out[c] for c in cols}, index=e.index)
+    df["class"] = out["classes"]
+    df["key_sector"] = [i in set(out["key_sectors"]) for i in range(e.n)]
+    df.attrs["solve"] = {"solves": out.get("solves"), "settings": out.get("settings")}
+    df.attrs["provenance"] = dict(e.provenance(), settings=settings)
+    return df
+
+
+def footprint(e: Economy, **settings) -> Dict[str, pd.DataFrame]:
+    """Consumption- and production-based accounts of every stressor per region, as pymrio
+    0.7's ``D_cba_reg``, ``D_pba_reg``, ``D_imp_reg``, ``D_exp_reg`` (Miller & Blair 2022,
+    §10.5), with the direct emissions of final demand ``F_Y`` (in ``cba`` and ``pba``, as
+    pymrio's ``calc_accounts`` adds them), by ``plenty_core::mrio::footprints``.
+
+    Returns ``{"D_cba": …, "D_pba": …, "D_imp": …, "D_exp": …, "F_Y": …}``: DataFrames with
+    one row per (extension, stressor) and one column per region; ``<name>_by_sector`` frames
+    add the sector level. Extensions come from :func:`from_pymrio`'s record, else from the
+    satellite names ``ext/stressor``."""
+    if not isinstance(e.index, pd.MultiIndex):
+        raise InputError("footprints need a multi-regional table: labels region/sector (a (region, sector) index)")
+    rows = [tuple(map(str, t)) for t in e.index]
+    Y = e.Y
+    if not isinstance(Y.columns, pd.MultiIndex):
+        raise InputError("footprints need final-demand columns region/category")
+    ycols = [tuple(map(str, t)) for t in Y.columns]
+    F = e.F
+    units = e.units
+    exts = []
+    groups = _extension_groups(e, list(F.index))
+    for key, members, stressors, F_Y in groups:
+        fy = None
+        if F_Y is not None:
+            fy = _bytes(F_Y.reindex(columns=Y.columns).fillna(0.0).to_numpy())
+        exts.append((key, stressors, [units.get(r) for r in members], _bytes(F.loc[members].to_numpy()), fy))
+    out = json.loads(
+        _plenty.footprints(_settings_json(settings), rows, _bytes(e.Z.to_numpy()), _bytes(e.x.to_numpy()),
+                           _bytes(Y.to_numpy()), ycols, exts)
+    )
+    idx = pd.MultiIndex.from_tuples([(s["extension"], s["stressor"]) for s in out["stressors"]], names=["extension", "stressor"])
+    regions = pd.Index(out["regions"], name="region")
+    res = {}
+    for key, name in (("cba", "D_cba"), ("pba", "D_pba"), ("imp", "D_imp"), ("exp", "D_exp")):
+        res[name] = pd.DataFrame([s[key] for s in out["stressors"]], index=idx, columns=regions)
+        cols = pd.MultiIndex.from_product([out["regions"], out["sectors"]], names=["region", "sector"])
+        res[name + "_by_sector"] = pd.DataFrame(
+            [np.asarray(s[key + "_by_sector"]).ravel() for s in out["stressors"]], index=idx, columns=cols
+        )
+    res["F_Y"] = pd.DataFrame([s["f_y"] for s in out["stressors"]], index=idx, columns=regions)
+    for v in res.values():
+        v.attrs["solve"] = {"solve": out["solve"], "output_gap": out["output_gap"],
+                            "identity": {f"{s['extension']}/{s['stressor']}": s["identity"] for s in out["stressors"]}}
+        v.attrs["provenance"] = dict(e.provenance(), settings=settings)
+    return res
+
+
+def _extension_groups(e: Economy, names: List[str]):
+    """``(extension, satellite names, stressor labels, F_Y or None)`` per extension."""
+    meta = e._pymrio
+    out = []
+    if meta is not None:
+        for ext in meta["extensions"]:
+            prefix = ext["key"] + "/"
+            members = [r for r in names if r.startswith(prefix)]
+            out.append((ext["key"], members, [m[len(prefix):] for m in members], ext["F_Y"]))
+        return out
+    groups: Dict[str, List[str]] = {}
+    for r in names:
+        key = r.split("/", 1)[0] if "/" in r else "satellites"
+        groups.setdefault(key, []).append(r)
+    for key, members in groups.items():
+        out.append((key, members, [m.split("/", 1)[1] if "/" in m else m for m in members], None))
+    return out
+
+
+def _balance(prior, row_targets, column_targets, gras: bool, tolerance: float, max_iterations: int):
+    P = prior.to_numpy(dtype=float) if isinstance(prior, pd.DataFrame) else np.asarray(prior, dtype=float)
+    r, c = P.shape
+    b, js = _plenty.balance(r, c, _bytes(P), _bytes(row_targets), _bytes(column_targets), gras, tolerance, max_iterations)
+    out = json.loads(js)
+    M = _vec(b).reshape(r, c)
+    df = pd.DataFrame(M, index=prior.index, columns=prior.columns) if isinstance(prior, pd.DataFrame) else pd.DataFrame(M)
+    df.attrs["balancing"] = out
+    return df
+
+
+def ras(prior, row_targets, column_targets, tolerance: float = 1e-10, max_iterations: int = 10_000) -> pd.DataFrame:
+    """RAS: ``Z = diag(r) Z⁰ diag(s)`` with the row and column sums given (Miller & Blair 2022,
+    §7.4). ``attrs["balancing"]`` holds the multipliers, iterations, the largest margin error
+    and the status (``converged``, ``not-converged``, ``infeasible``)."""
+    return _balance(prior, row_targets, column_targets, False, tolerance, max_iterations)
+
+
+def gras(prior, row_targets, column_targets, tolerance: float = 1e-10, max_iterations: int = 10_000) -> pd.DataFrame:
+    """GRAS (Junius & Oosterhaven 2003; Lenzen, Wood & Gallego 2007): RAS for a prior with
+    negative entries, each entry keeping its sign."""
+    return _balance(prior, row_targets, column_targets, True, tolerance, max_iterations)
 
 
 def read(path: Union[str, os.PathLike], flows_with_output: Optional[Union[str, os.PathLike]] = None) -> Economy:

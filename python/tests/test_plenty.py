@@ -238,3 +238,83 @@ def test_issue_17_gil_released_during_solves():
     # The native part (LU and n solves) takes most of the call; the counter ticked during it.
     assert t1 - t0 > 0.05
     assert len(during) >= 0.25 * (t1 - t0) / 0.002, (len(during), t1 - t0)
+
+
+# -- section 1's analyses, bound from plenty_core ------------------------------------------
+
+
+def test_issue_17_ghosh_against_pymrio_calc_G():
+    """B and G against pymrio's calc_B and calc_G (G inverted from B by pymrio, independent of
+    plenty's L), and the forward linkages as G's row sums, on pymrio's test system."""
+    pymrio = require("pymrio")
+    from pymrio.tools import iomath
+
+    io = pymrio.load_test()
+    io.calc_all()
+    e = plenty.from_pymrio(io)
+    B, G = plenty.ghosh_matrices(e)
+    Bp = iomath.calc_B(io.Z, io.x)
+    Gp = iomath.calc_G(Bp)
+    np.testing.assert_allclose(B.to_numpy(), np.asarray(Bp), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(G.to_numpy(), np.asarray(Gp), rtol=1e-7, atol=1e-9)
+    g = plenty.ghosh(e)
+    np.testing.assert_allclose(g["total_forward"], np.asarray(Gp).sum(axis=1), rtol=1e-7)
+    np.testing.assert_allclose(g["direct_forward"], np.asarray(Bp).sum(axis=1), rtol=1e-9)
+    # The base year's primary inputs give back x (x' = v' G).
+    np.testing.assert_allclose(g["output"], e.x.to_numpy(), rtol=1e-8)
+
+
+def test_issue_17_linkages_against_numpy(root):
+    """Rasmussen's linkages on the Japan 2011 table, by NumPy following Miller & Blair §12.2:
+    backward = column sums of L, forward (Ghosh) = row sums of G, normalised by their means."""
+    e = plenty.read(root / "examples/specs/japan_2011.toml")
+    L = numpy_inverse(e.A)
+    x = e.x.to_numpy()
+    G = (L * x[np.newaxis, :]) / x[:, np.newaxis]
+    lk = plenty.linkages(e)
+    bl = L.sum(axis=0)
+    fl = G.sum(axis=1)
+    np.testing.assert_allclose(lk["backward_total"], bl, rtol=1e-9)
+    np.testing.assert_allclose(lk["forward_total"], fl, rtol=1e-9)
+    np.testing.assert_allclose(lk["backward_normalised"], bl / bl.mean(), rtol=1e-9)
+    np.testing.assert_allclose(lk["forward_normalised"], fl / fl.mean(), rtol=1e-9)
+    key = (bl / bl.mean() > 1) & (fl / fl.mean() > 1)
+    assert list(lk["key_sector"]) == list(key)
+
+
+def test_issue_17_footprint_against_pymrio_accounts():
+    """D_cba, D_pba, D_imp, D_exp per region against pymrio's calc_all on its test system."""
+    pymrio = require("pymrio")
+    io = pymrio.load_test()
+    io.calc_all()
+    e = plenty.from_pymrio(io)
+    acc = plenty.footprint(e)
+    for name in ("D_cba", "D_pba", "D_imp", "D_exp"):
+        want = getattr(io.emissions, name + "_reg")
+        got = acc[name].loc["emissions"]
+        got.index = want.index
+        np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-7, atol=1e-6, err_msg=name)
+
+
+def test_issue_17_ras_and_gras_against_margins():
+    """RAS meets its margins with Z = diag(r) Z⁰ diag(s) (checked with NumPy); GRAS keeps the
+    sign of a negative entry and meets its margins."""
+    rng = np.random.default_rng(3)
+    P = rng.random((5, 4)) + 0.1
+    u = P.sum(axis=1) * rng.uniform(0.8, 1.2, 5)
+    v = P.sum(axis=0)
+    v = v * u.sum() / v.sum()
+    Z = plenty.ras(P, u, v)
+    np.testing.assert_allclose(Z.sum(axis=1), u, rtol=1e-9)
+    np.testing.assert_allclose(Z.sum(axis=0), v, rtol=1e-9)
+    r = np.asarray(Z.attrs["balancing"]["row_multipliers"])
+    s = np.asarray(Z.attrs["balancing"]["column_multipliers"])
+    np.testing.assert_allclose(Z.to_numpy(), r[:, None] * P * s[None, :], rtol=1e-12)
+    P2 = P.copy()
+    P2[0, 0] = -0.5
+    u2 = P2.sum(axis=1) * 1.1
+    v2 = P2.sum(axis=0) * 1.1
+    Z2 = plenty.gras(P2, u2, v2)
+    assert Z2.iloc[0, 0] < 0
+    np.testing.assert_allclose(Z2.sum(axis=1), u2, rtol=1e-8)
+    np.testing.assert_allclose(Z2.sum(axis=0), v2, rtol=1e-8)

@@ -583,6 +583,248 @@ impl NativeEconomy {
         });
         Ok(out.map_err(SolveError::new_err)?.to_string())
     }
+
+    /// Ghosh's supply-side model (Miller & Blair 2022, §12.1): allocation coefficients
+    /// `B = diag(x)⁻¹ Z`, direct and total forward linkages (row sums of `B` and of
+    /// `G = (I − B)⁻¹`, normalised), and the output for given primary inputs (default: the
+    /// base year's). `plenty_core::io_analysis::ghosh`, serialised (JSON).
+    #[pyo3(signature = (settings_json, primary_inputs=None))]
+    fn ghosh(
+        &self,
+        py: Python<'_>,
+        settings_json: &str,
+        primary_inputs: Option<&[u8]>,
+    ) -> PyResult<String> {
+        let s = settings(settings_json)?;
+        let v = match primary_inputs {
+            Some(b) => Some(self.vector_or(Some(b), "primary inputs", Vec::new())?),
+            None => None,
+        };
+        let e = &self.economy;
+        let out = py.detach(|| -> Result<String, String> {
+            let solver = LeontiefSolver::new(&e.a, s).map_err(|e| e.to_string())?;
+            let g = plenty_core::io_analysis::ghosh(e, &solver, v.as_deref())
+                .map_err(|e| e.to_string())?;
+            serde_json::to_string(&g).map_err(|e| e.to_string())
+        });
+        out.map_err(SolveError::new_err)
+    }
+
+    /// The allocation coefficients `B = diag(x)⁻¹ Z` and the Ghosh inverse
+    /// `G = (I − B)⁻¹ = diag(x)⁻¹ L diag(x)` (Miller & Blair 2022, §12.1), row-major bytes,
+    /// with `x` the recorded gross output (else solved from the final demand). At most
+    /// the core's dense-result limit of products.
+    fn ghosh_matrices<'py>(
+        &self,
+        py: Python<'py>,
+        settings_json: &str,
+    ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        let s = settings(settings_json)?;
+        let e = &self.economy;
+        let n = e.n();
+        let out = py.detach(|| -> Result<(Vec<f64>, Vec<f64>), String> {
+            let solver = LeontiefSolver::new(&e.a, s).map_err(|e| e.to_string())?;
+            let x = match &e.recorded_output {
+                Some(x) => x.clone(),
+                None => {
+                    let r = solver
+                        .solve_output(&e.total_final_demand())
+                        .map_err(|e| e.to_string())?;
+                    converged("gross output", &r.report)?;
+                    r.x
+                }
+            };
+            let b = plenty_core::io_analysis::allocation_coefficients(&e.a, &x)
+                .map_err(|e| e.to_string())?;
+            let (g, reports) =
+                plenty_core::io_analysis::ghosh_inverse(&solver, &x).map_err(|e| e.to_string())?;
+            for r in &reports {
+                converged(&r.what, &r.report)?;
+            }
+            let mut bd = vec![0.0; n * n];
+            match &b {
+                TechnicalCoefficients::Dense(m) => bd.copy_from_slice(m.as_slice()),
+                TechnicalCoefficients::Sparse(m) => {
+                    for (i, j, v) in m.triplets() {
+                        bd[i * n + j] = v;
+                    }
+                }
+            }
+            Ok((bd, g.as_slice().to_vec()))
+        });
+        let (b, g) = out.map_err(SolveError::new_err)?;
+        Ok((to_bytes(py, &b), to_bytes(py, &g)))
+    }
+
+    /// Rasmussen's backward and forward linkages, normalised, with key sectors as ioanalysis'
+    /// `linkages` and `key.sector` define them (Miller & Blair 2022, §12.2).
+    /// `linkage_json`: the fields of `LinkageSettings` (`forward`, `kind`, `critical`).
+    fn linkages(
+        &self,
+        py: Python<'_>,
+        settings_json: &str,
+        linkage_json: &str,
+    ) -> PyResult<String> {
+        let s = settings(settings_json)?;
+        let ls: plenty_core::io_analysis::LinkageSettings = serde_json::from_str(linkage_json)
+            .map_err(|e| InputError::new_err(format!("linkage settings: {e}")))?;
+        let e = &self.economy;
+        let out = py.detach(|| -> Result<String, String> {
+            let solver = LeontiefSolver::new(&e.a, s).map_err(|e| e.to_string())?;
+            let x = match &e.recorded_output {
+                Some(x) => x.clone(),
+                None => {
+                    let d = e.total_final_demand();
+                    let r = solver.solve_output(&d).map_err(|e| e.to_string())?;
+                    converged("gross output", &r.report)?;
+                    r.x
+                }
+            };
+            let l = plenty_core::io_analysis::linkages(&e.products, &e.a, &solver, Some(&x), &ls)
+                .map_err(|e| e.to_string())?;
+            serde_json::to_string(&l).map_err(|e| e.to_string())
+        });
+        out.map_err(SolveError::new_err)
+    }
+}
+
+/// RAS (`gras = false`) or GRAS (`gras = true`) balancing of a prior matrix to row and column
+/// targets (Miller & Blair 2022, §7.4; Junius & Oosterhaven 2003). Returns
+/// `(balanced bytes, json)`; the JSON holds the multipliers, iterations, the largest margin
+/// error and the status.
+#[pyfunction]
+#[pyo3(signature = (rows, cols, prior, row_targets, column_targets, gras, tolerance=1e-10, max_iterations=10_000))]
+#[allow(clippy::too_many_arguments)]
+fn balance<'py>(
+    py: Python<'py>,
+    rows: usize,
+    cols: usize,
+    prior: &[u8],
+    row_targets: &[u8],
+    column_targets: &[u8],
+    gras: bool,
+    tolerance: f64,
+    max_iterations: usize,
+) -> PyResult<(Bound<'py, PyBytes>, String)> {
+    let m = DenseMatrix::try_from_row_major(rows, cols, floats("prior", prior)?)
+        .map_err(|e| model_error("prior", e))?;
+    let u = floats("row targets", row_targets)?;
+    let v = floats("column targets", column_targets)?;
+    let st = plenty_core::balancing::BalancingSettings {
+        tolerance,
+        max_iterations,
+    };
+    let b = py
+        .detach(|| {
+            if gras {
+                plenty_core::balancing::gras(&m, &u, &v, &st)
+            } else {
+                plenty_core::balancing::ras(&m, &u, &v, &st)
+            }
+        })
+        .map_err(|e| model_error(if gras { "GRAS" } else { "RAS" }, e))?;
+    let j = json!({
+        "row_multipliers": b.row_multipliers,
+        "column_multipliers": b.column_multipliers,
+        "iterations": b.iterations,
+        "max_margin_error": b.max_margin_error,
+        "status": b.status,
+    });
+    Ok((to_bytes(py, b.matrix.as_slice()), j.to_string()))
+}
+
+/// Footprint accounts of a multi-regional system (pymrio 0.7's `D_cba`, `D_pba`, `D_imp`,
+/// `D_exp` per region, with the direct emissions of final demand `F_Y`; Miller & Blair 2022,
+/// §10.5), by `plenty_core::mrio::footprints`. `rows`: the `(region, sector)` of each row of
+/// `Z`; `y_columns`: the `(region, category)` of each column of `Y`; `extensions`:
+/// `(name, stressors, units, F bytes, F_Y bytes or None)`. Returns JSON.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn footprints(
+    py: Python<'_>,
+    settings_json: &str,
+    rows: Vec<(String, String)>,
+    z: &[u8],
+    x: Option<&[u8]>,
+    y: &[u8],
+    y_columns: Vec<(String, String)>,
+    extensions: Vec<(
+        String,
+        Vec<String>,
+        Vec<Option<String>>,
+        Vec<u8>,
+        Option<Vec<u8>>,
+    )>,
+) -> PyResult<String> {
+    use plenty_core::mrio::{FootprintSettings, Mrio, MrioExtension};
+    let s = settings(settings_json)?;
+    let n = rows.len();
+    let m = y_columns.len();
+    let z =
+        DenseMatrix::try_from_row_major(n, n, floats("Z", z)?).map_err(|e| model_error("Z", e))?;
+    let y =
+        DenseMatrix::try_from_row_major(n, m, floats("Y", y)?).map_err(|e| model_error("Y", e))?;
+    let x = match x {
+        Some(b) => Some(floats("x", b)?),
+        None => None,
+    };
+    let mut exts = Vec::new();
+    for (name, stressors, units, f, f_y) in extensions {
+        let k = stressors.len();
+        let f = DenseMatrix::try_from_row_major(k, n, floats("F", &f)?)
+            .map_err(|e| model_error(&format!("F of {name}"), e))?;
+        let f_y = match f_y {
+            Some(b) => Some(
+                DenseMatrix::try_from_row_major(k, m, floats("F_Y", &b)?)
+                    .map_err(|e| model_error(&format!("F_Y of {name}"), e))?,
+            ),
+            None => None,
+        };
+        exts.push(MrioExtension {
+            name,
+            stressors,
+            units,
+            f,
+            f_y,
+        });
+    }
+    let mrio = Mrio::from_flows(&rows, &z, x.as_deref(), &y, &y_columns, exts)
+        .map_err(|e| model_error("the multi-regional system", e))?;
+    let acc = py
+        .detach(|| plenty_core::mrio::footprints(&mrio, &FootprintSettings { solver: s }))
+        .map_err(solve_error)?;
+    let mat =
+        |d: &DenseMatrix| -> Vec<Vec<f64>> { (0..d.nrows()).map(|i| d.row(i).to_vec()).collect() };
+    let stressors: Vec<Value> = acc
+        .stressors
+        .iter()
+        .map(|a| {
+            json!({
+                "extension": a.extension,
+                "stressor": a.stressor,
+                "unit": a.unit,
+                "cba": a.cba, "pba": a.pba, "imp": a.imp, "exp": a.exp, "f_y": a.f_y,
+                "cba_by_sector": mat(&a.cba_by_sector),
+                "pba_by_sector": mat(&a.pba_by_sector),
+                "imp_by_sector": mat(&a.imp_by_sector),
+                "exp_by_sector": mat(&a.exp_by_sector),
+                "identity": {
+                    "relative_gap": a.identity.relative_gap,
+                    "trade_balance_gap": a.identity.trade_balance_gap,
+                    "pba_vs_f": a.identity.pba_vs_f,
+                },
+            })
+        })
+        .collect();
+    Ok(json!({
+        "regions": acc.regions,
+        "sectors": acc.sectors,
+        "stressors": stressors,
+        "solve": report_json(&acc.solve),
+        "solves": acc.solves,
+        "output_gap": acc.output_gap,
+    })
+    .to_string())
 }
 
 /// Reads the input-output economy at `path` with the CLI's reader (any kind it accepts: an
@@ -837,5 +1079,7 @@ fn _plenty(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_planning, m)?)?;
     m.add_function(wrap_pyfunction!(from_dense, m)?)?;
     m.add_function(wrap_pyfunction!(from_csr, m)?)?;
+    m.add_function(wrap_pyfunction!(balance, m)?)?;
+    m.add_function(wrap_pyfunction!(footprints, m)?)?;
     Ok(())
 }
