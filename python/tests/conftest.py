@@ -2,6 +2,7 @@
 comparing error messages), and whether a missing peer (pymrio, SciPy) is a failure
 (PLENTY_REQUIRE_PEERS=1, as in CI) or a skip."""
 
+import importlib
 import os
 import pathlib
 
@@ -13,7 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 def require(module: str):
     """Imports a peer module; in CI (PLENTY_REQUIRE_PEERS=1) its absence fails the test."""
     if os.environ.get("PLENTY_REQUIRE_PEERS") == "1":
-        return __import__(module)
+        return importlib.import_module(module)
     return pytest.importorskip(module)
 
 
