@@ -739,7 +739,7 @@ fn balance<'py>(
 /// `Z`; `y_columns`: the `(region, category)` of each column of `Y`; `extensions`:
 /// `(name, stressors, units, F bytes, F_Y bytes or None)`. Returns JSON.
 #[pyfunction]
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn footprints(
     py: Python<'_>,
     settings_json: &str,
