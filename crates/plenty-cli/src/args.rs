@@ -72,6 +72,21 @@ pub enum Command {
     /// Carry a plan out year after year (plan, produce, pay, consume, measure, re-plan) under
     /// shocks: a scenario file with one regime or several side by side.
     Simulate(crate::simulate::SimulateArgs),
+    // The input-output economist's analyses (issue #17).
+    /// Ghosh's supply-side model: allocation coefficients, forward linkages, x' = v' G.
+    Ghosh(crate::analysis::GhoshArgs),
+    /// Rasmussen's backward and forward linkages, normalised, and key sectors.
+    Linkages(crate::analysis::LinkagesArgs),
+    /// Type I and Type II multipliers (households endogenous): output, income, employment.
+    Type2(crate::analysis::Type2Args),
+    /// The price model: cost-push prices, or prices of production at a uniform profit rate.
+    Prices(crate::analysis::PricesArgs),
+    /// Hypothetical extraction of sectors: the output the economy loses without them.
+    Extract(crate::analysis::ExtractArgs),
+    /// The field of influence of a change in one coefficient a_ij (Sherman–Morrison).
+    Influence(crate::analysis::InfluenceArgs),
+    /// Structural decomposition of the change in gross output between two tables.
+    Sda(crate::analysis::SdaArgs),
 }
 
 /// Where the economy comes from and how to solve.

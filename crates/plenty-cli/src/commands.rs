@@ -42,6 +42,14 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Audit(a) => crate::serve::audit(a),
         Command::Vote(a) => crate::vote::vote(a),
         Command::Simulate(a) => crate::simulate::simulate(g, a),
+        // The IO analyses of issue #17.
+        Command::Ghosh(a) => crate::analysis::ghosh(g, a),
+        Command::Linkages(a) => crate::analysis::linkages(g, a),
+        Command::Type2(a) => crate::analysis::type2(g, a),
+        Command::Prices(a) => crate::analysis::prices(g, a),
+        Command::Extract(a) => crate::analysis::extract(g, a),
+        Command::Influence(a) => crate::analysis::influence(g, a),
+        Command::Sda(a) => crate::analysis::sda(g, a),
     }
 }
 
@@ -74,7 +82,7 @@ pub(crate) fn provenance(inputs: &[PathBuf], settings: Value) -> Result<Provenan
     })
 }
 
-fn load(
+pub(crate) fn load(
     g: &Global,
     args: &InputArgs,
     progress: &Progress,
@@ -101,7 +109,7 @@ fn economy_summary(l: &LoadedEconomy) -> Value {
     })
 }
 
-fn demand(e: &Economy) -> Result<Vec<f64>> {
+pub(crate) fn demand(e: &Economy) -> Result<Vec<f64>> {
     if e.final_demand.is_empty() {
         bail!("the economy has no final demand; give --demand FILE (one number per product) or declare [final_demand] in the specification");
     }

@@ -89,7 +89,7 @@ pub fn load(args: &InputArgs) -> Result<LoadedEconomy> {
     Ok(loaded)
 }
 
-fn read_vector_for(e: &Economy, path: &Path, flag: &str) -> Result<Vec<f64>> {
+pub(crate) fn read_vector_for(e: &Economy, path: &Path, flag: &str) -> Result<Vec<f64>> {
     let v = vectors::read_vector(path)?;
     if v.values.len() != e.n() {
         bail!(

@@ -4,6 +4,7 @@
 //! codes: 0 success, 1 when the economy is not productive or a solve has no answer, 2 for bad
 //! input or usage.
 
+mod analysis;
 mod args;
 mod commands;
 mod highs;

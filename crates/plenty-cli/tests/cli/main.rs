@@ -2,6 +2,7 @@
 //! run as a user would, plans, votes, the service's audit, a server killed mid-write, and the
 //! pages in a real browser.
 
+mod analysis_cli;
 mod audit_cli;
 mod browser;
 mod cli;
