@@ -42,6 +42,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Audit(a) => crate::serve::audit(a),
         Command::Vote(a) => crate::vote::vote(a),
         Command::Simulate(a) => crate::simulate::simulate(g, a),
+        // Issue #17: aggregation and disaggregation.
+        Command::Aggregate(a) => crate::reshape::aggregate(g, a),
+        Command::Disaggregate(a) => crate::reshape::disaggregate(g, a),
     }
 }
 
@@ -74,7 +77,7 @@ pub(crate) fn provenance(inputs: &[PathBuf], settings: Value) -> Result<Provenan
     })
 }
 
-fn load(
+pub(crate) fn load(
     g: &Global,
     args: &InputArgs,
     progress: &Progress,
@@ -101,7 +104,7 @@ fn economy_summary(l: &LoadedEconomy) -> Value {
     })
 }
 
-fn demand(e: &Economy) -> Result<Vec<f64>> {
+pub(crate) fn demand(e: &Economy) -> Result<Vec<f64>> {
     if e.final_demand.is_empty() {
         bail!("the economy has no final demand; give --demand FILE (one number per product) or declare [final_demand] in the specification");
     }
@@ -125,7 +128,7 @@ fn labour(e: &Economy) -> Result<Vec<f64>> {
 /// Reports answers only when the core vouches for them: the economy is productive, every solve
 /// converged, and no sign is impossible. Otherwise exit 1 with the core's reasons (for an
 /// unproductive economy, `check`'s diagnosis).
-fn vouch(
+pub(crate) fn vouch(
     solver: &LeontiefSolver<'_>,
     answers: &[Answer<'_>],
     labels: &[String],
