@@ -3,9 +3,11 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// The kinds of INPUT every analysis command accepts, shown by `plenty --help` and by each
-/// subcommand's `--help`.
-pub const INPUT_KINDS: &str = "\
+/// The kinds of economy every analysis command (and `aggregate`, `disaggregate`) reads, one
+/// line each; a macro so that [`INPUT_KINDS`] and the top-level [`ALL_INPUT_KINDS`] share it.
+macro_rules! economy_kinds {
+    () => {
+        "\
 INPUT is one of:
   economy.toml        a hand-written economy ([[product]] and [[process]])
   spec.toml           an import specification for a real table ([table] or [make_use])
@@ -13,11 +15,32 @@ INPUT is one of:
   DIR with Z.txt      a pymrio folder (pymrio.save_all)
   A.mtx               Matrix Market coefficients (add --labour l.csv --demand d.csv)
   triplets.csv        sparse coefficients, header row,col,value
-  A.csv               a labelled square CSV of coefficients (or flows, with --flows-with-output)";
+  A.csv               a labelled square CSV of coefficients (or flows, with --flows-with-output)"
+    };
+}
+
+/// The kinds of INPUT every analysis command accepts, shown by each analysis subcommand's
+/// `--help`.
+pub const INPUT_KINDS: &str = economy_kinds!();
+
+/// Every kind of input plenty reads, by command, shown by the top-level `plenty --help`.
+pub const ALL_INPUT_KINDS: &str = concat!(
+    economy_kinds!(),
+    "\n  (values, multipliers, leontief, coefficients, check, convert, aggregate, disaggregate)
+
+Other commands read:
+  plan.toml or DIR    a planning file, or a planning folder (products.csv, processes.csv, …)
+                      or a multi-year plan folder (flows.csv, cap.csv, dep.csv, labtarg.csv)  (plan)
+  plan.mps            any linear program in MPS format                          (lp)
+  election.pb         a pabulib participatory-budgeting election               (vote)
+  scenario.toml       a simulation scenario (examples/simulate/)               (simulate)
+  mapping.csv         from,to: sectors or regions to groups               (aggregate --map)
+  shares.csv          sector,part,share: output shares of the parts  (disaggregate --shares)"
+);
 
 /// plenty: input-output economics and democratic planning.
 #[derive(Debug, Parser)]
-#[command(name = "plenty", version, about, long_about = None, propagate_version = true, after_help = INPUT_KINDS)]
+#[command(name = "plenty", version, about, long_about = None, propagate_version = true, after_help = ALL_INPUT_KINDS)]
 pub struct Cli {
     /// Options shared by every subcommand.
     #[command(flatten)]
@@ -87,6 +110,10 @@ pub enum Command {
     Influence(crate::analysis::InfluenceArgs),
     /// Structural decomposition of the change in gross output between two tables.
     Sda(crate::analysis::SdaArgs),
+    /// Aggregate sectors (and regions) by a mapping file (CSV: from,to); writes a pymrio folder.
+    Aggregate(crate::reshape::AggregateArgs),
+    /// Split sectors by output shares (CSV: sector,part,share); writes a pymrio folder.
+    Disaggregate(crate::reshape::DisaggregateArgs),
 }
 
 /// Where the economy comes from and how to solve.

@@ -50,6 +50,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Extract(a) => crate::analysis::extract(g, a),
         Command::Influence(a) => crate::analysis::influence(g, a),
         Command::Sda(a) => crate::analysis::sda(g, a),
+        // Issue #17: aggregation and disaggregation.
+        Command::Aggregate(a) => crate::reshape::aggregate(g, a),
+        Command::Disaggregate(a) => crate::reshape::disaggregate(g, a),
     }
 }
 
@@ -133,7 +136,7 @@ fn labour(e: &Economy) -> Result<Vec<f64>> {
 /// Reports answers only when the core vouches for them: the economy is productive, every solve
 /// converged, and no sign is impossible. Otherwise exit 1 with the core's reasons (for an
 /// unproductive economy, `check`'s diagnosis).
-fn vouch(
+pub(crate) fn vouch(
     solver: &LeontiefSolver<'_>,
     answers: &[Answer<'_>],
     labels: &[String],

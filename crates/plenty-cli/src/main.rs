@@ -13,6 +13,7 @@ mod lp;
 mod plan;
 mod plan_years;
 mod progress;
+mod reshape;
 mod serve;
 mod simulate;
 mod vote;

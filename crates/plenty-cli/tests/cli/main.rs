@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod common;
 mod plan_cli;
+mod reshape_cli;
 mod serve_crash;
 mod serve_faults;
 mod simulate_cli;
