@@ -400,9 +400,9 @@ mod tests {
         let b = ras(&z0, &u, &v, &BalancingSettings::default()).unwrap();
         assert_eq!(b.status, BalancingStatus::Converged);
         assert!(b.max_margin_error <= 1e-10);
-        for i in 0..3 {
+        for (i, ui) in u.iter().enumerate() {
             let row: f64 = b.matrix.row(i).iter().sum();
-            assert!((row - u[i]).abs() < 1e-7);
+            assert!((row - ui).abs() < 1e-7);
         }
         // The solution is biproportional: z_ij = r_i z0_ij s_j.
         for i in 0..3 {

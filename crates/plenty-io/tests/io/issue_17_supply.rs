@@ -23,6 +23,8 @@ fn make_cells() -> Vec<Vec<String>> {
 
 /// The SNA supply table: the make table transposed (products in rows, industries in columns),
 /// with an import column `MCIF` of 10 % of each product's total.
+// The loop walks the make table's columns, which are the supply table's rows.
+#[allow(clippy::needless_range_loop)]
 fn write_supply(dir: &Path) -> std::path::PathBuf {
     let m = make_cells();
     let (rows, cols) = (m.len(), m[0].len());
