@@ -72,6 +72,10 @@ pub enum Command {
     /// Carry a plan out year after year (plan, produce, pay, consume, measure, re-plan) under
     /// shocks: a scenario file with one regime or several side by side.
     Simulate(crate::simulate::SimulateArgs),
+    /// Footprints of a multi-regional system (issue #17): consumption-based, production-based,
+    /// import and export accounts per region and extension (D_cba, D_pba, D_imp, D_exp), with
+    /// the direct stressors of final demand.
+    Footprint(crate::footprint::FootprintArgs),
 }
 
 /// Where the economy comes from and how to solve.

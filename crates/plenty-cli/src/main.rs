@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod footprint;
 mod highs;
 mod input;
 mod lp;

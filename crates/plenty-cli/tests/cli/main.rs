@@ -6,6 +6,7 @@ mod audit_cli;
 mod browser;
 mod cli;
 mod common;
+mod issue_17_cli;
 mod plan_cli;
 mod serve_crash;
 mod serve_faults;
