@@ -114,6 +114,10 @@ pub enum Command {
     Aggregate(crate::reshape::AggregateArgs),
     /// Split sectors by output shares (CSV: sector,part,share); writes a pymrio folder.
     Disaggregate(crate::reshape::DisaggregateArgs),
+    /// Footprints of a multi-regional system (issue #17): consumption-based, production-based,
+    /// import and export accounts per region and extension (D_cba, D_pba, D_imp, D_exp), with
+    /// the direct stressors of final demand.
+    Footprint(crate::footprint::FootprintArgs),
 }
 
 /// Where the economy comes from and how to solve.

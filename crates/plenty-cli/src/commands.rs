@@ -14,8 +14,8 @@ use plenty_core::{
 };
 use plenty_io::hash::hash_inputs;
 use plenty_io::output::{
-    render_table, write_report, Column, Format, Provenance, ProvenancePlacement, Report,
-    ResultTable, WriteOptions,
+    join_levels, render_table, write_report, Column, Format, Provenance, ProvenancePlacement,
+    Report, ResultTable, WriteOptions, LEVEL_SEPARATOR,
 };
 use plenty_io::spec::LoadedEconomy;
 use plenty_io::{mtx, pymrio, triplets, vectors};
@@ -53,10 +53,12 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         // Issue #17: aggregation and disaggregation.
         Command::Aggregate(a) => crate::reshape::aggregate(g, a),
         Command::Disaggregate(a) => crate::reshape::disaggregate(g, a),
+        // Issue #17, multi-regional tables.
+        Command::Footprint(a) => crate::footprint::footprint(g.quiet, a),
     }
 }
 
-fn solver_settings(s: &SolverArgs) -> SolverSettings {
+pub(crate) fn solver_settings(s: &SolverArgs) -> SolverSettings {
     SolverSettings {
         method: match s.method {
             MethodArg::Auto => Method::Auto,
@@ -147,6 +149,13 @@ pub(crate) fn vouch(
 }
 
 pub(crate) fn emit(report: &Report, out: &OutputArgs, headline: &[String]) -> Result<()> {
+    let split;
+    let report = if input::mrio_labels() {
+        split = split_region_labels(report);
+        &split
+    } else {
+        report
+    };
     let selected;
     let report = if out.columns.is_empty() {
         report
@@ -194,6 +203,21 @@ pub(crate) fn emit(report: &Report, out: &OutputArgs, headline: &[String]) -> Re
         report.provenance.input_hash, report.provenance.plenty_version
     )?;
     Ok(())
+}
+
+/// Issue #17: the tables of products of a multi-regional economy (labels `region/sector`) with
+/// region and sector as two label levels, so every output has them in separate columns.
+fn split_region_labels(report: &Report) -> Report {
+    let mut out = report.clone();
+    for t in &mut out.tables {
+        if t.row_header == "product" && t.rows.iter().all(|r| r.contains('/')) {
+            t.row_header = join_levels(&["region", "sector"]);
+            for r in &mut t.rows {
+                *r = r.replacen('/', &LEVEL_SEPARATOR.to_string(), 1);
+            }
+        }
+    }
+    out
 }
 
 /// The terminal's width, or 100 characters when standard output is not a terminal.
@@ -895,7 +919,21 @@ fn convert(g: &Global, a: &ConvertArgs) -> Result<()> {
             };
             write_report(&a.out, Format::Csv, &report, &WriteOptions::default())?;
         }
-        ConvertTo::Pymrio => write_pymrio_from_economy(e, &a.out, &settings)?,
+        ConvertTo::Pymrio => {
+            // Issue #17: a pymrio folder converted as it is keeps its regions, extensions and
+            // units; an economy (or a pymrio folder with overrides) is written flattened.
+            let i = &a.input;
+            let as_read = i.labour.is_none()
+                && i.labour_account.is_none()
+                && i.demand.is_none()
+                && i.category.is_empty()
+                && plenty_io::open::detect(&i.input)? == plenty_io::open::InputKind::PymrioFolder;
+            if as_read {
+                pymrio::write_pymrio(&a.out, &pymrio::read_pymrio(&i.input)?)?;
+            } else {
+                write_pymrio_from_economy(e, &a.out, &settings)?
+            }
+        }
     }
     progress.finish();
     eprintln!("wrote {}", a.out.display());

@@ -8,10 +8,23 @@ use plenty_io::open::{open_economy, OpenOptions};
 use plenty_io::spec::LoadedEconomy;
 use plenty_io::vectors;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether the economy of this run was read from a multi-regional table, whose product labels
+/// are `region/sector` (set once by [`load`]; one command runs per process).
+static MRIO_LABELS: AtomicBool = AtomicBool::new(false);
+
+/// Whether outputs should show region and sector as separate columns (issue #17).
+pub(crate) fn mrio_labels() -> bool {
+    MRIO_LABELS.load(Ordering::Relaxed)
+}
 
 /// Loads the economy an INPUT names, then applies the overrides.
 pub fn load(args: &InputArgs) -> Result<LoadedEconomy> {
     let path = &args.input;
+    if plenty_io::open::detect(path).ok() == Some(plenty_io::open::InputKind::PymrioFolder) {
+        MRIO_LABELS.store(true, Ordering::Relaxed);
+    }
     let options = OpenOptions {
         flows_with_output: args.flows_with_output.clone(),
     };
@@ -57,19 +70,12 @@ pub fn load(args: &InputArgs) -> Result<LoadedEconomy> {
     }
     if !args.category.is_empty() {
         let e = &mut loaded.economy;
-        for c in &args.category {
-            if !e.final_demand.iter().any(|f| &f.name == c) {
-                bail!(
-                    "--category {c:?}: the economy's final-demand categories are {}",
-                    e.final_demand
-                        .iter()
-                        .map(|f| format!("{:?}", f.name))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-            }
-        }
-        e.final_demand.retain(|f| args.category.contains(&f.name));
+        let keep = select_categories(e, &args.category)?;
+        let mut k = 0;
+        e.final_demand.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
     }
     // Warnings (something is probably wrong) are shown by every command that loads an
     // economy; --strict makes them errors (exit code 2). Notes (quirks handled) are not.
@@ -112,4 +118,48 @@ pub(crate) fn read_vector_for(e: &Economy, path: &Path, flag: &str) -> Result<Ve
         }
     }
     Ok(v.values)
+}
+
+/// The final-demand categories `--category` selects: each name is a category, or the region of
+/// a multi-regional table (`--category reg1` selects every `reg1/…` column). An unknown name is
+/// an error naming the nearest category or region (edit distance).
+fn select_categories(e: &Economy, asked: &[String]) -> Result<Vec<bool>> {
+    let names: Vec<&str> = e.final_demand.iter().map(|f| f.name.as_str()).collect();
+    let mut keep = vec![false; names.len()];
+    for c in asked {
+        let exact: Vec<usize> = (0..names.len())
+            .filter(|&k| names[k] == c.as_str())
+            .collect();
+        let prefix = format!("{c}/");
+        let matched: Vec<usize> = if exact.is_empty() {
+            (0..names.len())
+                .filter(|&k| names[k].starts_with(&prefix))
+                .collect()
+        } else {
+            exact
+        };
+        if matched.is_empty() {
+            let mut candidates: Vec<&str> = names.clone();
+            for n in &names {
+                if let Some((region, _)) = n.split_once('/') {
+                    if !candidates.contains(&region) {
+                        candidates.push(region);
+                    }
+                }
+            }
+            bail!(
+                "--category {c:?}: no final-demand category or region is called so{}; the economy's final-demand categories are {}",
+                plenty_io::table::suggest(c, candidates.iter().copied()),
+                names
+                    .iter()
+                    .map(|f| format!("{f:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        for k in matched {
+            keep[k] = true;
+        }
+    }
+    Ok(keep)
 }

@@ -7,6 +7,7 @@
 mod analysis;
 mod args;
 mod commands;
+mod footprint;
 mod highs;
 mod input;
 mod lp;

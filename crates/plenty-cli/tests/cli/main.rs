@@ -7,6 +7,7 @@ mod audit_cli;
 mod browser;
 mod cli;
 mod common;
+mod issue_17_cli;
 mod plan_cli;
 mod reshape_cli;
 mod serve_crash;
