@@ -102,7 +102,12 @@ pub struct PricesArgs {
     pub relative_to: Option<String>,
     /// Prices of production at this uniform profit rate (a fraction), in wage units:
     /// p = l (I − (1 + r) A)⁻¹.
-    #[arg(long, value_name = "R", conflicts_with = "wage_bundle")]
+    #[arg(
+        long,
+        value_name = "R",
+        conflicts_with = "wage_bundle",
+        allow_negative_numbers = true
+    )]
     pub profit_rate: Option<f64>,
     /// Prices of production of the Standard Interpretation: the real wage bundle per hour of
     /// labour (CSV), the profit rate found from the augmented matrix's Perron root.
@@ -207,16 +212,27 @@ fn sector_index(e: &Economy, label: &str, flag: &str) -> Result<usize> {
         return Ok(k);
     }
     let lower = label.to_lowercase();
-    let near: Vec<&str> = e
+    // Labels that extend what was typed come first ("35" → "35-1"), then labels containing it
+    // or contained in it, then labels with the same first character.
+    let closeness = |p: &str| {
+        let p = p.to_lowercase();
+        if p.starts_with(&lower) {
+            Some(0)
+        } else if p.contains(&lower) || lower.contains(&p) {
+            Some(1)
+        } else if p.starts_with(lower.get(..1).unwrap_or("")) {
+            Some(2)
+        } else {
+            None
+        }
+    };
+    let mut ranked: Vec<(u8, &str)> = e
         .products
         .iter()
-        .filter(|p| {
-            let p = p.to_lowercase();
-            p.contains(&lower) || lower.contains(&p) || p.starts_with(lower.get(..1).unwrap_or(""))
-        })
-        .take(8)
-        .map(String::as_str)
+        .filter_map(|p| closeness(p).map(|c| (c, p.as_str())))
         .collect();
+    ranked.sort_by_key(|&(c, _)| c);
+    let near: Vec<&str> = ranked.into_iter().take(8).map(|(_, p)| p).collect();
     bail!(
         "{flag} {label:?}: no sector has this label{}",
         if near.is_empty() {
