@@ -32,9 +32,20 @@ pub fn peer_python(test: &str) -> Option<PathBuf> {
 
 /// [`peer_python`], also requiring that each of `modules` imports (e.g. `pabutools`).
 pub fn peer_python_with(test: &str, modules: &[&str]) -> Option<PathBuf> {
-    let p = std::env::var_os("PLENTY_PEER_PYTHON")
+    python_with(test, "PLENTY_PEER_PYTHON", ".venv-peer", modules)
+}
+
+/// The Python with MARIO (`mariopy`), `$PLENTY_MARIO_PYTHON` else `.venv-mario/bin/python`: a
+/// venv of its own, because mariopy pins NumPy and pandas to versions other than the peers'
+/// (`bench/peer/requirements-mario.txt`). Skips or fails like [`peer_python`].
+pub fn mario_python(test: &str) -> Option<PathBuf> {
+    python_with(test, "PLENTY_MARIO_PYTHON", ".venv-mario", &["mario"])
+}
+
+fn python_with(test: &str, var: &str, venv: &str, modules: &[&str]) -> Option<PathBuf> {
+    let p = std::env::var_os(var)
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join(".venv-peer/bin/python"));
+        .unwrap_or_else(|| workspace_root().join(venv).join("bin/python"));
     let imports = |m: &str| {
         std::process::Command::new(&p)
             .args(["-c", &format!("import {m}")])
@@ -56,7 +67,7 @@ pub fn peer_python_with(test: &str, modules: &[&str]) -> Option<PathBuf> {
         p.display()
     );
     println!(
-        "skipped {test}: no Python{what} at {} (set up .venv-peer as in bench/README.md)",
+        "skipped {test}: no Python{what} at {} (set up {venv} as in bench/README.md)",
         p.display()
     );
     None

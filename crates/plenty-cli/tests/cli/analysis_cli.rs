@@ -5,7 +5,7 @@
 //! & Blair's formulas on the tables read straight from their CSV files for the rest.
 
 use crate::common::{json_of, plenty, temp, text};
-use plenty_test_support::{peer_python_with, run_python};
+use plenty_test_support::{mario_python, peer_python_with, run_python};
 use std::path::Path;
 
 /// Reads a result table of a JSON report, the UK 2010 table (ONS) and the WIOD USA table
@@ -76,11 +76,16 @@ fn bad(args: &[&str], needles: &[&str]) {
 /// JSON object it prints.
 fn python(test: &str, modules: &[&str], body: &str, files: &[&Path]) -> Option<serde_json::Value> {
     let py = peer_python_with(test, modules)?;
+    Some(python_at(&py, body, files))
+}
+
+/// [`python`] with the given interpreter (MARIO's venv of its own).
+fn python_at(py: &Path, body: &str, files: &[&Path]) -> serde_json::Value {
     let root = crate::common::root().canonicalize().unwrap();
     let mut args: Vec<&Path> = vec![&root];
     args.extend_from_slice(files);
-    let out = run_python(&py, &format!("{PRELUDE}\n{body}"), &args);
-    Some(serde_json::from_str(out.trim().lines().last().unwrap()).unwrap())
+    let out = run_python(py, &format!("{PRELUDE}\n{body}"), &args);
+    serde_json::from_str(out.trim().lines().last().unwrap()).unwrap()
 }
 
 fn at_most(v: &serde_json::Value, key: &str, tol: f64) {
@@ -191,9 +196,11 @@ fn issue_17_linkages_match_mario_and_the_textbook_formula_on_the_uk_2010_table()
         "-o",
         direct.to_str().unwrap(),
     ]);
-    let Some(r) = python(
-        "issue_17_linkages_match_mario",
-        &["mario"],
+    let Some(mario) = mario_python("issue_17_linkages_match_mario") else {
+        return;
+    };
+    let r = python_at(
+        &mario,
         r#"
 from mario.compute import primitives as P
 u = uk(); A = u["A"]; x = u["x"]; n = len(x)
@@ -227,9 +234,7 @@ res["mario_direct_backward"] = rel(dd["backward_normalised"], m["Direct Backward
 print(json.dumps(res))
 "#,
         &[&ghosh, &leontief, &direct],
-    ) else {
-        return;
-    };
+    );
     for k in [
         "bl",
         "fl_ghosh",
