@@ -37,6 +37,11 @@ __all__ = [
     "ghosh",
     "ghosh_matrices",
     "linkages",
+    "type2",
+    "cost_push",
+    "prices_of_production",
+    "extract",
+    "sda",
     "footprint",
     "ras",
     "gras",
@@ -352,6 +357,21 @@ class Economy:
     def footprint(self, **settings) -> Dict[str, pd.DataFrame]:
         return footprint(self, **settings)
 
+    def type2(self, income: str, households: str, employment: Optional[str] = None, **settings) -> pd.DataFrame:
+        return type2(self, income, households, employment, **settings)
+
+    def cost_push(self, change, **settings) -> pd.DataFrame:
+        return cost_push(self, change, **settings)
+
+    def prices_of_production(self, profit_rate: float, l=None, **settings) -> pd.DataFrame:
+        return prices_of_production(self, profit_rate, l, **settings)
+
+    def extract(self, sectors, kind: str = "complete", **settings) -> pd.DataFrame:
+        return extract(self, sectors, kind, **settings)
+
+    def sda(self, later: "Economy", satellite: Optional[str] = None, **settings) -> pd.DataFrame:
+        return sda(self, later, satellite, **settings)
+
 
 def _attach(df: pd.DataFrame, e: Economy, out: dict, settings: dict) -> pd.DataFrame:
     df.attrs["solve"] = {k: v for k, v in out.items() if k.endswith("_solve") or k in ("identity", "method", "inverse_worst_relative_residual")}
@@ -460,6 +480,79 @@ def linkages(e: Economy, forward: str = "ghosh", kind: str = "total", critical: 
     df["key_sector"] = [i in set(out["key_sectors"]) for i in range(e.n)]
     df.attrs["solve"] = {"solves": out.get("solves"), "settings": out.get("settings")}
     df.attrs["provenance"] = dict(e.provenance(), settings=settings)
+    return df
+
+
+def _per_sector(e: Economy, out: dict, settings: dict, skip=()) -> pd.DataFrame:
+    """The per-sector vectors of a core result (lists of length n) as the columns of a frame
+    labelled like the economy; its other fields (scalars, solve reports) go to ``attrs``."""
+    cols = {k: v for k, v in out.items()
+            if k not in skip and k != "products" and isinstance(v, list) and len(v) == e.n
+            and all(isinstance(x, (int, float)) or x is None for x in v)}
+    df = pd.DataFrame({k: [np.nan if x is None else x for x in v] for k, v in cols.items()}, index=e.index)
+    df.attrs["result"] = {k: v for k, v in out.items() if k not in cols and k != "products"}
+    df.attrs["provenance"] = dict(e.provenance(), settings=settings)
+    return df
+
+
+def type2(e: Economy, income: str, households: str, employment: Optional[str] = None, **settings) -> pd.DataFrame:
+    """Type I and Type II multipliers with households endogenous (Miller & Blair 2022, §6.2),
+    as ``plenty type2``: the household row holds the labour-income coefficients of satellite
+    ``income``, the household column the consumption shares of final-demand category
+    ``households``. Columns ``output_type_i``, ``output_type_ii``, ``income_type_i_multiplier``,
+    ``income_type_ii_multiplier``, their ratios, …; with ``employment`` (a satellite), the
+    employment multipliers as ``employment_*`` columns."""
+    out = json.loads(e._native.type2(_settings_json(settings), income, households, employment))
+    df = _per_sector(e, out, settings, skip=("employment",))
+    if out.get("employment"):
+        for k, v in out["employment"].items():
+            df["employment_" + k] = v
+    return df
+
+
+def cost_push(e: Economy, change, **settings) -> pd.DataFrame:
+    """Cost-push prices (Miller & Blair 2022, §2.6): ``p = (v_c + Δ)(I − A)⁻¹`` for a change
+    ``Δ`` of each sector's value-added coefficient, as indices relative to the base year's
+    prices of 1. Columns ``base_coefficients``, ``change``, ``base_prices``, ``prices``,
+    ``price_change``."""
+    return _per_sector(e, json.loads(e._native.cost_push(_settings_json(settings), _vector_arg(e, change))), settings)
+
+
+def prices_of_production(e: Economy, profit_rate: float, l=None, **settings) -> pd.DataFrame:
+    """Prices of production at a uniform profit rate ``r`` in wage units,
+    ``p = l (I − (1 + r) A)⁻¹``, with the labour values and the price-to-value ratios (as
+    ``plenty prices --profit-rate``). ``attrs["result"]["status"]`` says whether the prices
+    are valid (``r`` below ``1/ρ(A) − 1``)."""
+    out = json.loads(e._native.profit_rate_prices(_settings_json(settings), float(profit_rate), _vector_arg(e, l)))
+    return _per_sector(e, out, settings)
+
+
+def extract(e: Economy, sectors, kind: str = "complete", **settings) -> pd.DataFrame:
+    """Hypothetical extraction (Miller & Blair 2022, §12.2.5) of the sectors named in
+    ``sectors`` (labels, or (region, sector) pairs): ``kind`` "complete", "backward" or
+    "forward". Columns ``base_output``, ``extracted_output``, ``loss``; the total and
+    relative loss are in ``attrs["result"]``."""
+    if isinstance(sectors, (str, tuple)):
+        sectors = [sectors]
+    index = list(e.index)
+    positions = []
+    for s in sectors:
+        if s not in index:
+            raise InputError(f"extract: no sector {s!r}; the sectors are {index[:8]} …")
+        positions.append(index.index(s))
+    return _per_sector(e, json.loads(e._native.extract(_settings_json(settings), positions, kind)), settings)
+
+
+def sda(e: Economy, later: Economy, satellite: Optional[str] = None, **settings) -> pd.DataFrame:
+    """The additive two-polar structural decomposition (Miller & Blair 2022, §13.1) of the
+    change in gross output from ``e`` to ``later``: ``change = technology + final_demand``
+    (the average of the two polar forms). With ``satellite``, its change split into
+    ``intensity``, ``technology`` and ``final_demand`` as ``satellite_*`` columns."""
+    out = json.loads(e._native.sda(later._native, _settings_json(settings), satellite))
+    df = _per_sector(e, out, settings, skip=("satellite",))
+    if out.get("satellite"):
+        for k in ("change", "intensity", "technology", "final_demand"):
+            df["satellite_" + k] = out["satellite"][k]
     return df
 
 

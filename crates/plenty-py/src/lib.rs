@@ -686,6 +686,141 @@ impl NativeEconomy {
         });
         out.map_err(SolveError::new_err)
     }
+
+    /// Type I and Type II multipliers with households endogenous (Miller & Blair 2022, §6.2):
+    /// the closed matrix with a household row of labour-income coefficients (satellite
+    /// `income`) and a household column of consumption coefficients (final-demand category
+    /// `households`). `plenty_core::io_analysis::type_ii`, serialised (JSON).
+    #[pyo3(signature = (settings_json, income, households, employment=None))]
+    fn type2(
+        &self,
+        py: Python<'_>,
+        settings_json: &str,
+        income: &str,
+        households: &str,
+        employment: Option<&str>,
+    ) -> PyResult<String> {
+        let s = settings(settings_json)?;
+        let e = &self.economy;
+        let out = py.detach(|| -> Result<String, String> {
+            let t = plenty_core::io_analysis::type_ii(e, income, households, employment, &s)
+                .map_err(|e| e.to_string())?;
+            serde_json::to_string(&t).map_err(|e| e.to_string())
+        });
+        out.map_err(SolveError::new_err)
+    }
+
+    /// Cost-push prices `p = (v_c + Δ)(I − A)⁻¹` for a change `Δ` of each sector's
+    /// value-added coefficient (Miller & Blair 2022, §2.6), as indices relative to the base
+    /// year's prices of 1. `plenty_core::io_analysis::cost_push`, serialised (JSON).
+    fn cost_push(&self, py: Python<'_>, settings_json: &str, change: &[u8]) -> PyResult<String> {
+        let s = settings(settings_json)?;
+        let change = self.vector_or(Some(change), "cost-push change", Vec::new())?;
+        let e = &self.economy;
+        let out = py.detach(|| -> Result<String, String> {
+            let solver = LeontiefSolver::new(&e.a, s).map_err(|e| e.to_string())?;
+            let c = plenty_core::io_analysis::cost_push(e, &solver, &change)
+                .map_err(|e| e.to_string())?;
+            serde_json::to_string(&c).map_err(|e| e.to_string())
+        });
+        out.map_err(SolveError::new_err)
+    }
+
+    /// Prices of production at a uniform profit rate `r`, in wage units:
+    /// `p = l (I − (1 + r) A)⁻¹`, with the labour values and the price-to-value ratios.
+    /// `plenty_core::io_analysis::prices_at_profit_rate`, serialised (JSON).
+    #[pyo3(signature = (settings_json, profit_rate, labour=None))]
+    fn profit_rate_prices(
+        &self,
+        py: Python<'_>,
+        settings_json: &str,
+        profit_rate: f64,
+        labour: Option<&[u8]>,
+    ) -> PyResult<String> {
+        let s = settings(settings_json)?;
+        let l = self.labour(labour)?;
+        let e = &self.economy;
+        let out = py.detach(|| -> Result<String, String> {
+            let p = plenty_core::io_analysis::prices_at_profit_rate(e, &l, profit_rate, &s)
+                .map_err(|e| e.to_string())?;
+            serde_json::to_string(&p).map_err(|e| e.to_string())
+        });
+        out.map_err(SolveError::new_err)
+    }
+
+    /// Hypothetical extraction of the sectors at `sectors` (Miller & Blair 2022, §12.2.5):
+    /// `kind` is "complete", "backward" or "forward"; the final demand is the economy's total
+    /// (none for a forward extraction of a table without one). Serialised (JSON).
+    fn extract(
+        &self,
+        py: Python<'_>,
+        settings_json: &str,
+        sectors: Vec<usize>,
+        kind: &str,
+    ) -> PyResult<String> {
+        let s = settings(settings_json)?;
+        let kind: plenty_core::io_analysis::ExtractionKind = serde_json::from_value(json!(kind))
+            .map_err(|_| {
+                InputError::new_err(format!(
+                    "extraction kind {kind:?}: use \"complete\", \"backward\" or \"forward\""
+                ))
+            })?;
+        let e = &self.economy;
+        let out = py.detach(|| -> Result<String, String> {
+            let forward = kind == plenty_core::io_analysis::ExtractionKind::Forward;
+            let y = if forward && e.final_demand.is_empty() {
+                vec![0.0; e.n()]
+            } else {
+                e.total_final_demand()
+            };
+            let x = match &e.recorded_output {
+                Some(x) => Some(x.clone()),
+                None if forward => {
+                    let solver = LeontiefSolver::new(&e.a, s.clone()).map_err(|e| e.to_string())?;
+                    Some(
+                        plenty_core::io_analysis::gross_output(e, &solver)
+                            .map_err(|e| e.to_string())?
+                            .0,
+                    )
+                }
+                None => None,
+            };
+            let r = plenty_core::io_analysis::extract(
+                &e.products,
+                &e.a,
+                &y,
+                x.as_deref(),
+                &sectors,
+                kind,
+                &s,
+            )
+            .map_err(|e| e.to_string())?;
+            serde_json::to_string(&r).map_err(|e| e.to_string())
+        });
+        out.map_err(SolveError::new_err)
+    }
+
+    /// The additive two-polar structural decomposition of the change in gross output from
+    /// this economy to `later` into technology and final demand (and, with `satellite`, of
+    /// that satellite's total into intensity, technology and final demand), Miller & Blair
+    /// 2022, §13.1. Serialised (JSON).
+    #[pyo3(signature = (later, settings_json, satellite=None))]
+    fn sda(
+        &self,
+        py: Python<'_>,
+        later: &NativeEconomy,
+        settings_json: &str,
+        satellite: Option<&str>,
+    ) -> PyResult<String> {
+        let s = settings(settings_json)?;
+        let (e0, e1) = (&self.economy, &later.economy);
+        let out = py.detach(|| -> Result<String, String> {
+            let d = plenty_core::io_analysis::structural_decomposition_of(e0, e1, satellite, &s)
+                .map_err(|e| e.to_string())?;
+            serde_json::to_string(&d).map_err(|e| e.to_string())
+        });
+        out.map_err(SolveError::new_err)
+    }
 }
 
 /// RAS (`gras = false`) or GRAS (`gras = true`) balancing of a prior matrix to row and column
