@@ -434,7 +434,7 @@ fn check_labels(labels: &[String], n: usize) -> Result<(), ModelError> {
     Ok(())
 }
 
-fn check_len(what: &str, expected: usize, found: usize) -> Result<(), ModelError> {
+pub(crate) fn check_len(what: &str, expected: usize, found: usize) -> Result<(), ModelError> {
     if expected != found {
         return Err(ModelError::DimensionMismatch {
             what: what.to_string(),
@@ -445,7 +445,7 @@ fn check_len(what: &str, expected: usize, found: usize) -> Result<(), ModelError
     Ok(())
 }
 
-fn check_vector(what: &str, v: &[f64], allow_negative: bool) -> Result<(), ModelError> {
+pub(crate) fn check_vector(what: &str, v: &[f64], allow_negative: bool) -> Result<(), ModelError> {
     for (i, &x) in v.iter().enumerate() {
         if !x.is_finite() {
             return Err(ModelError::NotFinite {

@@ -40,6 +40,8 @@ pub use type_ii::{
 };
 
 use crate::economy::Economy;
+// The economy's own input checks, shared so that both name a bad vector the same way.
+pub(crate) use crate::economy::{check_len, check_vector as check_finite};
 use crate::error::{ModelError, SolveError};
 use crate::matrix::{CsrMatrix, DenseMatrix, TechnicalCoefficients};
 use crate::solve::{LeontiefSolver, SolveReport};
@@ -184,39 +186,6 @@ pub(crate) fn scaled(
             TechnicalCoefficients::sparse(CsrMatrix::try_from_triplets(n, n, t)?)
         }
     }
-}
-
-pub(crate) fn check_len(what: &str, expected: usize, found: usize) -> Result<(), ModelError> {
-    if expected != found {
-        return Err(ModelError::DimensionMismatch {
-            what: what.to_string(),
-            expected,
-            found,
-        });
-    }
-    Ok(())
-}
-
-pub(crate) fn check_finite(what: &str, v: &[f64], allow_negative: bool) -> Result<(), ModelError> {
-    for (i, &x) in v.iter().enumerate() {
-        if !x.is_finite() {
-            return Err(ModelError::NotFinite {
-                what: what.to_string(),
-                row: i,
-                col: 0,
-                value: x,
-            });
-        }
-        if !allow_negative && x < 0.0 {
-            return Err(ModelError::Negative {
-                what: what.to_string(),
-                row: i,
-                col: 0,
-                value: x,
-            });
-        }
-    }
-    Ok(())
 }
 
 pub(crate) fn check_dense_size(what: &str, n: usize) -> Result<(), AnalysisError> {
