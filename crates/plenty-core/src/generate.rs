@@ -114,61 +114,109 @@ const BLOCK: usize = 4096;
 /// Generates an economy. Columns are generated in parallel blocks, each with its own stream
 /// derived from the seed, so the result is the same for any thread count.
 pub fn generate(settings: &GeneratorSettings) -> Result<SyntheticEconomy, String> {
+    let part = generate_products(settings, 0..settings.n)?;
+    let a = CsrMatrix::try_from_triplets(settings.n, settings.n, part.entries)
+        .map_err(|e| e.to_string())?;
+    Ok(SyntheticEconomy {
+        a,
+        labour: part.labour,
+        demand: part.demand,
+    })
+}
+
+/// The products `range` of a generated economy: their columns of `A`, labour and final demand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeneratedProducts {
+    /// Entries `(i, j, a_ij)` of the columns `j` in the range (global indices).
+    pub entries: Vec<(u32, u32, f64)>,
+    /// Hours per unit of the products in the range.
+    pub labour: Vec<f64>,
+    /// Final demand of the products in the range.
+    pub demand: Vec<f64>,
+}
+
+/// Products per seeded block: a range given to [`generate_products`] starts at a multiple.
+pub const GENERATOR_BLOCK: usize = BLOCK;
+
+/// Generates only the products `range` of the economy [`generate`] makes, with the same bits:
+/// each block of [`GENERATOR_BLOCK`] products has its own stream, so a shard of a very large
+/// economy is made without the rest. `range.start` must be a multiple of the block (and
+/// `range.end` one too, or `n`).
+pub fn generate_products(
+    settings: &GeneratorSettings,
+    range: std::ops::Range<usize>,
+) -> Result<GeneratedProducts, String> {
     settings.validate()?;
     let n = settings.n;
-    let k = settings.k;
-    let blocks: Vec<Block> = (0..n.div_ceil(BLOCK))
-        .into_par_iter()
-        .map(|b| {
-            let mut rng = Rng::fork(settings.seed, b as u64);
-            let lo = b * BLOCK;
-            let hi = (lo + BLOCK).min(n);
-            let mut triplets = Vec::with_capacity((hi - lo) * k);
-            let mut labour = Vec::with_capacity(hi - lo);
-            let mut demand = Vec::with_capacity(hi - lo);
-            let mut rows: Vec<usize> = Vec::with_capacity(k);
-            let mut weights: Vec<f64> = Vec::with_capacity(k);
-            for j in lo..hi {
-                rows.clear();
-                weights.clear();
-                let mut attempts = 0;
-                while rows.len() < k {
-                    // A narrow neighbourhood may hold fewer than k distinct inputs: after
-                    // enough attempts, draw from all products (always terminates, k < n).
-                    attempts += 1;
-                    let i = if attempts > 32 * k {
-                        rng.below(n)
-                    } else {
-                        draw_input(&mut rng, settings, j, rows.len())
-                    };
-                    if i != j && !rows.contains(&i) {
-                        rows.push(i);
-                    }
-                }
-                let s = rng.range(settings.column_sum_low, settings.column_sum_high);
-                for _ in 0..k {
-                    weights.push(rng.uniform() + 0.05);
-                }
-                let total: f64 = weights.iter().sum();
-                for (&i, &w) in rows.iter().zip(&weights) {
-                    triplets.push((i as u32, j as u32, w * s / total));
-                }
-                labour.push(rng.range(0.1, 1.0));
-                demand.push(rng.uniform());
-            }
-            (triplets, labour, demand)
-        })
-        .collect();
-    let mut triplets = Vec::with_capacity(n * k);
-    let mut labour = Vec::with_capacity(n);
-    let mut demand = Vec::with_capacity(n);
-    for (t, l, d) in blocks {
-        triplets.extend(t);
-        labour.extend(l);
-        demand.extend(d);
+    if !range.start.is_multiple_of(BLOCK)
+        || (!range.end.is_multiple_of(BLOCK) && range.end != n)
+        || range.start > range.end
+        || range.end > n
+    {
+        return Err(format!(
+            "a generated range must run between multiples of {BLOCK} within 0..{n}, got {}..{}",
+            range.start, range.end
+        ));
     }
-    let a = CsrMatrix::try_from_triplets(n, n, triplets).map_err(|e| e.to_string())?;
-    Ok(SyntheticEconomy { a, labour, demand })
+    let k = settings.k;
+    let blocks: Vec<Block> = (range.start / BLOCK..range.end.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|b| generate_block(settings, b))
+        .collect();
+    let len = range.len();
+    let mut part = GeneratedProducts {
+        entries: Vec::with_capacity(len * k),
+        labour: Vec::with_capacity(len),
+        demand: Vec::with_capacity(len),
+    };
+    for (t, l, d) in blocks {
+        part.entries.extend(t);
+        part.labour.extend(l);
+        part.demand.extend(d);
+    }
+    Ok(part)
+}
+
+/// Block `b` of the economy: products `b·BLOCK..`, from the block's own stream.
+fn generate_block(settings: &GeneratorSettings, b: usize) -> Block {
+    let (n, k) = (settings.n, settings.k);
+    let mut rng = Rng::fork(settings.seed, b as u64);
+    let lo = b * BLOCK;
+    let hi = (lo + BLOCK).min(n);
+    let mut triplets = Vec::with_capacity((hi - lo) * k);
+    let mut labour = Vec::with_capacity(hi - lo);
+    let mut demand = Vec::with_capacity(hi - lo);
+    let mut rows: Vec<usize> = Vec::with_capacity(k);
+    let mut weights: Vec<f64> = Vec::with_capacity(k);
+    for j in lo..hi {
+        rows.clear();
+        weights.clear();
+        let mut attempts = 0;
+        while rows.len() < k {
+            // A narrow neighbourhood may hold fewer than k distinct inputs: after
+            // enough attempts, draw from all products (always terminates, k < n).
+            attempts += 1;
+            let i = if attempts > 32 * k {
+                rng.below(n)
+            } else {
+                draw_input(&mut rng, settings, j, rows.len())
+            };
+            if i != j && !rows.contains(&i) {
+                rows.push(i);
+            }
+        }
+        let s = rng.range(settings.column_sum_low, settings.column_sum_high);
+        for _ in 0..k {
+            weights.push(rng.uniform() + 0.05);
+        }
+        let total: f64 = weights.iter().sum();
+        for (&i, &w) in rows.iter().zip(&weights) {
+            triplets.push((i as u32, j as u32, w * s / total));
+        }
+        labour.push(rng.range(0.1, 1.0));
+        demand.push(rng.uniform());
+    }
+    (triplets, labour, demand)
 }
 
 fn draw_input(rng: &mut Rng, s: &GeneratorSettings, j: usize, slot: usize) -> usize {
@@ -222,6 +270,20 @@ mod tests {
                 .install(|| generate(&s).unwrap());
             assert_eq!(again, e);
         }
+        // A part is the same bits as the whole's products.
+        let s = GeneratorSettings {
+            n: 10_000,
+            ..Default::default()
+        };
+        let whole = generate(&s).unwrap();
+        let part = generate_products(&s, 4096..10_000).unwrap();
+        assert_eq!(&part.labour[..], &whole.labour[4096..]);
+        let a = CsrMatrix::try_from_triplets(10_000, 10_000, part.entries).unwrap();
+        let tail: Vec<_> = whole.a.triplets().filter(|t| t.1 >= 4096).collect();
+        let got: Vec<_> = a.triplets().collect();
+        assert_eq!(got, tail);
+        assert_eq!(a.nnz(), 10 * (10_000 - 4096));
+        assert!(generate_products(&s, 100..200).is_err());
         assert!(generate(&GeneratorSettings {
             k: 0,
             ..Default::default()

@@ -9,7 +9,7 @@
 //! Every reduction (dot product, norm) is computed in fixed chunks and added in a fixed order,
 //! so the iterates are the same bits on any number of threads.
 
-use crate::kernels::CHUNK;
+use crate::dist::Space;
 use crate::matrix::DenseMatrix;
 use crate::solve::{Method, SolveReport, SolveStatus, Solved, SolverSettings};
 use crate::tiled::TiledMatrix;
@@ -95,24 +95,14 @@ fn apply(op: &dyn LinearOperator, jobs: &mut [(Side, &[f64], &mut [f64])]) {
     }
 }
 
-/// `Σ` over fixed chunks of a per-chunk function, added in order (deterministic).
-fn chunked<const K: usize>(parts: Vec<[f64; K]>) -> [f64; K] {
-    let mut acc = [0.0; K];
-    for p in parts {
-        for k in 0..K {
-            acc[k] += p[k];
-        }
-    }
-    acc
-}
-
-fn norm2(x: &[f64]) -> f64 {
-    crate::kernels::norm2(x)
-}
-
 /// The true relative residuals `‖b − (I − A) x‖ / ‖b‖` of several systems.
-pub(crate) fn residuals(op: &dyn LinearOperator, systems: &[(Side, &[f64], &[f64])]) -> Vec<f64> {
+pub(crate) fn residuals(
+    op: &dyn LinearOperator,
+    space: &Space<'_>,
+    systems: &[(Side, &[f64], &[f64])],
+) -> Vec<f64> {
     let n = op.n();
+    let ch = space.chunk();
     let mut outs: Vec<Vec<f64>> = systems.iter().map(|_| vec![0.0; n]).collect();
     {
         let mut jobs: Vec<(Side, &[f64], &mut [f64])> = systems
@@ -128,8 +118,8 @@ pub(crate) fn residuals(op: &dyn LinearOperator, systems: &[(Side, &[f64], &[f64
         .map(|((_, b, x), ax)| {
             // r = b − x + A x
             let parts: Vec<[f64; 1]> = b
-                .par_chunks(CHUNK)
-                .zip(x.par_chunks(CHUNK).zip(ax.par_chunks(CHUNK)))
+                .par_chunks(ch)
+                .zip(x.par_chunks(ch).zip(ax.par_chunks(ch)))
                 .map(|(b, (x, ax))| {
                     let mut s = 0.0;
                     for ((b, x), ax) in b.iter().zip(x).zip(ax) {
@@ -139,12 +129,47 @@ pub(crate) fn residuals(op: &dyn LinearOperator, systems: &[(Side, &[f64], &[f64
                     [s]
                 })
                 .collect();
-            let nb = norm2(b);
-            let nr = chunked(parts)[0].sqrt();
+            let nb = space.norm2(b);
+            let nr = space.sum(parts)[0].sqrt();
             if nb == 0.0 {
                 nr
             } else {
                 nr / nb
+            }
+        })
+        .collect()
+}
+
+/// Solves with an iterative `method` (Jacobi or BiCGSTAB; with `settings.method` at
+/// [`Method::Auto`], a system BiCGSTAB leaves unconverged is tried again with Jacobi, which
+/// cannot break down when `ρ(A) < 1`, and the better answer is kept). The one place this choice
+/// is made, for one process and for many ranks alike.
+pub(crate) fn solve(
+    op: &dyn LinearOperator,
+    space: &Space<'_>,
+    method: Method,
+    systems: &[(Side, &[f64])],
+    settings: &SolverSettings,
+) -> Vec<Solved> {
+    if method == Method::Jacobi {
+        return jacobi(op, space, systems, settings);
+    }
+    let first = bicgstab(op, space, systems, settings);
+    if settings.method != Method::Auto {
+        return first;
+    }
+    first
+        .into_iter()
+        .zip(systems)
+        .map(|(s, &(side, b))| {
+            if s.report.status.is_converged() {
+                return s;
+            }
+            let j = jacobi(op, space, &[(side, b)], settings).remove(0);
+            if j.report.relative_residual < s.report.relative_residual {
+                j
+            } else {
+                s
             }
         })
         .collect()
@@ -174,9 +199,9 @@ struct Bicg<'b> {
 }
 
 impl<'b> Bicg<'b> {
-    fn new(side: Side, b: &'b [f64]) -> Self {
+    fn new(side: Side, b: &'b [f64], space: &Space<'_>) -> Self {
         let n = b.len();
-        let nb = norm2(b);
+        let nb = space.norm2(b);
         // x₀ = 0, r₀ = r̂ = b.
         Self {
             side,
@@ -211,11 +236,16 @@ impl<'b> Bicg<'b> {
 /// system, in order, each judged by its true residual.
 pub(crate) fn bicgstab(
     op: &dyn LinearOperator,
+    space: &Space<'_>,
     systems: &[(Side, &[f64])],
     settings: &SolverSettings,
 ) -> Vec<Solved> {
     let tol = settings.tolerance;
-    let mut sys: Vec<Bicg<'_>> = systems.iter().map(|&(s, b)| Bicg::new(s, b)).collect();
+    let ch = space.chunk();
+    let mut sys: Vec<Bicg<'_>> = systems
+        .iter()
+        .map(|&(s, b)| Bicg::new(s, b, space))
+        .collect();
     loop {
         while sys.iter().any(Bicg::active) {
             // p = r + β (p − ω v), per active system.
@@ -228,14 +258,14 @@ pub(crate) fn bicgstab(
                         s.status = Some(SolveStatus::IterationLimit);
                         continue;
                     }
-                    restart(op, s);
+                    restart(op, space, s);
                     continue;
                 }
                 let beta = (rho_new / s.rho) * (s.alpha / s.omega);
                 s.rho = rho_new;
                 let omega = s.omega;
-                s.p.par_chunks_mut(CHUNK)
-                    .zip(s.r.par_chunks(CHUNK).zip(s.v.par_chunks(CHUNK)))
+                s.p.par_chunks_mut(ch)
+                    .zip(s.r.par_chunks(ch).zip(s.v.par_chunks(ch)))
                     .for_each(|(p, (r, v))| {
                         for ((p, r), v) in p.iter_mut().zip(r).zip(v) {
                             *p = r + beta * (*p - omega * v);
@@ -253,10 +283,10 @@ pub(crate) fn bicgstab(
             }
             for s in sys.iter_mut().filter(|s| s.active()) {
                 let parts: Vec<[f64; 1]> =
-                    s.v.par_chunks_mut(CHUNK)
+                    s.v.par_chunks_mut(ch)
                         .zip(
-                            s.p.par_chunks(CHUNK)
-                                .zip(s.r_hat.as_deref().unwrap_or(s.b).par_chunks(CHUNK)),
+                            s.p.par_chunks(ch)
+                                .zip(s.r_hat.as_deref().unwrap_or(s.b).par_chunks(ch)),
                         )
                         .map(|(v, (p, rh))| {
                             let mut d = 0.0;
@@ -267,17 +297,17 @@ pub(crate) fn bicgstab(
                             [d]
                         })
                         .collect();
-                let rv = chunked(parts)[0];
+                let rv = space.sum(parts)[0];
                 if rv == 0.0 || !rv.is_finite() {
-                    restart(op, s);
+                    restart(op, space, s);
                     continue;
                 }
                 s.alpha = s.rho / rv;
                 // s = r − α v (in r), and ‖s‖².
                 let alpha = s.alpha;
                 let parts: Vec<[f64; 1]> =
-                    s.r.par_chunks_mut(CHUNK)
-                        .zip(s.v.par_chunks(CHUNK))
+                    s.r.par_chunks_mut(ch)
+                        .zip(s.v.par_chunks(ch))
                         .map(|(r, v)| {
                             let mut n2 = 0.0;
                             for (r, v) in r.iter_mut().zip(v) {
@@ -287,9 +317,9 @@ pub(crate) fn bicgstab(
                             [n2]
                         })
                         .collect();
-                let ns = chunked(parts)[0].sqrt();
+                let ns = space.sum(parts)[0].sqrt();
                 if ns / s.nb <= tol {
-                    axpy(&mut s.x, alpha, &s.p);
+                    axpy(&mut s.x, alpha, &s.p, ch);
                     s.status = Some(SolveStatus::Converged);
                 }
             }
@@ -304,8 +334,8 @@ pub(crate) fn bicgstab(
             }
             for s in sys.iter_mut().filter(|s| s.active()) {
                 let parts: Vec<[f64; 2]> =
-                    s.t.par_chunks_mut(CHUNK)
-                        .zip(s.r.par_chunks(CHUNK))
+                    s.t.par_chunks_mut(ch)
+                        .zip(s.r.par_chunks(ch))
                         .map(|(t, sv)| {
                             let (mut ts, mut tt) = (0.0, 0.0);
                             for (t, sv) in t.iter_mut().zip(sv) {
@@ -316,7 +346,7 @@ pub(crate) fn bicgstab(
                             [ts, tt]
                         })
                         .collect();
-                let [ts, tt] = chunked(parts);
+                let [ts, tt] = space.sum(parts);
                 s.omega = if tt > 0.0 { ts / tt } else { 0.0 };
                 let (alpha, omega) = (s.alpha, s.omega);
                 // x += α p + ω s; r = s − ω t; ‖r‖² and r̂·r.
@@ -330,12 +360,12 @@ pub(crate) fn bicgstab(
                     ..
                 } = s;
                 let parts: Vec<[f64; 2]> = x
-                    .par_chunks_mut(CHUNK)
-                    .zip(r.par_chunks_mut(CHUNK))
+                    .par_chunks_mut(ch)
+                    .zip(r.par_chunks_mut(ch))
                     .zip(
-                        p.par_chunks(CHUNK).zip(
-                            t.par_chunks(CHUNK)
-                                .zip(r_hat.as_deref().unwrap_or(b).par_chunks(CHUNK)),
+                        p.par_chunks(ch).zip(
+                            t.par_chunks(ch)
+                                .zip(r_hat.as_deref().unwrap_or(b).par_chunks(ch)),
                         ),
                     )
                     .map(|((x, r), (p, (t, rh)))| {
@@ -351,7 +381,7 @@ pub(crate) fn bicgstab(
                         [n2, d]
                     })
                     .collect();
-                let [n2, d] = chunked(parts);
+                let [n2, d] = space.sum(parts);
                 s.rho_next = d;
                 let rel = n2.sqrt() / s.nb;
                 if !rel.is_finite() || rel > 1e12 {
@@ -367,7 +397,7 @@ pub(crate) fn bicgstab(
         // system whose true residual is above the tolerance restarts from where it is.
         let checks: Vec<(Side, &[f64], &[f64])> =
             sys.iter().map(|s| (s.side, s.b, s.x.as_slice())).collect();
-        let true_rel = residuals(op, &checks);
+        let true_rel = residuals(op, space, &checks);
         let mut again = false;
         for (s, rel) in sys.iter_mut().zip(&true_rel) {
             if s.status == Some(SolveStatus::Converged)
@@ -376,7 +406,7 @@ pub(crate) fn bicgstab(
                 && s.iterations < settings.max_iterations
             {
                 s.status = None;
-                restart(op, s);
+                restart(op, space, s);
                 again = true;
             }
         }
@@ -407,16 +437,17 @@ pub(crate) fn bicgstab(
 }
 
 /// Restarts a system from its current iterate: r = r̂ = b − (I − A) x.
-fn restart(op: &dyn LinearOperator, s: &mut Bicg<'_>) {
+fn restart(op: &dyn LinearOperator, space: &Space<'_>, s: &mut Bicg<'_>) {
+    let ch = space.chunk();
     s.restarts += 1;
     let n = s.b.len();
     let mut ax = vec![0.0; n];
     apply(op, &mut [(s.side, s.x.as_slice(), ax.as_mut_slice())]);
     let b = s.b;
-    s.r.par_chunks_mut(CHUNK)
+    s.r.par_chunks_mut(ch)
         .zip(
-            b.par_chunks(CHUNK)
-                .zip(s.x.par_chunks(CHUNK).zip(ax.par_chunks(CHUNK))),
+            b.par_chunks(ch)
+                .zip(s.x.par_chunks(ch).zip(ax.par_chunks(ch))),
         )
         .for_each(|(r, (b, (x, ax)))| {
             for (((r, b), x), ax) in r.iter_mut().zip(b).zip(x).zip(ax) {
@@ -426,7 +457,7 @@ fn restart(op: &dyn LinearOperator, s: &mut Bicg<'_>) {
     s.r_hat = Some(s.r.clone());
     s.p.iter_mut().for_each(|v| *v = 0.0);
     s.v.iter_mut().for_each(|v| *v = 0.0);
-    let n2 = crate::kernels::dot(&s.r, &s.r);
+    let n2 = space.dot(&s.r, &s.r);
     s.rho_next = n2;
     (s.rho, s.alpha, s.omega) = (1.0, 1.0, 1.0);
     if n2 == 0.0 {
@@ -434,9 +465,9 @@ fn restart(op: &dyn LinearOperator, s: &mut Bicg<'_>) {
     }
 }
 
-fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
-    y.par_chunks_mut(CHUNK)
-        .zip(x.par_chunks(CHUNK))
+fn axpy(y: &mut [f64], a: f64, x: &[f64], ch: usize) {
+    y.par_chunks_mut(ch)
+        .zip(x.par_chunks(ch))
         .for_each(|(y, x)| {
             for (y, x) in y.iter_mut().zip(x) {
                 *y += a * x;
@@ -449,10 +480,12 @@ fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
 /// `ρ(A)` whenever the economy is productive.
 pub(crate) fn jacobi(
     op: &dyn LinearOperator,
+    space: &Space<'_>,
     systems: &[(Side, &[f64])],
     settings: &SolverSettings,
 ) -> Vec<Solved> {
     let n = op.n();
+    let ch = space.chunk();
     let diag = op.diagonal();
     struct J<'b> {
         side: Side,
@@ -464,11 +497,11 @@ pub(crate) fn jacobi(
         report: SolveReport,
         done: bool,
     }
-    let diverging = diag.iter().any(|&a| a >= 1.0);
+    let diverging = space.any(diag.iter().any(|&a| a >= 1.0));
     let mut sys: Vec<J<'_>> = systems
         .iter()
         .map(|&(side, b)| {
-            let nb = norm2(b);
+            let nb = space.norm2(b);
             let mut report = SolveReport {
                 method: Method::Jacobi,
                 iterations: 0,
@@ -498,8 +531,8 @@ pub(crate) fn jacobi(
     while sys.iter().any(|s| !s.done) && it < settings.max_iterations {
         it += 1;
         for s in sys.iter_mut().filter(|s| !s.done) {
-            s.x.par_chunks_mut(CHUNK)
-                .zip(s.r.par_chunks(CHUNK).zip(diag.par_chunks(CHUNK)))
+            s.x.par_chunks_mut(ch)
+                .zip(s.r.par_chunks(ch).zip(diag.par_chunks(ch)))
                 .for_each(|(x, (r, d))| {
                     for ((x, r), d) in x.iter_mut().zip(r).zip(d) {
                         *x += r / (1.0 - d);
@@ -516,10 +549,10 @@ pub(crate) fn jacobi(
         }
         for s in sys.iter_mut().filter(|s| !s.done) {
             let parts: Vec<[f64; 1]> =
-                s.r.par_chunks_mut(CHUNK)
+                s.r.par_chunks_mut(ch)
                     .zip(
-                        s.b.par_chunks(CHUNK)
-                            .zip(s.x.par_chunks(CHUNK).zip(s.ax.par_chunks(CHUNK))),
+                        s.b.par_chunks(ch)
+                            .zip(s.x.par_chunks(ch).zip(s.ax.par_chunks(ch))),
                     )
                     .map(|(r, (b, (x, ax)))| {
                         let mut n2 = 0.0;
@@ -530,7 +563,7 @@ pub(crate) fn jacobi(
                         [n2]
                     })
                     .collect();
-            let rel = chunked(parts)[0].sqrt() / s.nb;
+            let rel = space.sum(parts)[0].sqrt() / s.nb;
             s.report.iterations = it;
             s.report.relative_residual = rel;
             if !rel.is_finite() || rel > 1e12 {

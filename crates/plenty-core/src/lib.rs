@@ -45,6 +45,7 @@ pub mod accounting;
 pub mod aggregate;
 pub mod balancing;
 pub mod deviation;
+pub mod dist;
 pub mod economy;
 pub mod error;
 pub mod generate;

@@ -12,6 +12,7 @@
 //!   the diagonal this is the Neumann series `x = d + A d + A² d + …`, which converges at rate
 //!   `ρ(A)` whenever the economy is productive. Slow, but it never breaks down: the fallback.
 
+use crate::dist::Space;
 use crate::error::SolveError;
 use crate::iterative::{self, LinearOperator, Side};
 use crate::matrix::{DenseMatrix, TechnicalCoefficients};
@@ -403,29 +404,9 @@ impl<'a> LeontiefSolver<'a> {
                 .iter()
                 .map(|&(side, b)| self.solve_dense(side, b))
                 .collect(),
-            Method::Jacobi => iterative::jacobi(op, systems, &self.settings),
-            _ => {
-                let first = iterative::bicgstab(op, systems, &self.settings);
-                if self.settings.method != Method::Auto {
-                    first
-                } else {
-                    // BiCGSTAB can break down or stall; Jacobi cannot, when ρ(A) < 1.
-                    first
-                        .into_iter()
-                        .zip(systems)
-                        .map(|(s, &(side, b))| {
-                            if s.report.status.is_converged() {
-                                return s;
-                            }
-                            let j = iterative::jacobi(op, &[(side, b)], &self.settings).remove(0);
-                            if j.report.relative_residual < s.report.relative_residual {
-                                j
-                            } else {
-                                s
-                            }
-                        })
-                        .collect()
-                }
+            method => {
+                let space = Space::single(self.n);
+                iterative::solve(op, &space, method, systems, &self.settings)
             }
         })
     }
@@ -529,7 +510,7 @@ impl<'a> LeontiefSolver<'a> {
     }
 
     fn relative_residual(&self, side: Side, x: &[f64], b: &[f64]) -> f64 {
-        iterative::residuals(self.operator(), &[(side, b, x)])[0]
+        iterative::residuals(self.operator(), &Space::single(self.n), &[(side, b, x)])[0]
     }
 }
 

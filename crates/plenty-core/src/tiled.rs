@@ -49,7 +49,7 @@ pub struct TiledMatrix {
 }
 
 /// Side length of a tile for an `n × n` matrix (depends on `n` only).
-fn block_size(n: usize) -> usize {
+pub(crate) fn block_size(n: usize) -> usize {
     n.div_ceil(MIN_BLOCKS).clamp(1, MAX_BLOCK)
 }
 

@@ -1,0 +1,371 @@
+//! `A` spread over ranks: each rank keeps the rows and the columns of its own products, and
+//! exchanges ghost entries before each product.
+//!
+//! ```text
+//!   rank r owns products lo..hi           y = A p:   rows lo..hi of A,    needs p_j of
+//!                                                    every column j they touch (ghosts:
+//!   ┌───────────────┐                                the j outside lo..hi)
+//!   │   rows lo..hi │  ← y_lo..hi
+//!   └───────────────┘                     z = Aᵀ q:  columns lo..hi of A, needs q_i of
+//!         ┌──┐                                       every row i they touch
+//!         │co│
+//!         │ls│  ← z_lo..hi
+//!         └──┘
+//! ```
+//!
+//! Keeping both the rows and the columns doubles the matrix (24 bytes per non-zero per rank
+//! instead of 12) and makes both products gathers: every output entry is summed on one rank, by
+//! one thread, in an order fixed by the matrix alone. That order is the tiled kernel's
+//! ([`crate::tiled`]): tile by tile starting at the diagonal tile, so the products have the bits
+//! of the single-process solve. A transposed product by scattering from the rows would have
+//! sent partial sums to their owners, whose order of arrival depends on the rank count.
+
+use super::comm::{offsets, Communicator};
+use super::Layout;
+use crate::iterative::LinearOperator;
+use crate::tiled::block_size;
+use rayon::prelude::*;
+use std::sync::Mutex;
+
+/// Rows per parallel task (fixed: the result does not depend on it, only the scheduling).
+const ROWS_PER_TASK: usize = 1024;
+
+/// One direction of the products: local rows (or columns) with indices into
+/// `[own entries | ghosts]`, and the plan of the ghost exchange.
+#[derive(Debug)]
+struct Half {
+    ptr: Vec<usize>,
+    idx: Vec<u32>,
+    val: Vec<f64>,
+    /// Own local indices to send, grouped by destination rank.
+    send_idx: Vec<u32>,
+    send_counts: Vec<usize>,
+    /// Ghosts received from each rank (they fill `ext[own..]` in rank order).
+    recv_counts: Vec<usize>,
+    /// `[own entries | ghosts]` and the send buffer, reused by every product.
+    scratch: Mutex<(Vec<f64>, Vec<f64>)>,
+}
+
+/// This rank's part of a square sparse matrix `A` of order `n`.
+pub struct DistMatrix<'c> {
+    layout: Layout,
+    comm: &'c dyn Communicator,
+    lo: usize,
+    own: usize,
+    rows: Half,
+    cols: Half,
+    diagonal: Vec<f64>,
+}
+
+impl std::fmt::Debug for DistMatrix<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DistMatrix")
+            .field("rank", &self.comm.rank())
+            .field("first", &self.lo)
+            .field("own", &self.own)
+            .field("nnz", &self.local_nnz())
+            .field("ghosts", &self.ghosts())
+            .finish()
+    }
+}
+
+/// Entries `(i, j, a_ij)` with global indices.
+pub type Triplets = Vec<(u32, u32, f64)>;
+
+impl<'c> DistMatrix<'c> {
+    /// Builds the parts from entries spread over the ranks in any way (each entry on exactly
+    /// one rank; a rank may hold none). The entries are routed to the owners of their rows and
+    /// of their columns. Collective.
+    ///
+    /// Errors (on every rank alike) name an entry out of range, not finite, or given twice.
+    pub fn from_triplets(
+        comm: &'c dyn Communicator,
+        layout: &Layout,
+        entries: Triplets,
+    ) -> Result<Self, String> {
+        let n = layout.n();
+        let bad = entries
+            .iter()
+            .find(|&&(i, j, v)| i as usize >= n || j as usize >= n || !v.is_finite())
+            .map(|&(i, j, v)| format!("entry ({i}, {j}) = {v} is out of range or not finite"));
+        agree_on_error(comm, bad)?;
+        // Stored zeros add nothing; the single-process matrices drop them too.
+        let entries: Triplets = entries.into_iter().filter(|e| e.2 != 0.0).collect();
+        let by_row = route(comm, layout, &entries, |&(i, _, _)| i as usize);
+        let by_col = route(comm, layout, &entries, |&(_, j, _)| j as usize);
+        drop(entries);
+        let me = comm.rank();
+        let range = layout.range(me);
+        let (lo, own) = (range.start, range.len());
+        let block = block_size(n);
+        let nb = n.div_ceil(block).max(1);
+        let rows = Half::build(comm, layout, lo, own, by_row, true, block, nb)?;
+        let cols = Half::build(comm, layout, lo, own, by_col, false, block, nb)?;
+        let mut diagonal = vec![0.0; own];
+        for (r, d) in diagonal.iter_mut().enumerate() {
+            for k in rows.ptr[r]..rows.ptr[r + 1] {
+                if rows.idx[k] as usize == r {
+                    *d += rows.val[k];
+                }
+            }
+        }
+        Ok(Self {
+            layout: layout.clone(),
+            comm,
+            lo,
+            own,
+            rows,
+            cols,
+            diagonal,
+        })
+    }
+
+    /// The layout.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// First product this rank owns.
+    pub fn first(&self) -> usize {
+        self.lo
+    }
+
+    /// Non-zeros stored on this rank (rows and columns each hold them once).
+    pub fn local_nnz(&self) -> usize {
+        self.rows.val.len()
+    }
+
+    /// Ghost entries this rank receives per product with `A` and with `Aᵀ`.
+    pub fn ghosts(&self) -> (usize, usize) {
+        (
+            self.rows.recv_counts.iter().sum(),
+            self.cols.recv_counts.iter().sum(),
+        )
+    }
+
+    /// Bytes this rank sends in one product with `A` and one with `Aᵀ`.
+    pub fn bytes_per_product_pair(&self) -> usize {
+        8 * (self.rows.send_idx.len() + self.cols.send_idx.len())
+    }
+
+    /// Bytes held (matrix, exchange plans, scratch).
+    pub fn heap_bytes(&self) -> usize {
+        self.rows.heap_bytes() + self.cols.heap_bytes() + 8 * self.diagonal.len()
+    }
+}
+
+/// Sends every entry to the rank that `key` names, and returns what this rank received.
+fn route(
+    comm: &dyn Communicator,
+    layout: &Layout,
+    entries: &[(u32, u32, f64)],
+    key: impl Fn(&(u32, u32, f64)) -> usize,
+) -> Vec<(u32, u32, f64)> {
+    let p = comm.size();
+    let mut counts = vec![0usize; p];
+    let owner: Vec<u32> = entries
+        .iter()
+        .map(|e| {
+            let o = layout.owner(key(e));
+            counts[o] += 1;
+            o as u32
+        })
+        .collect();
+    let mut at = offsets(&counts);
+    let mut idx = vec![0u64; entries.len()];
+    let mut val = vec![0.0; entries.len()];
+    for (e, &o) in entries.iter().zip(&owner) {
+        let k = &mut at[o as usize];
+        idx[*k] = (u64::from(e.0) << 32) | u64::from(e.1);
+        val[*k] = e.2;
+        *k += 1;
+    }
+    let (idx, recv_counts) = comm.exchange_u64(&idx, &counts);
+    let mut vals = vec![0.0; idx.len()];
+    comm.exchange_f64(&val, &counts, &mut vals, &recv_counts);
+    idx.into_iter()
+        .zip(vals)
+        .map(|(k, v)| ((k >> 32) as u32, k as u32, v))
+        .collect()
+}
+
+/// Makes every rank return the same error if any rank found one (the first rank's, in order).
+fn agree_on_error(comm: &dyn Communicator, local: Option<String>) -> Result<(), String> {
+    let mine: Vec<u64> = local
+        .as_deref()
+        .unwrap_or("")
+        .bytes()
+        .map(u64::from)
+        .collect();
+    let (all, counts) = comm.all_gather_u64(&mine);
+    let o = offsets(&counts);
+    for r in 0..counts.len() {
+        if counts[r] > 0 {
+            let text: String = all[o[r]..o[r + 1]]
+                .iter()
+                .map(|&b| b as u8 as char)
+                .collect();
+            return Err(if r == comm.rank() {
+                local.unwrap_or(text)
+            } else {
+                format!("rank {r}: {text}")
+            });
+        }
+    }
+    Ok(())
+}
+
+impl Half {
+    /// Builds one direction from the entries this rank received: its rows of `A` (`by_rows`)
+    /// or its columns, sorted into the tiled kernel's order, with local indices.
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        comm: &dyn Communicator,
+        layout: &Layout,
+        lo: usize,
+        own: usize,
+        entries: Vec<(u32, u32, f64)>,
+        by_rows: bool,
+        block: usize,
+        nb: usize,
+    ) -> Result<Half, String> {
+        // (own index a, other index b, value). The tiled kernel sums row i over the tiles
+        // c = r(i), r(i)+1, … (wrapping) and column j over r = c(j), c(j)−1, …, each tile in
+        // index order: the key is the distance in tiles, then the index.
+        let mut e: Vec<(usize, usize, f64)> = entries
+            .into_iter()
+            .map(|(i, j, v)| {
+                if by_rows {
+                    (i as usize, j as usize, v)
+                } else {
+                    (j as usize, i as usize, v)
+                }
+            })
+            .collect();
+        e.par_sort_unstable_by_key(|&(a, b, _)| {
+            let (ta, tb) = (a / block, b / block);
+            let distance = if by_rows {
+                (tb + nb - ta) % nb
+            } else {
+                (ta + nb - tb) % nb
+            };
+            (a, distance, b)
+        });
+        let twice = e
+            .windows(2)
+            .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+            .map(|w| {
+                let (i, j) = if by_rows {
+                    (w[0].0, w[0].1)
+                } else {
+                    (w[0].1, w[0].0)
+                };
+                format!("entry ({i}, {j}) is given twice")
+            });
+        agree_on_error(comm, twice)?;
+        // Ghosts: the other indices outside lo..lo+own, sorted (hence grouped by owner).
+        let mut ghosts: Vec<usize> = e
+            .iter()
+            .map(|t| t.1)
+            .filter(|&b| b < lo || b >= lo + own)
+            .collect();
+        ghosts.par_sort_unstable();
+        ghosts.dedup();
+        let p = comm.size();
+        let mut recv_counts = vec![0usize; p];
+        for &g in &ghosts {
+            recv_counts[layout.owner(g)] += 1;
+        }
+        let mut ptr = vec![0usize; own + 1];
+        for t in &e {
+            ptr[t.0 - lo + 1] += 1;
+        }
+        for r in 0..own {
+            ptr[r + 1] += ptr[r];
+        }
+        let idx: Vec<u32> = e
+            .par_iter()
+            .map(|&(_, b, _)| {
+                if b >= lo && b < lo + own {
+                    (b - lo) as u32
+                } else {
+                    (own + ghosts.partition_point(|&g| g < b)) as u32
+                }
+            })
+            .collect();
+        let val: Vec<f64> = e.iter().map(|t| t.2).collect();
+        drop(e);
+        // Tell every owner which of its entries this rank needs.
+        let wanted: Vec<u64> = ghosts.iter().map(|&g| g as u64).collect();
+        let (asked, send_counts) = comm.exchange_u64(&wanted, &recv_counts);
+        let send_idx: Vec<u32> = asked.iter().map(|&g| (g as usize - lo) as u32).collect();
+        let ext = vec![0.0; own + ghosts.len()];
+        let send = vec![0.0; send_idx.len()];
+        Ok(Half {
+            ptr,
+            idx,
+            val,
+            send_idx,
+            send_counts,
+            recv_counts,
+            scratch: Mutex::new((ext, send)),
+        })
+    }
+
+    fn heap_bytes(&self) -> usize {
+        let s = self
+            .scratch
+            .lock()
+            .map(|s| s.0.len() + s.1.len())
+            .unwrap_or(0);
+        8 * self.ptr.len()
+            + 4 * self.idx.len()
+            + 8 * self.val.len()
+            + 4 * self.send_idx.len()
+            + 8 * s
+    }
+
+    /// `out_r = Σ_k val_k · x_ext[idx_k]` over this rank's rows (or columns), after the ghost
+    /// exchange.
+    fn product(&self, comm: &dyn Communicator, x: &[f64], out: &mut [f64]) {
+        let own = out.len();
+        let mut guard = self.scratch.lock().unwrap_or_else(|p| p.into_inner());
+        let (ext, send) = &mut *guard;
+        ext[..own].copy_from_slice(x);
+        if comm.size() > 1 {
+            for (s, &k) in send.iter_mut().zip(&self.send_idx) {
+                *s = x[k as usize];
+            }
+            comm.exchange_f64(send, &self.send_counts, &mut ext[own..], &self.recv_counts);
+        }
+        let ext = &*ext;
+        out.par_chunks_mut(ROWS_PER_TASK)
+            .enumerate()
+            .for_each(|(t, block)| {
+                let first = t * ROWS_PER_TASK;
+                for (r, o) in block.iter_mut().enumerate() {
+                    let range = self.ptr[first + r]..self.ptr[first + r + 1];
+                    let mut s = 0.0;
+                    for (&j, &v) in self.idx[range.clone()].iter().zip(&self.val[range]) {
+                        s += v * ext[j as usize];
+                    }
+                    *o = s;
+                }
+            });
+    }
+}
+
+impl LinearOperator for DistMatrix<'_> {
+    fn n(&self) -> usize {
+        self.own
+    }
+    fn mul(&self, p: &[f64], y: &mut [f64]) {
+        self.rows.product(self.comm, p, y)
+    }
+    fn mul_transpose(&self, q: &[f64], z: &mut [f64]) {
+        self.cols.product(self.comm, q, z)
+    }
+    fn diagonal(&self) -> Vec<f64> {
+        self.diagonal.clone()
+    }
+}
