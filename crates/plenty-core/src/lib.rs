@@ -44,6 +44,7 @@
 pub mod accounting;
 pub mod aggregate;
 pub mod balancing;
+pub mod checkpoint;
 pub mod deviation;
 pub mod dist;
 pub mod economy;

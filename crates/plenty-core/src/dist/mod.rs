@@ -32,7 +32,7 @@ pub mod leontief;
 pub mod matrix;
 
 pub use comm::{CommStats, Communicator, LocalComm, LocalRanks, SingleRank};
-pub use leontief::{solve_leontief, DistSolveReport, DistSolved};
+pub use leontief::{solve_leontief, solve_leontief_checkpointed, DistSolveReport, DistSolved};
 pub use matrix::DistMatrix;
 
 use crate::kernels::CHUNK;
