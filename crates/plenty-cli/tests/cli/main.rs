@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod common;
 mod issue_17_cli;
+mod issue_18_cli;
 mod plan_cli;
 mod reshape_cli;
 mod serve_crash;

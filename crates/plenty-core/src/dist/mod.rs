@@ -35,7 +35,7 @@ pub mod partition;
 pub use comm::{CommStats, Communicator, LocalComm, LocalRanks, SingleRank};
 pub use leontief::{solve_leontief, solve_leontief_checkpointed, DistSolveReport, DistSolved};
 pub use matrix::DistMatrix;
-pub use partition::{ghost_counts, locality_order, Ordering};
+pub use partition::{ghost_counts, locality_order, measure_spread, Ordering, SpreadMeasure};
 
 use crate::kernels::CHUNK;
 

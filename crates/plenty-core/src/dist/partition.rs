@@ -173,6 +173,59 @@ pub fn ghost_counts(a: &CsrMatrix, layout: &Layout, ordering: &Ordering) -> Vec<
         .collect()
 }
 
+/// How one ordering spreads over one number of ranks.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SpreadMeasure {
+    /// Number of ranks.
+    pub ranks: usize,
+    /// `"identity"` (the products' own numbering) or `"locality"` ([`locality_order`]).
+    pub ordering: String,
+    /// Ghost entries received per product with `A` and with `Aᵀ`, summed over the ranks.
+    pub total_ghosts: usize,
+    /// The largest per-rank count (what the slowest exchange waits for).
+    pub max_ghosts: usize,
+    /// Bytes the busiest rank receives for one product with `A` and one with `Aᵀ`.
+    pub max_bytes_per_product_pair: usize,
+    /// The share of the non-zeros whose row and column lie on the same rank.
+    pub local_share: f64,
+}
+
+/// Measures the products' own numbering and the locality order on each rank count, on
+/// contiguous layouts of the given granule: the data a user needs to choose how many ranks to
+/// run on, and whether to reorder.
+pub fn measure_spread(a: &CsrMatrix, ranks: &[usize], granule: usize) -> Vec<SpreadMeasure> {
+    let n = a.nrows();
+    let identity = Ordering::identity(n);
+    let locality = locality_order(a);
+    let mut out = Vec::new();
+    for &p in ranks {
+        let layout = Layout::contiguous(n, p.max(1), granule.max(1));
+        for (name, ordering) in [("identity", &identity), ("locality", &locality)] {
+            let g = ghost_counts(a, &layout, ordering);
+            let local = a
+                .triplets()
+                .filter(|&(i, j, _)| {
+                    layout.owner(ordering.inverse[i] as usize)
+                        == layout.owner(ordering.inverse[j] as usize)
+                })
+                .count();
+            out.push(SpreadMeasure {
+                ranks: p,
+                ordering: name.into(),
+                total_ghosts: g.iter().map(|g| g.0 + g.1).sum(),
+                max_ghosts: g.iter().map(|g| g.0 + g.1).max().unwrap_or(0),
+                max_bytes_per_product_pair: 8 * g.iter().map(|g| g.0 + g.1).max().unwrap_or(0),
+                local_share: if a.nnz() == 0 {
+                    1.0
+                } else {
+                    local as f64 / a.nnz() as f64
+                },
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
