@@ -81,7 +81,9 @@ impl MpiComm {
 
     /// The MPI library's version string (for reports).
     pub fn library_version() -> String {
-        mpi::environment::library_version().unwrap_or_else(|_| "unknown MPI library".into())
+        mpi::environment::library_version()
+            .map(|v| v.trim_end_matches(['\0', '\n', ' ']).to_string())
+            .unwrap_or_else(|_| "unknown MPI library".into())
     }
 
     /// Runs one MPI collective under the lock, and counts it.

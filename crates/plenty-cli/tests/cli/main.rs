@@ -8,6 +8,8 @@ mod browser;
 mod cli;
 mod common;
 mod issue_17_cli;
+#[cfg(feature = "mpi")]
+mod mpi_cli;
 mod plan_cli;
 mod reshape_cli;
 mod serve_crash;
