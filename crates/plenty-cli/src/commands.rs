@@ -858,6 +858,7 @@ fn generate_sharded(
     std::fs::create_dir_all(&a.out).with_context(|| a.out.display().to_string())?;
     let layout = Layout::even(a.n, shards);
     let t0 = Instant::now();
+    let (mut t_generate, mut t_write, mut bytes) = (0.0, 0.0, 0u64);
     let mut entries = Vec::with_capacity(shards);
     for s in 0..shards {
         progress.stage(&format!(
@@ -865,8 +866,11 @@ fn generate_sharded(
             s + 1
         ));
         let range = layout.range(s);
+        let t = Instant::now();
         let part = plenty_core::generate::generate_products(settings, range.clone())
             .map_err(|e| anyhow::anyhow!("generate: {e}"))?;
+        t_generate += t.elapsed().as_secs_f64();
+        let t = Instant::now();
         entries.push(shard::write_shard(
             &a.out,
             s,
@@ -877,6 +881,12 @@ fn generate_sharded(
                 demand: part.demand,
             },
         )?);
+        t_write += t.elapsed().as_secs_f64();
+        if let Some(e) = entries.last() {
+            for f in [&e.entries, &e.products] {
+                bytes += std::fs::metadata(a.out.join(f)).map_or(0, |m| m.len());
+            }
+        }
     }
     let manifest = shard::Manifest {
         format: shard::FORMAT.into(),
@@ -889,11 +899,12 @@ fn generate_sharded(
     shard::write_manifest(&a.out, &manifest)?;
     progress.finish();
     eprintln!(
-        "wrote {} products, {} non-zeros in {shards} shards to {} in {:.2} s",
+        "wrote {} products, {} non-zeros in {shards} shards to {} in {:.2} s (generating {t_generate:.2} s; writing and hashing {t_write:.2} s, {:.1} MB)",
         a.n,
         manifest.nnz,
         a.out.display(),
-        t0.elapsed().as_secs_f64()
+        t0.elapsed().as_secs_f64(),
+        bytes as f64 / 1e6
     );
     Ok(())
 }
