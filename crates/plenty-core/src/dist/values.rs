@@ -217,7 +217,7 @@ mod tests {
     use crate::dist::LocalRanks;
 
     #[test]
-    fn pieces_move_to_their_owners_whoever_read_them() {
+    fn issue_18_pieces_move_to_their_owners_whoever_read_them() {
         let n = 50;
         let whole: Vec<f64> = (0..n).map(|i| i as f64).collect();
         let layout = Layout::contiguous(n, 3, 8);
