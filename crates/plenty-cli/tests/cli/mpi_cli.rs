@@ -249,6 +249,18 @@ fn issue_18_a_damaged_or_missing_shard_is_an_error_naming_the_file() {
         stderr.contains("shard-0002-products.parquet") && stderr.contains("missing"),
         "{stderr}"
     );
+    // A manifest whose n its shards do not cover names the manifest and both numbers.
+    let manifest = eco.join("economy.toml");
+    let written = std::fs::read_to_string(&manifest).unwrap();
+    assert!(written.contains("n = 40000\n"), "{written}");
+    std::fs::write(&manifest, written.replacen("n = 40000\n", "n = 50000\n", 1)).unwrap();
+    let o = mpirun(2, &["values", eco_s]);
+    let (_, stderr) = text(&o);
+    assert!(!o.status.success());
+    assert!(
+        stderr.contains("economy.toml") && stderr.contains("n = 50000"),
+        "{stderr}"
+    );
 }
 
 #[test]
