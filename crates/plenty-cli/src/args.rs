@@ -100,6 +100,9 @@ pub enum Command {
     Ghosh(crate::analysis::GhoshArgs),
     /// Rasmussen's backward and forward linkages, normalised, and key sectors.
     Linkages(crate::analysis::LinkagesArgs),
+    /// How an economy would spread over ranks (MPI): ghost entries per rank, in the products'
+    /// own numbering and in a locality order.
+    Partition(crate::spread::PartitionArgs),
     /// Type I and Type II multipliers (households endogenous): output, income, employment.
     Type2(crate::analysis::Type2Args),
     /// The price model: cost-push prices, or prices of production at a uniform profit rate.

@@ -45,6 +45,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         // The IO analyses of issue #17.
         Command::Ghosh(a) => crate::analysis::ghosh(g, a),
         Command::Linkages(a) => crate::analysis::linkages(g, a),
+        Command::Partition(a) => crate::spread::partition(g, a),
         Command::Type2(a) => crate::analysis::type2(g, a),
         Command::Prices(a) => crate::analysis::prices(g, a),
         Command::Extract(a) => crate::analysis::extract(g, a),

@@ -18,6 +18,7 @@ mod progress;
 mod reshape;
 mod serve;
 mod simulate;
+mod spread;
 mod vote;
 
 use std::process::ExitCode;

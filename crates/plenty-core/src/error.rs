@@ -129,4 +129,7 @@ pub enum SolveError {
     /// The method asked for cannot run on this matrix (e.g. a dense LU of 10^6 products).
     #[error("{0}")]
     Unsupported(String),
+    /// A checkpoint could not be saved, or does not fit the solve resumed from it.
+    #[error("checkpoint: {0}")]
+    Checkpoint(String),
 }

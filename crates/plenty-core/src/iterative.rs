@@ -9,7 +9,9 @@
 //! Every reduction (dot product, norm) is computed in fixed chunks and added in a fixed order,
 //! so the iterates are the same bits on any number of threads.
 
+use crate::checkpoint::{Checkpoints, IterationState, SystemState};
 use crate::dist::Space;
+use crate::error::SolveError;
 use crate::matrix::DenseMatrix;
 use crate::solve::{Method, SolveReport, SolveStatus, Solved, SolverSettings};
 use crate::tiled::TiledMatrix;
@@ -144,35 +146,38 @@ pub(crate) fn residuals(
 /// [`Method::Auto`], a system BiCGSTAB leaves unconverged is tried again with Jacobi, which
 /// cannot break down when `ρ(A) < 1`, and the better answer is kept). The one place this choice
 /// is made, for one process and for many ranks alike.
+///
+/// With `checkpoints`, the state is saved every `every` steps of the first method, and a solve
+/// can resume from a saved state; a fallback from a resumed BiCGSTAB repeats deterministically.
 pub(crate) fn solve(
     op: &dyn LinearOperator,
     space: &Space<'_>,
     method: Method,
     systems: &[(Side, &[f64])],
     settings: &SolverSettings,
-) -> Vec<Solved> {
+    checkpoints: Option<&mut Checkpoints<'_>>,
+) -> Result<Vec<Solved>, SolveError> {
     if method == Method::Jacobi {
-        return jacobi(op, space, systems, settings);
+        return jacobi(op, space, systems, settings, checkpoints);
     }
-    let first = bicgstab(op, space, systems, settings);
+    let first = bicgstab(op, space, systems, settings, checkpoints)?;
     if settings.method != Method::Auto {
-        return first;
+        return Ok(first);
     }
-    first
-        .into_iter()
-        .zip(systems)
-        .map(|(s, &(side, b))| {
-            if s.report.status.is_converged() {
-                return s;
-            }
-            let j = jacobi(op, space, &[(side, b)], settings).remove(0);
-            if j.report.relative_residual < s.report.relative_residual {
-                j
-            } else {
-                s
-            }
-        })
-        .collect()
+    let mut out = Vec::with_capacity(first.len());
+    for (s, &(side, b)) in first.into_iter().zip(systems) {
+        if s.report.status.is_converged() {
+            out.push(s);
+            continue;
+        }
+        let j = jacobi(op, space, &[(side, b)], settings, None)?.remove(0);
+        out.push(if j.report.relative_residual < s.report.relative_residual {
+            j
+        } else {
+            s
+        });
+    }
+    Ok(out)
 }
 
 /// State of one BiCGSTAB system. `r` also holds `s` within an iteration.
@@ -230,6 +235,49 @@ impl<'b> Bicg<'b> {
     fn active(&self) -> bool {
         self.status.is_none()
     }
+
+    /// Moves the state out (the vectors are left empty until [`Bicg::restore`]).
+    fn take_state(&mut self) -> SystemState {
+        SystemState::BiCgStab {
+            side: self.side,
+            x: std::mem::take(&mut self.x),
+            r: std::mem::take(&mut self.r),
+            r_hat: self.r_hat.take(),
+            p: std::mem::take(&mut self.p),
+            v: std::mem::take(&mut self.v),
+            rho: self.rho,
+            alpha: self.alpha,
+            omega: self.omega,
+            rho_next: self.rho_next,
+            iterations: self.iterations,
+            restarts: self.restarts,
+            status: self.status,
+        }
+    }
+
+    /// Puts a state in place (checked by [`IterationState::check_fits`] first).
+    fn restore(&mut self, state: SystemState) {
+        if let SystemState::BiCgStab {
+            x,
+            r,
+            r_hat,
+            p,
+            v,
+            rho,
+            alpha,
+            omega,
+            rho_next,
+            iterations,
+            restarts,
+            status,
+            ..
+        } = state
+        {
+            (self.x, self.r, self.r_hat, self.p, self.v) = (x, r, r_hat, p, v);
+            (self.rho, self.alpha, self.omega, self.rho_next) = (rho, alpha, omega, rho_next);
+            (self.iterations, self.restarts, self.status) = (iterations, restarts, status);
+        }
+    }
 }
 
 /// BiCGSTAB (van der Vorst 1992) on one or two systems in lockstep. Returns one answer per
@@ -239,15 +287,31 @@ pub(crate) fn bicgstab(
     space: &Space<'_>,
     systems: &[(Side, &[f64])],
     settings: &SolverSettings,
-) -> Vec<Solved> {
+    mut checkpoints: Option<&mut Checkpoints<'_>>,
+) -> Result<Vec<Solved>, SolveError> {
     let tol = settings.tolerance;
     let ch = space.chunk();
     let mut sys: Vec<Bicg<'_>> = systems
         .iter()
         .map(|&(s, b)| Bicg::new(s, b, space))
         .collect();
+    let mut step = 0;
+    let sides: Vec<Side> = systems.iter().map(|s| s.0).collect();
+    if let Some(state) = resumable(space, &mut checkpoints, Method::BiCgStab, &sides, op.n())? {
+        step = state.step;
+        for (s, saved) in sys.iter_mut().zip(state.systems) {
+            s.restore(saved);
+        }
+    }
+    let resumed_at = step;
     loop {
         while sys.iter().any(Bicg::active) {
+            if let Some(c) = checkpoints.as_deref_mut() {
+                if step != resumed_at && step % c.every.max(1) == 0 {
+                    save_bicg(space, c, step, &mut sys)?;
+                }
+            }
+            step += 1;
             // p = r + β (p − ω v), per active system.
             for s in sys.iter_mut().filter(|s| s.active()) {
                 s.iterations += 1;
@@ -411,7 +475,7 @@ pub(crate) fn bicgstab(
             }
         }
         if !again {
-            return sys
+            return Ok(sys
                 .into_iter()
                 .zip(true_rel)
                 .map(|(s, rel)| {
@@ -431,7 +495,7 @@ pub(crate) fn bicgstab(
                         },
                     }
                 })
-                .collect();
+                .collect());
         }
     }
 }
@@ -465,6 +529,66 @@ fn restart(op: &dyn LinearOperator, space: &Space<'_>, s: &mut Bicg<'_>) {
     }
 }
 
+/// The state to resume from, once every rank agrees that each has one and that it fits the
+/// solve (collective whenever checkpoints are on, so that no rank waits for another).
+fn resumable(
+    space: &Space<'_>,
+    checkpoints: &mut Option<&mut Checkpoints<'_>>,
+    method: Method,
+    sides: &[Side],
+    n: usize,
+) -> Result<Option<IterationState>, SolveError> {
+    let Some(c) = checkpoints.as_mut() else {
+        return Ok(None);
+    };
+    let state = c.resume.take();
+    let fits = match &state {
+        Some(s) => s.check_fits(method, sides, n),
+        None => Ok(()),
+    };
+    let (some, none) = (space.any(state.is_some()), space.any(state.is_none()));
+    if space.any(fits.is_err()) {
+        return Err(SolveError::Checkpoint(fits.err().unwrap_or_else(|| {
+            "another rank's checkpoint does not fit this solve".into()
+        })));
+    }
+    if some && none {
+        return Err(SolveError::Checkpoint(
+            "only some ranks have a checkpoint to resume from".into(),
+        ));
+    }
+    Ok(state)
+}
+
+/// Hands the state to the checkpoint's `save` without copying it (the vectors are moved into
+/// the state and back), and stops every rank if any rank's save failed.
+fn save_bicg(
+    space: &Space<'_>,
+    c: &mut Checkpoints<'_>,
+    step: usize,
+    sys: &mut [Bicg<'_>],
+) -> Result<(), SolveError> {
+    let state = IterationState {
+        method: Method::BiCgStab,
+        step,
+        systems: sys.iter_mut().map(Bicg::take_state).collect(),
+    };
+    let saved = (c.save)(&state);
+    for (s, st) in sys.iter_mut().zip(state.systems) {
+        s.restore(st);
+    }
+    checkpoint_saved(space, saved)
+}
+
+fn checkpoint_saved(space: &Space<'_>, saved: Result<(), String>) -> Result<(), SolveError> {
+    if space.any(saved.is_err()) {
+        return Err(SolveError::Checkpoint(saved.err().unwrap_or_else(|| {
+            "another rank could not save its checkpoint".into()
+        })));
+    }
+    Ok(())
+}
+
 fn axpy(y: &mut [f64], a: f64, x: &[f64], ch: usize) {
     y.par_chunks_mut(ch)
         .zip(x.par_chunks(ch))
@@ -483,7 +607,8 @@ pub(crate) fn jacobi(
     space: &Space<'_>,
     systems: &[(Side, &[f64])],
     settings: &SolverSettings,
-) -> Vec<Solved> {
+    mut checkpoints: Option<&mut Checkpoints<'_>>,
+) -> Result<Vec<Solved>, SolveError> {
     let n = op.n();
     let ch = space.chunk();
     let diag = op.diagonal();
@@ -528,7 +653,56 @@ pub(crate) fn jacobi(
         })
         .collect();
     let mut it = 0;
+    let sides: Vec<Side> = systems.iter().map(|s| s.0).collect();
+    if let Some(state) = resumable(space, &mut checkpoints, Method::Jacobi, &sides, n)? {
+        it = state.step;
+        for (s, saved) in sys.iter_mut().zip(state.systems) {
+            if let SystemState::Jacobi {
+                x,
+                r,
+                iterations,
+                relative_residual,
+                status,
+                done,
+                ..
+            } = saved
+            {
+                (s.x, s.r, s.done) = (x, r, done);
+                s.report.iterations = iterations;
+                s.report.relative_residual = relative_residual;
+                s.report.status = status;
+            }
+        }
+    }
+    let resumed_at = it;
     while sys.iter().any(|s| !s.done) && it < settings.max_iterations {
+        if let Some(c) = checkpoints.as_deref_mut() {
+            if it != resumed_at && it % c.every.max(1) == 0 {
+                let state = IterationState {
+                    method: Method::Jacobi,
+                    step: it,
+                    systems: sys
+                        .iter_mut()
+                        .map(|s| SystemState::Jacobi {
+                            side: s.side,
+                            x: std::mem::take(&mut s.x),
+                            r: std::mem::take(&mut s.r),
+                            iterations: s.report.iterations,
+                            relative_residual: s.report.relative_residual,
+                            status: s.report.status,
+                            done: s.done,
+                        })
+                        .collect(),
+                };
+                let saved = (c.save)(&state);
+                for (s, st) in sys.iter_mut().zip(state.systems) {
+                    if let SystemState::Jacobi { x, r, .. } = st {
+                        (s.x, s.r) = (x, r);
+                    }
+                }
+                checkpoint_saved(space, saved)?;
+            }
+        }
         it += 1;
         for s in sys.iter_mut().filter(|s| !s.done) {
             s.x.par_chunks_mut(ch)
@@ -575,10 +749,11 @@ pub(crate) fn jacobi(
             }
         }
     }
-    sys.into_iter()
+    Ok(sys
+        .into_iter()
         .map(|s| Solved {
             x: s.x,
             report: s.report,
         })
-        .collect()
+        .collect())
 }

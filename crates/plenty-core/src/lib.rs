@@ -44,6 +44,7 @@
 pub mod accounting;
 pub mod aggregate;
 pub mod balancing;
+pub mod checkpoint;
 pub mod deviation;
 pub mod dist;
 // Declared here, not in `dist/mod.rs`, while that file is being edited elsewhere: when merged,

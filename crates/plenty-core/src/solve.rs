@@ -406,7 +406,7 @@ impl<'a> LeontiefSolver<'a> {
                 .collect(),
             method => {
                 let space = Space::single(self.n);
-                iterative::solve(op, &space, method, systems, &self.settings)
+                iterative::solve(op, &space, method, systems, &self.settings, None)?
             }
         })
     }

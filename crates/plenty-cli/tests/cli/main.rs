@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod common;
 mod issue_17_cli;
+mod issue_18_cli;
 #[cfg(feature = "mpi")]
 mod mpi_cli;
 mod plan_cli;

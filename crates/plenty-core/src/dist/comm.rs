@@ -11,7 +11,7 @@
 //! them in the global order themselves (see [`crate::dist::Space`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 /// What a rank has communicated so far.
@@ -105,13 +105,12 @@ pub struct LocalRanks;
 
 impl LocalRanks {
     /// Runs `f` on `ranks` threads, each with its own communicator, and returns the results in
-    /// rank order. Panics if a rank panics (the others would wait for it forever otherwise, so
-    /// the panic is propagated when the scope ends... after they are released: a panicking rank
-    /// poisons the exchange, and the waiting ranks panic too).
+    /// rank order. If a rank panics, the ranks waiting for it in a collective panic too (as an
+    /// MPI job aborts), and the first panic is propagated.
     pub fn run<T: Send>(ranks: usize, f: impl Fn(&LocalComm) -> T + Sync) -> Vec<T> {
         assert!(ranks >= 1, "at least one rank");
         let shared = Arc::new(Shared {
-            barrier: Barrier::new(ranks),
+            barrier: AbortableBarrier::new(ranks),
             f64s: (0..ranks * ranks).map(|_| Mutex::new(Vec::new())).collect(),
             u64s: (0..ranks * ranks).map(|_| Mutex::new(Vec::new())).collect(),
         });
@@ -127,7 +126,14 @@ impl LocalRanks {
                         nanos: AtomicU64::new(0),
                     };
                     let f = &f;
-                    scope.spawn(move || f(&comm))
+                    scope.spawn(move || {
+                        let out =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&comm)));
+                        if out.is_err() {
+                            comm.shared.barrier.abort();
+                        }
+                        out.unwrap_or_else(|e| std::panic::resume_unwind(e))
+                    })
                 })
                 .collect();
             handles
@@ -138,8 +144,51 @@ impl LocalRanks {
     }
 }
 
+/// A barrier that a panicking rank can break, so that the others do not wait forever.
+struct AbortableBarrier {
+    size: usize,
+    /// (ranks arrived in this generation, generation, aborted)
+    state: Mutex<(usize, u64, bool)>,
+    cv: Condvar,
+}
+
+impl AbortableBarrier {
+    fn new(size: usize) -> Self {
+        Self {
+            size,
+            state: Mutex::new((0, 0, false)),
+            cv: Condvar::new(),
+        }
+    }
+
+    fn wait(&self) {
+        let mut s = lock(&self.state);
+        if s.2 {
+            panic!("another rank panicked");
+        }
+        let generation = s.1;
+        s.0 += 1;
+        if s.0 == self.size {
+            (s.0, s.1) = (0, generation + 1);
+            self.cv.notify_all();
+            return;
+        }
+        while s.1 == generation && !s.2 {
+            s = self.cv.wait(s).unwrap_or_else(|p| p.into_inner());
+        }
+        if s.2 {
+            panic!("another rank panicked");
+        }
+    }
+
+    fn abort(&self) {
+        lock(&self.state).2 = true;
+        self.cv.notify_all();
+    }
+}
+
 struct Shared {
-    barrier: Barrier,
+    barrier: AbortableBarrier,
     /// Mailbox `from * size + to`.
     f64s: Vec<Mutex<Vec<f64>>>,
     u64s: Vec<Mutex<Vec<u64>>>,
@@ -290,5 +339,18 @@ mod tests {
             assert_eq!(stats.collectives, 3);
             assert!(stats.bytes_sent > 0);
         }
+    }
+
+    #[test]
+    fn a_rank_that_panics_releases_the_others() {
+        let outcome = std::panic::catch_unwind(|| {
+            LocalRanks::run(3, |c| {
+                if c.rank() == 1 {
+                    panic!("rank 1 fails");
+                }
+                c.all_gather_u64(&[1]);
+            })
+        });
+        assert!(outcome.is_err());
     }
 }

@@ -3,6 +3,7 @@
 //! ([`crate::iterative`]), on a [`DistMatrix`] and a [`Space`].
 
 use super::{CommStats, DistMatrix, Space};
+use crate::checkpoint::Checkpoints;
 use crate::error::SolveError;
 use crate::iterative::{self, Side};
 use crate::solve::{Method, SolveReport, SolverSettings};
@@ -49,6 +50,19 @@ pub fn solve_leontief(
     systems: &[(Side, &[f64])],
     settings: &SolverSettings,
 ) -> Result<(Vec<DistSolved>, DistSolveReport), SolveError> {
+    solve_leontief_checkpointed(a, space, systems, settings, None)
+}
+
+/// [`solve_leontief`], saving its state every `checkpoints.every` steps and optionally resuming
+/// from a saved state: the answer has the bits of an uninterrupted solve
+/// ([`crate::checkpoint`]).
+pub fn solve_leontief_checkpointed(
+    a: &DistMatrix<'_>,
+    space: &Space<'_>,
+    systems: &[(Side, &[f64])],
+    settings: &SolverSettings,
+    checkpoints: Option<&mut Checkpoints<'_>>,
+) -> Result<(Vec<DistSolved>, DistSolveReport), SolveError> {
     settings.validate()?;
     let method = match settings.method {
         Method::DenseLu => {
@@ -85,7 +99,7 @@ pub fn solve_leontief(
         }));
     }
     let before = space.comm().stats();
-    let solved = iterative::solve(a, space, method, systems, settings);
+    let solved = iterative::solve(a, space, method, systems, settings, checkpoints)?;
     let after = space.comm().stats();
     let iterations = solved
         .iter()
@@ -261,5 +275,123 @@ mod tests {
             errors.iter().all(|e| e.contains("(3, 4) is given twice")),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn issue_18_a_solve_resumed_from_its_checkpoint_has_the_uninterrupted_bits() {
+        use crate::checkpoint::{Checkpoints, IterationState};
+        let e = generate(&GeneratorSettings {
+            n: 3000,
+            k: 6,
+            seed: 5,
+            ..Default::default()
+        })
+        .unwrap();
+        let layout = Layout::contiguous(e.a.nrows(), 2, 64);
+        for method in [Method::BiCgStab, Method::Jacobi] {
+            let settings = SolverSettings {
+                method,
+                tolerance: 1e-13,
+                ..Default::default()
+            };
+            // Per rank: the answers, and every checkpoint as bytes.
+            let run = |resume: Option<&Vec<Vec<u8>>>| {
+                LocalRanks::run(2, |c| {
+                    let m = DistMatrix::from_triplets(c, &layout, rows_of(&e.a, &layout, c.rank()))
+                        .unwrap();
+                    let space = Space::new(&layout, c);
+                    let range = layout.range(c.rank());
+                    let mut saved: Vec<(usize, Vec<u8>)> = Vec::new();
+                    let mut save = |st: &IterationState| {
+                        let mut bytes = Vec::new();
+                        st.write_to(&mut bytes).map_err(|e| e.to_string())?;
+                        saved.push((st.step, bytes));
+                        Ok(())
+                    };
+                    let mut cp = Checkpoints {
+                        every: 4,
+                        resume: resume
+                            .map(|r| IterationState::read_from(&mut &r[c.rank()][..]).unwrap()),
+                        save: &mut save,
+                    };
+                    let (s, _) = solve_leontief_checkpointed(
+                        &m,
+                        &space,
+                        &[
+                            (Side::Output, &e.demand[range.clone()]),
+                            (Side::Values, &e.labour[range]),
+                        ],
+                        &settings,
+                        Some(&mut cp),
+                    )
+                    .unwrap();
+                    (s, saved)
+                })
+            };
+            let whole = run(None);
+            // The second checkpoint of each rank, as if the run had been killed after it.
+            let steps: Vec<usize> = whole[0].1.iter().map(|s| s.0).collect();
+            assert!(steps.len() >= 2, "{method}: checkpoints at {steps:?}");
+            let second: Vec<Vec<u8>> = whole.iter().map(|w| w.1[1].1.clone()).collect();
+            let resumed = run(Some(&second));
+            for (w, r) in whole.iter().zip(&resumed) {
+                assert_eq!(w.0, r.0, "{method}: answers and reports after resuming");
+                // It saved the later checkpoints again, the same bytes.
+                assert_eq!(&w.1[2..], &r.1[..], "{method}: later checkpoints");
+            }
+        }
+    }
+
+    #[test]
+    fn issue_18_a_checkpoint_of_another_solve_is_refused_on_every_rank() {
+        use crate::checkpoint::{Checkpoints, IterationState, SystemState};
+        let e = generate(&GeneratorSettings {
+            n: 500,
+            k: 4,
+            ..Default::default()
+        })
+        .unwrap();
+        let layout = Layout::contiguous(500, 2, 16);
+        let errors = LocalRanks::run(2, |c| {
+            let m =
+                DistMatrix::from_triplets(c, &layout, rows_of(&e.a, &layout, c.rank())).unwrap();
+            let space = Space::new(&layout, c);
+            let range = layout.range(c.rank());
+            // Rank 1 resumes from a state of the wrong length; rank 0 from none at all.
+            let resume = (c.rank() == 1).then(|| IterationState {
+                method: Method::Jacobi,
+                step: 3,
+                systems: vec![SystemState::Jacobi {
+                    side: Side::Output,
+                    x: vec![0.0; 7],
+                    r: vec![0.0; 7],
+                    iterations: 3,
+                    relative_residual: 0.5,
+                    status: crate::solve::SolveStatus::IterationLimit,
+                    done: false,
+                }],
+            });
+            let mut save = |_: &IterationState| Ok(());
+            let mut cp = Checkpoints {
+                every: 2,
+                resume,
+                save: &mut save,
+            };
+            let settings = SolverSettings {
+                method: Method::Jacobi,
+                ..Default::default()
+            };
+            solve_leontief_checkpointed(
+                &m,
+                &space,
+                &[(Side::Output, &e.demand[range])],
+                &settings,
+                Some(&mut cp),
+            )
+            .unwrap_err()
+            .to_string()
+        });
+        assert!(errors[1].contains("this rank's"), "{errors:?}");
+        assert!(errors[0].contains("another rank"), "{errors:?}");
     }
 }

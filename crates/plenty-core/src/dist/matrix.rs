@@ -90,10 +90,13 @@ impl<'c> DistMatrix<'c> {
             .map(|&(i, j, v)| format!("entry ({i}, {j}) = {v} is out of range or not finite"));
         agree_on_error(comm, bad)?;
         // Stored zeros add nothing; the single-process matrices drop them too.
-        let entries: Triplets = entries.into_iter().filter(|e| e.2 != 0.0).collect();
+        let mut entries = entries;
+        entries.retain(|e| e.2 != 0.0);
+        // Rows first, then the columns from the rows, so that at most two copies of this
+        // rank's entries (16 bytes each) are alive, plus bounded exchange buffers.
         let by_row = route(comm, layout, &entries, |&(i, _, _)| i as usize);
-        let by_col = route(comm, layout, &entries, |&(_, j, _)| j as usize);
         drop(entries);
+        let by_col = route(comm, layout, &by_row, |&(_, j, _)| j as usize);
         let me = comm.rank();
         let range = layout.range(me);
         let (lo, own) = (range.start, range.len());
@@ -154,39 +157,52 @@ impl<'c> DistMatrix<'c> {
     }
 }
 
-/// Sends every entry to the rank that `key` names, and returns what this rank received.
+/// Entries sent per round of [`route`]: bounds its buffers (32 bytes per entry, both ways) to
+/// a few hundred megabytes whatever the size of the economy. (Small in the unit tests, so that
+/// they go through many rounds.)
+const ROUTE_ROUND: usize = if cfg!(test) { 1 << 12 } else { 1 << 23 };
+
+/// Sends every entry to the rank that `key` names, and returns what this rank received (in
+/// the order of the sending ranks). Entries go in rounds of at most [`ROUTE_ROUND`] per rank;
+/// every rank takes part in every round.
 fn route(
     comm: &dyn Communicator,
     layout: &Layout,
     entries: &[(u32, u32, f64)],
     key: impl Fn(&(u32, u32, f64)) -> usize,
-) -> Vec<(u32, u32, f64)> {
+) -> Triplets {
     let p = comm.size();
-    let mut counts = vec![0usize; p];
-    let owner: Vec<u32> = entries
-        .iter()
-        .map(|e| {
-            let o = layout.owner(key(e));
-            counts[o] += 1;
-            o as u32
-        })
-        .collect();
-    let mut at = offsets(&counts);
-    let mut idx = vec![0u64; entries.len()];
-    let mut val = vec![0.0; entries.len()];
-    for (e, &o) in entries.iter().zip(&owner) {
-        let k = &mut at[o as usize];
-        idx[*k] = (u64::from(e.0) << 32) | u64::from(e.1);
-        val[*k] = e.2;
-        *k += 1;
+    let (all, _) = comm.all_gather_u64(&[entries.len() as u64]);
+    let most = all.iter().copied().max().unwrap_or(0) as usize;
+    let rounds = most.div_ceil(ROUTE_ROUND).max(1);
+    let mut received = Triplets::new();
+    for round in 0..rounds {
+        let from = (round * ROUTE_ROUND).min(entries.len());
+        let batch = &entries[from..(from + ROUTE_ROUND).min(entries.len())];
+        let mut counts = vec![0usize; p];
+        for e in batch {
+            counts[layout.owner(key(e))] += 1;
+        }
+        let mut at = offsets(&counts);
+        let mut idx = vec![0u64; batch.len()];
+        let mut val = vec![0.0; batch.len()];
+        for e in batch {
+            let k = &mut at[layout.owner(key(e))];
+            idx[*k] = (u64::from(e.0) << 32) | u64::from(e.1);
+            val[*k] = e.2;
+            *k += 1;
+        }
+        let (got, recv_counts) = comm.exchange_u64(&idx, &counts);
+        drop(idx);
+        let mut vals = vec![0.0; got.len()];
+        comm.exchange_f64(&val, &counts, &mut vals, &recv_counts);
+        received.extend(
+            got.into_iter()
+                .zip(vals)
+                .map(|(k, v)| ((k >> 32) as u32, k as u32, v)),
+        );
     }
-    let (idx, recv_counts) = comm.exchange_u64(&idx, &counts);
-    let mut vals = vec![0.0; idx.len()];
-    comm.exchange_f64(&val, &counts, &mut vals, &recv_counts);
-    idx.into_iter()
-        .zip(vals)
-        .map(|(k, v)| ((k >> 32) as u32, k as u32, v))
-        .collect()
+    received
 }
 
 /// Makes every rank return the same error if any rank found one (the first rank's, in order).
@@ -229,21 +245,15 @@ impl Half {
         block: usize,
         nb: usize,
     ) -> Result<Half, String> {
-        // (own index a, other index b, value). The tiled kernel sums row i over the tiles
-        // c = r(i), r(i)+1, … (wrapping) and column j over r = c(j), c(j)−1, …, each tile in
-        // index order: the key is the distance in tiles, then the index.
-        let mut e: Vec<(usize, usize, f64)> = entries
-            .into_iter()
-            .map(|(i, j, v)| {
-                if by_rows {
-                    (i as usize, j as usize, v)
-                } else {
-                    (j as usize, i as usize, v)
-                }
-            })
-            .collect();
+        // The tiled kernel sums row i over the tiles c = r(i), r(i)+1, … (wrapping) and column
+        // j over r = c(j), c(j)−1, …, each tile in index order: the key is the distance in
+        // tiles, then the index. `e` holds (own index a, other index b, value).
+        let mut e = entries;
+        if !by_rows {
+            e.par_iter_mut().for_each(|t| *t = (t.1, t.0, t.2));
+        }
         e.par_sort_unstable_by_key(|&(a, b, _)| {
-            let (ta, tb) = (a / block, b / block);
+            let (ta, tb) = (a as usize / block, b as usize / block);
             let distance = if by_rows {
                 (tb + nb - ta) % nb
             } else {
@@ -266,7 +276,7 @@ impl Half {
         // Ghosts: the other indices outside lo..lo+own, sorted (hence grouped by owner).
         let mut ghosts: Vec<usize> = e
             .iter()
-            .map(|t| t.1)
+            .map(|t| t.1 as usize)
             .filter(|&b| b < lo || b >= lo + own)
             .collect();
         ghosts.par_sort_unstable();
@@ -278,7 +288,7 @@ impl Half {
         }
         let mut ptr = vec![0usize; own + 1];
         for t in &e {
-            ptr[t.0 - lo + 1] += 1;
+            ptr[t.0 as usize - lo + 1] += 1;
         }
         for r in 0..own {
             ptr[r + 1] += ptr[r];
@@ -286,6 +296,7 @@ impl Half {
         let idx: Vec<u32> = e
             .par_iter()
             .map(|&(_, b, _)| {
+                let b = b as usize;
                 if b >= lo && b < lo + own {
                     (b - lo) as u32
                 } else {

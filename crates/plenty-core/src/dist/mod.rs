@@ -30,10 +30,12 @@
 pub mod comm;
 pub mod leontief;
 pub mod matrix;
+pub mod partition;
 
 pub use comm::{CommStats, Communicator, LocalComm, LocalRanks, SingleRank};
-pub use leontief::{solve_leontief, DistSolveReport, DistSolved};
+pub use leontief::{solve_leontief, solve_leontief_checkpointed, DistSolveReport, DistSolved};
 pub use matrix::DistMatrix;
+pub use partition::{ghost_counts, locality_order, measure_spread, Ordering, SpreadMeasure};
 
 use crate::kernels::CHUNK;
 
