@@ -65,7 +65,7 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Labour values v = l (I − A)⁻¹, gross output, and the identity check v·d = l·x.
-    Values(AnalysisArgs),
+    Values(ValuesArgs),
     /// Output multipliers and the effects and Type I multipliers of every satellite.
     Multipliers(AnalysisArgs),
     /// Gross output x = (I − A)⁻¹ d for a final demand; optionally columns of (I − A)⁻¹.
@@ -226,6 +226,18 @@ pub struct AnalysisArgs {
     pub output: OutputArgs,
 }
 
+/// `values`.
+#[derive(Debug, Args, Clone)]
+pub struct ValuesArgs {
+    /// Input and output.
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+    /// Solve across the ranks of an MPI job even if there is one rank (more than one rank, as
+    /// under `mpirun -np 2`, always does). Needs a plenty built with `--features mpi`.
+    #[arg(long)]
+    pub distributed: bool,
+}
+
 /// `leontief`.
 #[derive(Debug, Args, Clone)]
 pub struct LeontiefArgs {
@@ -270,6 +282,11 @@ pub struct GenerateArgs {
     /// Write a dense pymrio folder too (for the pymrio benchmark; at most 20 000 products).
     #[arg(long)]
     pub pymrio: bool,
+    /// Write a sharded economy in K shards of consecutive products (economy.toml and Parquet
+    /// files; see docs/distributed.md), one shard at a time, never the whole economy at once.
+    /// Shard boundaries are multiples of 16 384 products, so K is at most ⌈n / 16 384⌉.
+    #[arg(long, value_name = "K", conflicts_with = "pymrio")]
+    pub shards: Option<usize>,
     /// The folder to write (A.mtx, l.csv, d.csv, generator.json).
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,

@@ -101,7 +101,7 @@ pub(crate) fn load(
     Ok((loaded, settings))
 }
 
-fn economy_summary(l: &LoadedEconomy) -> Value {
+pub(crate) fn economy_summary(l: &LoadedEconomy) -> Value {
     let e = &l.economy;
     json!({
         "products": e.n(),
@@ -122,7 +122,7 @@ pub(crate) fn demand(e: &Economy) -> Result<Vec<f64>> {
     Ok(e.total_final_demand())
 }
 
-fn labour(e: &Economy) -> Result<Vec<f64>> {
+pub(crate) fn labour(e: &Economy) -> Result<Vec<f64>> {
     match e.labour_satellite() {
         Some(s) => Ok(s.intensity.clone()),
         None => bail!(
@@ -261,7 +261,11 @@ fn solve_line(what: &str, r: &SolveReport) -> String {
     )
 }
 
-fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
+fn values(g: &Global, args: &ValuesArgs) -> Result<()> {
+    if let Some(comm) = crate::distributed::world(args.distributed)? {
+        return crate::distributed::values(g, args, comm);
+    }
+    let args = &args.analysis;
     let progress = Progress::new(g.quiet);
     let t0 = Instant::now();
     let (mut loaded, settings) = load(g, &args.input, &progress)?;
@@ -311,69 +315,125 @@ fn values(g: &Global, args: &AnalysisArgs) -> Result<()> {
     drop(solver);
     progress.finish();
     let e = &loaded.economy;
-    let id = IdentityCheck::new(&v.x, &d, &l, &x.x);
-    let labour_name = e
-        .labour_satellite()
-        .map(|s| s.name.clone())
-        .unwrap_or_default();
+    emit_values(
+        ValuesRun {
+            products: &e.products,
+            labour_name: e
+                .labour_satellite()
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+            recorded_output: e.recorded_output.as_deref(),
+            inputs: &loaded.inputs,
+            summary_economy,
+            settings: &settings,
+            nnz,
+            l,
+            d,
+            x: x.x,
+            v: v.x,
+            x_report: &x.report,
+            v_report: &v.report,
+            productivity: (serde_json::to_value(&proof)?, proof.describe()),
+            seconds: (
+                json!({"read": t_read, "prepare": t_prepare, "solve_x_and_v": t_solve, "vouch": t_vouch}),
+                format!("time: read {t_read:.3} s, prepare {t_prepare:.3} s, solve x and v {t_solve:.3} s, vouch {t_vouch:.3} s"),
+            ),
+            distributed: None,
+        },
+        &args.output,
+    )
+}
+
+/// What `values` found, by one process or across ranks, to render.
+pub(crate) struct ValuesRun<'a> {
+    pub products: &'a [String],
+    pub labour_name: String,
+    pub recorded_output: Option<&'a [f64]>,
+    pub inputs: &'a [PathBuf],
+    pub summary_economy: Value,
+    pub settings: &'a SolverSettings,
+    pub nnz: usize,
+    pub l: Vec<f64>,
+    pub d: Vec<f64>,
+    pub x: Vec<f64>,
+    pub v: Vec<f64>,
+    pub x_report: &'a SolveReport,
+    pub v_report: &'a SolveReport,
+    /// The productivity block of the summary, and its headline line.
+    pub productivity: (Value, String),
+    /// The seconds block of the summary, and its headline line.
+    pub seconds: (Value, String),
+    /// The distributed block of the summary, and its headline lines.
+    pub distributed: Option<(Value, Vec<String>)>,
+}
+
+/// Renders the report of `values`: the same columns and provenance however it was solved.
+pub(crate) fn emit_values(run: ValuesRun<'_>, out: &OutputArgs) -> Result<()> {
+    let id = IdentityCheck::new(&run.v, &run.d, &run.l, &run.x);
     let mut columns = vec![
         Column {
             name: "direct_labour".into(),
-            values: l,
+            values: run.l,
         },
         Column {
             name: "labour_value".into(),
-            values: v.x,
+            values: run.v,
         },
         Column {
             name: "final_demand".into(),
-            values: d,
+            values: run.d,
         },
         Column {
             name: "gross_output".into(),
-            values: x.x,
+            values: run.x,
         },
     ];
-    if let Some(rec) = &e.recorded_output {
+    if let Some(rec) = run.recorded_output {
         columns.push(Column {
             name: "recorded_output".into(),
-            values: rec.clone(),
+            values: rec.to_vec(),
         });
     }
-    let report = Report {
-        provenance: provenance(&loaded.inputs, json!({"solver": settings}))?,
-        summary: json!({
-            "economy": summary_economy,
-            "labour_account": labour_name,
-            "gross_output_solve": report_json(&x.report),
-            "labour_values_solve": report_json(&v.report),
-            "identity": {"v_dot_d": id.v_dot_d, "l_dot_x": id.l_dot_x, "relative_difference": id.relative_difference},
-            "productivity": proof,
-            "seconds": {"read": t_read, "prepare": t_prepare, "solve_x_and_v": t_solve, "vouch": t_vouch},
-        }),
-        tables: vec![ResultTable {
-            name: "labour_values".into(),
-            row_header: "product".into(),
-            rows: e.products.clone(),
-            columns,
-        }],
-    };
-    let headline = vec![
+    let mut summary = json!({
+        "economy": run.summary_economy,
+        "labour_account": run.labour_name,
+        "gross_output_solve": report_json(run.x_report),
+        "labour_values_solve": report_json(run.v_report),
+        "identity": {"v_dot_d": id.v_dot_d, "l_dot_x": id.l_dot_x, "relative_difference": id.relative_difference},
+        "productivity": run.productivity.0,
+        "seconds": run.seconds.0,
+    });
+    let mut headline = vec![
         format!(
-            "{} products, {nnz} non-zero coefficients; labour account {:?}",
-            e.n(),
-            labour_name
+            "{} products, {} non-zero coefficients; labour account {:?}",
+            run.products.len(),
+            run.nnz,
+            run.labour_name
         ),
-        solve_line("gross output x", &x.report),
-        solve_line("labour values v", &v.report),
+        solve_line("gross output x", run.x_report),
+        solve_line("labour values v", run.v_report),
         format!(
             "identity: v·d = {:.10e}, l·x = {:.10e}, relative difference {:.2e}",
             id.v_dot_d, id.l_dot_x, id.relative_difference
         ),
-        proof.describe(),
-        format!("time: read {t_read:.3} s, prepare {t_prepare:.3} s, solve x and v {t_solve:.3} s, vouch {t_vouch:.3} s"),
+        run.productivity.1,
+        run.seconds.1,
     ];
-    emit(&report, &args.output, &headline)
+    if let Some((block, lines)) = run.distributed {
+        summary["distributed"] = block;
+        headline.extend(lines);
+    }
+    let report = Report {
+        provenance: provenance(run.inputs, json!({"solver": run.settings}))?,
+        summary,
+        tables: vec![ResultTable {
+            name: "labour_values".into(),
+            row_header: "product".into(),
+            rows: run.products.to_vec(),
+            columns,
+        }],
+    };
+    emit(&report, out, &headline)
 }
 
 fn multipliers(g: &Global, args: &AnalysisArgs) -> Result<()> {
@@ -722,6 +782,9 @@ fn generate_cmd(g: &Global, a: &GenerateArgs) -> Result<()> {
     if a.pymrio && a.n > 20_000 {
         bail!("--pymrio writes dense tables; at most 20 000 products");
     }
+    if let Some(shards) = a.shards {
+        return generate_sharded(g, a, &settings, shards);
+    }
     progress.stage("generating");
     let eco = generate(&settings).map_err(|e| anyhow::anyhow!(e))?;
     std::fs::create_dir_all(&a.out).with_context(|| a.out.display().to_string())?;
@@ -774,6 +837,79 @@ fn generate_cmd(g: &Global, a: &GenerateArgs) -> Result<()> {
 
 /// Records what a generator wrote: `generator.json` in `dir` holds the provenance (the settings
 /// and the hash of every file written), and is returned.
+/// `generate --shards K`: each shard made by itself (the generator's blocks are seeded apart), written
+/// and dropped before the next, then the manifest with every file's hash.
+fn generate_sharded(
+    g: &Global,
+    a: &GenerateArgs,
+    settings: &GeneratorSettings,
+    shards: usize,
+) -> Result<()> {
+    use plenty_core::dist::Layout;
+    use plenty_io::shard;
+    let most = a.n.div_ceil(plenty_core::kernels::CHUNK);
+    if shards == 0 || shards > most {
+        bail!(
+            "--shards {shards}: shard boundaries are multiples of {} products, so {} products make 1 to {most} shards",
+            plenty_core::kernels::CHUNK,
+            a.n
+        );
+    }
+    let progress = Progress::new(g.quiet);
+    std::fs::create_dir_all(&a.out).with_context(|| a.out.display().to_string())?;
+    let layout = Layout::even(a.n, shards);
+    let t0 = Instant::now();
+    let (mut t_generate, mut t_write, mut bytes) = (0.0, 0.0, 0u64);
+    let mut entries = Vec::with_capacity(shards);
+    for s in 0..shards {
+        progress.stage(&format!(
+            "generating and writing shard {} of {shards}",
+            s + 1
+        ));
+        let range = layout.range(s);
+        let t = Instant::now();
+        let part = plenty_core::generate::generate_products(settings, range.clone())
+            .map_err(|e| anyhow::anyhow!("generate: {e}"))?;
+        t_generate += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        entries.push(shard::write_shard(
+            &a.out,
+            s,
+            &shard::Shard {
+                first: range.start,
+                entries: part.entries,
+                labour: part.labour,
+                demand: part.demand,
+            },
+        )?);
+        t_write += t.elapsed().as_secs_f64();
+        if let Some(e) = entries.last() {
+            for f in [&e.entries, &e.products] {
+                bytes += std::fs::metadata(a.out.join(f)).map_or(0, |m| m.len());
+            }
+        }
+    }
+    let manifest = shard::Manifest {
+        format: shard::FORMAT.into(),
+        version: shard::VERSION,
+        n: a.n,
+        nnz: entries.iter().map(|e| e.nnz).sum(),
+        generator: Some(settings.clone()),
+        shard: entries,
+    };
+    shard::write_manifest(&a.out, &manifest)?;
+    progress.finish();
+    eprintln!(
+        "wrote {} products, {} non-zeros in {shards} shards to {} in {:.2} s (generating {t_generate:.2} s; writing and hashing {t_write:.2} s, {:.1} MB)",
+        a.n,
+        manifest.nnz,
+        a.out.display(),
+        t0.elapsed().as_secs_f64(),
+        bytes as f64 / 1e6
+    );
+    Ok(())
+}
+
 pub(crate) fn write_generator_provenance(
     dir: &Path,
     files: &[&str],

@@ -19,6 +19,16 @@ pub(crate) fn mrio_labels() -> bool {
     MRIO_LABELS.load(Ordering::Relaxed)
 }
 
+/// Whether warnings about the input are left unprinted (ranks other than 0 of a distributed
+/// run, whose rank 0 prints them).
+static SILENT_WARNINGS: AtomicBool = AtomicBool::new(false);
+
+/// Leaves the input's warnings to another process (see [`SILENT_WARNINGS`]).
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))]
+pub(crate) fn silence_warnings() {
+    SILENT_WARNINGS.store(true, Ordering::Relaxed);
+}
+
 /// Loads the economy an INPUT names, then applies the overrides.
 pub fn load(args: &InputArgs) -> Result<LoadedEconomy> {
     let path = &args.input;
@@ -79,8 +89,10 @@ pub fn load(args: &InputArgs) -> Result<LoadedEconomy> {
     }
     // Warnings (something is probably wrong) are shown by every command that loads an
     // economy; --strict makes them errors (exit code 2). Notes (quirks handled) are not.
-    for w in &loaded.warnings {
-        eprintln!("plenty: warning: {w}");
+    if !SILENT_WARNINGS.load(Ordering::Relaxed) {
+        for w in &loaded.warnings {
+            eprintln!("plenty: warning: {w}");
+        }
     }
     if args.strict && !loaded.warnings.is_empty() {
         bail!(

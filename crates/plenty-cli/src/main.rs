@@ -7,6 +7,7 @@
 mod analysis;
 mod args;
 mod commands;
+mod distributed;
 mod footprint;
 mod highs;
 mod input;
@@ -34,6 +35,18 @@ impl std::fmt::Display for NoAnswer {
 }
 impl std::error::Error for NoAnswer {}
 
+/// A failure that another process reports: a rank other than 0 of a distributed run, whose
+/// rank 0 prints the same error. Exit code 2, nothing printed.
+#[derive(Debug)]
+pub struct Silent(pub String);
+
+impl std::fmt::Display for Silent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for Silent {}
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
@@ -42,6 +55,9 @@ fn main() -> ExitCode {
                 if io.kind() == std::io::ErrorKind::BrokenPipe {
                     return ExitCode::SUCCESS;
                 }
+            }
+            if e.downcast_ref::<Silent>().is_some() {
+                return ExitCode::from(2);
             }
             if let Some(n) = e.downcast_ref::<NoAnswer>() {
                 eprintln!("plenty: {n}");

@@ -30,6 +30,7 @@ pub mod planning_file;
 pub mod pymrio;
 pub mod reshape_file;
 pub mod scenario_file;
+pub mod shard;
 pub mod spec;
 pub mod table;
 pub mod triplets;

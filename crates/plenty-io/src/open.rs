@@ -6,6 +6,7 @@
 //! |---|---|
 //! | `.toml` with `[table]` or `[make_use]` | [`InputKind::ImportSpecification`] |
 //! | other `.toml` (`[[product]]`, `[[process]]`) | [`InputKind::EconomyFile`]: an economy and a planning file alike |
+//! | folder with `economy.toml` | [`InputKind::ShardedEconomy`] (written by `plenty generate --shards K`) |
 //! | folder with `A.mtx` | [`InputKind::MatrixFolder`] (written by `plenty generate`, `convert --to mtx`) |
 //! | folder with `Z.txt` or `Z.csv` | [`InputKind::PymrioFolder`] |
 //! | folder with `products.csv` and `processes.csv` | [`InputKind::PlanningFolder`] (written by `plenty generate-plan`) |
@@ -35,6 +36,8 @@ pub enum InputKind {
     MatrixFolder,
     /// A pymrio folder (`Z.txt` …).
     PymrioFolder,
+    /// A sharded economy (`economy.toml` and Parquet shards, [`crate::shard`]).
+    ShardedEconomy,
     /// A planning folder (`products.csv`, `processes.csv`, matrices).
     PlanningFolder,
     /// Cockshott's five-year-plan spreadsheets (`flows.csv`, `cap.csv`, `dep.csv`,
@@ -64,6 +67,9 @@ pub fn detect(path: &Path) -> Result<InputKind> {
         return Err(IoError::file(path, "no such file or folder"));
     }
     if path.is_dir() {
+        if crate::shard::is_sharded(path) {
+            return Ok(InputKind::ShardedEconomy);
+        }
         if path.join("A.mtx").exists() {
             return Ok(InputKind::MatrixFolder);
         }
@@ -81,7 +87,7 @@ pub fn detect(path: &Path) -> Result<InputKind> {
         }
         return Err(IoError::file(
             path,
-            "this folder holds neither A.mtx (a plenty matrix folder), Z.txt (a pymrio folder), products.csv and processes.csv (a planning folder), nor flows.csv, cap.csv, dep.csv and labtarg.csv (a multi-year plan)",
+            "this folder holds neither economy.toml (a sharded economy), A.mtx (a plenty matrix folder), Z.txt (a pymrio folder), products.csv and processes.csv (a planning folder), nor flows.csv, cap.csv, dep.csv and labtarg.csv (a multi-year plan)",
         ));
     }
     match path.extension().and_then(|e| e.to_str()) {
@@ -123,6 +129,7 @@ pub fn open_economy(path: &Path, options: &OpenOptions) -> Result<LoadedEconomy>
             Ok(plain(economy_file::parse_economy(path, &text)?, one_file()))
         }
         InputKind::MatrixFolder => open_matrix_folder(path),
+        InputKind::ShardedEconomy => crate::shard::open_sharded(path),
         InputKind::PymrioFolder => {
             let sys = pymrio::read_pymrio(path)?;
             let e = pymrio::to_economy(&sys)?;

@@ -9,6 +9,8 @@ mod cli;
 mod common;
 mod issue_17_cli;
 mod issue_18_cli;
+#[cfg(feature = "mpi")]
+mod mpi_cli;
 mod plan_cli;
 mod reshape_cli;
 mod serve_crash;

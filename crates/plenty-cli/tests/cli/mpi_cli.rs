@@ -1,0 +1,310 @@
+//! `mpirun -np P plenty values …` (issue #18), in a build with `--features mpi`: on 1 rank
+//! (`--distributed`), 2 and 4 ranks, against the single-process `plenty values` run in the
+//! same test. A generated economy above four reduction chunks has the same bits; a golden table
+//! (which one process solves with a dense LU) agrees to 1e-8.
+//!
+//! As root, OpenMPI wants `OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1` in the
+//! environment (CI sets them); `--oversubscribe` lets 4 ranks run on 2 cores.
+
+use crate::common::{json_of, plenty, temp, text};
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// `mpirun --oversubscribe -np P plenty ARGS` in the workspace root.
+fn mpirun(ranks: usize, args: &[&str]) -> Output {
+    Command::new("mpirun")
+        .args(["--oversubscribe", "-np", &ranks.to_string()])
+        .arg(env!("CARGO_BIN_EXE_plenty"))
+        .args(args)
+        .current_dir(crate::common::root())
+        // One thread per rank: 4 ranks share 2 cores (the bits do not depend on it).
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .expect("mpirun runs (install openmpi-bin)")
+}
+
+/// A column of a `values` JSON report.
+fn column(report: &Value, name: &str) -> Vec<f64> {
+    report["tables"]["labour_values"]["columns"][name]
+        .as_array()
+        .unwrap_or_else(|| panic!("no column {name}"))
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect()
+}
+
+fn bits(v: &[f64]) -> Vec<u64> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+/// Runs `values INPUT -o OUT.json EXTRA` on `ranks` ranks (1 rank with `--distributed`) and
+/// checks what any distributed report must hold.
+fn distributed(ranks: usize, input: &str, out: &Path, extra: &[&str]) -> Value {
+    let out_s = out.to_str().unwrap();
+    let mut args = vec!["values", input, "-o", out_s];
+    args.extend_from_slice(extra);
+    if ranks == 1 {
+        args.push("--distributed");
+    }
+    let o = mpirun(ranks, &args);
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{ranks} ranks: {stderr}");
+    // Only rank 0 prints: one headline (on standard error when the report goes to a file).
+    let printed = format!("{stdout}{stderr}");
+    assert_eq!(
+        printed.matches("distributed over").count(),
+        1,
+        "{ranks} ranks printed:\n{printed}"
+    );
+    let r = json_of(out);
+    let block = &r["summary"]["distributed"];
+    assert_eq!(block["ranks"], ranks, "{block}");
+    let per_rank = block["per_rank"].as_array().unwrap();
+    assert_eq!(per_rank.len(), ranks);
+    let products: u64 = per_rank
+        .iter()
+        .map(|c| c["products"].as_u64().unwrap())
+        .sum();
+    assert_eq!(products as usize, column(&r, "labour_value").len());
+    assert!(per_rank
+        .iter()
+        .all(|c| c["peak_memory_bytes"].as_u64().unwrap() > 0));
+    if ranks > 1 && per_rank[1]["products"].as_u64().unwrap() > 0 {
+        assert!(block["bytes_sent_per_iteration"].as_f64().unwrap() > 0.0);
+        assert!(per_rank
+            .iter()
+            .all(|c| c["ghosts"][0].as_u64().unwrap() + c["ghosts"][1].as_u64().unwrap() > 0));
+    }
+    r
+}
+
+#[test]
+fn issue_18_mpirun_values_on_a_generated_economy_has_the_bits_of_one_process() {
+    let d = temp("mpi-generated");
+    let eco = d.join("economy");
+    let o = plenty(&[
+        "generate",
+        "--n",
+        "70000",
+        "--k",
+        "6",
+        "--seed",
+        "18",
+        "--out",
+        eco.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let eco = eco.to_str().unwrap();
+    let single_out = d.join("single.json");
+    let o = plenty(&[
+        "values",
+        eco,
+        "--method",
+        "bicgstab",
+        "-o",
+        single_out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let single = json_of(&single_out);
+    for ranks in [1, 2, 4] {
+        let out = d.join(format!("{ranks}.json"));
+        let r = distributed(ranks, eco, &out, &["--method", "bicgstab"]);
+        for name in [
+            "labour_value",
+            "gross_output",
+            "direct_labour",
+            "final_demand",
+        ] {
+            assert_eq!(
+                bits(&column(&r, name)),
+                bits(&column(&single, name)),
+                "{name} on {ranks} ranks"
+            );
+        }
+        assert_eq!(
+            r["provenance"]["input_hash"], single["provenance"]["input_hash"],
+            "the same inputs"
+        );
+        assert_eq!(
+            r["tables"]["labour_values"]["rows"],
+            single["tables"]["labour_values"]["rows"]
+        );
+        for solve in ["gross_output_solve", "labour_values_solve"] {
+            assert_eq!(
+                r["summary"][solve]["iterations"], single["summary"][solve]["iterations"],
+                "{solve} on {ranks} ranks"
+            );
+        }
+        // 70 000 products are five chunks of 16 384: every rank owns some.
+        let per_rank = r["summary"]["distributed"]["per_rank"].as_array().unwrap();
+        assert!(per_rank.iter().all(|c| c["products"].as_u64().unwrap() > 0));
+    }
+
+    // The same economy in 3 shards (so shards ≠ ranks): on 1 process without MPI, and on 1,
+    // 2 and 4 ranks, each reading the shards s with s % P == rank.
+    let sharded = d.join("sharded");
+    let o = plenty(&[
+        "generate",
+        "--n",
+        "70000",
+        "--k",
+        "6",
+        "--seed",
+        "18",
+        "--shards",
+        "3",
+        "--out",
+        sharded.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let sharded = sharded.to_str().unwrap();
+    let whole_out = d.join("sharded-single.json");
+    let o = plenty(&[
+        "values",
+        sharded,
+        "--method",
+        "bicgstab",
+        "-o",
+        whole_out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let mut runs = vec![("one process".to_string(), json_of(&whole_out))];
+    for ranks in [1, 2, 4] {
+        let out = d.join(format!("sharded-{ranks}.json"));
+        runs.push((
+            format!("{ranks} ranks"),
+            distributed(ranks, sharded, &out, &["--method", "bicgstab"]),
+        ));
+    }
+    for (what, r) in &runs {
+        for name in [
+            "labour_value",
+            "gross_output",
+            "direct_labour",
+            "final_demand",
+        ] {
+            assert_eq!(
+                bits(&column(r, name)),
+                bits(&column(&single, name)),
+                "{name} of the sharded economy on {what}"
+            );
+        }
+        assert_eq!(
+            r["provenance"]["input_hash"], runs[0].1["provenance"]["input_hash"],
+            "{what}: the shards are the inputs"
+        );
+    }
+}
+
+#[test]
+fn issue_18_a_damaged_or_missing_shard_is_an_error_naming_the_file() {
+    let d = temp("mpi-bad-shard");
+    let eco = d.join("economy");
+    let o = plenty(&[
+        "generate",
+        "--n",
+        "40000",
+        "--k",
+        "4",
+        "--shards",
+        "3",
+        "--out",
+        eco.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let eco_s = eco.to_str().unwrap();
+    // Shard 1 is read by rank 1 of 2: the error reaches rank 0, which reports it.
+    let damaged = eco.join("shard-0001-entries.parquet");
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&damaged, &bytes).unwrap();
+    for ranks in [1, 2] {
+        let mut args = vec!["values", eco_s];
+        if ranks == 1 {
+            args.push("--distributed");
+        }
+        let o = mpirun(ranks, &args);
+        let (_, stderr) = text(&o);
+        assert!(!o.status.success(), "{ranks} ranks");
+        assert!(
+            stderr.contains("shard-0001-entries.parquet") && stderr.contains("SHA-256 mismatch"),
+            "{ranks} ranks: {stderr}"
+        );
+    }
+    // One process without MPI names it too.
+    let (_, stderr) = text(&plenty(&["values", eco_s]));
+    assert!(stderr.contains("shard-0001-entries.parquet"), "{stderr}");
+    std::fs::remove_file(eco.join("shard-0002-products.parquet")).unwrap();
+    std::fs::write(&damaged, {
+        bytes[middle] ^= 0xff;
+        &bytes
+    })
+    .unwrap();
+    let o = mpirun(2, &["values", eco_s]);
+    let (_, stderr) = text(&o);
+    assert!(!o.status.success());
+    assert!(
+        stderr.contains("shard-0002-products.parquet") && stderr.contains("missing"),
+        "{stderr}"
+    );
+    // A manifest whose n its shards do not cover names the manifest and both numbers.
+    let manifest = eco.join("economy.toml");
+    let written = std::fs::read_to_string(&manifest).unwrap();
+    assert!(written.contains("n = 40000\n"), "{written}");
+    std::fs::write(&manifest, written.replacen("n = 40000\n", "n = 50000\n", 1)).unwrap();
+    let o = mpirun(2, &["values", eco_s]);
+    let (_, stderr) = text(&o);
+    assert!(!o.status.success());
+    assert!(
+        stderr.contains("economy.toml") && stderr.contains("n = 50000"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn issue_18_mpirun_values_on_a_golden_table_agrees_with_one_process() {
+    let d = temp("mpi-golden");
+    let table = "examples/specs/uk_2010.toml";
+    let single_out = d.join("single.json");
+    let o = plenty(&["values", table, "-o", single_out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let single = json_of(&single_out);
+    let close = |a: &[f64], b: &[f64], what: &str| {
+        assert_eq!(a.len(), b.len());
+        for (k, (x, y)) in a.iter().zip(b).enumerate() {
+            assert!(
+                (x - y).abs() <= 1e-8 * y.abs().max(1e-300),
+                "{what}[{k}]: {x} against one process's {y}"
+            );
+        }
+    };
+    for ranks in [1, 2, 4] {
+        let out = d.join(format!("{ranks}.json"));
+        let r = distributed(ranks, table, &out, &[]);
+        close(
+            &column(&r, "labour_value"),
+            &column(&single, "labour_value"),
+            "labour_value",
+        );
+        close(
+            &column(&r, "gross_output"),
+            &column(&single, "gross_output"),
+            "gross_output",
+        );
+        assert_eq!(
+            r["provenance"]["input_hash"],
+            single["provenance"]["input_hash"]
+        );
+        assert_eq!(
+            r["summary"]["labour_values_solve"]["method"], "bicgstab",
+            "a dense LU is not distributed"
+        );
+    }
+    // --method dense-lu is refused, with the core's reason, on every rank count.
+    let o = mpirun(2, &["values", table, "--method", "dense-lu"]);
+    let (_, stderr) = text(&o);
+    assert!(!o.status.success());
+    assert!(stderr.contains("a dense LU is not distributed"), "{stderr}");
+}
