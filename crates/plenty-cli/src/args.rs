@@ -236,6 +236,17 @@ pub struct ValuesArgs {
     /// under `mpirun -np 2`, always does). Needs a plenty built with `--features mpi`.
     #[arg(long)]
     pub distributed: bool,
+    /// Save the state of a distributed solve in this folder every --checkpoint-every steps,
+    /// so that a run that fails can go on with --resume. The folder must be shared by the ranks.
+    #[arg(long, value_name = "DIR")]
+    pub checkpoint: Option<PathBuf>,
+    /// Steps (iterations) between two checkpoints.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub checkpoint_every: usize,
+    /// Go on from the last complete checkpoint in --checkpoint DIR (same inputs, settings and
+    /// number of ranks): the answer has the bits of an uninterrupted run.
+    #[arg(long, requires = "checkpoint")]
+    pub resume: bool,
 }
 
 /// `leontief`.

@@ -265,6 +265,13 @@ fn values(g: &Global, args: &ValuesArgs) -> Result<()> {
     if let Some(comm) = crate::distributed::world(args.distributed)? {
         return crate::distributed::values(g, args, comm);
     }
+    if args.checkpoint.is_some() {
+        bail!(
+            "--checkpoint saves the state of a distributed solve: run under mpirun (a plenty built \
+             with --features mpi), or add --distributed; a single-process solve of 10^6 products \
+             takes seconds"
+        );
+    }
     let args = &args.analysis;
     let progress = Progress::new(g.quiet);
     let t0 = Instant::now();

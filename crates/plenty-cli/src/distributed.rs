@@ -74,12 +74,17 @@ pub fn values(g: &Global, args: &ValuesArgs, comm: World) -> Result<()> {
 #[cfg(feature = "mpi")]
 mod run {
     use crate::args::{Global, ValuesArgs};
+    use crate::checkpoint_dir::CheckpointDir;
+    use crate::commands::provenance;
     use crate::commands::{demand, economy_summary, emit_values, labour, load, ValuesRun};
     use crate::progress::Progress;
     use crate::NoAnswer;
     use anyhow::{anyhow, Result};
-    use plenty_core::dist::{solve_leontief, Communicator, DistMatrix, Layout, Space};
-    use plenty_core::dist_values::{gather, gather_costs, rows_of, RankCost};
+    use plenty_core::checkpoint::{Checkpoints, IterationState};
+    use plenty_core::dist::values::{gather, gather_costs, rows_of, RankCost};
+    use plenty_core::dist::{
+        solve_leontief, solve_leontief_checkpointed, Communicator, DistMatrix, Layout, Space,
+    };
     use plenty_core::Side;
     use serde_json::json;
     use std::time::Instant;
@@ -126,12 +131,44 @@ mod run {
             "solving (I − A) x = d and v (I − A) = l across {ranks} ranks"
         ));
         let t1 = Instant::now();
-        let (mut solved, report) = solve_leontief(
-            &a,
-            &space,
-            &[(Side::Output, &input.d), (Side::Values, &input.l)],
-            &input.settings,
-        )?;
+        let systems = [(Side::Output, &input.d[..]), (Side::Values, &input.l[..])];
+        let (mut solved, report) = match &args.checkpoint {
+            None => solve_leontief(&a, &space, &systems, &input.settings)?,
+            Some(dir) => {
+                // What the checkpoint must match: the inputs' hash (rank 0 hashes them), the
+                // settings and the size.
+                let key = (rank == 0)
+                    .then(|| -> Result<String> {
+                        let hash = provenance(&input.inputs, json!({}))?.input_hash;
+                        let s = &input.settings;
+                        Ok(format!(
+                            "{hash}/n={n}/{}/tol={:e}/max={}",
+                            s.method, s.tolerance, s.max_iterations
+                        ))
+                    })
+                    .transpose();
+                agree(comm, key.as_ref().err().map(|e| format!("{e:#}")))?;
+                let key = from_rank_0(comm, key?.unwrap_or_default());
+                let files = CheckpointDir::new(dir, key);
+                agree(comm, files.as_ref().err().map(|e| format!("{e:#}")))?;
+                let files = files?;
+                let resume = args.resume.then(|| files.load(rank, ranks)).transpose();
+                agree(comm, resume.as_ref().err().map(|e| format!("{e:#}")))?;
+                let mut save = |state: &IterationState| files.save(comm, state);
+                let mut checkpoints = Checkpoints {
+                    every: args.checkpoint_every.max(1),
+                    resume: resume?,
+                    save: &mut save,
+                };
+                solve_leontief_checkpointed(
+                    &a,
+                    &space,
+                    &systems,
+                    &input.settings,
+                    Some(&mut checkpoints),
+                )?
+            }
+        };
         let t_solve = t1.elapsed().as_secs_f64();
         drop(a);
         debug_assert_eq!(input.d.len(), range.len());
@@ -239,7 +276,7 @@ mod run {
     /// Rank `r` reads the shards `s` with `s % P == r` and sends their labour and demand to the
     /// ranks that own those products (the entries are routed by the distributed matrix).
     fn read_shards(input: &crate::args::InputArgs, comm: &dyn Communicator) -> Result<Input> {
-        use plenty_core::dist_values::{redistribute, shards_of_rank};
+        use plenty_core::dist::values::{redistribute, shards_of_rank};
         use plenty_io::shard;
         if input.labour.is_some()
             || input.demand.is_some()
@@ -355,9 +392,21 @@ mod run {
         (block, lines)
     }
 
+    /// Rank 0's text, on every rank (collective).
+    fn from_rank_0(comm: &dyn Communicator, text: String) -> String {
+        let mine: Vec<u64> = if comm.rank() == 0 {
+            text.bytes().map(u64::from).collect()
+        } else {
+            Vec::new()
+        };
+        let (all, counts) = comm.all_gather_u64(&mine);
+        let bytes: Vec<u8> = all[..counts[0]].iter().map(|&b| b as u8).collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
     /// Makes every rank fail alike when one of them failed.
     fn agree(comm: &dyn Communicator, local: Option<String>) -> Result<()> {
-        plenty_core::dist_values::agree_on_error(comm, local).map_err(|e| anyhow!(e))
+        plenty_core::dist::values::agree_on_error(comm, local).map_err(|e| anyhow!(e))
     }
 
     /// This process's peak resident memory (VmHWM in /proc/self/status), 0 where unknown.

@@ -6,6 +6,8 @@
 
 mod analysis;
 mod args;
+#[cfg(feature = "mpi")]
+mod checkpoint_dir;
 mod commands;
 mod distributed;
 mod footprint;

@@ -49,8 +49,6 @@ pub mod deviation;
 pub mod dist;
 // Declared here, not in `dist/mod.rs`, while that file is being edited elsewhere: when merged,
 // it becomes `dist::values` (one `pub mod values;` line in `dist/mod.rs`).
-#[path = "dist/values.rs"]
-pub mod dist_values;
 pub mod economy;
 pub mod error;
 pub mod generate;

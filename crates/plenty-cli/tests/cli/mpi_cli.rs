@@ -308,3 +308,151 @@ fn issue_18_mpirun_values_on_a_golden_table_agrees_with_one_process() {
     assert!(!o.status.success());
     assert!(stderr.contains("a dense LU is not distributed"), "{stderr}");
 }
+
+/// The `plenty` ranks of a running job whose command line mentions `marker`.
+fn ranks_of(marker: &str) -> Vec<u32> {
+    let me = std::fs::canonicalize(env!("CARGO_BIN_EXE_plenty")).unwrap();
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let exe = std::fs::read_link(entry.path().join("exe"));
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if exe.is_ok_and(|e| e == me) && String::from_utf8_lossy(&cmdline).contains(marker) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+#[test]
+fn issue_18_a_rank_killed_mid_solve_resumes_from_the_checkpoint_with_the_uninterrupted_bits() {
+    let d = temp("issue18-resume");
+    let econ = d.join("econ");
+    // Column sums near 1: Jacobi needs hundreds of steps, long enough to be killed mid-solve.
+    let o = plenty(&[
+        "generate",
+        "--n",
+        "200000",
+        "--k",
+        "6",
+        "--column-sum-low",
+        "0.95",
+        "--column-sum-high",
+        "0.98",
+        "--seed",
+        "8",
+        "-q",
+        "--out",
+        econ.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let econ = econ.to_str().unwrap();
+    let (ck_whole, ck_killed) = (d.join("ck-whole"), d.join("ck-killed"));
+    let run_args = |ck: &Path| {
+        vec![
+            "--method".to_string(),
+            "jacobi".into(),
+            "--checkpoint".into(),
+            ck.to_str().unwrap().into(),
+            "--checkpoint-every".into(),
+            "25".into(),
+        ]
+    };
+    let whole_args = run_args(&ck_whole);
+    let whole_args: Vec<&str> = whole_args.iter().map(String::as_str).collect();
+    let whole = distributed(2, econ, &d.join("whole.json"), &whole_args);
+    let steps = whole["summary"]["labour_values_solve"]["iterations"]
+        .as_u64()
+        .unwrap();
+    assert!(steps > 200, "too quick to be killed: {steps} steps");
+
+    // The same run, killed (one rank, SIGKILL) once it has saved a checkpoint.
+    let killed_out = d.join("killed.json");
+    let mut args: Vec<String> = vec!["values".into(), econ.into(), "-o".into()];
+    args.push(killed_out.to_str().unwrap().into());
+    args.extend(run_args(&ck_killed));
+    let mut job = Command::new("mpirun")
+        .args(["--oversubscribe", "-np", "2"])
+        .arg(env!("CARGO_BIN_EXE_plenty"))
+        .args(&args)
+        .current_dir(crate::common::root())
+        .env("RAYON_NUM_THREADS", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("mpirun runs");
+    let latest = ck_killed.join("latest.json");
+    let t = std::time::Instant::now();
+    while !latest.exists() {
+        assert!(t.elapsed().as_secs() < 300, "no checkpoint appeared");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let marker = ck_killed.to_str().unwrap();
+    let victims = ranks_of(marker);
+    assert_eq!(victims.len(), 2, "two ranks running: {victims:?}");
+    let kill = Command::new("kill")
+        .args(["-9", &victims[1].to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = job.wait().unwrap();
+    assert!(!status.success(), "the job ended normally: killed too late");
+    assert!(!killed_out.exists(), "the killed job wrote its report");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&latest).unwrap()).unwrap();
+    assert!(saved["step"].as_u64().unwrap() < steps);
+
+    // Resumed on 2 ranks: the bits of the uninterrupted run.
+    let mut resume_args = run_args(&ck_killed);
+    resume_args.push("--resume".into());
+    let resume_args: Vec<&str> = resume_args.iter().map(String::as_str).collect();
+    let resumed = distributed(2, econ, &d.join("resumed.json"), &resume_args);
+    for name in ["labour_value", "gross_output"] {
+        assert_eq!(
+            bits(&column(&resumed, name)),
+            bits(&column(&whole, name)),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        resumed["summary"]["labour_values_solve"]["iterations"],
+        whole["summary"]["labour_values_solve"]["iterations"]
+    );
+
+    // A checkpoint of this run refuses another number of ranks, and another run.
+    let o = mpirun(
+        1,
+        &[
+            "values",
+            econ,
+            "--distributed",
+            "--method",
+            "jacobi",
+            "--checkpoint",
+            marker,
+            "--resume",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o).1.contains("same number of ranks"),
+        "{}",
+        text(&o).1
+    );
+    let o = mpirun(
+        2,
+        &[
+            "values",
+            econ,
+            "--method",
+            "bicgstab",
+            "--checkpoint",
+            marker,
+            "--resume",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).1.contains("another run"), "{}", text(&o).1);
+}

@@ -21,6 +21,7 @@
 //! sent partial sums to their owners, whose order of arrival depends on the rank count.
 
 use super::comm::{offsets, Communicator};
+use super::values::agree_on_error;
 use super::Layout;
 use crate::iterative::LinearOperator;
 use crate::tiled::block_size;
@@ -203,32 +204,6 @@ fn route(
         );
     }
     received
-}
-
-/// Makes every rank return the same error if any rank found one (the first rank's, in order).
-fn agree_on_error(comm: &dyn Communicator, local: Option<String>) -> Result<(), String> {
-    let mine: Vec<u64> = local
-        .as_deref()
-        .unwrap_or("")
-        .bytes()
-        .map(u64::from)
-        .collect();
-    let (all, counts) = comm.all_gather_u64(&mine);
-    let o = offsets(&counts);
-    for r in 0..counts.len() {
-        if counts[r] > 0 {
-            let text: String = all[o[r]..o[r + 1]]
-                .iter()
-                .map(|&b| b as u8 as char)
-                .collect();
-            return Err(if r == comm.rank() {
-                local.unwrap_or(text)
-            } else {
-                format!("rank {r}: {text}")
-            });
-        }
-    }
-    Ok(())
 }
 
 impl Half {

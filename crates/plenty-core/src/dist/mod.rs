@@ -31,6 +31,7 @@ pub mod comm;
 pub mod leontief;
 pub mod matrix;
 pub mod partition;
+pub mod values;
 
 pub use comm::{CommStats, Communicator, LocalComm, LocalRanks, SingleRank};
 pub use leontief::{solve_leontief, solve_leontief_checkpointed, DistSolveReport, DistSolved};
