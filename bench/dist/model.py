@@ -72,6 +72,7 @@ def main():
     # c per structure from one-rank runs: solve seconds / (iterations · 4 · nnz)... iterations are
     # BiCGSTAB steps = matrix_vector_products / 4 (two per system and step).
     cost = {}
+    fit_threads = {}
     for r in runs:
         if r["ranks"] != 1:
             continue
@@ -80,14 +81,17 @@ def main():
         nnz = sum(x["nonzeros"] for x in d["per_rank"])
         solve = r["seconds"]["solve_x_and_v"]
         cost.setdefault(r["structure"], []).append(solve / (steps * nnz))
+        fit_threads[r["structure"]] = r.get("threads_per_rank", 1)
     for s, v in cost.items():
         cost[s] = sorted(v)[len(v) // 2]
         print(f"- compute, {s} inputs: c = {cost[s] * 1e9:.2f} ns per non-zero per BiCGSTAB step "
-              f"(four products and the vector updates; {runs[0].get('threads_per_rank', '?')} threads)")
+              f"(four products and the vector updates; one rank of {fit_threads[s]} threads)")
 
-    def predict(n, nnz, p, structure, ghosts, net, chunks_n=None):
+    def predict(n, nnz, p, structure, ghosts, net, threads):
+        # On one machine the ranks share its cores: a rank with fewer threads than the fit
+        # computes proportionally slower.
         c = cost.get(structure) or next(iter(cost.values()))
-        comp = c * nnz / p
+        comp = c * nnz / p * fit_threads.get(structure, threads) / threads
         exch = 4 * (net["alpha"] + ghosts * 8 / net["beta"]) if p > 1 else 0.0
         g = net["gather"]
         key = min(g, key=lambda m: abs(math.log(m / n))) if g else None
@@ -102,7 +106,7 @@ def main():
         steps = d["matrix_vector_products"] / 4
         nnz = sum(x["nonzeros"] for x in d["per_rank"])
         g = max(sum(x["ghosts"]) for x in d["per_rank"])
-        comp, exch, red = predict(r["n"], nnz, r["ranks"], r["structure"], g, shm)
+        comp, exch, red = predict(r["n"], nnz, r["ranks"], r["structure"], g, shm, r.get("threads_per_rank", 1))
         meas = r["seconds"]["solve_x_and_v"] / steps
         print(f"| {r['n']:.0e} | {r['structure']} | {r['ranks']} | {meas:.4f} | {comp + exch + red:.4f} "
               f"({comp:.4f} + {exch:.4f} + {red:.4f}) |")
