@@ -46,7 +46,9 @@ fn main() {
     );
     for n in [1_000_000usize, 10_000_000, 100_000_000] {
         let chunks = n.div_ceil(16384);
-        let counts: Vec<usize> = (0..p).map(|r| chunks / p + usize::from(r < chunks % p)).collect();
+        let counts: Vec<usize> = (0..p)
+            .map(|r| chunks / p + usize::from(r < chunks % p))
+            .collect();
         let local = vec![1.0; counts[me]];
         let mut buf = vec![0.0; chunks];
         out.insert(
