@@ -81,7 +81,7 @@ mod run {
     use crate::NoAnswer;
     use anyhow::{anyhow, Result};
     use plenty_core::checkpoint::{Checkpoints, IterationState};
-    use plenty_core::dist::values::{gather, gather_costs, rows_of, RankCost};
+    use plenty_core::dist::values::{from_rank_0, gather, gather_costs, rows_of, RankCost};
     use plenty_core::dist::{
         solve_leontief, solve_leontief_checkpointed, Communicator, DistMatrix, Layout, Space,
     };
@@ -148,7 +148,7 @@ mod run {
                     })
                     .transpose();
                 agree(comm, key.as_ref().err().map(|e| format!("{e:#}")))?;
-                let key = from_rank_0(comm, key?.unwrap_or_default());
+                let key = from_rank_0(comm, &key?.unwrap_or_default());
                 let files = CheckpointDir::new(dir, key);
                 agree(comm, files.as_ref().err().map(|e| format!("{e:#}")))?;
                 let files = files?;
@@ -390,18 +390,6 @@ mod run {
             ),
         ];
         (block, lines)
-    }
-
-    /// Rank 0's text, on every rank (collective).
-    fn from_rank_0(comm: &dyn Communicator, text: String) -> String {
-        let mine: Vec<u64> = if comm.rank() == 0 {
-            text.bytes().map(u64::from).collect()
-        } else {
-            Vec::new()
-        };
-        let (all, counts) = comm.all_gather_u64(&mine);
-        let bytes: Vec<u8> = all[..counts[0]].iter().map(|&b| b as u8).collect();
-        String::from_utf8_lossy(&bytes).into_owned()
     }
 
     /// Makes every rank fail alike when one of them failed.

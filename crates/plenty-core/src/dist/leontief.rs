@@ -142,13 +142,8 @@ mod tests {
 
     /// Rank `r`'s entries when every rank reads the whole table: its own rows.
     fn rows_of(a: &CsrMatrix, layout: &Layout, rank: usize) -> Vec<(u32, u32, f64)> {
-        let mut t = Vec::new();
-        for i in layout.range(rank) {
-            for (j, v) in a.row(i) {
-                t.push((i as u32, j as u32, v));
-            }
-        }
-        t
+        let a = TechnicalCoefficients::sparse(a.clone()).unwrap();
+        crate::dist::values::rows_of(&a, layout.range(rank))
     }
 
     fn solve_on(

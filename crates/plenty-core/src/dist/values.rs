@@ -108,26 +108,32 @@ pub fn redistribute(
     Ok(local)
 }
 
+/// Every rank's text (any may be empty), on every rank, in rank order. Collective.
+fn gather_texts(comm: &dyn Communicator, text: &str) -> Vec<String> {
+    let (all, counts) = comm.all_gather_u64(&text.bytes().map(u64::from).collect::<Vec<_>>());
+    let o = offsets(&counts);
+    (0..counts.len())
+        .map(|r| {
+            let bytes: Vec<u8> = all[o[r]..o[r + 1]].iter().map(|&b| b as u8).collect();
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+        .collect()
+}
+
+/// Rank 0's `text`, on every rank (the others' are ignored). Collective.
+pub fn from_rank_0(comm: &dyn Communicator, text: &str) -> String {
+    let mine = if comm.rank() == 0 { text } else { "" };
+    gather_texts(comm, mine).swap_remove(0)
+}
+
 /// Makes every rank return the same error if any rank found one (the first rank's, in order).
 /// Collective: a shell calls it after work that may fail on some ranks only (reading a shard).
-// The same as the one in `dist::matrix` (private there), but decoding UTF-8: when the lead
-// merges, one `pub(crate)` version of it should stay.
 pub fn agree_on_error(comm: &dyn Communicator, local: Option<String>) -> Result<(), String> {
-    let mine: Vec<u64> = local
-        .as_deref()
-        .unwrap_or("")
-        .bytes()
-        .map(u64::from)
-        .collect();
-    let (all, counts) = comm.all_gather_u64(&mine);
-    let o = offsets(&counts);
-    match (0..counts.len()).find(|&r| counts[r] > 0) {
+    let texts = gather_texts(comm, local.as_deref().unwrap_or(""));
+    match texts.iter().position(|t| !t.is_empty()) {
         None => Ok(()),
         Some(r) if r == comm.rank() => Err(local.unwrap_or_default()),
-        Some(r) => {
-            let bytes: Vec<u8> = all[o[r]..o[r + 1]].iter().map(|&b| b as u8).collect();
-            Err(format!("rank {r}: {}", String::from_utf8_lossy(&bytes)))
-        }
+        Some(r) => Err(format!("rank {r}: {}", texts[r])),
     }
 }
 
