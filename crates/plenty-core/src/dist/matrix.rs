@@ -21,12 +21,12 @@
 //! sent partial sums to their owners, whose order of arrival depends on the rank count.
 
 use super::comm::{offsets, Communicator};
+use super::ghosts::GhostPlan;
 use super::values::agree_on_error;
 use super::Layout;
 use crate::iterative::LinearOperator;
 use crate::tiled::block_size;
 use rayon::prelude::*;
-use std::sync::Mutex;
 
 /// Rows per parallel task (fixed: the result does not depend on it, only the scheduling).
 const ROWS_PER_TASK: usize = 1024;
@@ -34,17 +34,11 @@ const ROWS_PER_TASK: usize = 1024;
 /// One direction of the products: local rows (or columns) with indices into
 /// `[own entries | ghosts]`, and the plan of the ghost exchange.
 #[derive(Debug)]
-struct Half {
-    ptr: Vec<usize>,
-    idx: Vec<u32>,
-    val: Vec<f64>,
-    /// Own local indices to send, grouped by destination rank.
-    send_idx: Vec<u32>,
-    send_counts: Vec<usize>,
-    /// Ghosts received from each rank (they fill `ext[own..]` in rank order).
-    recv_counts: Vec<usize>,
-    /// `[own entries | ghosts]` and the send buffer, reused by every product.
-    scratch: Mutex<(Vec<f64>, Vec<f64>)>,
+pub(crate) struct Half {
+    pub(crate) ptr: Vec<usize>,
+    pub(crate) idx: Vec<u32>,
+    pub(crate) val: Vec<f64>,
+    pub(crate) ghosts: GhostPlan,
 }
 
 /// This rank's part of a square sparse matrix `A` of order `n`.
@@ -141,15 +135,12 @@ impl<'c> DistMatrix<'c> {
 
     /// Ghost entries this rank receives per product with `A` and with `Aᵀ`.
     pub fn ghosts(&self) -> (usize, usize) {
-        (
-            self.rows.recv_counts.iter().sum(),
-            self.cols.recv_counts.iter().sum(),
-        )
+        (self.rows.ghosts.received(), self.cols.ghosts.received())
     }
 
     /// Bytes this rank sends in one product with `A` and one with `Aᵀ`.
     pub fn bytes_per_product_pair(&self) -> usize {
-        8 * (self.rows.send_idx.len() + self.cols.send_idx.len())
+        8 * (self.rows.ghosts.sent() + self.cols.ghosts.sent())
     }
 
     /// Bytes held (matrix, exchange plans, scratch).
@@ -166,7 +157,7 @@ const ROUTE_ROUND: usize = if cfg!(test) { 1 << 12 } else { 1 << 23 };
 /// Sends every entry to the rank that `key` names, and returns what this rank received (in
 /// the order of the sending ranks). Entries go in rounds of at most [`ROUTE_ROUND`] per rank;
 /// every rank takes part in every round.
-fn route(
+pub(crate) fn route(
     comm: &dyn Communicator,
     layout: &Layout,
     entries: &[(u32, u32, f64)],
@@ -236,31 +227,34 @@ impl Half {
             };
             (a, distance, b)
         });
+        Half::from_sorted(comm, layout, lo, own, e, !by_rows)
+    }
+
+    /// Builds one direction from entries `(own index a, input index b, value)`, sorted by `a`
+    /// and, within `a`, in the order the product must add them; `lo..lo + own` are this
+    /// rank's outputs, `input` spreads the input vector. `transposed` says that `(a, b)` is the
+    /// entry `(b, a)` of the matrix (for the error message). Collective.
+    pub(crate) fn from_sorted(
+        comm: &dyn Communicator,
+        input: &Layout,
+        lo: usize,
+        own: usize,
+        e: Vec<(u32, u32, f64)>,
+        transposed: bool,
+    ) -> Result<Half, String> {
+        // Sorted by a, and an entry given twice has one key: duplicates are neighbours.
         let twice = e
             .windows(2)
             .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
             .map(|w| {
-                let (i, j) = if by_rows {
-                    (w[0].0, w[0].1)
-                } else {
+                let (i, j) = if transposed {
                     (w[0].1, w[0].0)
+                } else {
+                    (w[0].0, w[0].1)
                 };
                 format!("entry ({i}, {j}) is given twice")
             });
         agree_on_error(comm, twice)?;
-        // Ghosts: the other indices outside lo..lo+own, sorted (hence grouped by owner).
-        let mut ghosts: Vec<usize> = e
-            .iter()
-            .map(|t| t.1 as usize)
-            .filter(|&b| b < lo || b >= lo + own)
-            .collect();
-        ghosts.par_sort_unstable();
-        ghosts.dedup();
-        let p = comm.size();
-        let mut recv_counts = vec![0usize; p];
-        for &g in &ghosts {
-            recv_counts[layout.owner(g)] += 1;
-        }
         let mut ptr = vec![0usize; own + 1];
         for t in &e {
             ptr[t.0 as usize - lo + 1] += 1;
@@ -268,76 +262,40 @@ impl Half {
         for r in 0..own {
             ptr[r + 1] += ptr[r];
         }
-        let idx: Vec<u32> = e
-            .par_iter()
-            .map(|&(_, b, _)| {
-                let b = b as usize;
-                if b >= lo && b < lo + own {
-                    (b - lo) as u32
-                } else {
-                    (own + ghosts.partition_point(|&g| g < b)) as u32
-                }
-            })
-            .collect();
+        let mut idx: Vec<u32> = e.iter().map(|t| t.1).collect();
         let val: Vec<f64> = e.iter().map(|t| t.2).collect();
         drop(e);
-        // Tell every owner which of its entries this rank needs.
-        let wanted: Vec<u64> = ghosts.iter().map(|&g| g as u64).collect();
-        let (asked, send_counts) = comm.exchange_u64(&wanted, &recv_counts);
-        let send_idx: Vec<u32> = asked.iter().map(|&g| (g as usize - lo) as u32).collect();
-        let ext = vec![0.0; own + ghosts.len()];
-        let send = vec![0.0; send_idx.len()];
+        let ghosts = GhostPlan::build(comm, input, &mut idx);
         Ok(Half {
             ptr,
             idx,
             val,
-            send_idx,
-            send_counts,
-            recv_counts,
-            scratch: Mutex::new((ext, send)),
+            ghosts,
         })
     }
 
     fn heap_bytes(&self) -> usize {
-        let s = self
-            .scratch
-            .lock()
-            .map(|s| s.0.len() + s.1.len())
-            .unwrap_or(0);
-        8 * self.ptr.len()
-            + 4 * self.idx.len()
-            + 8 * self.val.len()
-            + 4 * self.send_idx.len()
-            + 8 * s
+        8 * self.ptr.len() + 4 * self.idx.len() + 8 * self.val.len() + self.ghosts.heap_bytes()
     }
 
     /// `out_r = Σ_k val_k · x_ext[idx_k]` over this rank's rows (or columns), after the ghost
     /// exchange.
     fn product(&self, comm: &dyn Communicator, x: &[f64], out: &mut [f64]) {
-        let own = out.len();
-        let mut guard = self.scratch.lock().unwrap_or_else(|p| p.into_inner());
-        let (ext, send) = &mut *guard;
-        ext[..own].copy_from_slice(x);
-        if comm.size() > 1 {
-            for (s, &k) in send.iter_mut().zip(&self.send_idx) {
-                *s = x[k as usize];
-            }
-            comm.exchange_f64(send, &self.send_counts, &mut ext[own..], &self.recv_counts);
-        }
-        let ext = &*ext;
-        out.par_chunks_mut(ROWS_PER_TASK)
-            .enumerate()
-            .for_each(|(t, block)| {
-                let first = t * ROWS_PER_TASK;
-                for (r, o) in block.iter_mut().enumerate() {
-                    let range = self.ptr[first + r]..self.ptr[first + r + 1];
-                    let mut s = 0.0;
-                    for (&j, &v) in self.idx[range.clone()].iter().zip(&self.val[range]) {
-                        s += v * ext[j as usize];
+        self.ghosts.with_ghosts(comm, x, |ext| {
+            out.par_chunks_mut(ROWS_PER_TASK)
+                .enumerate()
+                .for_each(|(t, block)| {
+                    let first = t * ROWS_PER_TASK;
+                    for (r, o) in block.iter_mut().enumerate() {
+                        let range = self.ptr[first + r]..self.ptr[first + r + 1];
+                        let mut s = 0.0;
+                        for (&j, &v) in self.idx[range.clone()].iter().zip(&self.val[range]) {
+                            s += v * ext[j as usize];
+                        }
+                        *o = s;
                     }
-                    *o = s;
-                }
-            });
+                });
+        })
     }
 }
 

@@ -28,11 +28,13 @@
 //! with that granule, and agrees with the single-process solve to the tolerance.
 
 pub mod comm;
+pub(crate) mod ghosts;
 pub mod leontief;
 pub mod matrix;
 pub mod partition;
 pub mod values;
 
+pub use crate::lp::pdlp::{solve_lp, DistLpReport, DistLpSolved, LpShare};
 pub use comm::{CommStats, Communicator, LocalComm, LocalRanks, SingleRank};
 pub use leontief::{solve_leontief, solve_leontief_checkpointed, DistSolveReport, DistSolved};
 pub use matrix::DistMatrix;
@@ -143,6 +145,8 @@ pub struct Space<'c> {
     /// Chunks per rank (to gather the chunk sums).
     chunk_counts: Vec<usize>,
     total_chunks: usize,
+    /// Entries per rank.
+    lens: Vec<usize>,
 }
 
 /// The space of a single-process solve.
@@ -158,6 +162,7 @@ impl<'c> Space<'c> {
             comm,
             total_chunks: chunk_counts.iter().sum(),
             chunk_counts,
+            lens: (0..layout.ranks()).map(|r| layout.range(r).len()).collect(),
         }
     }
 
@@ -168,7 +173,68 @@ impl<'c> Space<'c> {
             comm: &SINGLE_RANK,
             chunk_counts: vec![n.div_ceil(CHUNK)],
             total_chunks: n.div_ceil(CHUNK),
+            lens: vec![n],
         }
+    }
+
+    /// One process holding vectors of length `n`, reducing in chunks of `chunk`.
+    pub(crate) fn single_with_chunk(n: usize, chunk: usize) -> Space<'static> {
+        Space {
+            chunk,
+            comm: &SINGLE_RANK,
+            chunk_counts: vec![n.div_ceil(chunk)],
+            total_chunks: n.div_ceil(chunk),
+            lens: vec![n],
+        }
+    }
+
+    /// Entries this rank holds.
+    pub fn local_len(&self) -> usize {
+        self.lens[self.comm.rank()]
+    }
+
+    /// Adds per-chunk partial sums over chunks of `chunk` entries (a divisor of the granule, so
+    /// that every chunk lies on one rank) in the global chunk order, as [`Space::sum`] does.
+    pub fn sum_chunked<const K: usize>(&self, parts: Vec<[f64; K]>, chunk: usize) -> [f64; K] {
+        debug_assert!(self.chunk.is_multiple_of(chunk));
+        let mut acc = [0.0; K];
+        if self.comm.size() == 1 {
+            for p in parts {
+                for k in 0..K {
+                    acc[k] += p[k];
+                }
+            }
+            return acc;
+        }
+        let counts: Vec<usize> = self.lens.iter().map(|l| l.div_ceil(chunk) * K).collect();
+        debug_assert_eq!(parts.len() * K, counts[self.comm.rank()]);
+        let local: Vec<f64> = parts.iter().flatten().copied().collect();
+        let mut all = vec![0.0; counts.iter().sum()];
+        self.comm.all_gather_f64(&local, &counts, &mut all);
+        for p in all.chunks_exact(K) {
+            for k in 0..K {
+                acc[k] += p[k];
+            }
+        }
+        acc
+    }
+
+    /// The largest of every rank's `local[k]`, for each `k` (`f64::max`, so a NaN loses to a
+    /// number, as in a local fold).
+    pub fn max<const K: usize>(&self, local: [f64; K]) -> [f64; K] {
+        if self.comm.size() == 1 {
+            return local;
+        }
+        let p = self.comm.size();
+        let mut all = vec![0.0; K * p];
+        self.comm.all_gather_f64(&local, &vec![K; p], &mut all);
+        let mut out = [f64::NEG_INFINITY; K];
+        for r in all.chunks_exact(K) {
+            for k in 0..K {
+                out[k] = out[k].max(r[k]);
+            }
+        }
+        out
     }
 
     /// Elements per reduction chunk.

@@ -113,13 +113,12 @@ use std::fmt;
 use std::ops::Range;
 use std::time::Instant;
 
+mod dist;
 mod run;
+pub(crate) mod scaled;
+pub use dist::{solve_lp, DistLpReport, DistLpSolved, LpShare};
 use run::run;
-
-/// Elements per task in element-wise passes. Fixed, so results do not depend on thread count.
-const VEC_CHUNK: usize = 4096;
-/// Rows (or columns) per task in a matrix–vector product.
-const MAT_CHUNK: usize = 512;
+use scaled::Scaled;
 
 /// The scheme around the PDHG step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -428,13 +427,28 @@ impl Pdlp {
         // Run on a worker of the current rayon pool, so that the parallel kernels below are
         // forked from inside the pool instead of each being injected into it from outside.
         let obs = &self.observer;
-        let (result, ()) = rayon::join(|| run(lp, &self.settings, x0, y0, start, obs), || ());
+        let (result, ()) = rayon::join(
+            || {
+                let p = Scaled::new(lp, &self.settings);
+                run(Some(lp), &p, &self.settings, x0, y0, start, obs)
+            },
+            || (),
+        );
         let (mut sol, mut stats, ray) = result?;
         if ray == Ray::Primal {
             // A primal ray shows unboundedness once the LP is feasible: decide that with c = 0.
             let mut feas = lp.clone();
             feas.c.iter_mut().for_each(|c| *c = 0.0);
-            let (fsol, fstats, _) = run(&feas, &self.settings, Some(&sol.x), None, start, obs)?;
+            let p = Scaled::new(&feas, &self.settings);
+            let (fsol, fstats, _) = run(
+                Some(&feas),
+                &p,
+                &self.settings,
+                Some(&sol.x),
+                None,
+                start,
+                obs,
+            )?;
             stats.iterations += fstats.iterations;
             stats.restarts += fstats.restarts;
             sol.info.iterations = stats.iterations;
@@ -540,24 +554,13 @@ fn par_ro<R: Send>(len: usize, chunk: usize, f: impl Fn(Range<usize>) -> R + Syn
     }
 }
 
-/// Adds per-chunk partial sums in order.
-fn sum_parts<const K: usize>(parts: Vec<[f64; K]>) -> [f64; K] {
-    let mut acc = [0.0; K];
-    for p in parts {
-        for k in 0..K {
-            acc[k] += p[k];
-        }
-    }
-    acc
-}
-
 /// A compressed sparse matrix (rows of `ptr`); the scaled `A` is kept twice, by rows and by
 /// columns, so that both `A x` and `Aᵀ y` are gathers.
 #[derive(Debug, Clone)]
-struct Csr {
-    ptr: Vec<usize>,
-    idx: Vec<u32>,
-    val: Vec<f64>,
+pub(crate) struct Csr {
+    pub(crate) ptr: Vec<usize>,
+    pub(crate) idx: Vec<u32>,
+    pub(crate) val: Vec<f64>,
 }
 
 impl Csr {
@@ -606,219 +609,13 @@ impl Csr {
     }
 
     /// `out = M v`, deterministic.
-    fn mul(&self, v: &[f64], out: &mut [f64]) {
-        par_mut([out], MAT_CHUNK, |r, [o]| {
+    fn mul(&self, v: &[f64], out: &mut [f64], chunk: usize) {
+        par_mut([out], chunk, |r, [o]| {
             for (k, i) in r.enumerate() {
                 o[k] = self.dot(i, v);
             }
         });
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The scaled problem.
-
-/// The preconditioned minimisation problem and the maps back to the LP.
-struct Scaled {
-    n: usize,
-    m: usize,
-    /// `Ã` by rows (`m` rows over `n` columns).
-    by_rows: Csr,
-    /// `Ã` by columns (`n` rows over `m` columns), i.e. `Ãᵀ` by rows.
-    by_cols: Csr,
-    c: Vec<f64>,
-    lc: Vec<f64>,
-    uc: Vec<f64>,
-    lr: Vec<f64>,
-    ur: Vec<f64>,
-    /// Column factors `D_c` and row factors `D_r`.
-    d: Vec<f64>,
-    r: Vec<f64>,
-    theta_b: f64,
-    theta_c: f64,
-    /// `s·c` of the LP.
-    c_min: Vec<f64>,
-    /// `1 + ‖bounds‖∞` and `1 + ‖c‖∞` of the LP, as in `certify`.
-    bound_scale: f64,
-    cost_scale: f64,
-    s: f64,
-    offset: f64,
-    max_abs: f64,
-}
-
-impl Scaled {
-    fn new(lp: &LinearProgram, set: &PdlpSettings) -> Self {
-        let (n, m) = (lp.ncols(), lp.nrows());
-        let s = lp.sense.sign();
-        let cols = &lp.columns;
-        let (ptr, idx, val) = (cols.row_ptr(), cols.col_idx(), cols.values());
-        let mut d = vec![1.0f64; n];
-        let mut r = vec![1.0f64; m];
-        // Ruiz: divide by the square root of the largest magnitude of each row and column.
-        for _ in 0..set.ruiz_iterations {
-            let mut colmax = vec![0.0f64; n];
-            let mut rowmax = vec![0.0f64; m];
-            for j in 0..n {
-                for k in ptr[j]..ptr[j + 1] {
-                    let i = idx[k] as usize;
-                    let v = (r[i] * val[k] * d[j]).abs();
-                    colmax[j] = colmax[j].max(v);
-                    rowmax[i] = rowmax[i].max(v);
-                }
-            }
-            for j in 0..n {
-                if colmax[j] > 0.0 {
-                    d[j] /= colmax[j].sqrt();
-                }
-            }
-            for i in 0..m {
-                if rowmax[i] > 0.0 {
-                    r[i] /= rowmax[i].sqrt();
-                }
-            }
-        }
-        // Pock–Chambolle, α = 1: divide by the square root of each ℓ₁ norm.
-        if set.pock_chambolle {
-            let mut colsum = vec![0.0f64; n];
-            let mut rowsum = vec![0.0f64; m];
-            for j in 0..n {
-                for k in ptr[j]..ptr[j + 1] {
-                    let i = idx[k] as usize;
-                    let v = (r[i] * val[k] * d[j]).abs();
-                    colsum[j] += v;
-                    rowsum[i] += v;
-                }
-            }
-            for j in 0..n {
-                if colsum[j] > 0.0 {
-                    d[j] /= colsum[j].sqrt();
-                }
-            }
-            for i in 0..m {
-                if rowsum[i] > 0.0 {
-                    r[i] /= rowsum[i].sqrt();
-                }
-            }
-        }
-        let mut sval = Vec::with_capacity(val.len());
-        let mut max_abs = 0.0f64;
-        for j in 0..n {
-            for k in ptr[j]..ptr[j + 1] {
-                let v = r[idx[k] as usize] * val[k] * d[j];
-                max_abs = max_abs.max(v.abs());
-                sval.push(v);
-            }
-        }
-        let by_cols = Csr {
-            ptr: ptr.to_vec(),
-            idx: idx.to_vec(),
-            val: sval,
-        };
-        let by_rows = by_cols.transpose(m);
-        let c_min: Vec<f64> = lp.c.iter().map(|c| s * c).collect();
-        let mut c: Vec<f64> = (0..n).map(|j| c_min[j] * d[j]).collect();
-        let mut lr: Vec<f64> = (0..m).map(|i| lp.row_lower[i] * r[i]).collect();
-        let mut ur: Vec<f64> = (0..m).map(|i| lp.row_upper[i] * r[i]).collect();
-        let mut lc: Vec<f64> = (0..n).map(|j| lp.col_lower[j] / d[j]).collect();
-        let mut uc: Vec<f64> = (0..n).map(|j| lp.col_upper[j] / d[j]).collect();
-        let (mut theta_b, mut theta_c) = (1.0, 1.0);
-        if set.bound_objective_rescaling {
-            let mut b2 = 0.0;
-            for i in 0..m {
-                if lr[i].is_finite() {
-                    b2 += lr[i] * lr[i];
-                }
-                if ur[i].is_finite() && ur[i] != lr[i] {
-                    b2 += ur[i] * ur[i];
-                }
-            }
-            theta_b = 1.0 / (1.0 + f64::sqrt(b2));
-            theta_c = 1.0 / (1.0 + c.iter().map(|v| v * v).sum::<f64>().sqrt());
-            for v in lr.iter_mut().chain(&mut ur).chain(&mut lc).chain(&mut uc) {
-                *v *= theta_b;
-            }
-            for v in &mut c {
-                *v *= theta_c;
-            }
-        }
-        let bound_scale = 1.0
-            + lp.col_lower
-                .iter()
-                .chain(&lp.col_upper)
-                .chain(&lp.row_lower)
-                .chain(&lp.row_upper)
-                .filter(|v| v.is_finite())
-                .fold(0.0f64, |a, v| a.max(v.abs()));
-        let cost_scale = 1.0 + lp.c.iter().fold(0.0f64, |a, v| a.max(v.abs()));
-        Scaled {
-            n,
-            m,
-            by_rows,
-            by_cols,
-            c,
-            lc,
-            uc,
-            lr,
-            ur,
-            d,
-            r,
-            theta_b,
-            theta_c,
-            c_min,
-            bound_scale,
-            cost_scale,
-            s,
-            offset: lp.offset,
-            max_abs,
-        }
-    }
-
-    /// Estimates `‖Ã‖₂` by power iteration on `ÃᵀÃ` from a fixed start (a lower bound that
-    /// converges quadratically in the Rayleigh quotient).
-    fn norm_estimate(&self) -> f64 {
-        if self.max_abs == 0.0 {
-            return 0.0;
-        }
-        let mut v = vec![1.0 / (self.n as f64).sqrt(); self.n];
-        // A fixed, deterministic perturbation so the start is not orthogonal to the top vector
-        // by symmetry.
-        for (j, vj) in v.iter_mut().enumerate() {
-            *vj *= 1.0 + 0.1 * (((j * 7919) % 101) as f64 / 101.0);
-        }
-        let mut u = vec![0.0; self.m];
-        let mut w = vec![0.0; self.n];
-        let mut est = 0.0;
-        for _ in 0..500 {
-            let nv = norm2(&v);
-            v.iter_mut().for_each(|x| *x /= nv);
-            self.by_rows.mul(&v, &mut u);
-            let lambda = dot(&u, &u);
-            self.by_cols.mul(&u, &mut w);
-            std::mem::swap(&mut v, &mut w);
-            let new = lambda.sqrt();
-            if (new - est).abs() <= 1e-7 * new {
-                est = new;
-                break;
-            }
-            est = new;
-        }
-        est
-    }
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let parts = par_ro(a.len(), VEC_CHUNK, |r| {
-        let mut s = 0.0;
-        for k in r {
-            s += a[k] * b[k];
-        }
-        [s]
-    });
-    sum_parts(parts)[0]
-}
-
-fn norm2(a: &[f64]) -> f64 {
-    dot(a, a).sqrt()
 }
 
 /// Dual proximal step of one row: `argmax_v p_i(v) − (v − w)²/(2σ)` with `w = y − σ(A x̄)_i`.
@@ -857,51 +654,58 @@ impl Point {
 }
 
 /// The KKT measures of a scaled point: squared primal and dual residual norms, objectives.
-fn kkt_parts(p: &Scaled, z: &Point) -> [f64; 4] {
-    let rows = sum_parts(par_ro(p.m, VEC_CHUNK, |rg| {
-        let mut pr = 0.0;
-        let mut dobj = 0.0;
-        for i in rg {
-            let a = z.ax[i];
-            let v = a - a.max(p.lr[i]).min(p.ur[i]);
-            pr += v * v;
-            let y = z.y[i];
-            if y > 0.0 {
-                dobj += y * p.lr[i];
-            } else if y < 0.0 {
-                dobj += y * p.ur[i];
-            }
-        }
-        [pr, dobj]
-    }));
-    let cols = sum_parts(par_ro(p.n, VEC_CHUNK, |rg| {
-        let mut dr = 0.0;
-        let mut dobj = 0.0;
-        let mut pobj = 0.0;
-        for j in rg {
-            let zj = p.c[j] - z.aty[j];
-            pobj += p.c[j] * z.x[j];
-            if zj > 0.0 {
-                if p.lc[j].is_finite() {
-                    dobj += zj * p.lc[j];
-                } else {
-                    dr += zj * zj;
-                }
-            } else if zj < 0.0 {
-                if p.uc[j].is_finite() {
-                    dobj += zj * p.uc[j];
-                } else {
-                    dr += zj * zj;
+fn kkt_parts(p: &Scaled<'_>, z: &Point) -> [f64; 4] {
+    let chunk = p.f.vec_chunk;
+    let rows = p.f.row_sum(
+        par_ro(p.m, chunk, |rg| {
+            let mut pr = 0.0;
+            let mut dobj = 0.0;
+            for i in rg {
+                let a = z.ax[i];
+                let v = a - a.max(p.lr[i]).min(p.ur[i]);
+                pr += v * v;
+                let y = z.y[i];
+                if y > 0.0 {
+                    dobj += y * p.lr[i];
+                } else if y < 0.0 {
+                    dobj += y * p.ur[i];
                 }
             }
-        }
-        [dr, dobj, pobj]
-    }));
+            [pr, dobj]
+        }),
+        chunk,
+    );
+    let cols = p.f.col_sum(
+        par_ro(p.n, chunk, |rg| {
+            let mut dr = 0.0;
+            let mut dobj = 0.0;
+            let mut pobj = 0.0;
+            for j in rg {
+                let zj = p.c[j] - z.aty[j];
+                pobj += p.c[j] * z.x[j];
+                if zj > 0.0 {
+                    if p.lc[j].is_finite() {
+                        dobj += zj * p.lc[j];
+                    } else {
+                        dr += zj * zj;
+                    }
+                } else if zj < 0.0 {
+                    if p.uc[j].is_finite() {
+                        dobj += zj * p.uc[j];
+                    } else {
+                        dr += zj * zj;
+                    }
+                }
+            }
+            [dr, dobj, pobj]
+        }),
+        chunk,
+    );
     [rows[0], cols[0], cols[2], rows[1] + cols[1]]
 }
 
 /// KKT error with primal weight ω: `√(ω‖r_p‖² + ‖r_d‖²/ω + gap²)`.
-fn kkt_error(p: &Scaled, z: &Point, omega: f64) -> f64 {
+fn kkt_error(p: &Scaled<'_>, z: &Point, omega: f64) -> f64 {
     let [pr, dr, pobj, dobj] = kkt_parts(p, z);
     let gap = pobj - dobj;
     (omega * pr + dr / omega + gap * gap).sqrt()
@@ -910,9 +714,9 @@ fn kkt_error(p: &Scaled, z: &Point, omega: f64) -> f64 {
 /// The certificate of a scaled point, measured on the LP exactly as `certify` measures it, from
 /// the cached products (no extra matrix–vector product); and the largest row violation
 /// relative to `1 +` the magnitude of the violated bound.
-fn evaluate(lp: &LinearProgram, p: &Scaled, z: &Point) -> (Certificate, f64) {
-    let (tb, tc) = (p.theta_b, p.theta_c);
-    let rows = par_ro(p.m, VEC_CHUNK, |rg| {
+fn evaluate(p: &Scaled<'_>, z: &Point) -> (Certificate, f64) {
+    let (tb, tc, lp, chunk) = (p.theta_b, p.theta_c, &p.orig, p.f.vec_chunk);
+    let rows = par_ro(p.m, chunk, |rg| {
         let (mut primal, mut dual, mut dobj, mut own) = (0.0f64, 0.0f64, 0.0, 0.0f64);
         for i in rg {
             let ax = z.ax[i] / (p.r[i] * tb);
@@ -930,7 +734,7 @@ fn evaluate(lp: &LinearProgram, p: &Scaled, z: &Point) -> (Certificate, f64) {
         }
         [primal, dual, dobj, own]
     });
-    let cols = par_ro(p.n, VEC_CHUNK, |rg| {
+    let cols = par_ro(p.n, chunk, |rg| {
         let (mut dual, mut dobj, mut pobj) = (0.0f64, 0.0, 0.0);
         for j in rg {
             let (lo, hi) = (lp.col_lower[j], lp.col_upper[j]);
@@ -943,19 +747,21 @@ fn evaluate(lp: &LinearProgram, p: &Scaled, z: &Point) -> (Certificate, f64) {
         }
         [0.0, dual, dobj, pobj]
     });
-    let (mut primal, mut dual, mut dobj, mut pobj) = (0.0f64, 0.0f64, p.s * p.offset, 0.0);
-    let mut own = 0.0f64;
-    for [a, b, c, d] in rows {
-        primal = primal.max(a);
-        dual = dual.max(b);
-        dobj += c;
-        own = own.max(d);
+    // Maxima on this rank, then over all ranks; sums chunk by chunk in the global order.
+    let (mut primal, mut dual, mut own) = (0.0f64, 0.0f64, 0.0f64);
+    for [a, b, _, d] in &rows {
+        primal = primal.max(*a);
+        dual = dual.max(*b);
+        own = own.max(*d);
     }
-    for [_, b, c, d] in cols {
-        dual = dual.max(b);
-        dobj += c;
-        pobj += d;
+    for [_, b, _, _] in &cols {
+        dual = dual.max(*b);
     }
+    let [primal, dual, own] = p.f.max([primal, dual, own]);
+    let [row_dobj] = p.f.row_sum(rows.iter().map(|r| [r[2]]).collect(), chunk);
+    let [col_dobj, pobj] =
+        p.f.col_sum(cols.iter().map(|c| [c[2], c[3]]).collect(), chunk);
+    let dobj = p.s * p.offset + row_dobj + col_dobj;
     let primal_obj = pobj + p.offset;
     let dual_obj = p.s * dobj;
     let cert = Certificate {
@@ -978,9 +784,10 @@ enum Ray {
 
 /// Tests the difference `cur − base` for a certificate of infeasibility (dual ray) or of
 /// unboundedness (primal ray), on the unscaled LP.
-fn find_ray(lp: &LinearProgram, p: &Scaled, cur: &Point, base: &Point, eps: f64) -> Ray {
+fn find_ray(p: &Scaled<'_>, cur: &Point, base: &Point, eps: f64) -> Ray {
+    let (lp, chunk) = (&p.orig, p.f.vec_chunk);
     // Dual ray d (in min form) with g = Aᵀd: objective p(d) − Σ h_j(g_j) must be positive.
-    let rows = par_ro(p.m, VEC_CHUNK, |rg| {
+    let rows = par_ro(p.m, chunk, |rg| {
         let (mut obj, mut viol, mut ax_viol) = (0.0, 0.0f64, 0.0f64);
         for i in rg {
             let d = p.r[i] * (cur.y[i] - base.y[i]);
@@ -998,7 +805,7 @@ fn find_ray(lp: &LinearProgram, p: &Scaled, cur: &Point, base: &Point, eps: f64)
         }
         [obj, viol, ax_viol]
     });
-    let cols = par_ro(p.n, VEC_CHUNK, |rg| {
+    let cols = par_ro(p.n, chunk, |rg| {
         let (mut h, mut viol, mut cr, mut r_viol, mut r_max) = (0.0, 0.0f64, 0.0, 0.0f64, 0.0f64);
         for j in rg {
             let (lo, hi) = (lp.col_lower[j], lp.col_upper[j]);
@@ -1018,20 +825,21 @@ fn find_ray(lp: &LinearProgram, p: &Scaled, cur: &Point, base: &Point, eps: f64)
         }
         [h, viol, cr, r_viol, r_max]
     });
-    let (mut pd, mut dviol, mut ax_viol) = (0.0, 0.0f64, 0.0f64);
-    for [a, b, c] in rows {
-        pd += a;
-        dviol = dviol.max(b);
-        ax_viol = ax_viol.max(c);
+    let (mut dviol, mut ax_viol) = (0.0f64, 0.0f64);
+    for [_, b, c] in &rows {
+        dviol = dviol.max(*b);
+        ax_viol = ax_viol.max(*c);
     }
-    let (mut h, mut cr, mut rviol, mut rmax) = (0.0, 0.0, 0.0f64, 0.0f64);
-    for [a, b, c, d, e] in cols {
-        h += a;
-        dviol = dviol.max(b);
-        cr += c;
-        rviol = rviol.max(d);
-        rmax = rmax.max(e);
+    let (mut rviol, mut rmax) = (0.0f64, 0.0f64);
+    for [_, b, _, d, e] in &cols {
+        dviol = dviol.max(*b);
+        rviol = rviol.max(*d);
+        rmax = rmax.max(*e);
     }
+    let [dviol, ax_viol, rviol, rmax] = p.f.max([dviol, ax_viol, rviol, rmax]);
+    let [pd] = p.f.row_sum(rows.iter().map(|r| [r[0]]).collect(), chunk);
+    let [h, cr] =
+        p.f.col_sum(cols.iter().map(|c| [c[0], c[2]]).collect(), chunk);
     let dual_obj = pd - h;
     if dual_obj > 0.0 && dviol <= eps * dual_obj && dual_obj.is_finite() {
         return Ray::Dual;
@@ -1044,7 +852,8 @@ fn find_ray(lp: &LinearProgram, p: &Scaled, cur: &Point, base: &Point, eps: f64)
 }
 
 /// The solution of the LP at a scaled point.
-fn solution(lp: &LinearProgram, p: &Scaled, z: &Point) -> (Vec<f64>, Vec<f64>) {
+fn solution(p: &Scaled<'_>, z: &Point) -> (Vec<f64>, Vec<f64>) {
+    let lp = &p.orig;
     let x: Vec<f64> = (0..p.n)
         .map(|j| {
             (p.d[j] * z.x[j] / p.theta_b)
@@ -1058,8 +867,11 @@ fn solution(lp: &LinearProgram, p: &Scaled, z: &Point) -> (Vec<f64>, Vec<f64>) {
     (x, y)
 }
 
+/// The solution at `(x, y)` (this rank's parts), certified: on the whole LP by [`certify`]
+/// when the process holds it (`whole`), else across the ranks by [`Scaled::solution_at`].
 fn finish(
-    lp: &LinearProgram,
+    whole: Option<&LinearProgram>,
+    p: &Scaled<'_>,
     x: Vec<f64>,
     y: Vec<f64>,
     status: LpStatus,
@@ -1067,18 +879,22 @@ fn finish(
     start: Instant,
 ) -> LpSolution {
     // Never report an optimum with non-finite numbers (NaN passes every comparison test).
-    let status = if status == LpStatus::Optimal && !(x.iter().chain(&y).all(|v| v.is_finite())) {
+    let non_finite = p.f.any(!(x.iter().chain(&y).all(|v| v.is_finite())));
+    let status = if status == LpStatus::Optimal && non_finite {
         LpStatus::NumericalTrouble
     } else {
         status
     };
     let seconds = start.elapsed().as_secs_f64();
-    LpSolution::at(lp, x, y, status, iterations, seconds, "pdlp")
+    match whole {
+        Some(lp) => LpSolution::at(lp, x, y, status, iterations, seconds, "pdlp"),
+        None => p.solution_at(x, y, status, iterations, seconds),
+    }
 }
 
 /// The starting point in the scaled space: the warm start (or 0) projected onto the bounds and
 /// onto the dual signs the row bounds allow, with its products.
-fn start_point(p: &Scaled, x0: Option<&[f64]>, y0: Option<&[f64]>) -> Point {
+fn start_point(p: &Scaled<'_>, x0: Option<&[f64]>, y0: Option<&[f64]>) -> Point {
     let mut z = Point::zeros(p.n, p.m);
     for j in 0..p.n {
         let v = x0.map_or(0.0, |x| x[j] * p.theta_b / p.d[j]);
@@ -1094,49 +910,57 @@ fn start_point(p: &Scaled, x0: Option<&[f64]>, y0: Option<&[f64]>) -> Point {
         }
         z.y[i] = v;
     }
-    p.by_rows.mul(&z.x, &mut z.ax);
-    p.by_cols.mul(&z.y, &mut z.aty);
+    p.mul_rows(&z.x, &mut z.ax);
+    p.mul_cols(&z.y, &mut z.aty);
     z
 }
 
 /// The step `ẑ = T(z)` (primal, then dual with extrapolation), writing `ẑ.x`, `ẑ.y`, `ẑ.ax`;
 /// returns `[‖x̂ − x‖², ‖ŷ − y‖², (ŷ − y)ᵀÃ(x̂ − x)]`. `ẑ.aty` is left to the caller.
-fn pdhg_step(p: &Scaled, z: &Point, zh: &mut Point, tau: f64, sigma: f64) -> [f64; 3] {
-    let px = sum_parts(par_mut([&mut zh.x[..]], VEC_CHUNK, |rg, [xh]| {
-        let mut dx2 = 0.0;
-        for (k, j) in rg.enumerate() {
-            let v = (z.x[j] - tau * (p.c[j] - z.aty[j]))
-                .max(p.lc[j])
-                .min(p.uc[j]);
-            let d = v - z.x[j];
-            dx2 += d * d;
-            xh[k] = v;
-        }
-        [dx2]
-    }));
-    let xh = &zh.x;
-    let py = sum_parts(par_mut(
-        [&mut zh.ax[..], &mut zh.y[..]],
-        MAT_CHUNK,
-        |rg, [axh, yh]| {
-            let (mut dy2, mut inter) = (0.0, 0.0);
-            for (k, i) in rg.enumerate() {
-                let a = p.by_rows.dot(i, xh);
-                axh[k] = a;
-                let v = dual_prox(
-                    z.y[i] - sigma * (2.0 * a - z.ax[i]),
-                    sigma,
-                    p.lr[i],
-                    p.ur[i],
-                );
-                yh[k] = v;
-                let dy = v - z.y[i];
-                dy2 += dy * dy;
-                inter += dy * (a - z.ax[i]);
+fn pdhg_step(p: &Scaled<'_>, z: &Point, zh: &mut Point, tau: f64, sigma: f64) -> [f64; 3] {
+    let (f, comm) = (&p.f, p.f.comm());
+    let px = f.col_sum(
+        par_mut([&mut zh.x[..]], f.vec_chunk, |rg, [xh]| {
+            let mut dx2 = 0.0;
+            for (k, j) in rg.enumerate() {
+                let v = (z.x[j] - tau * (p.c[j] - z.aty[j]))
+                    .max(p.lc[j])
+                    .min(p.uc[j]);
+                let d = v - z.x[j];
+                dx2 += d * d;
+                xh[k] = v;
             }
-            [dy2, inter]
-        },
-    ));
+            [dx2]
+        }),
+        f.vec_chunk,
+    );
+    let py = f.x_ghosts.with_ghosts(comm, &zh.x, |xh| {
+        f.row_sum(
+            par_mut(
+                [&mut zh.ax[..], &mut zh.y[..]],
+                f.mat_chunk,
+                |rg, [axh, yh]| {
+                    let (mut dy2, mut inter) = (0.0, 0.0);
+                    for (k, i) in rg.enumerate() {
+                        let a = p.by_rows.dot(i, xh);
+                        axh[k] = a;
+                        let v = dual_prox(
+                            z.y[i] - sigma * (2.0 * a - z.ax[i]),
+                            sigma,
+                            p.lr[i],
+                            p.ur[i],
+                        );
+                        yh[k] = v;
+                        let dy = v - z.y[i];
+                        dy2 += dy * dy;
+                        inter += dy * (a - z.ax[i]);
+                    }
+                    [dy2, inter]
+                },
+            ),
+            f.mat_chunk,
+        )
+    });
     [px[0], py[0], py[1]]
 }
 
@@ -1160,7 +984,7 @@ fn crossover_work(lp: &LinearProgram, limit: usize) -> f64 {
 /// [`crossover`](super::crossover::crossover)): the preconditioner's column and row factors.
 type Factors = (Vec<f64>, Vec<f64>);
 
-fn crossover_factors(p: &Scaled) -> Factors {
+fn crossover_factors(p: &Scaled<'_>) -> Factors {
     let q = (p.theta_c / p.theta_b).sqrt();
     let colf = p.d.iter().map(|d| d * q).collect();
     let rowf = p.r.iter().map(|r| r / q).collect();
@@ -1173,7 +997,7 @@ fn crossover_factors(p: &Scaled) -> Factors {
 #[allow(clippy::too_many_arguments)]
 fn try_crossover(
     lp: &LinearProgram,
-    p: &Scaled,
+    p: &Scaled<'_>,
     factors: Option<&(Factors, usize)>,
     cand: &Point,
     tol: f64,
@@ -1184,7 +1008,7 @@ fn try_crossover(
     let (factors, limit) = factors?;
     let t = Instant::now();
     stats.crossover_attempts += 1;
-    let (x, y) = solution(lp, p, cand);
+    let (x, y) = solution(p, cand);
     let result = super::crossover::crossover(
         lp,
         &x,
@@ -1200,7 +1024,7 @@ fn try_crossover(
     stats.crossover_work += crossover_work(lp, *limit);
     match result {
         Ok(v) => {
-            let mut sol = finish(lp, v.x, v.y, LpStatus::Optimal, iter, start);
+            let mut sol = finish(Some(lp), p, v.x, v.y, LpStatus::Optimal, iter, start);
             sol.info.method = "pdlp+crossover".into();
             if sol.status == LpStatus::Optimal && sol.info.certificate.passes(tol) {
                 stats.crossover_failure.clear();
@@ -1220,18 +1044,6 @@ fn try_crossover(
     }
 }
 
-fn dist(a: &[f64], b: &[f64]) -> f64 {
-    let parts = par_ro(a.len(), VEC_CHUNK, |r| {
-        let mut s = 0.0;
-        for k in r {
-            let d = a[k] - b[k];
-            s += d * d;
-        }
-        [s]
-    });
-    sum_parts(parts)[0].sqrt()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1245,8 +1057,8 @@ mod tests {
         let lp = small();
         let p = Scaled::new(&lp, &PdlpSettings::default());
         let z = start_point(&p, Some(&[2.5, 1.25]), Some(&[1.5, 0.25]));
-        let (x, y) = solution(&lp, &p, &z);
-        let (a, _) = evaluate(&lp, &p, &z);
+        let (x, y) = solution(&p, &z);
+        let (a, _) = evaluate(&p, &z);
         let b = certify(&lp, &x, &y);
         for (u, v) in [
             (a.primal_residual, b.primal_residual),

@@ -14,16 +14,20 @@ use super::*;
 pub(super) type Outcome = (LpSolution, PdlpStats, Ray);
 
 /// The run: scaling, iterations, checks.
+///
+/// `whole` is the LP when this process holds all of it (answers are then certified on it by
+/// [`certify`], and crossovers are possible); `p` is this rank's part of the scaled problem.
 pub(super) fn run(
-    lp: &LinearProgram,
+    whole: Option<&LinearProgram>,
+    p: &Scaled<'_>,
     set: &PdlpSettings,
     x0: Option<&[f64]>,
     y0: Option<&[f64]>,
     start: Instant,
     observer: &Observer,
 ) -> Result<Outcome, SolveError> {
-    let mut r = Run::new(lp, set, x0, y0, start, observer);
-    if r.p.n == 0 {
+    let mut r = Run::new(whole, p, set, x0, y0, start, observer);
+    if r.p.f.n_total == 0 {
         return Ok(r.empty());
     }
     if x0.is_some() || y0.is_some() {
@@ -36,7 +40,7 @@ pub(super) fn run(
             return Ok(r.at_limit(status));
         }
         let (tau, sigma) = (r.eta / r.omega, r.eta * r.omega);
-        let [dx2, dy2, inter] = pdhg_step(&r.p, &r.z, &mut r.zh, tau, sigma);
+        let [dx2, dy2, inter] = pdhg_step(r.p, &r.z, &mut r.zh, tau, sigma);
         r.iter += 1;
         r.stats.iterations = r.iter;
         let done = if r.halpern {
@@ -52,12 +56,13 @@ pub(super) fn run(
 
 /// The state of a run.
 struct Run<'a> {
-    lp: &'a LinearProgram,
+    /// The whole LP, when this process holds it.
+    lp: Option<&'a LinearProgram>,
     set: &'a PdlpSettings,
     start: Instant,
     observer: &'a Observer,
-    /// The scaled problem.
-    p: Scaled,
+    /// The scaled problem (this rank's part).
+    p: &'a Scaled<'a>,
     tol: f64,
     halpern: bool,
     stats: PdlpStats,
@@ -98,7 +103,8 @@ struct Run<'a> {
 
 impl<'a> Run<'a> {
     fn new(
-        lp: &'a LinearProgram,
+        lp: Option<&'a LinearProgram>,
+        p: &'a Scaled<'a>,
         set: &'a PdlpSettings,
         x0: Option<&[f64]>,
         y0: Option<&[f64]>,
@@ -106,26 +112,13 @@ impl<'a> Run<'a> {
         observer: &'a Observer,
     ) -> Self {
         let mut stats = PdlpStats::default();
-        let p = Scaled::new(lp, set);
         let (n, m) = (p.n, p.m);
-        let z = start_point(&p, x0, y0);
+        let z = start_point(p, x0, y0);
         let omega = if set.bound_objective_rescaling {
             1.0
         } else {
-            let c = norm2(&p.c);
-            let b: f64 = (0..m)
-                .map(|i| {
-                    let mut s = 0.0;
-                    if p.lr[i].is_finite() {
-                        s += p.lr[i] * p.lr[i];
-                    }
-                    if p.ur[i].is_finite() && p.ur[i] != p.lr[i] {
-                        s += p.ur[i] * p.ur[i];
-                    }
-                    s
-                })
-                .sum::<f64>()
-                .sqrt();
+            let c = p.f.dot(false, &p.c, &p.c).sqrt();
+            let b = super::scaled::bound_norm2(&p.f, &p.lr, &p.ur).sqrt();
             (1.0 + c) / (1.0 + b)
         };
         let halpern = set.scheme == PdhgScheme::Halpern;
@@ -142,9 +135,9 @@ impl<'a> Run<'a> {
             1.0
         };
         stats.setup_seconds = start.elapsed().as_secs_f64();
-        let factors = set
-            .crossover
-            .then(|| (crossover_factors(&p), set.crossover_limit));
+        // A crossover factors a basis of the whole LP: only where the process holds it.
+        let factors =
+            (set.crossover && lp.is_some()).then(|| (crossover_factors(p), set.crossover_limit));
         Self {
             lp,
             set,
@@ -198,12 +191,10 @@ impl<'a> Run<'a> {
     fn limit_status(&self) -> Option<LpStatus> {
         if self.iter >= self.set.lp.max_iterations {
             Some(LpStatus::IterationLimit)
-        } else if self
-            .set
-            .lp
-            .time_limit
-            .is_some_and(|t| self.start.elapsed().as_secs_f64() >= t)
-        {
+        } else if self.set.lp.time_limit.is_some_and(|t| {
+            // Every rank must stop at the same iteration: the clock of any rank decides.
+            self.p.f.any(self.start.elapsed().as_secs_f64() >= t)
+        }) {
             Some(LpStatus::TimeLimit)
         } else {
             None
@@ -236,8 +227,8 @@ impl<'a> Run<'a> {
             Candidate::Average => &self.avg,
         };
         try_crossover(
-            self.lp,
-            &self.p,
+            self.lp?,
+            self.p,
             self.factors.as_ref(),
             point,
             self.tol,
@@ -256,9 +247,10 @@ impl<'a> Run<'a> {
 
     /// Numerical trouble: the anchor is returned, and the weights are not recorded.
     fn trouble(&mut self) -> Outcome {
-        let (x, y) = solution(self.lp, &self.p, &self.anchor);
+        let (x, y) = solution(self.p, &self.anchor);
         let sol = finish(
             self.lp,
+            self.p,
             x,
             y,
             LpStatus::NumericalTrouble,
@@ -270,8 +262,16 @@ impl<'a> Run<'a> {
 
     /// An LP without columns: optimal at once unless a row's bounds exclude 0.
     fn empty(&mut self) -> Outcome {
-        let (lp, m) = (self.lp, self.p.m);
-        let mut sol = finish(lp, vec![], vec![0.0; m], LpStatus::Optimal, 0, self.start);
+        let (lp, p) = (self.lp, self.p);
+        let mut sol = finish(
+            lp,
+            p,
+            vec![],
+            vec![0.0; p.m],
+            LpStatus::Optimal,
+            0,
+            self.start,
+        );
         if !sol.info.certificate.passes(self.tol) {
             sol.status = LpStatus::Infeasible;
         }
@@ -283,10 +283,10 @@ impl<'a> Run<'a> {
     /// start that already passes needs no iteration.
     fn answer_at_warm_start(&mut self) -> Option<Outcome> {
         let found = self.crossover(Candidate::Iterate).or_else(|| {
-            self.accept(evaluate(self.lp, &self.p, &self.z), self.tol)
+            self.accept(evaluate(self.p, &self.z), self.tol)
                 .then(|| {
-                    let (x, y) = solution(self.lp, &self.p, &self.z);
-                    finish(self.lp, x, y, LpStatus::Optimal, 0, self.start)
+                    let (x, y) = solution(self.p, &self.z);
+                    finish(self.lp, self.p, x, y, LpStatus::Optimal, 0, self.start)
                 })
                 .filter(|sol| {
                     sol.status == LpStatus::Optimal && sol.info.certificate.passes(self.tol)
@@ -303,8 +303,8 @@ impl<'a> Run<'a> {
         } else {
             &self.zh
         };
-        let (x, y) = solution(self.lp, &self.p, cand);
-        let sol = finish(self.lp, x, y, status, self.iter, self.start);
+        let (x, y) = solution(self.p, cand);
+        let sol = finish(self.lp, self.p, x, y, status, self.iter, self.start);
         self.done(sol, Ray::None)
     }
 
@@ -319,8 +319,7 @@ impl<'a> Run<'a> {
             _ => &self.z,
         };
         let ray = find_ray(
-            self.lp,
-            &self.p,
+            self.p,
             point,
             &self.anchor,
             self.set.infeasibility_tolerance,
@@ -328,13 +327,13 @@ impl<'a> Run<'a> {
         if ray == Ray::None {
             return None;
         }
-        let (x, y) = solution(self.lp, &self.p, point);
+        let (x, y) = solution(self.p, point);
         let status = if ray == Ray::Dual {
             LpStatus::Infeasible
         } else {
             LpStatus::InfeasibleOrUnbounded
         };
-        let sol = finish(self.lp, x, y, status, self.iter, self.start);
+        let sol = finish(self.lp, self.p, x, y, status, self.iter, self.start);
         Some(self.done(sol, ray))
     }
 
@@ -359,20 +358,23 @@ impl<'a> Run<'a> {
         let g = self.set.reflection;
         let (a_new, a_old) = (w * 2.0 * g, w * (1.0 - 2.0 * g));
         let a_anchor = 1.0 - w;
-        let (p, z, zh, anchor) = (&self.p, &mut self.z, &mut self.zh, &self.anchor);
+        let (p, z, zh, anchor) = (self.p, &mut self.z, &mut self.zh, &self.anchor);
         // Rows: y and Ãx move to the Halpern combination.
-        par_mut([&mut z.y[..], &mut z.ax[..]], VEC_CHUNK, |rg, [y, ax]| {
-            for (k, i) in rg.enumerate() {
-                y[k] = a_new * zh.y[i] + a_old * y[k] + a_anchor * anchor.y[i];
-                ax[k] = a_new * zh.ax[i] + a_old * ax[k] + a_anchor * anchor.ax[i];
-            }
-        });
+        par_mut(
+            [&mut z.y[..], &mut z.ax[..]],
+            p.f.vec_chunk,
+            |rg, [y, ax]| {
+                for (k, i) in rg.enumerate() {
+                    y[k] = a_new * zh.y[i] + a_old * y[k] + a_anchor * anchor.y[i];
+                    ax[k] = a_new * zh.ax[i] + a_old * ax[k] + a_anchor * anchor.ax[i];
+                }
+            },
+        );
         // Columns: Ãᵀŷ, then x and Ãᵀy.
-        {
-            let yh = &zh.y;
+        p.f.y_ghosts.with_ghosts(p.f.comm(), &zh.y, |yh| {
             par_mut(
                 [&mut zh.aty[..], &mut z.x[..], &mut z.aty[..]],
-                MAT_CHUNK,
+                p.f.mat_chunk,
                 |rg, [atyh, x, aty]| {
                     for (k, j) in rg.enumerate() {
                         let a = p.by_cols.dot(j, yh);
@@ -382,7 +384,7 @@ impl<'a> Run<'a> {
                     }
                 },
             );
-        }
+        });
         self.epoch += 1;
         if (self.iter - 1).is_multiple_of(self.set.check_frequency) {
             return self.halpern_check(err);
@@ -392,7 +394,7 @@ impl<'a> Run<'a> {
 
     /// Halpern's check on the PDHG output ẑ: stop, or restart at ẑ.
     fn halpern_check(&mut self, err: f64) -> Option<Outcome> {
-        let (cert, own) = evaluate(self.lp, &self.p, &self.zh);
+        let (cert, own) = evaluate(self.p, &self.zh);
         self.report(&cert, own);
         if !(cert.primal_residual.is_finite()
             && cert.dual_residual.is_finite()
@@ -407,8 +409,16 @@ impl<'a> Run<'a> {
             }
         }
         if self.accept((cert, own), self.target) {
-            let (x, y) = solution(self.lp, &self.p, &self.zh);
-            let sol = finish(self.lp, x, y, LpStatus::Optimal, self.iter, self.start);
+            let (x, y) = solution(self.p, &self.zh);
+            let sol = finish(
+                self.lp,
+                self.p,
+                x,
+                y,
+                LpStatus::Optimal,
+                self.iter,
+                self.start,
+            );
             if sol.info.certificate.passes(self.tol) {
                 // Polish to the exact vertex when the guessed basis is optimal.
                 let sol = self.crossover(Candidate::Image).unwrap_or(sol);
@@ -433,8 +443,8 @@ impl<'a> Run<'a> {
     /// Restarts at ẑ, moving the primal weight by a PID controller on the log-imbalance of the
     /// scaled displacements.
     fn halpern_restart(&mut self) {
-        let ddx = dist(&self.zh.x, &self.anchor.x);
-        let ddy = dist(&self.zh.y, &self.anchor.y);
+        let ddx = self.p.f.dist(false, &self.zh.x, &self.anchor.x);
+        let ddy = self.p.f.dist(true, &self.zh.y, &self.anchor.y);
         if (1e-16..1e12).contains(&ddx) && (1e-16..1e12).contains(&ddy) {
             let e = (self.omega * ddx / ddy).ln();
             self.pid_integral = 0.3 * self.pid_integral + e;
@@ -476,13 +486,12 @@ impl<'a> Run<'a> {
         self.accepted += 1;
         self.avg_weight += self.eta;
         let alpha = self.eta / self.avg_weight;
-        let (p, zh, avg) = (&self.p, &mut self.zh, &mut self.avg);
-        {
-            let yh = &zh.y;
+        let (p, zh, avg) = (self.p, &mut self.zh, &mut self.avg);
+        p.f.y_ghosts.with_ghosts(p.f.comm(), &zh.y, |yh| {
             let xh = &zh.x;
             par_mut(
                 [&mut zh.aty[..], &mut avg.x[..], &mut avg.aty[..]],
-                MAT_CHUNK,
+                p.f.mat_chunk,
                 |rg, [atyh, xa, atya]| {
                     for (k, j) in rg.enumerate() {
                         let a = p.by_cols.dot(j, yh);
@@ -492,10 +501,10 @@ impl<'a> Run<'a> {
                     }
                 },
             );
-        }
+        });
         par_mut(
             [&mut avg.y[..], &mut avg.ax[..]],
-            VEC_CHUNK,
+            p.f.vec_chunk,
             |rg, [ya, axa]| {
                 for (k, i) in rg.enumerate() {
                     ya[k] += alpha * (zh.y[i] - ya[k]);
@@ -520,7 +529,7 @@ impl<'a> Run<'a> {
                 Candidate::Average => &self.avg,
                 _ => &self.z,
             };
-            let (cert, own) = evaluate(self.lp, &self.p, point);
+            let (cert, own) = evaluate(self.p, point);
             if cand == Candidate::Iterate {
                 // The current iterate's measures (the average's are usually worse until the
                 // end).
@@ -540,8 +549,16 @@ impl<'a> Run<'a> {
                     Candidate::Average => &self.avg,
                     _ => &self.z,
                 };
-                let (x, y) = solution(self.lp, &self.p, point);
-                let sol = finish(self.lp, x, y, LpStatus::Optimal, self.iter, self.start);
+                let (x, y) = solution(self.p, point);
+                let sol = finish(
+                    self.lp,
+                    self.p,
+                    x,
+                    y,
+                    LpStatus::Optimal,
+                    self.iter,
+                    self.start,
+                );
                 if sol.info.certificate.passes(self.tol) {
                     // Polish to the exact vertex when the guessed basis is optimal.
                     best = Some(self.crossover(cand).unwrap_or(sol));
@@ -564,7 +581,7 @@ impl<'a> Run<'a> {
     /// error has fallen enough (or stalls, or the epoch is long), and moves the primal weight
     /// towards the ratio of the dual and primal displacements.
     fn adaptive_restart_if_due(&mut self) {
-        let (p, omega, set) = (&self.p, self.omega, self.set);
+        let (p, omega, set) = (self.p, self.omega, self.set);
         let k_cur = kkt_error(p, &self.z, omega);
         let k_avg = kkt_error(p, &self.avg, omega);
         let use_avg = k_avg < k_cur;
@@ -582,8 +599,8 @@ impl<'a> Run<'a> {
         if use_avg {
             self.z.copy_from(&self.avg);
         }
-        let ddx = dist(&self.z.x, &self.anchor.x);
-        let ddy = dist(&self.z.y, &self.anchor.y);
+        let ddx = self.p.f.dist(false, &self.z.x, &self.anchor.x);
+        let ddy = self.p.f.dist(true, &self.z.y, &self.anchor.y);
         if ddx > 1e-10 && ddy > 1e-10 {
             let th = set.primal_weight_smoothing;
             self.omega = (th * (ddy / ddx).ln() + (1.0 - th) * self.omega.ln())
@@ -594,7 +611,7 @@ impl<'a> Run<'a> {
         self.avg.copy_from(&self.z);
         self.avg_weight = 0.0;
         self.epoch = 0;
-        self.err_anchor = kkt_error(&self.p, &self.z, self.omega);
+        self.err_anchor = kkt_error(self.p, &self.z, self.omega);
         self.err_last = f64::INFINITY;
         self.stats.restarts += 1;
     }
