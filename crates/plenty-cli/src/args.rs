@@ -552,6 +552,16 @@ pub struct LpArgs {
     /// The table that a CSV or Parquet --output holds (JSON holds both).
     #[arg(long, value_enum, default_value_t = LpTableArg::Columns)]
     pub table: LpTableArg,
+    /// Solve across the ranks of an MPI job (`mpirun -np P plenty lp …`, in a build with
+    /// `--features mpi`), with PDLP and no crossover; implied when a launcher started more
+    /// than one rank.
+    #[arg(long)]
+    pub distributed: bool,
+    /// Across ranks: rows and columns are spread in blocks of this many (a multiple of 4 096
+    /// gives one process's chunks; a smaller one spreads a small LP, with the same bits on any
+    /// number of ranks for the same granule).
+    #[arg(long, value_name = "N", default_value_t = 16384)]
+    pub granule: usize,
     /// Output.
     #[command(flatten)]
     pub output: OutputArgs,

@@ -4,7 +4,7 @@
 //! the answers and writes the same report as one process, with a `distributed` block. Only
 //! rank 0 prints.
 
-use crate::args::{Global, ValuesArgs};
+use crate::args::{Global, LpArgs, ValuesArgs};
 use anyhow::Result;
 
 /// The MPI world of this process.
@@ -54,16 +54,34 @@ pub fn values(_: &Global, _: &ValuesArgs, world: World) -> Result<()> {
     match world {}
 }
 
-/// `values` across the ranks of `comm`. On ranks other than 0 an error is returned as
-/// [`crate::Silent`]: rank 0 reports the same error (every failure is agreed on by all ranks).
+/// Without MPI there is no world to solve across.
+#[cfg(not(feature = "mpi"))]
+pub fn lp(_: &Global, _: &LpArgs, world: World) -> Result<()> {
+    match world {}
+}
+
+/// `values` across the ranks of `comm`.
 #[cfg(feature = "mpi")]
 pub fn values(g: &Global, args: &ValuesArgs, comm: World) -> Result<()> {
+    on_ranks(comm, |c| run::values(g, args, c))
+}
+
+/// `lp` across the ranks of `comm` (PDLP, `crate::distributed_lp`).
+#[cfg(feature = "mpi")]
+pub fn lp(g: &Global, args: &LpArgs, comm: World) -> Result<()> {
+    on_ranks(comm, |c| crate::distributed_lp::lp(g, args, c))
+}
+
+/// Runs `f` on this rank. On ranks other than 0 an error is returned as [`crate::Silent`]:
+/// rank 0 reports the same error (every failure is agreed on by all ranks).
+#[cfg(feature = "mpi")]
+fn on_ranks(comm: World, f: impl FnOnce(&World) -> Result<()>) -> Result<()> {
     use plenty_core::dist::Communicator;
     let rank = comm.rank();
     if rank != 0 {
         crate::input::silence_warnings();
     }
-    let result = run::values(g, args, &comm);
+    let result = f(&comm);
     drop(comm);
     match result {
         Err(e) if rank != 0 => Err(crate::Silent(e.to_string()).into()),
@@ -72,7 +90,7 @@ pub fn values(g: &Global, args: &ValuesArgs, comm: World) -> Result<()> {
 }
 
 #[cfg(feature = "mpi")]
-mod run {
+pub(crate) mod run {
     use crate::args::{Global, ValuesArgs};
     use crate::checkpoint_dir::CheckpointDir;
     use crate::commands::provenance;
@@ -218,7 +236,12 @@ mod run {
                     json!({"read": t_read, "prepare": t_prepare, "solve_x_and_v": t_solve}),
                     format!("time: read {t_read:.3} s, distribute {t_prepare:.3} s, solve x and v {t_solve:.3} s"),
                 ),
-                distributed: Some(distributed_block(&layout, report.iterations, &costs)),
+                distributed: Some(distributed_block(
+                    &layout,
+                    report.iterations,
+                    &costs,
+                    Noun::Products,
+                )),
             },
             &args.analysis.output,
         )
@@ -345,12 +368,30 @@ mod run {
         })
     }
 
+    /// What a rank's range counts, and what a step is.
+    #[derive(Clone, Copy)]
+    pub enum Noun {
+        /// Products; a step is a matrix-vector product (`values`).
+        Products,
+        /// An LP's columns; a step is a PDHG iteration, one product with `A` and one with `Aᵀ`.
+        Columns,
+    }
+
     /// The report's `distributed` block and its headline lines.
-    fn distributed_block(
+    pub fn distributed_block(
         layout: &Layout,
         iterations: usize,
         costs: &[RankCost],
+        noun: Noun,
     ) -> (serde_json::Value, Vec<String>) {
+        let (things, steps_key, steps) = match noun {
+            Noun::Products => (
+                "products",
+                "matrix_vector_products",
+                "matrix-vector products",
+            ),
+            Noun::Columns => ("columns", "iterations", "PDHG iterations"),
+        };
         let bytes: u64 = costs.iter().map(|c| c.bytes_sent).sum();
         let per_iteration = bytes as f64 / iterations.max(1) as f64;
         let seconds = costs
@@ -363,7 +404,7 @@ mod run {
             "mpi_library": plenty_mpi::MpiComm::library_version(),
             "ranks": costs.len(),
             "rank_boundaries": layout.offsets(),
-            "matrix_vector_products": iterations,
+            steps_key: iterations,
             "bytes_sent_per_iteration": per_iteration,
             "bytes_sent": bytes,
             "collectives_per_rank": collectives,
@@ -375,14 +416,14 @@ mod run {
             |f: &dyn Fn(&RankCost) -> String| costs.iter().map(f).collect::<Vec<_>>().join(", ");
         let lines = vec![
             format!(
-                "distributed over {} ranks (MPI): products {}; non-zeros {}; ghosts (A, Aᵀ) {}",
+                "distributed over {} ranks (MPI): {things} {}; non-zeros {}; ghosts (A, Aᵀ) {}",
                 costs.len(),
                 list(&|c| c.products.to_string()),
                 list(&|c| c.nonzeros.to_string()),
                 list(&|c| format!("{}+{}", c.ghosts.0, c.ghosts.1)),
             ),
             format!(
-                "communication: {per_iteration:.0} bytes sent per iteration (all ranks, {iterations} matrix-vector products), {collectives} collectives, at most {seconds:.3} s communicating"
+                "communication: {per_iteration:.0} bytes sent per iteration (all ranks, {iterations} {steps}), {collectives} collectives, at most {seconds:.3} s communicating"
             ),
             format!(
                 "peak memory per rank: {} MB",
@@ -393,12 +434,12 @@ mod run {
     }
 
     /// Makes every rank fail alike when one of them failed.
-    fn agree(comm: &dyn Communicator, local: Option<String>) -> Result<()> {
+    pub fn agree(comm: &dyn Communicator, local: Option<String>) -> Result<()> {
         plenty_core::dist::values::agree_on_error(comm, local).map_err(|e| anyhow!(e))
     }
 
     /// This process's peak resident memory (VmHWM in /proc/self/status), 0 where unknown.
-    fn peak_memory_bytes() -> u64 {
+    pub fn peak_memory_bytes() -> u64 {
         std::fs::read_to_string("/proc/self/status")
             .ok()
             .and_then(|s| {

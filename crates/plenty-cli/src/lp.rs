@@ -12,43 +12,23 @@ use crate::progress::Progress;
 use crate::NoAnswer;
 use anyhow::{bail, Context, Result};
 use plenty_core::lp::choose::{solve_auto, ChoiceSettings, LpAttempt};
-use plenty_core::lp::ipm::{Ipm, IpmSettings};
-use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings};
+use plenty_core::lp::ipm::{Ipm, IpmSettings, IpmStats};
+use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings, PdlpStats};
 use plenty_core::lp::{LinearProgram, LpSettings, LpSolution, LpStatus, Sense};
 use plenty_io::output::{Column, Report, ResultTable};
 use serde_json::json;
 
 /// `plenty lp`.
 pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
+    if let Some(world) = crate::distributed::world(a.distributed)? {
+        return crate::distributed::lp(g, a, world);
+    }
     let progress = Progress::new(g.quiet);
     progress.stage("reading the MPS file");
-    if !a.mps.is_file() {
-        bail!("{}: no such file", a.mps.display());
-    }
     let t0 = std::time::Instant::now();
-    let mut lp = plenty_io::mps::read_mps(&a.mps)?;
+    let lp = read(a)?;
     let t_read = t0.elapsed().as_secs_f64();
-    if let Some(sense) = a.sense {
-        lp.sense = sense.into();
-    }
-    let settings = PdlpSettings {
-        lp: LpSettings {
-            tolerance: a.tolerance,
-            max_iterations: a.max_iterations,
-            time_limit: a.time_limit,
-        },
-        scheme: match a.scheme {
-            SchemeArg::Adaptive => PdhgScheme::Adaptive,
-            SchemeArg::Halpern => PdhgScheme::Halpern,
-        },
-        row_scaled_feasibility: a.feasibility == LpFeasibilityArg::Row,
-        crossover: !a.no_crossover,
-        crossover_limit: a.crossover_limit,
-        ..Default::default()
-    };
-    settings
-        .validate()
-        .context("--tolerance, --max-iterations or --time-limit")?;
+    let settings = pdlp_settings(a)?;
     progress.stage(&format!(
         "solving ({} rows, {} columns, {} non-zeros)",
         lp.nrows(),
@@ -85,9 +65,77 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
         }
         LpBackendArg::Highs => crate::highs::backend()?.solve(&lp, &settings.lp)?,
     };
-    let stats = pdlp_stats;
     let t_solve = t1.elapsed().as_secs_f64();
     progress.finish();
+    render(
+        a,
+        &lp,
+        &sol,
+        &Extras {
+            pdlp_stats,
+            ipm_stats,
+            attempts,
+            seconds: json!({"read": t_read, "solve": t_solve}),
+            t_solve,
+            distributed: None,
+            settings: json!(settings),
+        },
+    )
+}
+
+/// Reads the MPS file, with the sense override.
+pub(crate) fn read(a: &LpArgs) -> Result<LinearProgram> {
+    if !a.mps.is_file() {
+        bail!("{}: no such file", a.mps.display());
+    }
+    let mut lp = plenty_io::mps::read_mps(&a.mps)?;
+    if let Some(sense) = a.sense {
+        lp.sense = sense.into();
+    }
+    Ok(lp)
+}
+
+/// PDLP's settings from the flags.
+pub(crate) fn pdlp_settings(a: &LpArgs) -> Result<PdlpSettings> {
+    let settings = PdlpSettings {
+        lp: LpSettings {
+            tolerance: a.tolerance,
+            max_iterations: a.max_iterations,
+            time_limit: a.time_limit,
+        },
+        scheme: match a.scheme {
+            SchemeArg::Adaptive => PdhgScheme::Adaptive,
+            SchemeArg::Halpern => PdhgScheme::Halpern,
+        },
+        row_scaled_feasibility: a.feasibility == LpFeasibilityArg::Row,
+        crossover: !a.no_crossover,
+        crossover_limit: a.crossover_limit,
+        ..Default::default()
+    };
+    settings
+        .validate()
+        .context("--tolerance, --max-iterations or --time-limit")?;
+    Ok(settings)
+}
+
+/// What the report names beyond the solution.
+pub(crate) struct Extras {
+    /// The solver's settings, as the provenance records them.
+    pub settings: serde_json::Value,
+    pub pdlp_stats: Option<PdlpStats>,
+    pub ipm_stats: Option<IpmStats>,
+    pub attempts: Vec<LpAttempt>,
+    /// The `seconds_total` block.
+    pub seconds: serde_json::Value,
+    pub t_solve: f64,
+    /// Across ranks: the `distributed` block and its headline lines.
+    pub distributed: Option<(serde_json::Value, Vec<String>)>,
+}
+
+/// Writes the report of a solved LP (the same from one process and from rank 0 of many).
+pub(crate) fn render(a: &LpArgs, lp: &LinearProgram, sol: &LpSolution, x: &Extras) -> Result<()> {
+    let (stats, ipm_stats, attempts, t_solve) =
+        (&x.pdlp_stats, &x.ipm_stats, &x.attempts, x.t_solve);
     let c = sol.info.certificate;
     let activity = lp.row_activity(&sol.x);
     let violation = lp.max_row_violation(&activity);
@@ -110,20 +158,21 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
         "rows": lp.nrows(),
         "columns": lp.ncols(),
         "nonzeros": lp.columns.nnz(),
-        "seconds_total": {"read": t_read, "solve": t_solve},
+        "seconds_total": x.seconds,
+        "distributed": x.distributed.as_ref().map(|d| &d.0),
     });
     let report = Report {
         provenance: provenance(
             std::slice::from_ref(&a.mps),
             json!({
                 "backend": format!("{:?}", a.backend).to_lowercase(),
-                "pdlp": settings,
+                "pdlp": x.settings,
                 "sense_override": a.sense.map(|s| format!("{s:?}").to_lowercase()),
             }),
         )?,
         summary,
         tables: {
-            let (columns, rows) = (columns_table(&lp, &sol), rows_table(&lp, &sol, activity));
+            let (columns, rows) = (columns_table(lp, sol), rows_table(lp, sol, activity));
             match a.table {
                 LpTableArg::Columns => vec![columns, rows],
                 LpTableArg::Rows => vec![rows, columns],
@@ -152,11 +201,14 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
             t_solve
         ),
     ];
-    for t in &attempts {
+    for t in attempts {
         headline.push(format!(
             "method: {} ({}): {} in {} iterations",
             t.method, t.reason, t.status, t.iterations
         ));
+    }
+    if let Some((_, lines)) = &x.distributed {
+        headline.extend(lines.iter().cloned());
     }
     if sol.status != LpStatus::Optimal {
         if a.output.output.is_some() {

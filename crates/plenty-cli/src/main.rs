@@ -10,6 +10,8 @@ mod args;
 mod checkpoint_dir;
 mod commands;
 mod distributed;
+#[cfg(feature = "mpi")]
+mod distributed_lp;
 mod footprint;
 mod highs;
 mod input;

@@ -11,6 +11,8 @@ mod issue_17_cli;
 mod issue_18_cli;
 #[cfg(feature = "mpi")]
 mod mpi_cli;
+#[cfg(feature = "mpi")]
+mod mpi_lp_cli;
 mod plan_cli;
 mod reshape_cli;
 mod serve_crash;

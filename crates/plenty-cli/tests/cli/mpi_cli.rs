@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 /// `mpirun --oversubscribe -np P plenty ARGS` in the workspace root.
-fn mpirun(ranks: usize, args: &[&str]) -> Output {
+pub(crate) fn mpirun(ranks: usize, args: &[&str]) -> Output {
     Command::new("mpirun")
         .args(["--oversubscribe", "-np", &ranks.to_string()])
         .arg(env!("CARGO_BIN_EXE_plenty"))
@@ -34,7 +34,7 @@ fn column(report: &Value, name: &str) -> Vec<f64> {
         .collect()
 }
 
-fn bits(v: &[f64]) -> Vec<u64> {
+pub(crate) fn bits(v: &[f64]) -> Vec<u64> {
     v.iter().map(|x| x.to_bits()).collect()
 }
 

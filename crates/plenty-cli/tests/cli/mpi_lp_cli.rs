@@ -1,0 +1,116 @@
+//! `mpirun -np P plenty lp …` (issue #18, PDLP across ranks), in a build with `--features mpi`:
+//! a generated planning LP on 1 rank (`--distributed`), 2 and 4 ranks has the same bits, and
+//! agrees with one process (PDLP without crossover, and the exact vertex of the default
+//! solver) to the tolerance.
+
+use crate::common::{json_of, plenty, temp, text};
+use crate::mpi_cli::{bits, mpirun};
+use serde_json::Value;
+
+fn column(report: &Value, table: &str, name: &str) -> Vec<f64> {
+    report["tables"][table]["columns"][name]
+        .as_array()
+        .unwrap_or_else(|| panic!("no column {name} in {table}"))
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn issue_18_mpirun_lp_has_the_same_bits_on_1_2_and_4_ranks_and_agrees_with_one_process() {
+    let dir = temp("issue_18_mpirun_lp");
+    let plan = dir.join("plan");
+    let o = plenty(&[
+        "generate-plan",
+        "--n",
+        "300",
+        "--seed",
+        "18",
+        "--out",
+        plan.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let mps = plan.join("plan.mps");
+    let mps = mps.to_str().unwrap();
+    let mut reports = Vec::new();
+    for ranks in [1usize, 2, 4] {
+        let out = dir.join(format!("lp-{ranks}.json"));
+        let out_s = out.to_str().unwrap();
+        // A granule of 32 spreads the 301 rows and 601 columns over every rank.
+        let mut args = vec!["lp", mps, "--granule", "32", "-o", out_s];
+        if ranks == 1 {
+            args.push("--distributed");
+        }
+        let o = mpirun(ranks, &args);
+        let (stdout, stderr) = text(&o);
+        assert!(o.status.success(), "{ranks} ranks: {stderr}");
+        let printed = format!("{stdout}{stderr}");
+        assert_eq!(printed.matches("distributed over").count(), 1, "{printed}");
+        let r = json_of(&out);
+        let block = &r["summary"]["distributed"];
+        assert_eq!(block["ranks"], ranks, "{block}");
+        let per_rank = block["per_rank"].as_array().unwrap();
+        let cols: u64 = per_rank
+            .iter()
+            .map(|c| c["products"].as_u64().unwrap())
+            .sum();
+        assert_eq!(cols, 601);
+        assert!(per_rank.iter().all(|c| c["products"].as_u64().unwrap() > 0));
+        if ranks > 1 {
+            assert!(block["bytes_sent_per_iteration"].as_f64().unwrap() > 0.0);
+        }
+        assert_eq!(r["summary"]["status"], "optimal", "{}", r["summary"]);
+        reports.push(r);
+    }
+    let one = &reports[0];
+    for r in &reports[1..] {
+        for (table, name) in [("columns", "value"), ("rows", "dual")] {
+            assert_eq!(
+                bits(&column(r, table, name)),
+                bits(&column(one, table, name)),
+                "{table}.{name}"
+            );
+        }
+        assert_eq!(r["summary"]["iterations"], one["summary"]["iterations"]);
+    }
+    // One process: the exact vertex (the default solver) and PDLP's own point.
+    let exact = dir.join("exact.json");
+    let o = plenty(&["lp", mps, "-o", exact.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let exact = json_of(&exact);
+    let want = exact["summary"]["objective"].as_f64().unwrap();
+    let got = one["summary"]["objective"].as_f64().unwrap();
+    assert!(
+        (got - want).abs() <= 1e-5 * (1.0 + want.abs()),
+        "{got} against {want}"
+    );
+    let c = &one["summary"]["certificate"];
+    for m in ["primal_residual", "dual_residual", "relative_gap"] {
+        assert!(c[m].as_f64().unwrap() <= 1e-6, "{m}: {c}");
+    }
+}
+
+#[test]
+fn issue_18_mpirun_lp_refuses_a_backend_that_does_not_run_across_ranks() {
+    let dir = temp("issue_18_mpirun_lp_backend");
+    let plan = dir.join("plan");
+    let o = plenty(&[
+        "generate-plan",
+        "--n",
+        "40",
+        "--out",
+        plan.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let mps = plan.join("plan.mps");
+    let o = mpirun(2, &["lp", mps.to_str().unwrap(), "--backend", "ipm"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o).1);
+    let stderr = text(&o).1;
+    assert_eq!(
+        stderr.matches("across ranks plenty runs PDLP only").count(),
+        1,
+        "{stderr}"
+    );
+}
