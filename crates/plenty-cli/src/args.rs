@@ -497,6 +497,11 @@ pub struct GeneratePlanArgs {
     /// Seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Also write the LP in this many Parquet shards, in DIR/lp-shards (each a range of
+    /// columns with their entries, costs and bounds, and a range of rows), for
+    /// `mpirun -np P plenty lp DIR/lp-shards`: each rank then reads only its shards.
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub shards: usize,
     /// The folder to write (the planning folder, plan.mps, generator.json).
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
@@ -515,7 +520,9 @@ pub enum FamilyArg {
 /// `lp`.
 #[derive(Debug, Args, Clone)]
 pub struct LpArgs {
-    /// The linear program, in free or fixed MPS (an OBJSENSE section sets maximisation).
+    /// The linear program, in free or fixed MPS (an OBJSENSE section sets maximisation), or
+    /// the folder of a sharded LP (`generate-plan --shards`; under mpirun each rank reads only
+    /// its shards).
     pub mps: PathBuf,
     /// Override the direction of the objective in the file.
     #[arg(long, value_enum)]

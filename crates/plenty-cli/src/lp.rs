@@ -15,6 +15,7 @@ use plenty_core::lp::choose::{solve_auto, ChoiceSettings, LpAttempt};
 use plenty_core::lp::ipm::{Ipm, IpmSettings, IpmStats};
 use plenty_core::lp::pdlp::{PdhgScheme, Pdlp, PdlpSettings, PdlpStats};
 use plenty_core::lp::{LinearProgram, LpSettings, LpSolution, LpStatus, Sense};
+use plenty_io::lp_shard::is_sharded_lp;
 use plenty_io::output::{Column, Report, ResultTable};
 use serde_json::json;
 
@@ -79,20 +80,39 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
             t_solve,
             distributed: None,
             settings: json!(settings),
+            activity: None,
+            nnz: None,
         },
     )
 }
 
-/// Reads the MPS file, with the sense override.
+/// Reads the MPS file (or the sharded LP's folder, whole), with the sense override.
 pub(crate) fn read(a: &LpArgs) -> Result<LinearProgram> {
-    if !a.mps.is_file() {
-        bail!("{}: no such file", a.mps.display());
-    }
-    let mut lp = plenty_io::mps::read_mps(&a.mps)?;
+    let mut lp = if is_sharded_lp(&a.mps) {
+        plenty_io::lp_shard::open_sharded_lp(&a.mps, true)?
+    } else if a.mps.is_file() {
+        plenty_io::mps::read_mps(&a.mps)?
+    } else {
+        bail!(
+            "{}: no such file (an MPS file, or a sharded LP's folder with {})",
+            a.mps.display(),
+            plenty_io::lp_shard::MANIFEST
+        );
+    };
     if let Some(sense) = a.sense {
         lp.sense = sense.into();
     }
     Ok(lp)
+}
+
+/// The input files a report names: the MPS file, or a sharded LP's manifest and shards.
+pub(crate) fn input_files(a: &LpArgs) -> Result<Vec<std::path::PathBuf>> {
+    if is_sharded_lp(&a.mps) {
+        let m = plenty_io::lp_shard::read_lp_manifest(&a.mps)?;
+        Ok(plenty_io::lp_shard::lp_files(&a.mps, &m))
+    } else {
+        Ok(vec![a.mps.clone()])
+    }
 }
 
 /// PDLP's settings from the flags.
@@ -130,6 +150,11 @@ pub(crate) struct Extras {
     pub t_solve: f64,
     /// Across ranks: the `distributed` block and its headline lines.
     pub distributed: Option<(serde_json::Value, Vec<String>)>,
+    /// The row activities `A x`, when the caller computed them (across ranks the report's LP
+    /// holds no matrix); else computed here.
+    pub activity: Option<Vec<f64>>,
+    /// Non-zeros of `A`, when the report's LP does not hold them.
+    pub nnz: Option<usize>,
 }
 
 /// Writes the report of a solved LP (the same from one process and from rank 0 of many).
@@ -137,7 +162,10 @@ pub(crate) fn render(a: &LpArgs, lp: &LinearProgram, sol: &LpSolution, x: &Extra
     let (stats, ipm_stats, attempts, t_solve) =
         (&x.pdlp_stats, &x.ipm_stats, &x.attempts, x.t_solve);
     let c = sol.info.certificate;
-    let activity = lp.row_activity(&sol.x);
+    let activity = match &x.activity {
+        Some(a) => a.clone(),
+        None => lp.row_activity(&sol.x),
+    };
     let violation = lp.max_row_violation(&activity);
     let summary = json!({
         "status": sol.status,
@@ -157,13 +185,13 @@ pub(crate) fn render(a: &LpArgs, lp: &LinearProgram, sol: &LpSolution, x: &Extra
         "max_row_violation": violation,
         "rows": lp.nrows(),
         "columns": lp.ncols(),
-        "nonzeros": lp.columns.nnz(),
+        "nonzeros": x.nnz.unwrap_or_else(|| lp.columns.nnz()),
         "seconds_total": x.seconds,
         "distributed": x.distributed.as_ref().map(|d| &d.0),
     });
     let report = Report {
         provenance: provenance(
-            std::slice::from_ref(&a.mps),
+            &input_files(a)?,
             json!({
                 "backend": format!("{:?}", a.backend).to_lowercase(),
                 "pdlp": x.settings,

@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use plenty_core::generate::Structure;
 use plenty_core::lp::pdlp::PdlpSettings;
 use plenty_core::lp::synthetic::{multi_year_economy_with_base, MultiYearLpSettings};
-use plenty_core::lp::LpSettings;
+use plenty_core::lp::{LinearProgram, LpSettings};
 use plenty_core::plan::{
     generate_plan as generate_economy, solve_plan, KantorovichLp, LpSolver, Objective, Plan,
     PlanGeneratorSettings, PlanMethod, PlanReport, PlanRequest, PlanSolution, PlanStart,
@@ -411,6 +411,7 @@ pub fn generate_plan(g: &Global, a: &GeneratePlanArgs) -> Result<()> {
     progress.stage("writing plan.mps");
     let k = KantorovichLp::build(&e)?;
     plenty_io::mps::write_mps(&a.out.join("plan.mps"), &k.lp)?;
+    write_lp_shards(&progress, a, &k.lp)?;
     let prov = write_generator_provenance(
         &a.out,
         &[
@@ -440,6 +441,22 @@ pub fn generate_plan(g: &Global, a: &GeneratePlanArgs) -> Result<()> {
     Ok(())
 }
 
+/// `generate-plan --shards K`: the LP also in `K` Parquet shards in `OUT/lp-shards` (for
+/// `mpirun -np P plenty lp OUT/lp-shards`, each rank reading its shards).
+fn write_lp_shards(progress: &Progress, a: &GeneratePlanArgs, lp: &LinearProgram) -> Result<()> {
+    if a.shards == 0 {
+        return Ok(());
+    }
+    progress.stage(&format!("writing the LP in {} shards", a.shards));
+    let dir = a.out.join(LP_SHARDS);
+    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+    plenty_io::lp_shard::write_sharded_lp(&dir, lp, a.shards)?;
+    Ok(())
+}
+
+/// The folder of the sharded LP in a generated plan's folder.
+pub const LP_SHARDS: &str = "lp-shards";
+
 /// `plenty generate-plan --family multi-year`: Cockshott's N-year model on a random economy, as
 /// his four spreadsheets (for `plenty plan`) and its LP as MPS (built from the spreadsheets as
 /// read back, so both are the same plan), with its settings in generator.json.
@@ -460,6 +477,7 @@ fn generate_multi_year(progress: &Progress, a: &GeneratePlanArgs) -> Result<()> 
     let read_back = plenty_io::cockshott::read_cockshott_plan(&a.out)?;
     let lp = plenty_core::plan::multiyear::multi_year_lp(&read_back)?.lp;
     plenty_io::mps::write_mps(&a.out.join("plan.mps"), &lp)?;
+    write_lp_shards(progress, a, &lp)?;
     let prov = write_generator_provenance(
         &a.out,
         &["cap.csv", "dep.csv", "flows.csv", "labtarg.csv", "plan.mps"],

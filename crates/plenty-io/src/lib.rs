@@ -20,6 +20,7 @@ pub mod economy_file;
 pub mod error;
 pub mod hash;
 pub mod icio;
+pub mod lp_shard;
 pub mod mps;
 pub mod mtx;
 pub mod multiyear_file;

@@ -166,7 +166,7 @@ pub fn files(dir: &Path, m: &Manifest) -> Vec<PathBuf> {
 }
 
 /// Checks a file against the hash the manifest gives for it.
-fn check_hash(path: &Path, expected: &str) -> Result<()> {
+pub(crate) fn check_hash(path: &Path, expected: &str) -> Result<()> {
     if !path.is_file() {
         return Err(IoError::file(
             path,
@@ -187,7 +187,7 @@ fn check_hash(path: &Path, expected: &str) -> Result<()> {
 }
 
 #[cfg(feature = "parquet")]
-mod parquet_io {
+pub(crate) mod parquet_io {
     use super::*;
     use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, UInt32Array, UInt64Array};
     use arrow_schema::{DataType, Field, Schema};
@@ -198,7 +198,7 @@ mod parquet_io {
     /// Rows per record batch and row group when writing.
     const BATCH: usize = 1 << 20;
 
-    fn write_table(
+    pub(crate) fn write_table(
         path: &Path,
         fields: Vec<Field>,
         len: usize,
@@ -276,7 +276,7 @@ mod parquet_io {
         })
     }
 
-    fn read_batches(path: &Path) -> Result<Vec<RecordBatch>> {
+    pub(crate) fn read_batches(path: &Path) -> Result<Vec<RecordBatch>> {
         let f = std::fs::File::open(path).map_err(|e| IoError::os(path, &e))?;
         let reader = ParquetRecordBatchReaderBuilder::try_new(f)
             .and_then(|b| b.build())
@@ -286,7 +286,11 @@ mod parquet_io {
             .collect()
     }
 
-    fn col<'a, T: 'static>(path: &Path, b: &'a RecordBatch, name: &str) -> Result<&'a T> {
+    pub(crate) fn col<'a, T: 'static>(
+        path: &Path,
+        b: &'a RecordBatch,
+        name: &str,
+    ) -> Result<&'a T> {
         b.column_by_name(name)
             .and_then(|c| c.as_any().downcast_ref::<T>())
             .ok_or_else(|| {

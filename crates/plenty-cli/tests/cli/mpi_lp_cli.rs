@@ -1,7 +1,8 @@
 //! `mpirun -np P plenty lp …` (issue #18, PDLP across ranks), in a build with `--features mpi`:
 //! a generated planning LP on 1 rank (`--distributed`), 2 and 4 ranks has the same bits, and
 //! agrees with one process (PDLP without crossover, and the exact vertex of the default
-//! solver) to the tolerance.
+//! solver) to the tolerance; the same LP written in shards (`generate-plan --shards`), each rank
+//! reading only its own, has the same bits again; a damaged shard stops every rank.
 
 use crate::common::{json_of, plenty, temp, text};
 use crate::mpi_cli::{bits, mpirun};
@@ -26,6 +27,8 @@ fn issue_18_mpirun_lp_has_the_same_bits_on_1_2_and_4_ranks_and_agrees_with_one_p
         "300",
         "--seed",
         "18",
+        "--shards",
+        "3",
         "--out",
         plan.to_str().unwrap(),
         "-q",
@@ -89,6 +92,82 @@ fn issue_18_mpirun_lp_has_the_same_bits_on_1_2_and_4_ranks_and_agrees_with_one_p
     for m in ["primal_residual", "dual_residual", "relative_gap"] {
         assert!(c[m].as_f64().unwrap() <= 1e-6, "{m}: {c}");
     }
+    // The same LP in 3 shards, read by 2 ranks (shards 0 and 2 on rank 0, 1 on rank 1): the
+    // bits of the MPS file's run.
+    let shards = plan.join("lp-shards");
+    let out = dir.join("lp-sharded-2.json");
+    let o = mpirun(
+        2,
+        &[
+            "lp",
+            shards.to_str().unwrap(),
+            "--granule",
+            "32",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o).1);
+    let r = json_of(&out);
+    assert_eq!(r["summary"]["distributed"]["sharded_input"], true);
+    for (table, name) in [("columns", "value"), ("rows", "dual"), ("rows", "activity")] {
+        assert_eq!(
+            bits(&column(&r, table, name)),
+            bits(&column(&reports[1], table, name)),
+            "sharded {table}.{name}"
+        );
+    }
+    assert_eq!(
+        r["summary"]["max_row_violation"],
+        reports[1]["summary"]["max_row_violation"]
+    );
+    // One process reads the shards whole: the same optimum as from the MPS file.
+    let whole = dir.join("whole.json");
+    let o = plenty(&[
+        "lp",
+        shards.to_str().unwrap(),
+        "-o",
+        whole.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert_eq!(
+        json_of(&whole)["summary"]["objective"].as_f64().unwrap(),
+        want
+    );
+}
+
+#[test]
+fn issue_18_mpirun_lp_stops_every_rank_on_a_damaged_shard() {
+    let dir = temp("issue_18_mpirun_lp_damaged");
+    let plan = dir.join("plan");
+    let o = plenty(&[
+        "generate-plan",
+        "--n",
+        "40",
+        "--shards",
+        "2",
+        "--out",
+        plan.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let damaged = plan.join("lp-shards").join("shard-0001-entries.parquet");
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x55;
+    std::fs::write(&damaged, bytes).unwrap();
+    let shards = plan.join("lp-shards");
+    let o = mpirun(2, &["lp", shards.to_str().unwrap(), "--granule", "8"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o).1);
+    let stderr = text(&o).1;
+    // Rank 1 read the damaged shard; rank 0 says so, once, naming the file.
+    assert_eq!(
+        stderr.matches("shard-0001-entries.parquet").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("SHA-256"), "{stderr}");
 }
 
 #[test]

@@ -12,5 +12,6 @@ mod issue_13;
 mod issue_17;
 mod issue_17_balancing;
 mod issue_17_supply;
+mod issue_18_lp_shards;
 mod mps;
 mod pabutools;

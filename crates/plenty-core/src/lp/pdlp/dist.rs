@@ -84,6 +84,8 @@ pub struct DistLpSolved {
     pub solution: LpSolution,
     /// The run's counters (the same on every rank).
     pub stats: PdlpStats,
+    /// `A x` of the answer on this rank's rows (the row activities).
+    pub row_activity: Vec<f64>,
     /// This rank's costs.
     pub report: DistLpReport,
 }
@@ -189,6 +191,7 @@ pub fn solve_lp(
             _ => LpStatus::InfeasibleOrUnbounded,
         };
     }
+    let row_activity = p.activity(&sol.x);
     sol.info.seconds = start.elapsed().as_secs_f64();
     sol.info.method = "pdlp (distributed)".into();
     let report = DistLpReport {
@@ -205,6 +208,7 @@ pub fn solve_lp(
     Ok(DistLpSolved {
         solution: sol,
         stats,
+        row_activity,
         report,
     })
 }

@@ -455,6 +455,16 @@ pub(super) fn bound_norm2(f: &Frame<'_>, lr: &[f64], ur: &[f64]) -> f64 {
 }
 
 impl Scaled<'_> {
+    /// `A x` on this rank's rows for this rank's columns `x` of the LP (unscaled):
+    /// `D_r⁻¹ Ã D_c⁻¹ x`. Collective.
+    pub(crate) fn activity(&self, x: &[f64]) -> Vec<f64> {
+        let u: Vec<f64> = x.iter().zip(&self.d).map(|(x, d)| x / d).collect();
+        let mut ax = vec![0.0; self.m];
+        self.mul_rows(&u, &mut ax);
+        ax.iter_mut().zip(&self.r).for_each(|(a, r)| *a /= r);
+        ax
+    }
+
     /// The solution at this rank's `(x, y)` with its certificate, measured across the ranks as
     /// [`crate::lp::certify`] measures it on a whole LP: `A x = D_r⁻¹ Ã D_c⁻¹ x` and
     /// `Aᵀ y = D_c⁻¹ Ãᵀ D_r⁻¹ y` from the scaled parts, maxima over all ranks, sums chunk by chunk
@@ -470,10 +480,7 @@ impl Scaled<'_> {
     ) -> crate::lp::LpSolution {
         use crate::lp::{bound_term, Certificate, LpInfo, LpSolution};
         let (lp, s, chunk) = (&self.orig, self.s, self.f.vec_chunk);
-        let u: Vec<f64> = x.iter().zip(&self.d).map(|(x, d)| x / d).collect();
-        let mut ax = vec![0.0; self.m];
-        self.mul_rows(&u, &mut ax);
-        ax.iter_mut().zip(&self.r).for_each(|(a, r)| *a /= r);
+        let ax = self.activity(&x);
         let w: Vec<f64> = y.iter().zip(&self.r).map(|(y, r)| y / r).collect();
         let mut aty = vec![0.0; self.n];
         self.mul_cols(&w, &mut aty);
