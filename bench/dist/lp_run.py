@@ -2,14 +2,15 @@
 """Planning LPs across MPI ranks: plenty's PDLP on 1 process, and on 1 and 2 ranks, against HiGHS,
 all on the same MPS file in the same run.
 
-  python3 bench/dist/lp_run.py --n 1e5 --ranks 1,2 --tolerance 1e-4 [--highs ipm]
+  python3 bench/dist/lp_run.py --n 1e5 --ranks 1,2 --tolerance 1e-4 [--shards 2] [--highs pdlp]
                                [--plenty target/release/plenty] [--out bench/dist/runs]
 
 The instance is the baseline's planning LP (`bench/plan/baseline_mps.py --n N --tech 2`: N balance
 rows and a labour row, 2N processes and λ). plenty runs `plenty lp MPS --backend pdlp
 --no-crossover --tolerance T` in one process (all cores), then `mpirun -np P plenty lp MPS
 --distributed --tolerance T` for each P (each rank gets nproc / P threads; across ranks there is
-no crossover, so the single-process run has none either). HiGHS solves the same file through
+no crossover, so the single-process run has none either); with `--shards K` also from the same
+LP written in K shards by bench/dist/shard_mps.py (each rank reads only its shards). HiGHS solves the same file through
 bench/peer/peer.py with the chosen solver and its default tolerances. It records wall seconds
 (whole process), solve seconds (from the reports), iterations, the objective, bytes sent per
 iteration, seconds communicating, and peak resident memory (per rank from plenty's report; of
@@ -50,6 +51,8 @@ def main():
     ap.add_argument("--n", default="1e5")
     ap.add_argument("--ranks", default="1,2")
     ap.add_argument("--tolerance", type=float, default=1e-4)
+    ap.add_argument("--shards", type=int, default=0,
+                    help="also write the MPS as K shards (bench/dist/shard_mps.py) and run each P on them")
     ap.add_argument("--highs", default="ipm", help="HiGHS solver (simplex, ipm, pdlp, choose), or none")
     ap.add_argument("--plenty", default="target/release/plenty")
     ap.add_argument("--python", default=".venv-peer/bin/python")
@@ -82,19 +85,25 @@ def main():
     rows.append({"who": "plenty PDLP, 1 process", "wall": wall, "solve": s["seconds_total"]["solve"],
                  "iterations": s["iterations"], "objective": s["objective"], "bytes": None, "comm": None,
                  "peak": peak})
-    for p in ranks:
+    inputs = [("MPS file", mps)]
+    if args.shards:
+        sharded = os.path.join(args.tmp, f"plan-{n}-shards-{args.shards}")
+        if not os.path.exists(os.path.join(sharded, "lp.toml")):
+            run([args.python, "bench/dist/shard_mps.py", "--mps", mps, "--shards", str(args.shards), "--out", sharded])
+        inputs.append((f"{args.shards} shards", sharded))
+    for (what, source), p in [(i, p) for i in inputs for p in ranks]:
         env = dict(os.environ, RAYON_NUM_THREADS=str(max(1, cores // p)),
                    OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
         report = os.path.join(args.tmp, f"lp-{n}-{p}.json")
         cmd = ["mpirun", "--oversubscribe", "--bind-to", "none", "-np", str(p), "-x", "RAYON_NUM_THREADS",
-               args.plenty, "lp", mps, "--distributed", "--tolerance", tol, "-q", "-o", report]
+               args.plenty, "lp", source, "--distributed", "--tolerance", tol, "-q", "-o", report]
         wall, _, _ = run(cmd, env)
         s = json.load(open(report))["summary"]
         d = s["distributed"]
-        raw.write(json.dumps({"part": "plenty-mpi", "n": n, "ranks": p, "wall": wall, "summary": s,
-                              "command": " ".join(cmd)}) + "\n")
+        raw.write(json.dumps({"part": "plenty-mpi", "n": n, "ranks": p, "input": what, "wall": wall,
+                              "summary": s, "command": " ".join(cmd)}) + "\n")
         raw.flush()
-        rows.append({"who": f"plenty PDLP, {p} rank{'s' if p > 1 else ''}", "wall": wall,
+        rows.append({"who": f"plenty PDLP, {p} rank{'s' if p > 1 else ''}, from the {what}", "wall": wall,
                      "solve": s["seconds_total"]["solve"], "iterations": s["iterations"],
                      "objective": s["objective"], "bytes": d["bytes_sent_per_iteration"],
                      "comm": d["seconds_communicating_max"],
