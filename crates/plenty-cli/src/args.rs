@@ -569,6 +569,19 @@ pub struct LpArgs {
     /// number of ranks for the same granule).
     #[arg(long, value_name = "N", default_value_t = 16384)]
     pub granule: usize,
+    /// Across ranks: save the state of the run in this folder every --checkpoint-every
+    /// iterations, so that a run that fails can go on with --resume. The folder must be shared
+    /// by the ranks.
+    #[arg(long, value_name = "DIR")]
+    pub checkpoint: Option<PathBuf>,
+    /// PDHG iterations between two checkpoints (a state is 16 vectors of this rank's rows and
+    /// columns).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub checkpoint_every: usize,
+    /// Go on from the last complete checkpoint in --checkpoint DIR (same LP, settings and
+    /// number of ranks): the answer has the bits of an uninterrupted run.
+    #[arg(long, requires = "checkpoint")]
+    pub resume: bool,
     /// Output.
     #[command(flatten)]
     pub output: OutputArgs,

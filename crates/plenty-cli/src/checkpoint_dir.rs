@@ -43,7 +43,17 @@ impl CheckpointDir {
 
     /// Saves this rank's state; collective (every rank calls it at the same step).
     pub fn save(&self, comm: &dyn Communicator, state: &IterationState) -> Result<(), String> {
-        let mine = self.write_rank(comm.rank(), state);
+        self.save_with(comm, state.step, |w| state.write_to(w))
+    }
+
+    /// Saves this rank's state of step `step`, written by `write`; collective.
+    pub fn save_with(
+        &self,
+        comm: &dyn Communicator,
+        step: usize,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), String> {
+        let mine = self.write_rank(comm.rank(), step, write);
         // Everyone must have written before latest.json may name this step.
         let (all, _) = comm.all_gather_u64(&[u64::from(mine.is_ok())]);
         mine?;
@@ -51,20 +61,25 @@ impl CheckpointDir {
             return Err("another rank could not write its checkpoint".into());
         }
         if comm.rank() == 0 {
-            self.publish(state.step, comm.size())
+            self.publish(step, comm.size())
                 .map_err(|e| format!("{e:#}"))?;
         }
         Ok(())
     }
 
-    fn write_rank(&self, rank: usize, state: &IterationState) -> Result<(), String> {
-        let dir = self.step_dir(state.step);
+    fn write_rank(
+        &self,
+        rank: usize,
+        step: usize,
+        write_state: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), String> {
+        let dir = self.step_dir(step);
         let path = dir.join(format!("rank-{rank}.ckpt"));
         let write = || -> std::io::Result<()> {
             std::fs::create_dir_all(&dir)?;
             let tmp = path.with_extension("ckpt.tmp");
             let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-            state.write_to(&mut f)?;
+            write_state(&mut f)?;
             f.flush()?;
             f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
             std::fs::rename(&tmp, &path)
@@ -95,6 +110,16 @@ impl CheckpointDir {
     /// This rank's state of the last complete checkpoint, after checking that it is of this
     /// run (same inputs, settings and number of ranks).
     pub fn load(&self, rank: usize, ranks: usize) -> Result<IterationState> {
+        self.load_with(rank, ranks, |r| IterationState::read_from(r))
+    }
+
+    /// As [`CheckpointDir::load`], reading the state with `read`.
+    pub fn load_with<T>(
+        &self,
+        rank: usize,
+        ranks: usize,
+        read: impl FnOnce(&mut dyn std::io::Read) -> Result<T, String>,
+    ) -> Result<T> {
         let latest = self.dir.join("latest.json");
         let text = std::fs::read_to_string(&latest).with_context(|| {
             format!(
@@ -126,6 +151,6 @@ impl CheckpointDir {
         let mut f = std::io::BufReader::new(
             std::fs::File::open(&path).with_context(|| format!("--resume: {}", path.display()))?,
         );
-        IterationState::read_from(&mut f).map_err(|e| anyhow!("{}: {e}", path.display()))
+        read(&mut f).map_err(|e| anyhow!("{}: {e}", path.display()))
     }
 }

@@ -24,6 +24,12 @@ pub fn lp(g: &Global, a: &LpArgs) -> Result<()> {
     if let Some(world) = crate::distributed::world(a.distributed)? {
         return crate::distributed::lp(g, a, world);
     }
+    if a.checkpoint.is_some() {
+        bail!(
+            "--checkpoint saves the state of a run across ranks: run under mpirun (a plenty built \
+             with --features mpi), or add --distributed"
+        );
+    }
     let progress = Progress::new(g.quiet);
     progress.stage("reading the MPS file");
     let t0 = std::time::Instant::now();

@@ -282,7 +282,7 @@ impl IterationState {
     }
 }
 
-fn short(e: std::io::Error) -> String {
+pub(crate) fn short(e: std::io::Error) -> String {
     if e.kind() == std::io::ErrorKind::UnexpectedEof {
         "the checkpoint is cut short (a write was interrupted?)".into()
     } else {
@@ -290,11 +290,11 @@ fn short(e: std::io::Error) -> String {
     }
 }
 
-fn put_u64(w: &mut dyn Write, v: u64) -> std::io::Result<()> {
+pub(crate) fn put_u64(w: &mut dyn Write, v: u64) -> std::io::Result<()> {
     w.write_all(&v.to_le_bytes())
 }
 
-fn put_vec(w: &mut dyn Write, v: &[f64]) -> std::io::Result<()> {
+pub(crate) fn put_vec(w: &mut dyn Write, v: &[f64]) -> std::io::Result<()> {
     put_u64(w, v.len() as u64)?;
     // In blocks, so that a large vector needs no byte copy of itself.
     let mut buf = Vec::with_capacity(8 * 8192);
@@ -308,21 +308,21 @@ fn put_vec(w: &mut dyn Write, v: &[f64]) -> std::io::Result<()> {
     Ok(())
 }
 
-fn get_u64(r: &mut dyn Read) -> Result<u64, String> {
+pub(crate) fn get_u64(r: &mut dyn Read) -> Result<u64, String> {
     let mut b = [0u8; 8];
     r.read_exact(&mut b).map_err(short)?;
     Ok(u64::from_le_bytes(b))
 }
 
-fn get_usize(r: &mut dyn Read) -> Result<usize, String> {
+pub(crate) fn get_usize(r: &mut dyn Read) -> Result<usize, String> {
     usize::try_from(get_u64(r)?).map_err(|_| "a count does not fit this machine".to_string())
 }
 
-fn get_f64(r: &mut dyn Read) -> Result<f64, String> {
+pub(crate) fn get_f64(r: &mut dyn Read) -> Result<f64, String> {
     Ok(f64::from_bits(get_u64(r)?))
 }
 
-fn get_vec(r: &mut dyn Read) -> Result<Vec<f64>, String> {
+pub(crate) fn get_vec(r: &mut dyn Read) -> Result<Vec<f64>, String> {
     let len = get_usize(r)?;
     if len > 1 << 34 {
         return Err(format!("a vector of {len} entries is not plausible"));

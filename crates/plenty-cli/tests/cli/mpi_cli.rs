@@ -310,7 +310,7 @@ fn issue_18_mpirun_values_on_a_golden_table_agrees_with_one_process() {
 }
 
 /// The `plenty` ranks of a running job whose command line mentions `marker`.
-fn ranks_of(marker: &str) -> Vec<u32> {
+pub(crate) fn ranks_of(marker: &str) -> Vec<u32> {
     let me = std::fs::canonicalize(env!("CARGO_BIN_EXE_plenty")).unwrap();
     let mut pids = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {

@@ -193,3 +193,115 @@ fn issue_18_mpirun_lp_refuses_a_backend_that_does_not_run_across_ranks() {
         "{stderr}"
     );
 }
+
+fn as_str(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn issue_18_an_lp_run_killed_mid_solve_resumes_from_the_checkpoint_with_the_uninterrupted_bits() {
+    use crate::mpi_cli::ranks_of;
+    use std::process::Command;
+    let dir = temp("issue_18_mpirun_lp_resume");
+    let plan = dir.join("plan");
+    let o = plenty(&[
+        "generate-plan",
+        "--n",
+        "300",
+        "--seed",
+        "18",
+        "--out",
+        plan.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let mps = plan.join("plan.mps");
+    let mps = mps.to_str().unwrap();
+    let args = |ck: &std::path::Path, out: &std::path::Path| -> Vec<String> {
+        [
+            "lp",
+            mps,
+            "--granule",
+            "32",
+            "--checkpoint",
+            ck.to_str().unwrap(),
+            "--checkpoint-every",
+            "1000",
+            "-o",
+            out.to_str().unwrap(),
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let (ck_whole, ck_killed) = (dir.join("ck-whole"), dir.join("ck-killed"));
+    let whole_out = dir.join("whole.json");
+    let o = mpirun(2, &as_str(&args(&ck_whole, &whole_out)));
+    assert!(o.status.success(), "{}", text(&o).1);
+    let whole = json_of(&whole_out);
+    let iterations = whole["summary"]["iterations"].as_u64().unwrap();
+    assert!(
+        iterations > 4000,
+        "too quick to be killed: {iterations} iterations"
+    );
+
+    // The same run, one rank killed (SIGKILL) once a checkpoint is complete.
+    let killed_out = dir.join("killed.json");
+    let mut job = Command::new("mpirun")
+        .args(["--oversubscribe", "-np", "2"])
+        .arg(env!("CARGO_BIN_EXE_plenty"))
+        .args(args(&ck_killed, &killed_out))
+        .current_dir(crate::common::root())
+        .env("RAYON_NUM_THREADS", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("mpirun runs");
+    let latest = ck_killed.join("latest.json");
+    let t = std::time::Instant::now();
+    while !latest.exists() {
+        assert!(t.elapsed().as_secs() < 300, "no checkpoint appeared");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let victims = ranks_of(ck_killed.to_str().unwrap());
+    assert_eq!(victims.len(), 2, "two ranks running: {victims:?}");
+    let kill = Command::new("kill")
+        .args(["-9", &victims[1].to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = job.wait().unwrap();
+    assert!(!status.success(), "the job ended normally: killed too late");
+    assert!(!killed_out.exists(), "the killed job wrote its report");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&latest).unwrap()).unwrap();
+    assert!(saved["step"].as_u64().unwrap() < iterations);
+
+    // Resumed on 2 ranks: the bits of the uninterrupted run.
+    let resumed_out = dir.join("resumed.json");
+    let mut resume = args(&ck_killed, &resumed_out);
+    resume.push("--resume".into());
+    let o = mpirun(2, &as_str(&resume));
+    assert!(o.status.success(), "{}", text(&o).1);
+    let resumed = json_of(&resumed_out);
+    assert_eq!(
+        resumed["summary"]["iterations"],
+        whole["summary"]["iterations"]
+    );
+    for (table, name) in [("columns", "value"), ("rows", "dual")] {
+        assert_eq!(
+            bits(&column(&resumed, table, name)),
+            bits(&column(&whole, table, name)),
+            "{table}.{name}"
+        );
+    }
+    // A resume on another number of ranks is refused, naming the reason.
+    let o = mpirun(
+        1,
+        &as_str(&[resume.clone(), vec!["--distributed".into()]].concat()),
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o).1.contains("same number of ranks"),
+        "{}",
+        text(&o).1
+    );
+}

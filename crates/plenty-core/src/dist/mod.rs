@@ -34,7 +34,7 @@ pub mod matrix;
 pub mod partition;
 pub mod values;
 
-pub use crate::lp::pdlp::{solve_lp, DistLpReport, DistLpSolved, LpShare};
+pub use crate::lp::pdlp::{solve_lp, solve_lp_checkpointed, DistLpReport, DistLpSolved, LpShare};
 pub use comm::{CommStats, Communicator, LocalComm, LocalRanks, SingleRank};
 pub use leontief::{solve_leontief, solve_leontief_checkpointed, DistSolveReport, DistSolved};
 pub use matrix::DistMatrix;

@@ -104,6 +104,21 @@ pub fn solve_lp(
     share: LpShare,
     settings: &PdlpSettings,
 ) -> Result<DistLpSolved, SolveError> {
+    solve_lp_checkpointed(comm, rows, cols, share, settings, None)
+}
+
+/// [`solve_lp`], saving its state every `checkpoints.every` iterations and optionally resuming
+/// from a saved state: the answer has the bits of an uninterrupted run
+/// ([`super::checkpoint`]). The feasibility run that settles a primal ray (rare) is not
+/// checkpointed.
+pub fn solve_lp_checkpointed(
+    comm: &dyn Communicator,
+    rows: &Layout,
+    cols: &Layout,
+    share: LpShare,
+    settings: &PdlpSettings,
+    checkpoints: Option<&mut super::checkpoint::LpCheckpoints<'_>>,
+) -> Result<DistLpSolved, SolveError> {
     let start = Instant::now();
     let mut set = settings.clone();
     set.crossover = false;
@@ -173,12 +188,12 @@ pub fn solve_lp(
     let ghosts = (p.f.x_ghosts.received(), p.f.y_ghosts.received());
     let ghost_bytes_per_iteration = 8 * (p.f.x_ghosts.sent() + p.f.y_ghosts.sent());
     let observer = super::Observer::default();
-    let (mut sol, mut stats, ray) = run(None, &p, &set, None, None, start, &observer)?;
+    let (mut sol, mut stats, ray) = run(None, &p, &set, None, None, start, &observer, checkpoints)?;
     if ray == Ray::Primal {
         // As in one process: a primal ray shows unboundedness once the LP is feasible.
         let x = sol.x.clone();
         p.zero_costs(&set);
-        let (fsol, fstats, _) = run(None, &p, &set, Some(&x), None, start, &observer)?;
+        let (fsol, fstats, _) = run(None, &p, &set, Some(&x), None, start, &observer, None)?;
         stats.iterations += fstats.iterations;
         stats.restarts += fstats.restarts;
         sol.info.iterations = stats.iterations;
@@ -405,6 +420,101 @@ mod tests {
             assert!(rel < 1e-6, "{} against {}", got.3, single.objective);
             let c = crate::lp::certify(&lp, &got.0, &got.1);
             assert!(c.passes(1e-6), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn issue_18_a_resumed_pdlp_run_has_the_uninterrupted_bits() {
+        use crate::lp::pdlp::checkpoint::{LpCheckpoints, PdlpState};
+        let lp = plan(200);
+        let rows = Layout::contiguous(lp.nrows(), 2, 16);
+        let cols = Layout::contiguous(lp.ncols(), 2, 16);
+        for scheme in [PdhgScheme::Adaptive, PdhgScheme::Halpern] {
+            let set = PdlpSettings {
+                scheme,
+                ..Default::default()
+            };
+            // Each rank: the answer (gathered), its iterations, and the states it saved (or
+            // the state to resume from).
+            let solve = |resume: Option<&[Vec<u8>]>| {
+                LocalRanks::run(2, |c| {
+                    let mut saved: Vec<Vec<u8>> = Vec::new();
+                    let mut save = |s: &PdlpState| {
+                        let mut bytes = Vec::new();
+                        s.write_to(&mut bytes).map_err(|e| e.to_string())?;
+                        saved.push(bytes);
+                        Ok(())
+                    };
+                    let resume = resume
+                        .map(|states| PdlpState::read_from(&mut &states[c.rank()][..]).unwrap());
+                    let mut ck = LpCheckpoints {
+                        every: 300,
+                        resume,
+                        save: &mut save,
+                    };
+                    let share = LpShare::of_whole(&lp, &rows, &cols, c.rank());
+                    let s =
+                        solve_lp_checkpointed(c, &rows, &cols, share, &set, Some(&mut ck)).unwrap();
+                    let x = gather(c, &cols, &s.solution.x);
+                    let y = gather(c, &rows, &s.solution.y);
+                    (x, y, s.stats.iterations, saved)
+                })
+            };
+            let whole = solve(None);
+            let saved = &whole[0].3;
+            assert!(saved.len() >= 4, "{scheme:?}: {} states", saved.len());
+            // Resume both ranks from the state of the middle save.
+            let k = saved.len() / 2;
+            let states: Vec<Vec<u8>> = whole.iter().map(|w| w.3[k].clone()).collect();
+            // The encoding reads back to the same bytes.
+            let again = PdlpState::read_from(&mut &states[0][..]).unwrap();
+            let mut bytes = Vec::new();
+            again.write_to(&mut bytes).unwrap();
+            assert_eq!(bytes, states[0]);
+            assert_eq!(again.iteration, 300 * (k + 1));
+            let resumed = solve(Some(&states));
+            for (r, w) in resumed.iter().zip(&whole) {
+                assert_eq!(r.2, w.2, "{scheme:?}: iterations");
+                assert_eq!(bits(&r.0), bits(&w.0), "{scheme:?}: x");
+                assert_eq!(bits(&r.1), bits(&w.1), "{scheme:?}: y");
+                // The resumed run saved only the states after the one it resumed from.
+                assert_eq!(r.3.len(), saved.len() - k - 1);
+            }
+        }
+        // A state of the other rank count does not fit, on every rank.
+        let set = PdlpSettings::default();
+        let state = {
+            let one = Layout::contiguous(lp.nrows(), 1, 16);
+            let one_c = Layout::contiguous(lp.ncols(), 1, 16);
+            let mut got = None;
+            let mut save = |s: &PdlpState| {
+                got.get_or_insert_with(|| s.clone());
+                Ok(())
+            };
+            let mut ck = LpCheckpoints {
+                every: 300,
+                resume: None,
+                save: &mut save,
+            };
+            let share = LpShare::of_whole(&lp, &one, &one_c, 0);
+            let c = crate::dist::SingleRank::new();
+            solve_lp_checkpointed(&c, &one, &one_c, share, &set, Some(&mut ck)).unwrap();
+            got.unwrap()
+        };
+        let errs = LocalRanks::run(2, |c| {
+            let mut save = |_: &PdlpState| Ok(());
+            let mut ck = LpCheckpoints {
+                every: 300,
+                resume: Some(state.clone()),
+                save: &mut save,
+            };
+            let share = LpShare::of_whole(&lp, &rows, &cols, c.rank());
+            solve_lp_checkpointed(c, &rows, &cols, share, &set, Some(&mut ck))
+                .unwrap_err()
+                .to_string()
+        });
+        for e in errs {
+            assert!(e.contains("checkpoint"), "{e}");
         }
     }
 

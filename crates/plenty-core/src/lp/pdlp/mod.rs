@@ -113,10 +113,11 @@ use std::fmt;
 use std::ops::Range;
 use std::time::Instant;
 
+pub mod checkpoint;
 mod dist;
 mod run;
 pub(crate) mod scaled;
-pub use dist::{solve_lp, DistLpReport, DistLpSolved, LpShare};
+pub use dist::{solve_lp, solve_lp_checkpointed, DistLpReport, DistLpSolved, LpShare};
 use run::run;
 use scaled::Scaled;
 
@@ -430,7 +431,7 @@ impl Pdlp {
         let (result, ()) = rayon::join(
             || {
                 let p = Scaled::new(lp, &self.settings);
-                run(Some(lp), &p, &self.settings, x0, y0, start, obs)
+                run(Some(lp), &p, &self.settings, x0, y0, start, obs, None)
             },
             || (),
         );
@@ -448,6 +449,7 @@ impl Pdlp {
                 None,
                 start,
                 obs,
+                None,
             )?;
             stats.iterations += fstats.iterations;
             stats.restarts += fstats.restarts;

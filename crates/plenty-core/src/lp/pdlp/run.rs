@@ -7,6 +7,7 @@
 //! The arithmetic is the same, in the same order, whichever function holds it: splitting the
 //! run changed no bit of any answer.
 
+use super::checkpoint::{LpCheckpoints, PdlpState, PointState};
 use super::*;
 
 /// What a run ends with: the solution, the counters, and whether a primal ray (possible
@@ -17,6 +18,9 @@ pub(super) type Outcome = (LpSolution, PdlpStats, Ray);
 ///
 /// `whole` is the LP when this process holds all of it (answers are then certified on it by
 /// [`certify`], and crossovers are possible); `p` is this rank's part of the scaled problem.
+/// With `checkpoints`, the state is saved every `every` iterations, and a run resumed from a
+/// saved state goes on exactly as the uninterrupted one did.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run(
     whole: Option<&LinearProgram>,
     p: &Scaled<'_>,
@@ -25,12 +29,25 @@ pub(super) fn run(
     y0: Option<&[f64]>,
     start: Instant,
     observer: &Observer,
+    mut checkpoints: Option<&mut LpCheckpoints<'_>>,
 ) -> Result<Outcome, SolveError> {
     let mut r = Run::new(whole, p, set, x0, y0, start, observer);
     if r.p.f.n_total == 0 {
         return Ok(r.empty());
     }
-    if x0.is_some() || y0.is_some() {
+    let resume = checkpoints.as_mut().and_then(|c| c.resume.take());
+    let mut saved_at = None;
+    if let Some(state) = resume {
+        // Every rank checks its own part; all resume, or none does.
+        let fits = state.check_fits(set.scheme, p.n, p.m);
+        if r.p.f.any(fits.is_err()) {
+            return Err(SolveError::Checkpoint(fits.err().unwrap_or_else(|| {
+                "another rank's checkpoint does not fit this run".into()
+            })));
+        }
+        saved_at = Some(state.iteration);
+        r.restore(state);
+    } else if x0.is_some() || y0.is_some() {
         if let Some(done) = r.answer_at_warm_start() {
             return Ok(done);
         }
@@ -38,6 +55,12 @@ pub(super) fn run(
     loop {
         if let Some(status) = r.limit_status() {
             return Ok(r.at_limit(status));
+        }
+        if let Some(c) = checkpoints.as_mut() {
+            if r.iter > 0 && r.iter.is_multiple_of(c.every.max(1)) && saved_at != Some(r.iter) {
+                (c.save)(&r.snapshot()).map_err(SolveError::Checkpoint)?;
+                saved_at = Some(r.iter);
+            }
         }
         let (tau, sigma) = (r.eta / r.omega, r.eta * r.omega);
         let [dx2, dy2, inter] = pdhg_step(r.p, &r.z, &mut r.zh, tau, sigma);
@@ -165,6 +188,73 @@ impl<'a> Run<'a> {
             factors,
             crossover_at: set.crossover_start,
         }
+    }
+
+    // ── Checkpoints ────────────────────────────────────────────────────────────────────────
+
+    /// Everything the run carries to the next iteration.
+    fn snapshot(&self) -> PdlpState {
+        let point = |z: &Point| PointState {
+            x: z.x.clone(),
+            y: z.y.clone(),
+            ax: z.ax.clone(),
+            aty: z.aty.clone(),
+        };
+        PdlpState {
+            scheme: self.set.scheme,
+            iteration: self.iter,
+            epoch: self.epoch,
+            accepted: self.accepted,
+            omega: self.omega,
+            eta: self.eta,
+            avg_weight: self.avg_weight,
+            err_anchor: self.err_anchor,
+            err_last: self.err_last,
+            pid_integral: self.pid_integral,
+            pid_prev: self.pid_prev,
+            target: self.target,
+            crossover_at: self.crossover_at,
+            stats: self.stats.clone(),
+            points: [
+                point(&self.z),
+                point(&self.zh),
+                point(&self.anchor),
+                point(&self.avg),
+            ],
+        }
+    }
+
+    /// Puts the run where [`Run::snapshot`] found it.
+    fn restore(&mut self, s: PdlpState) {
+        let [z, zh, anchor, avg] = s.points;
+        for (to, from) in [
+            (&mut self.z, z),
+            (&mut self.zh, zh),
+            (&mut self.anchor, anchor),
+            (&mut self.avg, avg),
+        ] {
+            *to = Point {
+                x: from.x,
+                y: from.y,
+                ax: from.ax,
+                aty: from.aty,
+            };
+        }
+        self.iter = s.iteration;
+        self.epoch = s.epoch;
+        self.accepted = s.accepted;
+        self.omega = s.omega;
+        self.eta = s.eta;
+        self.avg_weight = s.avg_weight;
+        self.err_anchor = s.err_anchor;
+        self.err_last = s.err_last;
+        self.pid_integral = s.pid_integral;
+        self.pid_prev = s.pid_prev;
+        self.target = s.target;
+        self.crossover_at = s.crossover_at;
+        let setup = self.stats.setup_seconds;
+        self.stats = s.stats;
+        self.stats.setup_seconds = setup;
     }
 
     // ── Termination ────────────────────────────────────────────────────────────────────────
