@@ -107,13 +107,8 @@ impl CheckpointDir {
         Ok(())
     }
 
-    /// This rank's state of the last complete checkpoint, after checking that it is of this
-    /// run (same inputs, settings and number of ranks).
-    pub fn load(&self, rank: usize, ranks: usize) -> Result<IterationState> {
-        self.load_with(rank, ranks, |r| IterationState::read_from(r))
-    }
-
-    /// As [`CheckpointDir::load`], reading the state with `read`.
+    /// This rank's state of the last complete checkpoint, read by `read`, after checking that
+    /// it is of this run (same inputs, settings and number of ranks).
     pub fn load_with<T>(
         &self,
         rank: usize,

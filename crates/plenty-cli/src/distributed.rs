@@ -153,29 +153,22 @@ pub(crate) mod run {
         let (mut solved, report) = match &args.checkpoint {
             None => solve_leontief(&a, &space, &systems, &input.settings)?,
             Some(dir) => {
-                // What the checkpoint must match: the inputs' hash (rank 0 hashes them), the
-                // settings and the size.
-                let key = (rank == 0)
-                    .then(|| -> Result<String> {
-                        let hash = provenance(&input.inputs, json!({}))?.input_hash;
-                        let s = &input.settings;
-                        Ok(format!(
-                            "{hash}/n={n}/{}/tol={:e}/max={}",
-                            s.method, s.tolerance, s.max_iterations
-                        ))
-                    })
-                    .transpose();
-                agree(comm, key.as_ref().err().map(|e| format!("{e:#}")))?;
-                let key = from_rank_0(comm, &key?.unwrap_or_default());
-                let files = CheckpointDir::new(dir, key);
-                agree(comm, files.as_ref().err().map(|e| format!("{e:#}")))?;
-                let files = files?;
-                let resume = args.resume.then(|| files.load(rank, ranks)).transpose();
-                agree(comm, resume.as_ref().err().map(|e| format!("{e:#}")))?;
+                let s = &input.settings;
+                let (files, resume) = open_checkpoints(
+                    comm,
+                    dir,
+                    &input.inputs,
+                    format!(
+                        "n={n}/{}/tol={:e}/max={}",
+                        s.method, s.tolerance, s.max_iterations
+                    ),
+                    args.resume,
+                    |r| IterationState::read_from(r),
+                )?;
                 let mut save = |state: &IterationState| files.save(comm, state);
                 let mut checkpoints = Checkpoints {
                     every: args.checkpoint_every.max(1),
-                    resume: resume?,
+                    resume,
                     save: &mut save,
                 };
                 solve_leontief_checkpointed(
@@ -366,6 +359,35 @@ pub(crate) mod run {
             }),
             settings,
         })
+    }
+
+    /// The checkpoint folder of a run across ranks, and with `resume` this rank's state of its
+    /// last complete checkpoint (read by `read`). A checkpoint must match the inputs' hash
+    /// (rank 0 hashes `inputs`) and `settings`; every failure is agreed on by all ranks.
+    pub fn open_checkpoints<T>(
+        comm: &dyn Communicator,
+        dir: &std::path::Path,
+        inputs: &[std::path::PathBuf],
+        settings: String,
+        resume: bool,
+        read: impl FnOnce(&mut dyn std::io::Read) -> Result<T, String>,
+    ) -> Result<(CheckpointDir, Option<T>)> {
+        let key = (comm.rank() == 0)
+            .then(|| -> Result<String> {
+                let hash = provenance(inputs, json!({}))?.input_hash;
+                Ok(format!("{hash}/{settings}"))
+            })
+            .transpose();
+        agree(comm, key.as_ref().err().map(|e| format!("{e:#}")))?;
+        let key = from_rank_0(comm, &key?.unwrap_or_default());
+        let files = CheckpointDir::new(dir, key);
+        agree(comm, files.as_ref().err().map(|e| format!("{e:#}")))?;
+        let files = files?;
+        let state = resume
+            .then(|| files.load_with(comm.rank(), comm.size(), read))
+            .transpose();
+        agree(comm, state.as_ref().err().map(|e| format!("{e:#}")))?;
+        Ok((files, state?))
     }
 
     /// What a rank's range counts, and what a step is.

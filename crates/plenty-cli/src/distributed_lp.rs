@@ -10,13 +10,13 @@
 //! factors a basis of the whole LP.
 
 use crate::args::{Global, LpArgs, LpBackendArg};
-use crate::checkpoint_dir::CheckpointDir;
-use crate::commands::provenance;
-use crate::distributed::run::{agree, distributed_block, peak_memory_bytes, Noun};
+use crate::distributed::run::{
+    agree, distributed_block, open_checkpoints, peak_memory_bytes, Noun,
+};
 use crate::lp::{input_files, pdlp_settings, read, render, Extras};
 use crate::progress::Progress;
 use anyhow::{anyhow, bail, Result};
-use plenty_core::dist::values::{from_rank_0, gather, gather_costs, redistribute, shards_of_rank};
+use plenty_core::dist::values::{gather, gather_costs, redistribute, shards_of_rank};
 use plenty_core::dist::{
     solve_lp, solve_lp_checkpointed, Communicator, DistSolveReport, Layout, LpShare,
 };
@@ -71,33 +71,23 @@ pub fn lp(g: &Global, a: &LpArgs, comm: &plenty_mpi::MpiComm) -> Result<()> {
     let solved = match &a.checkpoint {
         None => solve_lp(comm, &rows, &cols, input.share, &settings)?,
         Some(dir) => {
-            // What a checkpoint must match: the inputs' hash (rank 0 hashes them), the
-            // settings, the granule and the size.
-            let key = (rank == 0)
-                .then(|| -> Result<String> {
-                    let hash = provenance(&input_files(a)?, json!({}))?.input_hash;
-                    Ok(format!(
-                        "{hash}/granule={}/{}",
-                        a.granule,
-                        serde_json::to_string(&settings)?
-                    ))
-                })
-                .transpose();
-            agree(comm, key.as_ref().err().map(|e| format!("{e:#}")))?;
-            let key = from_rank_0(comm, &key?.unwrap_or_default());
-            let files = CheckpointDir::new(dir, key);
-            agree(comm, files.as_ref().err().map(|e| format!("{e:#}")))?;
-            let files = files?;
-            let resume = a
-                .resume
-                .then(|| files.load_with(rank, ranks, |r| PdlpState::read_from(r)))
-                .transpose();
-            agree(comm, resume.as_ref().err().map(|e| format!("{e:#}")))?;
+            let (files, resume) = open_checkpoints(
+                comm,
+                dir,
+                &input_files(a)?,
+                format!(
+                    "granule={}/{}",
+                    a.granule,
+                    serde_json::to_string(&settings)?
+                ),
+                a.resume,
+                |r| PdlpState::read_from(r),
+            )?;
             let mut save =
                 |state: &PdlpState| files.save_with(comm, state.iteration, |w| state.write_to(w));
             let mut checkpoints = LpCheckpoints {
                 every: a.checkpoint_every.max(1),
-                resume: resume?,
+                resume,
                 save: &mut save,
             };
             solve_lp_checkpointed(

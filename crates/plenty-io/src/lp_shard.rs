@@ -196,7 +196,7 @@ pub fn lp_files(dir: &Path, m: &LpManifest) -> Vec<PathBuf> {
 #[cfg(feature = "parquet")]
 mod parquet_io {
     use super::*;
-    use crate::shard::parquet_io::{col, read_batches, write_table};
+    use crate::shard::parquet_io::{col, read_batches, read_entries, write_table};
     use arrow_array::{Float64Array, StringArray, UInt32Array, UInt64Array};
     use arrow_schema::{DataType, Field};
     use std::sync::Arc;
@@ -355,41 +355,7 @@ mod parquet_io {
             ..Default::default()
         };
         if matrix {
-            sh.entries.reserve(e.nnz);
-            for b in read_batches(&ep)? {
-                let (r, c, v) = (
-                    col::<UInt32Array>(&ep, &b, "row")?,
-                    col::<UInt32Array>(&ep, &b, "column")?,
-                    col::<Float64Array>(&ep, &b, "value")?,
-                );
-                for k in 0..b.num_rows() {
-                    sh.entries.push((r.value(k), c.value(k), v.value(k)));
-                }
-            }
-            let cols = e.first_column..e.end_column;
-            if let Some(&(i, j, _)) = sh
-                .entries
-                .iter()
-                .find(|&&(i, j, _)| i as usize >= m.rows || !cols.contains(&(j as usize)))
-            {
-                return Err(IoError::file(
-                    &ep,
-                    format!(
-                        "entry ({i}, {j}) lies outside this shard's columns {}..{} or beyond the {} rows",
-                        e.first_column, e.end_column, m.rows
-                    ),
-                ));
-            }
-            if sh.entries.len() != e.nnz {
-                return Err(IoError::file(
-                    &ep,
-                    format!(
-                        "{} entries, but {MANIFEST} says {}",
-                        sh.entries.len(),
-                        e.nnz
-                    ),
-                ));
-            }
+            sh.entries = read_entries(&ep, m.rows, e.first_column..e.end_column, e.nnz, MANIFEST)?;
         }
         for b in read_batches(&cp)? {
             let (j, name, c, lo, hi) = (

@@ -301,6 +301,47 @@ pub(crate) mod parquet_io {
             })
     }
 
+    /// Reads an entries table (`row`, `column`, `value`, global indices) and checks it: rows
+    /// below `rows`, columns in this shard's `cols`, and `nnz` entries as `manifest` says.
+    pub(crate) fn read_entries(
+        path: &Path,
+        rows: usize,
+        cols: std::ops::Range<usize>,
+        nnz: usize,
+        manifest: &str,
+    ) -> Result<Vec<(u32, u32, f64)>> {
+        let mut entries = Vec::with_capacity(nnz);
+        for b in read_batches(path)? {
+            let (r, c, v) = (
+                col::<UInt32Array>(path, &b, "row")?,
+                col::<UInt32Array>(path, &b, "column")?,
+                col::<Float64Array>(path, &b, "value")?,
+            );
+            for k in 0..b.num_rows() {
+                entries.push((r.value(k), c.value(k), v.value(k)));
+            }
+        }
+        if let Some(&(i, j, _)) = entries
+            .iter()
+            .find(|&&(i, j, _)| i as usize >= rows || !cols.contains(&(j as usize)))
+        {
+            return Err(IoError::file(
+                path,
+                format!(
+                    "entry ({i}, {j}) lies outside this shard's columns {}..{} or beyond the {rows} rows",
+                    cols.start, cols.end
+                ),
+            ));
+        }
+        if entries.len() != nnz {
+            return Err(IoError::file(
+                path,
+                format!("{} entries, but {manifest} says {nnz}", entries.len()),
+            ));
+        }
+        Ok(entries)
+    }
+
     /// Reads shard `index` of the economy in `dir`, after checking both its files against the
     /// manifest's hashes; errors name the file and what is wrong.
     pub fn read_shard(dir: &Path, m: &Manifest, index: usize) -> Result<Shard> {
@@ -314,34 +355,7 @@ pub(crate) mod parquet_io {
         let pp = dir.join(&e.products);
         check_hash(&ep, &e.entries_sha256)?;
         check_hash(&pp, &e.products_sha256)?;
-        let mut entries = Vec::with_capacity(e.nnz);
-        for b in read_batches(&ep)? {
-            let (r, c, v) = (
-                col::<UInt32Array>(&ep, &b, "row")?,
-                col::<UInt32Array>(&ep, &b, "column")?,
-                col::<Float64Array>(&ep, &b, "value")?,
-            );
-            for k in 0..b.num_rows() {
-                entries.push((r.value(k), c.value(k), v.value(k)));
-            }
-        }
-        if let Some(&(i, j, _)) = entries.iter().find(|&&(i, j, _)| {
-            (i as usize) >= m.n || (j as usize) < e.first || (j as usize) >= e.end
-        }) {
-            return Err(IoError::file(
-                &ep,
-                format!(
-                    "entry ({i}, {j}) lies outside this shard's columns {}..{} or beyond n = {}",
-                    e.first, e.end, m.n
-                ),
-            ));
-        }
-        if entries.len() != e.nnz {
-            return Err(IoError::file(
-                &ep,
-                format!("{} entries, but {MANIFEST} says {}", entries.len(), e.nnz),
-            ));
-        }
+        let entries = read_entries(&ep, m.n, e.first..e.end, e.nnz, MANIFEST)?;
         let mut labour = Vec::with_capacity(e.end - e.first);
         let mut demand = Vec::with_capacity(e.end - e.first);
         for b in read_batches(&pp)? {

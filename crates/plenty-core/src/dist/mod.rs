@@ -144,7 +144,6 @@ pub struct Space<'c> {
     comm: &'c dyn Communicator,
     /// Chunks per rank (to gather the chunk sums).
     chunk_counts: Vec<usize>,
-    total_chunks: usize,
     /// Entries per rank.
     lens: Vec<usize>,
 }
@@ -160,7 +159,6 @@ impl<'c> Space<'c> {
         Self {
             chunk: layout.granule,
             comm,
-            total_chunks: chunk_counts.iter().sum(),
             chunk_counts,
             lens: (0..layout.ranks()).map(|r| layout.range(r).len()).collect(),
         }
@@ -172,7 +170,6 @@ impl<'c> Space<'c> {
             chunk: CHUNK,
             comm: &SINGLE_RANK,
             chunk_counts: vec![n.div_ceil(CHUNK)],
-            total_chunks: n.div_ceil(CHUNK),
             lens: vec![n],
         }
     }
@@ -183,7 +180,6 @@ impl<'c> Space<'c> {
             chunk,
             comm: &SINGLE_RANK,
             chunk_counts: vec![n.div_ceil(chunk)],
-            total_chunks: n.div_ceil(chunk),
             lens: vec![n],
         }
     }
@@ -250,26 +246,7 @@ impl<'c> Space<'c> {
     /// Adds per-chunk partial sums (this rank's chunks, in order) over all ranks, in the global
     /// chunk order: the same bits on any number of ranks.
     pub fn sum<const K: usize>(&self, parts: Vec<[f64; K]>) -> [f64; K] {
-        let mut acc = [0.0; K];
-        if self.comm.size() == 1 {
-            for p in parts {
-                for k in 0..K {
-                    acc[k] += p[k];
-                }
-            }
-            return acc;
-        }
-        debug_assert_eq!(parts.len(), self.chunk_counts[self.comm.rank()]);
-        let local: Vec<f64> = parts.iter().flatten().copied().collect();
-        let counts: Vec<usize> = self.chunk_counts.iter().map(|c| c * K).collect();
-        let mut all = vec![0.0; self.total_chunks * K];
-        self.comm.all_gather_f64(&local, &counts, &mut all);
-        for p in all.chunks_exact(K) {
-            for k in 0..K {
-                acc[k] += p[k];
-            }
-        }
-        acc
+        self.sum_chunked(parts, self.chunk)
     }
 
     /// Whether `local` holds on any rank (every rank gets the same answer).

@@ -27,7 +27,7 @@ use crate::dist::matrix::{route, Half, Triplets};
 use crate::dist::values::agree_on_error;
 use crate::dist::{CommStats, Communicator, Layout, Space};
 use crate::error::SolveError;
-use crate::lp::{LpSolution, LpStatus, Sense};
+use crate::lp::{LpSolution, Sense};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -194,17 +194,7 @@ pub fn solve_lp_checkpointed(
         let x = sol.x.clone();
         p.zero_costs(&set);
         let (fsol, fstats, _) = run(None, &p, &set, Some(&x), None, start, &observer, None)?;
-        stats.iterations += fstats.iterations;
-        stats.restarts += fstats.restarts;
-        sol.info.iterations = stats.iterations;
-        sol.status = match fsol.status {
-            LpStatus::Optimal => {
-                sol.x = fsol.x;
-                LpStatus::Unbounded
-            }
-            LpStatus::Infeasible => LpStatus::Infeasible,
-            _ => LpStatus::InfeasibleOrUnbounded,
-        };
+        super::settle_primal_ray(&mut sol, &mut stats, fsol, &fstats);
     }
     let row_activity = p.activity(&sol.x);
     sol.info.seconds = start.elapsed().as_secs_f64();
@@ -310,7 +300,7 @@ mod tests {
     use crate::generate::GeneratorSettings;
     use crate::lp::pdlp::{PdhgScheme, Pdlp};
     use crate::lp::synthetic::{planning_lp, PlanningLpSettings};
-    use crate::lp::LinearProgram;
+    use crate::lp::{LinearProgram, LpStatus};
 
     fn plan(n: usize) -> LinearProgram {
         planning_lp(&PlanningLpSettings {

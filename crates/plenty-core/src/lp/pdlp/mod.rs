@@ -451,18 +451,8 @@ impl Pdlp {
                 obs,
                 None,
             )?;
-            stats.iterations += fstats.iterations;
-            stats.restarts += fstats.restarts;
-            sol.info.iterations = stats.iterations;
-            sol.status = match fsol.status {
-                LpStatus::Optimal => {
-                    sol.x = fsol.x;
-                    sol.objective = lp.objective(&sol.x);
-                    LpStatus::Unbounded
-                }
-                LpStatus::Infeasible => LpStatus::Infeasible,
-                _ => LpStatus::InfeasibleOrUnbounded,
-            };
+            settle_primal_ray(&mut sol, &mut stats, fsol, &fstats);
+            sol.objective = lp.objective(&sol.x);
             sol.info.certificate = certify(lp, &sol.x, &sol.y);
         }
         sol.info.seconds = start.elapsed().as_secs_f64();
@@ -478,6 +468,28 @@ impl LpBackend for Pdlp {
         });
         solver.solve_warm(lp, None, None)
     }
+}
+
+/// After a primal ray, the feasibility run (`c = 0`) decides: a feasible LP with a ray is
+/// unbounded (the feasible point replaces the ray's), an infeasible one is infeasible. Folds the
+/// feasibility run's counters into the run's.
+fn settle_primal_ray(
+    sol: &mut LpSolution,
+    stats: &mut PdlpStats,
+    feasibility: LpSolution,
+    fstats: &PdlpStats,
+) {
+    stats.iterations += fstats.iterations;
+    stats.restarts += fstats.restarts;
+    sol.info.iterations = stats.iterations;
+    sol.status = match feasibility.status {
+        LpStatus::Optimal => {
+            sol.x = feasibility.x;
+            LpStatus::Unbounded
+        }
+        LpStatus::Infeasible => LpStatus::Infeasible,
+        _ => LpStatus::InfeasibleOrUnbounded,
+    };
 }
 
 fn check_shapes(
