@@ -82,11 +82,25 @@ fn on_ranks(comm: World, f: impl FnOnce(&World) -> Result<()>) -> Result<()> {
         crate::input::silence_warnings();
     }
     let result = f(&comm);
-    drop(comm);
-    match result {
-        Err(e) if rank != 0 => Err(crate::Silent(e.to_string()).into()),
-        other => other,
+    // A rank that exits with an error ends the job (mpirun stops the others), so rank 0 prints
+    // its error before any rank may leave: every rank learns whether one failed, and waits
+    // for rank 0's report.
+    let (failed, _) = comm.all_gather_u64(&[u64::from(result.is_err())]);
+    if failed.contains(&1) {
+        let code = match (&result, rank) {
+            (Err(e), 0) => Some(crate::report(e)),
+            _ => None,
+        };
+        let _ = comm.all_gather_u64(&[0]);
+        drop(comm);
+        return match (result, code) {
+            (Err(_), Some(code)) => Err(crate::Reported(code).into()),
+            (Err(e), None) => Err(crate::Silent(e.to_string()).into()),
+            (ok, _) => ok,
+        };
     }
+    drop(comm);
+    result
 }
 
 #[cfg(feature = "mpi")]

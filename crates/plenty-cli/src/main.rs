@@ -51,26 +51,45 @@ impl std::fmt::Display for Silent {
 }
 impl std::error::Error for Silent {}
 
+/// An error already printed (by rank 0 of a distributed run, before the ranks finish); the
+/// process exits with this code and prints nothing more.
+#[derive(Debug)]
+pub struct Reported(pub u8);
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "reported (exit code {})", self.0)
+    }
+}
+impl std::error::Error for Reported {}
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            if let Some(io) = e.downcast_ref::<std::io::Error>() {
-                if io.kind() == std::io::ErrorKind::BrokenPipe {
-                    return ExitCode::SUCCESS;
-                }
-            }
-            if e.downcast_ref::<Silent>().is_some() {
-                return ExitCode::from(2);
-            }
-            if let Some(n) = e.downcast_ref::<NoAnswer>() {
-                eprintln!("plenty: {n}");
-                return ExitCode::from(1);
-            }
-            eprintln!("plenty: error: {e:#}");
-            ExitCode::from(2)
+        Err(e) => ExitCode::from(report(&e)),
+    }
+}
+
+/// Prints `e` as plenty reports errors, and returns the exit code: 0 for a closed pipe, 1 for
+/// [`NoAnswer`], 2 otherwise; nothing printed for [`Silent`] and [`Reported`].
+pub fn report(e: &anyhow::Error) -> u8 {
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        if io.kind() == std::io::ErrorKind::BrokenPipe {
+            return 0;
         }
     }
+    if e.downcast_ref::<Silent>().is_some() {
+        return 2;
+    }
+    if let Some(r) = e.downcast_ref::<Reported>() {
+        return r.0;
+    }
+    if let Some(n) = e.downcast_ref::<NoAnswer>() {
+        eprintln!("plenty: {n}");
+        return 1;
+    }
+    eprintln!("plenty: error: {e:#}");
+    2
 }
 
 fn run() -> anyhow::Result<()> {
