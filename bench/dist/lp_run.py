@@ -27,7 +27,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from run import cpu_model  # noqa: E402
+from run import cpu_model, print_table  # noqa: E402
 
 
 def run(cmd, env=None):
@@ -117,12 +117,11 @@ def main():
                      "iterations": None, "objective": h["objective"], "bytes": None, "comm": None, "peak": peak})
     raw.close()
     f = lambda v, fmt: "–" if v is None else format(v, fmt)
-    print(f"`{' '.join(sys.argv)}` — {machine['date']}, {machine['cpu']}, {cores} cores\n")
-    print("| run | solve (s) | whole run (s) | iterations | objective λ | bytes sent / iteration | s communicating | peak memory per process (MiB) |")
-    print("|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        print(f"| {r['who']} | {r['solve']:.1f} | {r['wall']:.1f} | {f(r['iterations'], 'd')} | {r['objective']:.8f} | "
-              f"{f(r['bytes'], ',.0f')} | {f(r['comm'], '.2f')} | {f(r['peak'], ',.0f')} |")
+    print_table(machine, cores,
+                ["run", "solve (s)", "whole run (s)", "iterations", "objective λ", "bytes sent / iteration",
+                 "s communicating", "peak memory per process (MiB)"],
+                [[r["who"], f"{r['solve']:.1f}", f"{r['wall']:.1f}", f(r["iterations"], "d"), f"{r['objective']:.8f}",
+                  f(r["bytes"], ",.0f"), f(r["comm"], ".2f"), f(r["peak"], ",.0f")] for r in rows])
 
 
 if __name__ == "__main__":

@@ -35,6 +35,15 @@ def cpu_model():
     return platform.processor()
 
 
+def print_table(machine, cores, header, cells):
+    """Prints the command line, the date and the machine, then a Markdown table."""
+    print(f"`{' '.join(sys.argv)}` — {machine['date']}, {machine['cpu']}, {cores} cores\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in cells:
+        print("| " + " | ".join(row) + " |")
+
+
 def run(cmd, env=None):
     t = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
@@ -114,12 +123,11 @@ def main():
             shutil.rmtree(plain, ignore_errors=True)
     raw.close()
     f = lambda v, fmt: "–" if v is None else format(v, fmt)
-    print(f"`{' '.join(sys.argv)}` — {machine['date']}, {machine['cpu']}, {cores} cores\n")
-    print("| n | run | solve x and v (s) | whole run (s) | mat-vecs | bytes sent / iteration | s communicating | peak memory per rank (MiB) |")
-    print("|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        print(f"| {r['n']:.0e} | {r['who']} | {f(r['solve'], '.2f')} | {r['wall']:.1f} | {f(r['iterations'], 'd')} | "
-              f"{f(r['bytes'], ',.0f')} | {f(r['comm'], '.3f')} | {f(r['peak'], ',.0f')} |")
+    print_table(machine, cores,
+                ["n", "run", "solve x and v (s)", "whole run (s)", "mat-vecs", "bytes sent / iteration",
+                 "s communicating", "peak memory per rank (MiB)"],
+                [[f"{r['n']:.0e}", r["who"], f(r["solve"], ".2f"), f"{r['wall']:.1f}", f(r["iterations"], "d"),
+                  f(r["bytes"], ",.0f"), f(r["comm"], ".3f"), f(r["peak"], ",.0f")] for r in rows])
 
 
 if __name__ == "__main__":

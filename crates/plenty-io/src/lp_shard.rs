@@ -196,10 +196,39 @@ pub fn lp_files(dir: &Path, m: &LpManifest) -> Vec<PathBuf> {
 #[cfg(feature = "parquet")]
 mod parquet_io {
     use super::*;
-    use crate::shard::parquet_io::{col, read_batches, read_entries, write_table};
-    use arrow_array::{Float64Array, StringArray, UInt32Array, UInt64Array};
+    use crate::shard::parquet_io::{col, read_batches, read_entries, write_entries, write_table};
+    use arrow_array::{ArrayRef, Float64Array, StringArray, UInt64Array};
     use arrow_schema::{DataType, Field};
     use std::sync::Arc;
+
+    /// Writes one table of the rows or the columns: the global index (`first + r`) under
+    /// `index`, the name, then one `Float64` column per `(field, values)`.
+    fn write_named(
+        path: &Path,
+        index: &str,
+        first: usize,
+        names: &[String],
+        values: &[(&str, &[f64])],
+    ) -> Result<()> {
+        let mut fields = vec![
+            Field::new(index, DataType::UInt64, false),
+            Field::new("name", DataType::Utf8, false),
+        ];
+        fields.extend(
+            values
+                .iter()
+                .map(|(f, _)| Field::new(*f, DataType::Float64, false)),
+        );
+        write_table(path, fields, names.len(), |c, r| -> ArrayRef {
+            match c {
+                0 => Arc::new(UInt64Array::from_iter_values(r.map(|i| (first + i) as u64))),
+                1 => Arc::new(StringArray::from_iter_values(&names[r])),
+                _ => Arc::new(Float64Array::from_iter_values(
+                    values[c - 2].1[r].iter().copied(),
+                )),
+            }
+        })
+    }
 
     /// Writes `lp` into `dir` (which must exist) as `shards` shards and the manifest; returns
     /// the manifest.
@@ -215,73 +244,33 @@ mod parquet_io {
             }
             let entries = format!("shard-{s:04}-entries.parquet");
             let ep = dir.join(&entries);
-            write_table(
-                &ep,
-                vec![
-                    Field::new("row", DataType::UInt32, false),
-                    Field::new("column", DataType::UInt32, false),
-                    Field::new("value", DataType::Float64, false),
-                ],
-                t.len(),
-                |c, r| match c {
-                    0 => Arc::new(UInt32Array::from_iter_values(t[r].iter().map(|e| e.0))),
-                    1 => Arc::new(UInt32Array::from_iter_values(t[r].iter().map(|e| e.1))),
-                    _ => Arc::new(Float64Array::from_iter_values(t[r].iter().map(|e| e.2))),
-                },
-            )?;
+            write_entries(&ep, &t)?;
             let columns = format!("shard-{s:04}-columns.parquet");
             let cp = dir.join(&columns);
-            let c0 = cols.start;
-            write_table(
+            let g = cols.clone();
+            write_named(
                 &cp,
-                vec![
-                    Field::new("column", DataType::UInt64, false),
-                    Field::new("name", DataType::Utf8, false),
-                    Field::new("cost", DataType::Float64, false),
-                    Field::new("lower", DataType::Float64, false),
-                    Field::new("upper", DataType::Float64, false),
+                "column",
+                g.start,
+                &lp.col_names[g.clone()],
+                &[
+                    ("cost", &lp.c[g.clone()]),
+                    ("lower", &lp.col_lower[g.clone()]),
+                    ("upper", &lp.col_upper[g]),
                 ],
-                cols.len(),
-                |c, r| {
-                    let g = c0 + r.start..c0 + r.end;
-                    match c {
-                        0 => Arc::new(UInt64Array::from_iter_values(g.map(|j| j as u64))),
-                        1 => Arc::new(StringArray::from_iter_values(&lp.col_names[g])),
-                        2 => Arc::new(Float64Array::from_iter_values(lp.c[g].iter().copied())),
-                        3 => Arc::new(Float64Array::from_iter_values(
-                            lp.col_lower[g].iter().copied(),
-                        )),
-                        _ => Arc::new(Float64Array::from_iter_values(
-                            lp.col_upper[g].iter().copied(),
-                        )),
-                    }
-                },
             )?;
             let rows_file = format!("shard-{s:04}-rows.parquet");
             let rp = dir.join(&rows_file);
-            let r0 = rows.start;
-            write_table(
+            let g = rows.clone();
+            write_named(
                 &rp,
-                vec![
-                    Field::new("row", DataType::UInt64, false),
-                    Field::new("name", DataType::Utf8, false),
-                    Field::new("lower", DataType::Float64, false),
-                    Field::new("upper", DataType::Float64, false),
+                "row",
+                g.start,
+                &lp.row_names[g.clone()],
+                &[
+                    ("lower", &lp.row_lower[g.clone()]),
+                    ("upper", &lp.row_upper[g]),
                 ],
-                rows.len(),
-                |c, r| {
-                    let g = r0 + r.start..r0 + r.end;
-                    match c {
-                        0 => Arc::new(UInt64Array::from_iter_values(g.map(|i| i as u64))),
-                        1 => Arc::new(StringArray::from_iter_values(&lp.row_names[g])),
-                        2 => Arc::new(Float64Array::from_iter_values(
-                            lp.row_lower[g].iter().copied(),
-                        )),
-                        _ => Arc::new(Float64Array::from_iter_values(
-                            lp.row_upper[g].iter().copied(),
-                        )),
-                    }
-                },
             )?;
             entries_list.push(LpShardEntry {
                 first_column: cols.start,

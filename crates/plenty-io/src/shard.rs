@@ -224,15 +224,11 @@ pub(crate) mod parquet_io {
         Ok(())
     }
 
-    /// Writes shard `index` (products `first..first + labour.len()`) into `dir` and returns
-    /// its manifest entry (with the files' hashes).
-    pub fn write_shard(dir: &Path, index: usize, shard: &Shard) -> Result<ShardEntry> {
-        let entries = format!("shard-{index:04}-entries.parquet");
-        let products = format!("shard-{index:04}-products.parquet");
-        let t = &shard.entries;
-        let ep = dir.join(&entries);
+    /// Writes `(row, column, value)` triplets as the entries table shared by sharded
+    /// economies and sharded LPs.
+    pub(crate) fn write_entries(path: &Path, t: &[(u32, u32, f64)]) -> Result<()> {
         write_table(
-            &ep,
+            path,
             vec![
                 Field::new("row", DataType::UInt32, false),
                 Field::new("column", DataType::UInt32, false),
@@ -244,7 +240,16 @@ pub(crate) mod parquet_io {
                 1 => Arc::new(UInt32Array::from_iter_values(t[r].iter().map(|e| e.1))),
                 _ => Arc::new(Float64Array::from_iter_values(t[r].iter().map(|e| e.2))),
             },
-        )?;
+        )
+    }
+
+    /// Writes shard `index` (products `first..first + labour.len()`) into `dir` and returns
+    /// its manifest entry (with the files' hashes).
+    pub fn write_shard(dir: &Path, index: usize, shard: &Shard) -> Result<ShardEntry> {
+        let entries = format!("shard-{index:04}-entries.parquet");
+        let products = format!("shard-{index:04}-products.parquet");
+        let ep = dir.join(&entries);
+        write_entries(&ep, &shard.entries)?;
         let pp = dir.join(&products);
         let first = shard.first as u64;
         write_table(
@@ -268,7 +273,7 @@ pub(crate) mod parquet_io {
         Ok(ShardEntry {
             first: shard.first,
             end: shard.first + shard.labour.len(),
-            nnz: t.len(),
+            nnz: shard.entries.len(),
             entries_sha256: crate::hash::hash_file(&ep)?.sha256,
             entries,
             products_sha256: crate::hash::hash_file(&pp)?.sha256,

@@ -8,7 +8,7 @@
 
 use crate::common::{json_of, plenty, temp, text};
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// `mpirun --oversubscribe -np P plenty ARGS` in the workspace root.
@@ -309,6 +309,37 @@ fn issue_18_mpirun_values_on_a_golden_table_agrees_with_one_process() {
     assert!(stderr.contains("a dense LU is not distributed"), "{stderr}");
 }
 
+/// Runs `plenty ARGS` on 2 ranks and SIGKILLs rank 1 as soon as checkpoint `ck` has its first
+/// complete save; asserts that the job failed, and returns the path of `latest.json`.
+pub(crate) fn kill_a_rank_once_checkpointed(args: &[String], ck: &Path) -> PathBuf {
+    let mut job = Command::new("mpirun")
+        .args(["--oversubscribe", "-np", "2"])
+        .arg(env!("CARGO_BIN_EXE_plenty"))
+        .args(args)
+        .current_dir(crate::common::root())
+        .env("RAYON_NUM_THREADS", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("mpirun runs");
+    let latest = ck.join("latest.json");
+    let t = std::time::Instant::now();
+    while !latest.exists() {
+        assert!(t.elapsed().as_secs() < 300, "no checkpoint appeared");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let victims = ranks_of(ck.to_str().unwrap());
+    assert_eq!(victims.len(), 2, "two ranks running: {victims:?}");
+    let kill = Command::new("kill")
+        .args(["-9", &victims[1].to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = job.wait().unwrap();
+    assert!(!status.success(), "the job ended normally: killed too late");
+    latest
+}
+
 /// The `plenty` ranks of a running job whose command line mentions `marker`.
 pub(crate) fn ranks_of(marker: &str) -> Vec<u32> {
     let me = std::fs::canonicalize(env!("CARGO_BIN_EXE_plenty")).unwrap();
@@ -373,32 +404,8 @@ fn issue_18_a_rank_killed_mid_solve_resumes_from_the_checkpoint_with_the_uninter
     let mut args: Vec<String> = vec!["values".into(), econ.into(), "-o".into()];
     args.push(killed_out.to_str().unwrap().into());
     args.extend(run_args(&ck_killed));
-    let mut job = Command::new("mpirun")
-        .args(["--oversubscribe", "-np", "2"])
-        .arg(env!("CARGO_BIN_EXE_plenty"))
-        .args(&args)
-        .current_dir(crate::common::root())
-        .env("RAYON_NUM_THREADS", "1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("mpirun runs");
-    let latest = ck_killed.join("latest.json");
-    let t = std::time::Instant::now();
-    while !latest.exists() {
-        assert!(t.elapsed().as_secs() < 300, "no checkpoint appeared");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let latest = kill_a_rank_once_checkpointed(&args, &ck_killed);
     let marker = ck_killed.to_str().unwrap();
-    let victims = ranks_of(marker);
-    assert_eq!(victims.len(), 2, "two ranks running: {victims:?}");
-    let kill = Command::new("kill")
-        .args(["-9", &victims[1].to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let status = job.wait().unwrap();
-    assert!(!status.success(), "the job ended normally: killed too late");
     assert!(!killed_out.exists(), "the killed job wrote its report");
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&latest).unwrap()).unwrap();

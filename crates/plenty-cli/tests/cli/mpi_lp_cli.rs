@@ -7,6 +7,7 @@
 use crate::common::{json_of, plenty, temp, text};
 use crate::mpi_cli::{bits, mpirun};
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 
 fn column(report: &Value, table: &str, name: &str) -> Vec<f64> {
     report["tables"][table]["columns"][name]
@@ -17,23 +18,21 @@ fn column(report: &Value, table: &str, name: &str) -> Vec<f64> {
         .collect()
 }
 
+/// `plenty generate-plan ARGS --out DIR/plan`; returns the plan's folder.
+fn generate_plan(dir: &Path, args: &[&str]) -> PathBuf {
+    let plan = dir.join("plan");
+    let mut all = vec!["generate-plan"];
+    all.extend_from_slice(args);
+    all.extend(["--out", plan.to_str().unwrap(), "-q"]);
+    let o = plenty(&all);
+    assert!(o.status.success(), "{}", text(&o).1);
+    plan
+}
+
 #[test]
 fn issue_18_mpirun_lp_has_the_same_bits_on_1_2_and_4_ranks_and_agrees_with_one_process() {
     let dir = temp("issue_18_mpirun_lp");
-    let plan = dir.join("plan");
-    let o = plenty(&[
-        "generate-plan",
-        "--n",
-        "300",
-        "--seed",
-        "18",
-        "--shards",
-        "3",
-        "--out",
-        plan.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    let plan = generate_plan(&dir, &["--n", "300", "--seed", "18", "--shards", "3"]);
     let mps = plan.join("plan.mps");
     let mps = mps.to_str().unwrap();
     let mut reports = Vec::new();
@@ -140,18 +139,7 @@ fn issue_18_mpirun_lp_has_the_same_bits_on_1_2_and_4_ranks_and_agrees_with_one_p
 #[test]
 fn issue_18_mpirun_lp_stops_every_rank_on_a_damaged_shard() {
     let dir = temp("issue_18_mpirun_lp_damaged");
-    let plan = dir.join("plan");
-    let o = plenty(&[
-        "generate-plan",
-        "--n",
-        "40",
-        "--shards",
-        "2",
-        "--out",
-        plan.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    let plan = generate_plan(&dir, &["--n", "40", "--shards", "2"]);
     let damaged = plan.join("lp-shards").join("shard-0001-entries.parquet");
     let mut bytes = std::fs::read(&damaged).unwrap();
     let at = bytes.len() / 2;
@@ -173,16 +161,7 @@ fn issue_18_mpirun_lp_stops_every_rank_on_a_damaged_shard() {
 #[test]
 fn issue_18_mpirun_lp_refuses_a_backend_that_does_not_run_across_ranks() {
     let dir = temp("issue_18_mpirun_lp_backend");
-    let plan = dir.join("plan");
-    let o = plenty(&[
-        "generate-plan",
-        "--n",
-        "40",
-        "--out",
-        plan.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success());
+    let plan = generate_plan(&dir, &["--n", "40"]);
     let mps = plan.join("plan.mps");
     let o = mpirun(2, &["lp", mps.to_str().unwrap(), "--backend", "ipm"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o).1);
@@ -200,21 +179,9 @@ fn as_str(v: &[String]) -> Vec<&str> {
 
 #[test]
 fn issue_18_an_lp_run_killed_mid_solve_resumes_from_the_checkpoint_with_the_uninterrupted_bits() {
-    use crate::mpi_cli::ranks_of;
-    use std::process::Command;
+    use crate::mpi_cli::kill_a_rank_once_checkpointed;
     let dir = temp("issue_18_mpirun_lp_resume");
-    let plan = dir.join("plan");
-    let o = plenty(&[
-        "generate-plan",
-        "--n",
-        "300",
-        "--seed",
-        "18",
-        "--out",
-        plan.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    let plan = generate_plan(&dir, &["--n", "300", "--seed", "18"]);
     let mps = plan.join("plan.mps");
     let mps = mps.to_str().unwrap();
     let args = |ck: &std::path::Path, out: &std::path::Path| -> Vec<String> {
@@ -246,31 +213,7 @@ fn issue_18_an_lp_run_killed_mid_solve_resumes_from_the_checkpoint_with_the_unin
 
     // The same run, one rank killed (SIGKILL) once a checkpoint is complete.
     let killed_out = dir.join("killed.json");
-    let mut job = Command::new("mpirun")
-        .args(["--oversubscribe", "-np", "2"])
-        .arg(env!("CARGO_BIN_EXE_plenty"))
-        .args(args(&ck_killed, &killed_out))
-        .current_dir(crate::common::root())
-        .env("RAYON_NUM_THREADS", "1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("mpirun runs");
-    let latest = ck_killed.join("latest.json");
-    let t = std::time::Instant::now();
-    while !latest.exists() {
-        assert!(t.elapsed().as_secs() < 300, "no checkpoint appeared");
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    let victims = ranks_of(ck_killed.to_str().unwrap());
-    assert_eq!(victims.len(), 2, "two ranks running: {victims:?}");
-    let kill = Command::new("kill")
-        .args(["-9", &victims[1].to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let status = job.wait().unwrap();
-    assert!(!status.success(), "the job ended normally: killed too late");
+    let latest = kill_a_rank_once_checkpointed(&args(&ck_killed, &killed_out), &ck_killed);
     assert!(!killed_out.exists(), "the killed job wrote its report");
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&latest).unwrap()).unwrap();
     assert!(saved["step"].as_u64().unwrap() < iterations);

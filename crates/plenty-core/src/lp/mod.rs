@@ -257,6 +257,26 @@ pub struct Certificate {
 }
 
 impl Certificate {
+    /// The certificate from the unscaled residuals and the two objectives, divided by the
+    /// scales `1 + ‖bounds‖∞` and `1 + ‖c‖∞`.
+    pub(crate) fn of(
+        primal: f64,
+        dual: f64,
+        primal_objective: f64,
+        dual_objective: f64,
+        bound_scale: f64,
+        cost_scale: f64,
+    ) -> Self {
+        Certificate {
+            primal_residual: primal.max(0.0) / bound_scale,
+            dual_residual: dual / cost_scale,
+            relative_gap: (primal_objective - dual_objective).abs()
+                / (1.0 + primal_objective.abs() + dual_objective.abs()),
+            primal_objective,
+            dual_objective,
+        }
+    }
+
     /// True when all three measures are within `tolerance`.
     pub fn passes(&self, tolerance: f64) -> bool {
         self.primal_residual <= tolerance
@@ -447,13 +467,7 @@ pub fn certify(lp: &LinearProgram, x: &[f64], y: &[f64]) -> Certificate {
     }
     let primal_obj = lp.objective(x);
     let dual_obj = s * dual_obj;
-    Certificate {
-        primal_residual: primal.max(0.0) / bound_scale,
-        dual_residual: dual / cost_scale,
-        relative_gap: (primal_obj - dual_obj).abs() / (1.0 + primal_obj.abs() + dual_obj.abs()),
-        primal_objective: primal_obj,
-        dual_objective: dual_obj,
-    }
+    Certificate::of(primal, dual, primal_obj, dual_obj, bound_scale, cost_scale)
 }
 
 /// max 3x + 2y  s.t.  x + y ≤ 4, x + 3y ≤ 6, x ≤ 3, x, y ≥ 0. Optimum x = 3, y = 1,

@@ -778,13 +778,14 @@ fn evaluate(p: &Scaled<'_>, z: &Point) -> (Certificate, f64) {
     let dobj = p.s * p.offset + row_dobj + col_dobj;
     let primal_obj = pobj + p.offset;
     let dual_obj = p.s * dobj;
-    let cert = Certificate {
-        primal_residual: primal.max(0.0) / p.bound_scale,
-        dual_residual: dual / p.cost_scale,
-        relative_gap: (primal_obj - dual_obj).abs() / (1.0 + primal_obj.abs() + dual_obj.abs()),
-        primal_objective: primal_obj,
-        dual_objective: dual_obj,
-    };
+    let cert = Certificate::of(
+        primal,
+        dual,
+        primal_obj,
+        dual_obj,
+        p.bound_scale,
+        p.cost_scale,
+    );
     (cert, own)
 }
 

@@ -335,18 +335,15 @@ impl<'a> Run<'a> {
         (sol, std::mem::take(&mut self.stats), ray)
     }
 
+    /// The solution at `point` (unscaled, with its certificate) reported with `status`.
+    fn answer(&self, point: &Point, status: LpStatus) -> LpSolution {
+        let (x, y) = solution(self.p, point);
+        finish(self.lp, self.p, x, y, status, self.iter, self.start)
+    }
+
     /// Numerical trouble: the anchor is returned, and the weights are not recorded.
     fn trouble(&mut self) -> Outcome {
-        let (x, y) = solution(self.p, &self.anchor);
-        let sol = finish(
-            self.lp,
-            self.p,
-            x,
-            y,
-            LpStatus::NumericalTrouble,
-            self.iter,
-            self.start,
-        );
+        let sol = self.answer(&self.anchor, LpStatus::NumericalTrouble);
         (sol, std::mem::take(&mut self.stats), Ray::None)
     }
 
@@ -393,8 +390,7 @@ impl<'a> Run<'a> {
         } else {
             &self.zh
         };
-        let (x, y) = solution(self.p, cand);
-        let sol = finish(self.lp, self.p, x, y, status, self.iter, self.start);
+        let sol = self.answer(cand, status);
         self.done(sol, Ray::None)
     }
 
@@ -417,13 +413,12 @@ impl<'a> Run<'a> {
         if ray == Ray::None {
             return None;
         }
-        let (x, y) = solution(self.p, point);
         let status = if ray == Ray::Dual {
             LpStatus::Infeasible
         } else {
             LpStatus::InfeasibleOrUnbounded
         };
-        let sol = finish(self.lp, self.p, x, y, status, self.iter, self.start);
+        let sol = self.answer(point, status);
         Some(self.done(sol, ray))
     }
 
@@ -499,16 +494,7 @@ impl<'a> Run<'a> {
             }
         }
         if self.accept((cert, own), self.target) {
-            let (x, y) = solution(self.p, &self.zh);
-            let sol = finish(
-                self.lp,
-                self.p,
-                x,
-                y,
-                LpStatus::Optimal,
-                self.iter,
-                self.start,
-            );
+            let sol = self.answer(&self.zh, LpStatus::Optimal);
             if sol.info.certificate.passes(self.tol) {
                 // Polish to the exact vertex when the guessed basis is optimal.
                 let sol = self.crossover(Candidate::Image).unwrap_or(sol);
@@ -639,16 +625,7 @@ impl<'a> Run<'a> {
                     Candidate::Average => &self.avg,
                     _ => &self.z,
                 };
-                let (x, y) = solution(self.p, point);
-                let sol = finish(
-                    self.lp,
-                    self.p,
-                    x,
-                    y,
-                    LpStatus::Optimal,
-                    self.iter,
-                    self.start,
-                );
+                let sol = self.answer(point, LpStatus::Optimal);
                 if sol.info.certificate.passes(self.tol) {
                     // Polish to the exact vertex when the guessed basis is optimal.
                     best = Some(self.crossover(cand).unwrap_or(sol));

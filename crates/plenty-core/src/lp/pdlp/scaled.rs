@@ -525,13 +525,14 @@ impl Scaled<'_> {
             .col_sum(cols.iter().map(|c| [c[2], c[3]]).collect(), chunk);
         let primal_obj = pobj + lp.offset;
         let dual_obj = s * (s * lp.offset + row_dobj + col_dobj);
-        let certificate = Certificate {
-            primal_residual: primal.max(0.0) / self.bound_scale,
-            dual_residual: dual / self.cost_scale,
-            relative_gap: (primal_obj - dual_obj).abs() / (1.0 + primal_obj.abs() + dual_obj.abs()),
-            primal_objective: primal_obj,
-            dual_objective: dual_obj,
-        };
+        let certificate = Certificate::of(
+            primal,
+            dual,
+            primal_obj,
+            dual_obj,
+            self.bound_scale,
+            self.cost_scale,
+        );
         let reduced_costs = lp.c.iter().zip(&aty).map(|(c, a)| c - a).collect();
         LpSolution {
             status,
