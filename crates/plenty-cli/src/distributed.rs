@@ -220,9 +220,16 @@ pub(crate) mod run {
         if rank != 0 {
             return Ok(());
         }
+        let numbered: Vec<String>;
+        let products = if input.products.len() == n {
+            &input.products
+        } else {
+            numbered = (0..n).map(|i| format!("p{i}")).collect();
+            &numbered
+        };
         emit_values(
             ValuesRun {
-                products: &input.products,
+                products,
                 labour_name: input.labour_name,
                 recorded_output: input.recorded_output.as_deref(),
                 inputs: &input.inputs,
@@ -324,13 +331,22 @@ pub(crate) mod run {
         let dir = &input.input;
         let m = shard::read_manifest(dir)?;
         let (rank, ranks) = (comm.rank(), comm.size());
+        let mine = shards_of_rank(m.shard.len(), rank, ranks);
+        let total: usize = mine.iter().map(|&s| m.shard[s].nnz).sum();
         let mut entries = Vec::new();
         let mut parts = Vec::new();
         let mut failed = None;
-        for s in shards_of_rank(m.shard.len(), rank, ranks) {
+        for s in mine {
             match shard::read_shard(dir, &m, s) {
                 Ok(sh) => {
-                    entries.extend(sh.entries);
+                    // The first shard's entries are kept as read; the others are appended
+                    // into room reserved once (no doubling of a large vector).
+                    if entries.is_empty() {
+                        entries = sh.entries;
+                    } else {
+                        entries.reserve_exact(total - entries.len());
+                        entries.extend_from_slice(&sh.entries);
+                    }
                     parts.push((sh.first, sh.labour, sh.demand));
                 }
                 Err(e) => {
@@ -345,18 +361,15 @@ pub(crate) mod run {
         let demand: Vec<(usize, &[f64])> = parts.iter().map(|p| (p.0, &p.2[..])).collect();
         let l = redistribute(comm, &layout, &labour).map_err(|e| anyhow!(e))?;
         let d = redistribute(comm, &layout, &demand).map_err(|e| anyhow!(e))?;
-        let rank0 = rank == 0;
         Ok(Input {
             n: m.n,
             nnz: m.nnz,
             entries,
             d,
             l,
-            products: if rank0 {
-                (0..m.n).map(|i| format!("p{i}")).collect()
-            } else {
-                Vec::new()
-            },
+            // Named p0, p1, … by rank 0 when it writes the report, after the solve: at 10⁷
+            // products the names alone take 400 MB.
+            products: Vec::new(),
             labour_name: "labour".into(),
             recorded_output: None,
             inputs: shard::files(dir, &m),

@@ -347,6 +347,7 @@ mod parquet_io {
             sh.entries = read_entries(&ep, m.rows, e.first_column..e.end_column, e.nnz, MANIFEST)?;
         }
         for b in read_batches(&cp)? {
+            let b = b?;
             let (j, name, c, lo, hi) = (
                 col::<UInt64Array>(&cp, &b, "column")?,
                 col::<StringArray>(&cp, &b, "name")?,
@@ -363,6 +364,7 @@ mod parquet_io {
             }
         }
         for b in read_batches(&rp)? {
+            let b = b?;
             let (i, name, lo, hi) = (
                 col::<UInt64Array>(&rp, &b, "row")?,
                 col::<StringArray>(&rp, &b, "name")?,

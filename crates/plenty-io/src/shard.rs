@@ -281,14 +281,16 @@ pub(crate) mod parquet_io {
         })
     }
 
-    pub(crate) fn read_batches(path: &Path) -> Result<Vec<RecordBatch>> {
+    /// The record batches of a Parquet file, read one at a time (so that a large table is
+    /// never held twice: as Arrow columns and as what the caller makes of them).
+    pub(crate) fn read_batches(
+        path: &Path,
+    ) -> Result<impl Iterator<Item = Result<RecordBatch>> + '_> {
         let f = std::fs::File::open(path).map_err(|e| IoError::os(path, &e))?;
         let reader = ParquetRecordBatchReaderBuilder::try_new(f)
             .and_then(|b| b.build())
             .map_err(|e| IoError::file(path, format!("not a readable Parquet file: {e}")))?;
-        reader
-            .map(|b| b.map_err(|e| IoError::file(path, e.to_string())))
-            .collect()
+        Ok(reader.map(move |b| b.map_err(|e| IoError::file(path, e.to_string()))))
     }
 
     pub(crate) fn col<'a, T: 'static>(
@@ -317,6 +319,7 @@ pub(crate) mod parquet_io {
     ) -> Result<Vec<(u32, u32, f64)>> {
         let mut entries = Vec::with_capacity(nnz);
         for b in read_batches(path)? {
+            let b = b?;
             let (r, c, v) = (
                 col::<UInt32Array>(path, &b, "row")?,
                 col::<UInt32Array>(path, &b, "column")?,
@@ -364,6 +367,7 @@ pub(crate) mod parquet_io {
         let mut labour = Vec::with_capacity(e.end - e.first);
         let mut demand = Vec::with_capacity(e.end - e.first);
         for b in read_batches(&pp)? {
+            let b = b?;
             let (p, l, d) = (
                 col::<UInt64Array>(&pp, &b, "product")?,
                 col::<Float64Array>(&pp, &b, "labour")?,

@@ -27,6 +27,7 @@
 //! granule (to spread a small table over several ranks) gives the same bits on any rank count
 //! with that granule, and agrees with the single-process solve to the tolerance.
 
+pub(crate) mod assemble;
 pub mod comm;
 pub(crate) mod ghosts;
 pub mod leontief;

@@ -23,12 +23,12 @@
 use super::run::run;
 use super::scaled::{Frame, LocalLp, Scaled, MAT_CHUNK, VEC_CHUNK};
 use super::{Csr, PdlpSettings, PdlpStats, Ray};
-use crate::dist::matrix::{route, Half, Triplets};
+use crate::dist::assemble::assemble_halves;
+use crate::dist::matrix::{Half, Triplets};
 use crate::dist::values::agree_on_error;
 use crate::dist::{CommStats, Communicator, Layout, Space};
 use crate::error::SolveError;
 use crate::lp::{LpSolution, Sense};
-use rayon::prelude::*;
 use std::time::Instant;
 
 /// This rank's share of an LP spread over ranks.
@@ -136,21 +136,13 @@ pub fn solve_lp_checkpointed(
     } else {
         vec_chunk
     };
-    let (m_range, n_range) = (rows.range(comm.rank()), cols.range(comm.rank()));
-    // Entries to the owners of their rows, then (from there) to the owners of their columns.
+    let n_range = cols.range(comm.rank());
+    // Rows in column order and columns in row order: the order of the single-process CSR.
     let mut entries = share.entries;
     entries.retain(|e| e.2 != 0.0);
-    let mut by_row = route(comm, rows, &entries, |&(i, _, _)| i as usize);
-    drop(entries);
-    let mut by_col = route(comm, cols, &by_row, |&(_, j, _)| j as usize);
-    // Rows in column order and columns in row order: the order of the single-process CSR.
-    by_row.par_sort_unstable_by_key(|&(i, j, _)| (i, j));
-    by_col.par_iter_mut().for_each(|t| *t = (t.1, t.0, t.2));
-    by_col.par_sort_unstable_by_key(|&(j, i, _)| (j, i));
-    let rows_half =
-        Half::from_sorted(comm, cols, m_range.start, m_range.len(), by_row, false).map_err(bad)?;
-    let cols_half =
-        Half::from_sorted(comm, rows, n_range.start, n_range.len(), by_col, true).map_err(bad)?;
+    let by_index = |_: u32, _: u32| 0;
+    let (rows_half, cols_half) =
+        assemble_halves(comm, rows, cols, entries, &by_index, &by_index).map_err(bad)?;
     let local_nnz = rows_half.val.len();
     let split = |h: Half| {
         (
