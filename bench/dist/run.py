@@ -2,11 +2,13 @@
 """Distributed Leontief solves: plenty on 1 and 2 MPI ranks against SciPy, on the same files.
 
   python3 bench/dist/run.py --sizes 1e6,1e7 --ranks 1,2 [--structure local] [--shards 2]
-                            [--peer] [--plenty target/release/plenty] [--out bench/dist/runs]
+                            [--hub-rows ghosts,split] [--peer] [--plenty target/release/plenty]
+                            [--out bench/dist/runs]
 
 For each size it generates an economy (k inputs per product) with `plenty generate`, sharded
 (`--shards`, Parquet, never whole in one process) and, for the SciPy peer, as Matrix Market;
-then runs `mpirun -np P plenty values DIR --distributed --method bicgstab` for each P, and
+then runs `mpirun -np P plenty values DIR --distributed --method bicgstab --hub-rows H` for each
+P and each mode H (on 1 rank only the default `ghosts`: one rank has no hubs to split), and
 `bench/peer/peer.py leontief --method bicgstab` on the same economy. Threads: each rank gets
 `nproc / P` rayon threads (RAYON_NUM_THREADS), so that all cores are used and none is shared.
 It records, per run: wall seconds (the whole mpirun, and the solve alone from plenty's report),
@@ -60,6 +62,7 @@ def main():
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--structure", default="local", choices=["local", "random"])
     ap.add_argument("--shards", type=int, default=2)
+    ap.add_argument("--hub-rows", default="ghosts", help="modes of the hub rows to run: ghosts, split or both")
     ap.add_argument("--peer", action="store_true", help="run SciPy's bicgstab on the same economy")
     ap.add_argument("--plenty", default="target/release/plenty")
     ap.add_argument("--python", default=".venv-peer/bin/python")
@@ -86,28 +89,30 @@ def main():
                "--seed", "1", "-q"]
         if not os.path.exists(os.path.join(sharded, "economy.toml")):
             run(gen + ["--shards", str(args.shards), "--out", sharded])
-        for p in ranks:
+        modes = args.hub_rows.split(",")
+        for p, hubs in [(p, h) for p in ranks for h in modes if p > 1 or h == "ghosts"]:
             env = dict(os.environ, RAYON_NUM_THREADS=str(max(1, cores // p)),
                        OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
             report = os.path.join(args.tmp, f"values-{n}-{p}.json")
             cmd = ["mpirun", "--oversubscribe", "--bind-to", "none", "-np", str(p),
                    "-x", "RAYON_NUM_THREADS", args.plenty, "values", sharded, "--distributed",
-                   "--method", "bicgstab", "-q", "-o", report]
+                   "--method", "bicgstab", "--hub-rows", hubs, "-q", "-o", report]
             wall, _ = run(cmd, env)
             s = json.load(open(report))["summary"]
             d = s["distributed"]
-            rec = {"part": "plenty", "n": n, "k": args.k, "structure": args.structure, "ranks": p,
+            rec = {"part": "plenty", "n": n, "k": args.k, "structure": args.structure, "ranks": p, "hub_rows": hubs,
                    "threads_per_rank": max(1, cores // p), "wall": wall, "seconds": s.get("seconds"),
                    "distributed": d, "command": " ".join(cmd)}
             raw.write(json.dumps(rec) + "\n")
             raw.flush()
             per_rank = d["per_rank"]
             rows.append({
-                "n": n, "who": f"plenty, {p} rank{'s' if p > 1 else ''}", "wall": wall,
+                "n": n, "who": f"plenty, {p} rank{'s' if p > 1 else ''}" + (", hub rows split" if hubs == "split" else ""),
+                "wall": wall,
                 "solve": (s.get("seconds") or {}).get("solve_x_and_v"),
                 "iterations": d["matrix_vector_products"],
                 "bytes": d["bytes_sent_per_iteration"], "comm": d["seconds_communicating_max"],
-                "peak": max(r["peak_memory_bytes"] for r in per_rank) / 2**20,
+                "peak": " / ".join(f"{r['peak_memory_bytes'] / 2**20:,.0f}" for r in per_rank),
             })
         if args.peer:
             if not os.path.exists(os.path.join(plain, "A.mtx")):
@@ -127,7 +132,7 @@ def main():
                 ["n", "run", "solve x and v (s)", "whole run (s)", "mat-vecs", "bytes sent / iteration",
                  "s communicating", "peak memory per rank (MiB)"],
                 [[f"{r['n']:.0e}", r["who"], f(r["solve"], ".2f"), f"{r['wall']:.1f}", f(r["iterations"], "d"),
-                  f(r["bytes"], ",.0f"), f(r["comm"], ".3f"), f(r["peak"], ",.0f")] for r in rows])
+                  f(r["bytes"], ",.0f"), f(r["comm"], ".3f"), r["peak"] or "–"] for r in rows])
 
 
 if __name__ == "__main__":

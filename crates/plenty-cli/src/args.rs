@@ -247,6 +247,21 @@ pub struct ValuesArgs {
     /// number of ranks): the answer has the bits of an uninterrupted run.
     #[arg(long, requires = "checkpoint")]
     pub resume: bool,
+    /// How a distributed solve multiplies the rows of the hubs (products nearly every product
+    /// uses): `ghosts` keeps each on its owner (the same bits on any number of ranks, and as
+    /// one process); `split` has every rank sum them over its own columns (far fewer ghosts and
+    /// balanced memory, but bits that depend on the number of ranks; see docs/distributed.md).
+    #[arg(long, value_enum, value_name = "MODE", default_value = "ghosts")]
+    pub hub_rows: HubRowsArg,
+}
+
+/// `--hub-rows`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HubRowsArg {
+    /// Each hub row on its owner, with ghosts.
+    Ghosts,
+    /// Hub rows summed by every rank over its own columns.
+    Split,
 }
 
 /// `leontief`.

@@ -272,6 +272,12 @@ fn values(g: &Global, args: &ValuesArgs) -> Result<()> {
              takes seconds"
         );
     }
+    if args.hub_rows != crate::args::HubRowsArg::Ghosts {
+        bail!(
+            "--hub-rows split applies across ranks: run under mpirun (a plenty built with \
+             --features mpi), or add --distributed"
+        );
+    }
     let args = &args.analysis;
     let progress = Progress::new(g.quiet);
     let t0 = Instant::now();

@@ -105,7 +105,7 @@ fn on_ranks(comm: World, f: impl FnOnce(&World) -> Result<()>) -> Result<()> {
 
 #[cfg(feature = "mpi")]
 pub(crate) mod run {
-    use crate::args::{Global, ValuesArgs};
+    use crate::args::{Global, HubRowsArg, ValuesArgs};
     use crate::checkpoint_dir::CheckpointDir;
     use crate::commands::provenance;
     use crate::commands::{demand, economy_summary, emit_values, labour, load, ValuesRun};
@@ -113,10 +113,13 @@ pub(crate) mod run {
     use crate::NoAnswer;
     use anyhow::{anyhow, Result};
     use plenty_core::checkpoint::{Checkpoints, IterationState};
+    use plenty_core::dist::productivity::vouch;
     use plenty_core::dist::values::{from_rank_0, gather, gather_costs, rows_of, RankCost};
     use plenty_core::dist::{
-        solve_leontief, solve_leontief_checkpointed, Communicator, DistMatrix, Layout, Space,
+        solve_leontief, solve_leontief_checkpointed, Communicator, DistMatrix, HubRows, Layout,
+        Space,
     };
+    use plenty_core::productivity::{Answer, RightHandSide};
     use plenty_core::Side;
     use serde_json::json;
     use std::time::Instant;
@@ -156,7 +159,11 @@ pub(crate) mod run {
         let t_read = t0.elapsed().as_secs_f64();
         progress.stage("distributing A over the ranks");
         let t1 = Instant::now();
-        let a = DistMatrix::from_triplets(comm, &layout, input.entries).map_err(|e| anyhow!(e))?;
+        let hubs = match args.hub_rows {
+            HubRowsArg::Ghosts => HubRows::Ghosts,
+            HubRowsArg::Split => HubRows::Split,
+        };
+        let a = DistMatrix::assemble(comm, &layout, input.entries, hubs).map_err(|e| anyhow!(e))?;
         let space = Space::new(&layout, comm);
         let t_prepare = t1.elapsed().as_secs_f64();
         progress.stage(&format!(
@@ -173,8 +180,16 @@ pub(crate) mod run {
                     dir,
                     &input.inputs,
                     format!(
-                        "n={n}/{}/tol={:e}/max={}",
-                        s.method, s.tolerance, s.max_iterations
+                        "n={n}/{}/tol={:e}/max={}{}",
+                        s.method,
+                        s.tolerance,
+                        s.max_iterations,
+                        // The hubs' mode changes the bits; the default keeps older keys.
+                        if hubs == HubRows::Split {
+                            "/hubs=split"
+                        } else {
+                            ""
+                        }
                     ),
                     args.resume,
                     |r| IterationState::read_from(r),
@@ -195,6 +210,34 @@ pub(crate) mod run {
             }
         };
         let t_solve = t1.elapsed().as_secs_f64();
+        let t2 = Instant::now();
+        let [xs, vs] = &solved[..] else {
+            anyhow::bail!("the distributed solve returned another number of answers than systems");
+        };
+        fn answer<'a>(
+            what: &'a str,
+            side: Side,
+            rhs: &'a [f64],
+            s: &'a plenty_core::dist::DistSolved,
+        ) -> Answer<'a> {
+            Answer {
+                what,
+                side,
+                rhs: RightHandSide::Vector(rhs),
+                x: &s.x,
+                report: &s.report,
+            }
+        }
+        let verdict = vouch(
+            &a,
+            &space,
+            &[
+                answer("gross output", Side::Output, &input.d, xs),
+                answer("labour values", Side::Values, &input.l, vs),
+            ],
+            input.settings.tolerance,
+        );
+        let t_vouch = t2.elapsed().as_secs_f64();
         drop(a);
         debug_assert_eq!(input.d.len(), range.len());
         let v_local = solved.pop().map(|s| (s.x, s.report));
@@ -217,15 +260,23 @@ pub(crate) mod run {
                 .into());
             }
         }
-        if rank != 0 {
-            return Ok(());
-        }
         let numbered: Vec<String>;
-        let products = if input.products.len() == n {
+        let products = if input.products.len() == n || rank != 0 {
             &input.products
         } else {
             numbered = (0..n).map(|i| format!("p{i}")).collect();
             &numbered
+        };
+        let proof = verdict.map_err(|refusal| NoAnswer(refusal.lines(products).join("\n")))?;
+        if rank != 0 {
+            return Ok(());
+        }
+        let productivity = match proof {
+            Some(p) => (serde_json::to_value(&p)?, p.describe()),
+            None => (
+                json!({"vouched": false, "reason": "no answer proves productivity by itself (a right-hand side with zeros); the spectral check runs on one process (plenty check)"}),
+                "productivity: not vouched across ranks (no answer proves it by itself; run `plenty check` on one process); both solves converged".into(),
+            ),
         };
         emit_values(
             ValuesRun {
@@ -242,23 +293,34 @@ pub(crate) mod run {
                 v,
                 x_report: &x_report,
                 v_report: &v_report,
-                productivity: (
-                    json!({"vouched": false, "reason": "the spectral check runs on one process (plenty check); across ranks both solves converged"}),
-                    "productivity: not vouched across ranks (run `plenty check` on one process); both solves converged".into(),
-                ),
+                productivity,
                 seconds: (
-                    json!({"read": t_read, "prepare": t_prepare, "solve_x_and_v": t_solve}),
-                    format!("time: read {t_read:.3} s, distribute {t_prepare:.3} s, solve x and v {t_solve:.3} s"),
+                    json!({"read": t_read, "prepare": t_prepare, "solve_x_and_v": t_solve, "vouch": t_vouch}),
+                    format!("time: read {t_read:.3} s, distribute {t_prepare:.3} s, solve x and v {t_solve:.3} s, vouch {t_vouch:.3} s"),
                 ),
-                distributed: Some(distributed_block(
-                    &layout,
-                    report.iterations,
-                    &costs,
-                    Noun::Products,
+                distributed: Some(hub_rows(
+                    distributed_block(&layout, report.iterations, &costs, Noun::Products),
+                    hubs,
+                    report.hub_rows,
                 )),
             },
             &args.analysis.output,
         )
+    }
+
+    /// Adds the hub rows' mode to a `values` run's distributed block.
+    fn hub_rows(
+        (mut block, mut lines): (serde_json::Value, Vec<String>),
+        mode: HubRows,
+        count: usize,
+    ) -> (serde_json::Value, Vec<String>) {
+        block["hub_rows"] = json!({"mode": mode, "rows": count});
+        if mode == HubRows::Split {
+            lines.push(format!(
+                "hub rows: {count} split over the ranks (partial sums added in rank order: the bits depend on the number of ranks)"
+            ));
+        }
+        (block, lines)
     }
 
     /// Every rank reads the whole input (any format `values` reads) and keeps its rows; only

@@ -114,6 +114,7 @@ pub fn lp(g: &Global, a: &LpArgs, comm: &plenty_mpi::MpiComm) -> Result<()> {
         local_nnz: r.local_nnz,
         ghosts: r.ghosts,
         ghost_bytes_per_product_pair: r.ghost_bytes_per_iteration,
+        hub_rows: 0,
         comm: r.comm,
         iterations: solved.stats.iterations,
     };

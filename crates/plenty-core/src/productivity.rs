@@ -300,8 +300,7 @@ impl LeontiefSolver<'_> {
             Side::Output => self.operator().mul(y, &mut my),
             Side::Values => self.operator().mul_transpose(y, &mut my),
         }
-        let hi = my.iter().zip(y).map(|(m, y)| m / y).fold(0.0f64, f64::max);
-        Some(hi * (1.0 + (n as f64 + 2.0) * f64::EPSILON))
+        Some(with_rounding_margin(ratio_max(&my, y), n))
     }
 
     fn check_signs(&self, a: &Answer<'_>) -> Result<(), Refusal> {
@@ -310,18 +309,36 @@ impl LeontiefSolver<'_> {
         }
         let y = a.x;
         let scale = kernels::norm_inf(y);
-        let tolerance = 10.0 * self.settings().tolerance.max(1e-12) * scale;
         let worst = (0..y.len()).min_by(|&i, &j| y[i].total_cmp(&y[j]));
         match worst {
-            Some(index) if y[index] < -tolerance => Err(Refusal::ForbiddenSign {
-                what: a.what.to_string(),
-                index,
-                value: y[index],
-                scale,
-            }),
+            Some(index) if y[index] < sign_floor(self.settings().tolerance, scale) => {
+                Err(Refusal::ForbiddenSign {
+                    what: a.what.to_string(),
+                    index,
+                    value: y[index],
+                    scale,
+                })
+            }
             _ => Ok(()),
         }
     }
+}
+
+/// `max_i (M y)_i / y_i` over the entries given (`my = M y`), before the rounding margin.
+pub(crate) fn ratio_max(my: &[f64], y: &[f64]) -> f64 {
+    my.iter().zip(y).map(|(m, y)| m / y).fold(0.0f64, f64::max)
+}
+
+/// The Collatz–Wielandt bound `hi`, computed from products of `n` non-negative terms, raised by
+/// their rounding margin (`n + 2` units in the last place) so that it bounds the exact one.
+pub(crate) fn with_rounding_margin(hi: f64, n: usize) -> f64 {
+    hi * (1.0 + (n as f64 + 2.0) * f64::EPSILON)
+}
+
+/// The most negative entry a solve at `tolerance` may leave in an answer of largest magnitude
+/// `scale` when theory says it is non-negative: below it, it cannot be rounding.
+pub(crate) fn sign_floor(tolerance: f64, scale: f64) -> f64 {
+    -10.0 * tolerance.max(1e-12) * scale
 }
 
 /// A strictly positive start for the power iteration near `y`: entries below `10⁻⁶ ‖y‖∞`

@@ -136,6 +136,12 @@ fn issue_18_mpirun_values_on_a_generated_economy_has_the_bits_of_one_process() {
                 "{solve} on {ranks} ranks"
             );
         }
+        // The answers prove ρ(A) < 1 across ranks with the bound of one process.
+        assert_eq!(
+            r["summary"]["productivity"], single["summary"]["productivity"],
+            "productivity on {ranks} ranks"
+        );
+        assert_eq!(r["summary"]["productivity"]["by"], "solution");
         // 70 000 products are five chunks of 16 384: every rank owns some.
         let per_rank = r["summary"]["distributed"]["per_rank"].as_array().unwrap();
         assert!(per_rank.iter().all(|c| c["products"].as_u64().unwrap() > 0));
@@ -462,4 +468,80 @@ fn issue_18_a_rank_killed_mid_solve_resumes_from_the_checkpoint_with_the_uninter
     );
     assert!(!o.status.success());
     assert!(text(&o).1.contains("another run"), "{}", text(&o).1);
+}
+
+#[test]
+fn issue_18_mpirun_values_with_split_hub_rows_cuts_the_ghosts_and_agrees_with_one_process() {
+    let d = temp("mpi-hubs");
+    let eco = d.join("economy");
+    let o = plenty(&[
+        "generate",
+        "--n",
+        "70000",
+        "--k",
+        "6",
+        "--structure",
+        "local",
+        "--seed",
+        "18",
+        "--out",
+        eco.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let eco = eco.to_str().unwrap();
+    let single_out = d.join("single.json");
+    let o = plenty(&[
+        "values",
+        eco,
+        "--tolerance",
+        "1e-12",
+        "-o",
+        single_out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let single = json_of(&single_out);
+    let busiest = |r: &Value| {
+        r["summary"]["distributed"]["per_rank"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["ghosts"][0].as_u64().unwrap())
+            .max()
+            .unwrap()
+    };
+    let kept = distributed(2, eco, &d.join("kept.json"), &["--tolerance", "1e-12"]);
+    assert_eq!(kept["summary"]["distributed"]["hub_rows"]["mode"], "ghosts");
+    for ranks in [2, 4] {
+        let out = d.join(format!("split-{ranks}.json"));
+        let args = ["--tolerance", "1e-12", "--hub-rows", "split"];
+        let r = distributed(ranks, eco, &out, &args);
+        let hubs = &r["summary"]["distributed"]["hub_rows"];
+        assert_eq!(hubs["mode"], "split", "{hubs}");
+        // The 70 basic goods.
+        assert_eq!(hubs["rows"], 70, "{hubs}");
+        for name in ["labour_value", "gross_output"] {
+            let worst = column(&r, name)
+                .iter()
+                .zip(column(&single, name))
+                .map(|(a, b)| (a - b).abs() / b.abs())
+                .fold(0.0, f64::max);
+            assert!(worst < 1e-9, "{name} on {ranks} ranks: {worst:e}");
+        }
+        if ranks == 2 {
+            assert!(
+                10 * busiest(&r) < busiest(&kept),
+                "ghosts {} split against {} kept",
+                busiest(&r),
+                busiest(&kept)
+            );
+        }
+    }
+    // One process has no hubs to split.
+    let o = plenty(&["values", eco, "--hub-rows", "split"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o).1);
+    assert!(
+        text(&o).1.contains("applies across ranks"),
+        "{}",
+        text(&o).1
+    );
 }

@@ -37,10 +37,10 @@ const ROWS_PER_TASK: usize = 1024;
 
 /// A half before its ghost plan: row `r` (local) holds `idx[ptr[r]..ptr[r+1]]` (global indices
 /// of the other dimension) and their values, in the order of the product.
-struct Placed {
-    ptr: Vec<usize>,
-    idx: Vec<u32>,
-    val: Vec<f64>,
+pub(crate) struct Placed {
+    pub(crate) ptr: Vec<usize>,
+    pub(crate) idx: Vec<u32>,
+    pub(crate) val: Vec<f64>,
 }
 
 /// The order in which a product adds the terms of one row (or column): a key of `(own
@@ -60,6 +60,22 @@ pub(crate) fn assemble_halves(
     row_order: TermOrder<'_>,
     col_order: TermOrder<'_>,
 ) -> Result<(Half, Half), String> {
+    let (by_rows, by_cols) = place_halves(comm, rows, cols, entries, row_order, col_order)?;
+    Ok((
+        with_ghosts(comm, cols, by_rows),
+        with_ghosts(comm, rows, by_cols),
+    ))
+}
+
+/// [`assemble_halves`] before the ghost plans: both halves with global indices.
+pub(crate) fn place_halves(
+    comm: &dyn Communicator,
+    rows: &Layout,
+    cols: &Layout,
+    entries: Vec<(u32, u32, f64)>,
+    row_order: TermOrder<'_>,
+    col_order: TermOrder<'_>,
+) -> Result<(Placed, Placed), String> {
     let source = |r: Range<usize>| entries[r].to_vec();
     let by_rows = place(comm, rows, entries.len(), &source, row_order, false)?;
     drop(entries);
@@ -76,13 +92,11 @@ pub(crate) fn assemble_halves(
         .collect()
     };
     let by_cols = place(comm, cols, by_rows.val.len(), &from_rows, col_order, true)?;
-    let rows_half = with_ghosts(comm, cols, by_rows);
-    let cols_half = with_ghosts(comm, rows, by_cols);
-    Ok((rows_half, cols_half))
+    Ok((by_rows, by_cols))
 }
 
 /// Rewrites a placed half's indices into positions of `[own | ghosts]` and plans the exchange.
-fn with_ghosts(comm: &dyn Communicator, input: &Layout, p: Placed) -> Half {
+pub(crate) fn with_ghosts(comm: &dyn Communicator, input: &Layout, p: Placed) -> Half {
     let Placed { ptr, mut idx, val } = p;
     let ghosts = GhostPlan::build(comm, input, &mut idx);
     Half {

@@ -30,8 +30,12 @@ pub struct DistSolveReport {
     pub local_nnz: usize,
     /// Ghost entries received per product with `A` and with `Aᵀ`.
     pub ghosts: (usize, usize),
-    /// Bytes this rank sends in the ghost exchanges of one product with `A` and one with `Aᵀ`.
+    /// Bytes this rank sends in the ghost exchanges of one product with `A` and one with `Aᵀ`
+    /// (the hub rows' partial sums included).
     pub ghost_bytes_per_product_pair: usize,
+    /// Hub rows split over the ranks ([`super::HubRows::Split`]); 0 otherwise.
+    #[serde(default)]
+    pub hub_rows: usize,
     /// Communication during the solves (this rank's sends, collectives, seconds waited).
     pub comm: CommStats,
     /// Matrix-vector products with `A` or `Aᵀ` (one per iteration for Jacobi, two for
@@ -115,6 +119,7 @@ pub fn solve_leontief_checkpointed(
         local_nnz: a.local_nnz(),
         ghosts: a.ghosts(),
         ghost_bytes_per_product_pair: a.bytes_per_product_pair(),
+        hub_rows: a.hub_rows(),
         comm: CommStats {
             bytes_sent: after.bytes_sent - before.bytes_sent,
             collectives: after.collectives - before.collectives,
@@ -135,7 +140,7 @@ pub fn solve_leontief_checkpointed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dist::{Communicator, Layout, LocalRanks};
+    use crate::dist::{Communicator, HubRows, Layout, LocalRanks};
     use crate::generate::{generate, GeneratorSettings, Structure};
     use crate::matrix::{CsrMatrix, TechnicalCoefficients};
     use crate::solve::LeontiefSolver;
@@ -154,9 +159,21 @@ mod tests {
         l: &[f64],
         settings: &SolverSettings,
     ) -> (Vec<f64>, Vec<f64>, Vec<DistSolveReport>) {
+        solve_with(ranks, granule, HubRows::Ghosts, a, d, l, settings)
+    }
+
+    fn solve_with(
+        ranks: usize,
+        granule: usize,
+        hubs: HubRows,
+        a: &CsrMatrix,
+        d: &[f64],
+        l: &[f64],
+        settings: &SolverSettings,
+    ) -> (Vec<f64>, Vec<f64>, Vec<DistSolveReport>) {
         let layout = Layout::contiguous(a.nrows(), ranks, granule);
         let parts = LocalRanks::run(ranks, |c| {
-            let m = DistMatrix::from_triplets(c, &layout, rows_of(a, &layout, c.rank())).unwrap();
+            let m = DistMatrix::assemble(c, &layout, rows_of(a, &layout, c.rank()), hubs).unwrap();
             let space = Space::new(&layout, c);
             let range = layout.range(c.rank());
             let (mut s, rep) = solve_leontief(
@@ -219,6 +236,108 @@ mod tests {
                 if ranks > 1 {
                     assert!(reps.iter().all(|r| r.comm.bytes_sent > 0));
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn issue_18_split_hub_rows_balance_the_ranks_cut_the_ghosts_and_agree_with_one_process() {
+        // 70 basic goods, each an input of 2 000 products: hubs, all on rank 0.
+        let e = generate(&GeneratorSettings {
+            n: 70_000,
+            k: 6,
+            structure: Structure::Local,
+            seed: 18,
+            ..Default::default()
+        })
+        .unwrap();
+        let tc = TechnicalCoefficients::sparse(e.a.clone()).unwrap();
+        for method in [Method::BiCgStab, Method::Jacobi] {
+            let settings = SolverSettings {
+                method,
+                tolerance: 1e-12,
+                ..Default::default()
+            };
+            let single = LeontiefSolver::new(&tc, settings.clone()).unwrap();
+            let (x1, v1) = single.solve_both(&e.demand, &e.labour).unwrap();
+            let close = |a: &[f64], b: &[f64]| {
+                a.iter()
+                    .zip(b)
+                    .map(|(p, q)| (p - q).abs() / q.abs().max(1e-300))
+                    .fold(0.0, f64::max)
+            };
+            let g = crate::kernels::CHUNK / 4;
+            for ranks in [1, 2, 4] {
+                let run = || {
+                    solve_with(
+                        ranks,
+                        g,
+                        HubRows::Split,
+                        &e.a,
+                        &e.demand,
+                        &e.labour,
+                        &settings,
+                    )
+                };
+                let (x, v, reps) = run();
+                assert!(
+                    reps.iter().all(|r| r.hub_rows == 70),
+                    "{}",
+                    reps[0].hub_rows
+                );
+                assert!(
+                    close(&x, &x1.x) < 1e-9,
+                    "{method} x on {ranks} ranks: {}",
+                    close(&x, &x1.x)
+                );
+                assert!(
+                    close(&v, &v1.x) < 1e-9,
+                    "{method} v on {ranks} ranks: {}",
+                    close(&v, &v1.x)
+                );
+                // For a given number of ranks, the same bits again.
+                let (x2, v2, _) = run();
+                assert_eq!((bits(&x2), bits(&v2)), (bits(&x), bits(&v)));
+                if ranks == 1 {
+                    continue;
+                }
+                // Against the hubs kept on their owner: the busiest rank receives a small part
+                // of the ghosts, and the non-zeros are balanced.
+                let (_, _, kept) = solve_with(
+                    ranks,
+                    g,
+                    HubRows::Ghosts,
+                    &e.a,
+                    &e.demand,
+                    &e.labour,
+                    &settings,
+                );
+                let busiest = |r: &[DistSolveReport]| r.iter().map(|r| r.ghosts.0).max().unwrap();
+                assert!(
+                    10 * busiest(&reps) < busiest(&kept),
+                    "{ranks} ranks: ghosts {} split against {} kept",
+                    busiest(&reps),
+                    busiest(&kept)
+                );
+                // Non-zeros per product owned, busiest rank against the least busy.
+                let spread = |r: &[DistSolveReport]| {
+                    let per = r
+                        .iter()
+                        .map(|r| r.local_nnz as f64 / r.local_products as f64);
+                    per.clone().fold(0.0, f64::max) / per.fold(f64::INFINITY, f64::min)
+                };
+                assert!(
+                    spread(&reps) < 1.1,
+                    "{ranks} ranks: non-zeros spread {}",
+                    spread(&reps)
+                );
+                assert!(
+                    spread(&kept) > 1.2,
+                    "{ranks} ranks: kept spread {}",
+                    spread(&kept)
+                );
+                let total = |r: &[DistSolveReport]| r.iter().map(|r| r.local_nnz).sum::<usize>();
+                assert_eq!(total(&reps), e.a.nnz());
             }
         }
     }

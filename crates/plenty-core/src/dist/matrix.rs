@@ -20,9 +20,10 @@
 //! of the single-process solve. A transposed product by scattering from the rows would have
 //! sent partial sums to their owners, whose order of arrival depends on the rank count.
 
-use super::assemble::assemble_halves;
+use super::assemble::{place_halves, with_ghosts};
 use super::comm::Communicator;
 use super::ghosts::GhostPlan;
+use super::hubs::{HubPart, HubRows};
 use super::values::agree_on_error;
 use super::Layout;
 use crate::iterative::LinearOperator;
@@ -50,6 +51,8 @@ pub struct DistMatrix<'c> {
     own: usize,
     rows: Half,
     cols: Half,
+    /// The hub rows, when split over the ranks.
+    hubs: Option<HubPart>,
     diagonal: Vec<f64>,
 }
 
@@ -79,6 +82,17 @@ impl<'c> DistMatrix<'c> {
         layout: &Layout,
         entries: Triplets,
     ) -> Result<Self, String> {
+        Self::assemble(comm, layout, entries, HubRows::Ghosts)
+    }
+
+    /// [`DistMatrix::from_triplets`], with the hub rows multiplied as `hubs` says
+    /// ([`super::hubs`]). Collective.
+    pub fn assemble(
+        comm: &'c dyn Communicator,
+        layout: &Layout,
+        entries: Triplets,
+        hubs: HubRows,
+    ) -> Result<Self, String> {
         let n = layout.n();
         let bad = entries
             .iter()
@@ -99,22 +113,27 @@ impl<'c> DistMatrix<'c> {
         let tile = |k: u32| k as usize / block;
         let row_order = move |i: u32, j: u32| ((tile(j) + nb - tile(i)) % nb) as u64;
         let col_order = move |j: u32, i: u32| ((tile(j) + nb - tile(i)) % nb) as u64;
-        let (rows, cols) = assemble_halves(comm, layout, layout, entries, &row_order, &col_order)?;
+        let (mut rows, cols) = place_halves(comm, layout, layout, entries, &row_order, &col_order)?;
         let mut diagonal = vec![0.0; own];
         for (r, d) in diagonal.iter_mut().enumerate() {
             for k in rows.ptr[r]..rows.ptr[r + 1] {
-                if rows.idx[k] as usize == r {
+                if rows.idx[k] as usize == lo + r {
                     *d += rows.val[k];
                 }
             }
         }
+        let hubs = match hubs {
+            HubRows::Ghosts => None,
+            HubRows::Split => HubPart::split(comm, layout, &mut rows, &cols),
+        };
         Ok(Self {
             layout: layout.clone(),
             comm,
             lo,
             own,
-            rows,
-            cols,
+            rows: with_ghosts(comm, layout, rows),
+            cols: with_ghosts(comm, layout, cols),
+            hubs,
             diagonal,
         })
     }
@@ -129,9 +148,16 @@ impl<'c> DistMatrix<'c> {
         self.lo
     }
 
-    /// Non-zeros stored on this rank (rows and columns each hold them once).
+    /// Non-zeros of the rows stored on this rank (the columns hold as many again), hub rows'
+    /// entries in its columns included.
     pub fn local_nnz(&self) -> usize {
-        self.rows.val.len()
+        self.rows.val.len() + self.hubs.as_ref().map_or(0, HubPart::nnz)
+    }
+
+    /// Hub rows split over the ranks (0 unless assembled with [`HubRows::Split`] and the
+    /// matrix has hubs).
+    pub fn hub_rows(&self) -> usize {
+        self.hubs.as_ref().map_or(0, HubPart::count)
     }
 
     /// Ghost entries this rank receives per product with `A` and with `Aᵀ`.
@@ -141,12 +167,17 @@ impl<'c> DistMatrix<'c> {
 
     /// Bytes this rank sends in one product with `A` and one with `Aᵀ`.
     pub fn bytes_per_product_pair(&self) -> usize {
-        8 * (self.rows.ghosts.sent() + self.cols.ghosts.sent())
+        8 * (self.rows.ghosts.sent()
+            + self.cols.ghosts.sent()
+            + self.hubs.as_ref().map_or(0, HubPart::sent))
     }
 
     /// Bytes held (matrix, exchange plans, scratch).
     pub fn heap_bytes(&self) -> usize {
-        self.rows.heap_bytes() + self.cols.heap_bytes() + 8 * self.diagonal.len()
+        self.rows.heap_bytes()
+            + self.cols.heap_bytes()
+            + self.hubs.as_ref().map_or(0, HubPart::heap_bytes)
+            + 8 * self.diagonal.len()
     }
 }
 
@@ -181,7 +212,10 @@ impl LinearOperator for DistMatrix<'_> {
         self.own
     }
     fn mul(&self, p: &[f64], y: &mut [f64]) {
-        self.rows.product(self.comm, p, y)
+        self.rows.product(self.comm, p, y);
+        if let Some(h) = &self.hubs {
+            h.multiply(self.comm, p, y);
+        }
     }
     fn mul_transpose(&self, q: &[f64], z: &mut [f64]) {
         self.cols.product(self.comm, q, z)

@@ -30,13 +30,16 @@
 pub(crate) mod assemble;
 pub mod comm;
 pub(crate) mod ghosts;
+pub mod hubs;
 pub mod leontief;
 pub mod matrix;
 pub mod partition;
+pub mod productivity;
 pub mod values;
 
 pub use crate::lp::pdlp::{solve_lp, solve_lp_checkpointed, DistLpReport, DistLpSolved, LpShare};
 pub use comm::{CommStats, Communicator, LocalComm, LocalRanks, SingleRank};
+pub use hubs::HubRows;
 pub use leontief::{solve_leontief, solve_leontief_checkpointed, DistSolveReport, DistSolved};
 pub use matrix::DistMatrix;
 pub use partition::{ghost_counts, locality_order, measure_spread, Ordering, SpreadMeasure};
