@@ -119,7 +119,8 @@ pub(crate) mod run {
         solve_leontief, solve_leontief_checkpointed, Communicator, DistMatrix, HubRows, Layout,
         Space,
     };
-    use plenty_core::productivity::{Answer, RightHandSide};
+    use plenty_core::productivity::{Answer, Refusal, RightHandSide};
+    use plenty_core::spectral::SpectralSettings;
     use plenty_core::Side;
     use serde_json::json;
     use std::time::Instant;
@@ -235,6 +236,7 @@ pub(crate) mod run {
                 answer("gross output", Side::Output, &input.d, xs),
                 answer("labour values", Side::Values, &input.l, vs),
             ],
+            &SpectralSettings::default(),
             input.settings.tolerance,
         );
         let t_vouch = t2.elapsed().as_secs_f64();
@@ -251,6 +253,20 @@ pub(crate) mod run {
         let l = gather(comm, &layout, &input.l);
         let costs = gather_costs(comm, &report, peak_memory_bytes());
         progress.finish();
+        let numbered: Vec<String>;
+        let products = if input.products.len() == n || rank != 0 {
+            &input.products
+        } else {
+            numbered = (0..n).map(|i| format!("p{i}")).collect();
+            &numbered
+        };
+        // An unproductive economy is named as such before any solve is called unconverged; an
+        // unconverged solve gets the advice of a distributed run (no dense LU across ranks).
+        let proof = match verdict {
+            Ok(proof) => Some(proof),
+            Err(Refusal::NotConverged { .. }) => None,
+            Err(refusal) => return Err(NoAnswer(refusal.lines(products).join("\n")).into()),
+        };
         for (what, r) in [("gross output", &x_report), ("labour values", &v_report)] {
             if !r.status.is_converged() {
                 return Err(NoAnswer(format!(
@@ -260,24 +276,13 @@ pub(crate) mod run {
                 .into());
             }
         }
-        let numbered: Vec<String>;
-        let products = if input.products.len() == n || rank != 0 {
-            &input.products
-        } else {
-            numbered = (0..n).map(|i| format!("p{i}")).collect();
-            &numbered
+        let Some(proof) = proof else {
+            anyhow::bail!("the answers were refused as unconverged, yet both solves converged");
         };
-        let proof = verdict.map_err(|refusal| NoAnswer(refusal.lines(products).join("\n")))?;
         if rank != 0 {
             return Ok(());
         }
-        let productivity = match proof {
-            Some(p) => (serde_json::to_value(&p)?, p.describe()),
-            None => (
-                json!({"vouched": false, "reason": "no answer proves productivity by itself (a right-hand side with zeros); the spectral check runs on one process (plenty check)"}),
-                "productivity: not vouched across ranks (no answer proves it by itself; run `plenty check` on one process); both solves converged".into(),
-            ),
-        };
+        let productivity = (serde_json::to_value(&proof)?, proof.describe());
         emit_values(
             ValuesRun {
                 products,

@@ -28,11 +28,12 @@
 //! Signs: for a productive economy and `b ≥ 0`, `(I − A)⁻¹ b ≥ b ≥ 0`. An entry below
 //! `−10 · max(tolerance, 10⁻¹²) · ‖y‖∞` cannot be rounding; the answer is refused.
 
+use crate::dist::Space;
 use crate::iterative::Side;
 use crate::kernels;
 use crate::solve::{LeontiefSolver, SolveReport, Solved};
 use crate::spectral::{
-    diagnose_with, name_list, power_iteration, Diagnosis, PowerStart, Productivity,
+    diagnose_with, name_list, power_iteration_in, Diagnosis, PowerStart, Productivity,
     SpectralEstimate, SpectralSettings,
 };
 use serde::{Deserialize, Serialize};
@@ -151,11 +152,18 @@ impl ProductivityProof {
     }
 }
 
+/// The first line of a refusal for an unproductive economy.
+const NOT_PRODUCTIVE: &str = "the economy is not productive (ρ(A) ≥ 1): no non-negative gross output delivers its final demand, so no labour value, multiplier or output can be reported";
+
 /// Why answers are refused.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Refusal {
     /// `ρ(A) ≥ 1`: no non-negative output delivers every final demand.
     NotProductive(Diagnosis),
+    /// `ρ(A) ≥ 1`, found by the power iteration across ranks. The groups of sectors
+    /// responsible (strongly connected components of the whole matrix) are found on one
+    /// process: `plenty check`.
+    NotProductiveAcrossRanks(SpectralEstimate),
     /// The economy is productive, but a solve did not reach its tolerance.
     NotConverged {
         /// The answer.
@@ -182,13 +190,21 @@ impl Refusal {
     pub fn lines(&self, labels: &[String]) -> Vec<String> {
         match self {
             Refusal::NotProductive(d) => {
-                let mut v = vec![
-                    "the economy is not productive (ρ(A) ≥ 1): no non-negative gross output delivers its final demand, so no labour value, multiplier or output can be reported".to_string(),
-                ];
+                let mut v = vec![NOT_PRODUCTIVE.to_string()];
                 v.extend(d.lines(labels));
                 if d.offending.is_empty() {
                     v.push("no single group of sectors has ρ ≥ 1 on its own; check the coefficients with the largest column sums".into());
                 }
+                v
+            }
+            Refusal::NotProductiveAcrossRanks(estimate) => {
+                let diagnosis = Diagnosis {
+                    estimate: estimate.clone(),
+                    offending: Vec::new(),
+                };
+                let mut v = vec![NOT_PRODUCTIVE.to_string()];
+                v.extend(diagnosis.lines(labels));
+                v.push("the groups of sectors responsible need the whole matrix on one process: run `plenty check` on the economy".into());
                 v
             }
             Refusal::NotConverged { what, report } => vec![format!(
@@ -253,23 +269,13 @@ impl LeontiefSolver<'_> {
         // 2 and 3. Power iteration from the most positive answer, stopping when certain.
         let op = self.operator();
         let n = self.n();
-        let start = answers
-            .iter()
-            .filter_map(|a| positive_start(a.x).map(|s| (a.side, s)))
-            .next();
-        let estimate = match &start {
-            Some((Side::Output, s)) => {
-                power_iteration(n, spectral, PowerStart::UntilCertain(s), |x, y| {
-                    op.mul(x, y)
-                })
-            }
-            Some((Side::Values, s)) => {
-                power_iteration(n, spectral, PowerStart::UntilCertain(s), |x, y| {
-                    op.mul_transpose(x, y)
-                })
-            }
-            None => power_iteration(n, spectral, PowerStart::Ones, |x, y| op.mul(x, y)),
-        };
+        let estimate = power_estimate(
+            &Space::single(n),
+            answers,
+            spectral,
+            |x, y| op.mul(x, y),
+            |x, y| op.mul_transpose(x, y),
+        );
         if estimate.productivity == Productivity::NotProductive {
             let diagnosis =
                 diagnose_with(n, spectral, |x, y| op.mul(x, y), || self.coefficients_csr());
@@ -280,13 +286,7 @@ impl LeontiefSolver<'_> {
             }
             return Ok(ProductivityProof::Estimate(diagnosis.estimate));
         }
-        if estimate.certified && !estimate.converged {
-            return Ok(ProductivityProof::Bounds {
-                upper_bound: estimate.upper,
-                iterations: estimate.iterations,
-            });
-        }
-        Ok(ProductivityProof::Estimate(estimate))
+        Ok(ProductivityProof::of_estimate(estimate))
     }
 
     /// `max_i (M y)_i / y_i`, enlarged by the rounding margin, when `y > 0`.
@@ -341,15 +341,55 @@ pub(crate) fn sign_floor(tolerance: f64, scale: f64) -> f64 {
     -10.0 * tolerance.max(1e-12) * scale
 }
 
-/// A strictly positive start for the power iteration near `y`: entries below `10⁻⁶ ‖y‖∞`
-/// are raised to it (the Collatz–Wielandt bounds need every entry positive). `None` when `y`
-/// has no positive entry or is not finite.
-fn positive_start(y: &[f64]) -> Option<Vec<f64>> {
-    if !y.iter().all(|v| v.is_finite()) {
-        return None;
+/// Steps 2 and 3 of the proof when no answer certifies by itself: the power iteration from the
+/// first answer with a positive start (near the Perron vector's cone, so it certifies in a few
+/// products), or from the all-ones vector, on this rank's part of the vectors. `mul` is `A·x`,
+/// `mul_transpose` is `Aᵀ·x` (an answer for labour values starts an iteration on `Aᵀ`, since
+/// `ρ(Aᵀ) = ρ(A)`).
+pub(crate) fn power_estimate(
+    space: &Space<'_>,
+    answers: &[Answer<'_>],
+    spectral: &SpectralSettings,
+    mul: impl Fn(&[f64], &mut [f64]),
+    mul_transpose: impl Fn(&[f64], &mut [f64]),
+) -> SpectralEstimate {
+    let start = answers
+        .iter()
+        .find_map(|a| positive_start(space, a.x).map(|s| (a.side, s)));
+    match &start {
+        Some((Side::Output, s)) => {
+            power_iteration_in(space, spectral, PowerStart::UntilCertain(s), mul)
+        }
+        Some((Side::Values, s)) => {
+            power_iteration_in(space, spectral, PowerStart::UntilCertain(s), mul_transpose)
+        }
+        None => power_iteration_in(space, spectral, PowerStart::Ones, mul),
     }
+}
+
+impl ProductivityProof {
+    /// The proof a productive estimate gives: its bounds when they certified before the
+    /// estimate converged, else the estimate itself.
+    pub(crate) fn of_estimate(estimate: SpectralEstimate) -> Self {
+        if estimate.certified && !estimate.converged {
+            ProductivityProof::Bounds {
+                upper_bound: estimate.upper,
+                iterations: estimate.iterations,
+            }
+        } else {
+            ProductivityProof::Estimate(estimate)
+        }
+    }
+}
+
+/// A strictly positive start for the power iteration near `y` (this rank's part): entries
+/// below `10⁻⁶ ‖y‖∞` (over all ranks) are raised to it (the Collatz–Wielandt bounds need every
+/// entry positive). `None` when `y` has no positive entry or is not finite, on any rank.
+fn positive_start(space: &Space<'_>, y: &[f64]) -> Option<Vec<f64>> {
+    let finite = y.iter().all(|v| v.is_finite());
     let top = y.iter().fold(0.0f64, |m, &v| m.max(v));
-    if top <= 0.0 {
+    let [not_finite, top] = space.max([if finite { 0.0 } else { 1.0 }, top]);
+    if not_finite > 0.0 || top <= 0.0 {
         return None;
     }
     let floor = 1e-6 * top;

@@ -14,8 +14,9 @@
 //! connected components of the input graph with `ρ ≥ 1` name the sectors responsible: `ρ(A)` is
 //! the largest `ρ` of the diagonal blocks of its block-triangular (Frobenius) form.
 
-use crate::kernels;
+use crate::dist::Space;
 use crate::matrix::{CsrMatrix, TechnicalCoefficients};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -121,6 +122,19 @@ pub(crate) fn power_iteration(
     start: PowerStart<'_>,
     mul: impl Fn(&[f64], &mut [f64]),
 ) -> SpectralEstimate {
+    power_iteration_in(&Space::single(n), settings, start, mul)
+}
+
+/// The power iteration on this rank's part of the vectors (`start` and `mul` are local): the
+/// bounds, the estimate's sums and the normalisation are reductions over `space`, so every rank
+/// gets the same estimate, with the bits of one process when the chunks are the same.
+pub(crate) fn power_iteration_in(
+    space: &Space<'_>,
+    settings: &SpectralSettings,
+    start: PowerStart<'_>,
+    mul: impl Fn(&[f64], &mut [f64]),
+) -> SpectralEstimate {
+    let n = space.local_len();
     let alpha = settings.shift;
     let (mut x, stop_when_certain) = match start {
         PowerStart::Ones => (vec![1.0; n], false),
@@ -141,11 +155,18 @@ pub(crate) fn power_iteration(
             lo = lo.min(r);
             hi = hi.max(r);
         }
+        let [neg_lo, hi] = space.max([-lo, hi]);
         // Bounds are valid at every step; keep the tightest seen.
-        lower = lower.max(lo);
+        lower = lower.max(-neg_lo);
         upper = upper.min(hi);
         let previous = estimate;
-        estimate = kernels::sum(&y) / kernels::sum(&x);
+        let [sum_y, sum_x] = space.sum(
+            y.par_chunks(space.chunk())
+                .zip(x.par_chunks(space.chunk()))
+                .map(|(y, x)| [y.iter().sum(), x.iter().sum()])
+                .collect(),
+        );
+        estimate = sum_y / sum_x;
         if stop_when_certain && (upper < 1.0 || lower >= 1.0) {
             break;
         }
@@ -168,6 +189,7 @@ pub(crate) fn power_iteration(
             *xi = yi + alpha * *xi;
             m = m.max(*xi);
         }
+        let [m] = space.max([m]);
         if m <= 0.0 || !m.is_finite() {
             break;
         }

@@ -313,6 +313,22 @@ fn issue_18_mpirun_values_on_a_golden_table_agrees_with_one_process() {
     let (_, stderr) = text(&o);
     assert!(!o.status.success());
     assert!(stderr.contains("a dense LU is not distributed"), "{stderr}");
+    // An unproductive economy is refused across ranks as in one process, with the estimate
+    // of the power iteration run across them; the groups responsible are left to `check`.
+    let o = mpirun(
+        2,
+        &[
+            "values",
+            "crates/plenty-cli/tests/data/unproductive.toml",
+            "--distributed",
+        ],
+    );
+    let (stdout, stderr) = text(&o);
+    assert!(!o.status.success(), "{stdout}");
+    assert!(stderr.contains("the economy is not productive"), "{stderr}");
+    assert!(stderr.contains("ρ(A) = 1.039230"), "{stderr}");
+    assert!(stderr.contains("plenty check"), "{stderr}");
+    assert!(!stdout.contains("labour_value"), "{stdout}");
 }
 
 /// Runs `plenty ARGS` on 2 ranks and SIGKILLs rank 1 as soon as checkpoint `ck` has its first
