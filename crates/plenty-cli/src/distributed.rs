@@ -119,7 +119,7 @@ pub(crate) mod run {
         solve_leontief, solve_leontief_checkpointed, Communicator, DistMatrix, HubRows, Layout,
         Space,
     };
-    use plenty_core::productivity::{Answer, Refusal, RightHandSide};
+    use plenty_core::productivity::{Answer, Refusal};
     use plenty_core::spectral::SpectralSettings;
     use plenty_core::Side;
     use serde_json::json;
@@ -215,26 +215,12 @@ pub(crate) mod run {
         let [xs, vs] = &solved[..] else {
             anyhow::bail!("the distributed solve returned another number of answers than systems");
         };
-        fn answer<'a>(
-            what: &'a str,
-            side: Side,
-            rhs: &'a [f64],
-            s: &'a plenty_core::dist::DistSolved,
-        ) -> Answer<'a> {
-            Answer {
-                what,
-                side,
-                rhs: RightHandSide::Vector(rhs),
-                x: &s.x,
-                report: &s.report,
-            }
-        }
         let verdict = vouch(
             &a,
             &space,
             &[
-                answer("gross output", Side::Output, &input.d, xs),
-                answer("labour values", Side::Values, &input.l, vs),
+                Answer::of("gross output", Side::Output, &input.d, xs),
+                Answer::of("labour values", Side::Values, &input.l, vs),
             ],
             &SpectralSettings::default(),
             input.settings.tolerance,

@@ -63,14 +63,14 @@ pub enum RightHandSide<'a> {
 }
 
 impl RightHandSide<'_> {
-    fn all_positive(&self) -> bool {
+    pub(crate) fn all_positive(&self) -> bool {
         match self {
             RightHandSide::Vector(b) => b.iter().all(|&v| v > 0.0),
             RightHandSide::Unit(_) => false,
         }
     }
 
-    fn non_negative(&self) -> bool {
+    pub(crate) fn non_negative(&self) -> bool {
         match self {
             RightHandSide::Vector(b) => b.iter().all(|&v| v >= 0.0),
             RightHandSide::Unit(_) => true,

@@ -38,6 +38,27 @@ pub(crate) fn bits(v: &[f64]) -> Vec<u64> {
     v.iter().map(|x| x.to_bits()).collect()
 }
 
+/// `plenty generate ARGS --out DIR/NAME`, checked; the economy's folder.
+fn generate_economy(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    let mut all = vec!["generate"];
+    all.extend_from_slice(args);
+    all.extend(["--out", out.to_str().unwrap()]);
+    let o = plenty(&all);
+    assert!(o.status.success(), "{}", text(&o).1);
+    out
+}
+
+/// `plenty values INPUT ARGS -o OUT` in one process, checked; its JSON report.
+fn single_values(input: &str, args: &[&str], out: &Path) -> Value {
+    let mut all = vec!["values", input];
+    all.extend_from_slice(args);
+    all.extend(["-o", out.to_str().unwrap()]);
+    let o = plenty(&all);
+    assert!(o.status.success(), "{}", text(&o).1);
+    json_of(out)
+}
+
 /// Runs `values INPUT -o OUT.json EXTRA` on `ranks` ranks (1 rank with `--distributed`) and
 /// checks what any distributed report must hold.
 fn distributed(ranks: usize, input: &str, out: &Path, extra: &[&str]) -> Value {
@@ -82,31 +103,10 @@ fn distributed(ranks: usize, input: &str, out: &Path, extra: &[&str]) -> Value {
 #[test]
 fn issue_18_mpirun_values_on_a_generated_economy_has_the_bits_of_one_process() {
     let d = temp("mpi-generated");
-    let eco = d.join("economy");
-    let o = plenty(&[
-        "generate",
-        "--n",
-        "70000",
-        "--k",
-        "6",
-        "--seed",
-        "18",
-        "--out",
-        eco.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    let args = ["--n", "70000", "--k", "6", "--seed", "18"];
+    let eco = generate_economy(&d, "economy", &args);
     let eco = eco.to_str().unwrap();
-    let single_out = d.join("single.json");
-    let o = plenty(&[
-        "values",
-        eco,
-        "--method",
-        "bicgstab",
-        "-o",
-        single_out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
-    let single = json_of(&single_out);
+    let single = single_values(eco, &["--method", "bicgstab"], &d.join("single.json"));
     for ranks in [1, 2, 4] {
         let out = d.join(format!("{ranks}.json"));
         let r = distributed(ranks, eco, &out, &["--method", "bicgstab"]);
@@ -149,33 +149,14 @@ fn issue_18_mpirun_values_on_a_generated_economy_has_the_bits_of_one_process() {
 
     // The same economy in 3 shards (so shards ≠ ranks): on 1 process without MPI, and on 1,
     // 2 and 4 ranks, each reading the shards s with s % P == rank.
-    let sharded = d.join("sharded");
-    let o = plenty(&[
-        "generate",
-        "--n",
-        "70000",
-        "--k",
-        "6",
-        "--seed",
-        "18",
-        "--shards",
-        "3",
-        "--out",
-        sharded.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    let sharded = generate_economy(&d, "sharded", &[&args[..], &["--shards", "3"]].concat());
     let sharded = sharded.to_str().unwrap();
-    let whole_out = d.join("sharded-single.json");
-    let o = plenty(&[
-        "values",
+    let whole = single_values(
         sharded,
-        "--method",
-        "bicgstab",
-        "-o",
-        whole_out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
-    let mut runs = vec![("one process".to_string(), json_of(&whole_out))];
+        &["--method", "bicgstab"],
+        &d.join("sharded-single.json"),
+    );
+    let mut runs = vec![("one process".to_string(), whole)];
     for ranks in [1, 2, 4] {
         let out = d.join(format!("sharded-{ranks}.json"));
         runs.push((
@@ -206,19 +187,8 @@ fn issue_18_mpirun_values_on_a_generated_economy_has_the_bits_of_one_process() {
 #[test]
 fn issue_18_a_damaged_or_missing_shard_is_an_error_naming_the_file() {
     let d = temp("mpi-bad-shard");
-    let eco = d.join("economy");
-    let o = plenty(&[
-        "generate",
-        "--n",
-        "40000",
-        "--k",
-        "4",
-        "--shards",
-        "3",
-        "--out",
-        eco.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    let args = ["--n", "40000", "--k", "4", "--shards", "3"];
+    let eco = generate_economy(&d, "economy", &args);
     let eco_s = eco.to_str().unwrap();
     // Shard 1 is read by rank 1 of 2: the error reaches rank 0, which reports it.
     let damaged = eco.join("shard-0001-entries.parquet");
@@ -273,10 +243,7 @@ fn issue_18_a_damaged_or_missing_shard_is_an_error_naming_the_file() {
 fn issue_18_mpirun_values_on_a_golden_table_agrees_with_one_process() {
     let d = temp("mpi-golden");
     let table = "examples/specs/uk_2010.toml";
-    let single_out = d.join("single.json");
-    let o = plenty(&["values", table, "-o", single_out.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", text(&o).1);
-    let single = json_of(&single_out);
+    let single = single_values(table, &[], &d.join("single.json"));
     let close = |a: &[f64], b: &[f64], what: &str| {
         assert_eq!(a.len(), b.len());
         for (k, (x, y)) in a.iter().zip(b).enumerate() {
@@ -382,10 +349,8 @@ pub(crate) fn ranks_of(marker: &str) -> Vec<u32> {
 #[test]
 fn issue_18_a_rank_killed_mid_solve_resumes_from_the_checkpoint_with_the_uninterrupted_bits() {
     let d = temp("issue18-resume");
-    let econ = d.join("econ");
     // Column sums near 1: Jacobi needs hundreds of steps, long enough to be killed mid-solve.
-    let o = plenty(&[
-        "generate",
+    let args = [
         "--n",
         "200000",
         "--k",
@@ -397,10 +362,8 @@ fn issue_18_a_rank_killed_mid_solve_resumes_from_the_checkpoint_with_the_uninter
         "--seed",
         "8",
         "-q",
-        "--out",
-        econ.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    ];
+    let econ = generate_economy(&d, "econ", &args);
     let econ = econ.to_str().unwrap();
     let (ck_whole, ck_killed) = (d.join("ck-whole"), d.join("ck-killed"));
     let run_args = |ck: &Path| {
@@ -489,9 +452,7 @@ fn issue_18_a_rank_killed_mid_solve_resumes_from_the_checkpoint_with_the_uninter
 #[test]
 fn issue_18_mpirun_values_with_split_hub_rows_cuts_the_ghosts_and_agrees_with_one_process() {
     let d = temp("mpi-hubs");
-    let eco = d.join("economy");
-    let o = plenty(&[
-        "generate",
+    let args = [
         "--n",
         "70000",
         "--k",
@@ -500,22 +461,10 @@ fn issue_18_mpirun_values_with_split_hub_rows_cuts_the_ghosts_and_agrees_with_on
         "local",
         "--seed",
         "18",
-        "--out",
-        eco.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
+    ];
+    let eco = generate_economy(&d, "economy", &args);
     let eco = eco.to_str().unwrap();
-    let single_out = d.join("single.json");
-    let o = plenty(&[
-        "values",
-        eco,
-        "--tolerance",
-        "1e-12",
-        "-o",
-        single_out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o).1);
-    let single = json_of(&single_out);
+    let single = single_values(eco, &["--tolerance", "1e-12"], &d.join("single.json"));
     let busiest = |r: &Value| {
         r["summary"]["distributed"]["per_rank"]
             .as_array()

@@ -6,16 +6,11 @@ use super::{CommStats, DistMatrix, Space};
 use crate::checkpoint::Checkpoints;
 use crate::error::SolveError;
 use crate::iterative::{self, Side};
-use crate::solve::{Method, SolveReport, SolverSettings};
+use crate::solve::{Method, SolverSettings};
 
-/// This rank's part of one answer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DistSolved {
-    /// The entries of the solution this rank owns (products `first..first + len`).
-    pub x: Vec<f64>,
-    /// How the solve went (the same on every rank).
-    pub report: SolveReport,
-}
+/// This rank's part of one answer: `x` holds the entries of the solution this rank owns
+/// (products `first..first + len`); `report`, how the solve went, is the same on every rank.
+pub type DistSolved = crate::solve::Solved;
 
 /// What a distributed solve cost this rank.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -127,21 +122,14 @@ pub fn solve_leontief_checkpointed(
         },
         iterations,
     };
-    let answers = solved
-        .into_iter()
-        .map(|s| DistSolved {
-            x: s.x,
-            report: s.report,
-        })
-        .collect();
-    Ok((answers, report))
+    Ok((solved, report))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dist::{Communicator, HubRows, Layout, LocalRanks};
-    use crate::generate::{generate, GeneratorSettings, Structure};
+    use crate::generate::{generate, GeneratorSettings};
     use crate::matrix::{CsrMatrix, TechnicalCoefficients};
     use crate::solve::LeontiefSolver;
 
@@ -206,14 +194,7 @@ mod tests {
     #[test]
     fn issue_18_distributed_leontief_has_the_bits_of_one_process_on_1_2_and_4_ranks() {
         // Above four chunks, so that four ranks each get a part with the default granule.
-        let e = generate(&GeneratorSettings {
-            n: 70_000,
-            k: 6,
-            structure: Structure::Local,
-            seed: 18,
-            ..Default::default()
-        })
-        .unwrap();
+        let e = crate::dist::tests::local_economy_70k();
         for method in [Method::BiCgStab, Method::Jacobi] {
             let settings = SolverSettings {
                 method,
@@ -243,14 +224,7 @@ mod tests {
     #[test]
     fn issue_18_split_hub_rows_balance_the_ranks_cut_the_ghosts_and_agree_with_one_process() {
         // 70 basic goods, each an input of 2 000 products: hubs, all on rank 0.
-        let e = generate(&GeneratorSettings {
-            n: 70_000,
-            k: 6,
-            structure: Structure::Local,
-            seed: 18,
-            ..Default::default()
-        })
-        .unwrap();
+        let e = crate::dist::tests::local_economy_70k();
         let tc = TechnicalCoefficients::sparse(e.a.clone()).unwrap();
         for method in [Method::BiCgStab, Method::Jacobi] {
             let settings = SolverSettings {

@@ -280,8 +280,23 @@ impl<'c> Space<'c> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The generated economy of the distributed tests: 70 000 products (above four reduction
+    /// chunks, so that four ranks each get a part with the default granule), 6 inputs each,
+    /// with sector locality and 70 basic goods.
+    pub(crate) fn local_economy_70k() -> crate::generate::SyntheticEconomy {
+        use crate::generate::{generate, GeneratorSettings, Structure};
+        generate(&GeneratorSettings {
+            n: 70_000,
+            k: 6,
+            structure: Structure::Local,
+            seed: 18,
+            ..Default::default()
+        })
+        .unwrap()
+    }
 
     #[test]
     fn layouts_cut_on_granules_and_find_owners() {

@@ -16,8 +16,7 @@
 use super::{DistMatrix, Space};
 use crate::iterative::{LinearOperator, Side};
 use crate::productivity::{
-    power_estimate, ratio_max, sign_floor, with_rounding_margin, Answer, ProductivityProof,
-    Refusal, RightHandSide,
+    power_estimate, ratio_max, sign_floor, with_rounding_margin, Answer, ProductivityProof, Refusal,
 };
 use crate::spectral::{Productivity, SpectralSettings};
 
@@ -78,11 +77,8 @@ fn productivity(
 
 /// `max_i (M y)_i / y_i` with its rounding margin, when `b > 0` and `y > 0` on every rank.
 fn solution_bound(a: &DistMatrix<'_>, space: &Space<'_>, ans: &Answer<'_>) -> Option<f64> {
-    let RightHandSide::Vector(b) = ans.rhs else {
-        return None;
-    };
     let y = ans.x;
-    let fit = b.iter().all(|&v| v > 0.0) && y.iter().all(|&v| v > 0.0 && v.is_finite());
+    let fit = ans.rhs.all_positive() && y.iter().all(|&v| v > 0.0 && v.is_finite());
     if space.any(!fit) {
         return None;
     }
@@ -103,11 +99,7 @@ fn check_signs(
     ans: &Answer<'_>,
     tolerance: f64,
 ) -> Result<(), Refusal> {
-    let non_negative = match ans.rhs {
-        RightHandSide::Vector(b) => b.iter().all(|&v| v >= 0.0),
-        RightHandSide::Unit(_) => true,
-    };
-    if space.any(!non_negative) {
+    if space.any(!ans.rhs.non_negative()) {
         return Ok(());
     }
     let y = ans.x;
@@ -136,7 +128,6 @@ mod tests {
     use super::*;
     use crate::dist::comm::Communicator;
     use crate::dist::{solve_leontief, Layout, LocalRanks};
-    use crate::generate::{generate, GeneratorSettings, Structure};
     use crate::matrix::{CsrMatrix, TechnicalCoefficients};
     use crate::solve::{LeontiefSolver, Method, SolverSettings};
     use crate::spectral::SpectralSettings;
@@ -168,16 +159,9 @@ mod tests {
                 &settings,
             )
             .unwrap();
-            let answer = |what, side, rhs, k: usize| Answer {
-                what,
-                side,
-                rhs: RightHandSide::Vector(rhs),
-                x: &s[k].x,
-                report: &s[k].report,
-            };
             let answers = [
-                answer("gross output", Side::Output, d, 0),
-                answer("labour values", Side::Values, l, 1),
+                Answer::of("gross output", Side::Output, d, &s[0]),
+                Answer::of("labour values", Side::Values, l, &s[1]),
             ];
             vouch(
                 &m,
@@ -191,14 +175,7 @@ mod tests {
 
     #[test]
     fn issue_18_the_answers_prove_productivity_across_ranks_with_the_bound_of_one_process() {
-        let e = generate(&GeneratorSettings {
-            n: 70_000,
-            k: 6,
-            structure: Structure::Local,
-            seed: 18,
-            ..Default::default()
-        })
-        .unwrap();
+        let e = crate::dist::tests::local_economy_70k();
         assert!(e.demand.iter().all(|&v| v > 0.0));
         let tc = TechnicalCoefficients::sparse(e.a.clone()).unwrap();
         let solver = LeontiefSolver::new(
